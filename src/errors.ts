@@ -1,0 +1,74 @@
+/** Stable error codes; the server maps them to HTTP problems, the CLI to a message and exit code 2. */
+export type NswgErrorCode =
+  | 'E_USAGE'
+  | 'E_NOT_FOUND'
+  | 'E_FILE_READ'
+  | 'E_JSON_PARSE'
+  | 'E_FORMAT_UNKNOWN'
+  | 'E_ADVISORY_INVALID'
+  | 'E_RANGE_PARSE'
+  | 'E_VERSION_PARSE'
+  | 'E_DUPLICATE_ID'
+  | 'E_LOCKFILE_PARSE'
+  | 'E_LOCKFILE_VERSION'
+  | 'E_LOCKFILE_MISSING'
+  | 'E_LOCKFILE_MISMATCH'
+  | 'E_IGNORE_FILE'
+  | 'E_DB'
+  | 'E_DB_CONNECT'
+  | 'E_REMOTE';
+
+/** Where a problem is: the file, the field inside it (a JSON path or a key) and the line, when known. */
+export interface ErrorLocation {
+  file?: string;
+  field?: string;
+  line?: number;
+}
+
+/** The one error type for bad input and expected failures: a stable code and where it is about. */
+export class NswgError extends Error {
+  readonly code: NswgErrorCode;
+  readonly file?: string;
+  readonly field?: string;
+  readonly line?: number;
+  /** Further problems found in the same input (validation reports every problem, not just the first). */
+  readonly problems: ErrorProblem[];
+
+  constructor(code: NswgErrorCode, message: string, where: ErrorLocation = {}, problems: ErrorProblem[] = []) {
+    super(message);
+    this.name = 'NswgError';
+    this.code = code;
+    if (where.file !== undefined) this.file = where.file;
+    if (where.field !== undefined) this.field = where.field;
+    if (where.line !== undefined) this.line = where.line;
+    this.problems = problems;
+  }
+
+  /** The message with its location in front: `file:line: field: message`. */
+  describe(): string {
+    const at = [this.file, this.line !== undefined ? String(this.line) : undefined].filter(Boolean).join(':');
+    const field = this.field ? `${this.field}: ` : '';
+    return `${at ? `${at}: ` : ''}${field}${this.message}`;
+  }
+
+  /** A copy of this error located in `file` (for errors raised before the file was known). */
+  inFile(file: string): NswgError {
+    if (this.file) return this;
+    const where: ErrorLocation = { file };
+    if (this.field !== undefined) where.field = this.field;
+    if (this.line !== undefined) where.line = this.line;
+    return new NswgError(this.code, this.message, where, this.problems);
+  }
+}
+
+/** One problem in a validation report. */
+export interface ErrorProblem {
+  file?: string;
+  field: string;
+  message: string;
+}
+
+/** True when `e` is an NswgError (also across module copies). */
+export function isNswgError(e: unknown): e is NswgError {
+  return e instanceof NswgError || (e instanceof Error && e.name === 'NswgError' && 'code' in e);
+}

@@ -1,0 +1,15 @@
+export {
+  complement,
+  contains,
+  difference,
+  type Interval,
+  intersect,
+  nextVersion,
+  normalize,
+  parseRange,
+  toNpmRange,
+  union,
+  type VersionSet,
+} from './intervals.js';
+export { fromOsvRanges, type OsvEvent, type OsvRange, toOsvRanges } from './osv-events.js';
+export { isValidRange, NPM_SEMVER, parseVersion, satisfies } from './semver-options.js';

@@ -1,0 +1,88 @@
+import semver from 'semver';
+import { NswgError } from '../errors.js';
+import { type Interval, normalize, type VersionSet } from './intervals.js';
+import { parseVersion } from './semver-options.js';
+
+/** One OSV range event. */
+export type OsvEvent = { introduced: string } | { fixed: string } | { last_affected: string } | { limit: string };
+
+/** One OSV `ranges[]` entry of type SEMVER (or ECOSYSTEM, read the same way for npm). */
+export interface OsvRange {
+  type: 'SEMVER' | 'ECOSYSTEM' | 'GIT';
+  events: OsvEvent[];
+  repo?: string;
+  database_specific?: Record<string, unknown>;
+}
+
+/**
+ * The OSV ranges for a set. OSV forbids `fixed` and `last_affected` in one events list, so the
+ * intervals closed by an exclusive bound (or not closed) go in one SEMVER range and those closed
+ * by an inclusive bound in a second one. An empty set has no ranges.
+ */
+export function toOsvRanges(set: VersionSet): OsvRange[] {
+  const fixed: OsvEvent[] = [];
+  const lastAffected: OsvEvent[] = [];
+  for (const i of set) {
+    const into = i.hi && i.hiInclusive ? lastAffected : fixed;
+    into.push({ introduced: i.lo ? i.lo.version : '0' });
+    if (i.hi) into.push(i.hiInclusive ? { last_affected: i.hi.version } : { fixed: i.hi.version });
+  }
+  const out: OsvRange[] = [];
+  if (fixed.length) out.push({ type: 'SEMVER', events: fixed });
+  if (lastAffected.length) out.push({ type: 'SEMVER', events: lastAffected });
+  return out;
+}
+
+type Kind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+const ORDER: Record<Kind, number> = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
+
+/**
+ * The set that OSV ranges describe, following the OSV evaluation rules: events sorted by version,
+ * `introduced` opens, `fixed` closes before, `last_affected` closes after, `limit` caps the range.
+ * GIT ranges are skipped (no version order). Throws E_RANGE_PARSE naming the bad event.
+ */
+export function fromOsvRanges(ranges: readonly OsvRange[], field = 'ranges'): VersionSet {
+  const intervals: Interval[] = [];
+  ranges.forEach((range, r) => {
+    if (range.type === 'GIT') return;
+    const events = range.events.map((e, n) => {
+      const where = `${field}[${r}].events[${n}]`;
+      const kind = (Object.keys(e) as Kind[]).find((k) => k in ORDER);
+      if (!kind) throw new NswgError('E_RANGE_PARSE', 'event has no introduced, fixed, last_affected or limit', { field: where });
+      const text = (e as Record<string, unknown>)[kind];
+      if (typeof text !== 'string') throw new NswgError('E_RANGE_PARSE', `${kind} must be a string`, { field: where });
+      if (text === '0' && kind === 'introduced') return { kind, v: null };
+      const v = parseVersion(text);
+      if (!v) throw new NswgError('E_RANGE_PARSE', `${kind} is not a version: ${JSON.stringify(text)}`, { field: where });
+      return { kind, v };
+    });
+    events.sort((a, b) => {
+      if (!a.v || !b.v) return a.v === b.v ? 0 : a.v ? 1 : -1;
+      return a.v.compare(b.v) || ORDER[a.kind] - ORDER[b.kind];
+    });
+    const limits = events.filter((e) => e.kind === 'limit' && e.v);
+    const local: Interval[] = [];
+    let open: Interval | null = null;
+    for (const e of events) {
+      if (e.kind === 'introduced') {
+        if (!open) open = { lo: e.v, hi: null, hiInclusive: false };
+      } else if (open && e.v && (e.kind === 'fixed' || e.kind === 'last_affected')) {
+        open.hi = e.v;
+        open.hiInclusive = e.kind === 'last_affected';
+        local.push(open);
+        open = null;
+      }
+    }
+    if (open) local.push(open);
+    let cap: semver.SemVer | null = null;
+    for (const l of limits) if (l.v && (!cap || l.v.compare(cap) > 0)) cap = l.v;
+    for (const i of local) {
+      if (cap && (!i.hi || i.hi.compare(cap) > 0 || (i.hi.compare(cap) === 0 && i.hiInclusive))) {
+        i.hi = cap;
+        i.hiInclusive = false;
+      }
+      intervals.push(i);
+    }
+  });
+  return normalize(intervals);
+}

@@ -1,0 +1,32 @@
+import semver from 'semver';
+
+/** npm audit's own options (@npmcli/metavuln-calculator): every decision here uses them. */
+export const NPM_SEMVER = Object.freeze({ loose: true, includePrerelease: true });
+
+/** Parses a version the way npm audit does; null when npm would not accept it. */
+export function parseVersion(version: string): semver.SemVer | null {
+  try {
+    return new semver.SemVer(version, NPM_SEMVER);
+  } catch {
+    return null;
+  }
+}
+
+/** npm's own decision: does `version` satisfy the npm `range`? (false for anything npm cannot parse) */
+export function satisfies(version: string, range: string): boolean {
+  try {
+    return semver.satisfies(version, range, NPM_SEMVER);
+  } catch {
+    return false;
+  }
+}
+
+/** True when `range` is a range npm accepts. */
+export function isValidRange(range: string): boolean {
+  try {
+    new semver.Range(range, NPM_SEMVER);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The Working Group's shared data, fixtures and oracle, next to the project. */
+export const SHARED = join(ROOT, '..', 'shared');
+
+/** Reads and parses a JSON file. */
+export function readJson<T = unknown>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The Working Group's npm advisories, as published. */
+export const wgNpm = (): Record<string, unknown>[] => readJson(join(ROOT, 'data', 'nswg-npm.json'));
+/** The Working Group's core advisories, as published (with `id`). */
+export const wgCore = (): Record<string, unknown>[] => readJson(join(ROOT, 'data', 'nswg-core.json'));
