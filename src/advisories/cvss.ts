@@ -1,0 +1,34 @@
+import { fromVector } from 'ae-cvss-calculator';
+
+/** A CVSS vector with its `CVSS:x.y/` prefix (the Working Group's core files sometimes omit `CVSS:`). */
+export function normalizeCvssVector(vector: string): string {
+  const v = vector.trim();
+  if (/^CVSS:/i.test(v)) return v.replace(/^cvss:/i, 'CVSS:');
+  if (/^[234]\.\d\//.test(v)) return `CVSS:${v}`;
+  return v;
+}
+
+/** The CVSS version of a vector ("3.1", "4.0", "2.0"), or null when it has none. */
+export function cvssVersion(vector: string): string | null {
+  const m = /^CVSS:(\d\.\d)\//.exec(vector);
+  if (m) return m[1] ?? null;
+  return /^AV:[NAL]\/AC:[LMH]\/Au:/.test(vector) ? '2.0' : null;
+}
+
+/**
+ * The base score of a CVSS 2.0, 3.0, 3.1 or 4.0 vector as FIRST's calculators compute it (with
+ * the ae-cvss-calculator library), or null when the vector is not a complete, valid one.
+ */
+export function cvssBaseScore(vector: string): number | null {
+  try {
+    const parsed = fromVector(normalizeCvssVector(vector));
+    if (!parsed) return null;
+    if ('isBaseFullyDefined' in parsed && typeof parsed.isBaseFullyDefined === 'function' && !parsed.isBaseFullyDefined()) {
+      return null;
+    }
+    const scores = parsed.calculateScores() as { base?: number };
+    return typeof scores.base === 'number' ? scores.base : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,178 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { type ErrorProblem, NswgError } from '../errors.js';
+import { fromNswgCore, fromNswgNpm, isNswgCore, isNswgNpm } from './formats/nswg-json.js';
+import { fromOsv, type OsvRecord } from './formats/osv.js';
+import type { Advisory } from './model.js';
+import { validateOsvSchema } from './osv-schema.js';
+import { type Problem, validateNswgCore, validateNswgNpm } from './validate.js';
+
+/** A problem found in a file, with its level. */
+export interface FileProblem extends Problem {
+  file: string;
+}
+
+/** One advisory read from a file, with where it came from. */
+export interface ReadAdvisory {
+  advisory: Advisory;
+  file: string;
+  format: 'nswg-npm' | 'nswg-core' | 'osv';
+}
+
+export interface ReadResult {
+  advisories: ReadAdvisory[];
+  problems: FileProblem[];
+  files: number;
+}
+
+export interface ReadOptions {
+  /** `modified` for core advisories, whose files carry no date; default: the file's modification time. */
+  coreModified?: string;
+}
+
+/** The JSON files named: files as given, directories walked (sorted; index.json skipped). */
+export function listJsonFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new NswgError('E_FILE_READ', 'no such file or directory', { file: p });
+    }
+    if (st.isDirectory()) {
+      const walk = (dir: string) => {
+        for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+          const full = join(dir, e.name);
+          if (e.isDirectory()) {
+            if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(full);
+          } else if (e.name.endsWith('.json') && e.name !== 'index.json' && e.name !== 'package.json') {
+            out.push(full);
+          }
+        }
+      };
+      walk(p);
+    } else {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** Parses JSON text; a syntax error becomes E_JSON_PARSE naming the file, line and column. */
+export function parseJsonFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const where: { file: string; line?: number } = { file };
+    let detail = msg.replace(/^JSON\.parse: /, '');
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      const line = before.split('\n').length;
+      where.line = line;
+      detail += ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+    } else if (/end of (JSON )?input|Unterminated/i.test(msg)) {
+      where.line = text.split('\n').length;
+      detail = 'the JSON ends too early (truncated file?)';
+    }
+    throw new NswgError('E_JSON_PARSE', `not valid JSON: ${detail}`, where);
+  }
+}
+
+/**
+ * Reads advisories from files and directories: the Working Group's JSON (npm and core, one per
+ * file or a combined array) and OSV records (one per file or an array), detected per record.
+ * Every problem is collected (file, field, reason); advisories with errors are left out.
+ */
+export function readAdvisoryFiles(paths: readonly string[], opts: ReadOptions = {}): ReadResult {
+  const files = listJsonFiles(paths);
+  const advisories: ReadAdvisory[] = [];
+  const problems: FileProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    let value: unknown;
+    try {
+      value = parseJsonFile(readFileSync(file, 'utf8'), file);
+    } catch (e) {
+      if (e instanceof NswgError) {
+        problems.push({ file, field: e.line ? `line ${e.line}` : '(file)', message: e.message, level: 'error' });
+        continue;
+      }
+      problems.push({ file, field: '(file)', message: `cannot be read: ${(e as Error).message}`, level: 'error' });
+      continue;
+    }
+    const items = Array.isArray(value) ? value : [value];
+    const coreModified = opts.coreModified ?? new Date(statSync(file).mtimeMs).toISOString().replace('.000Z', 'Z');
+    items.forEach((item, i) => {
+      const prefix = Array.isArray(value) ? `[${i}]` : '';
+      const got = readOne(item, file, prefix, coreModified, problems);
+      if (!got) return;
+      const other = seen.get(got.advisory.id);
+      if (other !== undefined) {
+        problems.push({
+          file,
+          field: prefix ? `${prefix}.id` : 'id',
+          message: `duplicate id ${got.advisory.id} (also in ${other})`,
+          level: 'error',
+        });
+        return;
+      }
+      seen.set(got.advisory.id, file === other ? file : `${file}${prefix}`);
+      advisories.push(got);
+    });
+  }
+  return { advisories, problems, files: files.length };
+}
+
+function readOne(item: unknown, file: string, prefix: string, coreModified: string, problems: FileProblem[]): ReadAdvisory | null {
+  const report = (list: Problem[]) => {
+    for (const p of list) problems.push({ file, ...p });
+    return list.some((p) => p.level === 'error');
+  };
+  const dot = prefix ? `${prefix}.` : '';
+  try {
+    if (isNswgNpm(item)) {
+      if (report(validateNswgNpm(item, prefix))) return null;
+      return { advisory: fromNswgNpm(item), file, format: 'nswg-npm' };
+    }
+    if (isNswgCore(item)) {
+      if (report(validateNswgCore(item, prefix))) return null;
+      const id = typeof item.id === 'number' ? item.id : Number(/^(\d+)\.json$/.exec(basename(file))?.[1] ?? Number.NaN);
+      if (!Number.isInteger(id)) {
+        report([{ field: `${dot}id`, message: 'a core advisory needs an id: an "id" field or a file named <n>.json', level: 'error' }]);
+        return null;
+      }
+      return { advisory: fromNswgCore(item, id, coreModified), file, format: 'nswg-core' };
+    }
+    if (typeof item === 'object' && item !== null && 'id' in item && ('modified' in item || 'schema_version' in item)) {
+      if (report(validateOsvSchema(item, dot))) return null;
+      return { advisory: fromOsv(item as OsvRecord), file, format: 'osv' };
+    }
+    report([
+      {
+        field: prefix || '(root)',
+        message: 'is neither a Working Group advisory (npm or core) nor an OSV record',
+        level: 'error',
+      },
+    ]);
+    return null;
+  } catch (e) {
+    if (e instanceof NswgError) {
+      report([{ field: `${dot}${e.field ?? ''}` || '(root)', message: e.message, level: 'error' }]);
+      return null;
+    }
+    throw e;
+  }
+}
+
+/** Throws one E_ADVISORY_INVALID listing every error (for all-or-nothing imports). */
+export function assertNoErrors(result: ReadResult, root = process.cwd()): void {
+  const errors = result.problems.filter((p) => p.level === 'error');
+  if (!errors.length) return;
+  const first = errors[0]!;
+  const list: ErrorProblem[] = errors.map((p) => ({ file: p.file, field: p.field, message: p.message }));
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  throw new NswgError('E_ADVISORY_INVALID', `${first.message}${more}`, { file: relative(root, first.file) || first.file, field: first.field }, list);
+}

@@ -1,0 +1,36 @@
+export { cvssBaseScore, cvssVersion, normalizeCvssVector } from './cvss.js';
+export {
+  assertNoErrors,
+  type FileProblem,
+  listJsonFiles,
+  parseJsonFile,
+  type ReadAdvisory,
+  type ReadOptions,
+  type ReadResult,
+  readAdvisoryFiles,
+} from './files.js';
+export { bulkIdOf, type NpmBulkAdvisory, toNpmBulk, wgUrlOf } from './formats/npm-bulk.js';
+export {
+  fromNswgCore,
+  fromNswgNpm,
+  isNswgCore,
+  isNswgNpm,
+  type NswgCoreJson,
+  type NswgNpmJson,
+  toNswgCore,
+  toNswgNpm,
+} from './formats/nswg-json.js';
+export {
+  fromOsv,
+  idFromOsv,
+  NODE_OSV_PACKAGE,
+  OSV_SCHEMA_VERSION,
+  type OsvAffected,
+  type OsvRecord,
+  osvIdOf,
+  toOsv,
+} from './formats/osv.js';
+export * from './model.js';
+export { validateOsvSchema } from './osv-schema.js';
+export { severityOf, severityOfScore, severityRank } from './severity.js';
+export { describe as describeValue, type Problem, validateNswgCore, validateNswgNpm } from './validate.js';

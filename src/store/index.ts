@@ -1,0 +1,13 @@
+export {
+  type AdvisoryStats,
+  AdvisoryStore,
+  type ImportOptions,
+  type ImportSummary,
+  type SearchOptions,
+} from './advisory-store.js';
+export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
+export { MetaStore } from './meta.js';
+export { isMigrated, migrateToLatest, SCHEMA_VERSION } from './migrations.js';
+export type { Database } from './schema.js';
+export { BUNDLED_DATA, bundledMeta, seedBundled } from './seed.js';
+export { type OpenOptions, openStore, type Store } from './store.js';

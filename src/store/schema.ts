@@ -1,0 +1,44 @@
+
+
+/** One advisory: the indexed columns and the whole record as JSON. */
+export interface AdvisoryTable {
+  id: string;
+  kind: string;
+  modified: string;
+  published: string | null;
+  withdrawn: string | null;
+  title: string | null;
+  severity: string;
+  cvss_score: number | null;
+  /** Lower-cased id, aliases, package names, title and details, for text search. */
+  search: string;
+  record: string;
+}
+
+/** Which packages an advisory affects: the index behind "all advisories for package X". */
+export interface AffectedTable {
+  advisory_id: string;
+  ecosystem: string;
+  name: string;
+  vulnerable: string;
+}
+
+/** Other names of an advisory (CVE ids, GHSA ids). */
+export interface AliasTable {
+  alias: string;
+  advisory_id: string;
+}
+
+/** Facts about the database itself: when it was seeded, from what. */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+
+export interface Database {
+  advisories: AdvisoryTable;
+  affected: AffectedTable;
+  aliases: AliasTable;
+  meta: MetaTable;
+}
