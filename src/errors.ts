@@ -64,6 +64,7 @@ export class NswgError extends Error {
 /** One problem in a validation report. */
 export interface ErrorProblem {
   file?: string;
+  line?: number;
   field: string;
   message: string;
 }

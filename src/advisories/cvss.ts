@@ -1,4 +1,13 @@
-import { fromVector } from 'ae-cvss-calculator';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+type Calculator = typeof import('ae-cvss-calculator');
+let calculator: Calculator | null = null;
+/** The CVSS library, loaded on first use (it is a CommonJS module, and most commands never need it). */
+const lib = (): Calculator => {
+  calculator ??= require('ae-cvss-calculator') as Calculator;
+  return calculator;
+};
 
 /** A CVSS vector with its `CVSS:x.y/` prefix (the Working Group's core files sometimes omit `CVSS:`). */
 export function normalizeCvssVector(vector: string): string {
@@ -21,7 +30,7 @@ export function cvssVersion(vector: string): string | null {
  */
 export function cvssBaseScore(vector: string): number | null {
   try {
-    const parsed = fromVector(normalizeCvssVector(vector));
+    const parsed = lib().fromVector(normalizeCvssVector(vector));
     if (!parsed) return null;
     if ('isBaseFullyDefined' in parsed && typeof parsed.isBaseFullyDefined === 'function' && !parsed.isBaseFullyDefined()) {
       return null;

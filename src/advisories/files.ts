@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { type ErrorProblem, NswgError } from '../errors.js';
+import { jsonSyntaxError } from '../util/json-syntax.js';
 import { fromNswgCore, fromNswgNpm, isNswgCore, isNswgNpm } from './formats/nswg-json.js';
 import { fromOsv, type OsvRecord } from './formats/osv.js';
 import type { Advisory } from './model.js';
@@ -10,6 +11,14 @@ import { type Problem, validateNswgCore, validateNswgNpm } from './validate.js';
 /** A problem found in a file, with its level. */
 export interface FileProblem extends Problem {
   file: string;
+  line?: number;
+}
+
+/** `file:line: field: message`, the way every problem is printed. */
+export function formatProblem(p: { file?: string; line?: number; field?: string; message: string }, root = process.cwd()): string {
+  const file = p.file ? relative(root, p.file) || p.file : '';
+  const at = file ? `${file}${p.line ? `:${p.line}` : ''}: ` : '';
+  return `${at}${p.field ? `${p.field}: ` : ''}${p.message}`;
 }
 
 /** One advisory read from a file, with where it came from. */
@@ -64,20 +73,12 @@ export function parseJsonFile(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const where: { file: string; line?: number } = { file };
-    let detail = msg.replace(/^JSON\.parse: /, '');
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      where.line = line;
-      detail += ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
-    } else if (/end of (JSON )?input|Unterminated/i.test(msg)) {
-      where.line = text.split('\n').length;
-      detail = 'the JSON ends too early (truncated file?)';
-    }
-    throw new NswgError('E_JSON_PARSE', `not valid JSON: ${detail}`, where);
+    const at = jsonSyntaxError(text);
+    if (!at) throw new NswgError('E_JSON_PARSE', `not valid JSON: ${(e as Error).message}`, { file });
+    throw new NswgError('E_JSON_PARSE', `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`, {
+      file,
+      line: at.line,
+    });
   }
 }
 
@@ -97,7 +98,7 @@ export function readAdvisoryFiles(paths: readonly string[], opts: ReadOptions = 
       value = parseJsonFile(readFileSync(file, 'utf8'), file);
     } catch (e) {
       if (e instanceof NswgError) {
-        problems.push({ file, field: e.line ? `line ${e.line}` : '(file)', message: e.message, level: 'error' });
+        problems.push({ file, field: '', message: e.message, level: 'error', ...(e.line ? { line: e.line } : {}) });
         continue;
       }
       problems.push({ file, field: '(file)', message: `cannot be read: ${(e as Error).message}`, level: 'error' });
@@ -172,7 +173,10 @@ export function assertNoErrors(result: ReadResult, root = process.cwd()): void {
   const errors = result.problems.filter((p) => p.level === 'error');
   if (!errors.length) return;
   const first = errors[0]!;
-  const list: ErrorProblem[] = errors.map((p) => ({ file: p.file, field: p.field, message: p.message }));
+  const list: ErrorProblem[] = errors.map((p) => ({ file: p.file, field: p.field, message: p.message, ...(p.line ? { line: p.line } : {}) }));
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  throw new NswgError('E_ADVISORY_INVALID', `${first.message}${more}`, { file: relative(root, first.file) || first.file, field: first.field }, list);
+  const where: { file: string; field?: string; line?: number } = { file: relative(root, first.file) || first.file };
+  if (first.field) where.field = first.field;
+  if (first.line) where.line = first.line;
+  throw new NswgError(first.message.startsWith('not valid JSON') ? 'E_JSON_PARSE' : 'E_ADVISORY_INVALID', `${first.message}${more}`, where, list);
 }

@@ -2,6 +2,7 @@ export { cvssBaseScore, cvssVersion, normalizeCvssVector } from './cvss.js';
 export {
   assertNoErrors,
   type FileProblem,
+  formatProblem,
   listJsonFiles,
   parseJsonFile,
   type ReadAdvisory,

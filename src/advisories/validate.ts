@@ -51,7 +51,7 @@ const number: Check = (v, f, out) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) err(out, f, `must be a number, not ${describe(v)}`);
 };
 const numberOrNull: Check = (v, f, out) => {
-  if (v !== null) number(v, f, out);
+  if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) err(out, f, `must be a number or null, not ${describe(v)}`);
 };
 const urlString: Check = (v, f, out) => {
   if (typeof v !== 'string' || !URL.canParse(v)) err(out, f, `must be a URL, not ${describe(v)}`);

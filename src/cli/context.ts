@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { formatProblem } from '../advisories/index.js';
+import { isNswgError } from '../errors.js';
+import { type DbTarget, openStore, resolveDbTarget, type Store, seedBundled } from '../store/index.js';
+import { progress } from './progress.js';
+
+/** The options every command takes. */
+export interface DbOption {
+  db?: string;
+}
+
+/**
+ * Opens the database a command names. The default database (no --db, NSWG_DB or DATABASE_URL) is
+ * created and seeded from the bundled Working Group data on first use, so every command works
+ * offline on a fresh machine; a database named explicitly must exist unless `create` is set.
+ */
+export async function openDb(opts: DbOption, mode: 'read' | 'create' = 'read'): Promise<Store> {
+  const explicit = opts.db ?? process.env.NSWG_DB ?? process.env.DATABASE_URL;
+  const target: DbTarget = resolveDbTarget(opts.db);
+  const fresh = target.kind === 'sqlite' && !existsSync(target.file);
+  const store = await openStore(target, { mode: mode === 'create' || !explicit ? 'create' : 'existing' });
+  if (!explicit && fresh) {
+    process.stderr.write(`nswg: creating ${store.name} from the bundled Working Group data\n`);
+    try {
+      await seedBundled(store, { onProgress: progress('seeding') });
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+  return store;
+}
+
+/** Runs a command body with an open database, closing it afterwards whatever happens. */
+export async function withDb<T>(opts: DbOption, mode: 'read' | 'create', body: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openDb(opts, mode);
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Prints an error the way the CLI reports bad input (no stack trace) and sets exit code 2. */
+export function reportError(e: unknown): void {
+  if (isNswgError(e)) {
+    process.stderr.write(`nswg: ${e.describe()}\n`);
+    const shown = e.problems.slice(0, 50);
+    if (shown.length > 1) {
+      for (const p of shown) process.stderr.write(`  ${formatProblem(p)}\n`);
+      if (e.problems.length > shown.length) process.stderr.write(`  … and ${e.problems.length - shown.length} more\n`);
+    }
+    process.exitCode = 2;
+    return;
+  }
+  const err = e as Error;
+  process.stderr.write(`nswg: unexpected error: ${err?.message ?? String(e)}\n`);
+  if (process.env.NSWG_DEBUG && err?.stack) process.stderr.write(`${err.stack}\n`);
+  process.exitCode = 70;
+}
+
+/** Writes JSON to stdout, pretty-printed. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

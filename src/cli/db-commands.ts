@@ -1,0 +1,146 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import pc from 'picocolors';
+import {
+  assertNoErrors,
+  formatProblem,
+  parseWgId,
+  readAdvisoryFiles,
+  toNswgCore,
+  toNswgNpm,
+  toOsv,
+} from '../advisories/index.js';
+import { NswgError } from '../errors.js';
+import { SCHEMA_VERSION, seedBundled, type ImportSummary } from '../store/index.js';
+import { type DbOption, printJson, withDb } from './context.js';
+import { progress } from './progress.js';
+
+const rel = (p: string) => relative(process.cwd(), p) || p;
+
+function printSummary(s: ImportSummary, name: string): void {
+  process.stdout.write(
+    `${name}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged` +
+      (s.older ? `, ${s.older} kept (the stored copy is newer)` : '') +
+      '\n',
+  );
+}
+
+/** `nswg db init`: creates the database and seeds it with the bundled Working Group advisories. */
+export async function dbInit(opts: DbOption): Promise<void> {
+  await withDb(opts, 'create', async (store) => {
+    const s = await seedBundled(store, { onProgress: progress('seeding') });
+    printSummary(s, store.name);
+  });
+}
+
+/** `nswg db import <file|dir>…`: NSWG JSON or OSV, all-or-nothing in one transaction. */
+export async function dbImport(paths: string[], opts: DbOption): Promise<void> {
+  const read = readAdvisoryFiles(paths);
+  for (const p of read.problems.filter((x) => x.level === 'warning')) {
+    process.stderr.write(`${pc.yellow('warning')} ${formatProblem(p)}\n`);
+  }
+  assertNoErrors(read);
+  if (!read.advisories.length) {
+    throw new NswgError('E_ADVISORY_INVALID', `no advisories found in ${paths.join(', ')}`, { file: paths[0] ?? '' });
+  }
+  await withDb(opts, 'create', async (store) => {
+    const s = await store.advisories.import(
+      read.advisories.map((r) => r.advisory),
+      { onProgress: progress('importing') },
+    );
+    await store.meta.set('last_import', new Date().toISOString());
+    printSummary(s, store.name);
+  });
+}
+
+export interface ExportOptions extends DbOption {
+  format: string;
+  out: string;
+  kind?: string;
+}
+
+/** `nswg db export`: the Working Group's layout (npm/<n>.json, core/<n>.json) or one OSV file per advisory. */
+export async function dbExport(opts: ExportOptions): Promise<void> {
+  if (opts.format !== 'nswg' && opts.format !== 'osv') {
+    throw new NswgError('E_USAGE', `unknown format ${JSON.stringify(opts.format)}: use nswg or osv`, { field: '--format' });
+  }
+  if (opts.kind && opts.kind !== 'npm' && opts.kind !== 'core') {
+    throw new NswgError('E_USAGE', `unknown kind ${JSON.stringify(opts.kind)}: use npm or core`, { field: '--kind' });
+  }
+  await withDb(opts, 'read', async (store) => {
+    let written = 0;
+    let skipped = 0;
+    const made = new Set<string>();
+    const dir = (d: string) => {
+      if (!made.has(d)) mkdirSync(d, { recursive: true });
+      made.add(d);
+      return d;
+    };
+    for await (const a of store.advisories.all(opts.kind as 'npm' | 'core' | undefined)) {
+      if (opts.format === 'osv') {
+        writeFileSync(join(dir(opts.out), `${a.id}.json`), `${JSON.stringify(toOsv(a), null, 2)}\n`);
+        written++;
+        continue;
+      }
+      const wg = parseWgId(a.id);
+      if (!wg) {
+        skipped++;
+        continue;
+      }
+      const json = wg.kind === 'npm' ? toNswgNpm(a) : toNswgCore(a, { withId: false });
+      writeFileSync(join(dir(join(opts.out, wg.kind)), `${wg.number}.json`), `${JSON.stringify(json, null, 2)}\n`);
+      written++;
+    }
+    process.stdout.write(`wrote ${written} advisories to ${rel(opts.out)}\n`);
+    if (skipped) {
+      process.stdout.write(`skipped ${skipped} advisories from other databases (the Working Group format holds only NSWG ids; use --format osv)\n`);
+    }
+  });
+}
+
+/** `nswg db validate`: every problem with file, field and reason; exit 1 when any is an error. */
+export async function dbValidate(paths: string[], opts: { format?: string }): Promise<void> {
+  const read = readAdvisoryFiles(paths);
+  const errors = read.problems.filter((p) => p.level === 'error');
+  const warnings = read.problems.filter((p) => p.level === 'warning');
+  if (opts.format === 'json') {
+    printJson({
+      files: read.files,
+      advisories: read.advisories.length,
+      problems: read.problems.map((p) => ({ ...p, file: rel(p.file) })),
+    });
+  } else {
+    for (const p of read.problems) {
+      const tag = p.level === 'error' ? pc.red('error') : pc.yellow('warning');
+      process.stdout.write(`${formatProblem(p)} (${tag})\n`);
+    }
+    process.stdout.write(
+      `${read.files} file${read.files === 1 ? '' : 's'}, ${read.advisories.length} valid advisories, ` +
+        `${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}\n`,
+    );
+  }
+  if (errors.length) process.exitCode = 1;
+}
+
+/** `nswg db stats`: what the database holds and where it came from. */
+export async function dbStats(opts: DbOption & { format?: string }): Promise<void> {
+  await withDb(opts, 'read', async (store) => {
+    const stats = await store.advisories.stats();
+    const meta = await store.meta.all();
+    const info = { database: store.name, engine: store.target.kind, schema: SCHEMA_VERSION, ...stats, meta };
+    if (opts.format === 'json') return printJson(info);
+    const lines = [
+      `${pc.bold('database')}   ${store.name} (${store.target.kind}, schema ${SCHEMA_VERSION})`,
+      `${pc.bold('advisories')} ${stats.total} (${Object.entries(stats.byKind)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ')})`,
+      `${pc.bold('packages')}   ${stats.packages} npm packages`,
+      `${pc.bold('severity')}   ${['critical', 'high', 'moderate', 'low', 'info'].map((s) => `${stats.bySeverity[s] ?? 0} ${s}`).join(', ')}`,
+      `${pc.bold('newest')}     ${stats.newestModified ?? '-'} (last modified)`,
+    ];
+    if (stats.withdrawn) lines.push(`${pc.bold('withdrawn')}  ${stats.withdrawn}`);
+    if (meta['seed.source']) lines.push(`${pc.bold('seeded')}     from ${meta['seed.source']} (${meta['seed.date']})`);
+    if (meta.last_import) lines.push(`${pc.bold('imported')}   ${meta.last_import}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { reportError } from './context.js';
+
+/** Each command's implementation loads only when it runs, so that startup stays small. */
+const run =
+  <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void>>) =>
+  async (...args: A) => {
+    try {
+      await (await load())(...args);
+    } catch (e) {
+      reportError(e);
+    }
+  };
+
+const dbOption = () => new Option('--db <path|url>', 'SQLite file or postgres:// URL (default: $NSWG_DB, $DATABASE_URL, ~/.nswg/nswg.db)');
+
+/** Builds the `nswg` command line. */
+export function buildProgram(): Command {
+  const program = new Command('nswg')
+    .description('The Node.js Security Working Group system: advisory database, audit and disclosure')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride((err) => {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+      process.exit(2);
+    });
+
+  const db = program.command('db').description('create, import, export, validate and inspect the advisory database');
+  db.command('init')
+    .description('create the database and seed it with the bundled Working Group advisories')
+    .addOption(dbOption())
+    .action(run(async () => (await import('./db-commands.js')).dbInit));
+  db.command('import')
+    .description('import advisories (Working Group JSON or OSV, detected) all-or-nothing, in one transaction')
+    .argument('<paths...>', 'files or directories of JSON files')
+    .addOption(dbOption())
+    .action(run(async () => (await import('./db-commands.js')).dbImport));
+  db.command('export')
+    .description('write every advisory: the Working Group layout (npm/<n>.json, core/<n>.json) or one OSV file each')
+    .addOption(new Option('--format <format>', 'nswg or osv').choices(['nswg', 'osv']).makeOptionMandatory())
+    .requiredOption('--out <dir>', 'directory to write into')
+    .addOption(new Option('--kind <kind>', 'only npm or only core advisories').choices(['npm', 'core']))
+    .addOption(dbOption())
+    .action(run(async () => (await import('./db-commands.js')).dbExport));
+  db.command('validate')
+    .description('check advisory files as the Working Group tools/vuln_valid does: every problem with file, field and reason; exit 1 on errors')
+    .argument('<paths...>', 'files or directories of JSON files')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .action(run(async () => (await import('./db-commands.js')).dbValidate));
+  db.command('stats')
+    .description('what the database holds and where it came from')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(dbOption())
+    .action(run(async () => (await import('./db-commands.js')).dbStats));
+
+  const advisory = program.command('advisory').description('look advisories up');
+  advisory
+    .command('show')
+    .description('one advisory, by id (NSWG-ECO-1, GHSA-…) or CVE')
+    .argument('<id>', 'advisory id or CVE id')
+    .addOption(new Option('--format <format>', 'text, json (the internal record), osv or nswg').choices(['text', 'json', 'osv', 'nswg']).default('text'))
+    .addOption(dbOption())
+    .action(run(async () => (await import('./advisory-commands.js')).advisoryShow));
+  advisory
+    .command('search')
+    .description('advisories whose id, CVE, package, title or text contains the words')
+    .argument('<text>', 'text to look for (empty string: everything)')
+    .option('--package <name>', 'only advisories for this npm package')
+    .option('--limit <n>', 'at most this many results', '50')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(dbOption())
+    .action(run(async () => (await import('./advisory-commands.js')).advisorySearch));
+
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);
