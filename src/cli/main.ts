@@ -73,6 +73,17 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .action(run(async () => (await import('./advisory-commands.js')).advisorySearch));
 
+  program
+    .command('serve')
+    .description('serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)')
+    .option('--port <port>', 'port to listen on (default: $PORT or 8080; 0 picks a free one)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--public-url <url>', 'the URL people reach the server at (default: http://host:port)')
+    .option('--upstream-registry <url>', 'npm registry to pass package metadata requests to (default: none, they get 404)')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .addOption(dbOption())
+    .action(run(async () => (await import('./serve-command.js')).serve));
+
   return program;
 }
 

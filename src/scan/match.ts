@@ -1,0 +1,96 @@
+import { type Advisory, type Affected, severityOf, severityRank } from '../advisories/index.js';
+import { complement, contains, intersect, parseRange, parseVersion, satisfies } from '../versions/index.js';
+import type { Finding, Fix } from './findings.js';
+import type { InstalledPackage } from './types.js';
+
+/** One (name, version) with all its installed copies merged. */
+export interface PackageVersion {
+  name: string;
+  version: string;
+  copies: InstalledPackage[];
+}
+
+/** Groups installed copies by package name and version. */
+export function groupByVersion(packages: readonly InstalledPackage[]): PackageVersion[] {
+  const map = new Map<string, PackageVersion>();
+  for (const p of packages) {
+    const key = `${p.name}@${p.version}`;
+    let g = map.get(key);
+    if (!g) {
+      g = { name: p.name, version: p.version, copies: [] };
+      map.set(key, g);
+    }
+    g.copies.push(p);
+  }
+  return [...map.values()];
+}
+
+/**
+ * The fix for `version` under an advisory entry: the lowest version above it that the vulnerable
+ * range leaves out (and the patched range, when given, includes); null when none is known.
+ */
+export function fixFor(version: string, affected: Affected): Fix {
+  const patched = affected.patched;
+  const v = parseVersion(version);
+  if (!v) return { version: null, patched };
+  let safe = intersect(complement(parseRange(affected.vulnerable)), parseRange(`>=${v.version}`));
+  if (patched) safe = intersect(safe, parseRange(patched));
+  const first = safe[0];
+  if (!first?.lo) return { version: null, patched };
+  let lo = first.lo;
+  // `<=1.5.1` ends at 1.5.2-0 in npm's order; the release 1.5.2 reads better and is as safe
+  if (lo.prerelease.length === 1 && lo.prerelease[0] === 0) {
+    const release = `${lo.major}.${lo.minor}.${lo.patch}`;
+    if (contains(safe, release)) lo = parseVersion(release) ?? lo;
+  }
+  return { version: lo.version, patched };
+}
+
+const byNameVersionId = (a: Finding, b: Finding) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+const shortestFirst = (a: string[], b: string[]) => a.length - b.length || a.join('>').localeCompare(b.join('>'));
+
+/**
+ * The findings for installed packages, deciding exactly as npm audit does: an advisory affects an
+ * installed version when npm's semver (loose, prereleases included) puts it in the vulnerable range.
+ * Withdrawn advisories never match.
+ */
+export function matchFindings(packages: readonly InstalledPackage[], advisoriesByName: ReadonlyMap<string, readonly Advisory[]>): Finding[] {
+  const out: Finding[] = [];
+  for (const g of groupByVersion(packages)) {
+    const advisories = advisoriesByName.get(g.name);
+    if (!advisories?.length) continue;
+    for (const a of advisories) {
+      if (a.withdrawn) continue;
+      const entry = a.affected.find((x) => x.ecosystem === 'npm' && x.name === g.name && satisfies(g.version, x.vulnerable));
+      if (!entry) continue;
+      const paths = g.copies.flatMap((c) => c.paths).sort(shortestFirst);
+      const unique = [...new Map(paths.map((p) => [p.join('\u0000'), p])).values()];
+      out.push({
+        name: g.name,
+        version: g.version,
+        id: a.id,
+        aliases: [...a.aliases],
+        severity: severityOf(a),
+        title: a.title ?? a.id,
+        paths: unique.slice(0, 5),
+        dev: g.copies.every((c) => c.dev),
+        optional: g.copies.every((c) => c.optional),
+        workspaces: [...new Set(g.copies.flatMap((c) => c.workspaces))].sort(),
+        locations: g.copies.map((c) => c.location).sort(),
+        installedAs: [...new Set(g.copies.map((c) => c.alias).filter((x): x is string => !!x))].sort(),
+        fix: fixFor(g.version, entry),
+        range: entry.vulnerable,
+        advisory: a,
+      });
+    }
+  }
+  return out.sort(byNameVersionId);
+}
+
+/** Findings at or above a severity. */
+export function atOrAbove(findings: readonly Finding[], level: Finding['severity']): Finding[] {
+  const min = severityRank(level);
+  return findings.filter((f) => severityRank(f.severity) >= min);
+}

@@ -1,0 +1,54 @@
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppDeps } from './deps.js';
+import { installErrorHandler } from './errors.js';
+import { registerOpenApi } from './openapi.js';
+import { pageRoutes } from './pages/index.js';
+import { exportRoutes } from './routes/export.js';
+import { healthRoutes } from './routes/health.js';
+import { npmAuditRoutes } from './routes/npm-audit.js';
+import { osvRoutes } from './routes/osv.js';
+
+/** The server as a Fastify instance with every route family registered; not listening yet. */
+export type App = FastifyInstance;
+
+/** The strict Content-Security-Policy of every answer: no inline script, nothing from elsewhere. */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+};
+
+/** Builds the server from its dependencies (database, configuration, clock). */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: { level: deps.config.logLevel },
+    bodyLimit: deps.config.bodyLimit,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    crossOriginEmbedderPolicy: false,
+    hsts: deps.config.secureCookies ? undefined : false,
+  });
+  await registerOpenApi(app, deps);
+  await app.register(async (scope) => healthRoutes(scope, deps));
+  await app.register(async (scope) => npmAuditRoutes(scope, deps));
+  await app.register(async (scope) => osvRoutes(scope, deps));
+  await app.register(async (scope) => exportRoutes(scope, deps));
+  await app.register(async (scope) => pageRoutes(scope, deps));
+  return app;
+}

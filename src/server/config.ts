@@ -1,0 +1,34 @@
+/** What a server is configured with (flags, environment), passed in by the CLI or a test. */
+export interface ServerConfig {
+  /** The address the server listens on. */
+  host: string;
+  port: number;
+  /** The URL people reach it at (links in pages, feeds and advisory `url`s); default http://host:port. */
+  publicUrl: string;
+  /** An npm registry that package metadata requests (`GET /<name>`) are passed to; none: 404. */
+  upstreamRegistry: string | null;
+  /** Largest request body accepted, in bytes (before decompression). */
+  bodyLimit: number;
+  /** Largest request body after gzip decompression, in bytes (gzip bombs stop here). */
+  inflatedBodyLimit: number;
+  /** Log level for pino; 'silent' in tests. */
+  logLevel: string;
+  /** Set behind TLS so that cookies are Secure. */
+  secureCookies: boolean;
+}
+
+/** Defaults for everything not given. */
+export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig {
+  const host = partial.host ?? '127.0.0.1';
+  const port = partial.port ?? 8080;
+  return {
+    host,
+    port,
+    publicUrl: (partial.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    upstreamRegistry: partial.upstreamRegistry ?? null,
+    bodyLimit: partial.bodyLimit ?? 10 * 1024 * 1024,
+    inflatedBodyLimit: partial.inflatedBodyLimit ?? 32 * 1024 * 1024,
+    logLevel: partial.logLevel ?? 'info',
+    secureCookies: partial.secureCookies ?? false,
+  };
+}

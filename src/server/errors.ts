@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isNswgError, type NswgErrorCode } from '../errors.js';
+
+const STATUS: Partial<Record<NswgErrorCode, number>> = {
+  E_NOT_FOUND: 404,
+  E_USAGE: 400,
+  E_JSON_PARSE: 400,
+  E_ADVISORY_INVALID: 400,
+  E_RANGE_PARSE: 400,
+  E_VERSION_PARSE: 400,
+  E_DUPLICATE_ID: 409,
+  E_FORMAT_UNKNOWN: 415,
+  E_DB: 503,
+  E_DB_CONNECT: 503,
+};
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  error: string;
+  message: string;
+  field?: string;
+}
+
+/**
+ * Maps errors to JSON answers: NswgError by its code, Fastify's own (validation, body too large,
+ * bad content type) by theirs; anything else is a 500 whose details stay in the log.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    let body: ErrorBody;
+    if (isNswgError(err)) {
+      const statusCode = STATUS[err.code] ?? 400;
+      body = { statusCode, code: err.code, error: reasonOf(statusCode), message: err.message };
+      if (err.field) body.field = err.field;
+    } else if (err.validation) {
+      const first = err.validation[0];
+      const field = first ? `${err.validationContext ?? 'body'}${first.instancePath.replace(/\//g, '.')}` : undefined;
+      body = { statusCode: 400, code: 'E_REQUEST_INVALID', error: 'Bad Request', message: err.message };
+      if (field) body.field = field;
+    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      body = { statusCode: err.statusCode, code: err.code ?? 'E_REQUEST', error: reasonOf(err.statusCode), message: err.message };
+    } else {
+      req.log.error({ err }, 'request failed');
+      body = { statusCode: 500, code: 'E_INTERNAL', error: 'Internal Server Error', message: 'the server could not answer this request' };
+    }
+    void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ statusCode: 404, code: 'E_NOT_FOUND', error: 'Not Found', message: `no route for ${req.method} ${req.url.split('?')[0]}` });
+  });
+}
+
+function reasonOf(status: number): string {
+  return (
+    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' }[status] ?? 'Error'
+  );
+}

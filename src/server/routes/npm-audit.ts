@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../deps.js';
+
+/** Registers this route family (being written). */
+export async function npmAuditRoutes(_app: FastifyInstance, _deps: AppDeps): Promise<void> {}
