@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { type Advisory, severityOf } from '../advisories/index.js';
+import { NswgError } from '../errors.js';
+import { contains, fromOsvRanges, parseVersion } from '../versions/index.js';
+import type { NodeCheck } from './findings.js';
+
+/** One release line of the Node.js release schedule. */
+export interface ReleaseLine {
+  start: string;
+  lts?: string;
+  maintenance?: string;
+  end: string;
+  codename?: string;
+}
+
+export type ReleaseSchedule = Record<string, ReleaseLine>;
+
+let bundled: ReleaseSchedule | null = null;
+
+/** The release schedule the package ships (data/node-release-schedule.json); no network. */
+export function bundledSchedule(): ReleaseSchedule {
+  bundled ??= (
+    JSON.parse(readFileSync(new URL('../../data/node-release-schedule.json', import.meta.url), 'utf8')) as { lines: ReleaseSchedule }
+  ).lines;
+  return bundled;
+}
+
+/** Platforms as `process.platform` names them, and the words core advisories use for each. */
+const PLATFORM_WORDS: Record<string, string[]> = {
+  win32: ['win32', 'win', 'windows'],
+  darwin: ['darwin', 'osx', 'macos'],
+  linux: ['linux'],
+  freebsd: ['freebsd'],
+  openbsd: ['openbsd'],
+  sunos: ['sunos', 'smartos'],
+  aix: ['aix'],
+};
+export const PLATFORMS = Object.keys(PLATFORM_WORDS);
+
+function appliesTo(platforms: readonly string[], platform: string): boolean {
+  if (!platforms.length || platforms.includes('all')) return true;
+  const words = PLATFORM_WORDS[platform] ?? [platform];
+  return platforms.some((p) => words.includes(p.toLowerCase()));
+}
+
+/** The release line of a version ("v20" for 20.1.0, "v0.12" for 0.12.18). */
+export function lineOf(major: number, minor: number): string {
+  return major === 0 ? `v0.${minor}` : `v${major}`;
+}
+
+/**
+ * Which core advisories affect Node.js `version` on `platform`: vulnerable and not patched, for
+ * that platform (what is-my-node-vulnerable decides), and whether its release line has reached
+ * end-of-life on `today`.
+ */
+export function checkNode(
+  version: string,
+  platform: string,
+  core: readonly Advisory[],
+  today: Date,
+  schedule: ReleaseSchedule = bundledSchedule(),
+): NodeCheck {
+  const v = parseVersion(version.trim());
+  if (!v) throw new NswgError('E_VERSION_PARSE', `not a Node.js version: ${JSON.stringify(version)}`, { field: '--node-version' });
+  if (!PLATFORM_WORDS[platform]) {
+    throw new NswgError('E_USAGE', `unknown platform ${JSON.stringify(platform)}: use one of ${PLATFORMS.join(', ')}`, { field: '--platform' });
+  }
+  const findings: NodeCheck['findings'] = [];
+  for (const a of [...core].sort((x, y) => coreNumber(x.id) - coreNumber(y.id))) {
+    if (a.withdrawn) continue;
+    const x = a.affected.find((e) => e.ecosystem === 'node');
+    if (!x || !appliesTo(x.platforms, platform)) continue;
+    if (!contains(fromOsvRanges(x.ranges), v)) continue;
+    findings.push({ id: a.id, aliases: [...a.aliases], severity: severityOf(a), title: a.title ?? a.aliases[0] ?? a.id, patched: x.patched });
+  }
+  const name = lineOf(v.major, v.minor);
+  const line = schedule[name];
+  const day = today.toISOString().slice(0, 10);
+  const newest = Math.max(...Object.keys(schedule).map((k) => Number(k.replace(/^v0\./, '0.').replace(/^v/, ''))));
+  // a line newer than the schedule knows is not end-of-life; an unknown older one (odd test builds) is
+  const endOfLife = line ? day > line.end : v.major <= newest;
+  const out: NodeCheck = { version: v.version, platform, findings, endOfLife };
+  if (line) out.line = { name: `${name.replace(/^v/, '')}.x`, end: line.end, lts: Boolean(line.lts) };
+  return out;
+}
+
+function coreNumber(id: string): number {
+  return Number(/(\d+)$/.exec(id)?.[1] ?? 0);
+}
