@@ -86,7 +86,54 @@ export class AdvisoryStore {
         done += batch.length;
         opts.onProgress?.(done, list.length);
       }
+      if (summary.added || summary.updated) await this.refreshSummary(trx);
     });
+    return summary;
+  }
+
+  /** Keeps the count and newest date in `meta`, so that every audit can say them without counting. */
+  private async refreshSummary(trx: Transaction<Database>): Promise<void> {
+    const r = await trx
+      .selectFrom('advisories')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('modified').as('newest')])
+      .executeTakeFirstOrThrow();
+    for (const [key, value] of [
+      ['advisories.total', String(Number(r.n))],
+      ['advisories.newest', String(r.newest ?? '')],
+    ] as const) {
+      await trx
+        .insertInto('meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    }
+  }
+
+  /** How many advisories there are and the newest `modified`: one small read. */
+  async summary(): Promise<{ total: number; newest: string | null }> {
+    const rows = await this.db
+      .selectFrom('meta')
+      .select(['key', 'value'])
+      .where('key', 'in', ['advisories.total', 'advisories.newest'])
+      .execute();
+    const m = new Map(rows.map((r) => [r.key, r.value]));
+    if (m.has('advisories.total'))
+      return { total: Number(m.get('advisories.total')), newest: m.get('advisories.newest') || null };
+    const s = await this.stats();
+    return { total: s.total, newest: s.newestModified };
+  }
+
+  /**
+   * Like import, inside a transaction the caller holds, so that the advisory is stored together with
+   * other changes (publishing a disclosure report stores it with the report's state change).
+   */
+  async importInTransaction(trx: Transaction<Database>, list: readonly Advisory[]): Promise<ImportSummary> {
+    const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, older: 0 };
+    if (new Set(list.map((a) => a.id)).size !== list.length) {
+      throw new NswgError('E_DUPLICATE_ID', 'an advisory appears twice in one import', { field: 'id' });
+    }
+    for (const batch of chunks(list, BATCH)) await this.importBatch(trx, batch, summary);
+    if (summary.added || summary.updated) await this.refreshSummary(trx);
     return summary;
   }
 

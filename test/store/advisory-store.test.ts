@@ -32,6 +32,7 @@ describe.each(engines)('the advisory store on %s', (engine) => {
     expect(s.byKind).toEqual({ npm: 467, core: 171 });
     expect(s.total).toBe(638);
     expect(s.packages).toBe(408);
+    expect(await store.advisories.summary()).toEqual({ total: 638, newest: s.newestModified });
   });
 
   it('gives back the Working Group JSON of all 638, field for field', async () => {
@@ -90,6 +91,7 @@ describe.each(engines)('the advisory store on %s', (engine) => {
     await expect(store.advisories.import(list)).rejects.toThrow();
     await expect(store.advisories.import([base, base])).rejects.toThrow(/appears twice/);
     expect(await store.advisories.stats()).toEqual(before);
+    expect((await store.advisories.summary()).total).toBe(before.total);
     expect(await store.advisories.get('NSWG-ECO-100000')).toBeNull();
   });
 });
