@@ -16,7 +16,15 @@ export type NswgErrorCode =
   | 'E_IGNORE_FILE'
   | 'E_DB'
   | 'E_DB_CONNECT'
-  | 'E_REMOTE';
+  | 'E_REMOTE'
+  | 'E_REPORT_INVALID'
+  | 'E_FORBIDDEN'
+  | 'E_TRANSITION'
+  | 'E_VOTE'
+  | 'E_AUTH'
+  | 'E_TOKEN'
+  | 'E_ATTACHMENT'
+  | 'E_CONFLICT';
 
 /** Where a problem is: the file, the field inside it (a JSON path or a key) and the line, when known. */
 export interface ErrorLocation {

@@ -5,7 +5,12 @@ export {
   type ImportSummary,
   type SearchOptions,
 } from './advisory-store.js';
+export { AuditLog, lockDisclosure } from './audit-log.js';
 export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
+export { AccountStore, API_SCOPES, type ApiScope, type User } from './disclosure-accounts.js';
+export { type OutboxMessage, OutboxStore } from './disclosure-outbox.js';
+export type { DisclosureDb, DisclosureTables } from './disclosure-schema.js';
+export { DisclosureStore } from './disclosure-store.js';
 export { MetaStore } from './meta.js';
 export { isMigrated, migrateToLatest, SCHEMA_VERSION } from './migrations.js';
 export type { Database } from './schema.js';

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { NswgError } from '../errors.js';
+import { disclosureMigration } from './disclosure-migration.js';
 
 /** The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
       for (const t of ['aliases', 'affected', 'advisories', 'meta']) await db.schema.dropTable(t).execute();
     },
   },
+  '0002_disclosure': disclosureMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
+import type { Options as Argon2Options } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
+import { type Clock, systemClock } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 import { AdvisoryStore } from './advisory-store.js';
+import { AuditLog } from './audit-log.js';
 import { connect, type DbTarget, describeTarget } from './connect.js';
+import { AccountStore } from './disclosure-accounts.js';
+import { OutboxStore } from './disclosure-outbox.js';
+import { DisclosureStore } from './disclosure-store.js';
 import { MetaStore } from './meta.js';
 import { isMigrated, migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -15,6 +21,13 @@ export interface Store {
   db: Kysely<Database>;
   advisories: AdvisoryStore;
   meta: MetaStore;
+  /** The disclosure program's reports and everything about them (the DisclosureProgram's repository). */
+  reports: DisclosureStore;
+  /** Users, sessions, API tokens, roles, notification preferences. */
+  accounts: AccountStore;
+  auditLog: AuditLog;
+  /** The embedded default's mail. */
+  outbox: OutboxStore;
   close(): Promise<void>;
 }
 
@@ -24,6 +37,10 @@ export interface OpenOptions {
    * `existing`: refuse when there is no nswg database there.
    */
   mode: 'create' | 'existing';
+  /** The disclosure program's clock (default: the system's). */
+  clock?: Clock;
+  /** Password hashing cost (default: @node-rs/argon2's argon2id defaults). */
+  argon2?: Argon2Options;
 }
 
 /** Opens (and, in `create` mode, creates and migrates) the database at `target`. */
@@ -48,6 +65,10 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     db,
     advisories: new AdvisoryStore(db),
     meta: new MetaStore(db),
+    reports: new DisclosureStore(db),
+    accounts: new AccountStore(db, opts.clock ?? systemClock, opts.argon2 ?? {}),
+    auditLog: new AuditLog(db),
+    outbox: new OutboxStore(db, opts.clock ?? systemClock),
     close: () => db.destroy(),
   };
 }

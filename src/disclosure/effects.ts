@@ -1,0 +1,113 @@
+import { auditEntry, type Origin } from './audit.js';
+import type { Clock } from './clock.js';
+import {
+  type Links,
+  type Mailer,
+  type MailMessage,
+  type Notification,
+  stateChangeNotice,
+} from './notifications.js';
+import type { DisclosureRepository, DisclosureTx } from './ports.js';
+import { advisoryFromReport, advisoryKindOf, nextAdvisoryId } from './publication.js';
+import type { Report } from './report.js';
+import type { Actor } from './roles.js';
+import { applyTransition, type Transition, type TransitionParams } from './workflow.js';
+
+/** What the program and the scheduler share: storage, mail, time, links, and where mail errors go. */
+export interface DisclosureDeps {
+  repo: DisclosureRepository;
+  mailer: Mailer;
+  clock: Clock;
+  links: Links;
+  /** Signs maintainer invitations (HMAC-SHA-256): a server secret of at least 32 bytes. */
+  secret: string;
+  /** New ids (default: random UUIDs). */
+  newId?: () => string;
+  /** Told when a message could not be sent (the change it reports is committed regardless). */
+  onMailError?: (error: unknown, message: MailMessage) => void;
+}
+
+/** Messages resolved inside a transaction, sent once it has committed. */
+export class Outgoing {
+  readonly messages: MailMessage[] = [];
+
+  /** Resolves a notification to the addresses that want it and queues one message per address. */
+  async notify(tx: DisclosureTx, report: Report, n: Notification): Promise<void> {
+    for (const to of await tx.recipients(report, n.audiences, n.kind)) {
+      this.messages.push({ to, subject: n.subject, text: n.text });
+    }
+  }
+
+  push(m: MailMessage): void {
+    this.messages.push(m);
+  }
+}
+
+/**
+ * Runs `fn` in one transaction, then sends the messages it queued. Mail goes out only after the
+ * commit, so a rolled-back change never reports itself; a failed send does not undo the change.
+ */
+export async function commitAndSend<T>(
+  deps: DisclosureDeps,
+  fn: (tx: DisclosureTx, out: Outgoing) => Promise<T>,
+): Promise<T> {
+  const out = new Outgoing();
+  const result = await deps.repo.transaction((tx) => fn(tx, out));
+  for (const m of out.messages) {
+    try {
+      await deps.mailer.send(m);
+    } catch (e) {
+      (deps.onMailError ?? ((err) => console.error('nswg: mail not sent:', (err as Error)?.message ?? err)))(
+        e,
+        m,
+      );
+    }
+  }
+  return result;
+}
+
+/**
+ * Applies a transition inside `tx` and records it: the report, its state change, the audit entry, the
+ * notices. Publishing also allocates the advisory id (the highest number + 1, in this same
+ * transaction) and stores the advisory, so a report is never published twice or under a taken id.
+ */
+export async function transitionInTx(
+  tx: DisclosureTx,
+  out: Outgoing,
+  deps: DisclosureDeps,
+  actor: Actor,
+  report: Report,
+  t: Transition,
+  params: TransitionParams,
+  origin: Origin,
+  now: Date,
+): Promise<Report> {
+  const { report: moved, change } = applyTransition(actor, report, t, params, now);
+  let next = moved;
+  if (t === 'publish') {
+    const kind = advisoryKindOf(next);
+    const id = nextAdvisoryId(kind, await tx.advisoryIds(kind));
+    const advisory = advisoryFromReport(next, id, now);
+    await tx.insertAdvisory(advisory);
+    next = { ...next, advisoryId: id };
+    await tx.audit(
+      auditEntry(actor, 'advisory.publish', origin, now, report.id, {
+        advisoryId: id,
+        vulnerable: advisory.affected[0]?.vulnerable ?? null,
+        patched: advisory.affected[0]?.patched ?? null,
+      }),
+    );
+  }
+  await tx.updateReport(next);
+  await tx.addStateChange(change);
+  await tx.audit(
+    auditEntry(actor, 'report.transition', origin, now, report.id, {
+      transition: t,
+      from: change.from,
+      to: change.to,
+      reason: change.reason,
+    }),
+  );
+  await out.notify(tx, next, stateChangeNotice(next, change, deps.links));
+  return next;
+}

@@ -1,0 +1,131 @@
+// The responsible disclosure program: pure domain. Storage comes in through ports.ts, mail through
+// the Mailer interface, time through a Clock.
+export {
+  type AttachmentMeta,
+  checkAttachment,
+  MAX_ATTACHMENT_BYTES,
+  safeFilename,
+  sniffContentType,
+} from './attachments.js';
+export {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditEntry,
+  type AuditEntryInput,
+  auditEntry,
+  auditHash,
+  type ChainVerdict,
+  ChainVerifier,
+  canonicalJson,
+  chainEntry,
+  GENESIS_HASH,
+  type Json,
+  LOCAL_ORIGIN,
+  type Origin,
+  verifyChain,
+} from './audit.js';
+export { type Clock, ManualClock, systemClock } from './clock.js';
+export {
+  addBusinessDays,
+  addDays,
+  type DueAction,
+  dueActions,
+  FIRST_ANSWER_BUSINESS_DAYS,
+  firstAnswerDue,
+  isBusinessDay,
+  isFirstAnswerOverdue,
+  isPublicationDue,
+  overdueForFirstAnswer,
+  PUBLICATION_CLOCK_STATES,
+  PUBLICATION_DAYS,
+  PUBLICATION_REMINDER_DAYS,
+  publicationDue,
+  reachingPublication,
+  type ScheduledActionKind,
+} from './deadlines.js';
+export type { DisclosureDeps } from './effects.js';
+export {
+  type Audience,
+  type Links,
+  type Mailer,
+  type MailMessage,
+  NOTIFICATION_KINDS,
+  type Notification,
+  type NotificationKind,
+} from './notifications.js';
+export {
+  type Action,
+  assertCan,
+  can,
+  check,
+  GLOBAL_ACTIONS,
+  type GlobalAction,
+  mayView,
+  REPORT_ACTIONS,
+  type ReportAction,
+} from './permissions.js';
+export type {
+  Comment,
+  DisclosureRepository,
+  DisclosureTx,
+  InternalNote,
+  Invitation,
+  ReportFilter,
+} from './ports.js';
+export {
+  type Dashboard,
+  DisclosureProgram,
+  INVITATION_DAYS,
+  type ReportSummary,
+  type ReportView,
+} from './program.js';
+export { advisoryFromReport, advisoryKindOf, nextAdvisoryId, publishedRanges } from './publication.js';
+export {
+  type AssessmentInput,
+  type CreditPreference,
+  isCveId,
+  type Report,
+  type ReportCvss,
+  type ReportDetails,
+  type ReportKind,
+  validateAssessment,
+  validateReport,
+} from './report.js';
+export {
+  type Actor,
+  ANONYMOUS,
+  actorId,
+  hasRole,
+  isTeamFor,
+  type Participants,
+  SYSTEM,
+  TEAM_ROLES,
+  type TeamRole,
+  userActor,
+} from './roles.js';
+export { type RunSummary, Scheduler } from './scheduler.js';
+export {
+  castVote,
+  closeProposal,
+  DEFAULT_VOTE_WINDOW_HOURS,
+  type ExtensionProposal,
+  MAX_EXTENSION_DAYS,
+  openProposal,
+  type ProposalInput,
+  tally,
+  type Vote,
+} from './votes.js';
+export {
+  applyTransition,
+  CLOSED_STATES,
+  type Decision,
+  mayTransition,
+  PRE_TRIAGE_STATES,
+  REPORT_STATES,
+  type ReportState,
+  type StateChange,
+  TRANSITIONS,
+  type Transition,
+  type TransitionParams,
+  targetState,
+} from './workflow.js';

@@ -1,0 +1,128 @@
+import type { ScheduledActionKind } from './deadlines.js';
+import type { Report } from './report.js';
+import type { StateChange } from './workflow.js';
+
+/** What a user may choose to receive (each on by default). Invitations go to an address, always. */
+export const NOTIFICATION_KINDS = ['state-change', 'comment', 'reminder', 'vote'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** One e-mail. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends e-mail: SMTP in production, the outbox table by default (src/mail implements it). */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** Who is told: the report's reporter, its team, its invited maintainers. */
+export type Audience = 'reporter' | 'team' | 'maintainers';
+
+/** A notification before its recipients are resolved to addresses and filtered by their preferences. */
+export interface Notification {
+  kind: NotificationKind;
+  reportId: string;
+  audiences: Audience[];
+  subject: string;
+  text: string;
+}
+
+const ref = (r: Pick<Report, 'id' | 'title'>) => `report ${r.id} ("${r.title}")`;
+
+/** The links the messages carry: where the server shows a report and accepts an invitation. */
+export interface Links {
+  report(reportId: string): string;
+  invitation(token: string): string;
+}
+
+/** The notice of a state change: to the reporter and the team; maintainers from the invitation on. */
+export function stateChangeNotice(r: Report, c: StateChange, links: Links): Notification {
+  const reason = c.reason ? `\nReason: ${c.reason}\n` : '';
+  const audiences: Audience[] = ['reporter', 'team'];
+  if (['maintainer-invited', 'fix-in-progress', 'fixed', 'published'].includes(c.to))
+    audiences.push('maintainers');
+  const published = r.advisoryId ? `\nThe advisory is ${r.advisoryId}.\n` : '';
+  return {
+    kind: 'state-change',
+    reportId: r.id,
+    audiences,
+    subject: `[nswg] ${r.id} is now ${c.to}`,
+    text: `The ${ref(r)} moved from ${c.from} to ${c.to} (${c.transition}).\n${reason}${published}\n${links.report(r.id)}\n`,
+  };
+}
+
+/** The notice of a new public comment, to every participant. */
+export function commentNotice(r: Report, links: Links): Notification {
+  return {
+    kind: 'comment',
+    reportId: r.id,
+    audiences: ['reporter', 'team', 'maintainers'],
+    subject: `[nswg] New comment on ${r.id}`,
+    text: `There is a new comment on the ${ref(r)}.\n\n${links.report(r.id)}\n`,
+  };
+}
+
+/** The notice that an extension vote has opened. */
+export function voteNotice(r: Report, days: number, closesAt: string, links: Links): Notification {
+  return {
+    kind: 'vote',
+    reportId: r.id,
+    audiences: ['reporter', 'team'],
+    subject: `[nswg] Vote: extend the deadline of ${r.id} by ${days} days`,
+    text: `An extension of ${days} days of the publication deadline of the ${ref(r)} has been proposed.\nVote before ${closesAt}.\n\n${links.report(r.id)}\n`,
+  };
+}
+
+/** The reminder or notice the scheduler sends for a due action (none for publication: that is a state change). */
+export function reminderNotice(r: Report, action: ScheduledActionKind, links: Links): Notification | null {
+  const at = links.report(r.id);
+  switch (action) {
+    case 'first-answer-reminder':
+      return {
+        kind: 'reminder',
+        reportId: r.id,
+        audiences: ['team'],
+        subject: `[nswg] ${r.id} needs a first answer by ${r.firstAnswerDue}`,
+        text: `The ${ref(r)} has no answer yet; the first answer is due by ${r.firstAnswerDue}.\n\n${at}\n`,
+      };
+    case 'first-answer-overdue':
+      return {
+        kind: 'reminder',
+        reportId: r.id,
+        audiences: ['team'],
+        subject: `[nswg] OVERDUE: ${r.id} has had no answer for 2 business days`,
+        text: `The first answer to the ${ref(r)} was due by ${r.firstAnswerDue}. It is flagged overdue.\n\n${at}\n`,
+      };
+    case 'publication-reminder':
+      return {
+        kind: 'reminder',
+        reportId: r.id,
+        audiences: ['reporter', 'team', 'maintainers'],
+        subject: `[nswg] ${r.id} will be published on ${r.publicationDue}`,
+        text: `The ${ref(r)} is due for publication on ${r.publicationDue}, fixed or not.\nAn extension needs a vote.\n\n${at}\n`,
+      };
+    default:
+      return null;
+  }
+}
+
+/** The invitation e-mail to a maintainer: the link is the only way in, single-use and expiring. */
+export function invitationMessage(
+  to: string,
+  r: Report,
+  token: string,
+  expiresAt: string,
+  links: Links,
+): MailMessage {
+  return {
+    to,
+    subject: `[nswg] Security report about ${r.packageName ?? 'your package'}: you are invited`,
+    text:
+      `The Node.js Security Working Group received a vulnerability report about ${r.packageName} and invites you, as a maintainer, to see it and fix it.\n\n` +
+      `Accept the invitation (once, before ${expiresAt}):\n${links.invitation(token)}\n\n` +
+      'Please keep the report confidential until it is published.\n',
+  };
+}

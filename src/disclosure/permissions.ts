@@ -1,0 +1,141 @@
+import { NswgError } from '../errors.js';
+import { PUBLICATION_CLOCK_STATES } from './deadlines.js';
+import {
+  type Actor,
+  isAdmin,
+  isMaintainerOf,
+  isParticipant,
+  isReporterOf,
+  isTeamFor,
+  isTeamMember,
+} from './roles.js';
+import {
+  ALLOW,
+  CLOSED_STATES,
+  type Decision,
+  mayTransition,
+  refuse,
+  TRANSITIONS,
+  type Transition,
+  type WorkflowReport,
+} from './workflow.js';
+
+/** Questions about one report. */
+export const REPORT_ACTIONS = [
+  'view-report',
+  'view-internal-notes',
+  'comment',
+  'add-internal-note',
+  'read-attachment',
+  'upload-attachment',
+  'edit-assessment',
+  'propose-extension',
+  'vote',
+  ...TRANSITIONS,
+] as const;
+export type ReportAction = (typeof REPORT_ACTIONS)[number];
+
+/** Questions that concern no particular report. */
+export const GLOBAL_ACTIONS = [
+  'submit-report',
+  'file-on-behalf',
+  'see-dashboard',
+  'manage-team',
+  'view-audit-log',
+  'read-outbox',
+] as const;
+export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
+
+export type Action = ReportAction | GlobalAction;
+
+const isTransition = (a: Action): a is Transition => (TRANSITIONS as readonly string[]).includes(a);
+const isGlobal = (a: Action): a is GlobalAction => (GLOBAL_ACTIONS as readonly string[]).includes(a);
+
+/** States in which an extension of the publication deadline may be proposed and voted. */
+const EXTENSION_STATES = PUBLICATION_CLOCK_STATES;
+
+function globalDecision(actor: Actor, action: GlobalAction): Decision {
+  switch (action) {
+    case 'submit-report':
+      return actor.kind === 'user' ? ALLOW : refuse('log in to submit a report');
+    case 'file-on-behalf':
+    case 'see-dashboard':
+      return isTeamMember(actor) ? ALLOW : refuse('only team members may do this');
+    case 'manage-team':
+    case 'view-audit-log':
+    case 'read-outbox':
+      return isAdmin(actor) ? ALLOW : refuse('only admins may do this');
+  }
+}
+
+function reportDecision(actor: Actor, action: ReportAction, r: WorkflowReport, now: Date): Decision {
+  const team = isTeamFor(actor, r.kind);
+  // The scheduler reads reports to publish them, and publishes; nothing else.
+  const sees = isParticipant(actor, r) || actor.kind === 'system';
+  if (!sees) return refuse('report not found');
+  if (isTransition(action)) return mayTransition(actor, r, action, now);
+  const closed = CLOSED_STATES.includes(r.state);
+  switch (action) {
+    case 'view-report':
+    case 'read-attachment':
+      return ALLOW;
+    case 'view-internal-notes':
+    case 'add-internal-note':
+      return team ? ALLOW : refuse('internal notes are for the team only');
+    case 'comment':
+      return actor.kind === 'user' ? ALLOW : refuse('only participants comment');
+    case 'upload-attachment':
+      if (actor.kind !== 'user') return refuse('only participants add attachments');
+      return closed ? refuse(`a report that is ${r.state} takes no more attachments`) : ALLOW;
+    case 'edit-assessment':
+      if (!team) return refuse('only the team assesses a report');
+      return closed ? refuse(`a report that is ${r.state} can no longer be assessed`) : ALLOW;
+    case 'propose-extension':
+      if (!(team || isReporterOf(actor, r) || isMaintainerOf(actor, r)))
+        return refuse('only participants propose an extension');
+      return EXTENSION_STATES.includes(r.state)
+        ? ALLOW
+        : refuse('an extension is proposed between triage and publication');
+    case 'vote':
+      if (!(team || isReporterOf(actor, r))) return refuse('the team and the reporter vote; no one else');
+      return EXTENSION_STATES.includes(r.state)
+        ? ALLOW
+        : refuse('votes are held between triage and publication');
+  }
+}
+
+/**
+ * The one answer to "may `actor` do `action` (to `report`) at `now`?", with the reason when not.
+ * Report actions without a report are refused. Someone who may not see a report gets "report not
+ * found" for every question about it, so that the server can answer 404 and never confirm it exists.
+ */
+export function check(
+  actor: Actor,
+  action: Action,
+  report?: WorkflowReport | null,
+  now: Date = new Date(),
+): Decision {
+  if (isGlobal(action)) return globalDecision(actor, action);
+  if (!report) return refuse('this needs a report');
+  return reportDecision(actor, action, report, now);
+}
+
+/** True when `actor` may do `action` (to `report`, at `now`): see check. */
+export const can = (actor: Actor, action: Action, report?: WorkflowReport | null, now?: Date): boolean =>
+  check(actor, action, report, now).ok;
+
+/**
+ * Throws unless `actor` may do `action`: E_NOT_FOUND when the actor may not even see the report
+ * (so its existence is not revealed), E_FORBIDDEN otherwise.
+ */
+export function assertCan(actor: Actor, action: Action, report?: WorkflowReport | null, now?: Date): void {
+  const d = check(actor, action, report, now);
+  if (d.ok) return;
+  if (report && !isGlobal(action) && !check(actor, 'view-report', report, now).ok) {
+    throw new NswgError('E_NOT_FOUND', 'report not found', { field: 'report' });
+  }
+  throw new NswgError('E_FORBIDDEN', d.reason, { field: action });
+}
+
+/** True when `actor` may see `report` at all (for lists and searches). */
+export const mayView = (actor: Actor, report: WorkflowReport): boolean => can(actor, 'view-report', report);

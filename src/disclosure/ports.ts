@@ -1,0 +1,92 @@
+import type { Advisory, AdvisoryKind } from '../advisories/index.js';
+import type { AttachmentMeta } from './attachments.js';
+import type { AuditEntryInput } from './audit.js';
+import type { DueAction } from './deadlines.js';
+import type { Audience, NotificationKind } from './notifications.js';
+import type { Report } from './report.js';
+import type { ExtensionProposal, Vote } from './votes.js';
+import type { ReportState, StateChange } from './workflow.js';
+
+/** A comment, seen by every participant of the report. */
+export interface Comment {
+  id: string;
+  reportId: string;
+  authorId: string;
+  body: string;
+  createdAt: string;
+}
+
+/** An internal note: the same shape as a comment, kept apart, seen by the team only. */
+export type InternalNote = Comment;
+
+/** A maintainer invitation: the token itself is never stored, only its hash. */
+export interface Invitation {
+  id: string;
+  reportId: string;
+  email: string;
+  tokenHash: string;
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  usedBy: string | null;
+}
+
+/** Which reports to list. */
+export interface ReportFilter {
+  states?: readonly ReportState[];
+  kinds?: readonly ('npm' | 'core')[];
+  /** Reports this user reported, filed or maintains. */
+  participant?: string;
+}
+
+/**
+ * What the disclosure program needs from storage, all inside one transaction. The store implements it
+ * (src/store/disclosure-store.ts); the domain never sees SQL.
+ */
+export interface DisclosureTx {
+  getReport(id: string): Promise<Report | null>;
+  listReports(filter?: ReportFilter): Promise<Report[]>;
+  insertReport(r: Report): Promise<void>;
+  updateReport(r: Report): Promise<void>;
+  addStateChange(c: StateChange): Promise<void>;
+  stateChanges(reportId: string): Promise<StateChange[]>;
+  addComment(c: Comment): Promise<void>;
+  comments(reportId: string): Promise<Comment[]>;
+  addNote(n: InternalNote): Promise<void>;
+  notes(reportId: string): Promise<InternalNote[]>;
+  addAttachment(meta: AttachmentMeta, bytes: Uint8Array): Promise<void>;
+  attachments(reportId: string): Promise<AttachmentMeta[]>;
+  attachment(id: string): Promise<{ meta: AttachmentMeta; bytes: Uint8Array } | null>;
+  addInvitation(i: Invitation): Promise<void>;
+  invitationByHash(tokenHash: string): Promise<Invitation | null>;
+  useInvitation(id: string, userId: string, at: string): Promise<void>;
+  addMaintainer(reportId: string, userId: string, at: string): Promise<void>;
+  addProposal(p: ExtensionProposal): Promise<void>;
+  updateProposal(p: ExtensionProposal): Promise<void>;
+  proposal(id: string): Promise<ExtensionProposal | null>;
+  proposals(reportId: string): Promise<ExtensionProposal[]>;
+  openProposals(): Promise<ExtensionProposal[]>;
+  addVote(v: Vote): Promise<void>;
+  votes(proposalId: string): Promise<Vote[]>;
+  /** True when `userId` is a registered, active user. */
+  userExists(userId: string): Promise<boolean>;
+  /**
+   * Claims a due action: records it under its unique (report, action, due) key and returns true, or
+   * returns false when it was claimed already (by this or another instance).
+   */
+  claim(action: DueAction, instance: string, at: string): Promise<boolean>;
+  /** Every advisory id of a family (for the next free number). */
+  advisoryIds(kind: AdvisoryKind): Promise<string[]>;
+  /** Stores a new advisory, in this transaction. */
+  insertAdvisory(a: Advisory): Promise<void>;
+  /** Appends to the audit log, in this transaction. */
+  audit(e: AuditEntryInput): Promise<void>;
+  /** The e-mail addresses to notify: the audiences of the report, less those who turned `kind` off. */
+  recipients(report: Report, audiences: readonly Audience[], kind: NotificationKind): Promise<string[]>;
+}
+
+/** Runs work in one transaction that holds the disclosure write lock (one writer at a time, across instances). */
+export interface DisclosureRepository {
+  transaction<T>(fn: (tx: DisclosureTx) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,126 @@
+import semver from 'semver';
+import {
+  type Advisory,
+  type AdvisoryKind,
+  type Credit,
+  coreAdvisoryId,
+  npmAdvisoryId,
+  parseWgId,
+} from '../advisories/index.js';
+import { referencesFromUrls } from '../advisories/references.js';
+import { NswgError } from '../errors.js';
+import { difference, NPM_SEMVER, parseRange, toNpmRange, toOsvRanges } from '../versions/index.js';
+import type { Report } from './report.js';
+
+/** The advisory family a report is published in. */
+export const advisoryKindOf = (r: Pick<Report, 'kind'>): AdvisoryKind => (r.kind === 'core' ? 'core' : 'npm');
+
+/**
+ * The next free Working Group id of a family: the highest number among `existingIds` plus one
+ * (NSWG-ECO-<n> or NSWG-COR-<n>). Call it inside the transaction that stores the advisory.
+ */
+export function nextAdvisoryId(kind: AdvisoryKind, existingIds: Iterable<string>): string {
+  let max = 0;
+  for (const id of existingIds) {
+    const wg = parseWgId(id);
+    if (wg && wg.kind === kind && wg.number > max) max = wg.number;
+  }
+  return kind === 'core' ? coreAdvisoryId(max + 1) : npmAdvisoryId(max + 1);
+}
+
+/**
+ * The vulnerable and patched ranges of a report. With a fix: the affected versions less the fixed
+ * ones. Without one (maintainers unreachable, deadline reached): from the lowest affected version
+ * upwards with no upper bound, i.e. `*` when every version is affected, and no patched range.
+ */
+export function publishedRanges(r: Pick<Report, 'affectedVersions' | 'patchedVersions'>): {
+  vulnerable: string;
+  patched: string | null;
+} {
+  if (r.patchedVersions) {
+    const rest = difference(
+      parseRange(r.affectedVersions, 'affectedVersions'),
+      parseRange(r.patchedVersions, 'patchedVersions'),
+    );
+    return { vulnerable: rest.length ? toNpmRange(rest) : r.affectedVersions, patched: r.patchedVersions };
+  }
+  const low = semver.minVersion(r.affectedVersions, NPM_SEMVER);
+  const floor =
+    low && !(low.major === 0 && low.minor === 0 && low.patch === 0 && low.prerelease.length === 0)
+      ? low.version
+      : null;
+  return { vulnerable: floor ? `>=${floor}` : '*', patched: null };
+}
+
+function recommendation(r: Report, patched: string | null): string {
+  const what = r.kind === 'core' ? 'Node.js' : `\`${r.packageName}\``;
+  if (!patched) {
+    return r.kind === 'core'
+      ? 'No fixed release of Node.js is available yet. Follow the Node.js security releases.'
+      : `No fixed version of ${what} is available: its maintainers could not be reached before the deadline. Consider an alternative package.`;
+  }
+  const m = /^>=\s*v?(\S+)$/.exec(patched);
+  return m
+    ? `Upgrade ${what} to version ${m[1]} or later.`
+    : `Upgrade ${what} to a version in \`${patched}\`.`;
+}
+
+function credits(r: Report): Credit[] {
+  const c = r.credit;
+  if (c.as === 'anonymous') return [];
+  const base = { type: 'FINDER' as const, website: null, contact: [] };
+  return c.as === 'name'
+    ? [{ ...base, name: c.name, username: null }]
+    : [{ ...base, name: c.handle, username: c.handle }];
+}
+
+/**
+ * The Advisory record a report becomes when it is published, with the id allocated for it. The
+ * proof of concept and the environment stay private: the advisory carries the description, the
+ * impact, the ranges, the recommendation, CVSS, CWE, public references, the CVE and the credit.
+ */
+export function advisoryFromReport(r: Report, id: string, now: Date): Advisory {
+  const wg = parseWgId(id);
+  if (!wg || wg.kind !== advisoryKindOf(r)) {
+    throw new NswgError('E_ADVISORY_INVALID', `${id} is not a ${advisoryKindOf(r)} advisory id`, {
+      field: 'id',
+    });
+  }
+  const { vulnerable, patched } = publishedRanges(r);
+  const vulnerableSet = parseRange(vulnerable, 'vulnerable');
+  const affectedSet =
+    r.kind === 'core' && patched ? difference(vulnerableSet, parseRange(patched, 'patched')) : vulnerableSet;
+  const at = now.toISOString().replace('.000Z', 'Z');
+  return {
+    id,
+    kind: advisoryKindOf(r),
+    modified: at,
+    published: at,
+    created: r.submittedAt,
+    withdrawn: null,
+    aliases: r.cveId ? [r.cveId] : [],
+    related: [],
+    title: r.title,
+    details: `${r.description}\n\n## Impact\n\n${r.impact}`,
+    recommendation: recommendation(r, patched),
+    affected: [
+      {
+        ecosystem: r.kind === 'core' ? 'node' : 'npm',
+        name: r.kind === 'core' ? 'node' : r.packageName!,
+        vulnerable,
+        patched,
+        ranges: toOsvRanges(affectedSet),
+        versions: [],
+        platforms: [],
+        components: r.component ? [r.component] : [],
+      },
+    ],
+    cvss: r.cvss ? { vector: r.cvss.vector, score: r.cvss.score } : null,
+    declaredSeverity: null,
+    weaknesses: r.cwe ? [{ id: r.cwe, name: null }] : [],
+    references: referencesFromUrls(r.references),
+    credits: credits(r),
+    coordinatingVendor: null,
+    asWritten: {},
+  };
+}

@@ -1,0 +1,301 @@
+import { cvssBaseScore, cvssVersion } from '../advisories/index.js';
+import { type ErrorProblem, NswgError } from '../errors.js';
+import { isValidRange } from '../versions/index.js';
+import type { ReportState } from './workflow.js';
+
+/** What a report is about: an npm package, or Node.js core (with the affected component). */
+export type ReportKind = 'npm' | 'core';
+
+/** How the reporter wants to be credited in the advisory. */
+export type CreditPreference =
+  | { as: 'name'; name: string }
+  | { as: 'handle'; handle: string }
+  | { as: 'anonymous' };
+
+/** A CVSS 3.1 assessment: the vector as given, the score always computed by the CVSS library. */
+export interface ReportCvss {
+  vector: string;
+  score: number;
+}
+
+/** The Working Group's submission template, validated (see validateReport). */
+export interface ReportDetails {
+  kind: ReportKind;
+  /** The npm package (npm reports); null for core. */
+  packageName: string | null;
+  /** The affected Node.js component, e.g. "http" (core reports); null for npm. */
+  component: string | null;
+  /** The affected versions as an npm range. */
+  affectedVersions: string;
+  title: string;
+  /** The vulnerability. */
+  description: string;
+  /** What an attacker gains. */
+  impact: string;
+  /** Steps to reproduce (the proof of concept): never published. */
+  reproduction: string;
+  patch: string | null;
+  environment: { os: string | null; node: string | null; npm: string | null };
+  contactedMaintainer: boolean;
+  openedIssue: boolean;
+  cvss: ReportCvss | null;
+  /** CWE-<n>. */
+  cwe: string | null;
+  credit: CreditPreference;
+  /** Public references (http/https URLs) that may appear in the advisory. */
+  references: string[];
+}
+
+/** A report as stored: the details plus where it stands in the workflow. Timestamps are ISO 8601 UTC. */
+export interface Report extends ReportDetails {
+  id: string;
+  state: ReportState;
+  /** The person who found it (gets the credit, votes, may withdraw). */
+  reporterId: string;
+  /** Who filed it: the reporter, or a team member filing on their behalf. */
+  filedById: string;
+  /** Users who accepted a maintainer invitation for this report. */
+  maintainerIds: string[];
+  submittedAt: string;
+  /** Two business days after submission. */
+  firstAnswerDue: string;
+  /** When the team first answered (a request for information, a triage decision or a team comment). */
+  firstAnswerAt: string | null;
+  triagedAt: string | null;
+  triagedBy: string | null;
+  /** 45 calendar days after triage plus the extensions voted; null before triage. */
+  publicationDue: string | null;
+  extensionDays: number;
+  rejectReason: string | null;
+  duplicateOf: string | null;
+  /** The fixed versions (npm range), set when the fix is marked; null when there is no fix. */
+  patchedVersions: string | null;
+  cveId: string | null;
+  advisoryId: string | null;
+  publishedAt: string | null;
+  updatedAt: string;
+}
+
+const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
+const COMPONENT = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
+const CWE = /^CWE-\d{1,5}$/;
+const CVE = /^CVE-\d{4}-\d{4,7}$/;
+
+/** Collects problems field by field, so that a form shows every one at once. */
+class Checker {
+  readonly problems: ErrorProblem[] = [];
+  constructor(private readonly input: Record<string, unknown>) {}
+
+  fail(field: string, message: string): void {
+    this.problems.push({ field, message });
+  }
+
+  text(field: string, opts: { min?: number; max: number; optional?: boolean }): string | null {
+    const v = this.input[field];
+    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
+      if (!opts.optional) this.fail(field, 'is required');
+      return null;
+    }
+    if (typeof v !== 'string') {
+      this.fail(field, 'must be text');
+      return null;
+    }
+    const t = v.trim();
+    if (opts.min !== undefined && t.length < opts.min)
+      this.fail(field, `must be at least ${opts.min} characters`);
+    else if (t.length > opts.max) this.fail(field, `must be at most ${opts.max} characters`);
+    return t;
+  }
+
+  flag(field: string): boolean {
+    const v = this.input[field];
+    if (typeof v === 'boolean') return v;
+    this.fail(field, 'must be answered yes or no');
+    return false;
+  }
+}
+
+/** Checks a CVSS vector: must be CVSS 3.1 and complete; the score is computed, never taken from input. */
+export function checkCvss(vector: string): ReportCvss | string {
+  const v = vector.trim();
+  if (cvssVersion(v) !== '3.1') return 'must be a CVSS 3.1 vector (CVSS:3.1/AV:…)';
+  const score = cvssBaseScore(v);
+  return score === null ? 'is not a complete, valid CVSS 3.1 vector' : { vector: v, score };
+}
+
+/** True for a CVE id such as CVE-2024-12345. */
+export const isCveId = (s: string): boolean => CVE.test(s);
+
+function credit(c: Checker, v: unknown): CreditPreference {
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const name = typeof o.name === 'string' ? o.name.trim() : '';
+  const handle = typeof o.handle === 'string' ? o.handle.trim() : '';
+  if (o.as === 'anonymous') return { as: 'anonymous' };
+  if (o.as === 'name' && name && name.length <= 100) return { as: 'name', name };
+  if (o.as === 'handle' && handle && handle.length <= 100) return { as: 'handle', handle };
+  c.fail(
+    'credit',
+    'must be { as: "name", name } or { as: "handle", handle } (1 to 100 characters) or { as: "anonymous" }',
+  );
+  return { as: 'anonymous' };
+}
+
+function references(c: Checker, v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length > 20) {
+    c.fail('references', 'must be a list of at most 20 URLs');
+    return [];
+  }
+  const out: string[] = [];
+  v.forEach((u, i) => {
+    if (typeof u !== 'string' || !/^https?:\/\/[^\s]+$/.test(u.trim()) || u.length > 2000)
+      c.fail(`references[${i}]`, 'must be an http(s) URL');
+    else out.push(u.trim());
+  });
+  return out;
+}
+
+function environment(c: Checker, v: unknown): ReportDetails['environment'] {
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const sub = new Checker(o);
+  const env = {
+    os: sub.text('os', { max: 200, optional: true }),
+    node: sub.text('node', { max: 200, optional: true }),
+    npm: sub.text('npm', { max: 200, optional: true }),
+  };
+  for (const p of sub.problems) c.fail(`environment.${p.field}`, p.message);
+  return env;
+}
+
+/** Throws E_REPORT_INVALID listing every problem, each with its field. */
+function throwProblems(problems: ErrorProblem[]): void {
+  if (!problems.length) return;
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+  throw new NswgError(
+    'E_REPORT_INVALID',
+    `${first.field} ${first.message}${more}`,
+    { field: first.field },
+    problems,
+  );
+}
+
+/**
+ * Validates a submission (the Working Group's template) from untrusted input and normalizes it.
+ * Throws NswgError E_REPORT_INVALID whose `problems` name every bad field. A CVSS score in the input
+ * is ignored: the score is always computed from the vector.
+ */
+export function validateReport(input: unknown): ReportDetails {
+  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const c = new Checker(o);
+  const kind = o.kind === 'npm' || o.kind === 'core' ? o.kind : null;
+  if (!kind) c.fail('kind', 'must be "npm" (a package) or "core" (Node.js itself)');
+  let packageName: string | null = null;
+  let component: string | null = null;
+  if (kind === 'npm') {
+    packageName = c.text('packageName', { max: 214 });
+    if (packageName !== null && !PACKAGE_NAME.test(packageName))
+      c.fail('packageName', 'is not a valid npm package name');
+  } else if (kind === 'core') {
+    component = c.text('component', { max: 64 });
+    if (component !== null && !COMPONENT.test(component))
+      c.fail('component', 'must be a Node.js component such as "http" or "crypto"');
+  }
+  const affectedVersions = c.text('affectedVersions', { max: 500 });
+  if (affectedVersions !== null && !isValidRange(affectedVersions)) {
+    c.fail('affectedVersions', 'must be an npm version range such as "<1.4.2" or ">=2.0.0 <2.3.1"');
+  }
+  const title = c.text('title', { min: 5, max: 200 });
+  const description = c.text('description', { min: 20, max: 50_000 });
+  const impact = c.text('impact', { max: 20_000 });
+  const reproduction = c.text('reproduction', { max: 50_000 });
+  const patch = c.text('patch', { max: 200_000, optional: true });
+  const env = environment(c, o.environment);
+  const contactedMaintainer = c.flag('contactedMaintainer');
+  const openedIssue = c.flag('openedIssue');
+  let cvss: ReportCvss | null = null;
+  const vector = c.text('cvssVector', { max: 200, optional: true });
+  if (vector !== null) {
+    const checked = checkCvss(vector);
+    if (typeof checked === 'string') c.fail('cvssVector', checked);
+    else cvss = checked;
+  }
+  const cwe = c.text('cwe', { max: 12, optional: true });
+  if (cwe !== null && !CWE.test(cwe)) c.fail('cwe', 'must be a CWE id such as CWE-79');
+  const creditPref = credit(c, o.credit);
+  const refs = references(c, o.references);
+  throwProblems(c.problems);
+  return {
+    kind: kind!,
+    packageName,
+    component,
+    affectedVersions: affectedVersions!,
+    title: title!,
+    description: description!,
+    impact: impact!,
+    reproduction: reproduction!,
+    patch,
+    environment: env,
+    contactedMaintainer,
+    openedIssue,
+    cvss,
+    cwe,
+    credit: creditPref,
+    references: refs,
+  };
+}
+
+/** What the team may amend after submission (the triage assessment). */
+export interface AssessmentInput {
+  cvssVector?: string | null;
+  cwe?: string | null;
+  cveId?: string | null;
+  affectedVersions?: string;
+}
+
+/** Validates an assessment change; returns only the fields given. Throws E_REPORT_INVALID. */
+export function validateAssessment(
+  input: AssessmentInput,
+): Partial<Pick<Report, 'cvss' | 'cwe' | 'cveId' | 'affectedVersions'>> {
+  const problems: ErrorProblem[] = [];
+  const out: Partial<Pick<Report, 'cvss' | 'cwe' | 'cveId' | 'affectedVersions'>> = {};
+  if (input.cvssVector !== undefined) {
+    if (input.cvssVector === null || input.cvssVector.trim() === '') out.cvss = null;
+    else {
+      const checked = checkCvss(input.cvssVector);
+      if (typeof checked === 'string') problems.push({ field: 'cvssVector', message: checked });
+      else out.cvss = checked;
+    }
+  }
+  if (input.cwe !== undefined) {
+    if (input.cwe !== null && !CWE.test(input.cwe))
+      problems.push({ field: 'cwe', message: 'must be a CWE id such as CWE-79' });
+    else out.cwe = input.cwe;
+  }
+  if (input.cveId !== undefined) {
+    if (input.cveId !== null && !CVE.test(input.cveId))
+      problems.push({ field: 'cveId', message: 'must be a CVE id such as CVE-2024-12345' });
+    else out.cveId = input.cveId;
+  }
+  if (input.affectedVersions !== undefined) {
+    if (!isValidRange(input.affectedVersions) || !input.affectedVersions.trim()) {
+      problems.push({ field: 'affectedVersions', message: 'must be an npm version range' });
+    } else out.affectedVersions = input.affectedVersions.trim();
+  }
+  throwProblems(problems);
+  return out;
+}
+
+/** Validates the fixed versions given when a fix is marked: an npm range, or null when there is none. */
+export function validatePatchedVersions(range: string | null | undefined): string | null {
+  if (range === undefined || range === null || range.trim() === '') return null;
+  if (!isValidRange(range)) {
+    throw new NswgError(
+      'E_REPORT_INVALID',
+      'patchedVersions must be an npm version range such as ">=1.4.2"',
+      { field: 'patchedVersions' },
+      [{ field: 'patchedVersions', message: 'must be an npm version range' }],
+    );
+  }
+  return range.trim();
+}

@@ -1,0 +1,58 @@
+/** The program's team roles, held by registered users; every registered user may report. */
+export type TeamRole = 'triage' | 'core-security' | 'admin';
+export const TEAM_ROLES: readonly TeamRole[] = ['triage', 'core-security', 'admin'];
+
+/**
+ * Who is acting: nobody logged in, a registered user with their team roles, or the scheduler
+ * (`system`, which only publishes at the deadline and sends reminders).
+ */
+export type Actor =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; id: string; roles: readonly TeamRole[] }
+  | { kind: 'system' };
+
+export const ANONYMOUS: Actor = { kind: 'anonymous' };
+export const SYSTEM: Actor = { kind: 'system' };
+
+/** A registered user acting with the given roles. */
+export const userActor = (id: string, roles: readonly TeamRole[] = []): Actor => ({
+  kind: 'user',
+  id,
+  roles,
+});
+
+/** The part of a report that decides who is related to it. */
+export interface Participants {
+  kind: 'npm' | 'core';
+  reporterId: string;
+  filedById: string;
+  maintainerIds: readonly string[];
+}
+
+/** The actor's user id, or null for anonymous and the scheduler. */
+export const actorId = (a: Actor): string | null => (a.kind === 'user' ? a.id : null);
+
+/** True when the actor holds the role. */
+export const hasRole = (a: Actor, role: TeamRole): boolean => a.kind === 'user' && a.roles.includes(role);
+
+export const isAdmin = (a: Actor): boolean => hasRole(a, 'admin');
+
+/** True for any team role (triage, core security, admin): may file on someone's behalf, see the dashboard. */
+export const isTeamMember = (a: Actor): boolean => a.kind === 'user' && a.roles.length > 0;
+
+/** The team that runs reports of this kind: the triage team for npm, the core security team for core; admins always. */
+export function isTeamFor(a: Actor, kind: 'npm' | 'core'): boolean {
+  return isAdmin(a) || hasRole(a, kind === 'npm' ? 'triage' : 'core-security');
+}
+
+export const isReporterOf = (a: Actor, r: Participants): boolean =>
+  a.kind === 'user' && a.id === r.reporterId;
+export const isFilerOf = (a: Actor, r: Participants): boolean => a.kind === 'user' && a.id === r.filedById;
+
+/** Invited maintainers exist only for npm reports: core reports are fixed by the core security team. */
+export const isMaintainerOf = (a: Actor, r: Participants): boolean =>
+  a.kind === 'user' && r.kind === 'npm' && r.maintainerIds.includes(a.id);
+
+/** Reporter, filer, invited maintainer or the report's team. */
+export const isParticipant = (a: Actor, r: Participants): boolean =>
+  isTeamFor(a, r.kind) || isReporterOf(a, r) || isFilerOf(a, r) || isMaintainerOf(a, r);

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { actorFor, NOW, ROLES, type Role, reportForRole } from './fixtures.js';
+import {
+  assertCan,
+  can,
+  GLOBAL_ACTIONS,
+  type GlobalAction,
+  mayTransition,
+  REPORT_ACTIONS,
+  REPORT_STATES,
+  type ReportAction,
+  type ReportKind,
+  type ReportState,
+  TRANSITIONS,
+} from './imports.js';
+
+// Who may do what, as the policy states it, written out independently of src/disclosure/permissions.ts.
+const CLOSED: ReportState[] = ['rejected', 'duplicate', 'published', 'withdrawn'];
+const BETWEEN_TRIAGE_AND_PUBLICATION: ReportState[] = [
+  'accepted',
+  'maintainer-invited',
+  'fix-in-progress',
+  'fixed',
+];
+const MAINTAINER_STATES: ReportState[] = ['maintainer-invited', 'fix-in-progress', 'fixed', 'published'];
+const TEAM: Role[] = ['team', 'admin', 'team-reporter', 'filer'];
+
+/** Who sees a report at all: its team, reporter, filer, invited maintainers (npm only), the scheduler. */
+function sees(role: Role, state: ReportState, kind: ReportKind): boolean {
+  if ([...TEAM, 'reporter', 'system'].includes(role)) return true;
+  return role === 'maintainer' && kind === 'npm' && MAINTAINER_STATES.includes(state);
+}
+
+function expected(
+  action: Exclude<ReportAction, (typeof TRANSITIONS)[number]>,
+  role: Role,
+  state: ReportState,
+  kind: ReportKind,
+): boolean {
+  if (!sees(role, state, kind)) return false;
+  const team = TEAM.includes(role);
+  switch (action) {
+    case 'view-report':
+    case 'read-attachment':
+      return true;
+    case 'view-internal-notes':
+    case 'add-internal-note':
+      return team;
+    case 'comment':
+      return role !== 'system';
+    case 'upload-attachment':
+      return role !== 'system' && !CLOSED.includes(state);
+    case 'edit-assessment':
+      return team && !CLOSED.includes(state);
+    case 'propose-extension':
+      return (
+        (team || role === 'reporter' || role === 'maintainer') &&
+        BETWEEN_TRIAGE_AND_PUBLICATION.includes(state)
+      );
+    case 'vote':
+      return (team || role === 'reporter') && BETWEEN_TRIAGE_AND_PUBLICATION.includes(state);
+  }
+}
+
+const GLOBAL: Record<GlobalAction, Role[]> = {
+  'submit-report': [
+    'stranger',
+    'reporter',
+    'filer',
+    'maintainer',
+    'team',
+    'team-reporter',
+    'other-team',
+    'admin',
+  ],
+  'file-on-behalf': ['filer', 'team', 'team-reporter', 'other-team', 'admin'],
+  'see-dashboard': ['filer', 'team', 'team-reporter', 'other-team', 'admin'],
+  'manage-team': ['admin'],
+  'view-audit-log': ['admin'],
+  'read-outbox': ['admin'],
+};
+
+describe('permissions: can(actor, action, report)', () => {
+  it('answers every role × report action × state × kind as the policy says', () => {
+    const wrong: string[] = [];
+    let n = 0;
+    for (const kind of ['npm', 'core'] as const)
+      for (const state of REPORT_STATES)
+        for (const role of ROLES)
+          for (const action of REPORT_ACTIONS) {
+            n++;
+            const report = reportForRole(role, state, kind);
+            const actor = actorFor(role, kind);
+            const got = can(actor, action, report, NOW);
+            // Transitions are the workflow's (tested in full in workflow.test.ts): can() must agree with it
+            // and never let anyone act on a report they cannot see.
+            const want = (TRANSITIONS as readonly string[]).includes(action)
+              ? sees(role, state, kind) &&
+                mayTransition(actor, report, action as (typeof TRANSITIONS)[number], NOW).ok
+              : expected(action as Parameters<typeof expected>[0], role, state, kind);
+            if (got !== want) wrong.push(`${kind} ${state} ${action} by ${role}: expected ${want}`);
+          }
+    expect(wrong).toEqual([]);
+    expect(n).toBe(2 * REPORT_STATES.length * ROLES.length * REPORT_ACTIONS.length);
+  });
+
+  it('answers every role × global action', () => {
+    for (const role of ROLES)
+      for (const action of GLOBAL_ACTIONS)
+        expect(can(actorFor(role, 'npm'), action), `${action} by ${role}`).toBe(
+          GLOBAL[action].includes(role),
+        );
+  });
+
+  it('keeps core reports from the triage team and from maintainers, in every state', () => {
+    for (const state of REPORT_STATES) {
+      const report = reportForRole('team', state, 'core');
+      for (const actor of [
+        actorFor('other-team', 'core'),
+        { kind: 'user' as const, id: 'u-maintainer', roles: ['triage' as const] },
+      ]) {
+        for (const action of REPORT_ACTIONS)
+          expect(can(actor, action, report, NOW), `${state} ${action}`).toBe(false);
+      }
+      expect(can(actorFor('team', 'core'), 'view-report', report, NOW)).toBe(true);
+      expect(can(actorFor('admin', 'core'), 'view-report', report, NOW)).toBe(true);
+    }
+  });
+
+  it('hides a report from those who may not see it (E_NOT_FOUND), and refuses the rest (E_FORBIDDEN)', () => {
+    const r = reportForRole('reporter', 'new', 'npm');
+    expect(() => assertCan(actorFor('stranger', 'npm'), 'comment', r, NOW)).toThrow(
+      expect.objectContaining({ code: 'E_NOT_FOUND' }),
+    );
+    expect(() => assertCan(actorFor('anonymous', 'npm'), 'view-report', r, NOW)).toThrow(
+      expect.objectContaining({ code: 'E_NOT_FOUND' }),
+    );
+    expect(() => assertCan(actorFor('reporter', 'npm'), 'view-internal-notes', r, NOW)).toThrow(
+      expect.objectContaining({ code: 'E_FORBIDDEN' }),
+    );
+    expect(() => assertCan(actorFor('team', 'npm'), 'view-internal-notes', r, NOW)).not.toThrow();
+    expect(can(actorFor('team', 'npm'), 'view-report')).toBe(false);
+  });
+});

@@ -1,0 +1,25 @@
+// One "server instance" running the scheduler once, for the concurrency test: a separate process,
+// as two servers would be. Uses the built code (dist/). Arguments: target JSON, now, instance, startAt.
+import { ManualClock, Scheduler } from '../../dist/disclosure/index.js';
+import { OutboxMailer } from '../../dist/mail/index.js';
+import { openStore } from '../../dist/store/index.js';
+
+const [target, now, instance, startAt] = process.argv.slice(2);
+const clock = new ManualClock(now);
+const store = await openStore(JSON.parse(target), { mode: 'existing', clock });
+const links = {
+  report: (id) => `https://nswg.example/reports/${id}`,
+  invitation: (t) => `https://nswg.example/invitations/${t}`,
+};
+const scheduler = new Scheduler(
+  { repo: store.reports, mailer: new OutboxMailer(store.outbox), clock, links, secret: 'x'.repeat(40) },
+  instance,
+);
+// Both instances start at the same moment, so that their runs overlap.
+await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));
+try {
+  const summary = await scheduler.runDue(new Date(now));
+  process.stdout.write(JSON.stringify({ performed: summary.performed.length, skipped: summary.skipped }));
+} finally {
+  await store.close();
+}

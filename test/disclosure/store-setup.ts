@@ -1,0 +1,90 @@
+import {
+  type Actor,
+  DisclosureProgram,
+  type Mailer,
+  ManualClock,
+  Scheduler,
+  type TeamRole,
+} from '../../src/disclosure/index.js';
+import { OutboxMailer } from '../../src/mail/index.js';
+import { AccountStore, openStore, type Store } from '../../src/store/index.js';
+import { freshDb, type TestDb } from '../helpers/db.js';
+import { validInput } from './fixtures.js';
+
+/** Cheap argon2id for tests (production keeps the library's defaults). */
+export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1 };
+export const ORIGIN = { ip: '203.0.113.9', userAgent: 'vitest' };
+export const LINKS = {
+  report: (id: string) => `https://nswg.example/reports/${id}`,
+  invitation: (t: string) => `https://nswg.example/invitations/${t}`,
+};
+export const SECRET = 'test-secret-test-secret-test-secret-0123';
+/** A Monday morning. */
+export const START = '2026-01-05T09:00:00.000Z';
+
+/** A fresh database with the program, the scheduler and a cast of users with their roles. */
+export interface World {
+  tdb: TestDb;
+  store: Store;
+  clock: ManualClock;
+  program: DisclosureProgram;
+  scheduler: Scheduler;
+  users: Record<
+    'reporter' | 'triage1' | 'triage2' | 'core' | 'admin' | 'maintainer' | 'stranger',
+    Actor & { kind: 'user' }
+  >;
+  emails: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function makeWorld(engine: 'sqlite' | 'postgres', mailer?: Mailer): Promise<World> {
+  const tdb = await freshDb(engine);
+  const clock = new ManualClock(START);
+  const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2 });
+  const deps = {
+    repo: store.reports,
+    mailer: mailer ?? new OutboxMailer(store.outbox),
+    clock,
+    links: LINKS,
+    secret: SECRET,
+  };
+  const cast: [keyof World['users'], TeamRole[]][] = [
+    ['reporter', []],
+    ['triage1', ['triage']],
+    ['triage2', ['triage']],
+    ['core', ['core-security']],
+    ['admin', ['admin']],
+    ['maintainer', []],
+    ['stranger', []],
+  ];
+  const bootstrap: Actor = { kind: 'user', id: 'bootstrap', roles: ['admin'] };
+  const users = {} as World['users'];
+  const emails: Record<string, string> = {};
+  for (const [name, roles] of cast) {
+    const email = `${name}@example.org`;
+    const u = await store.accounts.register(
+      { email, displayName: name, handle: name, password: `${name}-password-123` },
+      ORIGIN,
+    );
+    const withRoles = roles.length ? await store.accounts.setRoles(bootstrap, u.id, roles, ORIGIN) : u;
+    users[name] = AccountStore.actorOf(withRoles) as Actor & { kind: 'user' };
+    emails[name] = email;
+  }
+  return {
+    tdb,
+    store,
+    clock,
+    program: new DisclosureProgram(deps),
+    scheduler: new Scheduler(deps, `test-${engine}`),
+    users,
+    emails,
+    close: async () => {
+      await store.close();
+      await tdb.drop();
+    },
+  };
+}
+
+/** Submits a valid report as `actor`. */
+export const submit = (w: World, actor: Actor, over: Record<string, unknown> = {}) =>
+  w.program.submit(actor, validInput(over), ORIGIN);
