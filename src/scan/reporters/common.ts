@@ -1,0 +1,147 @@
+import { basename, relative } from 'node:path';
+import { SEVERITIES, type Severity, severityRank } from '../../advisories/index.js';
+import { parseVersion } from '../../versions/index.js';
+import type { AuditReport, Finding, ScannedLockfile } from '../findings.js';
+import type { OmitKind } from '../policy.js';
+import type { LockfileContents } from '../types.js';
+
+/** What a reporter may be given besides the report; every field is optional. */
+export interface RenderOptions {
+  /** Colour the text report (ANSI escapes); the CLI decides: a terminal, no NO_COLOR, no --output. */
+  color?: boolean;
+  /** The clock for ages and timestamps (default: now). */
+  now?: Date;
+  /**
+   * The lockfiles the audit read. The npm format needs their packages' `dependents` (the reverse
+   * dependency graph) for npm's "depends on a vulnerable package" entries and `isDirect`; SARIF
+   * uses them to tell which lockfile a finding is in.
+   */
+  lockfiles?: readonly LockfileContents[];
+  /** What --omit left out: the npm format must not count dependents that were not audited. */
+  omit?: ReadonlySet<OmitKind>;
+  /** Reads a lockfile's text (SARIF: the line of a package's entry); without it results point at line 1. */
+  readLockfile?: (file: string) => string | undefined;
+  /** nswg's own version, named as the tool in SARIF and CycloneDX. */
+  toolVersion?: string;
+}
+
+/** The findings of one installed package version, in report order. */
+export interface PackageGroup {
+  name: string;
+  version: string;
+  findings: Finding[];
+}
+
+/** Groups findings (sorted by name, version, id) by package name and version. */
+export function groupByPackage(findings: readonly Finding[]): PackageGroup[] {
+  const out: PackageGroup[] = [];
+  for (const f of findings) {
+    const last = out[out.length - 1];
+    if (last && last.name === f.name && last.version === f.version) last.findings.push(f);
+    else out.push({ name: f.name, version: f.version, findings: [f] });
+  }
+  return out;
+}
+
+/** One fix for several findings of a package: the highest fixed version, and the findings no version fixes yet. */
+export function combinedFix(findings: readonly Finding[]): { version: string | null; unfixed: Finding[] } {
+  let best: string | null = null;
+  const unfixed: Finding[] = [];
+  for (const f of findings) {
+    const v = f.fix.version;
+    if (v === null) unfixed.push(f);
+    else if (best === null || compareVersions(v, best) > 0) best = v;
+  }
+  return { version: best, unfixed };
+}
+
+/** npm's order of two versions (loose, prereleases included); unparsable ones compare as text. */
+export function compareVersions(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  if (x && y) return x.compare(y);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The highest severity of some findings (info when there are none). */
+export function highestSeverity(severities: readonly Severity[]): Severity {
+  let best: Severity = 'info';
+  for (const s of severities) if (severityRank(s) > severityRank(best)) best = s;
+  return best;
+}
+
+/** Severities from critical down to info, as reports list them. */
+export const SEVERITIES_DESC: readonly Severity[] = [...SEVERITIES].reverse();
+
+/** "2 critical, 5 high, 1 low": the non-zero counts, most severe first. */
+export function severityCounts(counts: Readonly<Record<Severity, number>>): string {
+  return SEVERITIES_DESC.filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(', ');
+}
+
+/** "1 vulnerability", "3 vulnerabilities". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** An advisory's title when it says more than its id and aliases (core advisories without one fall back to their CVE). */
+export function distinctTitle(id: string, aliases: readonly string[], title: string): string | null {
+  return title === id || aliases.includes(title) ? null : title;
+}
+
+/** How long ago a timestamp was, in the largest whole unit ("3 days", "5 months", "2 years"). */
+export function ageOf(timestamp: string, now: Date): string | null {
+  const t = Date.parse(timestamp);
+  if (Number.isNaN(t)) return null;
+  const days = Math.floor((now.getTime() - t) / 86_400_000);
+  if (days < 1) return 'less than a day';
+  if (days < 60) return plural(days, 'day');
+  if (days < 730) return plural(Math.floor(days / 30.44), 'month');
+  return plural(Math.floor(days / 365.25), 'year');
+}
+
+/** The day of a timestamp (YYYY-MM-DD), or the text itself when it is not one. */
+export function dayOf(timestamp: string): string {
+  return /^\d{4}-\d{2}-\d{2}/.test(timestamp) ? timestamp.slice(0, 10) : timestamp;
+}
+
+/**
+ * Text from advisories and lockfiles made safe for a terminal: control characters (ANSI escape
+ * sequences start with one), line breaks and bidirectional overrides ("Trojan Source") become spaces.
+ */
+export function plainText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
+}
+
+/** A dependency path for people: `root > packages/api (workspace) > express > send`. */
+export function pathText(path: readonly string[], workspaces: readonly string[]): string {
+  return path.map((p, i) => (i === 1 && workspaces.includes(p) ? `${p} (workspace)` : p)).join(' > ');
+}
+
+/**
+ * The lockfile a finding comes from: the one holding one of its copies (when the lockfiles are
+ * given), else the first the audit read.
+ */
+export function lockfileOf(
+  finding: Finding,
+  report: AuditReport,
+  lockfiles: readonly LockfileContents[] | undefined,
+): ScannedLockfile | null {
+  if (lockfiles && lockfiles.length > 1) {
+    const where = new Set(finding.locations);
+    const found = lockfiles.find((l) =>
+      l.packages.some(
+        (p) => p.name === finding.name && p.version === finding.version && where.has(p.location),
+      ),
+    );
+    if (found) return { file: found.file, format: found.format };
+  }
+  return report.project.lockfiles[0] ?? null;
+}
+
+/** A lockfile's path relative to the project root, with `/` separators (`../x` when it is outside). */
+export function relativeToRoot(file: string, root: string): string {
+  if (!root) return file.replace(/\\/g, '/');
+  return (relative(root, file) || basename(file)).replace(/\\/g, '/');
+}

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { type Advisory, type Severity, wgUrlOf } from '../../advisories/index.js';
+import type { AuditReport, Finding } from '../findings.js';
+import { lockfileOf, pathText, type RenderOptions, relativeToRoot } from './common.js';
+import { lockfileLine } from './lockfile-lines.js';
+import { markdownText } from './markdown.js';
+
+const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+/** SARIF levels from npm severities: what code scanning shows as error, warning or note. */
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  moderate: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+type Json = Record<string, unknown>;
+
+function rule(a: Advisory, f: Finding): Json {
+  const score = a.cvss?.score;
+  const tags = [
+    'security',
+    'vulnerability',
+    'dependency',
+    f.severity,
+    ...a.weaknesses.map((w) => `external/cwe/${w.id.toLowerCase()}`),
+  ];
+  const properties: Json = {
+    tags,
+    precision: 'very-high',
+    'problem.severity': LEVEL[f.severity] === 'note' ? 'recommendation' : LEVEL[f.severity],
+  };
+  // code scanning's own severity scale is the CVSS score; without one it falls back to the level
+  if (typeof score === 'number' && score > 0) properties['security-severity'] = score.toFixed(1);
+  if (a.cvss?.vector) properties.cvssVector = a.cvss.vector;
+  if (a.aliases.length) properties.aliases = [...a.aliases];
+  const url = wgUrlOf(a.id);
+  const details = a.details ?? f.title;
+  const md = [`**${markdownText(f.title)}**`, '', markdownText(details)];
+  if (a.recommendation) md.push('', `Recommendation: ${markdownText(a.recommendation)}`);
+  return {
+    id: a.id,
+    name: a.id.replace(/[^A-Za-z0-9]/g, ''),
+    shortDescription: { text: f.title },
+    fullDescription: { text: details },
+    helpUri: url,
+    help: {
+      text: `${details}${a.recommendation ? `\n\nRecommendation: ${a.recommendation}` : ''}`,
+      markdown: md.join('\n'),
+    },
+    defaultConfiguration: { level: LEVEL[f.severity] },
+    properties,
+  };
+}
+
+function message(f: Finding, workspaces: readonly string[]): string {
+  const path = f.paths[0] ? ` Introduced by ${pathText(f.paths[0], workspaces)}.` : '';
+  const fix = f.fix.version ? ` Fix: upgrade ${f.name} to >= ${f.fix.version}.` : ' No fixed version yet.';
+  const dev = f.dev ? ' (dev dependency)' : '';
+  return `${f.name}@${f.version}${dev} is affected by ${f.id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.title}.${path}${fix}`;
+}
+
+/**
+ * `--format sarif`: SARIF 2.1.0 for code scanning (GitHub and others). One rule per advisory, one
+ * result per finding located at its package's entry in the lockfile; ignored findings are results
+ * with an external suppression carrying the ignore reason. Node.js core findings have no place in
+ * a file and are left out.
+ */
+export function sarifLog(report: AuditReport, opts: RenderOptions = {}): Json {
+  const rules: Json[] = [];
+  const ruleIndex = new Map<string, number>();
+  const artifacts: Json[] = [];
+  const artifactIndex = new Map<string, number>();
+  const texts = new Map<string, string | undefined>();
+  const results: Json[] = [];
+
+  const locate = (f: Finding): Json => {
+    const lock = lockfileOf(f, report, opts.lockfiles);
+    if (!lock)
+      return { physicalLocation: { artifactLocation: { uri: 'package.json' }, region: { startLine: 1 } } };
+    const uri = relativeToRoot(lock.file, report.project.root).split('/').map(encodeURIComponent).join('/');
+    let index = artifactIndex.get(uri);
+    if (index === undefined) {
+      index = artifacts.push({ location: { uri, uriBaseId: '%SRCROOT%' } }) - 1;
+      artifactIndex.set(uri, index);
+    }
+    if (!texts.has(lock.file)) texts.set(lock.file, opts.readLockfile?.(lock.file));
+    const text = texts.get(lock.file);
+    let line: number | null = null;
+    for (const location of f.locations) {
+      line = text === undefined ? null : lockfileLine(text, lock.format, location);
+      if (line !== null) break;
+    }
+    return {
+      physicalLocation: {
+        artifactLocation: { uri, uriBaseId: '%SRCROOT%', index },
+        region: { startLine: line ?? 1 },
+      },
+      logicalLocations: [{ name: `${f.name}@${f.version}`, kind: 'package' }],
+    };
+  };
+
+  const addResult = (f: Finding, suppression: Json | null) => {
+    let index = ruleIndex.get(f.id);
+    if (index === undefined) {
+      index = rules.push(rule(f.advisory, f)) - 1;
+      ruleIndex.set(f.id, index);
+    }
+    const fingerprint = createHash('sha256').update(`${f.name}\u0000${f.version}\u0000${f.id}`).digest('hex');
+    const result: Json = {
+      ruleId: f.id,
+      ruleIndex: index,
+      level: LEVEL[f.severity],
+      message: { text: message(f, report.project.workspaces) },
+      locations: [locate(f)],
+      partialFingerprints: { 'nswgFinding/v1': fingerprint },
+      properties: {
+        package: f.name,
+        version: f.version,
+        severity: f.severity,
+        paths: f.paths.map((p) => p.join(' > ')),
+        dev: f.dev,
+        fixVersion: f.fix.version,
+      },
+    };
+    if (suppression) result.suppressions = [suppression];
+    results.push(result);
+  };
+
+  for (const f of report.findings) addResult(f, null);
+  for (const i of report.ignored) {
+    const until = i.expires ? ` (until ${i.expires})` : '';
+    addResult(i.finding, { kind: 'external', status: 'accepted', justification: `${i.reason}${until}` });
+  }
+
+  const driver: Json = {
+    name: 'nswg',
+    informationUri: 'https://github.com/nodejs/security-wg',
+    rules,
+  };
+  if (opts.toolVersion) driver.version = opts.toolVersion;
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver },
+        automationDetails: { id: 'nswg-audit/' },
+        artifacts,
+        results,
+        columnKind: 'utf16CodeUnits',
+        properties: {
+          database: { ...report.database },
+          auditLevel: report.auditLevel,
+        },
+      },
+    ],
+  };
+}
+
+/** `--format sarif`: the SARIF 2.1.0 log as JSON. */
+export function renderSarif(report: AuditReport, opts: RenderOptions = {}): string {
+  return `${JSON.stringify(sarifLog(report, opts), null, 2)}\n`;
+}
