@@ -9,4 +9,5 @@ export default function setup(): void {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'inherit' });
 }

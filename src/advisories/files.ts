@@ -51,7 +51,7 @@ export function listJsonFiles(paths: readonly string[]): string[] {
     }
     if (st.isDirectory()) {
       const walk = (dir: string) => {
-        for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
           const full = join(dir, e.name);
           if (e.isDirectory()) {
             if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(full);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { dataFile } from '../util/data-dir.js';
 import type { Problem } from './validate.js';
 
 const require = createRequire(import.meta.url);
@@ -13,7 +14,7 @@ function validator(): ValidateFunction {
   const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats(ajv);
-  const schema = JSON.parse(readFileSync(new URL('../../data/schemas/osv-schema-1.7.json', import.meta.url), 'utf8'));
+  const schema = JSON.parse(readFileSync(dataFile('schemas/osv-schema-1.7.json'), 'utf8'));
   const fn = ajv.compile(schema);
   compiled = fn;
   return fn;

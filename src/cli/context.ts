@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { formatProblem } from '../advisories/index.js';
-import { isNswgError } from '../errors.js';
 import { type DbTarget, openStore, resolveDbTarget, type Store, seedBundled } from '../store/index.js';
 import { progress } from './progress.js';
 
@@ -39,24 +37,6 @@ export async function withDb<T>(opts: DbOption, mode: 'read' | 'create', body: (
   } finally {
     await store.close();
   }
-}
-
-/** Prints an error the way the CLI reports bad input (no stack trace) and sets exit code 2. */
-export function reportError(e: unknown): void {
-  if (isNswgError(e)) {
-    process.stderr.write(`nswg: ${e.describe()}\n`);
-    const shown = e.problems.slice(0, 50);
-    if (shown.length > 1) {
-      for (const p of shown) process.stderr.write(`  ${formatProblem(p)}\n`);
-      if (e.problems.length > shown.length) process.stderr.write(`  … and ${e.problems.length - shown.length} more\n`);
-    }
-    process.exitCode = 2;
-    return;
-  }
-  const err = e as Error;
-  process.stderr.write(`nswg: unexpected error: ${err?.message ?? String(e)}\n`);
-  if (process.env.NSWG_DEBUG && err?.stack) process.stderr.write(`${err.stack}\n`);
-  process.exitCode = 70;
 }
 
 /** Writes JSON to stdout, pretty-printed. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { reportError } from './context.js';
+import { reportError } from './report-error.js';
+import { VERSION } from './version.js';
 
 /** Each command's implementation loads only when it runs, so that startup stays small. */
 const run =
@@ -19,7 +20,7 @@ const dbOption = () => new Option('--db <path|url>', 'SQLite file or postgres://
 export function buildProgram(): Command {
   const program = new Command('nswg')
     .description('The Node.js Security Working Group system: advisory database, audit and disclosure')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride((err) => {
@@ -49,6 +50,12 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'files or directories of JSON files')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(run(async () => (await import('./db-commands.js')).dbValidate));
+  db.command('sync')
+    .description('mirror another nswg server: fetch only the advisories new or modified there, import them in one transaction')
+    .argument('<url>', "the server's URL, e.g. https://nswg.example.org/")
+    .option('--concurrency <n>', 'requests at a time', '8')
+    .addOption(dbOption())
+    .action(run(async () => (await import('./sync-command.js')).dbSync));
   db.command('stats')
     .description('what the database holds and where it came from')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
@@ -74,6 +81,41 @@ export function buildProgram(): Command {
     .action(run(async () => (await import('./advisory-commands.js')).advisorySearch));
 
   program
+    .command('audit')
+    .description('check a project (lockfiles, node_modules or an SBOM) and the Node.js running it against the advisories')
+    .argument('[paths...]', 'project directories or lockfiles (default: the current directory)')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'npm', 'sarif', 'markdown', 'cyclonedx']).default('text'))
+    .addOption(new Option('--audit-level <level>', 'exit 1 only for findings at or above this severity').choices(['info', 'low', 'moderate', 'high', 'critical']))
+    .option('--omit <kinds...>', 'leave out dev, optional and/or peer dependencies')
+    .option('--ignore-file <file>', `ignore file (default: ${'.nswg-ignore.json'} in the project)`)
+    .option('--server <url>', "use an nswg server's API instead of the local database")
+    .option('--node-version <version>', 'check this Node.js version instead of the running one')
+    .option('--platform <platform>', 'linux, win32, darwin, … (default: this machine)')
+    .option('--no-node', 'do not check the Node.js version')
+    .option('--output <file>', 'write the report to a file')
+    .option('--no-color', 'no colours in the text report')
+    .addOption(dbOption())
+    .action(run(async () => (await import('./audit-command.js')).audit));
+
+  program
+    .command('check-node')
+    .description('the Node.js core advisories that affect a Node.js version (exit 1 when any does), and whether it is end-of-life')
+    .argument('[version]', 'Node.js version (default: the running one)')
+    .option('--platform <platform>', 'linux, win32, darwin, … (default: this machine)')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(dbOption())
+    .action(run(async () => (await import('./check-node-command.js')).checkNodeCommand));
+
+  program
+    .command('audit-log')
+    .description('the disclosure program\'s append-only audit log')
+    .command('verify')
+    .description('check the hash chain: exit 0 when intact, 1 when an entry was edited, inserted or deleted')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(dbOption())
+    .action(run(async () => (await import('./audit-log-command.js')).auditLogVerify));
+
+  program
     .command('serve')
     .description('serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)')
     .option('--port <port>', 'port to listen on (default: $PORT or 8080; 0 picks a free one)')
@@ -81,6 +123,7 @@ export function buildProgram(): Command {
     .option('--public-url <url>', 'the URL people reach the server at (default: http://host:port)')
     .option('--upstream-registry <url>', 'npm registry to pass package metadata requests to (default: none, they get 404)')
     .option('--log-level <level>', 'pino log level', 'info')
+    .option('--rate-limit <n>', 'POST API requests per minute per client address (0: no limit)', '1000')
     .addOption(dbOption())
     .action(run(async () => (await import('./serve-command.js')).serve));
 

@@ -49,7 +49,12 @@ export function fixFor(version: string, affected: Affected): Fix {
 const byNameVersionId = (a: Finding, b: Finding) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-const shortestFirst = (a: string[], b: string[]) => a.length - b.length || a.join('>').localeCompare(b.join('>'));
+const shortestFirst = (a: string[], b: string[]) => {
+  if (a.length !== b.length) return a.length - b.length;
+  const x = a.join('>');
+  const y = b.join('>');
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /**
  * The findings for installed packages, deciding exactly as npm audit does: an advisory affects an

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Advisory, severityOf } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
+import { dataFile } from '../util/data-dir.js';
 import { contains, fromOsvRanges, parseVersion } from '../versions/index.js';
 import type { NodeCheck } from './findings.js';
 
@@ -20,7 +21,7 @@ let bundled: ReleaseSchedule | null = null;
 /** The release schedule the package ships (data/node-release-schedule.json); no network. */
 export function bundledSchedule(): ReleaseSchedule {
   bundled ??= (
-    JSON.parse(readFileSync(new URL('../../data/node-release-schedule.json', import.meta.url), 'utf8')) as { lines: ReleaseSchedule }
+    JSON.parse(readFileSync(dataFile('node-release-schedule.json'), 'utf8')) as { lines: ReleaseSchedule }
   ).lines;
   return bundled;
 }

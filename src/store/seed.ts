@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { assertNoErrors, readAdvisoryFiles } from '../advisories/index.js';
 import type { ImportOptions, ImportSummary } from './advisory-store.js';
 import type { Store } from './store.js';
+import { dataDir } from '../util/data-dir.js';
 
 /** The data directory the package ships (the Working Group's advisories, schemas, release schedule). */
-export const BUNDLED_DATA = fileURLToPath(new URL('../../data/', import.meta.url));
+export const BUNDLED_DATA = `${dataDir()}/`;
 
 /** The snapshot the bundled data was taken from. */
 export function bundledMeta(): { commit: string; commitDate: string; npmCount: number; coreCount: number } {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './shared.js';
 
-export const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+export const BIN = join(ROOT, 'dist', 'bin', 'nswg.js');
 
 export interface CliResult {
   code: number;

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Bundles the `nswg` command into dist/bin/ so that it starts fast: one file instead of hundreds of
+// small modules (Kysely alone is 280). Each command's code stays in its own chunk, loaded only
+// when that command runs. Packages with native code, optional parts or large dependency trees
+// (better-sqlite3, pg, fastify, …) stay in node_modules and load from there when needed.
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+/** Bundled into the command: small, pure JavaScript, used on the hot paths. */
+const BUNDLED = new Set(['kysely', 'semver', 'commander', 'picocolors', 'yaml', '@yarnpkg/parsers', 'fflate']);
+
+const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+
+rmSync('dist/bin', { recursive: true, force: true });
+await build({
+  entryPoints: { nswg: 'src/cli/main.ts' },
+  outdir: 'dist/bin',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.js' },
+  legalComments: 'linked',
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __nswgCreateRequire } from 'node:module'; const require = __nswgCreateRequire(import.meta.url);" },
+  plugins: [
+    {
+      name: 'keep-most-packages-external',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => {
+          if (args.path.startsWith('node:')) return { external: true };
+          return BUNDLED.has(packageName(args.path)) ? null : { external: true };
+        });
+      },
+    },
+  ],
+});

@@ -1,0 +1,95 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { NswgError } from '../errors.js';
+import {
+  type AdvisorySource,
+  type AuditReport,
+  exitCodeOf,
+  IGNORE_FILE_NAME,
+  type IgnoreEntry,
+  type LockfileContents,
+  parseAuditLevel,
+  parseOmit,
+  readIgnoreFile,
+  runAudit,
+} from '../scan/index.js';
+import { type DbOption, openDb } from './context.js';
+import { storeSource } from './sources.js';
+import { VERSION } from './version.js';
+
+export interface AuditCommandOptions extends DbOption {
+  format?: string;
+  auditLevel?: string;
+  omit?: string[];
+  ignoreFile?: string;
+  server?: string;
+  node?: boolean;
+  nodeVersion?: string;
+  platform?: string;
+  output?: string;
+  color?: boolean;
+}
+
+async function readProject(paths: string[]): Promise<{ root: string; lockfiles: LockfileContents[] }> {
+  const { extractLockfile, extractProject } = await import('../scan/extractors/index.js');
+  const lockfiles: LockfileContents[] = [];
+  let root = '';
+  for (const p of paths.length ? paths : ['.']) {
+    const full = resolve(p);
+    if (!existsSync(full)) throw new NswgError('E_LOCKFILE_MISSING', 'no such file or directory', { file: p });
+    if (statSync(full).isDirectory()) {
+      lockfiles.push(...(await extractProject(full)));
+      root ||= full;
+    } else {
+      lockfiles.push(await extractLockfile(full));
+      root ||= dirname(full);
+    }
+  }
+  return { root, lockfiles };
+}
+
+/** `nswg audit`: which installed packages (and which Node.js) the advisories affect. */
+export async function audit(paths: string[], opts: AuditCommandOptions): Promise<void> {
+  const { isReportFormat, renderReport, REPORT_FORMATS } = await import('../scan/reporters/index.js');
+  const format = opts.format ?? 'text';
+  if (!isReportFormat(format)) {
+    throw new NswgError('E_USAGE', `--format must be one of ${REPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`, { field: '--format' });
+  }
+  const auditLevel = parseAuditLevel(opts.auditLevel);
+  const omit = parseOmit(opts.omit);
+  const project = await readProject(paths);
+  const ignoreFile = opts.ignoreFile ? resolve(opts.ignoreFile) : join(project.root, IGNORE_FILE_NAME);
+  const ignore: IgnoreEntry[] = opts.ignoreFile || existsSync(ignoreFile) ? readIgnoreFile(ignoreFile) : [];
+  const node = opts.node === false ? null : { version: opts.nodeVersion ?? process.version, platform: opts.platform ?? process.platform };
+
+  let report: AuditReport;
+  const run = (source: AdvisorySource) => runAudit(project.root, project.lockfiles, source, { omit, ignore, auditLevel, node, today: new Date() });
+  if (opts.server) {
+    const { serverSource } = await import('./server-source.js');
+    report = await run(serverSource(opts.server));
+  } else {
+    const store = await openDb(opts);
+    try {
+      report = await run(storeSource(store));
+    } finally {
+      await store.close();
+    }
+  }
+  const color = opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !opts.output;
+  const text = renderReport(report, format, {
+    color,
+    lockfiles: project.lockfiles,
+    omit,
+    readLockfile: (f) => {
+      try {
+        return readFileSync(f, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    toolVersion: VERSION,
+  });
+  if (opts.output) writeFileSync(opts.output, text);
+  else process.stdout.write(text);
+  process.exitCode = exitCodeOf(report);
+}

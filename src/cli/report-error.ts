@@ -1,0 +1,25 @@
+import { isNswgError } from '../errors.js';
+
+/** `file:line: field: message`. */
+function formatProblem(p: { file?: string; line?: number; field?: string; message: string }): string {
+  const at = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : '';
+  return `${at}${p.field ? `${p.field}: ` : ''}${p.message}`;
+}
+
+/** Prints an error the way the CLI reports bad input (no stack trace) and sets exit code 2. */
+export function reportError(e: unknown): void {
+  if (isNswgError(e)) {
+    process.stderr.write(`nswg: ${e.describe()}\n`);
+    const shown = e.problems.slice(0, 50);
+    if (shown.length > 1) {
+      for (const p of shown) process.stderr.write(`  ${formatProblem(p)}\n`);
+      if (e.problems.length > shown.length) process.stderr.write(`  … and ${e.problems.length - shown.length} more\n`);
+    }
+    process.exitCode = 2;
+    return;
+  }
+  const err = e as Error;
+  process.stderr.write(`nswg: unexpected error: ${err?.message ?? String(e)}\n`);
+  if (process.env.NSWG_DEBUG && err?.stack) process.stderr.write(`${err.stack}\n`);
+  process.exitCode = 70;
+}

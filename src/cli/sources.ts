@@ -1,0 +1,19 @@
+import type { Advisory } from '../advisories/index.js';
+import type { AdvisorySource, DatabaseInfo } from '../scan/index.js';
+import type { Store } from '../store/index.js';
+
+/** The local database as the audit's advisory source. */
+export function storeSource(store: Store): AdvisorySource {
+  return {
+    async describe(): Promise<DatabaseInfo> {
+      const [summary, source] = await Promise.all([store.advisories.summary(), store.meta.get('seed.source')]);
+      return { name: store.name, source, newest: summary.newest, advisories: summary.total };
+    },
+    forPackages: (names) => store.advisories.forPackages(names),
+    async core(): Promise<Advisory[]> {
+      const out: Advisory[] = [];
+      for await (const a of store.advisories.all('core')) out.push(a);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { type Advisory, fromOsv, idFromOsv, type OsvRecord, validateOsvSchema } from '../advisories/index.js';
+import { isNswgError, NswgError } from '../errors.js';
+import { openAdvisoryReads } from '../store/advisory-reads.js';
+import { type DbOption, withDb } from './context.js';
+import { progress } from './progress.js';
+
+export interface SyncOptions extends DbOption {
+  concurrency?: string;
+}
+
+const TIMEOUT_MS = 30_000;
+
+/** GET a path of the server; any failure is an E_REMOTE naming the URL. */
+async function get(base: URL, path: string): Promise<Response> {
+  const url = new URL(path, base);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json, text/csv' } });
+  } catch (e) {
+    const err = e as Error & { cause?: unknown };
+    throw new NswgError('E_REMOTE', `cannot reach ${url.href}: ${err.cause ? String(err.cause) : err.message}`);
+  }
+  if (!res.ok) {
+    const text = await res.text().catch(() => '');
+    throw new NswgError('E_REMOTE', `GET ${url.href} answered ${res.status}: ${text.slice(0, 200)}`);
+  }
+  return res;
+}
+
+/** The lines `<modified>,<id>` of a modified_id.csv, as (internal id, modified). */
+export function parseModifiedCsv(text: string, source: string): { id: string; modified: string }[] {
+  const out: { id: string; modified: string }[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    const comma = line.indexOf(',');
+    const modified = line.slice(0, comma).trim();
+    const id = line.slice(comma + 1).trim();
+    if (comma < 0 || !id || Number.isNaN(Date.parse(modified))) {
+      throw new NswgError('E_REMOTE', `not a "<modified>,<id>" line: ${JSON.stringify(line.slice(0, 100))}`, { file: source, line: i + 1 });
+    }
+    out.push({ id: idFromOsv(id), modified });
+  });
+  return out;
+}
+
+/** Runs `work` on every item with at most `n` at a time; the first failure stops it. */
+async function pool<T, R>(items: readonly T[], n: number, work: (item: T) => Promise<R>, onDone?: (done: number) => void): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+      onDone?.(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
+/**
+ * `nswg db sync URL`: mirrors another nswg server incrementally. Its modified_id.csv (npm and
+ * core) says what it holds; only the advisories that are new here or modified there since are
+ * fetched (/v1/vulns/{id}), and all of them are imported in one transaction.
+ */
+export async function dbSync(url: string, opts: SyncOptions): Promise<void> {
+  let base: URL;
+  try {
+    base = new URL(url.endsWith('/') ? url : `${url}/`);
+  } catch {
+    throw new NswgError('E_USAGE', `not a URL: ${JSON.stringify(url)}`, { field: 'URL' });
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new NswgError('E_USAGE', `the server URL must be http:// or https://, not ${JSON.stringify(url)}`, { field: 'URL' });
+  }
+  const concurrency = Number(opts.concurrency ?? 8);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new NswgError('E_USAGE', `--concurrency must be from 1 to 64, not ${JSON.stringify(opts.concurrency)}`, { field: '--concurrency' });
+  }
+  await withDb(opts, 'create', async (store) => {
+    const reads = await openAdvisoryReads(store);
+    let local: Map<string, string>;
+    try {
+      local = new Map((await reads.modifiedIndex()).map((r) => [r.id, r.modified]));
+    } finally {
+      reads.close();
+    }
+    const remote: { id: string; modified: string }[] = [];
+    for (const kind of ['npm', 'core']) {
+      const path = `v1/export/${kind}/modified_id.csv`;
+      remote.push(...parseModifiedCsv(await (await get(base, path)).text(), new URL(path, base).href));
+    }
+    const wanted = remote.filter((r) => {
+      const mine = local.get(r.id);
+      return mine === undefined || Date.parse(r.modified) > Date.parse(mine);
+    });
+    const onProgress = progress('fetching');
+    const fetched = await pool(
+      wanted,
+      concurrency,
+      async (r): Promise<Advisory> => {
+        const path = `v1/vulns/${encodeURIComponent(r.id)}`;
+        const source = new URL(path, base).href;
+        const record = (await (await get(base, path)).json().catch(() => {
+          throw new NswgError('E_REMOTE', 'the answer is not JSON', { file: source });
+        })) as OsvRecord;
+        const problems = validateOsvSchema(record, '').filter((p) => p.level === 'error');
+        if (problems.length) throw new NswgError('E_REMOTE', `not a valid OSV record: ${problems[0]!.field}: ${problems[0]!.message}`, { file: source });
+        try {
+          const a = fromOsv(record);
+          if (a.id !== r.id) throw new NswgError('E_REMOTE', `asked for ${r.id}, got ${a.id}`, { file: source });
+          return a;
+        } catch (e) {
+          throw isNswgError(e) ? e.inFile(source) : e;
+        }
+      },
+      onProgress && ((done) => onProgress(done, wanted.length)),
+    );
+    const summary = fetched.length ? await store.advisories.import(fetched) : { added: 0, updated: 0, unchanged: 0, older: 0 };
+    await store.meta.set('last_sync', JSON.stringify({ url: base.href, at: new Date().toISOString(), fetched: fetched.length }));
+    process.stdout.write(
+      `${store.name}: ${remote.length} advisories at ${base.href}, ${fetched.length} fetched ` +
+        `(${summary.added} added, ${summary.updated} updated${summary.older ? `, ${summary.older} kept: the local copy is newer` : ''}), ` +
+        `${remote.length - wanted.length} already up to date\n`,
+    );
+  });
+}
