@@ -40,6 +40,12 @@ export interface InstalledPackage {
   peer: boolean;
   /** The workspaces (paths relative to the root, e.g. "packages/api") whose dependencies reach it; [] for the root project alone. */
   workspaces: string[];
+  /**
+   * The copies that depend on this one directly (npm's edges in): their `location`, '' for the root
+   * project, the workspace path for a workspace; sorted. The npm report format needs them for
+   * npm's "depends on a vulnerable package" entries.
+   */
+  dependents?: string[];
 }
 
 /** What an extractor returns for one lockfile. */

@@ -168,7 +168,6 @@ export async function auditFixture(
 ): Promise<{ report: AuditReport; lockfiles: LockfileContents[] }> {
   const { extractLockfile } = await import('../../../src/scan/extractors/index.js');
   const contents = await extractLockfile(lockfile);
-  withDependents(contents);
   const report = await runAudit(dirname(lockfile), [contents], bundledSource(), {
     omit: new Set(),
     ignore: [],
@@ -177,55 +176,4 @@ export async function auditFixture(
     today: NOW,
   });
   return { report, lockfiles: [contents] };
-}
-
-type WithDependents = InstalledPackage & { dependents?: string[] };
-
-/**
- * Gives a package-lock's packages their `dependents` (the locations that depend on each copy: ""
- * for the root, the workspace path for a workspace) when the extractor does not record them yet,
- * resolving each dependency as Node.js and Arborist do (the nearest node_modules up the tree).
- * Only for lockfileVersion 2 and 3 (their `packages` section); other formats are left as they are.
- */
-export function withDependents(contents: LockfileContents): void {
-  const packages = contents.packages as WithDependents[];
-  if (packages.some((p) => p.dependents !== undefined)) return;
-  if (contents.format !== 'npm-v2' && contents.format !== 'npm-v3') return;
-  const lock = JSON.parse(readFileSync(contents.file, 'utf8')) as {
-    packages: Record<string, Record<string, unknown>>;
-  };
-  const entries = lock.packages;
-  const dependents = new Map<string, Set<string>>();
-  for (const [loc, e] of Object.entries(entries)) {
-    if (e.link === true) continue;
-    const top = !loc.includes('node_modules/');
-    const fields = [
-      'dependencies',
-      'optionalDependencies',
-      'peerDependencies',
-      ...(top ? ['devDependencies'] : []),
-    ];
-    for (const field of fields) {
-      for (const name of Object.keys((e[field] as Record<string, string> | undefined) ?? {})) {
-        let target = resolve(loc, name, (l) => l in entries);
-        if (target === undefined) continue;
-        const link = entries[target];
-        if (link?.link === true) target = String(link.resolved);
-        const set = dependents.get(target) ?? dependents.set(target, new Set()).get(target)!;
-        set.add(loc);
-      }
-    }
-  }
-  for (const p of packages) p.dependents = [...(dependents.get(p.location) ?? [])].sort();
-}
-
-function resolve(from: string, name: string, has: (loc: string) => boolean): string | undefined {
-  let base = from;
-  for (;;) {
-    const candidate = base ? `${base}/node_modules/${name}` : `node_modules/${name}`;
-    if (has(candidate)) return candidate;
-    if (base === '') return undefined;
-    const i = base.lastIndexOf('/node_modules/');
-    base = i === -1 ? '' : base.slice(0, i);
-  }
 }

@@ -1,0 +1,234 @@
+import { posix } from 'node:path';
+import { NswgError } from '../../errors.js';
+import type { LockfileContents } from '../types.js';
+import type { Project } from './project.js';
+import {
+  asDeps,
+  asObject,
+  checkDirect,
+  type DepFlags,
+  DepGraph,
+  type DepType,
+  forEachEdge,
+  lastName,
+  lineAt,
+  type Manifest,
+  parseAliasSpec,
+  parseError,
+  parseJson,
+  resolveLoc,
+} from './shared.js';
+
+/**
+ * Reads package-lock.json or npm-shrinkwrap.json: lockfileVersion 2 and 3 from the `packages` section
+ * (as npm's Arborist does), 1 from the nested `dependencies`. The dependency flags are npm's own.
+ */
+export async function extractNpm(file: string, text: string, project: Project): Promise<LockfileContents> {
+  const lock = asObject(parseJson(file, text));
+  if (!lock) throw parseError(file, 'a package-lock must be a JSON object', { line: 1 });
+  const v = lock.lockfileVersion;
+  if (v === 2 || v === 3) {
+    const packages = asObject(lock.packages);
+    if (!packages)
+      throw parseError(file, `lockfileVersion ${v} without a "packages" object`, { field: 'packages' });
+    return fromPackages(file, text, lock, packages, project, v === 2 ? 'npm-v2' : 'npm-v3');
+  }
+  if (v === 1 || (v === undefined && asObject(lock.dependencies)))
+    return fromDependencies(file, text, lock, project);
+  throw new NswgError(
+    'E_LOCKFILE_VERSION',
+    `lockfileVersion ${JSON.stringify(v)} is not one this scanner reads (1, 2 or 3)`,
+    { file, field: 'lockfileVersion', line: lineAt(text, Math.max(0, text.indexOf('"lockfileVersion"'))) },
+  );
+}
+
+/** The 1-based line where the object `"key": {` first appears (only for error messages). */
+function lineOfKey(text: string, key: string): number | undefined {
+  const at = text.indexOf(`${JSON.stringify(key)}: {`);
+  return at === -1 ? undefined : lineAt(text, at);
+}
+
+function noVersion(file: string, text: string, key: string, field: string): NswgError {
+  const line = lineOfKey(text, key);
+  return parseError(file, `${field} has no version`, line === undefined ? { field } : { field, line });
+}
+
+function flagsOf(e: Record<string, unknown>): DepFlags {
+  return {
+    dev: e.dev === true,
+    optional: e.optional === true,
+    devOptional: e.devOptional === true,
+    peer: e.peer === true,
+  };
+}
+
+/** One folder of a v2/v3 lockfile: an entry of `packages`, with the packages installed in its node_modules. */
+interface Folder {
+  id: number | undefined;
+  parent: Folder | null;
+  children: Map<string, Folder> | null;
+  /** For a link: the location of its target. */
+  link: string | null;
+}
+
+function fromPackages(
+  file: string,
+  text: string,
+  lock: Record<string, unknown>,
+  packages: Record<string, unknown>,
+  project: Project,
+  format: 'npm-v2' | 'npm-v3',
+): LockfileContents {
+  const graph = new DepGraph();
+  const root: Folder = { id: graph.root, parent: null, children: null, link: null };
+  const folders = new Map<string, Folder>([['', root]]);
+  const entries: [Folder, Record<string, unknown>, boolean][] = [];
+  for (const loc in packages) {
+    const e = asObject(packages[loc]);
+    if (!e) throw parseError(file, `packages["${loc}"] is not an object`, { field: `packages["${loc}"]` });
+    if (loc === '') {
+      entries.push([root, e, true]);
+      continue;
+    }
+    const f: Folder = { id: undefined, parent: null, children: null, link: null };
+    const top = !loc.startsWith('node_modules/') && !loc.includes('/node_modules/');
+    if (e.link === true) {
+      f.link = typeof e.resolved === 'string' ? e.resolved : '';
+    } else if (top) {
+      f.id = graph.addWorkspace(loc);
+    } else {
+      if (typeof e.version !== 'string' || e.version === '')
+        throw noVersion(file, text, loc, `packages["${loc}"]`);
+      const installName = lastName(loc);
+      const name = typeof e.name === 'string' && e.name ? e.name : installName;
+      f.id = graph.addPackage({
+        name,
+        version: e.version,
+        location: loc,
+        alias: installName,
+        flags: flagsOf(e),
+      });
+    }
+    folders.set(loc, f);
+    if (f.link === null) entries.push([f, e, top]);
+  }
+  // Each folder's parent is the folder whose node_modules holds it; a workspace folder's is the root.
+  const folderAt = (loc: string): Folder => {
+    let f = folders.get(loc);
+    if (!f) {
+      f = { id: undefined, parent: null, children: null, link: null };
+      folders.set(loc, f);
+    }
+    if (f.parent === null && loc !== '') {
+      const i = loc.lastIndexOf('node_modules/');
+      const parent = i === -1 ? root : folderAt(i === 0 ? '' : loc.slice(0, i - 1));
+      f.parent = parent;
+      if (i !== -1) {
+        parent.children ??= new Map();
+        parent.children.set(loc.slice(i + 'node_modules/'.length), f);
+      }
+    }
+    return f;
+  };
+  for (const loc of [...folders.keys()]) folderAt(loc);
+
+  // Node's lookup: the nearest node_modules up the folders; a link stands for its target.
+  const resolve = (from: Folder, name: string): number | undefined => {
+    for (let f: Folder | null = from; f; f = f.parent) {
+      const c = f.children?.get(name);
+      if (c) return c.link === null ? c.id : folders.get(c.link)?.id;
+    }
+    return undefined;
+  };
+  for (const [folder, e, top] of entries) {
+    const from = folder.id!;
+    forEachEdge(e as Manifest, top, (name, _spec, type) => {
+      const to = resolve(folder, name);
+      if (to !== undefined) graph.addEdge(from, to, name, type);
+    });
+  }
+  checkDirect(file, project.manifest, 'package.json', (name) => root.children?.has(name) === true);
+  return {
+    file,
+    format,
+    rootName: str(lock.name) ?? str(asObject(packages[''])?.name) ?? str(project.manifest?.name) ?? null,
+    workspaces: graph.workspacePaths(),
+    packages: graph.toPackages(),
+  };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+async function fromDependencies(
+  file: string,
+  text: string,
+  lock: Record<string, unknown>,
+  project: Project,
+): Promise<LockfileContents> {
+  const graph = new DepGraph();
+  const ids = new Map<string, number>();
+  const requires: [number, string, Record<string, string>][] = [];
+  const projects = new Map<string, number>();
+  const required = new Set<string>();
+  const walk = (deps: Record<string, unknown>, parent: string, field: string): void => {
+    for (const [installName, raw] of Object.entries(deps)) {
+      const key = `${field}.${installName}`;
+      const e = asObject(raw);
+      if (!e) throw parseError(file, `${key} is not an object`, { field: key });
+      const loc = parent ? `${parent}/node_modules/${installName}` : `node_modules/${installName}`;
+      if (typeof e.version !== 'string' || e.version === '') throw noVersion(file, text, installName, key);
+      if (e.version.startsWith('file:') && !e.integrity) {
+        // A linked folder (a workspace): what is nested under it is installed in the folder itself.
+        const target = posix.normalize(e.version.slice('file:'.length)).replace(/\/$/, '');
+        if (!projects.has(target)) projects.set(target, graph.addWorkspace(target));
+        ids.set(loc, projects.get(target)!);
+        walk(asObject(e.dependencies) ?? {}, target, `${key}.dependencies`);
+        continue;
+      }
+      const alias = parseAliasSpec(e.version);
+      const id = graph.addPackage({
+        name: alias?.name ?? installName,
+        version: alias?.range ?? e.version,
+        location: loc,
+        alias: installName,
+        flags: flagsOf(e),
+      });
+      ids.set(loc, id);
+      const req = asDeps(e.requires);
+      requires.push([id, loc, req]);
+      for (const r in req) required.add(r);
+      walk(asObject(e.dependencies) ?? {}, loc, `${key}.dependencies`);
+    }
+  };
+  walk(asObject(lock.dependencies) ?? {}, '', 'dependencies');
+  const has = (loc: string): boolean => ids.has(loc);
+  const link = (from: number, loc: string, name: string, type: DepType): void => {
+    const target = resolveLoc(loc, name, has);
+    if (target !== undefined) graph.addEdge(from, ids.get(target)!, name, type);
+  };
+  for (const [id, loc, req] of requires) for (const name in req) link(id, loc, name, 'prod');
+  const manifest = project.manifest;
+  if (manifest) {
+    forEachEdge(manifest, true, (name, _spec, type) => link(graph.root, '', name, type));
+  } else {
+    // Without package.json the root's own dependencies are unknown: the top-level entries nothing requires.
+    for (const loc of ids.keys()) {
+      const name = lastName(loc);
+      if (loc === `node_modules/${name}` && !required.has(name)) link(graph.root, '', name, 'prod');
+    }
+  }
+  for (const [path, id] of projects) {
+    const m = await project.manifestAt(path);
+    if (m) forEachEdge(m, true, (name, _spec, type) => link(id, path, name, type));
+  }
+  checkDirect(file, manifest, 'package.json', (name) => has(`node_modules/${name}`));
+  return {
+    file,
+    format: 'npm-v1',
+    rootName: str(lock.name) ?? str(manifest?.name) ?? null,
+    workspaces: graph.workspacePaths(),
+    packages: graph.toPackages(),
+  };
+}

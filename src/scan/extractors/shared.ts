@@ -1,0 +1,413 @@
+import { type ErrorLocation, NswgError } from '../../errors.js';
+import { jsonSyntaxError } from '../../util/json-syntax.js';
+import type { InstalledPackage } from '../types.js';
+
+/** The dependency kinds of a package.json, as npm's Arborist names its edges. */
+export type DepType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional';
+
+/** The parts of a package.json that the extractors read. */
+export interface Manifest {
+  name?: string;
+  version?: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  workspaces?: string[] | { packages?: string[] };
+}
+
+/** A parse error located in `file` (and at `line` when the parser says). */
+export function parseError(
+  file: string,
+  message: string,
+  where: Omit<ErrorLocation, 'file'> = {},
+): NswgError {
+  return new NswgError('E_LOCKFILE_PARSE', message, { file, ...where });
+}
+
+/** The 1-based line of character offset `pos` in `text`. */
+export function lineAt(text: string, pos: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** JSON.parse with E_LOCKFILE_PARSE naming the file, the line and what is wrong there. */
+export function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = jsonSyntaxError(text);
+    if (!at) throw parseError(file, `not valid JSON: ${(e as Error).message}`);
+    throw parseError(file, `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`, { line: at.line });
+  }
+}
+
+/**
+ * JSONC as bun writes it: JSON with comments and trailing commas. Comments and trailing commas become
+ * spaces, so a JSON.parse position still points into the original text.
+ */
+export function parseJsonc(file: string, text: string): unknown {
+  const parts: string[] = [];
+  let last = 0;
+  const blank = (from: number, to: number): void => {
+    parts.push(text.slice(last, from), to - from === 1 ? ' ' : text.slice(from, to).replace(/[^\n]/g, ' '));
+    last = to;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf('\n', i);
+      const to = end === -1 ? text.length : end;
+      blank(i, to);
+      i = to - 1;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = text.indexOf('*/', i + 2);
+      const to = end === -1 ? text.length : end + 2;
+      blank(i, to);
+      i = to - 1;
+    } else if (c === 44 /* , */) {
+      let j = i + 1;
+      for (let w = text.charCodeAt(j); w === 32 || w === 10 || w === 13 || w === 9; w = text.charCodeAt(++j));
+      const next = text.charCodeAt(j);
+      if (next === 125 /* } */ || next === 93 /* ] */) blank(i, i + 1);
+    }
+  }
+  if (parts.length === 0) return parseJson(file, text);
+  parts.push(text.slice(last));
+  return parseJson(file, parts.join(''));
+}
+
+/** A plain object (not an array, not null), or undefined. */
+export function asObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** A name → string map, such as `dependencies`; anything else is empty. */
+export function asDeps(value: unknown): Record<string, string> {
+  return (asObject(value) ?? {}) as Record<string, string>;
+}
+
+/** `npm:real@range` → the real package and its range; null for any other spec. */
+export function parseAliasSpec(spec: string): { name: string; range: string } | null {
+  if (!spec.startsWith('npm:')) return null;
+  const rest = spec.slice(4);
+  const at = rest.indexOf('@', 1);
+  return at === -1 ? { name: rest, range: '*' } : { name: rest.slice(0, at), range: rest.slice(at + 1) };
+}
+
+/** `name@version` (scoped names too) → its two parts; null when there is no `@` after the name. */
+export function splitIdent(ident: string): { name: string; version: string } | null {
+  const at = ident.indexOf('@', 1);
+  if (at <= 0) return null;
+  return { name: ident.slice(0, at), version: ident.slice(at + 1) };
+}
+
+const own = (o: Record<string, unknown> | undefined, k: string): boolean =>
+  o !== undefined && Object.hasOwn(o, k);
+
+/**
+ * Calls `fn` for each dependency a manifest declares, once per name, with npm's precedence (peer, then
+ * prod, optional and dev: a later kind wins for a name declared twice). Allocates nothing: it runs per entry.
+ */
+export function forEachEdge(
+  m: Manifest,
+  withDev: boolean,
+  fn: (name: string, spec: string, type: DepType) => void,
+): void {
+  const deps = asObject(m.dependencies);
+  const opt = asObject(m.optionalDependencies);
+  const dev = withDev ? asObject(m.devDependencies) : undefined;
+  const peer = asObject(m.peerDependencies);
+  if (peer) {
+    const meta = asObject(m.peerDependenciesMeta);
+    for (const name in peer) {
+      if (own(deps, name) || own(opt, name) || own(dev, name)) continue;
+      fn(name, String(peer[name]), asObject(meta?.[name])?.optional ? 'peerOptional' : 'peer');
+    }
+  }
+  if (deps)
+    for (const name in deps) if (!own(opt, name) && !own(dev, name)) fn(name, String(deps[name]), 'prod');
+  if (opt) for (const name in opt) if (!own(dev, name)) fn(name, String(opt[name]), 'optional');
+  if (dev) for (const name in dev) fn(name, String(dev[name]), 'dev');
+}
+
+/** The dependencies a manifest declares, by name, with their spec and kind (see forEachEdge). */
+export function manifestEdges(m: Manifest, withDev: boolean): Map<string, { spec: string; type: DepType }> {
+  const edges = new Map<string, { spec: string; type: DepType }>();
+  forEachEdge(m, withDev, (name, spec, type) => edges.set(name, { spec, type }));
+  return edges;
+}
+
+/**
+ * Throws E_LOCKFILE_MISMATCH for the first direct dependency of `manifest` that the lockfile lacks:
+ * `has(name, spec)` says whether the lockfile records it.
+ */
+export function checkDirect(
+  file: string,
+  manifest: Manifest | null,
+  where: string,
+  has: (name: string, spec: string, type: DepType) => boolean,
+  kinds: ReadonlyArray<'dependencies' | 'devDependencies' | 'optionalDependencies'> = [
+    'dependencies',
+    'devDependencies',
+    'optionalDependencies',
+  ],
+): void {
+  if (!manifest) return;
+  const typeOf = { dependencies: 'prod', devDependencies: 'dev', optionalDependencies: 'optional' } as const;
+  for (const kind of kinds) {
+    for (const [name, spec] of Object.entries(asDeps(manifest[kind]))) {
+      if (has(name, spec, typeOf[kind])) continue;
+      throw new NswgError(
+        'E_LOCKFILE_MISMATCH',
+        `${where} declares ${kind} "${name}": "${spec}", which the lockfile does not have (run the package manager's install to update it)`,
+        { file, field: `${kind}.${name}` },
+      );
+    }
+  }
+}
+
+/** The install names of a location: `node_modules/a/node_modules/@s/b` → ["a", "@s/b"]. */
+export function chainOf(location: string): string[] {
+  return location.split(/(?:^|\/)node_modules\//).filter((s) => s !== '');
+}
+
+/** The install name of a location: `node_modules/a/node_modules/@s/b` → "@s/b". */
+export function lastName(location: string): string {
+  const i = location.lastIndexOf('node_modules/');
+  return location.slice(i + 'node_modules/'.length);
+}
+
+/** Node's module resolution over lockfile locations: the nearest `node_modules/<name>` up from `from`. */
+export function resolveLoc(from: string, name: string, has: (loc: string) => boolean): string | undefined {
+  let base = from;
+  for (;;) {
+    const candidate = base ? `${base}/node_modules/${name}` : `node_modules/${name}`;
+    if (has(candidate)) return candidate;
+    if (base === '') return undefined;
+    const i = base.lastIndexOf('/node_modules/');
+    base = i === -1 ? '' : base.slice(0, i);
+  }
+}
+
+/** Dependency flags, as npm's lockfile records them. */
+export interface DepFlags {
+  dev: boolean;
+  optional: boolean;
+  devOptional: boolean;
+  peer: boolean;
+}
+
+interface GraphNode {
+  name: string;
+  version: string;
+  location: string;
+  /** Set for the root ('') and for workspaces (their path): projects, not installed packages. */
+  project?: string;
+  alias?: string;
+  flags?: DepFlags;
+  edges: { to: number; name: string; type: DepType }[];
+}
+
+/** At most this many shortest paths per package. */
+const MAX_PATHS = 3;
+
+/**
+ * The dependency graph of one lockfile: the root project (node 0), its workspaces and the installed
+ * packages, with the edges between them. `toPackages()` derives paths, flags and workspaces.
+ */
+export class DepGraph {
+  readonly #nodes: GraphNode[] = [{ name: '', version: '', location: '', project: '', edges: [] }];
+  readonly #workspaces: number[] = [];
+  readonly root = 0;
+  readonly #fallbackOf: (location: string) => string[] | null;
+  #allFlagged = true;
+
+  /** `fallbackOf(location)`: the names below "root" for a node that no path reaches (default: from npm locations). */
+  constructor(fallbackOf?: (location: string) => string[] | null) {
+    this.#fallbackOf = fallbackOf ?? ((loc) => (loc.includes('node_modules/') ? chainOf(loc) : null));
+  }
+
+  /** Adds an installed package; `flags` when the lockfile records them (npm), else they are computed. */
+  addPackage(p: {
+    name: string;
+    version: string;
+    location: string;
+    alias?: string | undefined;
+    flags?: DepFlags | undefined;
+  }): number {
+    const node: GraphNode = { name: p.name, version: p.version, location: p.location, edges: [] };
+    if (p.alias !== undefined && p.alias !== p.name) node.alias = p.alias;
+    if (p.flags) node.flags = p.flags;
+    else this.#allFlagged = false;
+    return this.#nodes.push(node) - 1;
+  }
+
+  /** Adds a workspace (its path relative to the root, e.g. "packages/api"), which the root reaches. */
+  addWorkspace(path: string): number {
+    const id = this.#nodes.push({ name: path, version: '', location: path, project: path, edges: [] }) - 1;
+    this.#workspaces.push(id);
+    this.addEdge(this.root, id, path, 'prod');
+    return id;
+  }
+
+  /** Records that `from` depends on `to`, installed under `name`. */
+  addEdge(from: number, to: number, name: string, type: DepType): void {
+    this.#nodes[from]!.edges.push({ to, name, type });
+  }
+
+  /** The workspace paths added, sorted. */
+  workspacePaths(): string[] {
+    return this.#workspaces.map((w) => this.#nodes[w]!.project!).sort();
+  }
+
+  /** The installed packages with their paths, dependency flags and workspaces. */
+  toPackages(): InstalledPackage[] {
+    const flags = this.#allFlagged ? [] : this.#computeFlags();
+    const paths = this.#shortestPaths();
+    const reach = this.#workspaceReach();
+    const dependents: Set<string>[] = this.#nodes.map(() => new Set<string>());
+    for (const n of this.#nodes) for (const e of n.edges) dependents[e.to]!.add(n.project ?? n.location);
+    const out: InstalledPackage[] = [];
+    this.#nodes.forEach((n, i) => {
+      if (n.project !== undefined) return;
+      const p = paths[i] ?? [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]];
+      const last = p[0]![p[0]!.length - 1];
+      const alias = n.alias ?? (last !== undefined && last !== n.name && paths[i] ? last : undefined);
+      const f = n.flags ?? flags[i]!;
+      const pkg: InstalledPackage = {
+        name: n.name,
+        version: n.version,
+        location: n.location,
+        paths: p,
+        dev: f.dev,
+        optional: f.optional,
+        devOptional: f.devOptional,
+        peer: f.peer,
+        workspaces: reach[i] ?? [],
+        dependents: [...dependents[i]!].sort(),
+      };
+      if (alias !== undefined) pkg.alias = alias;
+      out.push(pkg);
+    });
+    return out;
+  }
+
+  /** npm's calc-dep-flags: every flag starts set and is cleared along edges from the root. */
+  #computeFlags(): DepFlags[] {
+    const n = this.#nodes.length;
+    const dev = new Uint8Array(n).fill(1);
+    const opt = new Uint8Array(n).fill(1);
+    const devOpt = new Uint8Array(n).fill(1);
+    const peer = new Uint8Array(n).fill(1);
+    const seen = new Uint8Array(n);
+    dev[0] = opt[0] = devOpt[0] = peer[0] = 0;
+    const queue = [0];
+    for (let node = queue.pop(); node !== undefined; node = queue.pop()) {
+      seen[node] = 1;
+      for (const e of this.#nodes[node]!.edges) {
+        const to = e.to;
+        const eDev = e.type === 'dev';
+        const eOpt = e.type === 'optional' || e.type === 'peerOptional';
+        const ePeer = e.type === 'peer' || e.type === 'peerOptional';
+        let changed = !seen[to];
+        if (dev[to] && !dev[node] && !eDev) {
+          dev[to] = 0;
+          changed = true;
+        }
+        if (opt[to] && !opt[node] && !eOpt) {
+          opt[to] = 0;
+          changed = true;
+        }
+        // devOptional is the overlap of the dev and optional trees (see npm's calc-dep-flags).
+        if (devOpt[to] && !devOpt[node] && !dev[node] && !opt[node] && !eDev && !eOpt) {
+          devOpt[to] = 0;
+          changed = true;
+        }
+        if (peer[to] && !peer[node] && !ePeer) {
+          peer[to] = 0;
+          changed = true;
+        }
+        if (changed) {
+          seen[to] = 1;
+          queue.push(to);
+        }
+      }
+    }
+    const out: DepFlags[] = [];
+    for (let i = 0; i < n; i++) {
+      // Unreachable from the root: nothing explains it, so nothing may be omitted for it.
+      if (!seen[i]) out.push({ dev: false, optional: false, devOptional: false, peer: false });
+      else
+        out.push({
+          dev: !!dev[i],
+          optional: !!opt[i],
+          devOptional: !!devOpt[i] && !dev[i] && !opt[i],
+          peer: !!peer[i],
+        });
+    }
+    return out;
+  }
+
+  /** Up to MAX_PATHS shortest paths per node, breadth first, never through a node twice. */
+  #shortestPaths(): (string[][] | undefined)[] {
+    const found: (string[][] | undefined)[] = new Array(this.#nodes.length);
+    // How many paths each node has, found or queued for the next level: no node is queued past MAX_PATHS.
+    const count = new Uint8Array(this.#nodes.length);
+    type Step = { node: number; label: string; prev: Step | null };
+    let queue: Step[] = [{ node: 0, label: 'root', prev: null }];
+    while (queue.length > 0) {
+      const next: Step[] = [];
+      for (const step of queue) {
+        if (step.node !== 0) {
+          const path: string[] = [];
+          for (let s: Step | null = step; s; s = s.prev) path.push(s.label);
+          path.reverse();
+          const have = found[step.node];
+          if (have) have.push(path);
+          else found[step.node] = [path];
+        }
+        for (const e of this.#nodes[step.node]!.edges) {
+          if (e.to === 0 || count[e.to]! >= MAX_PATHS) continue;
+          let cycle = false;
+          for (let s: Step | null = step; s && !cycle; s = s.prev) cycle = s.node === e.to;
+          if (cycle) continue;
+          count[e.to]!++;
+          next.push({ node: e.to, label: this.#nodes[e.to]!.project ?? e.name, prev: step });
+        }
+      }
+      queue = next;
+    }
+    return found;
+  }
+
+  /** For each node, the workspaces whose dependency trees reach it. */
+  #workspaceReach(): (string[] | undefined)[] {
+    const reach: (string[] | undefined)[] = new Array(this.#nodes.length);
+    const mark = new Int32Array(this.#nodes.length).fill(-1);
+    for (const ws of [...this.#workspaces].sort((a, b) =>
+      this.#nodes[a]!.project! < this.#nodes[b]!.project! ? -1 : 1,
+    )) {
+      const path = this.#nodes[ws]!.project!;
+      const stack = [ws];
+      mark[ws] = ws;
+      for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+        for (const e of this.#nodes[node]!.edges) {
+          if (mark[e.to] === ws || e.to === 0) continue;
+          mark[e.to] = ws;
+          stack.push(e.to);
+          const r = reach[e.to];
+          if (r) r.push(path);
+          else reach[e.to] = [path];
+        }
+      }
+    }
+    return reach;
+  }
+}

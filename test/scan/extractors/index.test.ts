@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { extractLockfile, extractProject } from '../../../src/scan/extractors/index.js';
+import { ROOT } from '../../helpers/shared.js';
+import { expectError, FIXTURES, LOCKFILES, rejection, removeTemps, tempProject } from './helpers.js';
+
+afterAll(removeTemps);
+
+const read = (...p: string[]): string => readFileSync(join(...p), 'utf8');
+
+describe('telling the formats apart', () => {
+  it('tells yarn v1 from yarn Berry by the __metadata key, whatever the file is called', async () => {
+    const tmp = await tempProject({
+      'v1/yarn.lock': read(FIXTURES, 'vuln-direct-yarn', 'yarn.lock'),
+      'berry/yarn.lock': read(LOCKFILES, 'yarn-berry', 'yarn.lock'),
+      'renamed/deps.lock': read(LOCKFILES, 'yarn-berry', 'yarn.lock'),
+      'renamed/old.lock': read(FIXTURES, 'vuln-direct-yarn', 'yarn.lock'),
+    });
+    expect((await extractLockfile(join(tmp, 'v1', 'yarn.lock'))).format).toBe('yarn-v1');
+    expect((await extractLockfile(join(tmp, 'berry', 'yarn.lock'))).format).toBe('yarn-berry');
+    expect((await extractLockfile(join(tmp, 'renamed', 'deps.lock'))).format).toBe('yarn-berry');
+    expect((await extractLockfile(join(tmp, 'renamed', 'old.lock'))).format).toBe('yarn-v1');
+  });
+
+  it("reads a package-lock's lockfileVersion, and rejects one without it", async () => {
+    expect((await extractLockfile(join(FIXTURES, 'vuln-direct-npm-v2', 'package-lock.json'))).format).toBe(
+      'npm-v2',
+    );
+    const tmp = await tempProject({ 'package-lock.json': '{\n  "name": "x",\n  "packages": {}\n}\n' });
+    expectError(await rejection(extractProject(tmp)), 'E_LOCKFILE_VERSION', {
+      file: join(tmp, 'package-lock.json'),
+      field: 'lockfileVersion',
+    });
+  });
+
+  it('knows a renamed lockfile and an SBOM by their content, and refuses what it does not know', async () => {
+    const tmp = await tempProject({
+      'old-lock.json': read(FIXTURES, 'vuln-direct-npm-v1', 'package-lock.json'),
+      'lock.yml': read(LOCKFILES, 'pnpm-v6', 'pnpm-lock.yaml'),
+      'bom.json': read(LOCKFILES, 'cyclonedx', 'sbom.json'),
+      'notes.txt': 'hello\n',
+      'data.json': '{"a": 1}',
+    });
+    expect((await extractLockfile(join(tmp, 'old-lock.json'))).format).toBe('npm-v1');
+    expect((await extractLockfile(join(tmp, 'lock.yml'))).format).toBe('pnpm-v6');
+    expect((await extractLockfile(join(tmp, 'bom.json'))).format).toBe('cyclonedx');
+    for (const f of ['notes.txt', 'data.json']) {
+      expectError(await rejection(extractLockfile(join(tmp, f))), 'E_FORMAT_UNKNOWN', { file: join(tmp, f) });
+    }
+  });
+
+  it("refuses bun's binary lockfile with a way out", async () => {
+    const tmp = await tempProject({ 'bun.lockb': '#!/usr/bin/env bun\nbun-lockfile-format-v0\n' });
+    expectError(await rejection(extractProject(tmp)), 'E_FORMAT_UNKNOWN', {
+      file: join(tmp, 'bun.lockb'),
+      mentions: '--save-text-lockfile',
+    });
+  });
+});
+
+describe('reading a project directory', () => {
+  it('reads every lockfile there, in a fixed order', async () => {
+    const tmp = await tempProject({
+      'package.json': read(LOCKFILES, 'pnpm-v9', 'package.json'),
+      'pnpm-lock.yaml': read(LOCKFILES, 'pnpm-v9', 'pnpm-lock.yaml'),
+      'bun.lock': read(LOCKFILES, 'bun', 'bun.lock'),
+      'yarn.lock': read(LOCKFILES, 'yarn-berry', 'yarn.lock'),
+      'package-lock.json': read(LOCKFILES, 'npm-shrinkwrap', 'npm-shrinkwrap.json'),
+    });
+    const all = await extractProject(tmp);
+    expect(all.map((c) => c.format)).toEqual(['npm-v3', 'yarn-berry', 'pnpm-v9', 'bun']);
+    const sets = all.map((c) => [...new Set(c.packages.map((p) => `${p.name}@${p.version}`))].sort());
+    for (const s of sets) expect(s).toEqual(sets[0]);
+  });
+
+  it('names the directory that has no lockfile, and a path that does not exist', async () => {
+    const tmp = await tempProject({ 'package.json': '{"name": "empty"}' });
+    const e = await rejection(extractProject(tmp));
+    expectError(e, 'E_LOCKFILE_MISSING', { file: tmp, mentions: 'package-lock.json' });
+    const gone = join(tmp, 'nowhere');
+    expectError(await rejection(extractProject(gone)), 'E_LOCKFILE_MISSING', { file: gone });
+    expectError(await rejection(extractLockfile(join(gone, 'yarn.lock'))), 'E_LOCKFILE_MISSING', {
+      file: join(gone, 'yarn.lock'),
+    });
+  });
+
+  it('reads a file given instead of a directory, and refuses a directory given as a lockfile', async () => {
+    const file = join(LOCKFILES, 'pnpm-v5', 'pnpm-lock.yaml');
+    expect((await extractProject(file)).map((c) => c.file)).toEqual([file]);
+    const dir = join(LOCKFILES, 'pnpm-v5');
+    expectError(await rejection(extractLockfile(dir)), 'E_USAGE', { file: dir });
+  });
+
+  it('names a package.json that is not JSON', async () => {
+    const tmp = await tempProject({
+      'package.json': '{ "name": ',
+      'pnpm-lock.yaml': read(LOCKFILES, 'pnpm-v9', 'pnpm-lock.yaml'),
+    });
+    expectError(await rejection(extractProject(tmp)), 'E_JSON_PARSE', {
+      file: join(tmp, 'package.json'),
+      line: 1,
+    });
+  });
+});
+
+describe('loading only the parser in use', () => {
+  const dir = join(ROOT, 'src', 'scan', 'extractors');
+  const imports = (file: string): string[] =>
+    [...read(dir, file).matchAll(/^import\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+
+  it('index.ts and the JSON formats import no parser package: reading a package-lock loads no YAML parser', () => {
+    for (const file of [
+      'index.ts',
+      'shared.ts',
+      'project.ts',
+      'npm.ts',
+      'bun.ts',
+      'cyclonedx.ts',
+      'node-modules.ts',
+    ]) {
+      const external = imports(file).filter((m) => !m.startsWith('.') && !m.startsWith('node:'));
+      expect(external, file).toEqual([]);
+    }
+    const index = read(dir, 'index.ts');
+    for (const m of ['npm', 'yarn-v1', 'yarn-berry', 'pnpm', 'bun', 'cyclonedx', 'node-modules']) {
+      expect(index).toContain(`await import('./${m}.js')`);
+      expect(imports('index.ts')).not.toContain(`./${m}.js`);
+    }
+  });
+
+  it('each YAML or yarn format loads its own parser', () => {
+    expect(imports('pnpm.ts')).toContain('@yarnpkg/parsers');
+    expect(imports('yarn-berry.ts')).toContain('@yarnpkg/parsers');
+    expect(read(dir, 'yarn-v1.ts')).toContain("('@yarnpkg/lockfile')");
+  });
+});

@@ -1,0 +1,212 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Project } from '../../../src/scan/extractors/project.js';
+import {
+  DepGraph,
+  parseAliasSpec,
+  parseJson,
+  parseJsonc,
+  resolveLoc,
+  splitIdent,
+} from '../../../src/scan/extractors/shared.js';
+import type { InstalledPackage } from '../../../src/scan/types.js';
+import { flags, rejection, removeTemps, tempProject } from './helpers.js';
+
+afterAll(removeTemps);
+
+/** A graph from `from -type-> to` lines; "root" is the root, `ws:path` a workspace. */
+function graphOf(spec: string): Map<string, InstalledPackage> {
+  const g = new DepGraph();
+  const ids = new Map<string, number>([['root', g.root]]);
+  const id = (n: string): number => {
+    let i = ids.get(n);
+    if (i === undefined) {
+      i = n.startsWith('ws:')
+        ? g.addWorkspace(n.slice(3))
+        : g.addPackage({ name: n, version: '1.0.0', location: n });
+      ids.set(n, i);
+    }
+    return i;
+  };
+  for (const line of spec.trim().split('\n')) {
+    const [from, type, to] = line.trim().split(/\s+/) as [string, string, string];
+    const f = id(from);
+    g.addEdge(f, id(to), to.startsWith('ws:') ? to.slice(3) : to, type as 'prod');
+  }
+  return new Map(g.toPackages().map((p) => [p.name, p]));
+}
+
+describe("dependency flags (npm's calc-dep-flags)", () => {
+  const g = graphOf(`
+    root dev devtool
+    devtool prod devhelper
+    root optional opt
+    opt prod opthelper
+    root dev builder
+    builder prod shared
+    root optional native
+    native prod shared
+    devtool optional fsevents
+    root prod app
+    app peer react
+    app peer react-dom
+    root prod react-dom
+    app peerOptional canvas
+    app prod loop1
+    loop1 prod loop2
+    loop2 prod loop1
+  `);
+  it.each([
+    ['app', ''],
+    ['devtool', 'dev'],
+    ['devhelper', 'dev'],
+    ['opt', 'optional'],
+    ['opthelper', 'optional'],
+    ['shared', 'devOptional'],
+    ['fsevents', 'dev,optional'],
+    ['react', 'peer'],
+    ['react-dom', ''],
+    ['canvas', 'optional,peer'],
+    ['loop1', ''],
+    ['loop2', ''],
+  ])('%s: %s', (name, want) => {
+    expect(flags(g.get(name)!)).toBe(want);
+  });
+});
+
+describe('paths', () => {
+  it('gives up to three shortest paths, through cycles without hanging', () => {
+    const g = graphOf(`
+      root prod a
+      root prod b
+      root prod c
+      root prod d
+      a prod x
+      b prod x
+      c prod x
+      d prod x
+      x prod y
+      y prod x
+      y prod y
+    `);
+    expect(g.get('x')!.paths).toEqual([
+      ['root', 'a', 'x'],
+      ['root', 'b', 'x'],
+      ['root', 'c', 'x'],
+    ]);
+    expect(g.get('y')!.paths).toEqual([
+      ['root', 'a', 'x', 'y'],
+      ['root', 'b', 'x', 'y'],
+      ['root', 'c', 'x', 'y'],
+    ]);
+  });
+
+  it('keeps at most three paths per package on a dense graph', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      lines.push(`root prod p${i}`);
+      for (let j = 0; j < 300; j += 7) lines.push(`p${i} prod p${j}`);
+    }
+    const g = graphOf(lines.join('\n'));
+    expect(g.get('p294')!.paths).toEqual([
+      ['root', 'p294'],
+      ['root', 'p0', 'p294'],
+      ['root', 'p1', 'p294'],
+    ]);
+    expect(g.get('p299')!.paths).toEqual([['root', 'p299']]);
+  });
+
+  it('names workspaces by their path, and lists the workspaces that reach a package', () => {
+    const g = graphOf(`
+      root dev tool
+      ws:packages/a prod lodash
+      ws:packages/b prod ws:packages/a
+      ws:packages/b dev ms
+    `);
+    expect(g.has('packages/a')).toBe(false);
+    expect(g.get('lodash')).toMatchObject({
+      workspaces: ['packages/a', 'packages/b'],
+      paths: [
+        ['root', 'packages/a', 'lodash'],
+        ['root', 'packages/b', 'packages/a', 'lodash'],
+      ],
+      dev: false,
+    });
+    expect(g.get('ms')).toMatchObject({ workspaces: ['packages/b'], dev: true });
+    expect(g.get('tool')).toMatchObject({ workspaces: [], dev: true });
+  });
+
+  it('an unreachable package keeps no flag that would let --omit drop it', () => {
+    const g = new DepGraph();
+    g.addPackage({ name: 'stray', version: '1.0.0', location: 'node_modules/a/node_modules/stray' });
+    const [p] = g.toPackages();
+    expect(p).toMatchObject({
+      dev: false,
+      optional: false,
+      devOptional: false,
+      peer: false,
+      paths: [['root', 'a', 'stray']],
+    });
+  });
+});
+
+describe('small helpers', () => {
+  it('parses npm: aliases and name@version identifiers', () => {
+    expect(parseAliasSpec('npm:jquery@3.0.0-rc1')).toEqual({ name: 'jquery', range: '3.0.0-rc1' });
+    expect(parseAliasSpec('npm:@babel/core@^7.0.0')).toEqual({ name: '@babel/core', range: '^7.0.0' });
+    expect(parseAliasSpec('npm:lodash')).toEqual({ name: 'lodash', range: '*' });
+    expect(parseAliasSpec('^1.0.0')).toBeNull();
+    expect(splitIdent('@scope/name@1.2.3')).toEqual({ name: '@scope/name', version: '1.2.3' });
+    expect(splitIdent('name@npm:other@1')).toEqual({ name: 'name', version: 'npm:other@1' });
+    expect(splitIdent('@scope/name')).toBeNull();
+  });
+
+  it("resolves like node's module lookup", () => {
+    const have = new Set([
+      'node_modules/a',
+      'node_modules/a/node_modules/b',
+      'node_modules/b',
+      'packages/x/node_modules/b',
+    ]);
+    const has = (l: string) => have.has(l);
+    expect(resolveLoc('node_modules/a', 'b', has)).toBe('node_modules/a/node_modules/b');
+    expect(resolveLoc('node_modules/a/node_modules/b', 'a', has)).toBe('node_modules/a');
+    expect(resolveLoc('packages/x', 'b', has)).toBe('packages/x/node_modules/b');
+    expect(resolveLoc('packages/x', 'a', has)).toBe('node_modules/a');
+    expect(resolveLoc('', 'c', has)).toBeUndefined();
+  });
+
+  it("finds the line of a JSON error from V8's context when it gives no position", async () => {
+    const text = '[\n  "aaaaaaaaaaaaaaaaaaaaaaa",\nxyz,\n  "bbbbbbbbbbbbbbbbbbbbbbbbbb"\n]\n';
+    const e = await rejection(Promise.resolve().then(() => parseJson('f.json', text)));
+    expect(e).toMatchObject({ code: 'E_LOCKFILE_PARSE', file: 'f.json', line: 3 });
+    const cut = await rejection(Promise.resolve().then(() => parseJson('f.json', '{\n  "a": [\n')));
+    expect(cut).toMatchObject({ line: 3 });
+    expect(cut.message).toContain('truncated');
+  });
+
+  it('reads JSONC without touching strings that look like comments or commas', () => {
+    const text = '{\n  // a comment\n  "url": "http://x/*y*/, }",\n  /* block\n */ "list": [1, 2,],\n}\n';
+    expect(parseJsonc('f.lock', text)).toEqual({ url: 'http://x/*y*/, }', list: [1, 2] });
+  });
+
+  it("expands the root package.json's workspace globs", async () => {
+    const tmp = await tempProject({
+      'package.json': JSON.stringify({
+        workspaces: { packages: ['packages/*', 'apps/**', '!packages/skip'] },
+      }),
+      'packages/a/package.json': '{"name": "a"}',
+      'packages/skip/package.json': '{"name": "skip"}',
+      'packages/no-manifest/README.md': '',
+      'apps/web/package.json': '{"name": "web"}',
+      'apps/web/node_modules/dep/package.json': '{"name": "dep"}',
+      'apps/group/mobile/package.json': '{"name": "mobile"}',
+    });
+    const project = await Project.load(tmp);
+    expect(await project.workspacePaths()).toEqual(['apps/group/mobile', 'apps/web', 'packages/a']);
+    expect(await project.manifestAt('packages/a')).toEqual({ name: 'a' });
+    expect(await new Project(join(tmp, 'nowhere'), null).workspacePaths()).toEqual([]);
+    const broken = await tempProject({ 'package.json': '[1, 2]' });
+    expect((await rejection(Project.load(broken))).code).toBe('E_JSON_PARSE');
+  });
+});
