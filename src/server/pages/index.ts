@@ -1,5 +1,169 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Advisory } from '../../advisories/index.js';
+import { parseVersion } from '../../versions/index.js';
 import type { AppDeps } from '../deps.js';
+import { assetRoutes } from './assets/index.js';
+import { advisoryPath, html, type SafeHtml } from './html.js';
+import { affectsNode, groupByReleaseLine, nodeVersion } from './node-lines.js';
+import { latestPublished } from './queries.js';
+import { advisoryPage, aliasChoicePage } from './views/advisory.js';
+import { homePage, notFoundPage, type SearchResult, searchPage } from './views/home.js';
+import { type NodeCheck, nodePage, releaseLineSections } from './views/node.js';
+import { affectsPackage, packagePage, type VersionCheck } from './views/package.js';
 
-/** Registers the web pages (being written). */
-export async function pageRoutes(_app: FastifyInstance, _deps: AppDeps): Promise<void> {}
+export { ASSETS } from './assets/index.js';
+export { escapeHtml, type Html, html, raw, SafeHtml, safeUrl } from './html.js';
+export { renderMarkdown } from './markdown.js';
+
+const PAGE_SIZE = 50;
+const LATEST = 25;
+/** More core advisories than there will ever be (171 in twelve years). */
+const ALL_CORE = 100_000;
+/** Pages change when the database is re-imported: caches may keep them a minute. */
+const PAGE_CACHE = 'public, max-age=60';
+
+/** Pages are not part of the API: keep them out of the OpenAPI document. */
+const hidden = { schema: { hide: true } };
+
+function send(reply: FastifyReply, page: SafeHtml, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', status < 400 ? PAGE_CACHE : 'no-cache')
+    .send(page.value);
+}
+
+/** One query parameter as text (the first when repeated), trimmed and bounded; '' when absent. */
+function param(req: FastifyRequest, key: string, max = 256): string {
+  const v = (req.query as Record<string, unknown> | undefined)?.[key];
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first.trim().slice(0, max) : '';
+}
+
+/** Ids are written in capitals (NSWG-ECO-1, CVE-…); GHSA ids in lower case after the prefix. */
+function canonicalId(text: string): string {
+  if (/^ghsa-/i.test(text)) return `GHSA-${text.slice(5).toLowerCase()}`;
+  if (/^(nswg|cve)-/i.test(text)) return text.toUpperCase();
+  return text;
+}
+
+/** Registers the web pages: home, search, advisory, package and Node.js pages, and their assets. */
+export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const advisories = deps.store.advisories;
+  assetRoutes(app);
+
+  const notFound = (reply: FastifyReply, what: string, detail?: SafeHtml) =>
+    send(reply, notFoundPage(what, detail), 404);
+
+  app.get('/', hidden, async (_req, reply) =>
+    send(reply, homePage(await latestPublished(deps.store, LATEST))),
+  );
+
+  app.get('/search', hidden, async (req, reply) => {
+    const query = param(req, 'q', 200);
+    if (!query) return reply.redirect('/', 302);
+    const page = Math.min(1000, Math.max(1, Number.parseInt(param(req, 'page'), 10) || 1));
+    const id = canonicalId(query);
+    // npm names are lower case now; older ones (JSONStream) are not: try as typed, then lower case.
+    const lower = query.toLowerCase();
+    const [direct, named, pkgAdvisories, hits] = await Promise.all([
+      advisories.get(id),
+      advisories.byAlias(id),
+      advisories
+        .forPackage(query)
+        .then(async (list) => (list.length || lower === query ? list : advisories.forPackage(lower))),
+      advisories.search(query, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
+    ]);
+    // An id or a CVE that names one advisory: go there.
+    if (page === 1 && direct && (direct.id === id || named.length === 1))
+      return reply.redirect(advisoryPath(direct.id), 302);
+    const result: SearchResult = {
+      query,
+      pkg: pkgAdvisories.length
+        ? {
+            name: pkgAdvisories[0]!.affected.find((x) => x.name.toLowerCase() === lower)?.name ?? query,
+            count: pkgAdvisories.length,
+          }
+        : null,
+      exact: named.length > 1 ? named : [],
+      hits: hits.slice(0, PAGE_SIZE),
+      page,
+      more: hits.length > PAGE_SIZE,
+    };
+    return send(reply, searchPage(result));
+  });
+
+  // The bare collections have no page of their own: the home page lists and searches them.
+  for (const path of ['/advisories', '/packages'])
+    app.get(path, hidden, async (_req, reply) => reply.redirect('/', 302));
+
+  app.get<{ Params: { id: string } }>('/advisories/:id', hidden, async (req, reply) => {
+    const id = req.params.id;
+    const found = await advisories.get(id);
+    if (found?.id === id) return send(reply, advisoryPage(found));
+    // Not an id: an alias (a CVE), perhaps typed in lower case, that names one advisory or several.
+    const alias = canonicalId(id);
+    const named = await advisories.byAlias(alias);
+    if (named.length > 1) return send(reply, aliasChoicePage(alias, named));
+    const target = named[0] ?? (alias !== id ? await advisories.get(alias) : null);
+    if (target) return reply.redirect(advisoryPath(target.id), 302);
+    return notFound(
+      reply,
+      `There is no advisory ${id}.`,
+      html`<p>Search for it: <a href="/search?q=${encodeURIComponent(id)}">${id}</a>.</p>`,
+    );
+  });
+
+  const packageHandler = async (name: string, req: FastifyRequest, reply: FastifyReply) => {
+    const list = await advisories.forPackage(name);
+    if (!list.length) return notFound(reply, `There is no advisory for the npm package ${name}.`);
+    const input = param(req, 'version');
+    let check: VersionCheck = { kind: 'none' };
+    if (input) {
+      const v = parseVersion(input);
+      check = v
+        ? {
+            kind: 'checked',
+            version: v.version,
+            affecting: list.filter((a) => affectsPackage(a, name, v.version)),
+          }
+        : { kind: 'invalid', input };
+    }
+    return send(reply, packagePage(name, list, check), check.kind === 'invalid' ? 400 : 200);
+  };
+  app.get<{ Params: { name: string } }>('/packages/:name', hidden, async (req, reply) =>
+    packageHandler(req.params.name, req, reply),
+  );
+  app.get<{ Params: { scope: string; name: string } }>(
+    '/packages/:scope/:name',
+    hidden,
+    async (req, reply) => {
+      const { scope, name } = req.params;
+      if (!scope.startsWith('@')) return notFound(reply, `There is no npm package ${scope}/${name}.`);
+      return packageHandler(`${scope}/${name}`, req, reply);
+    },
+  );
+
+  // The release line sections depend only on the core advisories: keep the last rendering, keyed on
+  // their ids and modification dates (grouping and rendering take longer than reading them).
+  let lines: { key: string; html: SafeHtml } | null = null;
+  app.get('/node', hidden, async (req, reply) => {
+    // Through the (kind, modified) index: all() walks every id, which is slow among many npm advisories.
+    const core = await advisories.search('', { kind: 'core', limit: ALL_CORE });
+    core.sort((a, b) => coreNumber(b) - coreNumber(a));
+    const key = core.map((a) => `${a.id}@${a.modified}`).join(',');
+    if (lines?.key !== key) lines = { key, html: releaseLineSections(groupByReleaseLine(core)) };
+    const input = param(req, 'version');
+    let check: NodeCheck = { kind: 'none' };
+    if (input) {
+      const version = nodeVersion(input);
+      check = version
+        ? { kind: 'checked', version, affecting: core.filter((a) => !a.withdrawn && affectsNode(a, version)) }
+        : { kind: 'invalid', input };
+    }
+    return send(reply, nodePage(lines.html, core.length, check), check.kind === 'invalid' ? 400 : 200);
+  });
+}
+
+/** NSWG-COR-<n>'s number, for newest-first order (other ids last). */
+const coreNumber = (a: Advisory): number => Number(/^NSWG-COR-(\d+)$/.exec(a.id)?.[1] ?? -1);
