@@ -24,7 +24,10 @@ await build({
   outExtension: { '.js': '.js' },
   legalComments: 'linked',
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __nswgCreateRequire } from 'node:module'; const require = __nswgCreateRequire(import.meta.url);" },
+  // bundled CommonJS (commander, semver) calls require() for Node's own modules: one shared require
+  banner: {
+    js: "import { createRequire as __nswgCreateRequire } from 'node:module'; const require = (globalThis.__nswgRequire ??= __nswgCreateRequire(import.meta.url));",
+  },
   plugins: [
     {
       name: 'keep-most-packages-external',

@@ -13,8 +13,8 @@ import {
   readIgnoreFile,
   runAudit,
 } from '../scan/index.js';
-import { type DbOption, openDb } from './context.js';
-import { storeSource } from './sources.js';
+import type { DbOption } from './context.js';
+import { readerSource } from './reader-source.js';
 import { VERSION } from './version.js';
 
 export interface AuditCommandOptions extends DbOption {
@@ -68,11 +68,25 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
     const { serverSource } = await import('./server-source.js');
     report = await run(serverSource(opts.server));
   } else {
-    const store = await openDb(opts);
-    try {
-      report = await run(storeSource(store));
-    } finally {
-      await store.close();
+    // the store's modules are imported one by one here, not through its index: an audit of an
+    // existing SQLite database needs only the read-only path, and loading the rest costs ~50 ms
+    const { resolveDbTarget } = await import('../store/target.js');
+    const target = resolveDbTarget(opts.db);
+    const reader = target.kind === 'sqlite' ? await (await import('../store/sqlite-reader.js')).openSqliteReader(target.file) : null;
+    if (reader) {
+      try {
+        report = await run(readerSource(reader));
+      } finally {
+        reader.close();
+      }
+    } else {
+      const [{ openDb }, { storeSource }] = await Promise.all([import('./context.js'), import('./sources.js')]);
+      const store = await openDb(opts);
+      try {
+        report = await run(storeSource(store));
+      } finally {
+        await store.close();
+      }
     }
   }
   const color = opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !opts.output;

@@ -1,5 +1,14 @@
 import { type Advisory, type Affected, severityOf, severityRank } from '../advisories/index.js';
-import { complement, contains, intersect, parseRange, parseVersion, satisfies } from '../versions/index.js';
+import {
+  complement,
+  contains,
+  fromOsvRanges,
+  intersect,
+  parseRange,
+  parseVersion,
+  union,
+  type VersionSet,
+} from '../versions/index.js';
 import type { Finding, Fix } from './findings.js';
 import type { InstalledPackage } from './types.js';
 
@@ -33,7 +42,7 @@ export function fixFor(version: string, affected: Affected): Fix {
   const patched = affected.patched;
   const v = parseVersion(version);
   if (!v) return { version: null, patched };
-  let safe = intersect(complement(parseRange(affected.vulnerable)), parseRange(`>=${v.version}`));
+  let safe = intersect(complement(vulnerableSet(affected)), parseRange(`>=${v.version}`));
   if (patched) safe = intersect(safe, parseRange(patched));
   const first = safe[0];
   if (!first?.lo) return { version: null, patched };
@@ -44,6 +53,23 @@ export function fixFor(version: string, affected: Affected): Fix {
     if (contains(safe, release)) lo = parseVersion(release) ?? lo;
   }
   return { version: lo.version, patched };
+}
+
+const sets = new WeakMap<Affected, VersionSet>();
+
+/**
+ * The versions an npm advisory entry affects, from its OSV events (kept with the record and proven
+ * to decide exactly as npm's semver does on the range as written), parsed once per entry: reading
+ * a few versions is much cheaper than parsing npm range syntax on every audit.
+ */
+function vulnerableSet(affected: Affected): VersionSet {
+  let set = sets.get(affected);
+  if (!set) {
+    set = affected.ranges.length ? fromOsvRanges(affected.ranges) : parseRange(affected.vulnerable);
+    if (affected.versions.length) set = union(set, parseRange(affected.versions.map((x) => `=${x}`).join(' || ')));
+    sets.set(affected, set);
+  }
+  return set;
 }
 
 const byNameVersionId = (a: Finding, b: Finding) =>
@@ -66,9 +92,11 @@ export function matchFindings(packages: readonly InstalledPackage[], advisoriesB
   for (const g of groupByVersion(packages)) {
     const advisories = advisoriesByName.get(g.name);
     if (!advisories?.length) continue;
+    const version = parseVersion(g.version);
+    if (!version) continue;
     for (const a of advisories) {
       if (a.withdrawn) continue;
-      const entry = a.affected.find((x) => x.ecosystem === 'npm' && x.name === g.name && satisfies(g.version, x.vulnerable));
+      const entry = a.affected.find((x) => x.ecosystem === 'npm' && x.name === g.name && contains(vulnerableSet(x), version));
       if (!entry) continue;
       const paths = g.copies.flatMap((c) => c.paths).sort(shortestFirst);
       const unique = [...new Map(paths.map((p) => [p.join('\u0000'), p])).values()];

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Advisory, type AdvisoryKind, severityOf } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
+import { rawSqlite } from './connect.js';
 import type { Database } from './schema.js';
 
 /** What an import did. */
@@ -227,6 +228,20 @@ export class AdvisoryStore {
   async forPackages(names: readonly string[], ecosystem: 'npm' | 'node' = 'npm'): Promise<Map<string, Advisory[]>> {
     const out = new Map<string, Advisory[]>();
     const cache = new Map<string, Advisory>();
+    const raw = rawSqlite(this.db);
+    if (raw) {
+      // every audit asks this for hundreds of names: one prepared statement instead of building SQL
+      const rows = raw
+        .prepare(
+          `SELECT affected.name AS name, advisories.id AS id, advisories.record AS record FROM affected
+           JOIN advisories ON advisories.id = affected.advisory_id
+           WHERE affected.ecosystem = ? AND affected.name IN (SELECT value FROM json_each(?))
+           ORDER BY advisories.id`,
+        )
+        .all(ecosystem, JSON.stringify([...new Set(names)])) as { name: string; id: string; record: string }[];
+      for (const r of rows) this.collect(out, cache, r);
+      return out;
+    }
     for (const part of chunks([...new Set(names)], 500)) {
       const rows = await this.db
         .selectFrom('affected')
@@ -236,18 +251,20 @@ export class AdvisoryStore {
         .where('affected.name', 'in', part)
         .orderBy('advisories.id')
         .execute();
-      for (const r of rows) {
-        let a = cache.get(r.id);
-        if (!a) {
-          a = JSON.parse(r.record) as Advisory;
-          cache.set(r.id, a);
-        }
-        const list = out.get(r.name) ?? [];
-        if (!list.includes(a)) list.push(a);
-        out.set(r.name, list);
-      }
+      for (const r of rows) this.collect(out, cache, r);
     }
     return out;
+  }
+
+  private collect(out: Map<string, Advisory[]>, cache: Map<string, Advisory>, r: { name: string; id: string; record: string }): void {
+    let a = cache.get(r.id);
+    if (!a) {
+      a = JSON.parse(r.record) as Advisory;
+      cache.set(r.id, a);
+    }
+    const list = out.get(r.name) ?? [];
+    if (!list.includes(a)) list.push(a);
+    out.set(r.name, list);
   }
 
   /** Advisories whose id, alias, package, title or text contains `text` (case-insensitive), newest first. */

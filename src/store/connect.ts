@@ -1,40 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { NswgError } from '../errors.js';
 import type { Database } from './schema.js';
+import { type DbTarget, describeTarget } from './target.js';
 
-/** Where the database is: an SQLite file (the embedded default) or a PostgreSQL URL. */
-export type DbTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+export { type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './target.js';
 
-/** The default database file: ~/.nswg/nswg.db (NSWG_HOME moves the data directory). */
-export function defaultDbFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.NSWG_HOME ? resolve(env.NSWG_HOME) : join(homedir(), '.nswg'), 'nswg.db');
-}
+/** The SQLite connection under a Kysely instance opened by `connect`, for the few hot read paths. */
+const sqliteHandles = new WeakMap<Kysely<Database>, import('better-sqlite3').Database>();
 
-/** The target named by `--db`, else NSWG_DB, else DATABASE_URL, else the default file. */
-export function resolveDbTarget(arg: string | undefined, env: NodeJS.ProcessEnv = process.env): DbTarget {
-  const text = arg ?? env.NSWG_DB ?? env.DATABASE_URL;
-  if (!text) return { kind: 'sqlite', file: defaultDbFile(env) };
-  if (/^postgres(ql)?:\/\//i.test(text)) return { kind: 'postgres', url: text };
-  if (/^sqlite:/i.test(text)) return { kind: 'sqlite', file: resolve(text.replace(/^sqlite:(\/\/)?/i, '')) };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new NswgError('E_USAGE', `unsupported database URL ${JSON.stringify(text)}: use a file path or postgres://…`, { field: '--db' });
-  }
-  return { kind: 'sqlite', file: resolve(text) };
-}
-
-/** A printable name for a target (a PostgreSQL URL without its password). */
-export function describeTarget(t: DbTarget): string {
-  if (t.kind === 'sqlite') return t.file;
-  try {
-    const u = new URL(t.url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
+/** The better-sqlite3 connection of an SQLite database (null on PostgreSQL). */
+export function rawSqlite(db: Kysely<Database>): import('better-sqlite3').Database | null {
+  return sqliteHandles.get(db) ?? null;
 }
 
 /** Opens a Kysely instance on the target; an SQLite file's directory is created when missing. */
@@ -52,7 +30,9 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
     } catch (e) {
       throw new NswgError('E_DB_CONNECT', `cannot open the SQLite database: ${(e as Error).message}`, { file: t.file });
     }
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    sqliteHandles.set(db, database);
+    return db;
   }
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: t.url, max: 10 });

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { hash, type Options, verify } from '@node-rs/argon2';
+import type { Options } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
-import { Secret, TOTP } from 'otpauth';
 import {
   type Actor,
   assertCan,
@@ -18,6 +17,10 @@ import { NswgError } from '../errors.js';
 import { AuditLog, lockDisclosure } from './audit-log.js';
 import { type DisclosureDb, withDisclosure } from './disclosure-schema.js';
 import type { Database } from './schema.js';
+
+// Password hashing and TOTP load only when an account is used: the audit and the public pages never need them.
+const argon2 = () => import('@node-rs/argon2');
+const otpauth = () => import('otpauth');
 
 /** A registered user as the program sees them (never the password hash or the TOTP secret). */
 export interface User {
@@ -112,7 +115,7 @@ export class AccountStore {
     if (handle !== null && !HANDLE.test(handle))
       throw new NswgError('E_AUTH', 'handle must be letters, digits, - and _', { field: 'handle' });
     checkPassword(input.password);
-    const passwordHash = await hash(input.password, this.argon2);
+    const passwordHash = await (await argon2()).hash(input.password, this.argon2);
     const now = this.now();
     const id = randomUUID();
     return this.db.transaction().execute(async (trx) => {
@@ -182,8 +185,8 @@ export class AccountStore {
       .toLowerCase();
     const r = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
     // Hash even for unknown addresses, so the answer time does not tell which addresses exist.
-    this.dummyHash ??= hash('not a password of anyone', this.argon2);
-    const ok = await verify(r?.password_hash ?? (await this.dummyHash), String(input.password ?? '')).catch(
+    this.dummyHash ??= argon2().then((a) => a.hash('not a password of anyone', this.argon2));
+    const ok = await (await argon2()).verify(r?.password_hash ?? (await this.dummyHash), String(input.password ?? '')).catch(
       () => false,
     );
     const failed = async (reason: string) => {
@@ -193,7 +196,7 @@ export class AccountStore {
       return authFailed(reason === 'totp' ? 'totp' : 'password');
     };
     if (!r || !ok || Number(r.disabled) === 1) throw await failed('password');
-    if (Number(r.totp_enabled) === 1 && !this.totpValid(r, input.totp, now)) throw await failed('totp');
+    if (Number(r.totp_enabled) === 1 && !await this.totpValid(r, input.totp, now)) throw await failed('totp');
     const token = newToken();
     const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000).toISOString();
     const user = toUser(r);
@@ -214,8 +217,9 @@ export class AccountStore {
     return { user, token, expiresAt };
   }
 
-  private totpValid(r: UserRow, code: string | undefined, now: Date): boolean {
+  private async totpValid(r: UserRow, code: string | undefined, now: Date): Promise<boolean> {
     if (!r.totp_secret || !code || !/^\d{6}$/.test(code)) return false;
+    const { TOTP, Secret } = await otpauth();
     const totp = new TOTP({ issuer: 'nswg', label: r.email, secret: Secret.fromBase32(r.totp_secret) });
     return totp.validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
   }
@@ -438,7 +442,7 @@ export class AccountStore {
   /** Sets a new password with a reset token; every open session of the user ends. */
   async resetPassword(token: string, password: string, origin: Origin): Promise<void> {
     checkPassword(password);
-    const passwordHash = await hash(password, this.argon2);
+    const passwordHash = await (await argon2()).hash(password, this.argon2);
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
       await lockDisclosure(trx);
@@ -456,6 +460,7 @@ export class AccountStore {
   async beginTotp(userId: string): Promise<{ secret: string; uri: string }> {
     const r = await this.row(userId);
     if (!r) throw new NswgError('E_NOT_FOUND', 'no such user', { field: 'user' });
+    const { TOTP, Secret } = await otpauth();
     const secret = new Secret({ size: 20 }).base32;
     await this.db
       .updateTable('users')
@@ -472,7 +477,7 @@ export class AccountStore {
   async enableTotp(userId: string, code: string, origin: Origin): Promise<void> {
     const r = await this.row(userId);
     const now = this.now();
-    if (!r || !this.totpValid(r, code, now)) throw authFailed('totp');
+    if (!r || !await this.totpValid(r, code, now)) throw authFailed('totp');
     await this.db.transaction().execute(async (trx) => {
       await lockDisclosure(trx);
       await trx.updateTable('users').set({ totp_enabled: 1 }).where('id', '=', userId).execute();

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { NswgError } from '../errors.js';
 import { disclosureMigration } from './disclosure-migration.js';
+import { SCHEMA_VERSION } from './schema-version.js';
 
 /** The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -63,7 +64,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
 }
 
 /** The newest migration's name, for `db stats`. */
-export const SCHEMA_VERSION = Object.keys(MIGRATIONS).at(-1)!;
+if (Object.keys(MIGRATIONS).at(-1) !== SCHEMA_VERSION) {
+  throw new Error(`schema-version.ts says ${SCHEMA_VERSION}, but the last migration is ${Object.keys(MIGRATIONS).at(-1)}`);
+}
+export { SCHEMA_VERSION };
 
 /** True when the schema has been created (the migration table exists). */
 export async function isMigrated(db: Kysely<any>): Promise<boolean> {

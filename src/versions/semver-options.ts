@@ -3,13 +3,23 @@ import semver from 'semver';
 /** npm audit's own options (@npmcli/metavuln-calculator): every decision here uses them. */
 export const NPM_SEMVER = Object.freeze({ loose: true, includePrerelease: true });
 
-/** Parses a version the way npm audit does; null when npm would not accept it. */
+const parsed = new Map<string, semver.SemVer | null>();
+
+/**
+ * Parses a version the way npm audit does; null when npm would not accept it. Results are shared
+ * (the same few thousand versions recur across advisories' events): never mutate one.
+ */
 export function parseVersion(version: string): semver.SemVer | null {
+  let v = parsed.get(version);
+  if (v !== undefined) return v;
   try {
-    return new semver.SemVer(version, NPM_SEMVER);
+    v = new semver.SemVer(version, NPM_SEMVER);
   } catch {
-    return null;
+    v = null;
   }
+  if (parsed.size > 50_000) parsed.clear();
+  parsed.set(version, v);
+  return v;
 }
 
 /** npm's own decision: does `version` satisfy the npm `range`? (false for anything npm cannot parse) */

@@ -215,6 +215,31 @@ interface GraphNode {
   edges: { to: number; name: string; type: DepType }[];
 }
 
+/** One step of a dependency path being searched: the last package, and the path before it. */
+type Step = { node: number; label: string; prev: Step | null };
+
+/** The labels from the root to a step. */
+function pathOf(step: Step): string[] {
+  const path: string[] = [];
+  for (let s: Step | null = step; s; s = s.prev) path.push(s.label);
+  return path.reverse();
+}
+
+/** Defines `key` on `obj` as computed on first read (and replaceable by assignment). */
+function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
+  const settle = (value: T[K]) => Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
 /** At most this many shortest paths per package. */
 const MAX_PATHS = 3;
 
@@ -270,34 +295,44 @@ export class DepGraph {
   /** The installed packages with their paths, dependency flags and workspaces. */
   toPackages(): InstalledPackage[] {
     const flags = this.#allFlagged ? [] : this.#computeFlags();
-    const paths = this.#shortestPaths();
+    const steps = this.#shortestPaths();
     const reach = this.#workspaceReach();
-    const dependents: Set<string>[] = this.#nodes.map(() => new Set<string>());
-    for (const n of this.#nodes) for (const e of n.edges) dependents[e.to]!.add(n.project ?? n.location);
+    let dependents: string[][] | null = null;
+    const dependentsOf = (i: number): string[] => {
+      if (!dependents) {
+        const sets: Set<string>[] = this.#nodes.map(() => new Set<string>());
+        for (const n of this.#nodes) for (const e of n.edges) sets[e.to]!.add(n.project ?? n.location);
+        dependents = sets.map((x) => [...x].sort());
+      }
+      return dependents[i]!;
+    };
     const out: InstalledPackage[] = [];
     this.#nodes.forEach((n, i) => {
       if (n.project !== undefined) return;
-      const p = paths[i] ?? [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]];
-      const last = p[0]![p[0]!.length - 1];
-      const alias = n.alias ?? (last !== undefined && last !== n.name && paths[i] ? last : undefined);
+      const found = steps[i];
+      const last = found ? found[0]!.label : undefined;
+      const alias = n.alias ?? (last !== undefined && last !== n.name ? last : undefined);
       const f = n.flags ?? flags[i]!;
-      const pkg: InstalledPackage = {
+      const pkg = {
         name: n.name,
         version: n.version,
         location: n.location,
-        paths: p,
         dev: f.dev,
         optional: f.optional,
         devOptional: f.devOptional,
         peer: f.peer,
         workspaces: reach[i] ?? [],
-        dependents: [...dependents[i]!].sort(),
-      };
+      } as InstalledPackage;
+      // paths and dependents are built on first use: an audit needs them for a few findings, not for
+      // the thousands of packages a lockfile has
+      lazy(pkg, 'paths', () => (found ? found.map(pathOf) : [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]]));
+      lazy(pkg, 'dependents', () => dependentsOf(i));
       if (alias !== undefined) pkg.alias = alias;
       out.push(pkg);
     });
     return out;
   }
+
 
   /** npm's calc-dep-flags: every flag starts set and is cleared along edges from the root. */
   #computeFlags(): DepFlags[] {
@@ -356,22 +391,18 @@ export class DepGraph {
   }
 
   /** Up to MAX_PATHS shortest paths per node, breadth first, never through a node twice. */
-  #shortestPaths(): (string[][] | undefined)[] {
-    const found: (string[][] | undefined)[] = new Array(this.#nodes.length);
+  #shortestPaths(): (Step[] | undefined)[] {
+    const found: (Step[] | undefined)[] = new Array(this.#nodes.length);
     // How many paths each node has, found or queued for the next level: no node is queued past MAX_PATHS.
     const count = new Uint8Array(this.#nodes.length);
-    type Step = { node: number; label: string; prev: Step | null };
     let queue: Step[] = [{ node: 0, label: 'root', prev: null }];
     while (queue.length > 0) {
       const next: Step[] = [];
       for (const step of queue) {
         if (step.node !== 0) {
-          const path: string[] = [];
-          for (let s: Step | null = step; s; s = s.prev) path.push(s.label);
-          path.reverse();
           const have = found[step.node];
-          if (have) have.push(path);
-          else found[step.node] = [path];
+          if (have) have.push(step);
+          else found[step.node] = [step];
         }
         for (const e of this.#nodes[step.node]!.edges) {
           if (e.to === 0 || count[e.to]! >= MAX_PATHS) continue;

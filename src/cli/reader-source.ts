@@ -1,0 +1,14 @@
+import type { AdvisorySource } from '../scan/index.js';
+import type { AdvisoryReader } from '../store/sqlite-reader.js';
+
+/** The read-only SQLite view as the audit's advisory source. */
+export function readerSource(reader: AdvisoryReader): AdvisorySource {
+  return {
+    async describe() {
+      const s = reader.summary();
+      return { name: reader.name, source: s.source, newest: s.newest, advisories: s.total };
+    },
+    forPackages: async (names) => reader.forPackages(names),
+    core: async () => reader.core(),
+  };
+}
