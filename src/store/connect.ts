@@ -36,6 +36,9 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
   }
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: t.url, max: 10 });
+  // an idle connection the server closes (restart, failover, a dropped database) must not crash the
+  // process: pg drops it from the pool and the next query opens a new one
+  pool.on('error', () => {});
   try {
     const client = await pool.connect();
     client.release();
