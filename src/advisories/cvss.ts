@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 type Calculator = typeof import('ae-cvss-calculator');
 let calculator: Calculator | null = null;
-/** The CVSS library, loaded on first use (it is a CommonJS module, and most commands never need it). */
-const lib = (): Calculator => {
+/** The CVSS library (ae-cvss-calculator), loaded on first use: it is CommonJS, and most commands never need it. */
+export const cvssLibrary = (): Calculator => {
   calculator ??= require('ae-cvss-calculator') as Calculator;
   return calculator;
 };
@@ -30,7 +30,7 @@ export function cvssVersion(vector: string): string | null {
  */
 export function cvssBaseScore(vector: string): number | null {
   try {
-    const parsed = lib().fromVector(normalizeCvssVector(vector));
+    const parsed = cvssLibrary().fromVector(normalizeCvssVector(vector));
     if (!parsed) return null;
     if ('isBaseFullyDefined' in parsed && typeof parsed.isBaseFullyDefined === 'function' && !parsed.isBaseFullyDefined()) {
       return null;

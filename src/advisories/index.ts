@@ -1,4 +1,4 @@
-export { cvssBaseScore, cvssVersion, normalizeCvssVector } from './cvss.js';
+export { cvssBaseScore, cvssLibrary, cvssVersion, normalizeCvssVector } from './cvss.js';
 export {
   assertNoErrors,
   type FileProblem,

@@ -214,45 +214,32 @@ class StoreTx implements DisclosureTx {
   }
 
   async addComment(c: Comment): Promise<void> {
-    await this.db
-      .insertInto('comments')
-      .values({
-        id: c.id,
-        report_id: c.reportId,
-        author_id: c.authorId,
-        body: c.body,
-        created_at: c.createdAt,
-      })
-      .execute();
+    await this.addToThread('comments', c);
   }
 
   async comments(reportId: string): Promise<Comment[]> {
-    const rows = await this.db
-      .selectFrom('comments')
-      .selectAll()
-      .where('report_id', '=', reportId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    return rows.map(toComment);
+    return this.thread('comments', reportId);
   }
 
   async addNote(n: InternalNote): Promise<void> {
-    await this.db
-      .insertInto('internal_notes')
-      .values({
-        id: n.id,
-        report_id: n.reportId,
-        author_id: n.authorId,
-        body: n.body,
-        created_at: n.createdAt,
-      })
-      .execute();
+    await this.addToThread('internal_notes', n);
   }
 
   async notes(reportId: string): Promise<InternalNote[]> {
+    return this.thread('internal_notes', reportId);
+  }
+
+  /** Comments (participants) and internal notes (team) are two tables of the same shape. */
+  private async addToThread(table: 'comments' | 'internal_notes', c: Comment): Promise<void> {
+    await this.db
+      .insertInto(table)
+      .values({ id: c.id, report_id: c.reportId, author_id: c.authorId, body: c.body, created_at: c.createdAt })
+      .execute();
+  }
+
+  private async thread(table: 'comments' | 'internal_notes', reportId: string): Promise<Comment[]> {
     const rows = await this.db
-      .selectFrom('internal_notes')
+      .selectFrom(table)
       .selectAll()
       .where('report_id', '=', reportId)
       .orderBy('created_at')

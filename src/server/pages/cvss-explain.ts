@@ -1,14 +1,4 @@
-import { createRequire } from 'node:module';
-import { cvssVersion, normalizeCvssVector } from '../../advisories/index.js';
-
-const require = createRequire(import.meta.url);
-type Calculator = typeof import('ae-cvss-calculator');
-let calculator: Calculator | null = null;
-/** The CVSS library (CommonJS), loaded when the first vector is explained. */
-const lib = (): Calculator => {
-  calculator ??= require('ae-cvss-calculator') as Calculator;
-  return calculator;
-};
+import { cvssLibrary as lib, cvssVersion, normalizeCvssVector } from '../../advisories/index.js';
 
 /** One metric of a vector in words: `AV:N` is Attack Vector: Network. */
 export interface CvssMetric {
