@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDeps } from './deps.js';
+import { disclosureRoutes } from './disclosure/index.js';
 import { installErrorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
@@ -50,5 +51,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => osvRoutes(scope, deps));
   await app.register(async (scope) => exportRoutes(scope, deps));
   await app.register(async (scope) => pageRoutes(scope, deps));
+  await app.register(async (scope) => disclosureRoutes(scope, deps));
   return app;
 }

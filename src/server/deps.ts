@@ -1,3 +1,4 @@
+import type { Mailer } from '../disclosure/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 
@@ -8,9 +9,35 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** A limit on one kind of request per client address: at most `max` in `timeWindowMs`. */
+export interface RequestLimit {
+  max: number;
+  timeWindowMs: number;
+}
+
+/** How the disclosure program runs in this server (every field optional: the defaults suit production). */
+export interface DisclosureOptions {
+  /**
+   * How often the in-process scheduler does the due work (reminders, votes closing, publication at
+   * the deadline), in milliseconds; null or 0: never (tests that move a fake clock run it themselves).
+   * Default: every minute.
+   */
+  schedulerIntervalMs?: number | null;
+  /** Limits per client address on logins, sign-ups, password resets and report submissions; null: none. */
+  rateLimits?: Partial<Record<'login' | 'signup' | 'reset' | 'submit', RequestLimit | null>>;
+}
+
 /** Everything the server depends on, passed in (no module-level singletons). */
 export interface AppDeps {
   store: Store;
   config: ServerConfig;
   clock: Clock;
+  /** Where the disclosure program's e-mail goes (default: the database's outbox, which admins read). */
+  mailer?: Mailer;
+  /**
+   * Signs maintainer invitations (at least 32 characters). Default: a random secret made on first
+   * start and kept in the database, so that every instance on the database shares it.
+   */
+  secret?: string;
+  disclosure?: DisclosureOptions;
 }

@@ -12,7 +12,18 @@ const STATUS: Partial<Record<NswgErrorCode, number>> = {
   E_FORMAT_UNKNOWN: 415,
   E_DB: 503,
   E_DB_CONNECT: 503,
+  E_REPORT_INVALID: 400,
+  E_ATTACHMENT: 400,
+  E_TOKEN: 400,
+  E_AUTH: 401,
+  E_FORBIDDEN: 403,
+  E_TRANSITION: 409,
+  E_VOTE: 409,
+  E_CONFLICT: 409,
 };
+
+/** The HTTP status an NswgError code is answered with (400 for codes without one of their own). */
+export const httpStatusOf = (code: NswgErrorCode): number => STATUS[code] ?? 400;
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -21,6 +32,8 @@ export interface ErrorBody {
   error: string;
   message: string;
   field?: string;
+  /** Every problem of the input, each with its field (a form shows them all at once). */
+  problems?: { field: string; message: string }[];
 }
 
 /**
@@ -34,26 +47,55 @@ export function installErrorHandler(app: FastifyInstance): void {
       const statusCode = STATUS[err.code] ?? 400;
       body = { statusCode, code: err.code, error: reasonOf(statusCode), message: err.message };
       if (err.field) body.field = err.field;
+      if (err.problems?.length)
+        body.problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
     } else if (err.validation) {
       const first = err.validation[0];
-      const field = first ? `${err.validationContext ?? 'body'}${first.instancePath.replace(/\//g, '.')}` : undefined;
+      const field = first
+        ? `${err.validationContext ?? 'body'}${first.instancePath.replace(/\//g, '.')}`
+        : undefined;
       body = { statusCode: 400, code: 'E_REQUEST_INVALID', error: 'Bad Request', message: err.message };
       if (field) body.field = field;
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      body = { statusCode: err.statusCode, code: err.code ?? 'E_REQUEST', error: reasonOf(err.statusCode), message: err.message };
+      body = {
+        statusCode: err.statusCode,
+        code: err.code ?? 'E_REQUEST',
+        error: reasonOf(err.statusCode),
+        message: err.message,
+      };
     } else {
       req.log.error({ err }, 'request failed');
-      body = { statusCode: 500, code: 'E_INTERNAL', error: 'Internal Server Error', message: 'the server could not answer this request' };
+      body = {
+        statusCode: 500,
+        code: 'E_INTERNAL',
+        error: 'Internal Server Error',
+        message: 'the server could not answer this request',
+      };
     }
     void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ statusCode: 404, code: 'E_NOT_FOUND', error: 'Not Found', message: `no route for ${req.method} ${req.url.split('?')[0]}` });
+    void reply.code(404).send({
+      statusCode: 404,
+      code: 'E_NOT_FOUND',
+      error: 'Not Found',
+      message: `no route for ${req.method} ${req.url.split('?')[0]}`,
+    });
   });
 }
 
 function reasonOf(status: number): string {
   return (
-    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' }[status] ?? 'Error'
+    {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      409: 'Conflict',
+      413: 'Payload Too Large',
+      415: 'Unsupported Media Type',
+      429: 'Too Many Requests',
+      503: 'Service Unavailable',
+    }[status] ?? 'Error'
   );
 }

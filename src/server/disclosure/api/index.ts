@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { acceptJsonBodies } from '../../body.js';
+import { bearerCaller } from '../auth.js';
+import type { DisclosureContext } from '../context.js';
+import { acceptUploads } from '../uploads.js';
+import { accountApi } from './accounts.js';
+import { adminApi } from './admin.js';
+import { attachmentApi, reportApi } from './reports.js';
+import { workflowApi } from './workflow.js';
+
+/**
+ * The JSON API under /api/: everything the pages do. It takes `Authorization: Bearer <token>` (an
+ * API token or a session from POST /api/login) and never the session cookie, so a page of another
+ * site cannot make a browser call it: no CSRF token is needed. Answers are never cached.
+ */
+export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext): Promise<void> {
+  acceptJsonBodies(app, ctx.deps.config.inflatedBodyLimit);
+  app.decorateRequest('caller', null as never);
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('cache-control', 'no-store');
+    req.caller = await bearerCaller(ctx.deps.store, req);
+  });
+  accountApi(app, ctx);
+  reportApi(app, ctx);
+  workflowApi(app, ctx);
+  adminApi(app, ctx);
+  await app.register(async (uploads) => {
+    await acceptUploads(uploads);
+    attachmentApi(uploads, ctx);
+  });
+}

@@ -1,0 +1,187 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { requireScope } from '../auth.js';
+import { type DisclosureContext, originOf } from '../context.js';
+import { limited } from '../limits.js';
+import { dashboardData, possibleDuplicates, reportQueue } from '../queries.js';
+import { readReport, reportNotFound, sameNotFound, submitReport } from '../service.js';
+import { uploadedFile } from '../uploads.js';
+import {
+  AttachmentSchema,
+  DashboardSchema,
+  DuplicateSchema,
+  errors,
+  IdParams,
+  QueueItemSchema,
+  QueueQuery,
+  ReportSchema,
+  ReportViewSchema,
+  Submission,
+} from './schemas.js';
+import { queueFilter, reportJson, sendAttachment, viewJson } from './views.js';
+
+const tags = ['disclosure'];
+
+/** Reports over JSON: submit, list, read (in full or disclosed), possible duplicates, the dashboard, attachments. */
+export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
+  app.post(
+    '/api/reports',
+    {
+      config: limited(ctx, 'submit'),
+      schema: {
+        summary: 'Submit a report (the Working Group’s template); answers it with its possible duplicates',
+        description:
+          'Needs a confirmed e-mail address. Every bad field is named in `problems`. A CVSS score sent is ignored: the server computes it. ' +
+          'Team members may file for another registered user with `onBehalfOf`.',
+        tags,
+        body: Submission,
+        response: {
+          201: Type.Object({ report: ReportSchema, possibleDuplicates: Type.Array(DuplicateSchema) }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:write');
+      const { report, duplicates } = await submitReport(
+        ctx,
+        req.caller,
+        req.body as Record<string, unknown>,
+        originOf(req),
+      );
+      return reply.code(201).send({ report: reportJson(report), possibleDuplicates: duplicates });
+    },
+  );
+
+  app.get(
+    '/api/reports',
+    {
+      schema: {
+        summary: 'The reports I may see, most urgent first (the team: its queue)',
+        tags,
+        querystring: QueueQuery,
+        response: { 200: Type.Array(QueueItemSchema), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:read');
+      return reportQueue(
+        ctx,
+        req.caller.actor,
+        originOf(req),
+        queueFilter(req.query as Record<string, string>),
+      );
+    },
+  );
+
+  app.get(
+    '/api/reports/:id',
+    {
+      schema: {
+        summary:
+          'One report: in full for its participants, in the disclosed form for everyone once published',
+        description:
+          'Every read of a private report is recorded in the audit log. A report one may not see is "not found".',
+        tags,
+        params: IdParams,
+        response: { 200: ReportViewSchema, ...errors },
+      },
+    },
+    async (req) => {
+      if (req.caller.user) requireScope(req.caller, 'reports:read');
+      const read = await readReport(ctx, req.caller, (req.params as { id: string }).id, originOf(req));
+      return viewJson(read);
+    },
+  );
+
+  app.get(
+    '/api/reports/:id/duplicates',
+    {
+      schema: {
+        summary:
+          'Possible duplicates: open reports I may see and published advisories with overlapping versions',
+        tags,
+        params: IdParams,
+        response: { 200: Type.Array(DuplicateSchema), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:read');
+      // the same check as every read: someone who may not see the report in full gets "not found"
+      const read = await readReport(ctx, req.caller, (req.params as { id: string }).id, originOf(req));
+      if (read.form !== 'full') throw reportNotFound();
+      return possibleDuplicates(ctx, req.caller.actor, originOf(req), read.view.report);
+    },
+  );
+
+  app.get(
+    '/api/dashboard',
+    {
+      schema: {
+        summary:
+          'The team’s dashboard: the queue (overdue first), counts by state, and the figures the Working Group reports',
+        tags,
+        querystring: QueueQuery,
+        response: { 200: DashboardSchema, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:read');
+      return dashboardData(
+        ctx,
+        req.caller.actor,
+        originOf(req),
+        queueFilter(req.query as Record<string, string>),
+      );
+    },
+  );
+
+  app.get(
+    '/api/attachments/:id',
+    {
+      schema: {
+        summary: 'Download an attachment (participants only; recorded in the audit log)',
+        tags,
+        params: IdParams,
+        response: { 200: Type.String({ description: 'the file, as a download' }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:read');
+      const { meta, bytes } = await ctx.program.readAttachment(
+        req.caller.actor,
+        (req.params as { id: string }).id,
+        originOf(req),
+      );
+      return sendAttachment(reply, meta, bytes);
+    },
+  );
+}
+
+/** The attachment upload (multipart/form-data, field `file`): registered in a scope that reads uploads. */
+export function attachmentApi(app: FastifyInstance, ctx: DisclosureContext): void {
+  app.post(
+    '/api/reports/:id/attachments',
+    {
+      schema: {
+        summary: 'Attach a file (participants; at most 10 MiB; its type is decided from its bytes)',
+        description:
+          'multipart/form-data with the file in the field `file`. PNG, JPEG, GIF, WebP, PDF, ZIP, gzip, MP4, WebM or UTF-8 text; ' +
+          'anything else (HTML, scripts, executables) is refused whatever its name or claimed type.',
+        tags,
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+        response: { 201: AttachmentSchema, ...errors },
+      },
+      // refuse before the upload is read
+      onRequest: async (req) => requireScope(req.caller, 'reports:write'),
+    },
+    async (req, reply) => {
+      const file = await uploadedFile(req);
+      const meta = await ctx.program
+        .addAttachment(req.caller.actor, (req.params as { id: string }).id, file, originOf(req))
+        .catch(sameNotFound);
+      return reply.code(201).send(meta);
+    },
+  );
+}

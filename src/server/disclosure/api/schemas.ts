@@ -1,0 +1,285 @@
+import { type TSchema, Type } from '@sinclair/typebox';
+import { NOTIFICATION_KINDS, REPORT_STATES, TEAM_ROLES, TRANSITIONS } from '../../../disclosure/index.js';
+import { API_SCOPES } from '../../../store/index.js';
+
+const REPORT_STATE_LIST: readonly string[] = REPORT_STATES;
+const TRANSITION_LIST: readonly string[] = TRANSITIONS;
+const TEAM_ROLE_LIST: readonly string[] = TEAM_ROLES;
+const API_SCOPES_LIST: readonly string[] = API_SCOPES;
+const NOTIFICATION_KIND_LIST: readonly string[] = NOTIFICATION_KINDS;
+
+const Str = (description?: string) => Type.String(description ? { description } : {});
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const literals = (list: readonly string[], description?: string) =>
+  Type.Union(
+    list.map((s) => Type.Literal(s)),
+    description ? { description } : {},
+  );
+
+/** The JSON body of every error answer; `problems` names every bad field of a submission at once. */
+export const ApiError = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Str('stable error code: E_AUTH, E_FORBIDDEN, E_NOT_FOUND, E_REPORT_INVALID, E_TRANSITION, …'),
+    error: Str(),
+    message: Str('what is wrong, for people'),
+    field: Type.Optional(Str()),
+    problems: Type.Optional(Type.Array(Type.Object({ field: Str(), message: Str() }))),
+  },
+  { description: 'An error' },
+);
+
+/** The error answers of the disclosure API. */
+export const errors = {
+  400: ApiError,
+  401: ApiError,
+  403: ApiError,
+  404: ApiError,
+  409: ApiError,
+  413: ApiError,
+  415: ApiError,
+  429: ApiError,
+};
+
+export const State = literals(REPORT_STATE_LIST, 'where a report stands in the workflow');
+export const TransitionName = literals(TRANSITION_LIST, 'a move of the workflow');
+export const Role = literals(TEAM_ROLE_LIST);
+export const Scope = literals(API_SCOPES_LIST);
+export const NotificationKind = literals(NOTIFICATION_KIND_LIST);
+
+export const UserSchema = Type.Object({
+  id: Str(),
+  email: Str(),
+  displayName: Str(),
+  handle: Nullable(Str()),
+  roles: Type.Array(Role),
+  emailVerified: Type.Boolean(),
+  totpEnabled: Type.Boolean(),
+  createdAt: Str(),
+});
+
+export const Me = Type.Object({
+  user: UserSchema,
+  /** The roles acted with now: none until TOTP is on, for team members. */
+  actingRoles: Type.Array(Role, { description: 'the roles in effect: team roles need TOTP turned on' }),
+  totpRequired: Type.Boolean({ description: 'a team role is held but TOTP is off: enrol to act as team' }),
+  via: literals(['session', 'token']),
+  scopes: Type.Array(Str()),
+});
+
+const Cvss = Type.Object({ vector: Str(), score: Type.Number({ description: 'computed by the server' }) });
+
+const Credit = Type.Object({
+  as: literals(['name', 'handle', 'anonymous']),
+  name: Type.Optional(Str()),
+  handle: Type.Optional(Str()),
+});
+
+/** A submission: the Working Group's template. Every field is checked by the server, all at once. */
+export const Submission = Type.Object(
+  {
+    kind: Type.Optional(literals(['npm', 'core'], 'an npm package, or Node.js itself')),
+    packageName: Type.Optional(Str('the npm package (npm reports)')),
+    component: Type.Optional(Str('the Node.js component, e.g. http (core reports)')),
+    affectedVersions: Type.Optional(Str('an npm range, e.g. <1.4.2')),
+    title: Type.Optional(Str()),
+    description: Type.Optional(Str()),
+    impact: Type.Optional(Str()),
+    reproduction: Type.Optional(Str('steps to reproduce: the proof of concept, never published')),
+    patch: Type.Optional(Nullable(Str())),
+    environment: Type.Optional(
+      Type.Object({
+        os: Type.Optional(Nullable(Str())),
+        node: Type.Optional(Nullable(Str())),
+        npm: Type.Optional(Nullable(Str())),
+      }),
+    ),
+    contactedMaintainer: Type.Optional(Type.Boolean()),
+    openedIssue: Type.Optional(Type.Boolean()),
+    cvssVector: Type.Optional(Nullable(Str('CVSS:3.1/…; the score is computed by the server'))),
+    cwe: Type.Optional(Nullable(Str('CWE-<n>'))),
+    credit: Type.Optional(Credit),
+    references: Type.Optional(Type.Array(Str())),
+    onBehalfOf: Type.Optional(Str('team only: the user id of the reporter this is filed for')),
+  },
+  { additionalProperties: true, description: 'Other fields (a CVSS score, for one) are ignored.' },
+);
+
+/** A report. The fields marked "participants" are absent from the disclosed form of a published report. */
+export const ReportSchema = Type.Object({
+  id: Str(),
+  kind: literals(['npm', 'core']),
+  state: State,
+  packageName: Nullable(Str()),
+  component: Nullable(Str()),
+  affectedVersions: Str(),
+  patchedVersions: Nullable(Str()),
+  title: Str(),
+  description: Str(),
+  impact: Str(),
+  cvss: Nullable(Cvss),
+  cwe: Nullable(Str()),
+  cveId: Nullable(Str()),
+  advisoryId: Nullable(Str()),
+  references: Type.Array(Str()),
+  submittedAt: Str(),
+  triagedAt: Nullable(Str()),
+  publishedAt: Nullable(Str()),
+  reproduction: Type.Optional(Str('participants')),
+  patch: Type.Optional(Nullable(Str())),
+  environment: Type.Optional(
+    Type.Object({ os: Nullable(Str()), node: Nullable(Str()), npm: Nullable(Str()) }),
+  ),
+  contactedMaintainer: Type.Optional(Type.Boolean()),
+  openedIssue: Type.Optional(Type.Boolean()),
+  credit: Type.Optional(Type.Union([Credit, Str(), Type.Null()])),
+  reporterId: Type.Optional(Str()),
+  filedById: Type.Optional(Str()),
+  maintainerIds: Type.Optional(Type.Array(Str())),
+  firstAnswerDue: Type.Optional(Str()),
+  firstAnswerAt: Type.Optional(Nullable(Str())),
+  triagedBy: Type.Optional(Nullable(Str())),
+  publicationDue: Type.Optional(Nullable(Str())),
+  extensionDays: Type.Optional(Type.Integer()),
+  rejectReason: Type.Optional(Nullable(Str())),
+  duplicateOf: Type.Optional(Nullable(Str())),
+  updatedAt: Type.Optional(Str()),
+  publishedWithoutFix: Type.Optional(Type.Boolean()),
+});
+
+export const CommentSchema = Type.Object({
+  id: Type.Optional(Str()),
+  authorId: Type.Optional(Str()),
+  author: Str('a name for participants; a role (reporter, maintainer, team) in the disclosed form'),
+  body: Str('Markdown'),
+  createdAt: Str(),
+});
+
+export const AttachmentSchema = Type.Object({
+  id: Str(),
+  filename: Str(),
+  contentType: Str('decided from the bytes'),
+  size: Type.Integer(),
+  sha256: Str(),
+  createdAt: Str(),
+  uploadedBy: Str(),
+});
+
+export const ProposalSchema = Type.Object({
+  id: Str(),
+  reportId: Str(),
+  proposedBy: Str(),
+  days: Type.Integer(),
+  reason: Str(),
+  opensAt: Str(),
+  closesAt: Str(),
+  closedAt: Nullable(Str()),
+  result: Nullable(literals(['passed', 'failed'])),
+  yes: Type.Optional(Nullable(Type.Integer())),
+  no: Type.Optional(Nullable(Type.Integer())),
+  myVote: Type.Optional(Nullable(Type.Boolean())),
+});
+
+const HistorySchema = Type.Object({
+  transition: TransitionName,
+  from: State,
+  to: State,
+  at: Str(),
+  actorId: Type.Optional(Nullable(Str())),
+  reason: Type.Optional(Nullable(Str())),
+});
+
+/** What one caller may see of one report: the full form for participants, the disclosed form for others. */
+export const ReportViewSchema = Type.Object({
+  form: literals(['full', 'disclosed'], 'full for participants; disclosed for everyone once published'),
+  report: ReportSchema,
+  history: Type.Array(HistorySchema),
+  comments: Type.Array(CommentSchema),
+  notes: Type.Optional(Nullable(Type.Array(CommentSchema))),
+  attachments: Type.Array(AttachmentSchema),
+  proposals: Type.Array(ProposalSchema),
+  flags: Type.Optional(Type.Object({ firstAnswerOverdue: Type.Boolean(), publicationDue: Type.Boolean() })),
+  allowed: Type.Array(Str(), { description: 'what this caller may do to the report now' }),
+});
+
+export const DuplicateSchema = Type.Object({
+  kind: literals(['report', 'advisory']),
+  id: Str(),
+  title: Str(),
+  state: Str(),
+  affected: Str(),
+  path: Str(),
+});
+
+export const QueueItemSchema = Type.Object({
+  id: Str(),
+  kind: literals(['npm', 'core']),
+  title: Str(),
+  state: State,
+  packageName: Nullable(Str()),
+  component: Nullable(Str()),
+  submittedAt: Str(),
+  severity: Nullable(Str()),
+  score: Nullable(Type.Number()),
+  deadline: Nullable(Str()),
+  overdue: Type.Boolean(),
+  ageDays: Type.Integer(),
+  mine: Type.Boolean(),
+});
+
+const Hours = Nullable(Type.Number());
+export const DashboardSchema = Type.Object({
+  queue: Type.Array(QueueItemSchema),
+  byState: Type.Record(Str(), Type.Integer()),
+  figures: Type.Object({
+    reports: Type.Integer(),
+    medianHours: Type.Object({ firstAnswer: Hours, triage: Hours, fix: Hours, publication: Hours }),
+    published: Type.Integer(),
+    publishedWithoutFix: Type.Integer(),
+    overdueFirstAnswer: Type.Integer(),
+  }),
+});
+
+export const QueueQuery = Type.Object(
+  {
+    state: Type.Optional(Str('one state, or several separated by commas')),
+    package: Type.Optional(Str('an npm package name or a core component')),
+    severity: Type.Optional(literals(['info', 'low', 'moderate', 'high', 'critical'])),
+    mine: Type.Optional(literals(['1', 'true'], 'only reports I reported, filed or maintain')),
+  },
+  { additionalProperties: false },
+);
+
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+export const AuditEntrySchema = Type.Object({
+  seq: Type.Integer(),
+  at: Str(),
+  actorId: Nullable(Str()),
+  actorKind: Str(),
+  ip: Nullable(Str()),
+  userAgent: Nullable(Str()),
+  action: Str(),
+  reportId: Nullable(Str()),
+  details: Type.Object({}, { additionalProperties: true }),
+  prevHash: Str(),
+  hash: Str(),
+});
+
+export const TokenInfo = Type.Object({
+  id: Str(),
+  name: Str(),
+  scopes: Type.Array(Str()),
+  createdAt: Str(),
+  lastUsedAt: Nullable(Str()),
+  revokedAt: Nullable(Str()),
+});
+
+export const Prefs = Type.Object(
+  Object.fromEntries(NOTIFICATION_KIND_LIST.map((k) => [k, Type.Boolean()])) as Record<
+    string,
+    ReturnType<typeof Type.Boolean>
+  >,
+);
+
+export const Ok = Type.Object({ ok: Type.Literal(true) });

@@ -1,0 +1,281 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Transition } from '../../../disclosure/index.js';
+import { isNswgError, NswgError } from '../../../errors.js';
+import { requireScope } from '../auth.js';
+import { type DisclosureContext, originOf } from '../context.js';
+import { proposeFix, sameNotFound, transitionReport } from '../service.js';
+import { CommentSchema, errors, IdParams, ProposalSchema, ReportSchema, TransitionName } from './schemas.js';
+import { reportJson } from './views.js';
+
+const tags = ['disclosure'];
+const Body = Type.Object(
+  { body: Type.String({ maxLength: 50_000, description: 'Markdown' }) },
+  { additionalProperties: false },
+);
+
+/** "Not found" for a vote, whether it does not exist or belongs to a report the caller may not see. */
+function sameVoteNotFound(e: unknown): never {
+  if (isNswgError(e) && e.code === 'E_NOT_FOUND')
+    throw new NswgError('E_NOT_FOUND', 'vote not found', { field: 'proposal' });
+  throw e;
+}
+
+/** The workflow over JSON: transitions, assessment, comments and notes, invitations, extension votes. */
+export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void {
+  const p = ctx.program;
+  const id = (req: { params: unknown }) => (req.params as { id: string }).id;
+
+  app.post(
+    '/api/reports/:id/transitions',
+    {
+      schema: {
+        summary: 'Move a report through the workflow',
+        description:
+          'request-info, provide-info, accept, reject (with `reason`), mark-duplicate (with `duplicateOf`), start-fix, ' +
+          'mark-fixed (with `patchedVersions`), publish, withdraw. A maintainer is invited with POST /api/reports/{id}/invitations. ' +
+          'Refused moves answer 403 (who) or 409 (the state does not allow it), each with the reason.',
+        tags,
+        params: IdParams,
+        body: Type.Object(
+          {
+            transition: TransitionName,
+            reason: Type.Optional(Type.String({ maxLength: 5000 })),
+            duplicateOf: Type.Optional(Type.String({ maxLength: 100 })),
+            patchedVersions: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ report: ReportSchema }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      const b = req.body as {
+        transition: Transition;
+        reason?: string;
+        duplicateOf?: string;
+        patchedVersions?: string | null;
+      };
+      const { transition, ...params } = b;
+      const report = await transitionReport(ctx, req.caller, id(req), transition, params, originOf(req));
+      return { report: reportJson(report) };
+    },
+  );
+
+  app.patch(
+    '/api/reports/:id/assessment',
+    {
+      schema: {
+        summary:
+          'Amend the assessment (the team, until the report is closed): CVSS vector, CWE, CVE id, affected versions',
+        tags,
+        params: IdParams,
+        body: Type.Object(
+          {
+            cvssVector: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+            cwe: Type.Optional(Type.Union([Type.String({ maxLength: 12 }), Type.Null()])),
+            cveId: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+            affectedVersions: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ report: ReportSchema }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      const report = await p
+        .assess(req.caller.actor, id(req), req.body as object, originOf(req))
+        .catch(sameNotFound);
+      return { report: reportJson(report) };
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/comments',
+    {
+      schema: {
+        summary: 'Comment (every participant sees it; a team member’s comment is the first answer)',
+        tags,
+        params: IdParams,
+        body: Body,
+        response: { 201: CommentSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:write');
+      const c = await p
+        .comment(req.caller.actor, id(req), (req.body as { body: string }).body, originOf(req))
+        .catch(sameNotFound);
+      return reply.code(201).send({ ...c, author: req.caller.user!.displayName });
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/notes',
+    {
+      schema: {
+        summary: 'Add an internal note (the team only)',
+        tags,
+        params: IdParams,
+        body: Body,
+        response: { 201: CommentSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:write');
+      const n = await p
+        .addNote(req.caller.actor, id(req), (req.body as { body: string }).body, originOf(req))
+        .catch(sameNotFound);
+      return reply.code(201).send({ ...n, author: req.caller.user!.displayName });
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/fix-proposals',
+    {
+      schema: {
+        summary:
+          'Propose the fixed versions and a release date (an invited maintainer or the team), as a comment',
+        tags,
+        params: IdParams,
+        body: Type.Object(
+          {
+            patchedVersions: Type.String({ maxLength: 500, description: 'an npm range, e.g. >=1.4.2' }),
+            releaseDate: Type.String({ maxLength: 10, description: 'YYYY-MM-DD' }),
+            note: Type.Optional(Type.String({ maxLength: 5000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: CommentSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:write');
+      const b = req.body as { patchedVersions: string; releaseDate: string; note?: string };
+      const c = await proposeFix(ctx, req.caller, id(req), b, originOf(req));
+      return reply.code(201).send({ ...c, author: req.caller.user!.displayName });
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/invitations',
+    {
+      schema: {
+        summary:
+          'Invite a maintainer by e-mail (the team; npm reports): a signed, single-use link valid 14 days',
+        description:
+          'The link travels by e-mail only. The first invitation moves an accepted report to maintainer-invited.',
+        tags,
+        params: IdParams,
+        body: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ invitationId: Type.String(), expiresAt: Type.String() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:write');
+      const inv = await p
+        .inviteMaintainer(req.caller.actor, id(req), (req.body as { email: string }).email, originOf(req))
+        .catch(sameNotFound);
+      return reply.code(201).send({ invitationId: inv.invitationId, expiresAt: inv.expiresAt });
+    },
+  );
+
+  app.post(
+    '/api/invitations/accept',
+    {
+      schema: {
+        summary: 'Accept a maintainer invitation: I become a maintainer of that one report',
+        tags,
+        body: Type.Object({ token: Type.String({ maxLength: 400 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ report: ReportSchema }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      const report = await p.acceptInvitation(
+        req.caller.actor,
+        (req.body as { token: string }).token,
+        originOf(req),
+      );
+      return { report: reportJson(report) };
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/proposals',
+    {
+      schema: {
+        summary: 'Propose an extension of the publication deadline and open its vote',
+        tags,
+        params: IdParams,
+        body: Type.Object(
+          {
+            days: Type.Integer({ minimum: 1, maximum: 90 }),
+            reason: Type.String({ maxLength: 5000 }),
+            windowHours: Type.Optional(Type.Number({ minimum: 1, maximum: 336 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ProposalSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:write');
+      const proposal = await p
+        .proposeExtension(
+          req.caller.actor,
+          id(req),
+          req.body as { days: number; reason: string },
+          originOf(req),
+        )
+        .catch(sameNotFound);
+      return reply.code(201).send(proposal);
+    },
+  );
+
+  app.post(
+    '/api/proposals/:id/votes',
+    {
+      schema: {
+        summary: 'Vote on an extension (the team and the reporter; once; inside the window)',
+        tags,
+        params: IdParams,
+        body: Type.Object({ inFavour: Type.Boolean() }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({
+            proposalId: Type.String(),
+            voterId: Type.String(),
+            inFavour: Type.Boolean(),
+            castAt: Type.String(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:write');
+      const v = await p
+        .vote(req.caller.actor, id(req), (req.body as { inFavour: boolean }).inFavour, originOf(req))
+        .catch(sameVoteNotFound);
+      return reply.code(201).send(v);
+    },
+  );
+
+  app.post(
+    '/api/proposals/:id/close',
+    {
+      schema: {
+        summary: 'Count a vote whose window has closed (the scheduler does it when due)',
+        tags,
+        params: IdParams,
+        response: { 200: ProposalSchema, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      return p.closeVote(req.caller.actor, id(req), originOf(req)).catch(sameVoteNotFound);
+    },
+  );
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import {
+  DisclosureProgram,
+  type Links,
+  type Mailer,
+  type Origin,
+  Scheduler,
+} from '../../disclosure/index.js';
+import { OutboxMailer } from '../../mail/index.js';
+import type { User } from '../../store/index.js';
+import type { AppDeps, Clock, RequestLimit } from '../deps.js';
+
+/** Where the disclosure program's pages live: under one prefix, so no npm package name is shadowed. */
+export const PAGES = '/disclosure';
+
+/** The program's pages, as paths. */
+export const paths = {
+  report: (id: string) => `${PAGES}/reports/${encodeURIComponent(id)}`,
+  invitation: (token: string) => `${PAGES}/invitations/${encodeURIComponent(token)}`,
+  verifyEmail: (token: string) => `${PAGES}/verify-email/${encodeURIComponent(token)}`,
+  passwordReset: (token: string) => `${PAGES}/password-reset/${encodeURIComponent(token)}`,
+  attachment: (id: string) => `${PAGES}/attachments/${encodeURIComponent(id)}`,
+};
+
+/** The limits applied when the caller sets none. */
+export const DEFAULT_LIMITS: Record<'login' | 'signup' | 'reset' | 'submit', RequestLimit> = {
+  login: { max: 10, timeWindowMs: 60_000 },
+  signup: { max: 10, timeWindowMs: 3_600_000 },
+  reset: { max: 5, timeWindowMs: 900_000 },
+  submit: { max: 20, timeWindowMs: 3_600_000 },
+};
+
+/** How often the scheduler runs when the caller does not say. */
+export const DEFAULT_SCHEDULER_INTERVAL_MS = 60_000;
+
+/** What every disclosure route uses: the program, the scheduler, accounts, mail and time. */
+export interface DisclosureContext {
+  deps: AppDeps;
+  program: DisclosureProgram;
+  scheduler: Scheduler;
+  mailer: Mailer;
+  clock: Clock;
+  links: Links;
+  /** The server's secret (invitations; the CSRF tokens' key is derived from it). */
+  secret: string;
+  limits: Record<'login' | 'signup' | 'reset' | 'submit', RequestLimit | null>;
+  /** An absolute URL on this server (the public URL is read at each call: `--port 0` learns it late). */
+  url(path: string): string;
+}
+
+const SECRET_KEY = 'disclosure.secret';
+
+/**
+ * The invitation signing secret: the one passed in, else the one kept in the database (made on first
+ * start; inserted only when absent, so instances starting together agree on the first one written).
+ */
+async function resolveSecret(deps: AppDeps): Promise<string> {
+  if (deps.secret !== undefined) return deps.secret;
+  const existing = await deps.store.meta.get(SECRET_KEY);
+  if (existing) return existing;
+  await deps.store.db
+    .insertInto('meta')
+    .values({ key: SECRET_KEY, value: randomBytes(48).toString('base64url') })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  return (await deps.store.meta.get(SECRET_KEY))!;
+}
+
+/** Builds the program and the scheduler from the server's dependencies. */
+export async function createContext(
+  deps: AppDeps,
+  onMailError: (e: unknown, to: string) => void,
+): Promise<DisclosureContext> {
+  const url = (path: string) => `${deps.config.publicUrl}${path}`;
+  const links: Links = {
+    report: (id) => url(paths.report(id)),
+    invitation: (token) => url(paths.invitation(token)),
+  };
+  const mailer = deps.mailer ?? new OutboxMailer(deps.store.outbox);
+  const secret = await resolveSecret(deps);
+  const programDeps = {
+    repo: deps.store.reports,
+    mailer,
+    clock: deps.clock,
+    links,
+    secret,
+    onMailError: (e: unknown, m: { to: string }) => onMailError(e, m.to),
+  };
+  const given = deps.disclosure?.rateLimits ?? {};
+  const limit = (k: keyof typeof DEFAULT_LIMITS) => (given[k] === undefined ? DEFAULT_LIMITS[k] : given[k]);
+  return {
+    deps,
+    program: new DisclosureProgram(programDeps),
+    scheduler: new Scheduler(programDeps),
+    mailer,
+    clock: deps.clock,
+    links,
+    secret,
+    limits: {
+      login: limit('login'),
+      signup: limit('signup'),
+      reset: limit('reset'),
+      submit: limit('submit'),
+    },
+    url,
+  };
+}
+
+/** Where a request came from, for the audit log. */
+export function originOf(req: FastifyRequest): Origin {
+  const ua = req.headers['user-agent'];
+  return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null };
+}
+
+/** Names of users for pages and answers, looked up once per request. */
+export class UserNames {
+  private readonly cache = new Map<string, Promise<User | null>>();
+  constructor(private readonly get: (id: string) => Promise<User | null>) {}
+
+  user(id: string | null): Promise<User | null> {
+    if (!id) return Promise.resolve(null);
+    let p = this.cache.get(id);
+    if (!p) {
+      p = this.get(id);
+      this.cache.set(id, p);
+    }
+    return p;
+  }
+
+  /** The display name (with the handle when there is one), or a placeholder. */
+  async name(id: string | null): Promise<string> {
+    if (!id) return 'the scheduler';
+    const u = await this.user(id);
+    if (!u) return 'a former user';
+    return u.handle ? `${u.displayName} (@${u.handle})` : u.displayName;
+  }
+}

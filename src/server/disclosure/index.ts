@@ -1,0 +1,42 @@
+// The disclosure program over HTTP: the JSON API under /api/, the pages under /disclosure/, the
+// in-process scheduler. Every rule is the domain's (src/disclosure): these routes only call it.
+import cookie from '@fastify/cookie';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../deps.js';
+import { disclosureApi } from './api/index.js';
+import { disclosureAssetRoutes } from './assets.js';
+import { createContext, DEFAULT_SCHEDULER_INTERVAL_MS, type DisclosureContext } from './context.js';
+import { enableLimits } from './limits.js';
+import { disclosurePages } from './pages/index.js';
+import { startSchedulerTimer } from './scheduler-timer.js';
+
+export { type DisclosureContext, PAGES, paths } from './context.js';
+
+const contexts = new WeakMap<object, DisclosureContext>();
+
+/** The program and scheduler of an app (tests run the scheduler themselves with a fake clock). */
+export function disclosureOf(app: FastifyInstance): DisclosureContext {
+  const ctx = contexts.get(app.server);
+  if (!ctx) throw new Error('this app has no disclosure program');
+  return ctx;
+}
+
+/** Registers the disclosure program: API, pages, assets, and the scheduler's timer. */
+export async function disclosureRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const ctx = await createContext(deps, (e, to) =>
+    app.log.error({ err: e, to }, 'a disclosure e-mail was not sent'),
+  );
+  contexts.set(app.server, ctx);
+  await app.register(cookie);
+  await enableLimits(app);
+  disclosureAssetRoutes(app);
+  await app.register(async (api) => disclosureApi(api, ctx));
+  await app.register(async (pages) => disclosurePages(pages, ctx));
+  const interval = deps.disclosure?.schedulerIntervalMs;
+  startSchedulerTimer(
+    app,
+    ctx.scheduler,
+    deps.clock,
+    interval === undefined ? DEFAULT_SCHEDULER_INTERVAL_MS : interval,
+  );
+}

@@ -1,0 +1,171 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ASSETS } from '../../pages/assets/index.js';
+import { type Html, html, type SafeHtml } from '../../pages/html.js';
+import { disclosureAssets } from '../assets.js';
+import { type Caller, csrfUserInfo } from '../auth.js';
+import { PAGES } from '../context.js';
+
+/** What one page needs from its request: who is asking and the CSRF token for its forms. */
+export interface PageCtx {
+  caller: Caller;
+  csrf: string;
+  /** A fixed message chosen by `?msg=` (never text from the request). */
+  notice: string | null;
+}
+
+/** The messages a redirect may ask a page to show. */
+const NOTICES: Record<string, string> = {
+  'signed-up': 'Welcome! We sent you a link to confirm your e-mail address: follow it before you report.',
+  'verify-sent': 'We sent you a new link to confirm your e-mail address.',
+  'email-verified': 'Your e-mail address is confirmed.',
+  'logged-in': 'You are logged in.',
+  'logged-out': 'You are logged out.',
+  'reset-sent':
+    'If an account has this address, we sent it a link to choose a new password (valid one hour).',
+  'password-set': 'Your password is changed; every session ended. Log in with the new one.',
+  'totp-on': 'Two-factor authentication is on: logins now ask for a code.',
+  'prefs-saved': 'Your notification choices are saved.',
+  'token-revoked': 'The token is revoked.',
+  submitted: 'Your report is submitted. The team answers within 2 business days.',
+  moved: 'Done: the report moved on.',
+  commented: 'Your comment is posted.',
+  noted: 'The internal note is added.',
+  attached: 'The file is attached.',
+  invited: 'The invitation is sent.',
+  joined: 'You are now a maintainer of this report.',
+  assessed: 'The assessment is saved.',
+  proposed: 'The extension is proposed: the vote is open.',
+  voted: 'Your vote is counted.',
+  closed: 'The vote is counted and closed.',
+  'fix-proposed': 'Your fix proposal is posted.',
+};
+
+/** The CSRF token for this page's forms, tied to the session cookie. */
+export function pageCtx(req: FastifyRequest, reply: FastifyReply): PageCtx {
+  const msg = (req.query as Record<string, unknown> | undefined)?.msg;
+  return {
+    caller: req.caller,
+    csrf: reply.generateCsrf({ userInfo: csrfUserInfo(req) }),
+    notice: typeof msg === 'string' ? (NOTICES[msg] ?? null) : null,
+  };
+}
+
+/** The hidden field every form carries. */
+export const csrfField = (p: PageCtx): SafeHtml => html`<input type="hidden" name="_csrf" value="${p.csrf}">`;
+
+/** A one-button form posting to `action`. */
+export function postButton(
+  p: PageCtx,
+  action: string,
+  label: string,
+  cls = '',
+  fields: SafeHtml | '' = '',
+): SafeHtml {
+  return html`<form class="inline" method="post" action="${action}">${csrfField(p)}${fields}<button type="submit" class="${cls}">${label}</button></form>`;
+}
+
+/** The layout of the program's pages: the site's header with the account links, its stylesheet and ours. */
+export function page(p: PageCtx, title: string, body: Html, opts: { scripts?: string[] } = {}): SafeHtml {
+  const a = disclosureAssets();
+  const u = p.caller.user;
+  const team = p.caller.actor.kind === 'user' && p.caller.actor.roles.length > 0;
+  const admin = p.caller.actor.kind === 'user' && p.caller.actor.roles.includes('admin');
+  const account = u
+    ? html`<a href="${PAGES}/account">${u.displayName}</a>${postButton(p, `${PAGES}/logout`, 'Log out', 'link')}`
+    : html`<a href="${PAGES}/login">Log in</a><a href="${PAGES}/signup">Sign up</a>`;
+  const banners = [
+    p.caller.totpRequired
+      ? html`<div class="notice bad" role="alert"><p>Your team role needs two-factor authentication. Until you <a href="${PAGES}/account#totp">turn it on</a>, you act as a registered user only.</p></div>`
+      : '',
+    u && !u.emailVerified
+      ? html`<div class="notice"><p>Confirm your e-mail address (see the link we sent) before you report. <a href="${PAGES}/account">Send it again</a>.</p></div>`
+      : '',
+    p.notice ? html`<div class="notice ok" role="status"><p>${p.notice}</p></div>` : '',
+  ];
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
+<title>${title} · Node.js Security WG disclosure program</title>
+<link rel="stylesheet" href="${ASSETS.css.path}">
+<link rel="stylesheet" href="${a.css.path}">
+<link rel="icon" type="image/svg+xml" href="${ASSETS.icon.path}">
+<script src="${ASSETS.js.path}" defer></script>
+${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
+</head>
+<body>
+<header class="site">
+<div class="wrap">
+<a class="brand" href="/"><span>nswg</span> advisories</a>
+<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a>${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
+<div class="account">${account}</div>
+</div>
+</header>
+<main class="wrap" id="main">
+${banners}
+${body}
+</main>
+<footer class="site">
+<div class="wrap">The Node.js Security Working Group's responsible disclosure program: <a href="/">advisories</a> · <a href="/openapi.json">API</a>.</div>
+</footer>
+</body>
+</html>
+`;
+}
+
+/** Sends a page: never cached (it shows private data and carries a CSRF token). */
+export function sendPage(reply: FastifyReply, body: SafeHtml, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(body.value);
+}
+
+/** Redirects after a POST (303: the browser follows with a GET). */
+export const seeOther = (reply: FastifyReply, to: string): FastifyReply => reply.redirect(to, 303);
+
+/** A local path to return to after logging in (anything else goes to the reports). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' &&
+    next.startsWith(`${PAGES}/`) &&
+    !/[\\\s]|\/\//.test(next) &&
+    next.length < 600
+    ? next
+    : `${PAGES}/reports`;
+}
+
+/** Sends an anonymous visitor to the login page, back here afterwards. */
+export function toLogin(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const back = req.method === 'GET' ? req.url : (req.headers.referer ?? '');
+  let path = `${PAGES}/reports`;
+  try {
+    path = new URL(back, 'http://x').pathname;
+  } catch {}
+  return seeOther(reply, `${PAGES}/login?next=${encodeURIComponent(safeNext(path))}`);
+}
+
+/** A trimmed text field of a form body ('' when absent). */
+export function field(body: unknown, name: string, max = 200_000): string {
+  const v = (body as Record<string, unknown> | null | undefined)?.[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first.slice(0, max) : '';
+}
+
+/** Problems by field, for showing each next to its input. */
+export type Problems = Record<string, string>;
+
+/** The error line under an input, if it has a problem. */
+export const problemOf = (problems: Problems, name: string): SafeHtml | '' =>
+  problems[name] ? html`<p class="field-error" id="${name}-error">${problems[name]}</p>` : '';
+
+/** A date from an ISO timestamp (UTC), readable. */
+export function when(ts: string | null | undefined): SafeHtml {
+  if (!ts) return html`<span class="muted">—</span>`;
+  return html`<time datetime="${ts}">${ts.slice(0, 16).replace('T', ' ')} UTC</time>`;
+}
+
+/** A report state as a badge. */
+export const stateBadge = (s: string): SafeHtml => html`<span class="state state-${s}">${s}</span>`;

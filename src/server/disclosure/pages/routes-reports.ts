@@ -1,0 +1,259 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isTeamFor, PUBLICATION_CLOCK_STATES, type Transition } from '../../../disclosure/index.js';
+import { isNswgError, NswgError } from '../../../errors.js';
+import { sendAttachment } from '../api/views.js';
+import { type DisclosureContext, originOf, PAGES, paths } from '../context.js';
+import { limited } from '../limits.js';
+import { possibleDuplicates, reportQueue } from '../queries.js';
+import {
+  authorName,
+  proposeFix,
+  readReport,
+  sameNotFound,
+  submitReport,
+  transitionReport,
+} from '../service.js';
+import { uploadedFile } from '../uploads.js';
+import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
+import { invitationPage, myReportsPage } from './views-lists.js';
+import { disclosedPage, reportPage } from './views-report.js';
+import { formField, formValues, reportFormPage, submissionFromForm } from './views-report-form.js';
+
+const hidden = { hide: true };
+type IdReq = FastifyRequest<{ Params: { id: string } }>;
+
+/** The report pages: the form, my reports, one report (in full or disclosed), and every action on it. */
+export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void {
+  const program = ctx.program;
+  const back = (id: string, msg: string) => `${paths.report(id)}?msg=${msg}`;
+
+  app.get(`${PAGES}/reports`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const team = req.caller.actor.kind === 'user' && req.caller.actor.roles.length > 0;
+    const items = await reportQueue(ctx, req.caller.actor, originOf(req), team ? { mine: true } : {});
+    return sendPage(reply, myReportsPage(pageCtx(req, reply), items, team));
+  });
+
+  app.get(`${PAGES}/reports/new`, { schema: hidden }, async (req, reply) => {
+    const u = req.caller.user;
+    if (!u) return toLogin(req, reply);
+    const defaults = {
+      kind: 'npm',
+      contactedMaintainer: '',
+      creditAs: u.handle ? 'handle' : 'name',
+      creditHandle: u.handle ?? '',
+      creditName: u.displayName,
+    };
+    return sendPage(reply, reportFormPage(pageCtx(req, reply), defaults, {}, null));
+  });
+
+  app.post(`${PAGES}/reports`, { schema: hidden, config: limited(ctx, 'submit') }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    try {
+      const input = submissionFromForm(req.body);
+      const forEmail = field(req.body, 'onBehalfOf', 254).trim();
+      if (forEmail) {
+        const reporter = await ctx.deps.store.accounts.byEmail(forEmail);
+        if (!reporter)
+          throw new NswgError(
+            'E_REPORT_INVALID',
+            'onBehalfOf: no registered user has this address',
+            { field: 'onBehalfOf' },
+            [{ field: 'onBehalfOf', message: 'no registered user has this address' }],
+          );
+        input.onBehalfOf = reporter.id;
+      }
+      const { report } = await submitReport(ctx, req.caller, input, originOf(req));
+      return seeOther(reply, back(report.id, 'submitted'));
+    } catch (e) {
+      if (!isNswgError(e) || !['E_REPORT_INVALID', 'E_FORBIDDEN'].includes(e.code)) throw e;
+      const problems: Record<string, string> = {};
+      for (const p of e.problems ?? []) problems[formField(p.field)] ??= `${p.message}.`;
+      const summary =
+        e.code === 'E_FORBIDDEN'
+          ? e.message
+          : `Please correct ${e.problems.length === 1 ? 'this field' : `these ${e.problems.length} fields`}.`;
+      return sendPage(
+        reply,
+        reportFormPage(pageCtx(req, reply), formValues(req.body), problems, summary),
+        e.code === 'E_FORBIDDEN' ? 403 : 400,
+      );
+    }
+  });
+
+  app.get(`${PAGES}/reports/:id`, { schema: hidden }, async (req: IdReq, reply) => {
+    const read = await readReport(ctx, req.caller, req.params.id, originOf(req));
+    if (read.form === 'disclosed')
+      return sendPage(reply, disclosedPage(pageCtx(req, reply), read.disclosure));
+    const { view, names, team } = read;
+    const r = view.report;
+    const ids = new Set<string>([
+      r.reporterId,
+      r.filedById,
+      ...r.maintainerIds,
+      ...view.comments.map((c) => c.authorId),
+      ...(view.notes ?? []).map((c) => c.authorId),
+      ...view.history.flatMap((c) => (c.actorId ? [c.actorId] : [])),
+      ...view.attachments.map((a) => a.uploadedBy),
+      ...view.proposals.map((x) => x.proposedBy),
+    ]);
+    const resolved = new Map<string, string>();
+    for (const id of ids) resolved.set(id, await authorName(names, r, team, id));
+    const actor = req.caller.actor;
+    const maintainer = actor.kind === 'user' && r.kind === 'npm' && r.maintainerIds.includes(actor.id);
+    const data = {
+      view,
+      team,
+      names: resolved,
+      duplicates: await possibleDuplicates(ctx, actor, originOf(req), r),
+      mayProposeFix: (isTeamFor(actor, r.kind) || maintainer) && PUBLICATION_CLOCK_STATES.includes(r.state),
+      now: ctx.clock.now(),
+    };
+    return sendPage(reply, reportPage(pageCtx(req, reply), data));
+  });
+
+  /** A POST on one report by a logged-in user, answered by going back to the report with a message. */
+  const action = (path: string, run: (req: IdReq) => Promise<string>) =>
+    app.post(`${PAGES}/reports/:id/${path}`, { schema: hidden }, async (req: IdReq, reply: FastifyReply) => {
+      if (!req.caller.user) return toLogin(req, reply);
+      const msg = await run(req);
+      return seeOther(reply, back(req.params.id, msg));
+    });
+
+  action('transition', async (req) => {
+    const b = req.body;
+    const t = field(b, 'transition', 40) as Transition;
+    const params = {
+      ...(field(b, 'reason') ? { reason: field(b, 'reason', 5000) } : {}),
+      ...(field(b, 'duplicateOf') ? { duplicateOf: field(b, 'duplicateOf', 100).trim() } : {}),
+      ...(t === 'mark-fixed' ? { patchedVersions: field(b, 'patchedVersions', 500) } : {}),
+    };
+    await transitionReport(ctx, req.caller, req.params.id, t, params, originOf(req));
+    return 'moved';
+  });
+
+  action('assessment', async (req) => {
+    const b = req.body;
+    const opt = (n: string, max: number) => field(b, n, max).trim() || null;
+    const affected = field(b, 'affectedVersions', 500).trim();
+    await program
+      .assess(
+        req.caller.actor,
+        req.params.id,
+        {
+          cvssVector: opt('cvssVector', 200),
+          cwe: opt('cwe', 12),
+          cveId: opt('cveId', 20),
+          ...(affected ? { affectedVersions: affected } : {}),
+        },
+        originOf(req),
+      )
+      .catch(sameNotFound);
+    return 'assessed';
+  });
+
+  action('comments', async (req) => {
+    await program
+      .comment(req.caller.actor, req.params.id, field(req.body, 'body', 50_000), originOf(req))
+      .catch(sameNotFound);
+    return 'commented';
+  });
+
+  action('notes', async (req) => {
+    await program
+      .addNote(req.caller.actor, req.params.id, field(req.body, 'body', 50_000), originOf(req))
+      .catch(sameNotFound);
+    return 'noted';
+  });
+
+  action('fix-proposals', async (req) => {
+    const b = req.body;
+    await proposeFix(
+      ctx,
+      req.caller,
+      req.params.id,
+      {
+        patchedVersions: field(b, 'patchedVersions', 500),
+        releaseDate: field(b, 'releaseDate', 10),
+        note: field(b, 'note', 5000),
+      },
+      originOf(req),
+    );
+    return 'fix-proposed';
+  });
+
+  action('invitations', async (req) => {
+    await program
+      .inviteMaintainer(req.caller.actor, req.params.id, field(req.body, 'email', 254), originOf(req))
+      .catch(sameNotFound);
+    return 'invited';
+  });
+
+  action('proposals', async (req) => {
+    const b = req.body;
+    const hours = field(b, 'windowHours', 10).trim();
+    await program
+      .proposeExtension(
+        req.caller.actor,
+        req.params.id,
+        {
+          days: Number(field(b, 'days', 10)),
+          reason: field(b, 'reason', 5000),
+          ...(hours ? { windowHours: Number(hours) } : {}),
+        },
+        originOf(req),
+      )
+      .catch(sameNotFound);
+    return 'proposed';
+  });
+
+  const reportOfProposal = async (id: string) =>
+    (await ctx.deps.store.reports.transaction((tx) => tx.proposal(id)))?.reportId ?? '';
+
+  app.post(`${PAGES}/proposals/:id/vote`, { schema: hidden }, async (req: IdReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await program
+      .vote(req.caller.actor, req.params.id, field(req.body, 'inFavour') === 'yes', originOf(req))
+      .catch(sameNotFound);
+    return seeOther(reply, back(await reportOfProposal(req.params.id), 'voted'));
+  });
+
+  app.post(`${PAGES}/proposals/:id/close`, { schema: hidden }, async (req: IdReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const p = await program.closeVote(req.caller.actor, req.params.id, originOf(req)).catch(sameNotFound);
+    return seeOther(reply, back(p.reportId, 'closed'));
+  });
+
+  app.get(`${PAGES}/attachments/:id`, { schema: hidden }, async (req: IdReq, reply) => {
+    const { meta, bytes } = await program.readAttachment(req.caller.actor, req.params.id, originOf(req));
+    return sendAttachment(reply, meta, bytes);
+  });
+
+  app.get(
+    `${PAGES}/invitations/:token`,
+    { schema: hidden },
+    async (req: FastifyRequest<{ Params: { token: string } }>, reply) => {
+      return sendPage(reply, invitationPage(pageCtx(req, reply), req.params.token));
+    },
+  );
+
+  app.post(
+    `${PAGES}/invitations/:token`,
+    { schema: hidden },
+    async (req: FastifyRequest<{ Params: { token: string } }>, reply) => {
+      if (!req.caller.user) return toLogin(req, reply);
+      const report = await program.acceptInvitation(req.caller.actor, req.params.token, originOf(req));
+      return seeOther(reply, back(report.id, 'joined'));
+    },
+  );
+}
+
+/** The attachment upload page route: registered in a scope that reads uploads (its CSRF token is a form field). */
+export function attachmentPage(app: FastifyInstance, ctx: DisclosureContext): void {
+  app.post(`${PAGES}/reports/:id/attachments`, { schema: hidden }, async (req: IdReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const file = await uploadedFile(req);
+    await ctx.program.addAttachment(req.caller.actor, req.params.id, file, originOf(req)).catch(sameNotFound);
+    return seeOther(reply, `${paths.report(req.params.id)}?msg=attached`);
+  });
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock, Scheduler } from '../../disclosure/index.js';
+
+/**
+ * Runs the disclosure scheduler every `intervalMs` in this process (reminders, votes closing,
+ * publication at the deadline). Several instances may run it on one database: each due action is
+ * claimed once (see Scheduler). A run never overlaps the previous one; closing the app stops the
+ * timer and waits for a run in progress, so the database is not closed under it.
+ */
+export function startSchedulerTimer(
+  app: FastifyInstance,
+  scheduler: Scheduler,
+  clock: Clock,
+  intervalMs: number | null,
+): void {
+  if (!intervalMs || intervalMs <= 0) return;
+  let running: Promise<void> | null = null;
+  let closing = false;
+  const tick = () => {
+    if (running || closing) return;
+    running = scheduler
+      .runDue(clock.now())
+      .then((s) => {
+        if (s.performed.length)
+          app.log.info(
+            { performed: s.performed.map((a) => `${a.action} ${a.reportId}`), skipped: s.skipped },
+            'disclosure scheduler',
+          );
+      })
+      .catch((e: unknown) => app.log.error({ err: e }, 'disclosure scheduler run failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    closing = true;
+    clearInterval(timer);
+    await running;
+  });
+}

@@ -1,0 +1,254 @@
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  type Comment,
+  can,
+  isTeamFor,
+  type Origin,
+  PUBLICATION_CLOCK_STATES,
+  type Report,
+  type ReportView,
+  TEAM_ROLES,
+  type TeamRole,
+  type Transition,
+  type TransitionParams,
+} from '../../disclosure/index.js';
+import { type ErrorProblem, isNswgError, NswgError } from '../../errors.js';
+import { accountMessages } from '../../mail/index.js';
+import type { User } from '../../store/index.js';
+import { isValidRange } from '../../versions/index.js';
+import { type Caller, requireUser } from './auth.js';
+import { type DisclosureContext, paths, UserNames } from './context.js';
+import { type Disclosure, disclosedReport } from './disclosed.js';
+import { type PossibleDuplicate, possibleDuplicates } from './queries.js';
+
+/** What one caller reads of one report. */
+export type ReadReport =
+  | { form: 'full'; view: ReportView; names: UserNames; team: boolean }
+  | { form: 'disclosed'; disclosure: Disclosure };
+
+/** The one answer for a report that does not exist and for one the caller may not see. */
+export const reportNotFound = () => new NswgError('E_NOT_FOUND', 'report not found', { field: 'report' });
+
+/**
+ * A report as the caller may read it: in full for its participants (the read is recorded in the audit
+ * log), in the disclosed form for everyone else once it is published, otherwise "report not found".
+ */
+export async function readReport(
+  ctx: DisclosureContext,
+  caller: Caller,
+  id: string,
+  origin: Origin,
+): Promise<ReadReport> {
+  try {
+    const view = await ctx.program.view(caller.actor, id, origin);
+    return {
+      form: 'full',
+      view,
+      names: new UserNames((uid) => ctx.deps.store.accounts.get(uid)),
+      team: view.notes !== null,
+    };
+  } catch (e) {
+    if (!(isNswgError(e) && e.code === 'E_NOT_FOUND')) throw e;
+    const disclosure = await disclosedReport(ctx, id);
+    if (disclosure) return { form: 'disclosed', disclosure };
+    throw reportNotFound();
+  }
+}
+
+/**
+ * How an author is named to a viewer: by name, except that a reporter who chose to stay anonymous is
+ * "the reporter" to everyone outside the team.
+ */
+export async function authorName(
+  names: UserNames,
+  report: Report,
+  team: boolean,
+  uid: string | null,
+): Promise<string> {
+  if (!team && uid === report.reporterId && report.credit.as === 'anonymous') return 'the reporter';
+  return names.name(uid);
+}
+
+/** Maps errors of one report's routes so that every "not found" reads the same, whatever was missing. */
+export function sameNotFound(e: unknown): never {
+  if (isNswgError(e) && e.code === 'E_NOT_FOUND' && e.field !== 'onBehalfOf') throw reportNotFound();
+  throw e;
+}
+
+/** Asks the upstream registry, when there is one, whether an npm package exists (no answer: assume it does). */
+async function packageExists(ctx: DisclosureContext, name: string): Promise<boolean> {
+  const upstream = ctx.deps.config.upstreamRegistry;
+  if (!upstream) return true;
+  const url = new URL(name.replace('/', '%2f'), upstream.endsWith('/') ? upstream : `${upstream}/`);
+  try {
+    const res = await fetch(url, {
+      method: 'GET',
+      headers: { accept: 'application/vnd.npm.install-v1+json' },
+      signal: AbortSignal.timeout(5000),
+    });
+    await res.body?.cancel();
+    return res.status !== 404;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Submits a report for the caller: an account with a confirmed e-mail address, the package known to
+ * the upstream registry (when one is configured), then the domain's own checks. Returns the report
+ * and its possible duplicates among what the caller may see.
+ */
+export async function submitReport(
+  ctx: DisclosureContext,
+  caller: Caller,
+  body: Record<string, unknown>,
+  origin: Origin,
+): Promise<{ report: Report; duplicates: PossibleDuplicate[] }> {
+  const user = requireUser(caller);
+  if (!user.emailVerified)
+    throw new NswgError(
+      'E_FORBIDDEN',
+      'confirm your e-mail address before you submit a report: follow the link we sent you (your account page sends it again)',
+      { field: 'email' },
+    );
+  const { onBehalfOf, ...input } = body;
+  if (input.kind === 'npm' && typeof input.packageName === 'string' && input.packageName.trim()) {
+    const name = input.packageName.trim();
+    if (!(await packageExists(ctx, name)))
+      throw new NswgError(
+        'E_REPORT_INVALID',
+        `packageName ${name} is not a package on the registry`,
+        { field: 'packageName' },
+        [{ field: 'packageName', message: 'is not a package on the registry' }],
+      );
+  }
+  const report = await ctx.program.submit(
+    caller.actor,
+    input,
+    origin,
+    typeof onBehalfOf === 'string' && onBehalfOf ? { onBehalfOf } : {},
+  );
+  const duplicates = await possibleDuplicates(ctx, caller.actor, origin, report);
+  return { report, duplicates };
+}
+
+/** Sends the e-mail verification link (a failed send is logged: the account page sends it again). */
+export async function sendVerification(
+  ctx: DisclosureContext,
+  user: User,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  const token = await ctx.deps.store.accounts.startEmailVerification(user.id);
+  try {
+    await ctx.mailer.send(accountMessages.verifyEmail(user.email, ctx.url(paths.verifyEmail(token))));
+  } catch (e) {
+    log.error({ err: e }, 'the verification e-mail was not sent');
+  }
+}
+
+/** Registers an account and mails its verification link. */
+export async function signUp(
+  ctx: DisclosureContext,
+  input: { email: string; displayName: string; handle?: string | null; password: string },
+  origin: Origin,
+  log: FastifyBaseLogger,
+): Promise<User> {
+  const user = await ctx.deps.store.accounts.register(input, origin);
+  await sendVerification(ctx, user, log);
+  return user;
+}
+
+/** Mails a password reset link when the address has an account; the answer is the same either way. */
+export async function requestPasswordReset(
+  ctx: DisclosureContext,
+  email: string,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  const started = await ctx.deps.store.accounts.startPasswordReset(String(email ?? ''));
+  if (!started) return;
+  try {
+    await ctx.mailer.send(
+      accountMessages.passwordReset(started.user.email, ctx.url(paths.passwordReset(started.token))),
+    );
+  } catch (e) {
+    log.error({ err: e }, 'the password reset e-mail was not sent');
+  }
+}
+
+/** Checks a list of role names from a request. */
+export function teamRoles(input: unknown): TeamRole[] {
+  if (!Array.isArray(input) || input.some((r) => !(TEAM_ROLES as readonly unknown[]).includes(r)))
+    throw new NswgError('E_AUTH', `roles must be a list of ${TEAM_ROLES.join(', ')}`, { field: 'roles' });
+  return input as TeamRole[];
+}
+
+/** A report the caller may see (read inside its own transaction, not recorded: the caller acts on it next). */
+async function visibleReport(ctx: DisclosureContext, caller: Caller, id: string): Promise<Report> {
+  const r = await ctx.deps.store.reports.transaction((tx) => tx.getReport(id));
+  if (!r || !can(caller.actor, 'view-report', r, ctx.clock.now())) throw reportNotFound();
+  return r;
+}
+
+/**
+ * Moves a report through the workflow. Inviting a maintainer is not a bare move: it goes through the
+ * invitation, which carries the e-mail address and the link.
+ */
+export async function transitionReport(
+  ctx: DisclosureContext,
+  caller: Caller,
+  id: string,
+  t: Transition,
+  params: TransitionParams,
+  origin: Origin,
+): Promise<Report> {
+  requireUser(caller);
+  if (t === 'invite-maintainer') {
+    await visibleReport(ctx, caller, id);
+    throw new NswgError('E_TRANSITION', 'a maintainer is invited by e-mail address: use the invitation', {
+      field: 'transition',
+    });
+  }
+  return ctx.program.transition(caller.actor, id, t, params, origin).catch(sameNotFound);
+}
+
+/**
+ * A maintainer's (or the team's) proposal of a fix, posted as a comment every participant sees: the
+ * fixed versions (an npm range) and the planned release date. Marking the report fixed records the
+ * versions for good; a release after the deadline needs an extension vote.
+ */
+export async function proposeFix(
+  ctx: DisclosureContext,
+  caller: Caller,
+  id: string,
+  input: { patchedVersions: string; releaseDate: string; note?: string },
+  origin: Origin,
+): Promise<Comment> {
+  const user = requireUser(caller);
+  const r = await visibleReport(ctx, caller, id);
+  if (!(isTeamFor(caller.actor, r.kind) || (r.kind === 'npm' && r.maintainerIds.includes(user.id))))
+    throw new NswgError('E_FORBIDDEN', 'only an invited maintainer or the team proposes a fix', {
+      field: 'fix',
+    });
+  if (!PUBLICATION_CLOCK_STATES.includes(r.state))
+    throw new NswgError('E_TRANSITION', `a report that is ${r.state} takes no fix proposal`, {
+      field: 'fix',
+    });
+  const problems: ErrorProblem[] = [];
+  const range = String(input.patchedVersions ?? '').trim();
+  const date = String(input.releaseDate ?? '').trim();
+  if (!range || !isValidRange(range))
+    problems.push({ field: 'patchedVersions', message: 'must be an npm range such as >=1.4.2' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
+    problems.push({ field: 'releaseDate', message: 'must be a date such as 2026-03-01' });
+  if (problems.length)
+    throw new NswgError(
+      'E_REPORT_INVALID',
+      `${problems[0]!.field} ${problems[0]!.message}`,
+      { field: problems[0]!.field },
+      problems,
+    );
+  const lines = ['**Proposed fix**', '', `- Fixed versions: \`${range}\``, `- Planned release: ${date}`];
+  const note = String(input.note ?? '').trim();
+  if (note) lines.push('', note);
+  return ctx.program.comment(caller.actor, id, lines.join('\n'), origin).catch(sameNotFound);
+}

@@ -1,0 +1,465 @@
+// The JSON API of the disclosure program, end to end, on SQLite and PostgreSQL: sign-up with the
+// e-mail link from a real SMTP server, TOTP for the team, the whole workflow to publication, and
+// the advisory showing up in the public APIs the moment it is published.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '../../helpers/db.js';
+import {
+  api,
+  apiLogin,
+  makeUser,
+  multipart,
+  type Person,
+  PNG,
+  PUBLIC_URL,
+  submission,
+  type TestServer,
+  testServer,
+  totpCode,
+} from './helpers.js';
+
+const engines = await testEngines();
+
+describe.each(engines)('the disclosure API (%s)', (engine) => {
+  let s: TestServer;
+  let triage: Person;
+  let triage2: Person;
+  let admin: Person;
+  let teamToken: string;
+  let team2Token: string;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    s = await testServer(engine);
+    triage = await makeUser(s, 'triage1', { roles: ['triage'], totp: true });
+    triage2 = await makeUser(s, 'triage2', { roles: ['triage'], totp: true });
+    admin = await makeUser(s, 'admin', { roles: ['admin'], totp: true });
+    teamToken = await apiLogin(s, triage);
+    team2Token = await apiLogin(s, triage2);
+    adminToken = await apiLogin(s, admin);
+  });
+  afterAll(async () => s?.close());
+
+  it('signs up, confirms the address with the link from the delivered e-mail, and logs in', async () => {
+    const signup = await api(s, null, 'POST', '/api/signup', {
+      email: 'Researcher@Example.org',
+      displayName: 'Ada Researcher',
+      handle: 'ada',
+      password: 'a long enough password',
+    });
+    expect(signup.statusCode, signup.body).toBe(201);
+    expect(signup.json().user).toMatchObject({
+      email: 'researcher@example.org',
+      emailVerified: false,
+      roles: [],
+    });
+    const link = await s.inbox.link(
+      'researcher@example.org',
+      /Confirm your e-mail/,
+      `${PUBLIC_URL}/disclosure/verify-email/`,
+    );
+    const token = decodeURIComponent(link.split('/').pop()!);
+    const ok = await api(s, null, 'POST', '/api/verify-email', { token });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().user.emailVerified).toBe(true);
+    // the link works once
+    const again = await api(s, null, 'POST', '/api/verify-email', { token });
+    expect(again.statusCode).toBe(400);
+    expect(again.json()).toMatchObject({ code: 'E_TOKEN' });
+
+    const bad = await api(s, null, 'POST', '/api/login', {
+      email: 'researcher@example.org',
+      password: 'wrong password!!',
+    });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.json().code).toBe('E_AUTH');
+    const login = await api(s, null, 'POST', '/api/login', {
+      email: 'researcher@example.org',
+      password: 'a long enough password',
+    });
+    expect(login.statusCode).toBe(200);
+    const me = await api(s, login.json().token, 'GET', '/api/me');
+    expect(me.json()).toMatchObject({
+      user: { handle: 'ada' },
+      actingRoles: [],
+      totpRequired: false,
+      via: 'session',
+    });
+    const out = await api(s, login.json().token, 'POST', '/api/logout');
+    expect(out.statusCode).toBe(200);
+    expect((await api(s, login.json().token, 'GET', '/api/me')).statusCode).toBe(401);
+  });
+
+  it('resets a password with the link from the e-mail, once', async () => {
+    const p = await makeUser(s, 'forgetful');
+    const asked = await api(s, null, 'POST', '/api/password-reset', { email: p.email });
+    expect(asked.statusCode).toBe(202);
+    // an unknown address gets the same answer, and no message
+    const unknown = await api(s, null, 'POST', '/api/password-reset', { email: 'nobody@example.org' });
+    expect(unknown.statusCode).toBe(202);
+    const link = await s.inbox.link(
+      p.email,
+      /Reset your password/,
+      `${PUBLIC_URL}/disclosure/password-reset/`,
+    );
+    const token = decodeURIComponent(link.split('/').pop()!);
+    const set = await api(s, null, 'POST', '/api/password-reset/confirm', {
+      token,
+      password: 'a brand new password',
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(
+      (await api(s, null, 'POST', '/api/password-reset/confirm', { token, password: 'another new password' }))
+        .statusCode,
+    ).toBe(400);
+    const login = await api(s, null, 'POST', '/api/login', {
+      email: p.email,
+      password: 'a brand new password',
+    });
+    expect(login.statusCode).toBe(200);
+    expect(s.inbox.messages.some((m) => m.to.includes('nobody@example.org'))).toBe(false);
+  });
+
+  it('lets a team member act as team only once TOTP is on', async () => {
+    const t = await makeUser(s, 'newtriage', { roles: ['triage'] });
+    const token = await apiLogin(s, t);
+    const me = await api(s, token, 'GET', '/api/me');
+    expect(me.json()).toMatchObject({ actingRoles: [], totpRequired: true });
+    expect((await api(s, token, 'GET', '/api/dashboard')).statusCode).toBe(403);
+    const begin = await api(s, token, 'POST', '/api/me/totp');
+    expect(begin.statusCode).toBe(200);
+    const { secret, uri } = begin.json();
+    expect(uri).toMatch(/^otpauth:\/\/totp\//);
+    expect((await api(s, token, 'POST', '/api/me/totp/enable', { code: '000000' })).statusCode).toBe(401);
+    const on = await api(s, token, 'POST', '/api/me/totp/enable', { code: totpCode(secret, s.clock.now()) });
+    expect(on.statusCode).toBe(200);
+    expect((await api(s, token, 'GET', '/api/me')).json()).toMatchObject({
+      actingRoles: ['triage'],
+      totpRequired: false,
+    });
+    expect((await api(s, token, 'GET', '/api/dashboard')).statusCode).toBe(200);
+    // from now on a login needs the code
+    const noCode = await api(s, null, 'POST', '/api/login', { email: t.email, password: t.password });
+    expect(noCode.statusCode).toBe(401);
+    expect(noCode.json().field).toBe('totp');
+    // enrolling again would turn it off: refused
+    expect((await api(s, token, 'POST', '/api/me/totp')).statusCode).toBe(409);
+  });
+
+  it('issues scoped, revocable API tokens', async () => {
+    const p = await makeUser(s, 'scripter');
+    const session = await apiLogin(s, p);
+    const created = await api(s, session, 'POST', '/api/tokens', { name: 'ci', scopes: ['reports:read'] });
+    expect(created.statusCode).toBe(201);
+    const token = created.json().token as string;
+    expect(token).toMatch(/^nswg_/);
+    expect((await api(s, token, 'GET', '/api/reports')).statusCode).toBe(200);
+    const write = await api(s, token, 'POST', '/api/reports', submission());
+    expect(write.statusCode).toBe(403);
+    expect(write.json().message).toContain('reports:write');
+    // a token cannot mint tokens
+    expect(
+      (await api(s, token, 'POST', '/api/tokens', { name: 'x', scopes: ['reports:read'] })).statusCode,
+    ).toBe(403);
+    const list = await api(s, session, 'GET', '/api/tokens');
+    expect(list.json()).toHaveLength(1);
+    expect(JSON.stringify(list.json())).not.toContain(token);
+    expect((await api(s, session, 'DELETE', `/api/tokens/${created.json().id}`)).statusCode).toBe(200);
+    expect((await api(s, token, 'GET', '/api/reports')).statusCode).toBe(401);
+    // hashed at rest
+    const rows = await s.store.db
+      .selectFrom('api_tokens' as never)
+      .selectAll()
+      .execute();
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('runs a report through the workflow to publication, and the advisory is public at once', async () => {
+    const reporter = await makeUser(s, 'finder');
+    const maint = await makeUser(s, 'maint');
+    const rt = await apiLogin(s, reporter);
+    const mt = await apiLogin(s, maint);
+
+    const sent = await api(
+      s,
+      rt,
+      'POST',
+      '/api/reports',
+      submission({
+        packageName: 'nswg-api-widget',
+        cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+        score: 1.0,
+      }),
+    );
+    expect(sent.statusCode, sent.body).toBe(201);
+    const report = sent.json().report;
+    expect(report.cvss.score).toBe(9.8);
+    expect(report.state).toBe('new');
+    const id = report.id as string;
+
+    // the reporter may not triage; the triage team may
+    const self = await api(s, rt, 'POST', `/api/reports/${id}/transitions`, { transition: 'accept' });
+    expect(self.statusCode).toBe(403);
+    const accepted = await api(s, teamToken, 'POST', `/api/reports/${id}/transitions`, {
+      transition: 'accept',
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().report.state).toBe('accepted');
+    expect(Date.parse(accepted.json().report.firstAnswerAt)).toBeLessThanOrEqual(
+      Date.parse(report.firstAnswerDue),
+    );
+
+    const note = await api(s, teamToken, 'POST', `/api/reports/${id}/notes`, {
+      body: 'internal: looks real',
+    });
+    expect(note.statusCode).toBe(201);
+    expect((await api(s, rt, 'POST', `/api/reports/${id}/notes`, { body: 'x' })).statusCode).toBe(403);
+
+    const inv = await api(s, teamToken, 'POST', `/api/reports/${id}/invitations`, { email: maint.email });
+    expect(inv.statusCode, inv.body).toBe(201);
+    expect(inv.json()).not.toHaveProperty('token');
+    const link = await s.inbox.link(maint.email, /you are invited/, `${PUBLIC_URL}/disclosure/invitations/`);
+    const invitation = decodeURIComponent(link.split('/').pop()!);
+    expect((await api(s, mt, 'GET', `/api/reports/${id}`)).statusCode).toBe(404);
+    const joined = await api(s, mt, 'POST', '/api/invitations/accept', { token: invitation });
+    expect(joined.statusCode, joined.body).toBe(200);
+    const replay = await api(s, mt, 'POST', '/api/invitations/accept', { token: invitation });
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json().code).toBe('E_TOKEN');
+
+    const view = await api(s, mt, 'GET', `/api/reports/${id}`);
+    expect(view.statusCode).toBe(200);
+    expect(view.json().form).toBe('full');
+    expect(view.json().notes).toBeNull();
+    expect(view.body).not.toContain('internal: looks real');
+
+    expect(
+      (await api(s, mt, 'POST', `/api/reports/${id}/transitions`, { transition: 'start-fix' })).statusCode,
+    ).toBe(200);
+    const fix = await api(s, mt, 'POST', `/api/reports/${id}/fix-proposals`, {
+      patchedVersions: '>=1.4.2',
+      releaseDate: '2026-01-20',
+    });
+    expect(fix.statusCode, fix.body).toBe(201);
+    expect(fix.json().body).toContain('>=1.4.2');
+
+    const up = multipart({ name: 'poc.png', type: 'image/png', bytes: PNG });
+    const att = await s.app.inject({
+      method: 'POST',
+      url: `/api/reports/${id}/attachments`,
+      headers: { ...up.headers, authorization: `Bearer ${rt}` },
+      payload: up.payload,
+    });
+    expect(att.statusCode, att.body).toBe(201);
+    expect(att.json().contentType).toBe('image/png');
+    const dl = await api(s, mt, 'GET', `/api/attachments/${att.json().id}`);
+    expect(dl.statusCode).toBe(200);
+    expect(dl.headers['content-disposition']).toMatch(/^attachment; filename="poc.png"/);
+    expect(dl.headers['x-content-type-options']).toBe('nosniff');
+    expect(dl.rawPayload.equals(PNG)).toBe(true);
+
+    const fixed = await api(s, mt, 'POST', `/api/reports/${id}/transitions`, {
+      transition: 'mark-fixed',
+      patchedVersions: '>=1.4.2',
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    // before publication: nothing public
+    expect((await api(s, null, 'GET', `/api/reports/${id}`)).statusCode).toBe(404);
+    const bulkBefore = await s.app.inject({
+      method: 'POST',
+      url: '/-/npm/v1/security/advisories/bulk',
+      payload: { 'nswg-api-widget': ['1.3.0'] },
+    });
+    expect(bulkBefore.json()).toEqual({});
+
+    const published = await api(s, team2Token, 'POST', `/api/reports/${id}/transitions`, {
+      transition: 'publish',
+    });
+    expect(published.statusCode, published.body).toBe(200);
+    const advisoryId = published.json().report.advisoryId as string;
+    expect(advisoryId).toMatch(/^NSWG-ECO-\d+$/);
+
+    // served at once by the npm bulk endpoint, OSV, and the pages
+    const bulk = await s.app.inject({
+      method: 'POST',
+      url: '/-/npm/v1/security/advisories/bulk',
+      payload: { 'nswg-api-widget': ['1.3.0', '1.4.2'] },
+    });
+    expect(bulk.statusCode).toBe(200);
+    expect(bulk.json()['nswg-api-widget']).toHaveLength(1);
+    expect(bulk.json()['nswg-api-widget'][0]).toMatchObject({
+      vulnerable_versions: '>=1.0.0 <1.4.2',
+      severity: 'critical',
+    });
+    const osv = await s.app.inject({
+      method: 'POST',
+      url: '/v1/query',
+      payload: { package: { name: 'nswg-api-widget', ecosystem: 'npm' }, version: '1.3.0' },
+    });
+    expect(osv.json().vulns?.length).toBe(1);
+    const pageRes = await s.app.inject({ method: 'GET', url: `/advisories/${advisoryId}` });
+    expect(pageRes.statusCode).toBe(200);
+    expect(pageRes.body).toContain('Prototype pollution in merge()');
+
+    // and the report is readable by everyone, disclosed: no proof of concept, notes or attachments
+    const pub = await api(s, null, 'GET', `/api/reports/${id}`);
+    expect(pub.statusCode).toBe(200);
+    expect(pub.json().form).toBe('disclosed');
+    expect(pub.json().report.reproduction).toBeUndefined();
+    expect(pub.json().attachments).toEqual([]);
+    expect(pub.body).not.toContain('__proto__":{"x"');
+    expect(pub.body).not.toContain('internal: looks real');
+    expect(pub.json().comments[0]).toMatchObject({ author: 'maintainer' });
+    expect((await api(s, null, 'GET', `/api/attachments/${att.json().id}`)).statusCode).toBe(401);
+    const stranger = await apiLogin(s, await makeUser(s, 'nosy'));
+    expect((await api(s, stranger, 'GET', `/api/attachments/${att.json().id}`)).statusCode).toBe(404);
+  });
+
+  it('shows possible duplicates on submission', async () => {
+    const a = await makeUser(s, 'dupe-a');
+    const at = await apiLogin(s, a);
+    const first = await api(
+      s,
+      at,
+      'POST',
+      '/api/reports',
+      submission({ packageName: 'dupe-pkg', affectedVersions: '<2.0.0' }),
+    );
+    expect(first.json().possibleDuplicates).toEqual([]);
+    const second = await api(
+      s,
+      at,
+      'POST',
+      '/api/reports',
+      submission({ packageName: 'dupe-pkg', affectedVersions: '>=1.5.0 <3' }),
+    );
+    expect(second.json().possibleDuplicates.map((d: { id: string }) => d.id)).toEqual([
+      first.json().report.id,
+    ]);
+    // another reporter does not learn of someone else's report; the team does
+    const b = await makeUser(s, 'dupe-b');
+    const bt = await apiLogin(s, b);
+    const third = await api(
+      s,
+      bt,
+      'POST',
+      '/api/reports',
+      submission({ packageName: 'dupe-pkg', affectedVersions: '1.9.0' }),
+    );
+    expect(third.json().possibleDuplicates).toEqual([]);
+    const forTeam = await api(s, teamToken, 'GET', `/api/reports/${third.json().report.id}/duplicates`);
+    expect(
+      forTeam
+        .json()
+        .map((d: { id: string }) => d.id)
+        .sort(),
+    ).toEqual([first.json().report.id, second.json().report.id].sort());
+    // an existing advisory of the package is named too
+    const lodash = await api(
+      s,
+      at,
+      'POST',
+      '/api/reports',
+      submission({ packageName: 'nswg-api-widget', affectedVersions: '1.2.0' }),
+    );
+    expect(lodash.json().possibleDuplicates.some((d: { kind: string }) => d.kind === 'advisory')).toBe(true);
+  });
+
+  it('sends each notice by e-mail, only to those who want that kind', async () => {
+    const p = await makeUser(s, 'quiet');
+    const t = await apiLogin(s, p);
+    expect((await api(s, t, 'GET', '/api/me/notifications')).json()).toEqual({
+      'state-change': true,
+      comment: true,
+      reminder: true,
+      vote: true,
+    });
+    const set = await api(s, t, 'PUT', '/api/me/notifications', { comment: false });
+    expect(set.json()).toMatchObject({ comment: false, 'state-change': true });
+    const id = (await api(s, t, 'POST', '/api/reports', submission({ packageName: 'quiet-widget' }))).json()
+      .report.id;
+    await api(s, teamToken, 'POST', `/api/reports/${id}/comments`, { body: 'Thanks, looking into it.' });
+    await api(s, teamToken, 'POST', `/api/reports/${id}/transitions`, { transition: 'accept' });
+    await s.inbox.last(p.email, new RegExp(`${id} is now accepted`));
+    expect(s.inbox.messages.some((m) => m.to.includes(p.email) && m.subject.includes('New comment'))).toBe(
+      false,
+    );
+    expect(
+      s.inbox.messages.some(
+        (m) => m.to.includes(triage2.email) && m.subject === `[nswg] New comment on ${id}`,
+      ),
+    ).toBe(true);
+  });
+
+  it('names every bad field of a submission at once', async () => {
+    const p = await makeUser(s, 'sloppy');
+    const t = await apiLogin(s, p);
+    const res = await api(s, t, 'POST', '/api/reports', {
+      kind: 'npm',
+      packageName: 'Not A Name',
+      title: 'x',
+    });
+    expect(res.statusCode).toBe(400);
+    const fields = res.json().problems.map((x: { field: string }) => x.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'packageName',
+        'affectedVersions',
+        'title',
+        'description',
+        'impact',
+        'reproduction',
+        'contactedMaintainer',
+        'openedIssue',
+        'credit',
+      ]),
+    );
+  });
+
+  it('refuses a report from an account whose address is not confirmed', async () => {
+    const p = await makeUser(s, 'unconfirmed', { verified: false });
+    const res = await api(s, await apiLogin(s, p), 'POST', '/api/reports', submission());
+    expect(res.statusCode).toBe(403);
+    expect(res.json().message).toMatch(/confirm your e-mail address/);
+  });
+
+  it('gives admins the audit log with who, when and from where of every read', async () => {
+    const p = await makeUser(s, 'audited');
+    const t = await apiLogin(s, p);
+    const id = (await api(s, t, 'POST', '/api/reports', submission({ packageName: 'audited-pkg' }))).json()
+      .report.id;
+    await s.app.inject({
+      method: 'GET',
+      url: `/api/reports/${id}`,
+      headers: { authorization: `Bearer ${teamToken}`, 'user-agent': 'curious-agent/1.0' },
+      remoteAddress: '192.0.2.44',
+    });
+    expect((await api(s, teamToken, 'GET', '/api/audit-log')).statusCode).toBe(403);
+    const log = await api(s, adminToken, 'GET', `/api/audit-log?reportId=${id}`);
+    expect(log.statusCode).toBe(200);
+    const read = log
+      .json()
+      .find(
+        (e: { action: string; actorId: string }) =>
+          e.action === 'report.read' && e.actorId === triage.user.id,
+      );
+    expect(read).toMatchObject({ ip: '192.0.2.44', userAgent: 'curious-agent/1.0', reportId: id });
+  });
+
+  it('appears in the OpenAPI document, every /api route with its schema', async () => {
+    const doc = (await s.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const paths = Object.keys(doc.paths);
+    for (const p of [
+      '/api/signup',
+      '/api/login',
+      '/api/reports',
+      '/api/reports/{id}',
+      '/api/reports/{id}/transitions',
+      '/api/reports/{id}/invitations',
+      '/api/proposals/{id}/votes',
+      '/api/audit-log',
+    ])
+      expect(paths).toContain(p);
+    expect(doc.paths['/api/reports'].post.requestBody).toBeDefined();
+    expect(paths.some((p) => p.startsWith('/disclosure'))).toBe(false);
+  });
+});

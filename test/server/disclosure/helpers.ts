@@ -1,0 +1,346 @@
+import type { AddressInfo } from 'node:net';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Secret, TOTP } from 'otpauth';
+import { SMTPServer } from 'smtp-server';
+import { type Actor, ManualClock, type TeamRole } from '../../../src/disclosure/index.js';
+import { OutboxMailer, SmtpMailer } from '../../../src/mail/index.js';
+import type { DisclosureOptions } from '../../../src/server/deps.js';
+import { disclosureOf } from '../../../src/server/disclosure/index.js';
+import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
+import { openStore, type Store, type User } from '../../../src/store/index.js';
+import { freshDb, type TestDb } from '../../helpers/db.js';
+
+/** Cheap argon2id for tests. */
+export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1 };
+export const SECRET = 'test-secret-for-the-disclosure-server-0123456789';
+export const PUBLIC_URL = 'http://nswg.test';
+/** A Monday morning, UTC. */
+export const START = '2026-01-05T09:00:00.000Z';
+
+/** One message the loopback SMTP server received, its body decoded. */
+export interface Delivered {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+/** A real SMTP server on loopback that keeps what it receives. */
+export interface Inbox {
+  port: number;
+  messages: Delivered[];
+  /** The last message to `to` whose subject matches, waiting a little for it. */
+  last(to: string, subject: RegExp): Promise<Delivered>;
+  /** The first URL in the last such message that starts with `prefix`. */
+  link(to: string, subject: RegExp, prefix: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Quoted-printable soft breaks and escapes, as nodemailer writes long lines. */
+const unQp = (s: string) =>
+  s
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+
+export async function startInbox(): Promise<Inbox> {
+  const messages: Delivered[] = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: true,
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (d: string) => (raw += d));
+      stream.on('end', () => {
+        const split = raw.indexOf('\r\n\r\n');
+        const head = raw.slice(0, split);
+        const subject = /^Subject: (.*)$/im.exec(head)?.[1]?.trim() ?? '';
+        const qp = /content-transfer-encoding:\s*quoted-printable/i.test(head);
+        const body = raw.slice(split + 4);
+        messages.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject,
+          text: qp ? unQp(body) : body,
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  const last = async (to: string, subject: RegExp) => {
+    for (let i = 0; i < 100; i++) {
+      const m = messages.filter((x) => x.to.includes(to) && subject.test(x.subject)).at(-1);
+      if (m) return m;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(
+      `no message to ${to} matching ${subject}; got: ${messages.map((m) => `${m.to} ${m.subject}`).join('; ')}`,
+    );
+  };
+  return {
+    port,
+    messages,
+    last,
+    async link(to, subject, prefix) {
+      const m = await last(to, subject);
+      const found = m.text.split(/\s+/).find((w) => w.startsWith(prefix));
+      if (!found) throw new Error(`no link ${prefix}… in: ${m.text}`);
+      return found;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A server on a fresh database, with a fake clock, real SMTP on loopback, and the scheduler off. */
+export interface TestServer {
+  app: App;
+  store: Store;
+  clock: ManualClock;
+  inbox: Inbox;
+  tdb: TestDb;
+  close(): Promise<void>;
+}
+
+export async function testServer(
+  engine: 'sqlite' | 'postgres',
+  opts: {
+    disclosure?: DisclosureOptions;
+    inbox?: Inbox;
+    start?: string;
+    publicUrl?: string;
+    /** Keep mail in the database's outbox instead of sending it (fast; for tests that read no mail). */
+    outbox?: boolean;
+  } = {},
+): Promise<TestServer> {
+  const tdb = await freshDb(engine);
+  const clock = new ManualClock(opts.start ?? START);
+  const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2 });
+  const inbox = opts.inbox ?? (await startInbox());
+  const smtp = new SmtpMailer({ host: '127.0.0.1', port: inbox.port, from: 'nswg <security@nswg.test>' });
+  const app = await buildApp({
+    store,
+    config: serverConfig({ logLevel: 'silent', rateLimit: null, publicUrl: opts.publicUrl ?? PUBLIC_URL }),
+    clock,
+    mailer: opts.outbox ? new OutboxMailer(store.outbox) : smtp,
+    secret: SECRET,
+    disclosure: {
+      schedulerIntervalMs: null,
+      rateLimits: { login: null, signup: null, reset: null, submit: null },
+      ...opts.disclosure,
+    },
+  });
+  await app.ready();
+  return {
+    app,
+    store,
+    clock,
+    inbox,
+    tdb,
+    async close() {
+      await app.close();
+      smtp.close();
+      if (!opts.inbox) await inbox.close();
+      await store.close();
+      await tdb.drop();
+    },
+  };
+}
+
+/** The scheduler of a test server (run it after moving the clock). */
+export const schedulerOf = (s: TestServer) => disclosureOf(s.app).scheduler;
+
+/** A TOTP code for a secret at the fake clock's time. */
+export function totpCode(secret: string, at: Date): string {
+  return new TOTP({ issuer: 'nswg', secret: Secret.fromBase32(secret) }).generate({
+    timestamp: at.getTime(),
+  });
+}
+
+const BOOTSTRAP: Actor = { kind: 'user', id: 'bootstrap-admin', roles: ['admin'] };
+export const ORIGIN = { ip: '198.51.100.7', userAgent: 'test-setup' };
+
+/** A person of the tests: their account, password, TOTP secret (when on). */
+export interface Person {
+  user: User;
+  email: string;
+  password: string;
+  totpSecret: string | null;
+}
+
+/** Registers a user straight in the store: e-mail confirmed, roles set, TOTP on when asked. */
+export async function makeUser(
+  s: Pick<TestServer, 'store' | 'clock'>,
+  name: string,
+  opts: { roles?: TeamRole[]; totp?: boolean; verified?: boolean; handle?: string | null } = {},
+): Promise<Person> {
+  const email = `${name}@example.org`;
+  const password = `${name}-password-123`;
+  let user = await s.store.accounts.register(
+    { email, displayName: name, handle: opts.handle === undefined ? name : opts.handle, password },
+    ORIGIN,
+  );
+  if (opts.verified !== false) {
+    const token = await s.store.accounts.startEmailVerification(user.id);
+    user = await s.store.accounts.verifyEmail(token, ORIGIN);
+  }
+  if (opts.roles?.length) user = await s.store.accounts.setRoles(BOOTSTRAP, user.id, opts.roles, ORIGIN);
+  let totpSecret: string | null = null;
+  if (opts.totp) {
+    totpSecret = (await s.store.accounts.beginTotp(user.id)).secret;
+    await s.store.accounts.enableTotp(user.id, totpCode(totpSecret, s.clock.now()), ORIGIN);
+    user = (await s.store.accounts.get(user.id))!;
+  }
+  return { user, email, password, totpSecret };
+}
+
+/** Logs in over the API: the bearer token. */
+export async function apiLogin(s: TestServer, p: Person): Promise<string> {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/login',
+    payload: {
+      email: p.email,
+      password: p.password,
+      ...(p.totpSecret ? { totp: totpCode(p.totpSecret, s.clock.now()) } : {}),
+    },
+  });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
+  return res.json().token as string;
+}
+
+/** An API call with a bearer token. */
+export function api(
+  s: TestServer,
+  token: string | null,
+  method: InjectOptions['method'],
+  url: string,
+  payload?: unknown,
+): Promise<LightMyRequestResponse> {
+  return s.app.inject({
+    method,
+    url,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'user-agent': 'api-test' },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/** A browser-like session over inject: cookies kept between requests, CSRF tokens read from pages. */
+export class PageSession {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly s: TestServer) {}
+
+  private keep(res: LightMyRequestResponse): void {
+    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      if (c.value === '' || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()))
+        this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+  }
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    const res = await this.s.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: this.cookieHeader, 'user-agent': 'page-test' },
+    });
+    this.keep(res);
+    return res;
+  }
+
+  /** A CSRF token from a page of this session (its forms all carry one). */
+  async csrf(from = '/disclosure/login'): Promise<string> {
+    const res = await this.get(from);
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (!m) throw new Error(`no CSRF token on ${from} (${res.statusCode})`);
+    return m[1]!;
+  }
+
+  /** Posts a form; the CSRF token is fetched first unless given (pass '' to send none). */
+  async post(
+    url: string,
+    form: Record<string, string | string[]>,
+    csrf?: string,
+  ): Promise<LightMyRequestResponse> {
+    const token = csrf ?? (await this.csrf());
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+    if (token) body.set('_csrf', token);
+    const res = await this.s.app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        cookie: this.cookieHeader,
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'page-test',
+      },
+      payload: body.toString(),
+    });
+    this.keep(res);
+    return res;
+  }
+
+  /** Logs in through the login form. */
+  async login(p: Person): Promise<LightMyRequestResponse> {
+    const res = await this.post('/disclosure/login', {
+      email: p.email,
+      password: p.password,
+      ...(p.totpSecret ? { totp: totpCode(p.totpSecret, this.s.clock.now()) } : {}),
+    });
+    if (res.statusCode !== 303)
+      throw new Error(`page login failed: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return res;
+  }
+}
+
+/** A multipart/form-data body with one file (and optional fields). */
+export function multipart(
+  file: { name: string; type: string; bytes: Uint8Array },
+  fields: Record<string, string> = {},
+): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----nswgtest${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+    ),
+    Buffer.from(file.bytes),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+/** A valid submission (the Working Group's template). */
+export const submission = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  kind: 'npm',
+  packageName: 'left-pad-ng',
+  affectedVersions: '>=1.0.0 <1.4.2',
+  title: 'Prototype pollution in merge()',
+  description: 'merge() copies __proto__ keys from its second argument into the target object.',
+  impact: 'An attacker controlling JSON input can change Object.prototype for the whole process.',
+  reproduction: 'require("left-pad-ng").merge({}, JSON.parse(\'{"__proto__":{"x":1}}\'))',
+  patch: null,
+  environment: { os: 'Linux', node: '20.11.1', npm: '10.2.4' },
+  contactedMaintainer: false,
+  openedIssue: false,
+  cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+  cwe: 'CWE-1321',
+  credit: { as: 'handle', handle: 'finder' },
+  references: ['https://github.com/example/left-pad-ng'],
+  ...over,
+});
+
+/** A 1×1 PNG. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);

@@ -1,0 +1,327 @@
+// Who may see and do what, written from docs/disclosure-policy.md (not from the code), for every
+// route of the disclosure program: the expected status per role and per report (kind and state).
+export const ROLES = [
+  'anonymous',
+  'stranger',
+  'reporter',
+  'maintainer',
+  'triage',
+  'triage-nototp',
+  'core',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const STATES = [
+  'new',
+  'needs-more-info',
+  'accepted',
+  'rejected',
+  'duplicate',
+  'maintainer-invited',
+  'fix-in-progress',
+  'fixed',
+  'published',
+  'withdrawn',
+] as const;
+export type State = (typeof STATES)[number];
+export type Kind = 'npm' | 'core';
+
+/** The report a request is about. */
+export interface Subject {
+  kind: Kind;
+  state: State;
+}
+
+/** Every (kind, state) a report can be in: core reports have no invited maintainers. */
+export const SUBJECTS: Subject[] = [
+  ...STATES.map((state) => ({ kind: 'npm' as const, state })),
+  ...STATES.filter((s) => s !== 'maintainer-invited').map((state) => ({ kind: 'core' as const, state })),
+];
+
+const CLOCK: readonly State[] = ['accepted', 'maintainer-invited', 'fix-in-progress', 'fixed'];
+const CLOSED: readonly State[] = ['rejected', 'duplicate', 'published', 'withdrawn'];
+const PRE_TRIAGE: readonly State[] = ['new', 'needs-more-info'];
+/** States in which the fixture's maintainer has accepted an invitation (npm only). */
+const INVITED: readonly State[] = ['maintainer-invited', 'fix-in-progress', 'fixed', 'published'];
+
+export const isUser = (r: Role) => r !== 'anonymous';
+/** Holds an effective team role (TOTP on). */
+export const isTeamMember = (r: Role) => r === 'triage' || r === 'core' || r === 'admin';
+export const team = (r: Role, s: Subject) =>
+  r === 'admin' || (r === 'triage' && s.kind === 'npm') || (r === 'core' && s.kind === 'core');
+export const maintainerOf = (r: Role, s: Subject) =>
+  r === 'maintainer' && s.kind === 'npm' && INVITED.includes(s.state);
+/** May the role see the report in full? (reporter, invited maintainer, its team; admins) */
+export const sees = (r: Role, s: Subject) => r === 'reporter' || maintainerOf(r, s) || team(r, s);
+/** Does the proposal fixture exist (a vote opened between triage and publication)? */
+export const hasProposal = (s: Subject) => [...CLOCK, 'published'].includes(s.state);
+
+/** The transitions the policy names, and where each leads from (null: no such move). */
+export const TRANSITION_NAMES = [
+  'request-info',
+  'provide-info',
+  'accept',
+  'reject',
+  'mark-duplicate',
+  'invite-maintainer',
+  'start-fix',
+  'mark-fixed',
+  'publish',
+  'withdraw',
+] as const;
+export type TransitionName = (typeof TRANSITION_NAMES)[number];
+
+function hasMove(t: TransitionName, s: Subject): boolean {
+  switch (t) {
+    case 'request-info':
+      return s.state === 'new';
+    case 'provide-info':
+      return s.state === 'needs-more-info';
+    case 'accept':
+    case 'reject':
+    case 'mark-duplicate':
+    case 'withdraw':
+      return PRE_TRIAGE.includes(s.state);
+    case 'invite-maintainer':
+      return false; // through the invitation only
+    case 'start-fix':
+      return s.state === (s.kind === 'core' ? 'accepted' : 'maintainer-invited');
+    case 'mark-fixed':
+      return s.state === 'fix-in-progress';
+    case 'publish':
+      return CLOCK.includes(s.state);
+  }
+}
+
+function mayMove(t: TransitionName, r: Role, s: Subject): boolean {
+  switch (t) {
+    case 'request-info':
+    case 'accept':
+    case 'reject':
+    case 'mark-duplicate':
+      return team(r, s); // the fixtures' reporter is no team member: a second member triages
+    case 'provide-info':
+    case 'withdraw':
+      return r === 'reporter';
+    case 'start-fix':
+    case 'mark-fixed':
+      return team(r, s) || maintainerOf(r, s);
+    case 'publish':
+      // unfixed reports only at the deadline, which no fixture has reached
+      return team(r, s) && s.state === 'fixed';
+    case 'invite-maintainer':
+      return false;
+  }
+}
+
+/** What a request should get: a status, or a redirect to the login page. */
+export type Expect = number | 'login';
+
+/** The expected answer of a transition, by API (success 200) or page (success 303). */
+export function transitionExpect(t: TransitionName, r: Role, s: Subject, ok: number, anon: Expect): Expect {
+  if (!isUser(r)) return anon;
+  if (!sees(r, s)) return 404;
+  if (!hasMove(t, s)) return 409;
+  return mayMove(t, r, s) ? ok : 403;
+}
+
+/** A rule: the expected answer for a role, about a report (report routes) or about nothing (the others). */
+export type Rule = (r: Role, s: Subject) => Expect;
+
+/** Who needs a login: anonymous gets `anon`, users `then`. */
+const user =
+  (anon: Expect, then: Rule): Rule =>
+  (r, s) =>
+    isUser(r) ? then(r, s) : anon;
+
+// --- report routes, shared by the API and the pages --------------------------------------------
+
+const viewReport: Rule = (r, s) => (sees(r, s) || s.state === 'published' ? 200 : 404);
+const attachmentRead = (anon: Expect): Rule => user(anon, (r, s) => (sees(r, s) ? 200 : 404));
+const comment =
+  (ok: number): Rule =>
+  (r, s) =>
+    sees(r, s) ? ok : 404;
+const note =
+  (ok: number): Rule =>
+  (r, s) =>
+    !sees(r, s) ? 404 : team(r, s) ? ok : 403;
+const assess =
+  (ok: number): Rule =>
+  (r, s) =>
+    !sees(r, s) ? 404 : team(r, s) && !CLOSED.includes(s.state) ? ok : 403;
+const upload =
+  (ok: number): Rule =>
+  (r, s) =>
+    !sees(r, s) ? 404 : CLOSED.includes(s.state) ? 403 : ok;
+const fixProposal =
+  (ok: number): Rule =>
+  (r, s) =>
+    !sees(r, s) ? 404 : !(team(r, s) || maintainerOf(r, s)) ? 403 : CLOCK.includes(s.state) ? ok : 409;
+const invite =
+  (ok: number): Rule =>
+  (r, s) =>
+    !sees(r, s)
+      ? 404
+      : team(r, s) &&
+          s.kind === 'npm' &&
+          ['accepted', 'maintainer-invited', 'fix-in-progress'].includes(s.state)
+        ? ok
+        : 403;
+const propose =
+  (ok: number): Rule =>
+  (r, s) =>
+    !sees(r, s)
+      ? 404
+      : (team(r, s) || r === 'reporter' || maintainerOf(r, s)) && CLOCK.includes(s.state)
+        ? ok
+        : 403;
+const vote =
+  (ok: number): Rule =>
+  (r, s) => {
+    if (!sees(r, s) || !hasProposal(s)) return 404;
+    if (!(team(r, s) || r === 'reporter')) return 403;
+    return CLOCK.includes(s.state) ? ok : 403;
+  };
+// the window is open (72 hours): counting it is refused, for whoever may see it
+const closeVote: Rule = (r, s) => (!sees(r, s) || !hasProposal(s) ? 404 : 409);
+
+// --- global routes --------------------------------------------------------------------------
+
+const any =
+  (status: Expect): Rule =>
+  () =>
+    status;
+const teamOnly =
+  (ok: number): Rule =>
+  (r) =>
+    isTeamMember(r) ? ok : 403;
+const adminOnly =
+  (ok: number): Rule =>
+  (r) =>
+    r === 'admin' ? ok : 403;
+const withTotp = (r: Role) => isTeamMember(r);
+
+/** What the matrix knows of a route: its rule, whether it is about a report, and whether success changes state. */
+export interface RouteRule {
+  rule: Rule;
+  /** The request is about a report (run for every kind and state). */
+  report?: boolean;
+  /** Transitions: one request per transition name. */
+  transitions?: boolean;
+  /** A success changes the report: run it on a fresh report in that state. */
+  mutates?: boolean;
+  /** A success ends the session: run it with a throwaway one. */
+  endsSession?: boolean;
+}
+
+/** Every route of the disclosure program, with its rule. */
+export const RULES: Record<string, RouteRule> = {
+  // the JSON API
+  'POST /api/signup': { rule: any(201) },
+  'POST /api/verify-email': { rule: any(400) },
+  'POST /api/login': { rule: any(401) },
+  'POST /api/logout': { rule: user(401, any(200)), endsSession: true },
+  'POST /api/password-reset': { rule: any(202) },
+  'POST /api/password-reset/confirm': { rule: any(400) },
+  'GET /api/me': { rule: user(401, any(200)) },
+  'POST /api/me/verify-email': { rule: user(401, any(409)) },
+  'POST /api/me/totp': { rule: user(401, (r) => (withTotp(r) ? 409 : 200)) },
+  'POST /api/me/totp/enable': { rule: user(401, any(401)) },
+  'GET /api/me/notifications': { rule: user(401, any(200)) },
+  'PUT /api/me/notifications': { rule: user(401, any(200)) },
+  'GET /api/tokens': { rule: user(401, any(200)) },
+  'POST /api/tokens': { rule: user(401, any(201)) },
+  'DELETE /api/tokens/:id': { rule: user(401, any(404)) },
+  'POST /api/reports': { rule: user(401, any(201)) },
+  'GET /api/reports': { rule: user(401, any(200)) },
+  'GET /api/reports/:id': { rule: viewReport, report: true },
+  'GET /api/reports/:id/duplicates': { rule: user(401, (r, s) => (sees(r, s) ? 200 : 404)), report: true },
+  'POST /api/reports/:id/transitions': { rule: () => 0, report: true, transitions: true, mutates: true },
+  'PATCH /api/reports/:id/assessment': { rule: user(401, assess(200)), report: true },
+  'POST /api/reports/:id/comments': { rule: user(401, comment(201)), report: true },
+  'POST /api/reports/:id/notes': { rule: user(401, note(201)), report: true },
+  'POST /api/reports/:id/fix-proposals': { rule: user(401, fixProposal(201)), report: true },
+  'POST /api/reports/:id/attachments': { rule: user(401, upload(201)), report: true },
+  'GET /api/attachments/:id': { rule: attachmentRead(401), report: true },
+  'POST /api/reports/:id/invitations': { rule: user(401, invite(201)), report: true, mutates: true },
+  'POST /api/invitations/accept': { rule: user(401, any(400)) },
+  'POST /api/reports/:id/proposals': { rule: user(401, propose(201)), report: true, mutates: true },
+  'POST /api/proposals/:id/votes': { rule: user(401, vote(201)), report: true, mutates: true },
+  'POST /api/proposals/:id/close': { rule: user(401, closeVote), report: true },
+  'GET /api/dashboard': { rule: user(401, teamOnly(200)) },
+  'GET /api/audit-log': { rule: user(401, adminOnly(200)) },
+  'GET /api/outbox': { rule: user(401, adminOnly(200)) },
+  'GET /api/team': { rule: user(401, adminOnly(200)) },
+  'PUT /api/users/:id/roles': { rule: user(401, adminOnly(200)) },
+
+  // the pages
+  'GET /disclosure/signup': { rule: any(200) },
+  'POST /disclosure/signup': { rule: any(303) },
+  'GET /disclosure/verify-email/:token': { rule: any(200) },
+  'POST /disclosure/verify-email/:token': { rule: any(400) },
+  'GET /disclosure/login': { rule: any(200) },
+  'POST /disclosure/login': { rule: any(401) },
+  'POST /disclosure/logout': { rule: any(303), endsSession: true },
+  'GET /disclosure/password-reset': { rule: any(200) },
+  'POST /disclosure/password-reset': { rule: any(303) },
+  'GET /disclosure/password-reset/:token': { rule: any(200) },
+  'POST /disclosure/password-reset/:token': { rule: any(400) },
+  'GET /disclosure/account': { rule: user('login', any(200)) },
+  'POST /disclosure/account/verify-email': { rule: user('login', any(303)) },
+  'POST /disclosure/account/totp': { rule: user('login', (r) => (withTotp(r) ? 409 : 200)) },
+  'POST /disclosure/account/totp/enable': { rule: user('login', any(400)) },
+  'POST /disclosure/account/notifications': { rule: user('login', any(303)) },
+  'POST /disclosure/account/tokens': { rule: user('login', any(400)) },
+  'POST /disclosure/account/tokens/:id/revoke': { rule: user('login', any(404)) },
+  'GET /disclosure/reports': { rule: user('login', any(200)) },
+  'GET /disclosure/reports/new': { rule: user('login', any(200)) },
+  'POST /disclosure/reports': { rule: user('login', any(303)) },
+  'GET /disclosure/reports/:id': { rule: viewReport, report: true },
+  'POST /disclosure/reports/:id/transition': {
+    rule: () => 0,
+    report: true,
+    transitions: true,
+    mutates: true,
+  },
+  'POST /disclosure/reports/:id/assessment': { rule: user('login', assess(303)), report: true },
+  'POST /disclosure/reports/:id/comments': { rule: user('login', comment(303)), report: true },
+  'POST /disclosure/reports/:id/notes': { rule: user('login', note(303)), report: true },
+  'POST /disclosure/reports/:id/fix-proposals': { rule: user('login', fixProposal(303)), report: true },
+  'POST /disclosure/reports/:id/attachments': { rule: user('login', upload(303)), report: true },
+  'GET /disclosure/attachments/:id': { rule: (r, s) => (sees(r, s) ? 200 : 404), report: true },
+  'POST /disclosure/reports/:id/invitations': {
+    rule: user('login', invite(303)),
+    report: true,
+    mutates: true,
+  },
+  'GET /disclosure/invitations/:token': { rule: any(200) },
+  'POST /disclosure/invitations/:token': { rule: user('login', any(400)) },
+  'POST /disclosure/reports/:id/proposals': {
+    rule: user('login', propose(303)),
+    report: true,
+    mutates: true,
+  },
+  'POST /disclosure/proposals/:id/vote': { rule: user('login', vote(303)), report: true, mutates: true },
+  'POST /disclosure/proposals/:id/close': { rule: user('login', closeVote), report: true },
+  'GET /disclosure/triage': { rule: user('login', teamOnly(200)) },
+  'GET /disclosure/admin/audit-log': { rule: user('login', adminOnly(200)) },
+};
+
+/**
+ * The colleagues' public routes (the advisory database's pages and APIs, the registry, the docs,
+ * the assets): anyone may call them; the matrix checks that none shows a word of a private report.
+ */
+export const PUBLIC: RegExp[] = [
+  /^(GET|HEAD) \/$/,
+  /^(GET|HEAD) \/(search|advisories|packages|node|healthz|openapi\.json|feed\.atom|favicon\.ico)$/,
+  /^(GET|HEAD) \/advisories\/:id$/,
+  /^(GET|HEAD) \/packages\/:[a-z|:]+(\/:name)?$/,
+  /^(GET|HEAD) \/docs(\/.*)?$/,
+  /^(GET|HEAD) \/assets\/[a-z-]+\.[0-9a-f]{12}\.(css|js|svg)$/,
+  /^(GET|HEAD|POST) \/v1\//,
+  /^POST \/-\/npm\/v1\/security\//,
+  // the npm registry's package metadata and tarballs, passed to the upstream registry
+  /^(GET|HEAD) \/(@:scope\/:name\/-\/:file|:[a-z|:]+(\/(-\/:file|:second))?)$/,
+];

@@ -1,0 +1,469 @@
+// The authorization matrix: for every route of the server's own route table, every role, and every
+// report kind and state, who may see and do what (the status), and that no answer carries a word
+// of a report the asker may not read. A route with no rule here fails the test, so that no future
+// route escapes it. The colleagues' public routes are declared public and checked for leaks.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, type DisclosureProgram, userActor } from '../../../src/disclosure/index.js';
+import { disclosureOf } from '../../../src/server/disclosure/index.js';
+import { buildApp, serverConfig } from '../../../src/server/index.js';
+import { openStore } from '../../../src/store/index.js';
+import { testEngines } from '../../helpers/db.js';
+import {
+  apiLogin,
+  makeUser,
+  multipart,
+  PageSession,
+  type Person,
+  PNG,
+  submission,
+  type TestServer,
+  testServer,
+} from './helpers.js';
+import {
+  type Expect,
+  hasProposal,
+  PUBLIC,
+  ROLES,
+  type Role,
+  type RouteRule,
+  RULES,
+  SUBJECTS,
+  type Subject,
+  sees,
+  TRANSITION_NAMES,
+  type TransitionName,
+  team,
+  transitionExpect,
+} from './matrix-rules.js';
+import { type RouteEntry, routeTable } from './route-table.js';
+
+const engines = await testEngines();
+
+/** The route table of a server as built by buildApp (an in-memory database is enough to list it). */
+const TABLE: RouteEntry[] = await (async () => {
+  const store = await openStore({ kind: 'sqlite', file: ':memory:' }, { mode: 'create' });
+  const app = await buildApp({
+    store,
+    config: serverConfig({ logLevel: 'silent' }),
+    clock: { now: () => new Date() },
+    secret: 'x'.repeat(40),
+    disclosure: { schedulerIntervalMs: null },
+  });
+  await app.ready();
+  const table = routeTable(app);
+  await app.close();
+  await store.close();
+  return table;
+})();
+
+const key = (r: RouteEntry) => `${r.method} ${r.path}`;
+
+/** A private or public piece of text planted in a report, to look for in every answer. */
+interface Marker {
+  text: string;
+  /** Readable by everyone once the report is published (title, description, comments). */
+  publicOnceDisclosed: boolean;
+  /** Team only (internal notes). */
+  teamOnly: boolean;
+}
+
+/** A report in a known state, with its attachment, its proposal, and the markers planted in it. */
+interface Fixture {
+  subject: Subject;
+  id: string;
+  attachmentId: string;
+  proposalId: string | null;
+  markers: Marker[];
+}
+
+const mark = () => `mk${randomBytes(5).toString('hex')}x`;
+
+describe.each(engines)('the authorization matrix (%s)', (engine) => {
+  let s: TestServer;
+  let program: DisclosureProgram;
+  const people = {} as Record<Exclude<Role, 'anonymous'>, Person>;
+  const bearer = {} as Record<Role, string | null>;
+  const pages = {} as Record<Role, { cookie: string; csrf: string }>;
+  const fixtures: Fixture[] = [];
+  const shared = new Map<string, Fixture>();
+  const bases = {} as Record<'npm' | 'core', Fixture>;
+  let dummyUserId: string;
+  let requests = 0;
+
+  const actorOf = (p: Person) => userActor(p.user.id);
+  const reporterActor = () => actorOf(people.reporter);
+  const teamActor = (kind: 'npm' | 'core') =>
+    kind === 'npm'
+      ? userActor(people.triage.user.id, ['triage'])
+      : userActor(people.core.user.id, ['core-security']);
+  const origin = { ip: '203.0.113.1', userAgent: 'matrix-setup' };
+
+  /** Builds a report of `kind` in `state` through the domain, with a comment, a note, an attachment and (between triage and publication) a vote. */
+  async function build(subject: Subject, opts: { proposal: boolean }): Promise<Fixture> {
+    const { kind, state } = subject;
+    const m = {
+      title: mark(),
+      desc: mark(),
+      poc: mark(),
+      env: mark(),
+      comment: mark(),
+      note: mark(),
+      file: mark(),
+    };
+    const r = await program.submit(
+      reporterActor(),
+      submission({
+        kind,
+        ...(kind === 'npm'
+          ? { packageName: 'matrix-widget' }
+          : { packageName: undefined, component: 'http' }),
+        affectedVersions: kind === 'npm' ? '<2.0.0' : '>=20.0.0 <20.5.0',
+        title: `Title ${m.title}`,
+        description: `Description ${m.desc}: a long enough description of the flaw.`,
+        reproduction: `Proof of concept ${m.poc}`,
+        environment: { os: `OS ${m.env}`, node: null, npm: null },
+      }),
+      origin,
+    );
+    const id = r.id;
+    const T = teamActor(kind);
+    await program.comment(reporterActor(), id, `Comment ${m.comment}`, origin);
+    await program.addNote(T, id, `Note ${m.note}`, origin);
+    const att = await program.addAttachment(
+      reporterActor(),
+      id,
+      { filename: `${m.file}.txt`, bytes: Buffer.from(`file ${m.poc}\n`) },
+      origin,
+    );
+    let proposalId: string | null = null;
+    const go = (t: Parameters<DisclosureProgram['transition']>[2], actor: Actor = T, params = {}) =>
+      program.transition(actor, id, t, params, origin);
+    switch (state) {
+      case 'new':
+        break;
+      case 'needs-more-info':
+        await go('request-info');
+        break;
+      case 'withdrawn':
+        await go('withdraw', reporterActor());
+        break;
+      case 'rejected':
+        await go('reject', T, { reason: 'not a vulnerability' });
+        break;
+      case 'duplicate':
+        await go('mark-duplicate', T, { duplicateOf: bases[kind].id });
+        break;
+      default: {
+        await go('accept');
+        if (opts.proposal)
+          proposalId = (await program.proposeExtension(T, id, { days: 5, reason: 'matrix' }, origin)).id;
+        if (state === 'accepted') break;
+        if (kind === 'npm') {
+          const inv = await program.inviteMaintainer(T, id, people.maintainer.email, origin);
+          await program.acceptInvitation(actorOf(people.maintainer), inv.token, origin);
+          if (state === 'maintainer-invited') break;
+        }
+        await go('start-fix');
+        if (state === 'fix-in-progress') break;
+        await go('mark-fixed', T, { patchedVersions: '>=9.0.0' });
+        if (state === 'fixed') break;
+        await go('publish');
+      }
+    }
+    const f: Fixture = {
+      subject,
+      id,
+      attachmentId: att.id,
+      proposalId,
+      markers: [
+        { text: m.title, publicOnceDisclosed: true, teamOnly: false },
+        { text: m.desc, publicOnceDisclosed: true, teamOnly: false },
+        { text: m.comment, publicOnceDisclosed: true, teamOnly: false },
+        { text: m.poc, publicOnceDisclosed: false, teamOnly: false },
+        { text: m.env, publicOnceDisclosed: false, teamOnly: false },
+        { text: m.file, publicOnceDisclosed: false, teamOnly: false },
+        { text: m.note, publicOnceDisclosed: false, teamOnly: true },
+      ],
+    };
+    fixtures.push(f);
+    return f;
+  }
+
+  /** The markers `role` may not read, across every report built so far. */
+  function forbidden(role: Role): string[] {
+    const out: string[] = [];
+    for (const f of fixtures) {
+      const full = sees(role, f.subject);
+      const published = f.subject.state === 'published';
+      for (const m of f.markers) {
+        const ok = (full && (!m.teamOnly || team(role, f.subject))) || (published && m.publicOnceDisclosed);
+        if (!ok) out.push(m.text);
+      }
+    }
+    return out;
+  }
+
+  beforeAll(async () => {
+    s = await testServer(engine, { outbox: true });
+    program = disclosureOf(s.app).program;
+    people.stranger = await makeUser(s, 'stranger');
+    people.reporter = await makeUser(s, 'reporter');
+    people.maintainer = await makeUser(s, 'maintainer');
+    people.triage = await makeUser(s, 'triage', { roles: ['triage'], totp: true });
+    people['triage-nototp'] = await makeUser(s, 'triage-nototp', { roles: ['triage'] });
+    people.core = await makeUser(s, 'core', { roles: ['core-security'], totp: true });
+    people.admin = await makeUser(s, 'admin', { roles: ['admin'], totp: true });
+    dummyUserId = (await makeUser(s, 'dummy')).user.id;
+    // the report duplicates point to: one each maintainers of npm reports may see too
+    bases.npm = await build({ kind: 'npm', state: 'maintainer-invited' }, { proposal: false });
+    bases.core = await build({ kind: 'core', state: 'new' }, { proposal: false });
+    for (const subject of SUBJECTS)
+      shared.set(
+        `${subject.kind}/${subject.state}`,
+        await build(subject, { proposal: hasProposal(subject) }),
+      );
+    for (const role of ROLES) {
+      if (role === 'anonymous') {
+        bearer[role] = null;
+        const p = new PageSession(s);
+        pages[role] = { csrf: await p.csrf('/disclosure/login'), cookie: p.cookieHeader };
+        continue;
+      }
+      bearer[role] = await apiLogin(s, people[role]);
+      const p = new PageSession(s);
+      await p.login(people[role]);
+      pages[role] = { csrf: await p.csrf('/disclosure/account'), cookie: p.cookieHeader };
+    }
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('has a rule for every route of the server, and every rule names a route', () => {
+    const table = routeTable(s.app);
+    expect(table.map(key).sort()).toEqual(TABLE.map(key).sort());
+    const unruled = table.filter(
+      (r) =>
+        !(r.method === 'HEAD' && RULES[`GET ${r.path}`]) &&
+        !RULES[key(r)] &&
+        !PUBLIC.some((p) => p.test(key(r))),
+    );
+    expect(unruled.map(key), 'routes with no rule in matrix-rules.ts').toEqual([]);
+    const stale = Object.keys(RULES).filter((k) => !table.some((r) => key(r) === k));
+    expect(stale, 'rules for routes that do not exist').toEqual([]);
+  });
+
+  /** The request for one cell: route, role, report (or none), transition (for the transition routes). */
+  function request(
+    route: string,
+    role: Role,
+    f: Fixture | null,
+    t?: TransitionName,
+    throwaway?: { bearer: string | null; cookie: string; csrf: string },
+  ): InjectOptions {
+    const [method, pattern] = route.split(' ') as [InjectOptions['method'], string];
+    const isApi = pattern.startsWith('/api/');
+    const proposal = f?.proposalId ?? randomUUID();
+    const url = pattern
+      .replace(/\/(attachments)\/:id$/, `/$1/${f?.attachmentId ?? randomUUID()}`)
+      .replace(/\/proposals\/:id\//, `/proposals/${proposal}/`)
+      .replace(/\/users\/:id\//, `/users/${dummyUserId}/`)
+      .replace(/\/tokens\/:id/, `/tokens/${randomUUID()}`)
+      .replace(/:token/, 'bogus-token-0123456789')
+      .replace(/:id/, f?.id ?? randomUUID());
+    const unique = `m${randomBytes(6).toString('hex')}@example.org`;
+    const duplicateOf = f ? bases[f.subject.kind].id : '';
+    const bodies: Record<string, Record<string, unknown>> = {
+      '/api/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
+      '/api/verify-email': { token: 'bogus-token-0123456789' },
+      '/api/login': { email: people.stranger.email, password: 'not the password' },
+      '/api/password-reset': { email: 'nobody@example.org' },
+      '/api/password-reset/confirm': { token: 'bogus-token-0123456789', password: 'a long enough password' },
+      '/api/me/totp/enable': { code: '000000' },
+      '/api/me/notifications': { comment: true },
+      '/api/tokens': { name: 'matrix', scopes: ['reports:read'] },
+      '/api/reports': submission({ packageName: 'matrix-new-widget' }),
+      '/api/reports/:id/transitions': {
+        transition: t,
+        reason: 'matrix',
+        duplicateOf,
+        patchedVersions: '>=9.9.9',
+      },
+      '/api/reports/:id/assessment': { cwe: 'CWE-79' },
+      '/api/reports/:id/comments': { body: 'a matrix comment' },
+      '/api/reports/:id/notes': { body: 'a matrix note' },
+      '/api/reports/:id/fix-proposals': { patchedVersions: '>=9.9.9', releaseDate: '2026-03-01' },
+      '/api/reports/:id/invitations': { email: 'invited@example.org' },
+      '/api/invitations/accept': { token: 'bogus.bogus' },
+      '/api/reports/:id/proposals': { days: 5, reason: 'matrix' },
+      '/api/proposals/:id/votes': { inFavour: true },
+      '/api/users/:id/roles': { roles: [] },
+      '/disclosure/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
+      '/disclosure/login': { email: people.stranger.email, password: 'not the password' },
+      '/disclosure/password-reset': { email: 'nobody@example.org' },
+      '/disclosure/password-reset/:token': { password: 'a long enough password' },
+      '/disclosure/account/totp/enable': { code: '000000' },
+      '/disclosure/account/notifications': { comment: 'on' },
+      '/disclosure/reports': {
+        kind: 'npm',
+        packageName: 'matrix-form-widget',
+        affectedVersions: '<1.0.0',
+        title: 'A matrix report',
+        description: 'A description that is long enough to pass.',
+        impact: 'Impact.',
+        reproduction: 'Steps.',
+        contactedMaintainer: 'no',
+        openedIssue: 'no',
+        creditAs: 'anonymous',
+      },
+      '/disclosure/reports/:id/transition': {
+        transition: t,
+        reason: 'matrix',
+        duplicateOf,
+        patchedVersions: '>=9.9.9',
+      },
+      '/disclosure/reports/:id/assessment': { cwe: 'CWE-79' },
+      '/disclosure/reports/:id/comments': { body: 'a matrix comment' },
+      '/disclosure/reports/:id/notes': { body: 'a matrix note' },
+      '/disclosure/reports/:id/fix-proposals': { patchedVersions: '>=9.9.9', releaseDate: '2026-03-01' },
+      '/disclosure/reports/:id/invitations': { email: 'invited@example.org' },
+      '/disclosure/reports/:id/proposals': { days: '5', reason: 'matrix' },
+      '/disclosure/proposals/:id/vote': { inFavour: 'yes' },
+    };
+    const headers: Record<string, string> = { 'user-agent': 'matrix' };
+    const auth = throwaway ?? { bearer: bearer[role], ...pages[role] };
+    if (isApi) {
+      if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
+      if (pattern.endsWith('/attachments') && method === 'POST') {
+        const m = multipart({ name: 'poc.png', type: 'image/png', bytes: PNG });
+        return { method, url, headers: { ...headers, ...m.headers }, payload: m.payload };
+      }
+      const body = bodies[pattern];
+      return {
+        method,
+        url,
+        headers,
+        ...(body ? { payload: body } : method === 'GET' || method === 'DELETE' ? {} : {}),
+      };
+    }
+    headers.cookie = auth.cookie;
+    if (method !== 'POST') return { method, url, headers };
+    if (pattern.endsWith('/attachments')) {
+      const m = multipart({ name: 'poc.png', type: 'image/png', bytes: PNG }, { _csrf: auth.csrf });
+      return { method, url, headers: { ...headers, ...m.headers }, payload: m.payload };
+    }
+    const form = new URLSearchParams();
+    form.set('_csrf', auth.csrf);
+    for (const [k, v] of Object.entries(bodies[pattern] ?? {})) form.set(k, String(v ?? ''));
+    return {
+      method,
+      url,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form.toString(),
+    };
+  }
+
+  async function throwawaySession(role: Role) {
+    if (role === 'anonymous') return { bearer: null, ...pages.anonymous };
+    const p = new PageSession(s);
+    await p.login(people[role]);
+    return {
+      bearer: await apiLogin(s, people[role]),
+      cookie: p.cookieHeader,
+      csrf: await p.csrf('/disclosure/account'),
+    };
+  }
+
+  const succeeded = (e: Expect) => typeof e === 'number' && e < 400;
+
+  async function check(
+    route: string,
+    rule: RouteRule,
+    role: Role,
+    subject: Subject | null,
+    t?: TransitionName,
+  ): Promise<void> {
+    const isPage = route.includes(' /disclosure/');
+    let f = subject ? shared.get(`${subject.kind}/${subject.state}`)! : null;
+    const expected: Expect = t
+      ? transitionExpect(t, role, subject!, isPage ? 303 : 200, isPage ? 'login' : 401)
+      : rule.rule(role, subject ?? { kind: 'npm', state: 'new' });
+    // a success that changes the report runs on a fresh one in the same state
+    const fresh = Boolean(f && rule.mutates && succeeded(expected));
+    if (fresh) {
+      const proposal = route.includes('/votes') || route.includes('/vote');
+      f = await build(f!.subject, {
+        proposal: proposal || (hasProposal(f!.subject) && !route.endsWith('/proposals')),
+      });
+    }
+    const throwaway = rule.endsSession ? await throwawaySession(role) : undefined;
+    const res: LightMyRequestResponse = await s.app.inject(request(route, role, f, t, throwaway));
+    requests++;
+    const where = `${route} as ${role}${subject ? ` on ${subject.kind} ${subject.state}` : ''}${t ? ` (${t})` : ''}`;
+    if (expected === 'login') {
+      expect(res.statusCode, `${where}: ${res.body.slice(0, 300)}`).toBe(303);
+      expect(res.headers.location, where).toMatch(/^\/disclosure\/login\?next=/);
+    } else {
+      expect(res.statusCode, `${where}: ${res.body.slice(0, 300)}`).toBe(expected);
+      if (expected === 303) expect(res.headers.location, where).not.toMatch(/^\/disclosure\/login\?next=/);
+    }
+    const leaked = forbidden(role).filter((m) => res.body.includes(m));
+    expect(leaked, `${where} shows text it may not`).toEqual([]);
+    // the fresh report has moved on: its markers are no longer where the bookkeeping says
+    if (fresh) fixtures.splice(fixtures.indexOf(f!), 1);
+  }
+
+  it.each(Object.keys(RULES))('%s', async (route) => {
+    const rule = RULES[route]!;
+    for (const role of ROLES) {
+      if (!rule.report) {
+        await check(route, rule, role, null);
+        continue;
+      }
+      for (const subject of SUBJECTS) {
+        if (rule.transitions) for (const t of TRANSITION_NAMES) await check(route, rule, role, subject, t);
+        else await check(route, rule, role, subject);
+      }
+    }
+  });
+
+  it('shows nothing private on the public pages and APIs, and every published report there', async () => {
+    const priv = fixtures.flatMap((f) =>
+      f.markers.filter((m) => !(f.subject.state === 'published' && m.publicOnceDisclosed)).map((m) => m.text),
+    );
+    const published = fixtures.filter((f) => f.subject.state === 'published');
+    const urls = [
+      '/',
+      '/feed.atom',
+      '/v1/export/npm/modified_id.csv',
+      '/packages/matrix-widget',
+      '/node',
+      ...priv.slice(0, 40).map((m) => `/search?q=${m}`),
+      ...published.map((f) => `/search?q=${f.markers[0]!.text}`),
+    ];
+    for (const url of urls) {
+      const res = await s.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBeLessThan(500);
+      // the search page repeats what was searched for: that is not a leak
+      const asked = /q=(\w+)/.exec(url)?.[1];
+      expect(
+        priv.filter((m) => m !== asked && res.body.includes(m)),
+        url,
+      ).toEqual([]);
+      if (asked && priv.includes(asked)) expect(res.body, url).toContain('No advisory matches');
+    }
+    const pkg = await s.app.inject({ method: 'GET', url: '/packages/matrix-widget' });
+    for (const f of published.filter((x) => x.subject.kind === 'npm'))
+      expect(pkg.body).toContain(f.markers[0]!.text);
+    const bulk = await s.app.inject({
+      method: 'POST',
+      url: '/-/npm/v1/security/advisories/bulk',
+      payload: { 'matrix-widget': ['1.0.0'] },
+    });
+    expect(priv.filter((m) => bulk.body.includes(m))).toEqual([]);
+    expect(bulk.json()['matrix-widget'].length).toBeGreaterThan(0);
+    expect(requests).toBeGreaterThan(1000);
+  });
+});
