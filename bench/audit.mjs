@@ -20,7 +20,11 @@ const bin = join(ROOT, 'dist', 'cli', 'main.js');
 
 /** Runs a command under GNU time: wall seconds and peak RSS in MiB. */
 function measure(cmd, args, opts = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 256 << 20, ...opts });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    ...opts,
+  });
   const last = r.stderr.trim().split('\n').at(-1).split(' ');
   return { seconds: Number(last[0]), rssMiB: Number(last[1]) / 1024, status: r.status, stdout: r.stdout };
 }
@@ -36,20 +40,45 @@ function series(label, cmd, args, n, opts) {
     rss.push(m.rssMiB);
     out = m;
   }
-  console.log(`${label.padEnd(44)} median ${median(walls).toFixed(0).padStart(5)} ms   peak RSS median ${median(rss).toFixed(0)} MiB (max ${Math.max(...rss).toFixed(0)})`);
+  console.log(
+    `${label.padEnd(44)} median ${median(walls).toFixed(0).padStart(5)} ms   peak RSS median ${median(rss).toFixed(0)} MiB (max ${Math.max(...rss).toFixed(0)})`,
+  );
   return { wall: median(walls), out };
 }
 
-console.log(`project: ${entries} lockfile entries; ${runs} runs each; load average ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
+console.log(
+  `project: ${entries} lockfile entries; ${runs} runs each; load average ${(await import('node:os')).loadavg()[0].toFixed(2)}`,
+);
 const env = { ...process.env, NO_COLOR: '1' };
-const a = series('nswg audit --format json (638 advisories)', process.execPath, [bin, 'audit', project, '--format', 'json', '--db', small], runs, { env });
-const b = series('nswg audit --format json (200,638 advisories)', process.execPath, [bin, 'audit', project, '--format', 'json', '--db', large], runs, { env });
+const a = series(
+  'nswg audit --format json (638 advisories)',
+  process.execPath,
+  [bin, 'audit', project, '--format', 'json', '--db', small],
+  runs,
+  { env },
+);
+const b = series(
+  'nswg audit --format json (200,638 advisories)',
+  process.execPath,
+  [bin, 'audit', project, '--format', 'json', '--db', large],
+  runs,
+  { env },
+);
 const found = JSON.parse(a.out.stdout).findings.length;
-console.log(`findings: ${found} (638), ${JSON.parse(b.out.stdout).findings.length} (200,638); slowdown at 200k: ${(b.wall / a.wall).toFixed(2)}x`);
+console.log(
+  `findings: ${found} (638), ${JSON.parse(b.out.stdout).findings.length} (200,638); slowdown at 200k: ${(b.wall / a.wall).toFixed(2)}x`,
+);
 const oracle = join(ROOT, '..', 'shared', 'oracle', 'npm-audit-oracle.sh');
 if (existsSync(oracle)) {
-  const npm = series('npm audit --json (real npm, offline oracle)', 'bash', [oracle, project], Math.min(runs, 5));
-  const triples = Object.values(JSON.parse(npm.out.stdout).vulnerabilities).flatMap((v) => v.via.filter((x) => typeof x === 'object')).length;
+  const npm = series(
+    'npm audit --json (real npm, offline oracle)',
+    'bash',
+    [oracle, project],
+    Math.min(runs, 5),
+  );
+  const triples = Object.values(JSON.parse(npm.out.stdout).vulnerabilities).flatMap((v) =>
+    v.via.filter((x) => typeof x === 'object'),
+  ).length;
   console.log(`npm audit: ${triples} advisory entries; nswg is ${(npm.wall / a.wall).toFixed(1)}x faster`);
   void execFileSync;
 }

@@ -14,7 +14,9 @@ const runs = Number(process.env.RUNS ?? 3);
 
 const t0 = performance.now();
 const advisories = generateAdvisories({ count, packages });
-console.log(`generated ${count} advisories over ${packages} packages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `generated ${count} advisories over ${packages} packages in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 
 const importTimes = [];
 let lastDir = null;
@@ -29,13 +31,17 @@ for (let run = 0; run < runs; run++) {
   importTimes.push((performance.now() - start) / 1000);
   await store.close();
 }
-console.log(`import of ${count} advisories (one transaction): median ${median(importTimes).toFixed(1)} s over ${runs} runs (${importTimes.map((t) => t.toFixed(1)).join(', ')})`);
+console.log(
+  `import of ${count} advisories (one transaction): median ${median(importTimes).toFixed(1)} s over ${runs} runs (${importTimes.map((t) => t.toFixed(1)).join(', ')})`,
+);
 
 const file = join(lastDir, 'nswg.db');
 console.log(`database size: ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB`);
 const store = await openStore({ kind: 'sqlite', file }, { mode: 'existing' });
 const r = rng(42);
-const names = Array.from({ length: 5000 }, () => (r() < 0.5 ? `bench-pkg-${1 + Math.floor(r() * (packages - 1))}` : 'lodash'));
+const names = Array.from({ length: 5000 }, () =>
+  r() < 0.5 ? `bench-pkg-${1 + Math.floor(r() * (packages - 1))}` : 'lodash',
+);
 for (const n of names.slice(0, 500)) await store.advisories.forPackage(n); // warm up
 const times = [];
 let found = 0;

@@ -42,7 +42,12 @@ export class NswgError extends Error {
   /** Further problems found in the same input (validation reports every problem, not just the first). */
   readonly problems: ErrorProblem[];
 
-  constructor(code: NswgErrorCode, message: string, where: ErrorLocation = {}, problems: ErrorProblem[] = []) {
+  constructor(
+    code: NswgErrorCode,
+    message: string,
+    where: ErrorLocation = {},
+    problems: ErrorProblem[] = [],
+  ) {
     super(message);
     this.name = 'NswgError';
     this.code = code;

@@ -17,7 +17,9 @@ async function build(file, extra) {
   const store = await openStore({ kind: 'sqlite', file: tmp }, { mode: 'create' });
   await seedBundled(store);
   if (extra) await store.advisories.import(extra());
-  await store.db.executeQuery({ sql: 'PRAGMA wal_checkpoint(TRUNCATE)', parameters: [], query: { kind: 'RawNode' } }).catch(() => {});
+  await store.db
+    .executeQuery({ sql: 'PRAGMA wal_checkpoint(TRUNCATE)', parameters: [], query: { kind: 'RawNode' } })
+    .catch(() => {});
   await store.close();
   for (const suffix of ['-wal', '-shm']) rmSync(`${tmp}${suffix}`, { force: true });
   renameSync(tmp, file);
@@ -29,6 +31,10 @@ export const seededDb = () => build(join(CACHE, 'wg-638.db'));
 
 /** The bundled advisories plus 200,000 generated ones over 50,000 package names (real names first). */
 export function largeDb({ count = 200_000, packages = 50_000 } = {}) {
-  const realNames = [...new Set(JSON.parse(readFileSync(join(ROOT, 'data', 'nswg-npm.json'), 'utf8')).map((a) => a.module_name))].sort();
+  const realNames = [
+    ...new Set(
+      JSON.parse(readFileSync(join(ROOT, 'data', 'nswg-npm.json'), 'utf8')).map((a) => a.module_name),
+    ),
+  ].sort();
   return build(join(CACHE, `wg-plus-${count}.db`), () => generateAdvisories({ count, packages, realNames }));
 }

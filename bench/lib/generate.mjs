@@ -62,7 +62,10 @@ export function generateAdvisories({ count, packages, firstId = 100000, seed = 1
       cves: [`CVE-2099-${id}`],
       vulnerable_versions: vulnerable,
       patched_versions: null,
-      overview: `A generated advisory for benchmarking: ${name} before a fix allows an attacker to do something unpleasant. `.repeat(3),
+      overview:
+        `A generated advisory for benchmarking: ${name} before a fix allows an attacker to do something unpleasant. `.repeat(
+          3,
+        ),
       recommendation: 'Upgrade.',
       references: [`https://example.com/advisories/${id}`],
       cvss_vector: vector,

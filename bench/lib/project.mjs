@@ -11,12 +11,25 @@ export function writeProject(dir, { entries = 2500, seed = 7, dataFile }) {
   const int = (n) => Math.floor(r() * n);
   const advisories = JSON.parse(readFileSync(dataFile, 'utf8'));
   const real = [...new Set(advisories.map((a) => a.module_name))].sort();
-  const packages = { '': { name: 'bench-project', version: '1.0.0', dependencies: {}, devDependencies: {}, optionalDependencies: {} } };
+  const packages = {
+    '': {
+      name: 'bench-project',
+      version: '1.0.0',
+      dependencies: {},
+      devDependencies: {},
+      optionalDependencies: {},
+    },
+  };
   const top = [];
   const version = () => `${int(5)}.${int(20)}.${int(10)}`;
   let count = 0;
   const add = (location, name, v, flags) => {
-    packages[location] = { version: v, resolved: `https://registry.example.com/${name}/-/${name.replace(/^@.*\//, '')}-${v}.tgz`, license: 'MIT', ...flags };
+    packages[location] = {
+      version: v,
+      resolved: `https://registry.example.com/${name}/-/${name.replace(/^@.*\//, '')}-${v}.tgz`,
+      license: 'MIT',
+      ...flags,
+    };
     count++;
   };
   // real names first (a third of them), then filler packages up to `entries`
@@ -56,8 +69,18 @@ export function writeProject(dir, { entries = 2500, seed = 7, dataFile }) {
     }
   });
   mkdirSync(dir, { recursive: true });
-  const pkg = { name: root.name, version: root.version, private: true, dependencies: root.dependencies, devDependencies: root.devDependencies, optionalDependencies: root.optionalDependencies };
+  const pkg = {
+    name: root.name,
+    version: root.version,
+    private: true,
+    dependencies: root.dependencies,
+    devDependencies: root.devDependencies,
+    optionalDependencies: root.optionalDependencies,
+  };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify({ name: root.name, version: root.version, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    `${JSON.stringify({ name: root.name, version: root.version, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`,
+  );
   return count;
 }

@@ -32,7 +32,11 @@ export function cvssBaseScore(vector: string): number | null {
   try {
     const parsed = cvssLibrary().fromVector(normalizeCvssVector(vector));
     if (!parsed) return null;
-    if ('isBaseFullyDefined' in parsed && typeof parsed.isBaseFullyDefined === 'function' && !parsed.isBaseFullyDefined()) {
+    if (
+      'isBaseFullyDefined' in parsed &&
+      typeof parsed.isBaseFullyDefined === 'function' &&
+      !parsed.isBaseFullyDefined()
+    ) {
       return null;
     }
     const scores = parsed.calculateScores() as { base?: number };

@@ -15,7 +15,10 @@ export interface FileProblem extends Problem {
 }
 
 /** `file:line: field: message`, the way every problem is printed. */
-export function formatProblem(p: { file?: string; line?: number; field?: string; message: string }, root = process.cwd()): string {
+export function formatProblem(
+  p: { file?: string; line?: number; field?: string; message: string },
+  root = process.cwd(),
+): string {
   const file = p.file ? relative(root, p.file) || p.file : '';
   const at = file ? `${file}${p.line ? `:${p.line}` : ''}: ` : '';
   return `${at}${p.field ? `${p.field}: ` : ''}${p.message}`;
@@ -51,7 +54,9 @@ export function listJsonFiles(paths: readonly string[]): string[] {
     }
     if (st.isDirectory()) {
       const walk = (dir: string) => {
-        for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+        )) {
           const full = join(dir, e.name);
           if (e.isDirectory()) {
             if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(full);
@@ -75,10 +80,14 @@ export function parseJsonFile(text: string, file: string): unknown {
   } catch (e) {
     const at = jsonSyntaxError(text);
     if (!at) throw new NswgError('E_JSON_PARSE', `not valid JSON: ${(e as Error).message}`, { file });
-    throw new NswgError('E_JSON_PARSE', `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`, {
-      file,
-      line: at.line,
-    });
+    throw new NswgError(
+      'E_JSON_PARSE',
+      `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`,
+      {
+        file,
+        line: at.line,
+      },
+    );
   }
 }
 
@@ -98,14 +107,26 @@ export function readAdvisoryFiles(paths: readonly string[], opts: ReadOptions = 
       value = parseJsonFile(readFileSync(file, 'utf8'), file);
     } catch (e) {
       if (e instanceof NswgError) {
-        problems.push({ file, field: '', message: e.message, level: 'error', ...(e.line ? { line: e.line } : {}) });
+        problems.push({
+          file,
+          field: '',
+          message: e.message,
+          level: 'error',
+          ...(e.line ? { line: e.line } : {}),
+        });
         continue;
       }
-      problems.push({ file, field: '(file)', message: `cannot be read: ${(e as Error).message}`, level: 'error' });
+      problems.push({
+        file,
+        field: '(file)',
+        message: `cannot be read: ${(e as Error).message}`,
+        level: 'error',
+      });
       continue;
     }
     const items = Array.isArray(value) ? value : [value];
-    const coreModified = opts.coreModified ?? new Date(statSync(file).mtimeMs).toISOString().replace('.000Z', 'Z');
+    const coreModified =
+      opts.coreModified ?? new Date(statSync(file).mtimeMs).toISOString().replace('.000Z', 'Z');
     items.forEach((item, i) => {
       const prefix = Array.isArray(value) ? `[${i}]` : '';
       const got = readOne(item, file, prefix, coreModified, problems);
@@ -127,7 +148,13 @@ export function readAdvisoryFiles(paths: readonly string[], opts: ReadOptions = 
   return { advisories, problems, files: files.length };
 }
 
-function readOne(item: unknown, file: string, prefix: string, coreModified: string, problems: FileProblem[]): ReadAdvisory | null {
+function readOne(
+  item: unknown,
+  file: string,
+  prefix: string,
+  coreModified: string,
+  problems: FileProblem[],
+): ReadAdvisory | null {
   const report = (list: Problem[]) => {
     for (const p of list) problems.push({ file, ...p });
     return list.some((p) => p.level === 'error');
@@ -140,14 +167,28 @@ function readOne(item: unknown, file: string, prefix: string, coreModified: stri
     }
     if (isNswgCore(item)) {
       if (report(validateNswgCore(item, prefix))) return null;
-      const id = typeof item.id === 'number' ? item.id : Number(/^(\d+)\.json$/.exec(basename(file))?.[1] ?? Number.NaN);
+      const id =
+        typeof item.id === 'number'
+          ? item.id
+          : Number(/^(\d+)\.json$/.exec(basename(file))?.[1] ?? Number.NaN);
       if (!Number.isInteger(id)) {
-        report([{ field: `${dot}id`, message: 'a core advisory needs an id: an "id" field or a file named <n>.json', level: 'error' }]);
+        report([
+          {
+            field: `${dot}id`,
+            message: 'a core advisory needs an id: an "id" field or a file named <n>.json',
+            level: 'error',
+          },
+        ]);
         return null;
       }
       return { advisory: fromNswgCore(item, id, coreModified), file, format: 'nswg-core' };
     }
-    if (typeof item === 'object' && item !== null && 'id' in item && ('modified' in item || 'schema_version' in item)) {
+    if (
+      typeof item === 'object' &&
+      item !== null &&
+      'id' in item &&
+      ('modified' in item || 'schema_version' in item)
+    ) {
       if (report(validateOsvSchema(item, dot))) return null;
       return { advisory: fromOsv(item as OsvRecord), file, format: 'osv' };
     }
@@ -173,10 +214,23 @@ export function assertNoErrors(result: ReadResult, root = process.cwd()): void {
   const errors = result.problems.filter((p) => p.level === 'error');
   if (!errors.length) return;
   const first = errors[0]!;
-  const list: ErrorProblem[] = errors.map((p) => ({ file: p.file, field: p.field, message: p.message, ...(p.line ? { line: p.line } : {}) }));
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  const where: { file: string; field?: string; line?: number } = { file: relative(root, first.file) || first.file };
+  const list: ErrorProblem[] = errors.map((p) => ({
+    file: p.file,
+    field: p.field,
+    message: p.message,
+    ...(p.line ? { line: p.line } : {}),
+  }));
+  const more =
+    errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  const where: { file: string; field?: string; line?: number } = {
+    file: relative(root, first.file) || first.file,
+  };
   if (first.field) where.field = first.field;
   if (first.line) where.line = first.line;
-  throw new NswgError(first.message.startsWith('not valid JSON') ? 'E_JSON_PARSE' : 'E_ADVISORY_INVALID', `${first.message}${more}`, where, list);
+  throw new NswgError(
+    first.message.startsWith('not valid JSON') ? 'E_JSON_PARSE' : 'E_ADVISORY_INVALID',
+    `${first.message}${more}`,
+    where,
+    list,
+  );
 }

@@ -149,9 +149,14 @@ export function parseWgId(id: string): { kind: AdvisoryKind; number: number } | 
 
 /** Normalizes a date or timestamp to an ISO 8601 UTC timestamp; null when it is not one. */
 export function toTimestamp(text: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text.trim());
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+      text.trim(),
+    );
   if (!m) return null;
-  const d = new Date(m[4] ? text.trim().replace(' ', 'T') + (m[8] ? '' : 'Z') : `${m[1]}-${m[2]}-${m[3]}T00:00:00Z`);
+  const d = new Date(
+    m[4] ? text.trim().replace(' ', 'T') + (m[8] ? '' : 'Z') : `${m[1]}-${m[2]}-${m[3]}T00:00:00Z`,
+  );
   if (Number.isNaN(d.getTime())) return null;
   const iso = d.toISOString();
   return m[7] ? iso : iso.replace('.000Z', 'Z');

@@ -5,7 +5,11 @@ export function referenceType(url: string): ReferenceType {
   if (/\/commit\/[0-9a-f]{7,}|\/pull\/\d+|\/compare\//i.test(url)) return 'FIX';
   if (/hackerone\.com\/reports\//i.test(url)) return 'REPORT';
   if (/\/issues\/\d+/i.test(url)) return 'REPORT';
-  if (/nodejs\.org\/.*vulnerability|\/security\/advisories\/|nvd\.nist\.gov|cve\.org|cve\.mitre\.org|snyk\.io\/vuln/i.test(url)) {
+  if (
+    /nodejs\.org\/.*vulnerability|\/security\/advisories\/|nvd\.nist\.gov|cve\.org|cve\.mitre\.org|snyk\.io\/vuln/i.test(
+      url,
+    )
+  ) {
     return 'ADVISORY';
   }
   if (/npmjs\.(com|org)\/(package\/)?[^/]+\/?$/i.test(url)) return 'PACKAGE';

@@ -14,7 +14,19 @@ type Check = (v: unknown, field: string, out: Problem[]) => void;
 const err = (out: Problem[], field: string, message: string) => out.push({ field, message, level: 'error' });
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CVE = /^CVE-\d{4}-\d+/;
-const PLATFORMS = new Set(['all', 'osx', 'darwin', 'win', 'win32', 'linux', 'smartos', 'aix', 'freebsd', 'openbsd', 'sunos']);
+const PLATFORMS = new Set([
+  'all',
+  'osx',
+  'darwin',
+  'win',
+  'win32',
+  'linux',
+  'smartos',
+  'aix',
+  'freebsd',
+  'openbsd',
+  'sunos',
+]);
 
 const str: Check = (v, f, out) => {
   if (typeof v !== 'string') err(out, f, `must be a string, not ${describe(v)}`);
@@ -30,13 +42,15 @@ const date: Check = (v, f, out) => {
 const cves: Check = (v, f, out) => {
   if (!Array.isArray(v)) return err(out, f, `must be an array of CVE ids, not ${describe(v)}`);
   v.forEach((c, i) => {
-    if (typeof c !== 'string' || !CVE.test(c)) err(out, `${f}[${i}]`, `must be a CVE id (CVE-YYYY-NNNN), not ${describe(c)}`);
+    if (typeof c !== 'string' || !CVE.test(c))
+      err(out, `${f}[${i}]`, `must be a CVE id (CVE-YYYY-NNNN), not ${describe(c)}`);
   });
 };
 /** A range the Working Group's validator accepts (semver.validRange) and npm can evaluate. */
 const range: Check = (v, f, out) => {
   if (typeof v !== 'string') return err(out, f, `must be a version range string, not ${describe(v)}`);
-  if (!semver.validRange(v) || !isValidRange(v)) err(out, f, `is not a valid semver range: ${JSON.stringify(v)}`);
+  if (!semver.validRange(v) || !isValidRange(v))
+    err(out, f, `is not a valid semver range: ${JSON.stringify(v)}`);
 };
 const rangeOrNull: Check = (v, f, out) => {
   if (v !== null) range(v, f, out);
@@ -51,7 +65,8 @@ const number: Check = (v, f, out) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) err(out, f, `must be a number, not ${describe(v)}`);
 };
 const numberOrNull: Check = (v, f, out) => {
-  if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) err(out, f, `must be a number or null, not ${describe(v)}`);
+  if (v !== null && (typeof v !== 'number' || !Number.isFinite(v)))
+    err(out, f, `must be a number or null, not ${describe(v)}`);
 };
 const urlString: Check = (v, f, out) => {
   if (typeof v !== 'string' || !URL.canParse(v)) err(out, f, `must be a URL, not ${describe(v)}`);
@@ -59,17 +74,21 @@ const urlString: Check = (v, f, out) => {
 const refs: Check = (v, f, out) => {
   if (v === null) return;
   if (!Array.isArray(v)) return err(out, f, `must be an array of URLs or null, not ${describe(v)}`);
-  v.forEach((r, i) => urlString(r, `${f}[${i}]`, out));
+  v.forEach((r, i) => {
+    urlString(r, `${f}[${i}]`, out);
+  });
 };
 const npmAuthor: Check = (v, f, out) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return err(out, f, `must be an object, not ${describe(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return err(out, f, `must be an object, not ${describe(v)}`);
   const a = v as Record<string, unknown>;
   str(a.name, `${f}.name`, out);
   if (!('username' in a)) err(out, `${f}.username`, 'is required (a string or null)');
   else strOrNull(a.username, `${f}.username`, out);
   if (!('website' in a)) err(out, `${f}.website`, 'is required (a string or null)');
   else strOrNull(a.website, `${f}.website`, out);
-  for (const k of Object.keys(a)) if (!['name', 'username', 'website'].includes(k)) err(out, `${f}.${k}`, 'is not allowed');
+  for (const k of Object.keys(a))
+    if (!['name', 'username', 'website'].includes(k)) err(out, `${f}.${k}`, 'is not allowed');
 };
 const platforms: Check = (v, f, out) => {
   if (!Array.isArray(v) || !v.length) return err(out, f, `must be a non-empty array, not ${describe(v)}`);
@@ -148,9 +167,18 @@ function cvssWarnings(vector: unknown, score: unknown, vField: string, sField: s
   const base = cvssBaseScore(normalizeCvssVector(vector));
   // The Working Group's own data has one (NSWG-ECO-504, `I:U/A:U`); its validator accepts it, so
   // this is a warning: the advisory stays usable, and OSV export leaves the vector out of `severity`.
-  if (base === null) return [{ field: vField, message: `is not a valid, complete CVSS vector: ${JSON.stringify(vector)}`, level: 'warning' }];
+  if (base === null)
+    return [
+      {
+        field: vField,
+        message: `is not a valid, complete CVSS vector: ${JSON.stringify(vector)}`,
+        level: 'warning',
+      },
+    ];
   if (typeof score === 'number' && score >= 0 && score !== base) {
-    return [{ field: sField, message: `${score} differs from the vector's base score ${base}`, level: 'warning' }];
+    return [
+      { field: sField, message: `${score} differs from the vector's base score ${base}`, level: 'warning' },
+    ];
   }
   return [];
 }
@@ -165,8 +193,10 @@ export function validateNswgNpm(v: unknown, prefix = ''): Problem[] {
     if (typeof o.cvss_score === 'number' && o.cvss_score < 0 && o.cvss_score !== -1) {
       err(out, at('cvss_score'), `must be between 0 and 10 (or -1 for none), not ${o.cvss_score}`);
     }
-    if (typeof o.cvss_score === 'number' && o.cvss_score > 10) err(out, at('cvss_score'), `must be at most 10, not ${o.cvss_score}`);
-    if (!Number.isInteger(o.id) || (o.id as number) < 1) err(out, at('id'), `must be a positive integer, not ${o.id}`);
+    if (typeof o.cvss_score === 'number' && o.cvss_score > 10)
+      err(out, at('cvss_score'), `must be at most 10, not ${o.cvss_score}`);
+    if (!Number.isInteger(o.id) || (o.id as number) < 1)
+      err(out, at('id'), `must be a positive integer, not ${o.id}`);
   }
   return out;
 }

@@ -30,8 +30,10 @@ function render(a: Advisory): string {
       lines.push(`platforms   ${af.platforms.join(', ')}`);
     }
   }
-  if (a.cvss?.vector || a.cvss?.score) lines.push(`cvss        ${a.cvss.score ?? '-'} ${a.cvss.vector ?? ''}`.trimEnd());
-  if (a.weaknesses.length) lines.push(`cwe         ${a.weaknesses.map((w) => (w.name ? `${w.id} ${w.name}` : w.id)).join(', ')}`);
+  if (a.cvss?.vector || a.cvss?.score)
+    lines.push(`cvss        ${a.cvss.score ?? '-'} ${a.cvss.vector ?? ''}`.trimEnd());
+  if (a.weaknesses.length)
+    lines.push(`cwe         ${a.weaknesses.map((w) => (w.name ? `${w.id} ${w.name}` : w.id)).join(', ')}`);
   if (a.published) lines.push(`published   ${a.published.slice(0, 10)}`);
   lines.push(`modified    ${a.modified.slice(0, 10)}`);
   if (a.withdrawn) lines.push(pc.red(`withdrawn   ${a.withdrawn.slice(0, 10)}`));
@@ -46,7 +48,10 @@ function render(a: Advisory): string {
 export async function advisoryShow(id: string, opts: DbOption & { format?: string }): Promise<void> {
   await withDb(opts, 'read', async (store) => {
     const a = await store.advisories.get(id.trim());
-    if (!a) throw new NswgError('E_NOT_FOUND', `no advisory has the id or alias ${JSON.stringify(id)}`, { field: 'id' });
+    if (!a)
+      throw new NswgError('E_NOT_FOUND', `no advisory has the id or alias ${JSON.stringify(id)}`, {
+        field: 'id',
+      });
     switch (opts.format ?? 'text') {
       case 'json':
         return printJson(a);
@@ -58,7 +63,11 @@ export async function advisoryShow(id: string, opts: DbOption & { format?: strin
         process.stdout.write(render(a));
         return;
       default:
-        throw new NswgError('E_USAGE', `unknown format ${JSON.stringify(opts.format)}: use text, json, osv or nswg`, { field: '--format' });
+        throw new NswgError(
+          'E_USAGE',
+          `unknown format ${JSON.stringify(opts.format)}: use text, json, osv or nswg`,
+          { field: '--format' },
+        );
     }
   });
 }
@@ -70,10 +79,17 @@ export async function advisorySearch(
 ): Promise<void> {
   const limit = opts.limit !== undefined ? Number(opts.limit) : 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 10000) {
-    throw new NswgError('E_USAGE', `--limit must be a whole number from 1 to 10000, not ${JSON.stringify(opts.limit)}`, { field: '--limit' });
+    throw new NswgError(
+      'E_USAGE',
+      `--limit must be a whole number from 1 to 10000, not ${JSON.stringify(opts.limit)}`,
+      { field: '--limit' },
+    );
   }
   await withDb(opts, 'read', async (store) => {
-    const found = await store.advisories.search(text, { ...(opts.package ? { package: opts.package } : {}), limit });
+    const found = await store.advisories.search(text, {
+      ...(opts.package ? { package: opts.package } : {}),
+      limit,
+    });
     if (opts.format === 'json') {
       return printJson(
         found.map((a) => ({
@@ -93,8 +109,12 @@ export async function advisorySearch(
     }
     for (const a of found) {
       const pkgs = a.affected.map((x) => `${x.name} ${x.vulnerable}`).join('; ');
-      process.stdout.write(`${pc.bold(a.id.padEnd(14))} ${coloredSeverity(a).padEnd(8)} ${pkgs}\n${' '.repeat(15)}${a.title ?? ''}\n`);
+      process.stdout.write(
+        `${pc.bold(a.id.padEnd(14))} ${coloredSeverity(a).padEnd(8)} ${pkgs}\n${' '.repeat(15)}${a.title ?? ''}\n`,
+      );
     }
-    process.stdout.write(`${found.length} advisor${found.length === 1 ? 'y' : 'ies'}${found.length === limit ? ` (first ${limit}; use --limit)` : ''}\n`);
+    process.stdout.write(
+      `${found.length} advisor${found.length === 1 ? 'y' : 'ies'}${found.length === limit ? ` (first ${limit}; use --limit)` : ''}\n`,
+    );
   });
 }

@@ -36,7 +36,8 @@ async function readProject(paths: string[]): Promise<{ root: string; lockfiles: 
   let root = '';
   for (const p of paths.length ? paths : ['.']) {
     const full = resolve(p);
-    if (!existsSync(full)) throw new NswgError('E_LOCKFILE_MISSING', 'no such file or directory', { file: p });
+    if (!existsSync(full))
+      throw new NswgError('E_LOCKFILE_MISSING', 'no such file or directory', { file: p });
     if (statSync(full).isDirectory()) {
       lockfiles.push(...(await extractProject(full)));
       root ||= full;
@@ -53,17 +54,25 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
   const { isReportFormat, renderReport, REPORT_FORMATS } = await import('../scan/reporters/index.js');
   const format = opts.format ?? 'text';
   if (!isReportFormat(format)) {
-    throw new NswgError('E_USAGE', `--format must be one of ${REPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`, { field: '--format' });
+    throw new NswgError(
+      'E_USAGE',
+      `--format must be one of ${REPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`,
+      { field: '--format' },
+    );
   }
   const auditLevel = parseAuditLevel(opts.auditLevel);
   const omit = parseOmit(opts.omit);
   const project = await readProject(paths);
   const ignoreFile = opts.ignoreFile ? resolve(opts.ignoreFile) : join(project.root, IGNORE_FILE_NAME);
   const ignore: IgnoreEntry[] = opts.ignoreFile || existsSync(ignoreFile) ? readIgnoreFile(ignoreFile) : [];
-  const node = opts.node === false ? null : { version: opts.nodeVersion ?? process.version, platform: opts.platform ?? process.platform };
+  const node =
+    opts.node === false
+      ? null
+      : { version: opts.nodeVersion ?? process.version, platform: opts.platform ?? process.platform };
 
   let report: AuditReport;
-  const run = (source: AdvisorySource) => runAudit(project.root, project.lockfiles, source, { omit, ignore, auditLevel, node, today: new Date() });
+  const run = (source: AdvisorySource) =>
+    runAudit(project.root, project.lockfiles, source, { omit, ignore, auditLevel, node, today: new Date() });
   if (opts.server) {
     const { serverSource } = await import('./server-source.js');
     report = await run(serverSource(opts.server));
@@ -72,7 +81,10 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
     // existing SQLite database needs only the read-only path, and loading the rest costs ~50 ms
     const { resolveDbTarget } = await import('../store/target.js');
     const target = resolveDbTarget(opts.db);
-    const reader = target.kind === 'sqlite' ? await (await import('../store/sqlite-reader.js')).openSqliteReader(target.file) : null;
+    const reader =
+      target.kind === 'sqlite'
+        ? await (await import('../store/sqlite-reader.js')).openSqliteReader(target.file)
+        : null;
     if (reader) {
       try {
         report = await run(readerSource(reader));
@@ -80,7 +92,10 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
         reader.close();
       }
     } else {
-      const [{ openDb }, { storeSource }] = await Promise.all([import('./context.js'), import('./sources.js')]);
+      const [{ openDb }, { storeSource }] = await Promise.all([
+        import('./context.js'),
+        import('./sources.js'),
+      ]);
       const store = await openDb(opts);
       try {
         report = await run(storeSource(store));
@@ -89,7 +104,8 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
       }
     }
   }
-  const color = opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !opts.output;
+  const color =
+    opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !opts.output;
   const text = renderReport(report, format, {
     color,
     lockfiles: project.lockfiles,

@@ -4,23 +4,42 @@ import { type DbOption, printJson, withDb } from './context.js';
 import { storeSource } from './sources.js';
 
 /** `nswg check-node [version]`: the core advisories that affect a Node.js version; exit 1 when any does. */
-export async function checkNodeCommand(version: string | undefined, opts: DbOption & { platform?: string; format?: string }): Promise<void> {
+export async function checkNodeCommand(
+  version: string | undefined,
+  opts: DbOption & { platform?: string; format?: string },
+): Promise<void> {
   const result = await withDb(opts, 'read', async (store) =>
-    checkNode(version ?? process.version, opts.platform ?? process.platform, await storeSource(store).core(), new Date()),
+    checkNode(
+      version ?? process.version,
+      opts.platform ?? process.platform,
+      await storeSource(store).core(),
+      new Date(),
+    ),
   );
   if (opts.format === 'json') {
-    printJson({ version: result.version, platform: result.platform, findings: result.findings, endOfLife: result.endOfLife });
+    printJson({
+      version: result.version,
+      platform: result.platform,
+      findings: result.findings,
+      endOfLife: result.endOfLife,
+    });
   } else {
     const head = `Node.js ${result.version} on ${result.platform}`;
     if (!result.findings.length) process.stdout.write(`${pc.green('✓')} ${head}: no known vulnerabilities\n`);
     else {
-      process.stdout.write(`${pc.red('✗')} ${head}: ${result.findings.length} vulnerabilit${result.findings.length === 1 ? 'y' : 'ies'}\n`);
+      process.stdout.write(
+        `${pc.red('✗')} ${head}: ${result.findings.length} vulnerabilit${result.findings.length === 1 ? 'y' : 'ies'}\n`,
+      );
       for (const f of result.findings) {
-        process.stdout.write(`  ${pc.bold(f.id)} ${f.severity} ${f.aliases.join(', ')}\n    ${f.title}\n    patched in ${f.patched ?? 'no release yet'}\n`);
+        process.stdout.write(
+          `  ${pc.bold(f.id)} ${f.severity} ${f.aliases.join(', ')}\n    ${f.title}\n    patched in ${f.patched ?? 'no release yet'}\n`,
+        );
       }
     }
     if (result.endOfLife) {
-      process.stdout.write(`${pc.yellow('!')} the ${result.line?.name ?? 'release'} line is end-of-life${result.line?.end ? ` since ${result.line.end}` : ''}: it gets no security fixes\n`);
+      process.stdout.write(
+        `${pc.yellow('!')} the ${result.line?.name ?? 'release'} line is end-of-life${result.line?.end ? ` since ${result.line.end}` : ''}: it gets no security fixes\n`,
+      );
     }
   }
   process.exitCode = result.findings.length ? 1 : 0;

@@ -30,7 +30,11 @@ export async function openDb(opts: DbOption, mode: 'read' | 'create' = 'read'): 
 }
 
 /** Runs a command body with an open database, closing it afterwards whatever happens. */
-export async function withDb<T>(opts: DbOption, mode: 'read' | 'create', body: (store: Store) => Promise<T>): Promise<T> {
+export async function withDb<T>(
+  opts: DbOption,
+  mode: 'read' | 'create',
+  body: (store: Store) => Promise<T>,
+): Promise<T> {
   const store = await openDb(opts, mode);
   try {
     return await body(store);

@@ -11,7 +11,7 @@ import {
   toOsv,
 } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
-import { SCHEMA_VERSION, seedBundled, type ImportSummary } from '../store/index.js';
+import { type ImportSummary, SCHEMA_VERSION, seedBundled } from '../store/index.js';
 import { type DbOption, printJson, withDb } from './context.js';
 import { progress } from './progress.js';
 
@@ -41,7 +41,9 @@ export async function dbImport(paths: string[], opts: DbOption): Promise<void> {
   }
   assertNoErrors(read);
   if (!read.advisories.length) {
-    throw new NswgError('E_ADVISORY_INVALID', `no advisories found in ${paths.join(', ')}`, { file: paths[0] ?? '' });
+    throw new NswgError('E_ADVISORY_INVALID', `no advisories found in ${paths.join(', ')}`, {
+      file: paths[0] ?? '',
+    });
   }
   await withDb(opts, 'create', async (store) => {
     const s = await store.advisories.import(
@@ -62,10 +64,14 @@ export interface ExportOptions extends DbOption {
 /** `nswg db export`: the Working Group's layout (npm/<n>.json, core/<n>.json) or one OSV file per advisory. */
 export async function dbExport(opts: ExportOptions): Promise<void> {
   if (opts.format !== 'nswg' && opts.format !== 'osv') {
-    throw new NswgError('E_USAGE', `unknown format ${JSON.stringify(opts.format)}: use nswg or osv`, { field: '--format' });
+    throw new NswgError('E_USAGE', `unknown format ${JSON.stringify(opts.format)}: use nswg or osv`, {
+      field: '--format',
+    });
   }
   if (opts.kind && opts.kind !== 'npm' && opts.kind !== 'core') {
-    throw new NswgError('E_USAGE', `unknown kind ${JSON.stringify(opts.kind)}: use npm or core`, { field: '--kind' });
+    throw new NswgError('E_USAGE', `unknown kind ${JSON.stringify(opts.kind)}: use npm or core`, {
+      field: '--kind',
+    });
   }
   await withDb(opts, 'read', async (store) => {
     let written = 0;
@@ -88,12 +94,17 @@ export async function dbExport(opts: ExportOptions): Promise<void> {
         continue;
       }
       const json = wg.kind === 'npm' ? toNswgNpm(a) : toNswgCore(a, { withId: false });
-      writeFileSync(join(dir(join(opts.out, wg.kind)), `${wg.number}.json`), `${JSON.stringify(json, null, 2)}\n`);
+      writeFileSync(
+        join(dir(join(opts.out, wg.kind)), `${wg.number}.json`),
+        `${JSON.stringify(json, null, 2)}\n`,
+      );
       written++;
     }
     process.stdout.write(`wrote ${written} advisories to ${rel(opts.out)}\n`);
     if (skipped) {
-      process.stdout.write(`skipped ${skipped} advisories from other databases (the Working Group format holds only NSWG ids; use --format osv)\n`);
+      process.stdout.write(
+        `skipped ${skipped} advisories from other databases (the Working Group format holds only NSWG ids; use --format osv)\n`,
+      );
     }
   });
 }
@@ -139,7 +150,8 @@ export async function dbStats(opts: DbOption & { format?: string }): Promise<voi
       `${pc.bold('newest')}     ${stats.newestModified ?? '-'} (last modified)`,
     ];
     if (stats.withdrawn) lines.push(`${pc.bold('withdrawn')}  ${stats.withdrawn}`);
-    if (meta['seed.source']) lines.push(`${pc.bold('seeded')}     from ${meta['seed.source']} (${meta['seed.date']})`);
+    if (meta['seed.source'])
+      lines.push(`${pc.bold('seeded')}     from ${meta['seed.source']} (${meta['seed.date']})`);
     if (meta.last_import) lines.push(`${pc.bold('imported')}   ${meta.last_import}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   });

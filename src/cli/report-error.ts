@@ -13,7 +13,8 @@ export function reportError(e: unknown): void {
     const shown = e.problems.slice(0, 50);
     if (shown.length > 1) {
       for (const p of shown) process.stderr.write(`  ${formatProblem(p)}\n`);
-      if (e.problems.length > shown.length) process.stderr.write(`  … and ${e.problems.length - shown.length} more\n`);
+      if (e.problems.length > shown.length)
+        process.stderr.write(`  … and ${e.problems.length - shown.length} more\n`);
     }
     process.exitCode = 2;
     return;

@@ -11,11 +11,19 @@ async function request(base: string, path: string, init?: RequestInit): Promise<
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
   } catch (e) {
-    throw new NswgError('E_REMOTE', `cannot reach the nswg server at ${url.origin}: ${(e as Error).cause ? String((e as Error & { cause: unknown }).cause) : (e as Error).message}`, { field: '--server' });
+    throw new NswgError(
+      'E_REMOTE',
+      `cannot reach the nswg server at ${url.origin}: ${(e as Error).cause ? String((e as Error & { cause: unknown }).cause) : (e as Error).message}`,
+      { field: '--server' },
+    );
   }
   if (!res.ok) {
     const text = await res.text().catch(() => '');
-    throw new NswgError('E_REMOTE', `${init?.method ?? 'GET'} ${url.pathname} answered ${res.status}: ${text.slice(0, 200)}`, { field: '--server' });
+    throw new NswgError(
+      'E_REMOTE',
+      `${init?.method ?? 'GET'} ${url.pathname} answered ${res.status}: ${text.slice(0, 200)}`,
+      { field: '--server' },
+    );
   }
   return res;
 }
@@ -30,7 +38,9 @@ export function serverSource(base: string): AdvisorySource {
   const fetchRecord = (id: string) => {
     let p = records.get(id);
     if (!p) {
-      p = request(base, `v1/vulns/${encodeURIComponent(id)}`).then(async (r) => fromOsv((await r.json()) as OsvRecord));
+      p = request(base, `v1/vulns/${encodeURIComponent(id)}`).then(async (r) =>
+        fromOsv((await r.json()) as OsvRecord),
+      );
       records.set(id, p);
     }
     return p;
@@ -47,7 +57,13 @@ export function serverSource(base: string): AdvisorySource {
       const ids = new Set<string>();
       for (let i = 0; i < names.length; i += BATCH) {
         const queries = names.slice(i, i + BATCH).map((name) => ({ package: { name, ecosystem: 'npm' } }));
-        const body = (await (await request(base, 'v1/querybatch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queries }) })).json()) as {
+        const body = (await (
+          await request(base, 'v1/querybatch', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ queries }),
+          })
+        ).json()) as {
           results: { vulns?: { id: string }[] }[];
         };
         for (const r of body.results) for (const v of r.vulns ?? []) ids.add(v.id);

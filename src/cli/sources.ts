@@ -6,7 +6,10 @@ import type { Store } from '../store/index.js';
 export function storeSource(store: Store): AdvisorySource {
   return {
     async describe(): Promise<DatabaseInfo> {
-      const [summary, source] = await Promise.all([store.advisories.summary(), store.meta.get('seed.source')]);
+      const [summary, source] = await Promise.all([
+        store.advisories.summary(),
+        store.meta.get('seed.source'),
+      ]);
       return { name: store.name, source, newest: summary.newest, advisories: summary.total };
     },
     forPackages: (names) => store.advisories.forPackages(names),

@@ -25,7 +25,10 @@ export interface AuditOptions {
 }
 
 /** Counts installed packages the way npm audit's metadata.dependencies does. */
-function countDependencies(lockfiles: readonly LockfileContents[], packages: readonly InstalledPackage[]): AuditReport['dependencies'] {
+function countDependencies(
+  lockfiles: readonly LockfileContents[],
+  packages: readonly InstalledPackage[],
+): AuditReport['dependencies'] {
   const d = { prod: 0, dev: 0, optional: 0, peer: 0, peerOptional: 0, total: 0 };
   // npm's tree also holds the root and, for each workspace, its link and its folder: all prod
   const roots = lockfiles.reduce((n, l) => n + 1 + 2 * l.workspaces.length, 0);
@@ -54,7 +57,12 @@ function countDependencies(lockfiles: readonly LockfileContents[], packages: rea
  * Audits a project's lockfiles (and the Node.js that runs it) against an advisory source: the
  * findings npm audit would report, minus what --omit and the ignore file leave out.
  */
-export async function runAudit(root: string, lockfiles: readonly LockfileContents[], source: AdvisorySource, opts: AuditOptions): Promise<AuditReport> {
+export async function runAudit(
+  root: string,
+  lockfiles: readonly LockfileContents[],
+  source: AdvisorySource,
+  opts: AuditOptions,
+): Promise<AuditReport> {
   const all = lockfiles.flatMap((l) => l.packages);
   const packages = omitPackages(all, opts.omit);
   const names = [...new Set(packages.map((p) => p.name))];
@@ -71,7 +79,12 @@ export async function runAudit(root: string, lockfiles: readonly LockfileContent
   return {
     findings,
     ignored,
-    expiredIgnores: expired.map((e) => ({ id: e.id, package: e.package, reason: e.reason, expires: e.expires! })),
+    expiredIgnores: expired.map((e) => ({
+      id: e.id,
+      package: e.package,
+      reason: e.reason,
+      expires: e.expires!,
+    })),
     node,
     project: {
       root,
@@ -82,6 +95,10 @@ export async function runAudit(root: string, lockfiles: readonly LockfileContent
     dependencies: countDependencies(lockfiles, all),
     database,
     auditLevel: opts.auditLevel,
-    summary: { total: findings.length, bySeverity, packages: new Set(all.map((p) => `${p.name}@${p.version}`)).size },
+    summary: {
+      total: findings.length,
+      bySeverity,
+      packages: new Set(all.map((p) => `${p.name}@${p.version}`)).size,
+    },
   };
 }

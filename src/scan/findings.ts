@@ -79,7 +79,14 @@ export interface AuditReport {
   node: NodeCheck | null;
   project: { root: string; name: string | null; lockfiles: ScannedLockfile[]; workspaces: string[] };
   /** Installed packages counted the way npm's metadata does. */
-  dependencies: { prod: number; dev: number; optional: number; peer: number; peerOptional: number; total: number };
+  dependencies: {
+    prod: number;
+    dev: number;
+    optional: number;
+    peer: number;
+    peerOptional: number;
+    total: number;
+  };
   database: DatabaseInfo;
   /** Severity at or above which the command fails (exit 1). */
   auditLevel: Severity;

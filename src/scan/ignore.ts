@@ -33,32 +33,52 @@ export function readIgnoreFile(file: string): IgnoreEntry[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new NswgError('E_IGNORE_FILE', `cannot read the ignore file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+    throw new NswgError(
+      'E_IGNORE_FILE',
+      `cannot read the ignore file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { file },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     const at = jsonSyntaxError(text);
-    throw new NswgError('E_IGNORE_FILE', `not valid JSON: ${at?.reason ?? 'syntax error'}`, at ? { file, line: at.line } : { file });
+    throw new NswgError(
+      'E_IGNORE_FILE',
+      `not valid JSON: ${at?.reason ?? 'syntax error'}`,
+      at ? { file, line: at.line } : { file },
+    );
   }
   const list = Array.isArray(value) ? value : (value as { ignore?: unknown })?.ignore;
-  if (!Array.isArray(list)) throw new NswgError('E_IGNORE_FILE', 'must be {"ignore": [ … ]} or an array of entries', { file, field: 'ignore' });
+  if (!Array.isArray(list))
+    throw new NswgError('E_IGNORE_FILE', 'must be {"ignore": [ … ]} or an array of entries', {
+      file,
+      field: 'ignore',
+    });
   return list.map((raw, i) => parseEntry(raw, file, Array.isArray(value) ? `[${i}]` : `ignore[${i}]`));
 }
 
 function parseEntry(raw: unknown, file: string, at: string): IgnoreEntry {
-  const bad = (field: string, message: string) => new NswgError('E_IGNORE_FILE', message, { file, field: `${at}.${field}` });
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new NswgError('E_IGNORE_FILE', 'must be an object', { file, field: at });
+  const bad = (field: string, message: string) =>
+    new NswgError('E_IGNORE_FILE', message, { file, field: `${at}.${field}` });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new NswgError('E_IGNORE_FILE', 'must be an object', { file, field: at });
   const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!KEYS.has(k)) throw bad(k, `is not a field of an ignore entry (id, package, path, reason, expires)`);
-  if (typeof o.id !== 'string' || !o.id.trim()) throw bad('id', 'is required: the advisory id or CVE to ignore');
-  if (typeof o.reason !== 'string' || !o.reason.trim()) throw bad('reason', 'is required: say why this finding is acceptable');
+  for (const k of Object.keys(o))
+    if (!KEYS.has(k)) throw bad(k, `is not a field of an ignore entry (id, package, path, reason, expires)`);
+  if (typeof o.id !== 'string' || !o.id.trim())
+    throw bad('id', 'is required: the advisory id or CVE to ignore');
+  if (typeof o.reason !== 'string' || !o.reason.trim())
+    throw bad('reason', 'is required: say why this finding is acceptable');
   for (const k of ['package', 'path', 'expires'] as const) {
     if (o[k] !== undefined && o[k] !== null && typeof o[k] !== 'string') throw bad(k, 'must be a string');
   }
   const expires = (o.expires as string | undefined) ?? null;
-  if (expires !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(`${expires}T00:00:00Z`)))) {
+  if (
+    expires !== null &&
+    (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(`${expires}T00:00:00Z`)))
+  ) {
     throw bad('expires', `must be a date written YYYY-MM-DD, not ${JSON.stringify(expires)}`);
   }
   return {

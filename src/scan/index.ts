@@ -1,7 +1,22 @@
 export { type AdvisorySource, type AuditOptions, runAudit } from './audit.js';
-export type { AuditReport, DatabaseInfo, Finding, Fix, IgnoredFinding, NodeCheck, ScannedLockfile } from './findings.js';
+export type {
+  AuditReport,
+  DatabaseInfo,
+  Finding,
+  Fix,
+  IgnoredFinding,
+  NodeCheck,
+  ScannedLockfile,
+} from './findings.js';
 export { applyIgnores, IGNORE_FILE_NAME, type IgnoreEntry, readIgnoreFile } from './ignore.js';
 export { atOrAbove, fixFor, groupByVersion, matchFindings, type PackageVersion } from './match.js';
-export { bundledSchedule, checkNode, lineOf, PLATFORMS, type ReleaseLine, type ReleaseSchedule } from './node-check.js';
+export {
+  bundledSchedule,
+  checkNode,
+  lineOf,
+  PLATFORMS,
+  type ReleaseLine,
+  type ReleaseSchedule,
+} from './node-check.js';
 export { exitCodeOf, OMIT_KINDS, type OmitKind, omitPackages, parseAuditLevel, parseOmit } from './policy.js';
 export type { InstalledPackage, LockfileContents, LockfileFormat } from './types.js';

@@ -66,14 +66,27 @@ function vulnerableSet(affected: Affected): VersionSet {
   let set = sets.get(affected);
   if (!set) {
     set = affected.ranges.length ? fromOsvRanges(affected.ranges) : parseRange(affected.vulnerable);
-    if (affected.versions.length) set = union(set, parseRange(affected.versions.map((x) => `=${x}`).join(' || ')));
+    if (affected.versions.length)
+      set = union(set, parseRange(affected.versions.map((x) => `=${x}`).join(' || ')));
     sets.set(affected, set);
   }
   return set;
 }
 
 const byNameVersionId = (a: Finding, b: Finding) =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  a.name < b.name
+    ? -1
+    : a.name > b.name
+      ? 1
+      : a.version < b.version
+        ? -1
+        : a.version > b.version
+          ? 1
+          : a.id < b.id
+            ? -1
+            : a.id > b.id
+              ? 1
+              : 0;
 
 const shortestFirst = (a: string[], b: string[]) => {
   if (a.length !== b.length) return a.length - b.length;
@@ -87,7 +100,10 @@ const shortestFirst = (a: string[], b: string[]) => {
  * installed version when npm's semver (loose, prereleases included) puts it in the vulnerable range.
  * Withdrawn advisories never match.
  */
-export function matchFindings(packages: readonly InstalledPackage[], advisoriesByName: ReadonlyMap<string, readonly Advisory[]>): Finding[] {
+export function matchFindings(
+  packages: readonly InstalledPackage[],
+  advisoriesByName: ReadonlyMap<string, readonly Advisory[]>,
+): Finding[] {
   const out: Finding[] = [];
   for (const g of groupByVersion(packages)) {
     const advisories = advisoriesByName.get(g.name);
@@ -96,7 +112,9 @@ export function matchFindings(packages: readonly InstalledPackage[], advisoriesB
     if (!version) continue;
     for (const a of advisories) {
       if (a.withdrawn) continue;
-      const entry = a.affected.find((x) => x.ecosystem === 'npm' && x.name === g.name && contains(vulnerableSet(x), version));
+      const entry = a.affected.find(
+        (x) => x.ecosystem === 'npm' && x.name === g.name && contains(vulnerableSet(x), version),
+      );
       if (!entry) continue;
       const paths = g.copies.flatMap((c) => c.paths).sort(shortestFirst);
       const unique = [...new Map(paths.map((p) => [p.join('\u0000'), p])).values()];

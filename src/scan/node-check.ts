@@ -62,9 +62,16 @@ export function checkNode(
   schedule: ReleaseSchedule = bundledSchedule(),
 ): NodeCheck {
   const v = parseVersion(version.trim());
-  if (!v) throw new NswgError('E_VERSION_PARSE', `not a Node.js version: ${JSON.stringify(version)}`, { field: '--node-version' });
+  if (!v)
+    throw new NswgError('E_VERSION_PARSE', `not a Node.js version: ${JSON.stringify(version)}`, {
+      field: '--node-version',
+    });
   if (!PLATFORM_WORDS[platform]) {
-    throw new NswgError('E_USAGE', `unknown platform ${JSON.stringify(platform)}: use one of ${PLATFORMS.join(', ')}`, { field: '--platform' });
+    throw new NswgError(
+      'E_USAGE',
+      `unknown platform ${JSON.stringify(platform)}: use one of ${PLATFORMS.join(', ')}`,
+      { field: '--platform' },
+    );
   }
   const findings: NodeCheck['findings'] = [];
   for (const a of [...core].sort((x, y) => coreNumber(x.id) - coreNumber(y.id))) {
@@ -72,12 +79,20 @@ export function checkNode(
     const x = a.affected.find((e) => e.ecosystem === 'node');
     if (!x || !appliesTo(x.platforms, platform)) continue;
     if (!contains(fromOsvRanges(x.ranges), v)) continue;
-    findings.push({ id: a.id, aliases: [...a.aliases], severity: severityOf(a), title: a.title ?? a.aliases[0] ?? a.id, patched: x.patched });
+    findings.push({
+      id: a.id,
+      aliases: [...a.aliases],
+      severity: severityOf(a),
+      title: a.title ?? a.aliases[0] ?? a.id,
+      patched: x.patched,
+    });
   }
   const name = lineOf(v.major, v.minor);
   const line = schedule[name];
   const day = today.toISOString().slice(0, 10);
-  const newest = Math.max(...Object.keys(schedule).map((k) => Number(k.replace(/^v0\./, '0.').replace(/^v/, ''))));
+  const newest = Math.max(
+    ...Object.keys(schedule).map((k) => Number(k.replace(/^v0\./, '0.').replace(/^v/, ''))),
+  );
   // a line newer than the schedule knows is not end-of-life; an unknown older one (odd test builds) is
   const endOfLife = line ? day > line.end : v.major <= newest;
   const out: NodeCheck = { version: v.version, platform, findings, endOfLife };

@@ -38,7 +38,9 @@ export interface AdvisoryStats {
 const BATCH = 400;
 
 function searchText(a: Advisory): string {
-  return [a.id, ...a.aliases, ...a.affected.map((x) => x.name), a.title ?? '', a.details ?? ''].join('\n').toLowerCase();
+  return [a.id, ...a.aliases, ...a.affected.map((x) => x.name), a.title ?? '', a.details ?? '']
+    .join('\n')
+    .toLowerCase();
 }
 
 function row(a: Advisory, record: string) {
@@ -77,7 +79,8 @@ export class AdvisoryStore {
     const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, older: 0 };
     const ids = new Set<string>();
     for (const a of list) {
-      if (ids.has(a.id)) throw new NswgError('E_DUPLICATE_ID', `${a.id} appears twice in one import`, { field: 'id' });
+      if (ids.has(a.id))
+        throw new NswgError('E_DUPLICATE_ID', `${a.id} appears twice in one import`, { field: 'id' });
       ids.add(a.id);
     }
     await this.db.transaction().execute(async (trx) => {
@@ -138,7 +141,11 @@ export class AdvisoryStore {
     return summary;
   }
 
-  private async importBatch(trx: Transaction<Database>, batch: Advisory[], summary: ImportSummary): Promise<void> {
+  private async importBatch(
+    trx: Transaction<Database>,
+    batch: Advisory[],
+    summary: ImportSummary,
+  ): Promise<void> {
     const existing = new Map(
       (
         await trx
@@ -183,16 +190,27 @@ export class AdvisoryStore {
         .execute();
     }
     const affected = write.flatMap(({ a }) =>
-      a.affected.map((x) => ({ advisory_id: a.id, ecosystem: x.ecosystem, name: x.name, vulnerable: x.vulnerable })),
+      a.affected.map((x) => ({
+        advisory_id: a.id,
+        ecosystem: x.ecosystem,
+        name: x.name,
+        vulnerable: x.vulnerable,
+      })),
     );
     for (const part of chunks(affected, 200)) await trx.insertInto('affected').values(part).execute();
-    const aliases = write.flatMap(({ a }) => [...new Set(a.aliases)].map((alias) => ({ alias, advisory_id: a.id })));
+    const aliases = write.flatMap(({ a }) =>
+      [...new Set(a.aliases)].map((alias) => ({ alias, advisory_id: a.id })),
+    );
     for (const part of chunks(aliases, 400)) await trx.insertInto('aliases').values(part).execute();
   }
 
   /** One advisory by id, or by alias (a CVE id) when no id matches; null when unknown. */
   async get(idOrAlias: string): Promise<Advisory | null> {
-    const byId = await this.db.selectFrom('advisories').select('record').where('id', '=', idOrAlias).executeTakeFirst();
+    const byId = await this.db
+      .selectFrom('advisories')
+      .select('record')
+      .where('id', '=', idOrAlias)
+      .executeTakeFirst();
     if (byId) return JSON.parse(byId.record) as Advisory;
     const list = await this.byAlias(idOrAlias);
     return list[0] ?? null;
@@ -225,7 +243,10 @@ export class AdvisoryStore {
   }
 
   /** The advisories of many packages at once, by package name (for the audit and the bulk endpoint). */
-  async forPackages(names: readonly string[], ecosystem: 'npm' | 'node' = 'npm'): Promise<Map<string, Advisory[]>> {
+  async forPackages(
+    names: readonly string[],
+    ecosystem: 'npm' | 'node' = 'npm',
+  ): Promise<Map<string, Advisory[]>> {
     const out = new Map<string, Advisory[]>();
     const cache = new Map<string, Advisory>();
     const raw = rawSqlite(this.db);
@@ -238,7 +259,11 @@ export class AdvisoryStore {
            WHERE affected.ecosystem = ? AND affected.name IN (SELECT value FROM json_each(?))
            ORDER BY advisories.id`,
         )
-        .all(ecosystem, JSON.stringify([...new Set(names)])) as { name: string; id: string; record: string }[];
+        .all(ecosystem, JSON.stringify([...new Set(names)])) as {
+        name: string;
+        id: string;
+        record: string;
+      }[];
       for (const r of rows) this.collect(out, cache, r);
       return out;
     }
@@ -256,7 +281,11 @@ export class AdvisoryStore {
     return out;
   }
 
-  private collect(out: Map<string, Advisory[]>, cache: Map<string, Advisory>, r: { name: string; id: string; record: string }): void {
+  private collect(
+    out: Map<string, Advisory[]>,
+    cache: Map<string, Advisory>,
+    r: { name: string; id: string; record: string },
+  ): void {
     let a = cache.get(r.id);
     if (!a) {
       a = JSON.parse(r.record) as Advisory;
@@ -309,7 +338,11 @@ export class AdvisoryStore {
 
   /** Counts for `db stats`. */
   async stats(): Promise<AdvisoryStats> {
-    const byKind = await this.db.selectFrom('advisories').select(['kind', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('kind').execute();
+    const byKind = await this.db
+      .selectFrom('advisories')
+      .select(['kind', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('kind')
+      .execute();
     const bySeverity = await this.db
       .selectFrom('advisories')
       .select(['severity', (eb) => eb.fn.countAll<string>().as('n')])
@@ -325,7 +358,10 @@ export class AdvisoryStore {
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('withdrawn', 'is not', null)
       .executeTakeFirstOrThrow();
-    const newest = await this.db.selectFrom('advisories').select((eb) => eb.fn.max('modified').as('m')).executeTakeFirst();
+    const newest = await this.db
+      .selectFrom('advisories')
+      .select((eb) => eb.fn.max('modified').as('m'))
+      .executeTakeFirst();
     const kinds = Object.fromEntries(byKind.map((r) => [r.kind, Number(r.n)]));
     return {
       total: Object.values(kinds).reduce((s, n) => s + n, 0),

@@ -28,7 +28,9 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
       database.pragma('foreign_keys = ON');
       database.pragma('busy_timeout = 5000');
     } catch (e) {
-      throw new NswgError('E_DB_CONNECT', `cannot open the SQLite database: ${(e as Error).message}`, { file: t.file });
+      throw new NswgError('E_DB_CONNECT', `cannot open the SQLite database: ${(e as Error).message}`, {
+        file: t.file,
+      });
     }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     sqliteHandles.set(db, database);
@@ -44,7 +46,10 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
     client.release();
   } catch (e) {
     await pool.end().catch(() => {});
-    throw new NswgError('E_DB_CONNECT', `cannot connect to PostgreSQL at ${describeTarget(t)}: ${(e as Error).message}`);
+    throw new NswgError(
+      'E_DB_CONNECT',
+      `cannot connect to PostgreSQL at ${describeTarget(t)}: ${(e as Error).message}`,
+    );
   }
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,5 +1,3 @@
-
-
 /** One advisory: the indexed columns and the whole record as JSON. */
 export interface AdvisoryTable {
   id: string;
@@ -34,7 +32,6 @@ export interface MetaTable {
   key: string;
   value: string;
 }
-
 
 export interface Database {
   advisories: AdvisoryTable;

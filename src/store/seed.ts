@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { assertNoErrors, readAdvisoryFiles } from '../advisories/index.js';
+import { dataDir } from '../util/data-dir.js';
 import type { ImportOptions, ImportSummary } from './advisory-store.js';
 import type { Store } from './store.js';
-import { dataDir } from '../util/data-dir.js';
 
 /** The data directory the package ships (the Working Group's advisories, schemas, release schedule). */
 export const BUNDLED_DATA = `${dataDir()}/`;
@@ -16,7 +16,9 @@ export function bundledMeta(): { commit: string; commitDate: string; npmCount: n
 export async function seedBundled(store: Store, opts: ImportOptions = {}): Promise<ImportSummary> {
   const meta = bundledMeta();
   const coreModified = new Date(meta.commitDate).toISOString().replace('.000Z', 'Z');
-  const read = readAdvisoryFiles([`${BUNDLED_DATA}nswg-npm.json`, `${BUNDLED_DATA}nswg-core.json`], { coreModified });
+  const read = readAdvisoryFiles([`${BUNDLED_DATA}nswg-npm.json`, `${BUNDLED_DATA}nswg-core.json`], {
+    coreModified,
+  });
   assertNoErrors(read);
   const summary = await store.advisories.import(
     read.advisories.map((r) => r.advisory),

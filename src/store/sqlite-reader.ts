@@ -31,7 +31,9 @@ export async function openSqliteReader(file: string): Promise<AdvisoryReader | n
     throw new NswgError('E_DB_CONNECT', `cannot open the SQLite database: ${(e as Error).message}`, { file });
   }
   try {
-    const latest = db.prepare('SELECT name FROM nswg_migrations ORDER BY name DESC LIMIT 1').get() as { name: string } | undefined;
+    const latest = db.prepare('SELECT name FROM nswg_migrations ORDER BY name DESC LIMIT 1').get() as
+      | { name: string }
+      | undefined;
     if (latest?.name !== SCHEMA_VERSION) {
       db.close();
       return null;
@@ -56,12 +58,18 @@ export async function openSqliteReader(file: string): Promise<AdvisoryReader | n
      ORDER BY advisories.id`,
   );
   const core = db.prepare(`SELECT id, record FROM advisories WHERE kind = 'core' ORDER BY id`);
-  const meta = db.prepare(`SELECT key, value FROM meta WHERE key IN ('advisories.total', 'advisories.newest', 'seed.source')`);
+  const meta = db.prepare(
+    `SELECT key, value FROM meta WHERE key IN ('advisories.total', 'advisories.newest', 'seed.source')`,
+  );
   return {
     name: file,
     forPackages(names) {
       const out = new Map<string, Advisory[]>();
-      for (const r of byName.all(JSON.stringify([...new Set(names)])) as { name: string; id: string; record: string }[]) {
+      for (const r of byName.all(JSON.stringify([...new Set(names)])) as {
+        name: string;
+        id: string;
+        record: string;
+      }[]) {
         const a = record(r.id, r.record);
         const list = out.get(r.name);
         if (!list) out.set(r.name, [a]);

@@ -46,8 +46,17 @@ export interface OpenOptions {
 /** Opens (and, in `create` mode, creates and migrates) the database at `target`. */
 export async function openStore(target: DbTarget, opts: OpenOptions): Promise<Store> {
   const name = describeTarget(target);
-  if (opts.mode === 'existing' && target.kind === 'sqlite' && target.file !== ':memory:' && !existsSync(target.file)) {
-    throw new NswgError('E_DB', `there is no database at ${name}: create it with \`nswg db init --db ${name}\``, { file: target.file });
+  if (
+    opts.mode === 'existing' &&
+    target.kind === 'sqlite' &&
+    target.file !== ':memory:' &&
+    !existsSync(target.file)
+  ) {
+    throw new NswgError(
+      'E_DB',
+      `there is no database at ${name}: create it with \`nswg db init --db ${name}\``,
+      { file: target.file },
+    );
   }
   const db = await connect(target);
   try {

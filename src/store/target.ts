@@ -17,7 +17,11 @@ export function resolveDbTarget(arg: string | undefined, env: NodeJS.ProcessEnv 
   if (/^postgres(ql)?:\/\//i.test(text)) return { kind: 'postgres', url: text };
   if (/^sqlite:/i.test(text)) return { kind: 'sqlite', file: resolve(text.replace(/^sqlite:(\/\/)?/i, '')) };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new NswgError('E_USAGE', `unsupported database URL ${JSON.stringify(text)}: use a file path or postgres://…`, { field: '--db' });
+    throw new NswgError(
+      'E_USAGE',
+      `unsupported database URL ${JSON.stringify(text)}: use a file path or postgres://…`,
+      { field: '--db' },
+    );
   }
   return { kind: 'sqlite', file: resolve(text) };
 }
@@ -33,4 +37,3 @@ export function describeTarget(t: DbTarget): string {
     return 'postgres://…';
   }
 }
-

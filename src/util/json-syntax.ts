@@ -3,7 +3,9 @@
  * null when the text is valid. Node.js 20's JSON.parse messages do not always carry a position,
  * so bad-input errors find it with this scanner (run only after JSON.parse has failed).
  */
-export function jsonSyntaxError(text: string): { offset: number; line: number; column: number; reason: string } | null {
+export function jsonSyntaxError(
+  text: string,
+): { offset: number; line: number; column: number; reason: string } | null {
   let i = 0;
   const n = text.length;
   const fail = (reason: string): never => {
@@ -41,7 +43,7 @@ export function jsonSyntaxError(text: string): { offset: number; line: number; c
   };
   const number = () => {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || !m[0] || m[0] === '-') fail(`unexpected ${describe(text[i])}`);
+    if (!m?.[0] || m[0] === '-') fail(`unexpected ${describe(text[i])}`);
     i += m![0].length;
   };
   const value = (depth: number): void => {
@@ -101,11 +103,11 @@ export function jsonSyntaxError(text: string): { offset: number; line: number; c
         fail(`expected "," or "]", found ${describe(text[i])}`);
       }
     }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    return number();
+    if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else number();
   };
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1;

@@ -84,7 +84,9 @@ export function parseRange(range: string, field = 'range'): VersionSet {
   try {
     parsed = new semver.Range(range, NPM_SEMVER);
   } catch {
-    throw new NswgError('E_RANGE_PARSE', `not a valid npm version range: ${JSON.stringify(range)}`, { field });
+    throw new NswgError('E_RANGE_PARSE', `not a valid npm version range: ${JSON.stringify(range)}`, {
+      field,
+    });
   }
   const intervals: Interval[] = [];
   for (const set of parsed.set) {

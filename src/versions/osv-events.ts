@@ -1,10 +1,14 @@
-import semver from 'semver';
+import type semver from 'semver';
 import { NswgError } from '../errors.js';
 import { type Interval, normalize, type VersionSet } from './intervals.js';
 import { parseVersion } from './semver-options.js';
 
 /** One OSV range event. */
-export type OsvEvent = { introduced: string } | { fixed: string } | { last_affected: string } | { limit: string };
+export type OsvEvent =
+  | { introduced: string }
+  | { fixed: string }
+  | { last_affected: string }
+  | { limit: string };
 
 /** One OSV `ranges[]` entry of type SEMVER (or ECOSYSTEM, read the same way for npm). */
 export interface OsvRange {
@@ -48,12 +52,19 @@ export function fromOsvRanges(ranges: readonly OsvRange[], field = 'ranges'): Ve
     const events = range.events.map((e, n) => {
       const where = `${field}[${r}].events[${n}]`;
       const kind = (Object.keys(e) as Kind[]).find((k) => k in ORDER);
-      if (!kind) throw new NswgError('E_RANGE_PARSE', 'event has no introduced, fixed, last_affected or limit', { field: where });
+      if (!kind)
+        throw new NswgError('E_RANGE_PARSE', 'event has no introduced, fixed, last_affected or limit', {
+          field: where,
+        });
       const text = (e as Record<string, unknown>)[kind];
-      if (typeof text !== 'string') throw new NswgError('E_RANGE_PARSE', `${kind} must be a string`, { field: where });
+      if (typeof text !== 'string')
+        throw new NswgError('E_RANGE_PARSE', `${kind} must be a string`, { field: where });
       if (text === '0' && kind === 'introduced') return { kind, v: null };
       const v = parseVersion(text);
-      if (!v) throw new NswgError('E_RANGE_PARSE', `${kind} is not a version: ${JSON.stringify(text)}`, { field: where });
+      if (!v)
+        throw new NswgError('E_RANGE_PARSE', `${kind} is not a version: ${JSON.stringify(text)}`, {
+          field: where,
+        });
       return { kind, v };
     });
     events.sort((a, b) => {

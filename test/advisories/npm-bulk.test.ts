@@ -32,7 +32,10 @@ describe("npm's bulk advisory shape", () => {
       cvss: { score: 0, vectorString: null },
     });
     const other = (wgNpm() as unknown as NswgNpmJson[]).find((a) => a.id === 1)!;
-    expect(toNpmBulk(fromNswgNpm(other), 'bassmaster')[0]).toMatchObject({ severity: 'moderate', cvss: { score: 6.5 } });
+    expect(toNpmBulk(fromNswgNpm(other), 'bassmaster')[0]).toMatchObject({
+      severity: 'moderate',
+      cvss: { score: 6.5 },
+    });
     expect(toNpmBulk(fromNswgNpm(other), 'other-package')).toEqual([]);
   });
 });

@@ -73,34 +73,74 @@ describe('the Working Group JSON format', () => {
   });
 
   it('core ranges are the vulnerable versions minus the patched ones', () => {
-    const c = fromNswgCore({ cve: [], vulnerable: '6.x || 4.x', patched: '^6.7.0 || ^4.6.0', affectedEnvironments: ['all'] }, 9, FALLBACK);
+    const c = fromNswgCore(
+      { cve: [], vulnerable: '6.x || 4.x', patched: '^6.7.0 || ^4.6.0', affectedEnvironments: ['all'] },
+      9,
+      FALLBACK,
+    );
     expect(c.affected[0]!.ranges).toEqual([
-      { type: 'SEMVER', events: [{ introduced: '4.0.0-0' }, { fixed: '4.6.0' }, { introduced: '6.0.0-0' }, { fixed: '6.7.0' }] },
+      {
+        type: 'SEMVER',
+        events: [
+          { introduced: '4.0.0-0' },
+          { fixed: '4.6.0' },
+          { introduced: '6.0.0-0' },
+          { fixed: '6.7.0' },
+        ],
+      },
     ]);
   });
 });
 
 describe('validation, as the Working Group tools/vuln_valid does', () => {
   it('accepts all 638 published advisories with no error', () => {
-    for (const a of wgNpm()) expect(validateNswgNpm(a).filter((p) => p.level === 'error'), String(a.id)).toEqual([]);
-    for (const a of wgCore()) expect(validateNswgCore(a).filter((p) => p.level === 'error'), String(a.id)).toEqual([]);
+    for (const a of wgNpm())
+      expect(
+        validateNswgNpm(a).filter((p) => p.level === 'error'),
+        String(a.id),
+      ).toEqual([]);
+    for (const a of wgCore())
+      expect(
+        validateNswgCore(a).filter((p) => p.level === 'error'),
+        String(a.id),
+      ).toEqual([]);
   });
 
   it('names every bad field with a reason', () => {
     const good = wgNpm()[0]!;
-    const bad = { ...good, id: 'x', cves: ['CVE-nope'], created_at: '2015/10/17', title: 'a\nb', vulnerable_versions: '>>1', extra: 1 };
+    const bad = {
+      ...good,
+      id: 'x',
+      cves: ['CVE-nope'],
+      created_at: '2015/10/17',
+      title: 'a\nb',
+      vulnerable_versions: '>>1',
+      extra: 1,
+    };
     delete (bad as Record<string, unknown>).overview;
     const problems = validateNswgNpm(bad);
     const fields = problems.map((p) => p.field).sort();
-    expect(fields).toEqual(['created_at', 'cves[0]', 'extra', 'id', 'overview', 'title', 'vulnerable_versions']);
-    expect(problems.find((p) => p.field === 'vulnerable_versions')!.message).toMatch(/not a valid semver range/);
+    expect(fields).toEqual([
+      'created_at',
+      'cves[0]',
+      'extra',
+      'id',
+      'overview',
+      'title',
+      'vulnerable_versions',
+    ]);
+    expect(problems.find((p) => p.field === 'vulnerable_versions')!.message).toMatch(
+      /not a valid semver range/,
+    );
     expect(problems.find((p) => p.field === 'overview')!.message).toBe('is required');
   });
 
   it('warns when a CVSS score disagrees with its vector', () => {
     const a = (wgNpm() as unknown as NswgNpmJson[]).find((x) => x.id === 363)!;
     const problems = validateNswgNpm(a);
-    expect(problems).toEqual([{ field: 'cvss_score', message: '9.3 differs from the vector\'s base score 7.5', level: 'warning' }]);
+    expect(problems).toEqual([
+      { field: 'cvss_score', message: "9.3 differs from the vector's base score 7.5", level: 'warning' },
+    ]);
   });
 
   it('refuses an unknown platform and a CVSS vector that does not parse', () => {

@@ -38,10 +38,18 @@ describe('OSV 1.7', () => {
     expect(o.id).toBe('x_NSWG-ECO-1');
     expect(o.aliases).toEqual(['CVE-2014-7205']);
     expect(o.severity).toEqual([{ type: 'CVSS_V3', score: 'CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N' }]);
-    expect(o.affected![0]!.package).toEqual({ ecosystem: 'npm', name: 'bassmaster', purl: 'pkg:npm/bassmaster' });
+    expect(o.affected![0]!.package).toEqual({
+      ecosystem: 'npm',
+      name: 'bassmaster',
+      purl: 'pkg:npm/bassmaster',
+    });
     const core = all().find((a) => a.id === 'NSWG-COR-1')!;
     const oc = toOsv(core);
-    expect(oc.affected![0]!.package).toEqual({ ecosystem: 'GIT', name: 'https://github.com/nodejs/node', purl: 'pkg:github/nodejs/node' });
+    expect(oc.affected![0]!.package).toEqual({
+      ecosystem: 'GIT',
+      name: 'https://github.com/nodejs/node',
+      purl: 'pkg:github/nodejs/node',
+    });
     expect(oc.affected![0]!.ecosystem_specific).toEqual({ platforms: ['all'] });
   });
 
@@ -49,8 +57,23 @@ describe('OSV 1.7', () => {
     for (const a of all()) {
       const x = a.affected[0]!;
       const set = fromOsvRanges(toOsv(a).affected![0]!.ranges ?? []);
-      for (const v of ['0.0.1', '1.0.0', '1.5.1', '1.5.2', '2.0.0-beta.1', '4.17.4', '6.6.0', '6.7.0', '8.1.4', '20.20.1', '20.20.2']) {
-        const npm = x.ecosystem === 'npm' ? satisfies(v, x.vulnerable) : satisfies(v, x.vulnerable) && !(x.patched && satisfies(v, x.patched));
+      for (const v of [
+        '0.0.1',
+        '1.0.0',
+        '1.5.1',
+        '1.5.2',
+        '2.0.0-beta.1',
+        '4.17.4',
+        '6.6.0',
+        '6.7.0',
+        '8.1.4',
+        '20.20.1',
+        '20.20.2',
+      ]) {
+        const npm =
+          x.ecosystem === 'npm'
+            ? satisfies(v, x.vulnerable)
+            : satisfies(v, x.vulnerable) && !(x.patched && satisfies(v, x.patched));
         expect(contains(set, v), `${a.id} ${v}`).toBe(npm);
       }
     }
@@ -81,7 +104,10 @@ describe('OSV 1.7', () => {
           ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }],
           database_specific: { last_known_affected_version_range: '<= 4.6.1' },
         },
-        { package: { ecosystem: 'PyPI', name: 'not-npm' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] },
+        {
+          package: { ecosystem: 'PyPI', name: 'not-npm' },
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }],
+        },
       ],
       references: [{ type: 'ADVISORY', url: 'https://nvd.nist.gov/vuln/detail/CVE-2019-10744' }],
       database_specific: { cwe_ids: ['CWE-1321', 'CWE-20'], severity: 'CRITICAL', github_reviewed: true },
@@ -101,14 +127,23 @@ describe('OSV 1.7', () => {
   });
 
   it('refuses a record with no npm package and names the bad event', () => {
-    expect(() => fromOsv({ id: 'PYSEC-1', modified: '2020-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'x' } }] })).toThrow(
-      /names no npm package/,
-    );
+    expect(() =>
+      fromOsv({
+        id: 'PYSEC-1',
+        modified: '2020-01-01T00:00:00Z',
+        affected: [{ package: { ecosystem: 'PyPI', name: 'x' } }],
+      }),
+    ).toThrow(/names no npm package/);
     expect(() =>
       fromOsv({
         id: 'GHSA-1',
         modified: '2020-01-01T00:00:00Z',
-        affected: [{ package: { ecosystem: 'npm', name: 'x' }, ranges: [{ type: 'SEMVER', events: [{ introduced: 'one' }] }] }],
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'x' },
+            ranges: [{ type: 'SEMVER', events: [{ introduced: 'one' }] }],
+          },
+        ],
       }),
     ).toThrow(expect.objectContaining({ field: 'affected[0].ranges[0].events[0]' }));
   });

@@ -7,12 +7,16 @@ import { readJson, SHARED } from '../helpers/shared.js';
 
 const FIXTURES = join(SHARED, 'fixtures');
 let home: string;
-const key = (f: { name: string; version: string; id: string | number }) => `${f.name}@${f.version}#${String(f.id).replace(/^.*-/, '')}`;
+const key = (f: { name: string; version: string; id: string | number }) =>
+  `${f.name}@${f.version}#${String(f.id).replace(/^.*-/, '')}`;
 
 /** A copy of a shared fixture without its answers. */
 function copyFixture(name: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'nswg-audit-')), name);
-  cpSync(join(FIXTURES, name), dir, { recursive: true, filter: (p) => !/(expected|npm-audit)\.json$/.test(p) });
+  cpSync(join(FIXTURES, name), dir, {
+    recursive: true,
+    filter: (p) => !/(expected|npm-audit)\.json$/.test(p),
+  });
   return dir;
 }
 
@@ -22,28 +26,70 @@ beforeAll(async () => {
 });
 
 describe('nswg audit', () => {
-  it.each(['vuln-direct-npm', 'vuln-direct-npm-v1', 'vuln-direct-npm-v2', 'vuln-direct-pnpm', 'vuln-direct-yarn', 'workspaces-npm', 'workspaces-pnpm', 'workspaces-yarn'])(
-    'finds exactly the expected findings in %s',
-    async (name) => {
-      const r = await nswg(['audit', copyFixture(name), '--format', 'json', '--no-node'], { home });
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(1);
-      const got = (JSON.parse(r.stdout).findings as { name: string; version: string; id: string }[]).map(key);
-      const want = readJson<{ name: string; version: string; id: number }[]>(join(FIXTURES, name, 'expected.json')).map(key);
-      expect(new Set(got)).toEqual(new Set(want));
-      expect(got).toHaveLength(want.length);
-    },
-  );
+  it.each([
+    'vuln-direct-npm',
+    'vuln-direct-npm-v1',
+    'vuln-direct-npm-v2',
+    'vuln-direct-pnpm',
+    'vuln-direct-yarn',
+    'workspaces-npm',
+    'workspaces-pnpm',
+    'workspaces-yarn',
+  ])('finds exactly the expected findings in %s', async (name) => {
+    const r = await nswg(['audit', copyFixture(name), '--format', 'json', '--no-node'], { home });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const got = (JSON.parse(r.stdout).findings as { name: string; version: string; id: string }[]).map(key);
+    const want = readJson<{ name: string; version: string; id: number }[]>(
+      join(FIXTURES, name, 'expected.json'),
+    ).map(key);
+    expect(new Set(got)).toEqual(new Set(want));
+    expect(got).toHaveLength(want.length);
+  });
 
   it('writes the documented json: sorted findings with paths, dev, workspace, fix, and the Node.js check', async () => {
-    const r = await nswg(['audit', copyFixture('workspaces-npm'), '--format', 'json', '--node-version', '20.20.1', '--platform', 'linux'], { home });
+    const r = await nswg(
+      [
+        'audit',
+        copyFixture('workspaces-npm'),
+        '--format',
+        'json',
+        '--node-version',
+        '20.20.1',
+        '--platform',
+        'linux',
+      ],
+      { home },
+    );
     const out = JSON.parse(r.stdout);
-    const keys = out.findings.map((f: { name: string; version: string; id: string }) => [f.name, f.version, f.id]);
+    const keys = out.findings.map((f: { name: string; version: string; id: string }) => [
+      f.name,
+      f.version,
+      f.id,
+    ]);
     expect(keys).toEqual(
-      [...keys].sort((a: string[], b: string[]) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : a[2]! < b[2]! ? -1 : 1)),
+      [...keys].sort((a: string[], b: string[]) =>
+        a[0]! < b[0]!
+          ? -1
+          : a[0]! > b[0]!
+            ? 1
+            : a[1]! < b[1]!
+              ? -1
+              : a[1]! > b[1]!
+                ? 1
+                : a[2]! < b[2]!
+                  ? -1
+                  : 1,
+      ),
     );
     const yaml = out.findings.find((f: { name: string }) => f.name === 'js-yaml');
-    expect(yaml).toMatchObject({ id: 'NSWG-ECO-16', aliases: ['CVE-2013-4660'], severity: 'moderate', dev: true, workspace: 'packages/tools' });
+    expect(yaml).toMatchObject({
+      id: 'NSWG-ECO-16',
+      aliases: ['CVE-2013-4660'],
+      severity: 'moderate',
+      dev: true,
+      workspace: 'packages/tools',
+    });
     expect(yaml.paths[0]).toEqual(['root', 'packages/tools', 'js-yaml']);
     expect(yaml.fix.version).toBe('2.0.5');
     expect(out.node).toMatchObject({ version: '20.20.1', platform: 'linux', endOfLife: true });
@@ -52,12 +98,21 @@ describe('nswg audit', () => {
 
   it('sets the exit code from --audit-level, and --omit dev leaves dev-only findings out', async () => {
     const dir = copyFixture('workspaces-npm');
-    const all = JSON.parse((await nswg(['audit', dir, '--format', 'json', '--no-node'], { home })).stdout).findings;
-    const critical = await nswg(['audit', dir, '--format', 'json', '--no-node', '--audit-level', 'critical'], { home });
+    const all = JSON.parse(
+      (await nswg(['audit', dir, '--format', 'json', '--no-node'], { home })).stdout,
+    ).findings;
+    const critical = await nswg(
+      ['audit', dir, '--format', 'json', '--no-node', '--audit-level', 'critical'],
+      { home },
+    );
     expect(all.some((f: { severity: string }) => f.severity === 'critical')).toBe(false);
     expect(critical.code).toBe(0);
-    expect((await nswg(['audit', dir, '--format', 'json', '--no-node', '--audit-level', 'high'], { home })).code).toBe(1);
-    const prod = JSON.parse((await nswg(['audit', dir, '--format', 'json', '--no-node', '--omit', 'dev'], { home })).stdout).findings;
+    expect(
+      (await nswg(['audit', dir, '--format', 'json', '--no-node', '--audit-level', 'high'], { home })).code,
+    ).toBe(1);
+    const prod = JSON.parse(
+      (await nswg(['audit', dir, '--format', 'json', '--no-node', '--omit', 'dev'], { home })).stdout,
+    ).findings;
     expect(prod.length).toBeLessThan(all.length);
     expect(prod.some((f: { dev: boolean }) => f.dev)).toBe(false);
     expect(all.filter((f: { dev: boolean }) => !f.dev)).toHaveLength(prod.length);
@@ -77,9 +132,13 @@ describe('nswg audit', () => {
     const r = await nswg(['audit', dir, '--format', 'json', '--no-node'], { home });
     const out = JSON.parse(r.stdout);
     expect(out.findings.some((f: { id: string }) => f.id === 'NSWG-ECO-16')).toBe(false);
-    expect(out.ignored.map((i: { id: string; reason: string }) => [i.id, i.reason])).toEqual([['NSWG-ECO-16', 'build tool only, never sees untrusted YAML']]);
+    expect(out.ignored.map((i: { id: string; reason: string }) => [i.id, i.reason])).toEqual([
+      ['NSWG-ECO-16', 'build tool only, never sees untrusted YAML'],
+    ]);
     expect(out.findings.some((f: { id: string }) => f.id === 'NSWG-ECO-88')).toBe(true);
-    expect(out.expiredIgnores).toEqual([{ id: 'CVE-2016-1000223', package: 'jws', reason: 'old exception', expires: '2020-01-01' }]);
+    expect(out.expiredIgnores).toEqual([
+      { id: 'CVE-2016-1000223', package: 'jws', reason: 'old exception', expires: '2020-01-01' },
+    ]);
     const text = await nswg(['audit', dir, '--no-node', '--no-color'], { home });
     expect(text.stdout).toMatch(/build tool only, never sees untrusted YAML/);
     expect(text.stdout).toMatch(/expired/i);
@@ -94,7 +153,9 @@ describe('nswg audit', () => {
       expect(r.stdout.length, format).toBeGreaterThan(200);
     }
     const npm = JSON.parse((await nswg(['audit', dir, '--format', 'npm', '--no-node'], { home })).stdout);
-    const real = readJson<{ vulnerabilities: Record<string, unknown>; metadata: unknown }>(join(FIXTURES, 'vuln-direct-npm', 'npm-audit.json'));
+    const real = readJson<{ vulnerabilities: Record<string, unknown>; metadata: unknown }>(
+      join(FIXTURES, 'vuln-direct-npm', 'npm-audit.json'),
+    );
     expect(Object.keys(npm.vulnerabilities).sort()).toEqual(Object.keys(real.vulnerabilities).sort());
     expect(npm.metadata).toEqual(real.metadata);
     const out = join(dir, 'report.sarif');
@@ -105,27 +166,81 @@ describe('nswg audit', () => {
   describe('bad input: a clear message naming the file, exit 2, no stack trace', () => {
     const cases: [string, (dir: string) => void, RegExp][] = [
       ['a directory with no lockfile', () => {}, /no lockfile/i],
-      ['a truncated package-lock.json', (d) => writeFileSync(join(d, 'package-lock.json'), '{\n  "name": "x",\n  "lockfileVersion": 3,\n  "packages": {'), /package-lock\.json:\d+: not valid JSON: the JSON ends too early \(truncated file\?\)/],
-      ['an unknown lockfile version', (d) => writeFileSync(join(d, 'package-lock.json'), JSON.stringify({ name: 'x', lockfileVersion: 99, packages: {} })), /package-lock\.json.*lockfileVersion.*99/i],
+      [
+        'a truncated package-lock.json',
+        (d) =>
+          writeFileSync(
+            join(d, 'package-lock.json'),
+            '{\n  "name": "x",\n  "lockfileVersion": 3,\n  "packages": {',
+          ),
+        /package-lock\.json:\d+: not valid JSON: the JSON ends too early \(truncated file\?\)/,
+      ],
+      [
+        'an unknown lockfile version',
+        (d) =>
+          writeFileSync(
+            join(d, 'package-lock.json'),
+            JSON.stringify({ name: 'x', lockfileVersion: 99, packages: {} }),
+          ),
+        /package-lock\.json.*lockfileVersion.*99/i,
+      ],
       [
         'an entry without a version',
-        (d) => writeFileSync(join(d, 'package-lock.json'), JSON.stringify({ name: 'x', lockfileVersion: 3, packages: { '': { name: 'x' }, 'node_modules/lodash': { resolved: 'x' } } })),
+        (d) =>
+          writeFileSync(
+            join(d, 'package-lock.json'),
+            JSON.stringify({
+              name: 'x',
+              lockfileVersion: 3,
+              packages: { '': { name: 'x' }, 'node_modules/lodash': { resolved: 'x' } },
+            }),
+          ),
         /package-lock\.json.*node_modules\/lodash.*version/i,
       ],
       [
         'a lockfile that disagrees with package.json',
         (d) => {
-          writeFileSync(join(d, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { lodash: '^4.0.0', express: '^4.0.0' } }));
-          writeFileSync(join(d, 'package-lock.json'), JSON.stringify({ name: 'x', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'x', dependencies: { lodash: '^4.0.0' } }, 'node_modules/lodash': { version: '4.17.21' } } }));
+          writeFileSync(
+            join(d, 'package.json'),
+            JSON.stringify({
+              name: 'x',
+              version: '1.0.0',
+              dependencies: { lodash: '^4.0.0', express: '^4.0.0' },
+            }),
+          );
+          writeFileSync(
+            join(d, 'package-lock.json'),
+            JSON.stringify({
+              name: 'x',
+              version: '1.0.0',
+              lockfileVersion: 3,
+              packages: {
+                '': { name: 'x', dependencies: { lodash: '^4.0.0' } },
+                'node_modules/lodash': { version: '4.17.21' },
+              },
+            }),
+          );
         },
         /express/,
       ],
-      ['a hand-broken yarn.lock', (d) => writeFileSync(join(d, 'yarn.lock'), '# yarn lockfile v1\n\n"lodash@^4.0.0":\n  version "4.17.4\n  resolved oops\n'), /yarn\.lock:4: not a valid yarn v1 lockfile: a string is not closed on its line/],
-      ['a broken ignore file', (d) => {
-        cpSync(join(FIXTURES, 'vuln-direct-npm', 'package.json'), join(d, 'package.json'));
-        cpSync(join(FIXTURES, 'vuln-direct-npm', 'package-lock.json'), join(d, 'package-lock.json'));
-        writeFileSync(join(d, '.nswg-ignore.json'), JSON.stringify([{ id: 'NSWG-ECO-1' }]));
-      }, /\.nswg-ignore\.json: \[0\]\.reason: is required/],
+      [
+        'a hand-broken yarn.lock',
+        (d) =>
+          writeFileSync(
+            join(d, 'yarn.lock'),
+            '# yarn lockfile v1\n\n"lodash@^4.0.0":\n  version "4.17.4\n  resolved oops\n',
+          ),
+        /yarn\.lock:4: not a valid yarn v1 lockfile: a string is not closed on its line/,
+      ],
+      [
+        'a broken ignore file',
+        (d) => {
+          cpSync(join(FIXTURES, 'vuln-direct-npm', 'package.json'), join(d, 'package.json'));
+          cpSync(join(FIXTURES, 'vuln-direct-npm', 'package-lock.json'), join(d, 'package-lock.json'));
+          writeFileSync(join(d, '.nswg-ignore.json'), JSON.stringify([{ id: 'NSWG-ECO-1' }]));
+        },
+        /\.nswg-ignore\.json: \[0\]\.reason: is required/,
+      ],
     ];
     it.each(cases)('%s', async (_name, make, message) => {
       const dir = mkdtempSync(join(tmpdir(), 'nswg-bad-'));
@@ -141,8 +256,12 @@ describe('nswg audit', () => {
     it('refuses unknown options values', async () => {
       const dir = copyFixture('vuln-direct-npm');
       expect((await nswg(['audit', dir, '--audit-level', 'severe'], { home })).code).toBe(2);
-      expect((await nswg(['audit', dir, '--omit', 'prod'], { home })).stderr).toMatch(/--omit takes dev, optional or peer/);
-      expect((await nswg(['audit', dir, '--node-version', 'banana'], { home })).stderr).toMatch(/--node-version/);
+      expect((await nswg(['audit', dir, '--omit', 'prod'], { home })).stderr).toMatch(
+        /--omit takes dev, optional or peer/,
+      );
+      expect((await nswg(['audit', dir, '--node-version', 'banana'], { home })).stderr).toMatch(
+        /--node-version/,
+      );
     });
   });
 });

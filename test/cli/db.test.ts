@@ -38,7 +38,8 @@ describe.each(engines)('nswg db on %s', (engine) => {
       expect(JSON.parse(text)).toStrictEqual(a);
       expect(text.endsWith('}\n')).toBe(true);
     }
-    for (const { id, ...rest } of wgCore()) expect(readJson(join(out, 'core', `${id}.json`))).toStrictEqual(rest);
+    for (const { id, ...rest } of wgCore())
+      expect(readJson(join(out, 'core', `${id}.json`))).toStrictEqual(rest);
 
     const second = await freshDb(engine);
     try {
@@ -49,7 +50,9 @@ describe.each(engines)('nswg db on %s', (engine) => {
       await nswg(['db', 'export', '--format', 'nswg', '--out', again, '--db', dbUrl(second)]);
       for (const kind of ['npm', 'core']) {
         for (const f of readdirSync(join(out, kind))) {
-          expect(readFileSync(join(again, kind, f), 'utf8'), `${kind}/${f}`).toBe(readFileSync(join(out, kind, f), 'utf8'));
+          expect(readFileSync(join(again, kind, f), 'utf8'), `${kind}/${f}`).toBe(
+            readFileSync(join(out, kind, f), 'utf8'),
+          );
         }
       }
     } finally {
@@ -70,18 +73,38 @@ describe.each(engines)('nswg db on %s', (engine) => {
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/NSWG-COR-1\b/);
     expect(show.stdout).toMatch(/patched\s+\^8\.1\.4/);
-    const osv = JSON.parse((await nswg(['advisory', 'show', 'NSWG-ECO-1', '--format', 'osv', '--db', db])).stdout);
+    const osv = JSON.parse(
+      (await nswg(['advisory', 'show', 'NSWG-ECO-1', '--format', 'osv', '--db', db])).stdout,
+    );
     expect(osv.id).toBe('x_NSWG-ECO-1');
     const missing = await nswg(['advisory', 'show', 'NSWG-ECO-99999', '--db', db]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no advisory has the id or alias "NSWG-ECO-99999"/);
-    const search = JSON.parse((await nswg(['advisory', 'search', 'prototype pollution', '--package', 'lodash', '--format', 'json', '--db', db])).stdout);
+    const search = JSON.parse(
+      (
+        await nswg([
+          'advisory',
+          'search',
+          'prototype pollution',
+          '--package',
+          'lodash',
+          '--format',
+          'json',
+          '--db',
+          db,
+        ])
+      ).stdout,
+    );
     expect(search.length).toBeGreaterThan(0);
     for (const a of search) expect(a.packages).toContain('lodash');
   });
 
   describe('bad input: a clear message naming file and field, exit 2, nothing written', () => {
-    const good = () => ({ ...(wgNpm()[0] as Record<string, unknown>), id: 9001, module_name: 'nswg-good-package' });
+    const good = () => ({
+      ...(wgNpm()[0] as Record<string, unknown>),
+      id: 9001,
+      module_name: 'nswg-good-package',
+    });
     const cases: [string, (dir: string) => void, RegExp][] = [
       [
         'a truncated JSON file',
@@ -93,10 +116,18 @@ describe.each(engines)('nswg db on %s', (engine) => {
         (d) => writeFileSync(join(d, 'malformed.json'), '{\n  "id": 1,\n  "title": oops\n}\n'),
         /malformed\.json:3: not valid JSON: unexpected "o" \(line 3, column 12\)/,
       ],
-      ['a field of the wrong type', (d) => writeFileSync(join(d, 'type.json'), JSON.stringify({ ...good(), cvss_score: 'high' })), /type\.json: cvss_score: must be a number or null, not "high"/],
+      [
+        'a field of the wrong type',
+        (d) => writeFileSync(join(d, 'type.json'), JSON.stringify({ ...good(), cvss_score: 'high' })),
+        /type\.json: cvss_score: must be a number or null, not "high"/,
+      ],
       [
         'a range that does not parse',
-        (d) => writeFileSync(join(d, 'range.json'), JSON.stringify({ ...good(), vulnerable_versions: '>=1.0.0 <<2' })),
+        (d) =>
+          writeFileSync(
+            join(d, 'range.json'),
+            JSON.stringify({ ...good(), vulnerable_versions: '>=1.0.0 <<2' }),
+          ),
         /range\.json: vulnerable_versions: is not a valid semver range/,
       ],
       [
@@ -107,10 +138,18 @@ describe.each(engines)('nswg db on %s', (engine) => {
         },
         /b\.json: id: duplicate id NSWG-ECO-9001 \(also in .*a\.json\)/,
       ],
-      ['neither format', (d) => writeFileSync(join(d, 'other.json'), JSON.stringify({ hello: 'world' })), /other\.json: \(root\): is neither a Working Group advisory/],
+      [
+        'neither format',
+        (d) => writeFileSync(join(d, 'other.json'), JSON.stringify({ hello: 'world' })),
+        /other\.json: \(root\): is neither a Working Group advisory/,
+      ],
       [
         'an OSV record that breaks the schema',
-        (d) => writeFileSync(join(d, 'osv.json'), JSON.stringify({ id: 'GHSA-aaaa-bbbb-cccc', modified: 'last tuesday', affected: [] })),
+        (d) =>
+          writeFileSync(
+            join(d, 'osv.json'),
+            JSON.stringify({ id: 'GHSA-aaaa-bbbb-cccc', modified: 'last tuesday', affected: [] }),
+          ),
         /osv\.json: modified: must match format "date-time"/,
       ],
     ];
@@ -118,7 +157,10 @@ describe.each(engines)('nswg db on %s', (engine) => {
       const before = await stats();
       const dir = tmp();
       // a valid advisory next to the bad file: it must not be imported either (all or nothing)
-      writeFileSync(join(dir, '0-valid.json'), JSON.stringify({ ...good(), id: 9002, module_name: 'nswg-valid-neighbour' }));
+      writeFileSync(
+        join(dir, '0-valid.json'),
+        JSON.stringify({ ...good(), id: 9002, module_name: 'nswg-valid-neighbour' }),
+      );
       make(dir);
       const r = await nswg(['db', 'import', dir, '--db', db]);
       expect(r.code).toBe(2);
@@ -136,17 +178,40 @@ describe.each(engines)('nswg db on %s', (engine) => {
       modified: '2024-01-01T00:00:00Z',
       aliases: ['CVE-2099-0001'],
       summary: 'Example from GHSA',
-      affected: [{ package: { ecosystem: 'npm', name: 'example-ghsa-pkg' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2.3' }] }] }],
+      affected: [
+        {
+          package: { ecosystem: 'npm', name: 'example-ghsa-pkg' },
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2.3' }] }],
+        },
+      ],
     };
     writeFileSync(join(dir, 'GHSA-xxxx-yyyy-zzzz.json'), JSON.stringify(record));
     expect((await nswg(['db', 'import', dir, '--db', db])).stdout).toMatch(/1 added/);
-    const shown = JSON.parse((await nswg(['advisory', 'show', 'CVE-2099-0001', '--format', 'json', '--db', db])).stdout);
-    expect(shown.affected[0]).toMatchObject({ name: 'example-ghsa-pkg', vulnerable: '<1.2.3', patched: '>=1.2.3' });
-    writeFileSync(join(dir, 'GHSA-xxxx-yyyy-zzzz.json'), JSON.stringify({ ...record, modified: '2023-01-01T00:00:00Z', summary: 'older' }));
-    expect((await nswg(['db', 'import', dir, '--db', db])).stdout).toMatch(/1 kept \(the stored copy is newer\)/);
-    writeFileSync(join(dir, 'GHSA-xxxx-yyyy-zzzz.json'), JSON.stringify({ ...record, modified: '2025-01-01T00:00:00Z', summary: 'newer' }));
+    const shown = JSON.parse(
+      (await nswg(['advisory', 'show', 'CVE-2099-0001', '--format', 'json', '--db', db])).stdout,
+    );
+    expect(shown.affected[0]).toMatchObject({
+      name: 'example-ghsa-pkg',
+      vulnerable: '<1.2.3',
+      patched: '>=1.2.3',
+    });
+    writeFileSync(
+      join(dir, 'GHSA-xxxx-yyyy-zzzz.json'),
+      JSON.stringify({ ...record, modified: '2023-01-01T00:00:00Z', summary: 'older' }),
+    );
+    expect((await nswg(['db', 'import', dir, '--db', db])).stdout).toMatch(
+      /1 kept \(the stored copy is newer\)/,
+    );
+    writeFileSync(
+      join(dir, 'GHSA-xxxx-yyyy-zzzz.json'),
+      JSON.stringify({ ...record, modified: '2025-01-01T00:00:00Z', summary: 'newer' }),
+    );
     expect((await nswg(['db', 'import', dir, '--db', db])).stdout).toMatch(/1 updated/);
-    expect(JSON.parse((await nswg(['advisory', 'show', 'GHSA-xxxx-yyyy-zzzz', '--format', 'json', '--db', db])).stdout).title).toBe('newer');
+    expect(
+      JSON.parse(
+        (await nswg(['advisory', 'show', 'GHSA-xxxx-yyyy-zzzz', '--format', 'json', '--db', db])).stdout,
+      ).title,
+    ).toBe('newer');
   });
 });
 
@@ -157,20 +222,35 @@ describe('nswg db validate', () => {
     expect(ok.stdout).toMatch(/2 files, 638 valid advisories, 0 errors, \d+ warnings/);
     const dir = tmp();
     mkdirSync(join(dir, 'npm'));
-    writeFileSync(join(dir, 'npm', '1.json'), JSON.stringify({ ...(wgNpm()[0] as object), cves: ['nope'], title: '' }));
+    writeFileSync(
+      join(dir, 'npm', '1.json'),
+      JSON.stringify({ ...(wgNpm()[0] as object), cves: ['nope'], title: '' }),
+    );
     writeFileSync(join(dir, 'npm', '2.json'), '{"id": 2,');
     const bad = await nswg(['db', 'validate', dir]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/npm\/1\.json: cves\[0\]: must be a CVE id/);
     expect(bad.stdout).toMatch(/npm\/1\.json: title: must not be empty/);
-    expect(bad.stdout).toMatch(/npm\/2\.json:1: not valid JSON: the JSON ends too early \(truncated file\?\) \(line 1, column 10\)/);
+    expect(bad.stdout).toMatch(
+      /npm\/2\.json:1: not valid JSON: the JSON ends too early \(truncated file\?\) \(line 1, column 10\)/,
+    );
     expect(bad.stdout).toMatch(/2 files, 0 valid advisories, 3 errors/);
   });
 });
 
 describe('the command line', () => {
   it('answers --help on every command', async () => {
-    for (const args of [[], ['db'], ['db', 'init'], ['db', 'import'], ['db', 'export'], ['db', 'validate'], ['db', 'stats'], ['advisory', 'show'], ['advisory', 'search']]) {
+    for (const args of [
+      [],
+      ['db'],
+      ['db', 'init'],
+      ['db', 'import'],
+      ['db', 'export'],
+      ['db', 'validate'],
+      ['db', 'stats'],
+      ['advisory', 'show'],
+      ['advisory', 'search'],
+    ]) {
       const r = await nswg([...args, '--help']);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: nswg/);

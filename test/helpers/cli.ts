@@ -18,11 +18,23 @@ export function tempHome(): string {
 }
 
 /** Runs the built `nswg` command with a clean environment (no NSWG_DB / DATABASE_URL leaking in). */
-export function nswg(args: string[], opts: { home?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: opts.home ?? tempHome(), LANG: 'C.UTF-8', ...opts.env };
+export function nswg(
+  args: string[],
+  opts: { home?: string; cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: opts.home ?? tempHome(),
+    LANG: 'C.UTF-8',
+    ...opts.env,
+  };
   if (opts.home) env.NSWG_HOME = opts.home;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));

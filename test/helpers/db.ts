@@ -24,7 +24,9 @@ export async function postgresAvailable(): Promise<boolean> {
   } catch (e) {
     available = false;
     if (process.env.CI || process.env.NSWG_REQUIRE_PG) {
-      throw new Error(`PostgreSQL is required here but not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`);
+      throw new Error(
+        `PostgreSQL is required here but not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}`,
+      );
     }
   }
   return available;

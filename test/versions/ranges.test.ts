@@ -35,7 +35,15 @@ const ODD = [
 
 /** Versions that sit on and around every bound of a range: where a wrong conversion would show. */
 function probesFor(range: string): string[] {
-  const out = new Set<string>(['0.0.0', '0.0.0-0', '0.0.1', '1.0.0', '999.999.999', '1.0.0-alpha', '2.0.0-0']);
+  const out = new Set<string>([
+    '0.0.0',
+    '0.0.0-0',
+    '0.0.1',
+    '1.0.0',
+    '999.999.999',
+    '1.0.0-alpha',
+    '2.0.0-0',
+  ]);
   let r: semver.Range;
   try {
     r = new semver.Range(range, { loose: true, includePrerelease: true });
@@ -106,7 +114,18 @@ describe('range evaluation agrees with semver.satisfies (npm audit options)', ()
   const num = fc.integer({ min: 0, max: 12 });
   const pre = fc.oneof(
     fc.constant(''),
-    fc.constantFrom('-0', '-1', '-alpha', '-alpha.1', '-beta', '-beta.2', '-rc.1', '-M1', '-pre', '-alpha.beta'),
+    fc.constantFrom(
+      '-0',
+      '-1',
+      '-alpha',
+      '-alpha.1',
+      '-beta',
+      '-beta.2',
+      '-rc.1',
+      '-M1',
+      '-pre',
+      '-alpha.beta',
+    ),
   );
   const version = fc.tuple(num, num, num, pre).map(([a, b, c, p]) => `${a}.${b}.${c}${p}`);
   const partial = fc.oneof(
@@ -117,7 +136,9 @@ describe('range evaluation agrees with semver.satisfies (npm audit options)', ()
     fc.tuple(num).map(([a]) => `${a}.x`),
   );
   const comparator = fc.oneof(
-    fc.tuple(fc.constantFrom('', '=', '<', '<=', '>', '>=', '~', '^', '< ', '>= '), partial).map(([o, v]) => o + v),
+    fc
+      .tuple(fc.constantFrom('', '=', '<', '<=', '>', '>=', '~', '^', '< ', '>= '), partial)
+      .map(([o, v]) => o + v),
     fc.tuple(partial, partial).map(([a, b]) => `${a} - ${b}`),
     fc.constant('*'),
   );
@@ -168,9 +189,9 @@ describe('set algebra', () => {
   });
 
   it('names the event that does not parse', () => {
-    expect(() => fromOsvRanges([{ type: 'SEMVER', events: [{ introduced: 'banana' }] }], 'affected[0].ranges')).toThrow(
-      /introduced is not a version/,
-    );
+    expect(() =>
+      fromOsvRanges([{ type: 'SEMVER', events: [{ introduced: 'banana' }] }], 'affected[0].ranges'),
+    ).toThrow(/introduced is not a version/);
     expect(() => parseRange('=>1.0.0')).toThrow(/not a valid npm version range/);
   });
 });

@@ -39,7 +39,11 @@ export function wgUrlOf(id: string): string {
  * The bulk shape of an advisory for the affected package `name` (one entry per affected package
  * of that name). `urlOf` gives the advisory's public page (the server passes its own).
  */
-export function toNpmBulk(a: Advisory, name: string, urlOf: (id: string) => string = wgUrlOf): NpmBulkAdvisory[] {
+export function toNpmBulk(
+  a: Advisory,
+  name: string,
+  urlOf: (id: string) => string = wgUrlOf,
+): NpmBulkAdvisory[] {
   const score = a.cvss?.score;
   return a.affected
     .filter((x) => x.ecosystem === 'npm' && x.name === name)
@@ -50,6 +54,9 @@ export function toNpmBulk(a: Advisory, name: string, urlOf: (id: string) => stri
       severity: severityOf(a),
       vulnerable_versions: x.vulnerable,
       cwe: a.weaknesses.map((w) => w.id),
-      cvss: { score: typeof score === 'number' && score > 0 ? score : 0, vectorString: a.cvss?.vector ?? null },
+      cvss: {
+        score: typeof score === 'number' && score > 0 ? score : 0,
+        vectorString: a.cvss?.vector ?? null,
+      },
     }));
 }

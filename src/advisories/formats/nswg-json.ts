@@ -136,7 +136,8 @@ export function fromNswgNpm(raw: NswgNpmJson): Advisory {
     : [];
   const created = toTimestamp(raw.created_at);
   const modified = toTimestamp(raw.updated_at);
-  if (!modified) throw new NswgError('E_ADVISORY_INVALID', 'not a date (YYYY-MM-DD)', { field: 'updated_at' });
+  if (!modified)
+    throw new NswgError('E_ADVISORY_INVALID', 'not a date (YYYY-MM-DD)', { field: 'updated_at' });
   return {
     id: npmAdvisoryId(raw.id),
     kind: 'npm',
@@ -161,7 +162,8 @@ export function fromNswgNpm(raw: NswgNpmJson): Advisory {
         components: [],
       },
     ],
-    cvss: raw.cvss_vector !== null || validScore !== null ? { vector: raw.cvss_vector, score: validScore } : null,
+    cvss:
+      raw.cvss_vector !== null || validScore !== null ? { vector: raw.cvss_vector, score: validScore } : null,
     declaredSeverity: null,
     weaknesses: [],
     references: referencesFromUrls(raw.references ?? []),
@@ -180,7 +182,8 @@ export function fromNswgCore(raw: NswgCoreJson, id: number, fallbackModified: st
   const order = keyOrder(raw, CORE_ORDER);
   if (order) asWritten.fieldOrder = order;
   const vulnerable = rangeSet(raw.vulnerable, 'vulnerable');
-  const affectedSet = raw.patched !== undefined ? difference(vulnerable, rangeSet(raw.patched, 'patched')) : vulnerable;
+  const affectedSet =
+    raw.patched !== undefined ? difference(vulnerable, rangeSet(raw.patched, 'patched')) : vulnerable;
   let cvss: Advisory['cvss'] = null;
   if (raw.cvss !== undefined || raw.cvss_score !== undefined) {
     const vector = raw.cvss !== undefined ? normalizeCvssVector(raw.cvss) : null;
@@ -192,7 +195,13 @@ export function fromNswgCore(raw: NswgCoreJson, id: number, fallbackModified: st
     credits.push({ name: raw.reported_by, type: 'REPORTER', website: null, username: null, contact: [] });
   }
   if (raw.author !== undefined) {
-    credits.push({ name: raw.author, type: 'REMEDIATION_DEVELOPER', website: null, username: null, contact: [] });
+    credits.push({
+      name: raw.author,
+      type: 'REMEDIATION_DEVELOPER',
+      website: null,
+      username: null,
+      contact: [],
+    });
   }
   const published = raw.publish_date !== undefined ? toTimestamp(raw.publish_date) : null;
   return {
@@ -229,7 +238,11 @@ export function fromNswgCore(raw: NswgCoreJson, id: number, fallbackModified: st
   };
 }
 
-function ordered(obj: Record<string, unknown>, canonical: readonly string[], order?: string[]): Record<string, unknown> {
+function ordered(
+  obj: Record<string, unknown>,
+  canonical: readonly string[],
+  order?: string[],
+): Record<string, unknown> {
   const keys = [...(order ?? []), ...canonical].filter((k, i, all) => k in obj && all.indexOf(k) === i);
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = obj[k];
@@ -242,7 +255,7 @@ const dateOf = (ts: string | null): string | null => (ts ? ts.slice(0, 10) : nul
 export function toNswgNpm(a: Advisory): NswgNpmJson {
   const wg = parseWgId(a.id);
   const affected = a.affected[0];
-  if (!wg || wg.kind !== 'npm' || !affected) {
+  if (wg?.kind !== 'npm' || !affected) {
     throw new NswgError('E_ADVISORY_INVALID', `${a.id} is not a Working Group npm advisory`, { field: 'id' });
   }
   const finder = a.credits.find((c) => c.type === 'FINDER') ?? a.credits[0];
@@ -271,8 +284,10 @@ export function toNswgNpm(a: Advisory): NswgNpmJson {
 export function toNswgCore(a: Advisory, opts: { withId: boolean }): NswgCoreJson {
   const wg = parseWgId(a.id);
   const affected = a.affected[0];
-  if (!wg || wg.kind !== 'core' || !affected) {
-    throw new NswgError('E_ADVISORY_INVALID', `${a.id} is not a Working Group core advisory`, { field: 'id' });
+  if (wg?.kind !== 'core' || !affected) {
+    throw new NswgError('E_ADVISORY_INVALID', `${a.id} is not a Working Group core advisory`, {
+      field: 'id',
+    });
   }
   const o: Record<string, unknown> = { cve: [...a.aliases], vulnerable: affected.vulnerable };
   if (opts.withId) o.id = wg.number;
@@ -283,7 +298,8 @@ export function toNswgCore(a: Advisory, opts: { withId: boolean }): NswgCoreJson
   if (author) o.author = author.name;
   if (reporter) o.reported_by = reporter.name;
   if (a.references[0]) o.ref = a.references[0].url;
-  if (a.weaknesses[0]) o.type = a.weaknesses[0].name ? `${a.weaknesses[0].id}: ${a.weaknesses[0].name}` : a.weaknesses[0].id;
+  if (a.weaknesses[0])
+    o.type = a.weaknesses[0].name ? `${a.weaknesses[0].id}: ${a.weaknesses[0].name}` : a.weaknesses[0].id;
   if (a.title !== null) o.description = a.title;
   if (a.cvss?.vector) o.cvss = a.asWritten.cvssVector ?? a.cvss.vector;
   if (a.cvss && a.cvss.score !== null) o.cvss_score = a.cvss.score;

@@ -32,7 +32,11 @@ export const OSV_SCHEMA_VERSION = '1.7.0';
  * GIT ecosystem (the schema's only choice for software outside a package ecosystem) and SEMVER
  * ranges over Node.js release versions.
  */
-export const NODE_OSV_PACKAGE = { ecosystem: 'GIT', name: 'https://github.com/nodejs/node', purl: 'pkg:github/nodejs/node' };
+export const NODE_OSV_PACKAGE = {
+  ecosystem: 'GIT',
+  name: 'https://github.com/nodejs/node',
+  purl: 'pkg:github/nodejs/node',
+};
 
 /** OSV ids need a registered prefix; Working Group ids are written with the private `x_` prefix. */
 export function osvIdOf(id: string): string {
@@ -70,8 +74,14 @@ export interface OsvAffected {
   database_specific?: Record<string, unknown>;
 }
 
-const CVSS_TYPE: Record<string, string> = { '2.0': 'CVSS_V2', '3.0': 'CVSS_V3', '3.1': 'CVSS_V3', '4.0': 'CVSS_V4' };
-const V3 = /^CVSS:3[.][01]\/((AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])\/)*(AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])$/;
+const CVSS_TYPE: Record<string, string> = {
+  '2.0': 'CVSS_V2',
+  '3.0': 'CVSS_V3',
+  '3.1': 'CVSS_V3',
+  '4.0': 'CVSS_V4',
+};
+const V3 =
+  /^CVSS:3[.][01]\/((AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])\/)*(AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])$/;
 
 /** The OSV `severity` entry of a CVSS vector, when the schema accepts the vector. */
 function severityEntry(vector: string | null | undefined): { type: string; score: string }[] | undefined {
@@ -136,21 +146,51 @@ function affectedToOsv(x: Affected): OsvAffected {
       : { ecosystem: 'npm', name: x.name, purl: `pkg:npm/${x.name.replace(/^@/, '%40')}` };
   return drop({
     package: pkg,
-    ranges: x.ranges.length ? x.ranges.map((r) => ({ type: r.type, events: r.events.map((e) => ({ ...e })) })) : undefined,
+    ranges: x.ranges.length
+      ? x.ranges.map((r) => ({ type: r.type, events: r.events.map((e) => ({ ...e })) }))
+      : undefined,
     versions: x.versions.length ? [...x.versions] : undefined,
-    ecosystem_specific: x.platforms.length || x.components.length ? drop({
-      platforms: x.platforms.length ? [...x.platforms] : undefined,
-      components: x.components.length ? [...x.components] : undefined,
-    }) : undefined,
+    ecosystem_specific:
+      x.platforms.length || x.components.length
+        ? drop({
+            platforms: x.platforms.length ? [...x.platforms] : undefined,
+            components: x.components.length ? [...x.components] : undefined,
+          })
+        : undefined,
     database_specific: drop({ vulnerable_versions: x.vulnerable, patched_versions: x.patched }),
   });
 }
 
-const REF_TYPES = new Set<ReferenceType>(['ADVISORY', 'ARTICLE', 'DETECTION', 'DISCUSSION', 'REPORT', 'FIX', 'INTRODUCED', 'GIT', 'PACKAGE', 'EVIDENCE', 'WEB']);
-const CREDIT_TYPES = new Set<CreditType>(['FINDER', 'REPORTER', 'ANALYST', 'COORDINATOR', 'REMEDIATION_DEVELOPER', 'REMEDIATION_REVIEWER', 'REMEDIATION_VERIFIER', 'TOOL', 'SPONSOR', 'OTHER']);
+const REF_TYPES = new Set<ReferenceType>([
+  'ADVISORY',
+  'ARTICLE',
+  'DETECTION',
+  'DISCUSSION',
+  'REPORT',
+  'FIX',
+  'INTRODUCED',
+  'GIT',
+  'PACKAGE',
+  'EVIDENCE',
+  'WEB',
+]);
+const CREDIT_TYPES = new Set<CreditType>([
+  'FINDER',
+  'REPORTER',
+  'ANALYST',
+  'COORDINATOR',
+  'REMEDIATION_DEVELOPER',
+  'REMEDIATION_REVIEWER',
+  'REMEDIATION_VERIFIER',
+  'TOOL',
+  'SPONSOR',
+  'OTHER',
+]);
 
-const stringArray = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const rec = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const stringArray = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+const rec = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 function timestamp(v: unknown, field: string, required: true): string;
 function timestamp(v: unknown, field: string, required: false): string | null;
@@ -160,7 +200,10 @@ function timestamp(v: unknown, field: string, required: boolean): string | null 
     return null;
   }
   const t = typeof v === 'string' ? toTimestamp(v) : null;
-  if (!t) throw new NswgError('E_ADVISORY_INVALID', `is not an RFC 3339 timestamp: ${JSON.stringify(v)}`, { field });
+  if (!t)
+    throw new NswgError('E_ADVISORY_INVALID', `is not an RFC 3339 timestamp: ${JSON.stringify(v)}`, {
+      field,
+    });
   return t;
 }
 
@@ -177,19 +220,27 @@ export function fromOsv(o: OsvRecord): Advisory {
     if (a) affected.push(a);
   });
   if (!affected.length) {
-    throw new NswgError('E_ADVISORY_INVALID', 'names no npm package (nor Node.js): nothing to import', { field: 'affected' });
+    throw new NswgError('E_ADVISORY_INVALID', 'names no npm package (nor Node.js): nothing to import', {
+      field: 'affected',
+    });
   }
   const vector = pickVector(o.severity ?? o.affected?.find((x) => x.severity?.length)?.severity ?? null);
   const ours = rec(dbs.cvss);
   let cvss: Advisory['cvss'] = null;
   if ('vector' in ours || 'score' in ours) {
-    cvss = { vector: typeof ours.vector === 'string' ? ours.vector : null, score: typeof ours.score === 'number' ? ours.score : null };
+    cvss = {
+      vector: typeof ours.vector === 'string' ? ours.vector : null,
+      score: typeof ours.score === 'number' ? ours.score : null,
+    };
   } else if (vector) {
     cvss = { vector, score: cvssBaseScore(vector) };
   }
   const cweIds = stringArray(dbs.cwe_ids);
   const cweNames = Array.isArray(dbs.cwe_names) ? dbs.cwe_names : [];
-  const weaknesses: Weakness[] = cweIds.map((id, i) => ({ id, name: typeof cweNames[i] === 'string' ? (cweNames[i] as string) : null }));
+  const weaknesses: Weakness[] = cweIds.map((id, i) => ({
+    id,
+    name: typeof cweNames[i] === 'string' ? (cweNames[i] as string) : null,
+  }));
   const extraCredits = Array.isArray(dbs.credits) ? dbs.credits.map(rec) : [];
   const credits: Credit[] = (o.credits ?? []).map((c, i) => {
     const extra = extraCredits[i];
@@ -210,7 +261,12 @@ export function fromOsv(o: OsvRecord): Advisory {
   }));
   const id = idFromOsv(o.id);
   const wg = parseWgId(id);
-  const kind = dbs.kind === 'core' || dbs.kind === 'npm' ? dbs.kind : affected.some((x) => x.ecosystem === 'node') ? 'core' : 'npm';
+  const kind =
+    dbs.kind === 'core' || dbs.kind === 'npm'
+      ? dbs.kind
+      : affected.some((x) => x.ecosystem === 'node')
+        ? 'core'
+        : 'npm';
   return {
     id,
     kind: wg ? wg.kind : kind,
@@ -246,7 +302,8 @@ function pickVector(severity: { type: string; score: string }[] | null): string 
 function affectedFromOsv(x: OsvAffected, field: string, dbs: Record<string, unknown>): Affected | null {
   const eco = x.package?.ecosystem;
   const isNode =
-    (eco === 'GIT' && /github\.com\/nodejs\/node\/?$/.test(x.package?.name ?? '')) || (eco === 'npm' && dbs.kind === 'core');
+    (eco === 'GIT' && /github\.com\/nodejs\/node\/?$/.test(x.package?.name ?? '')) ||
+    (eco === 'npm' && dbs.kind === 'core');
   if (!isNode && eco !== 'npm') return null;
   const name = isNode ? 'node' : (x.package?.name ?? '');
   if (!name) throw new NswgError('E_ADVISORY_INVALID', 'has no name', { field: `${field}.package.name` });
@@ -256,18 +313,27 @@ function affectedFromOsv(x: OsvAffected, field: string, dbs: Record<string, unkn
   const lastKnown = adbs.last_known_affected_version_range;
   if (typeof lastKnown === 'string') {
     // GHSA: no fixed version yet; the range only says "up to here" (e.g. "<= 4.17.20")
-    set = intersect(set, parseRange(lastKnown, `${field}.database_specific.last_known_affected_version_range`));
+    set = intersect(
+      set,
+      parseRange(lastKnown, `${field}.database_specific.last_known_affected_version_range`),
+    );
   }
   const versions = stringArray(x.versions);
   versions.forEach((v, i) => {
-    if (!parseVersion(v)) throw new NswgError('E_VERSION_PARSE', `is not a version: ${JSON.stringify(v)}`, { field: `${field}.versions[${i}]` });
+    if (!parseVersion(v))
+      throw new NswgError('E_VERSION_PARSE', `is not a version: ${JSON.stringify(v)}`, {
+        field: `${field}.versions[${i}]`,
+      });
   });
-  const explicit = versions.length ? parseRange(versions.map((v) => `=${v}`).join(' || '), `${field}.versions`) : [];
+  const explicit = versions.length
+    ? parseRange(versions.map((v) => `=${v}`).join(' || '), `${field}.versions`)
+    : [];
   const all = union(set, explicit);
   const ours = typeof adbs.vulnerable_versions === 'string';
   const vulnerable = ours ? (adbs.vulnerable_versions as string) : toNpmRange(all);
   let patched: string | null;
-  if ('patched_versions' in adbs) patched = typeof adbs.patched_versions === 'string' ? adbs.patched_versions : null;
+  if ('patched_versions' in adbs)
+    patched = typeof adbs.patched_versions === 'string' ? adbs.patched_versions : null;
   else patched = patchedOf(ranges, all);
   const es = rec(x.ecosystem_specific);
   return {
@@ -275,7 +341,9 @@ function affectedFromOsv(x: OsvAffected, field: string, dbs: Record<string, unkn
     name,
     vulnerable,
     patched,
-    ranges: ours ? ranges.map((r) => ({ type: r.type, events: r.events.map((e) => ({ ...e })) })) : toOsvRanges(all),
+    ranges: ours
+      ? ranges.map((r) => ({ type: r.type, events: r.events.map((e) => ({ ...e })) }))
+      : toOsvRanges(all),
     versions: ours ? versions : [],
     platforms: stringArray(es.platforms),
     components: stringArray(es.components),
@@ -285,7 +353,10 @@ function affectedFromOsv(x: OsvAffected, field: string, dbs: Record<string, unkn
 /** GHSA's patched range: every version from the first fix on that is not affected; null with no fix. */
 function patchedOf(ranges: readonly OsvRange[], affected: VersionSet): string | null {
   const fixes = ranges.flatMap((r) => r.events).flatMap((e) => ('fixed' in e ? [e.fixed] : []));
-  const first = fixes.map((f) => parseVersion(f)).filter((v) => v !== null).sort((a, b) => a.compare(b))[0];
+  const first = fixes
+    .map((f) => parseVersion(f))
+    .filter((v) => v !== null)
+    .sort((a, b) => a.compare(b))[0];
   if (!first) return null;
   return toNpmRange(intersect(complement(affected), parseRange(`>=${first.version}`)));
 }

@@ -40,7 +40,9 @@ export function parseJson(file: string, text: string): unknown {
   } catch (e) {
     const at = jsonSyntaxError(text);
     if (!at) throw parseError(file, `not valid JSON: ${(e as Error).message}`);
-    throw parseError(file, `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`, { line: at.line });
+    throw parseError(file, `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`, {
+      line: at.line,
+    });
   }
 }
 
@@ -227,7 +229,8 @@ function pathOf(step: Step): string[] {
 
 /** Defines `key` on `obj` as computed on first read (and replaceable by assignment). */
 function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
-  const settle = (value: T[K]) => Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  const settle = (value: T[K]) =>
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   Object.defineProperty(obj, key, {
     enumerable: true,
     configurable: true,
@@ -325,14 +328,15 @@ export class DepGraph {
       } as InstalledPackage;
       // paths and dependents are built on first use: an audit needs them for a few findings, not for
       // the thousands of packages a lockfile has
-      lazy(pkg, 'paths', () => (found ? found.map(pathOf) : [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]]));
+      lazy(pkg, 'paths', () =>
+        found ? found.map(pathOf) : [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]],
+      );
       lazy(pkg, 'dependents', () => dependentsOf(i));
       if (alias !== undefined) pkg.alias = alias;
       out.push(pkg);
     });
     return out;
   }
-
 
   /** npm's calc-dep-flags: every flag starts set and is cleared along edges from the root. */
   #computeFlags(): DepFlags[] {

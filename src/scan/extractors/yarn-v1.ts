@@ -27,7 +27,10 @@ export async function extractYarnV1(file: string, text: string, project: Project
   let object: Record<string, unknown>;
   const open = unterminatedString(text);
   // the yarn v1 tokenizer runs away (seconds, then "Invalid string length") on an unclosed quote
-  if (open) throw parseError(file, 'not a valid yarn v1 lockfile: a string is not closed on its line', { line: open });
+  if (open)
+    throw parseError(file, 'not a valid yarn v1 lockfile: a string is not closed on its line', {
+      line: open,
+    });
   try {
     const parsed = parse(text, file);
     if (parsed.type === 'conflict') throw new Error('unresolved merge conflict markers');
@@ -168,7 +171,11 @@ function unterminatedString(text: string): number {
       line++;
     } else if (c === 92 && inString) i++;
     else if (c === 34) inString = !inString;
-    else if (c === 35 && !inString && (i === 0 || text.charCodeAt(i - 1) === 10 || text.charCodeAt(i - 1) === 32)) {
+    else if (
+      c === 35 &&
+      !inString &&
+      (i === 0 || text.charCodeAt(i - 1) === 10 || text.charCodeAt(i - 1) === 32)
+    ) {
       const end = text.indexOf('\n', i);
       if (end === -1) break;
       i = end - 1;

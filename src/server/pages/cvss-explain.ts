@@ -1,4 +1,4 @@
-import { cvssLibrary as lib, cvssVersion, normalizeCvssVector } from '../../advisories/index.js';
+import { cvssVersion, cvssLibrary as lib, normalizeCvssVector } from '../../advisories/index.js';
 
 /** One metric of a vector in words: `AV:N` is Attack Vector: Network. */
 export interface CvssMetric {
