@@ -124,6 +124,7 @@ export function buildProgram(): Command {
     .option('--upstream-registry <url>', 'npm registry to pass package metadata requests to (default: none, they get 404)')
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--rate-limit <n>', 'POST API requests per minute per client address (0: no limit)', '1000')
+    .option('--max-heap <MiB>', 'JavaScript heap of the server (0: no limit)', '112')
     .addOption(dbOption())
     .action(run(async () => (await import('./serve-command.js')).serve));
 

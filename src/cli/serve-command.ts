@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { NswgError } from '../errors.js';
-import { buildApp, serverConfig, systemClock } from '../server/index.js';
-import { resolveDbTarget, seedBundled } from '../store/index.js';
-import { type DbOption, openDb } from './context.js';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isNswgError, NswgError, type NswgErrorCode } from '../errors.js';
+import type { DbOption } from './context.js';
 import { progress } from './progress.js';
 
 export interface ServeOptions extends DbOption {
@@ -12,25 +11,99 @@ export interface ServeOptions extends DbOption {
   upstreamRegistry?: string;
   logLevel?: string;
   rateLimit?: string;
+  maxHeap?: string;
 }
 
 /** How long requests in flight may take to finish after SIGTERM before the process stops anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** The server's JavaScript heap, in MiB, unless --max-heap says otherwise. */
+const DEFAULT_MAX_HEAP = 112;
+/** The young generation of that heap, in MiB (V8 would take up to 48 under load). */
+const YOUNG_GENERATION_MB = 16;
 
 function integer(text: string | undefined, fallback: number, flag: string, max: number): number {
   const n = Number(text ?? fallback);
   if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new NswgError('E_USAGE', `${flag} must be a whole number from 0 to ${max}, not ${JSON.stringify(text)}`, { field: flag });
+    throw new NswgError(
+      'E_USAGE',
+      `${flag} must be a whole number from 0 to ${max}, not ${JSON.stringify(text)}`,
+      {
+        field: flag,
+      },
+    );
   }
   return n;
+}
+
+/** An error as it crosses from the server thread to the command's. */
+interface WireError {
+  name: string;
+  message: string;
+  code?: string;
+  field?: string;
+  file?: string;
 }
 
 /**
  * `nswg serve`: the web pages and APIs. A new SQLite database is created and seeded with the
  * bundled Working Group advisories on first start. Logs are pino JSON lines on stdout. SIGTERM
  * (or SIGINT) stops accepting connections, lets requests in flight finish, then exits.
+ *
+ * The server runs in a worker thread whose heap is capped (--max-heap, default 112 MiB): under
+ * sustained load V8 otherwise lets garbage pile up to two or three times the live data before it
+ * collects, and a limit can only be set when an isolate starts. `--max-heap 0` runs it here, uncapped.
  */
 export async function serve(opts: ServeOptions): Promise<void> {
+  const heap = integer(opts.maxHeap, DEFAULT_MAX_HEAP, '--max-heap', 1_000_000);
+  if (heap === 0 || !isMainThread) return runServer(opts);
+  if (heap < 64)
+    throw new NswgError('E_USAGE', '--max-heap must be at least 64 (MiB), or 0 for no limit', {
+      field: '--max-heap',
+    });
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { nswgServe: opts },
+    resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  });
+  const forward = (signal: string) => worker.postMessage({ signal });
+  process.on('SIGTERM', () => forward('SIGTERM'));
+  process.on('SIGINT', () => forward('SIGINT'));
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (m: { error?: WireError }) => {
+      if (!m.error || settled) return;
+      settled = true;
+      const e = m.error;
+      void worker.terminate();
+      const where: { field?: string; file?: string } = {};
+      if (e.field) where.field = e.field;
+      if (e.file) where.file = e.file;
+      reject(
+        e.name === 'NswgError' && e.code
+          ? new NswgError(e.code as NswgErrorCode, e.message, where)
+          : new Error(e.message),
+      );
+    });
+    worker.on('error', (e) => {
+      if (settled) return;
+      settled = true;
+      reject(e);
+    });
+    worker.on('exit', (code) => {
+      // after an error the worker is terminated: its exit code is not the command's
+      if (settled) return;
+      settled = true;
+      if (code !== 0) process.exitCode = code;
+      resolve();
+    });
+  });
+}
+
+/** The server itself, on this thread. */
+async function runServer(opts: ServeOptions): Promise<void> {
+  // loaded here, not at the top: the command's own thread never needs them
+  const { buildApp, serverConfig, systemClock } = await import('../server/index.js');
+  const { resolveDbTarget, seedBundled } = await import('../store/index.js');
+  const { openDb } = await import('./context.js');
   const port = integer(opts.port ?? process.env.PORT, 8080, '--port', 65535);
   const perMinute = integer(opts.rateLimit, 1000, '--rate-limit', 1_000_000);
   const target = resolveDbTarget(opts.db);
@@ -66,19 +139,51 @@ export async function serve(opts: ServeOptions): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
     const force = setTimeout(() => {
-      app.log.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'requests still in flight after the grace period: stopping anyway');
+      app.log.warn(
+        { graceMs: SHUTDOWN_GRACE_MS },
+        'requests still in flight after the grace period: stopping anyway',
+      );
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     await app.close();
     await store.close();
     app.log.info('stopped');
-    process.exit(0);
+    if (isMainThread) process.exit(0);
+    // a worker's output reaches stdout through the main thread: end by running out of work, so
+    // that it is all written (and, should something still hold the thread, stop a second later)
+    parentPort?.removeAllListeners('message');
+    parentPort?.unref();
+    setTimeout(() => process.exit(0), 1000).unref();
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (isMainThread) {
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+  } else {
+    // signals reach the command's thread, which passes them on
+    parentPort?.on('message', (m: { signal?: string }) => {
+      if (m.signal) void shutdown(m.signal);
+    });
+  }
   const address = await app.listen({ host: config.host, port });
   // with --port 0 the port is known only now: links must name it
   if (port === 0 && !opts.publicUrl) config.publicUrl = address;
   process.stderr.write(`nswg: serving ${store.name} at ${port === 0 ? address : config.publicUrl}/\n`);
+}
+
+// the server thread started by serve(): run the server, or hand its error back to be reported
+if (!isMainThread && (workerData as { nswgServe?: ServeOptions } | null)?.nswgServe) {
+  runServer((workerData as { nswgServe: ServeOptions }).nswgServe).catch((e: unknown) => {
+    const err = e as Error & { code?: string; field?: string; file?: string };
+    const wire: WireError = {
+      name: isNswgError(e) ? 'NswgError' : err.name,
+      message: err?.message ?? String(e),
+    };
+    if (err.code) wire.code = err.code;
+    if (err.field) wire.field = err.field;
+    if (err.file) wire.file = err.file;
+    parentPort?.postMessage({ error: wire });
+    // stay until the command's thread has the error and ends this one
+    parentPort?.on('message', () => {});
+  });
 }

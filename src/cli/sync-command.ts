@@ -15,10 +15,16 @@ async function get(base: URL, path: string): Promise<Response> {
   const url = new URL(path, base);
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json, text/csv' } });
+    res = await fetch(url, {
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers: { accept: 'application/json, text/csv' },
+    });
   } catch (e) {
     const err = e as Error & { cause?: unknown };
-    throw new NswgError('E_REMOTE', `cannot reach ${url.href}: ${err.cause ? String(err.cause) : err.message}`);
+    throw new NswgError(
+      'E_REMOTE',
+      `cannot reach ${url.href}: ${err.cause ? String(err.cause) : err.message}`,
+    );
   }
   if (!res.ok) {
     const text = await res.text().catch(() => '');
@@ -36,7 +42,10 @@ export function parseModifiedCsv(text: string, source: string): { id: string; mo
     const modified = line.slice(0, comma).trim();
     const id = line.slice(comma + 1).trim();
     if (comma < 0 || !id || Number.isNaN(Date.parse(modified))) {
-      throw new NswgError('E_REMOTE', `not a "<modified>,<id>" line: ${JSON.stringify(line.slice(0, 100))}`, { file: source, line: i + 1 });
+      throw new NswgError('E_REMOTE', `not a "<modified>,<id>" line: ${JSON.stringify(line.slice(0, 100))}`, {
+        file: source,
+        line: i + 1,
+      });
     }
     out.push({ id: idFromOsv(id), modified });
   });
@@ -44,7 +53,12 @@ export function parseModifiedCsv(text: string, source: string): { id: string; mo
 }
 
 /** Runs `work` on every item with at most `n` at a time; the first failure stops it. */
-async function pool<T, R>(items: readonly T[], n: number, work: (item: T) => Promise<R>, onDone?: (done: number) => void): Promise<R[]> {
+async function pool<T, R>(
+  items: readonly T[],
+  n: number,
+  work: (item: T) => Promise<R>,
+  onDone?: (done: number) => void,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   let done = 0;
@@ -72,11 +86,17 @@ export async function dbSync(url: string, opts: SyncOptions): Promise<void> {
     throw new NswgError('E_USAGE', `not a URL: ${JSON.stringify(url)}`, { field: 'URL' });
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-    throw new NswgError('E_USAGE', `the server URL must be http:// or https://, not ${JSON.stringify(url)}`, { field: 'URL' });
+    throw new NswgError('E_USAGE', `the server URL must be http:// or https://, not ${JSON.stringify(url)}`, {
+      field: 'URL',
+    });
   }
   const concurrency = Number(opts.concurrency ?? 8);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw new NswgError('E_USAGE', `--concurrency must be from 1 to 64, not ${JSON.stringify(opts.concurrency)}`, { field: '--concurrency' });
+    throw new NswgError(
+      'E_USAGE',
+      `--concurrency must be from 1 to 64, not ${JSON.stringify(opts.concurrency)}`,
+      { field: '--concurrency' },
+    );
   }
   await withDb(opts, 'create', async (store) => {
     const reads = await openAdvisoryReads(store);
@@ -106,10 +126,16 @@ export async function dbSync(url: string, opts: SyncOptions): Promise<void> {
           throw new NswgError('E_REMOTE', 'the answer is not JSON', { file: source });
         })) as OsvRecord;
         const problems = validateOsvSchema(record, '').filter((p) => p.level === 'error');
-        if (problems.length) throw new NswgError('E_REMOTE', `not a valid OSV record: ${problems[0]!.field}: ${problems[0]!.message}`, { file: source });
+        if (problems.length)
+          throw new NswgError(
+            'E_REMOTE',
+            `not a valid OSV record: ${problems[0]!.field}: ${problems[0]!.message}`,
+            { file: source },
+          );
         try {
           const a = fromOsv(record);
-          if (a.id !== r.id) throw new NswgError('E_REMOTE', `asked for ${r.id}, got ${a.id}`, { file: source });
+          if (a.id !== r.id)
+            throw new NswgError('E_REMOTE', `asked for ${r.id}, got ${a.id}`, { file: source });
           return a;
         } catch (e) {
           throw isNswgError(e) ? e.inFile(source) : e;
@@ -117,8 +143,13 @@ export async function dbSync(url: string, opts: SyncOptions): Promise<void> {
       },
       onProgress && ((done) => onProgress(done, wanted.length)),
     );
-    const summary = fetched.length ? await store.advisories.import(fetched) : { added: 0, updated: 0, unchanged: 0, older: 0 };
-    await store.meta.set('last_sync', JSON.stringify({ url: base.href, at: new Date().toISOString(), fetched: fetched.length }));
+    const summary = fetched.length
+      ? await store.advisories.import(fetched)
+      : { added: 0, updated: 0, unchanged: 0, older: 0 };
+    await store.meta.set(
+      'last_sync',
+      JSON.stringify({ url: base.href, at: new Date().toISOString(), fetched: fetched.length }),
+    );
     process.stdout.write(
       `${store.name}: ${remote.length} advisories at ${base.href}, ${fetched.length} fetched ` +
         `(${summary.added} added, ${summary.updated} updated${summary.older ? `, ${summary.older} kept: the local copy is newer` : ''}), ` +

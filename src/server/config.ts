@@ -15,6 +15,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Set behind TLS so that cookies are Secure. */
   secureCookies: boolean;
+  /** POST API requests one client address may make per time window; null: no limit. */
+  rateLimit: { max: number; timeWindowMs: number } | null;
 }
 
 /** Defaults for everything not given. */
@@ -30,5 +32,6 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
     inflatedBodyLimit: partial.inflatedBodyLimit ?? 32 * 1024 * 1024,
     logLevel: partial.logLevel ?? 'info',
     secureCookies: partial.secureCookies ?? false,
+    rateLimit: partial.rateLimit === undefined ? { max: 1000, timeWindowMs: 60_000 } : partial.rateLimit,
   };
 }

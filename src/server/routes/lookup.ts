@@ -1,0 +1,283 @@
+import type { FastifyInstance } from 'fastify';
+import { type Advisory, type NpmBulkAdvisory, toNpmBulk, toOsv } from '../../advisories/index.js';
+import { type AdvisoryReads, type MatchRow, openAdvisoryReads } from '../../store/advisory-reads.js';
+import { contains, fromOsvRanges, parseRange, parseVersion, type VersionSet } from '../../versions/index.js';
+import type { AppDeps } from '../deps.js';
+
+export { parseVersion };
+
+type SemVer = NonNullable<ReturnType<typeof parseVersion>>;
+
+/** Which versions of one package an `affected` entry holds: compiled on first use. */
+interface Matcher {
+  ecosystem: 'npm' | 'node';
+  name: string;
+  /** What the set is compiled from; dropped once it is. */
+  entry?: Pick<Advisory['affected'][number], 'ecosystem' | 'vulnerable' | 'ranges'>;
+  set?: VersionSet;
+  versions: ReadonlySet<string>;
+}
+
+/**
+ * An advisory as the API routes use it, kept small because many are cached: the matchers, what
+ * npm's bulk answer needs and, once asked for, the OSV record as JSON text. The whole record is
+ * read again by the rare routes that need it.
+ */
+export interface CachedAdvisory {
+  id: string;
+  modified: string;
+  withdrawn: boolean;
+  matchers: Matcher[];
+  /** The npm package this advisory was looked up by (null: by id, or Node.js core). */
+  name: string | null;
+  /** The reduced record, until the bulk entries are made from it. */
+  partial?: string;
+  /** npm bulk entries for `name`, made on first use, `url` left empty (affected entry index → entry). */
+  bulk?: Map<number, NpmBulkAdvisory>;
+  /** The bulk entries as JSON text with their `url`, made once (for the `url` base in `bulkUrl`). */
+  bulkJson?: Map<number, string>;
+  bulkUrl?: string;
+  osvJson?: string;
+}
+
+/** How many advisories the per-package cache may hold, and how many single advisories. */
+const MAX_PACKAGE_ADVISORIES = 16_000;
+const MAX_SINGLE = 2000;
+
+/**
+ * The versions an `affected` entry holds. For npm packages its OSV ranges say exactly what the
+ * npm range `vulnerable` says (docs/formats.md; a property test checks it) and are several times
+ * cheaper to compile; for core they are the vulnerable versions minus the patched ones.
+ */
+function setOf(m: Matcher): VersionSet {
+  if (!m.set) {
+    const x = m.entry!;
+    if (x.ranges.length || x.ecosystem === 'node') m.set = fromOsvRanges(x.ranges);
+    else {
+      try {
+        m.set = parseRange(x.vulnerable);
+      } catch {
+        m.set = [];
+      }
+    }
+    m.entry = undefined;
+  }
+  return m.set;
+}
+
+/** The cache entry of an advisory; `name` is the npm package it was looked up by, if any. */
+function entryOf(row: MatchRow, name: string | null): CachedAdvisory {
+  const a = JSON.parse(row.partial) as Advisory;
+  return {
+    id: row.id,
+    modified: row.modified,
+    withdrawn: a.withdrawn !== null && a.withdrawn !== undefined,
+    matchers: a.affected.map((x) => ({
+      ecosystem: x.ecosystem,
+      name: x.name,
+      entry: { ecosystem: x.ecosystem, vulnerable: x.vulnerable, ranges: x.ranges },
+      versions: new Set(x.versions),
+    })),
+    name,
+    ...(name !== null ? { partial: row.partial } : {}),
+  };
+}
+
+/** The npm bulk entries of a cached advisory for the package it was looked up by (made once). */
+export function bulkEntries(c: CachedAdvisory): Map<number, NpmBulkAdvisory> {
+  if (!c.bulk) {
+    c.bulk = new Map();
+    if (c.name !== null && c.partial !== undefined) {
+      const a = JSON.parse(c.partial) as Advisory;
+      const name = c.name;
+      const indexes = a.affected.flatMap((x, i) => (x.ecosystem === 'npm' && x.name === name ? [i] : []));
+      // toNpmBulk gives one entry per affected entry of the name, in order
+      toNpmBulk(a, name, () => '').forEach((b, k) => {
+        c.bulk!.set(indexes[k]!, b);
+      });
+    }
+    c.partial = undefined;
+  }
+  return c.bulk;
+}
+
+/** Does an affected entry concern the package (for core: any entry naming Node.js)? */
+const concerns = (m: Matcher, ecosystem: 'npm' | 'node', name: string) =>
+  m.ecosystem === ecosystem && (ecosystem === 'node' || m.name === name);
+
+/**
+ * The indexes of the advisory's `affected` entries for the package that hold `version`. Withdrawn
+ * advisories hold nothing; a version npm cannot parse is in no range (it can still be listed one
+ * by one in OSV `versions`).
+ */
+export function matchingEntries(
+  c: CachedAdvisory,
+  ecosystem: 'npm' | 'node',
+  name: string,
+  version: string,
+  parsed: SemVer | null,
+): number[] {
+  if (c.withdrawn) return [];
+  const out: number[] = [];
+  c.matchers.forEach((m, i) => {
+    if (
+      concerns(m, ecosystem, name) &&
+      (m.versions.has(version) || (parsed !== null && contains(setOf(m), parsed)))
+    )
+      out.push(i);
+  });
+  return out;
+}
+
+/** Does the advisory's `affected` entry `i` hold `version`? (Withdrawn advisories: see matchingEntries.) */
+export function entryHolds(c: CachedAdvisory, i: number, version: string, parsed: SemVer | null): boolean {
+  const m = c.matchers[i];
+  return m !== undefined && (m.versions.has(version) || (parsed !== null && contains(setOf(m), parsed)));
+}
+
+/** Does the advisory affect the version (any version, when `version` is null) of the package? */
+export function affects(
+  c: CachedAdvisory,
+  ecosystem: 'npm' | 'node',
+  name: string,
+  version: string | null,
+  parsed: SemVer | null,
+): boolean {
+  if (version === null) return !c.withdrawn && c.matchers.some((m) => concerns(m, ecosystem, name));
+  return matchingEntries(c, ecosystem, name, version, parsed).length > 0;
+}
+
+const byId = (a: CachedAdvisory, b: CachedAdvisory) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The advisories of packages, ready to match, cached in this process until the data changes (any
+ * import, by this process or another, moves the store's data version). Every request calls
+ * `refresh()` first: one cheap read (an SQLite pragma, or PostgreSQL's WAL position) decides
+ * whether the caches still hold.
+ */
+export class AdvisoryLookup {
+  private version: string | null = null;
+  /** Bumped whenever the caches are emptied, so that a look-up begun before does not fill them with old data. */
+  private generation = 0;
+  private readonly packages = new Map<string, CachedAdvisory[]>();
+  private packageCount = 0;
+  private readonly single = new Map<string, CachedAdvisory | null>();
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly reads: AdvisoryReads) {}
+
+  /** Empties the caches when the data changed since the last call. */
+  async refresh(): Promise<void> {
+    const v = await this.reads.dataVersion();
+    if (v === this.version) return;
+    this.version = v;
+    this.generation++;
+    this.packages.clear();
+    this.packageCount = 0;
+    this.single.clear();
+    this.memos.clear();
+  }
+
+  /** A value computed from the data (an export, the feed), kept until the data changes. Call refresh() first. */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let p = this.memos.get(key) as Promise<T> | undefined;
+    if (!p) {
+      const generation = this.generation;
+      p = compute();
+      this.memos.set(key, p);
+      p.catch(() => {
+        if (generation === this.generation) this.memos.delete(key);
+      });
+    }
+    return p;
+  }
+
+  /** Every advisory naming the package (withdrawn ones too), by id in JavaScript's string order. */
+  async forPackage(ecosystem: 'npm' | 'node', name: string): Promise<CachedAdvisory[]> {
+    const key = `${ecosystem}\0${name}`;
+    const hit = this.packages.get(key);
+    if (hit) {
+      // most recently used last: eviction takes from the front
+      this.packages.delete(key);
+      this.packages.set(key, hit);
+      return hit;
+    }
+    const generation = this.generation;
+    const rows = await this.reads.matchRows(ecosystem, name);
+    // sorted here, not by SQL: PostgreSQL's collation may order ids differently, and page tokens rely on it
+    const list = rows.map((r) => entryOf(r, ecosystem === 'npm' ? name : null)).sort(byId);
+    if (generation === this.generation) {
+      this.packages.set(key, list);
+      this.packageCount += list.length + 1;
+      for (const [k, v] of this.packages) {
+        if (this.packageCount <= MAX_PACKAGE_ADVISORIES) break;
+        this.packages.delete(k);
+        this.packageCount -= v.length + 1;
+      }
+    }
+    return list;
+  }
+
+  /** One advisory by its id, else by an alias (a CVE id; the first by id when several share it). */
+  async advisory(idOrAlias: string): Promise<CachedAdvisory | null> {
+    const hit = this.single.get(idOrAlias);
+    if (hit !== undefined) return hit;
+    const generation = this.generation;
+    const row = (await this.reads.byId(idOrAlias)) ?? (await this.reads.byAlias(idOrAlias))[0] ?? null;
+    const found = row ? entryOf({ id: row.id, modified: row.modified, partial: row.record }, null) : null;
+    if (generation === this.generation) {
+      if (this.single.size >= MAX_SINGLE) this.single.delete(this.single.keys().next().value as string);
+      this.single.set(idOrAlias, found);
+    }
+    return found;
+  }
+
+  /** The whole record of an advisory (read again: only rare routes need it); null if it is gone. */
+  async record(c: CachedAdvisory): Promise<Advisory | null> {
+    const row = await this.reads.byId(c.id);
+    return row ? (JSON.parse(row.record) as Advisory) : null;
+  }
+
+  /** The OSV records of advisories as JSON text, made once each with `serialize` (the route's schema serializer). */
+  async osvJson(
+    list: CachedAdvisory[],
+    serialize: (o: { [key: string]: unknown }) => string,
+  ): Promise<string[]> {
+    const out: string[] = [];
+    for (const c of list) {
+      if (c.osvJson === undefined) {
+        const a = await this.record(c);
+        if (!a) continue;
+        c.osvJson = serialize(toOsv(a) as unknown as { [key: string]: unknown });
+      }
+      out.push(c.osvJson);
+    }
+    return out;
+  }
+
+  /** The read paths underneath (exports, the feed). */
+  get store(): AdvisoryReads {
+    return this.reads;
+  }
+}
+
+const lookups = new WeakMap<object, Promise<AdvisoryLookup>>();
+
+/**
+ * The one lookup of an app (route families share it; it is keyed by the app's HTTP server, so
+ * two apps never share one). Its extra database connection closes with the app.
+ */
+export function lookupFor(app: FastifyInstance, deps: AppDeps): Promise<AdvisoryLookup> {
+  let p = lookups.get(app.server);
+  if (!p) {
+    p = openAdvisoryReads(deps.store).then((reads) => new AdvisoryLookup(reads));
+    lookups.set(app.server, p);
+    const created = p;
+    app.addHook('onClose', async () => {
+      if (lookups.get(app.server) !== created) return;
+      lookups.delete(app.server);
+      (await created).store.close();
+    });
+  }
+  return p;
+}
