@@ -14,7 +14,11 @@ const run =
     }
   };
 
-const dbOption = () => new Option('--db <path|url>', 'SQLite file or postgres:// URL (default: $NSWG_DB, $DATABASE_URL, ~/.nswg/nswg.db)');
+const dbOption = () =>
+  new Option(
+    '--db <path|url>',
+    'SQLite file or postgres:// URL (default: $NSWG_DB, $DATABASE_URL, ~/.nswg/nswg.db)',
+  );
 
 /** Builds the `nswg` command line. */
 export function buildProgram(): Command {
@@ -24,11 +28,18 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride((err) => {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        process.exit(0);
       process.exit(2);
     });
 
-  const db = program.command('db').description('create, import, export, validate and inspect the advisory database');
+  const db = program
+    .command('db')
+    .description('create, import, export, validate and inspect the advisory database');
   db.command('init')
     .description('create the database and seed it with the bundled Working Group advisories')
     .addOption(dbOption())
@@ -39,19 +50,25 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .action(run(async () => (await import('./db-commands.js')).dbImport));
   db.command('export')
-    .description('write every advisory: the Working Group layout (npm/<n>.json, core/<n>.json) or one OSV file each')
+    .description(
+      'write every advisory: the Working Group layout (npm/<n>.json, core/<n>.json) or one OSV file each',
+    )
     .addOption(new Option('--format <format>', 'nswg or osv').choices(['nswg', 'osv']).makeOptionMandatory())
     .requiredOption('--out <dir>', 'directory to write into')
     .addOption(new Option('--kind <kind>', 'only npm or only core advisories').choices(['npm', 'core']))
     .addOption(dbOption())
     .action(run(async () => (await import('./db-commands.js')).dbExport));
   db.command('validate')
-    .description('check advisory files as the Working Group tools/vuln_valid does: every problem with file, field and reason; exit 1 on errors')
+    .description(
+      'check advisory files as the Working Group tools/vuln_valid does: every problem with file, field and reason; exit 1 on errors',
+    )
     .argument('<paths...>', 'files or directories of JSON files')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(run(async () => (await import('./db-commands.js')).dbValidate));
   db.command('sync')
-    .description('mirror another nswg server: fetch only the advisories new or modified there, import them in one transaction')
+    .description(
+      'mirror another nswg server: fetch only the advisories new or modified there, import them in one transaction',
+    )
     .argument('<url>', "the server's URL, e.g. https://nswg.example.org/")
     .option('--concurrency <n>', 'requests at a time', '8')
     .addOption(dbOption())
@@ -67,7 +84,11 @@ export function buildProgram(): Command {
     .command('show')
     .description('one advisory, by id (NSWG-ECO-1, GHSA-…) or CVE')
     .argument('<id>', 'advisory id or CVE id')
-    .addOption(new Option('--format <format>', 'text, json (the internal record), osv or nswg').choices(['text', 'json', 'osv', 'nswg']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'text, json (the internal record), osv or nswg')
+        .choices(['text', 'json', 'osv', 'nswg'])
+        .default('text'),
+    )
     .addOption(dbOption())
     .action(run(async () => (await import('./advisory-commands.js')).advisoryShow));
   advisory
@@ -82,10 +103,24 @@ export function buildProgram(): Command {
 
   program
     .command('audit')
-    .description('check a project (lockfiles, node_modules or an SBOM) and the Node.js running it against the advisories')
+    .description(
+      'check a project (lockfiles, node_modules or an SBOM) and the Node.js running it against the advisories',
+    )
     .argument('[paths...]', 'project directories or lockfiles (default: the current directory)')
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'npm', 'sarif', 'markdown', 'cyclonedx']).default('text'))
-    .addOption(new Option('--audit-level <level>', 'exit 1 only for findings at or above this severity').choices(['info', 'low', 'moderate', 'high', 'critical']))
+    .addOption(
+      new Option('--format <format>', 'report format')
+        .choices(['text', 'json', 'npm', 'sarif', 'markdown', 'cyclonedx'])
+        .default('text'),
+    )
+    .addOption(
+      new Option('--audit-level <level>', 'exit 1 only for findings at or above this severity').choices([
+        'info',
+        'low',
+        'moderate',
+        'high',
+        'critical',
+      ]),
+    )
     .option('--omit <kinds...>', 'leave out dev, optional and/or peer dependencies')
     .option('--ignore-file <file>', `ignore file (default: ${'.nswg-ignore.json'} in the project)`)
     .option('--server <url>', "use an nswg server's API instead of the local database")
@@ -99,7 +134,9 @@ export function buildProgram(): Command {
 
   program
     .command('check-node')
-    .description('the Node.js core advisories that affect a Node.js version (exit 1 when any does), and whether it is end-of-life')
+    .description(
+      'the Node.js core advisories that affect a Node.js version (exit 1 when any does), and whether it is end-of-life',
+    )
     .argument('[version]', 'Node.js version (default: the running one)')
     .option('--platform <platform>', 'linux, win32, darwin, … (default: this machine)')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
@@ -108,7 +145,7 @@ export function buildProgram(): Command {
 
   program
     .command('audit-log')
-    .description('the disclosure program\'s append-only audit log')
+    .description("the disclosure program's append-only audit log")
     .command('verify')
     .description('check the hash chain: exit 0 when intact, 1 when an entry was edited, inserted or deleted')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
@@ -121,10 +158,24 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port to listen on (default: $PORT or 8080; 0 picks a free one)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--public-url <url>', 'the URL people reach the server at (default: http://host:port)')
-    .option('--upstream-registry <url>', 'npm registry to pass package metadata requests to (default: none, they get 404)')
+    .option(
+      '--upstream-registry <url>',
+      'npm registry to pass package metadata requests to (default: none, they get 404)',
+    )
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--rate-limit <n>', 'POST API requests per minute per client address (0: no limit)', '1000')
     .option('--max-heap <MiB>', 'JavaScript heap of the server (0: no limit)', '112')
+    .option(
+      '--smtp-url <url>',
+      "send the disclosure program's mail through SMTP: smtp://user:pass@host:587 (default: $NSWG_SMTP_URL, else the outbox admins read)",
+    )
+    .option('--mail-from <address>', 'the sender of that mail (default: $NSWG_MAIL_FROM)')
+    .option(
+      '--secret-file <file>',
+      'the secret that signs maintainer invitations, at least 32 characters (default: $NSWG_SECRET_FILE, else one kept in the database)',
+    )
+    .option('--trust-proxy', 'behind a reverse proxy: take client addresses from X-Forwarded-For')
+    .option('--scheduler-interval <seconds>', 'how often the disclosure scheduler runs (0: never)', '60')
     .addOption(dbOption())
     .action(run(async () => (await import('./serve-command.js')).serve));
 

@@ -12,6 +12,37 @@ export interface ServeOptions extends DbOption {
   logLevel?: string;
   rateLimit?: string;
   maxHeap?: string;
+  smtpUrl?: string;
+  mailFrom?: string;
+  secretFile?: string;
+  trustProxy?: boolean;
+  schedulerInterval?: string;
+}
+
+/** SMTP settings from a URL: smtp://user:pass@host:587 (STARTTLS required) or smtps://…:465. */
+export function smtpFromUrl(url: string, from: string): import('../mail/index.js').SmtpConfig {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new NswgError('E_USAGE', `not a URL: ${JSON.stringify(url)} (smtp://user:password@host:587)`, {
+      field: '--smtp-url',
+    });
+  }
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') {
+    throw new NswgError('E_USAGE', `use smtp:// or smtps://, not ${u.protocol}`, { field: '--smtp-url' });
+  }
+  const secure = u.protocol === 'smtps:';
+  const config: import('../mail/index.js').SmtpConfig = {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    from,
+    requireTls: !secure && u.searchParams.get('starttls') !== 'optional',
+  };
+  if (u.username)
+    config.auth = { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) };
+  return config;
 }
 
 /** How long requests in flight may take to finish after SIGTERM before the process stops anyway. */
@@ -128,8 +159,36 @@ async function runServer(opts: ServeOptions): Promise<void> {
   };
   if (opts.publicUrl) partial.publicUrl = opts.publicUrl;
   if (opts.upstreamRegistry) partial.upstreamRegistry = opts.upstreamRegistry;
+  if (opts.trustProxy) partial.trustProxy = true;
+  if (/^https:/i.test(partial.publicUrl ?? '')) partial.secureCookies = true;
   const config = serverConfig(partial);
-  const app = await buildApp({ store, config, clock: systemClock });
+  const deps: Parameters<typeof buildApp>[0] = { store, config, clock: systemClock };
+  // the disclosure program: mail through SMTP when configured (else the outbox admins read), the
+  // invitation-signing secret from a file (else one kept in the database), the scheduler's pace
+  const smtpUrl = opts.smtpUrl ?? process.env.NSWG_SMTP_URL;
+  if (smtpUrl) {
+    const { createMailer } = await import('../mail/index.js');
+    const from =
+      opts.mailFrom ?? process.env.NSWG_MAIL_FROM ?? `nswg <security@${new URL(config.publicUrl).hostname}>`;
+    deps.mailer = createMailer({ smtp: smtpFromUrl(smtpUrl, from) }, store.outbox);
+  }
+  const secretFile = opts.secretFile ?? process.env.NSWG_SECRET_FILE;
+  if (secretFile) {
+    const { readFileSync } = await import('node:fs');
+    const secret = readFileSync(secretFile, 'utf8').trim();
+    if (secret.length < 32)
+      throw new NswgError('E_USAGE', 'the secret must be at least 32 characters', {
+        field: '--secret-file',
+        file: secretFile,
+      });
+    deps.secret = secret;
+  }
+  if (opts.schedulerInterval !== undefined) {
+    deps.disclosure = {
+      schedulerIntervalMs: integer(opts.schedulerInterval, 60, '--scheduler-interval', 86_400) * 1000,
+    };
+  }
+  const app = await buildApp(deps);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) {

@@ -34,6 +34,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: { level: deps.config.logLevel },
     bodyLimit: deps.config.bodyLimit,
     forceCloseConnections: 'idle',
+    trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },

@@ -15,6 +15,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Set behind TLS so that cookies are Secure. */
   secureCookies: boolean;
+  /** Behind a reverse proxy: trust X-Forwarded-For for client addresses (rate limits, the audit log). */
+  trustProxy: boolean;
   /** POST API requests one client address may make per time window; null: no limit. */
   rateLimit: { max: number; timeWindowMs: number } | null;
 }
@@ -26,12 +28,16 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
   return {
     host,
     port,
-    publicUrl: (partial.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    publicUrl: (partial.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
+      /\/+$/,
+      '',
+    ),
     upstreamRegistry: partial.upstreamRegistry ?? null,
     bodyLimit: partial.bodyLimit ?? 10 * 1024 * 1024,
     inflatedBodyLimit: partial.inflatedBodyLimit ?? 32 * 1024 * 1024,
     logLevel: partial.logLevel ?? 'info',
     secureCookies: partial.secureCookies ?? false,
+    trustProxy: partial.trustProxy ?? false,
     rateLimit: partial.rateLimit === undefined ? { max: 1000, timeWindowMs: 60_000 } : partial.rateLimit,
   };
 }
