@@ -31,6 +31,8 @@ export interface AdvisoryReads {
   forPackage(ecosystem: 'npm' | 'node', name: string): Promise<StoredRecord[]>;
   /** The same advisories reduced to what matching needs (see MatchRow): less to read and parse. */
   matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]>;
+  /** matchRows for many packages in one read, by package name (names without advisories are absent). */
+  matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>>;
   /** One record by id; null when there is none. */
   byId(id: string): Promise<StoredRecord | null>;
   /** The records that have `alias` among their aliases, by id. */
@@ -74,15 +76,34 @@ const PACKAGE_SQL =
   '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
 
 /** SQLite cuts the record down itself (`->` keeps JSON values as JSON). */
-const MATCH_SQL =
-  "select id, modified, json_object('id', id, 'modified', modified, 'withdrawn', withdrawn, 'title', title, " +
+const PARTIAL =
+  "json_object('id', advisories.id, 'modified', advisories.modified, 'withdrawn', advisories.withdrawn, 'title', advisories.title, " +
   "'cvss', record -> '$.cvss', 'declaredSeverity', record -> '$.declaredSeverity', 'weaknesses', record -> '$.weaknesses', " +
-  "'affected', record -> '$.affected') as partial from advisories where id in " +
+  "'affected', record -> '$.affected')";
+const MATCH_SQL =
+  `select id, modified, ${PARTIAL} as partial from advisories where id in ` +
   '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
+/** The same for many names in one statement (the names as a JSON array). */
+const MATCH_MANY_SQL =
+  `select distinct affected.name as name, advisories.id as id, advisories.modified as modified, ${PARTIAL} as partial ` +
+  'from affected join advisories on advisories.id = affected.advisory_id ' +
+  'where affected.ecosystem = ? and affected.name in (select value from json_each(?)) order by advisories.id';
+
+/** Rows of (name, match row) grouped by name. */
+function byName(rows: (MatchRow & { name: string })[]): Map<string, MatchRow[]> {
+  const out = new Map<string, MatchRow[]>();
+  for (const { name, ...row } of rows) {
+    const list = out.get(name);
+    if (list) list.push(row);
+    else out.set(name, [row]);
+  }
+  return out;
+}
 
 class SqliteReads implements AdvisoryReads {
   private readonly forPackageStmt: SqliteStatement;
   private readonly matchStmt: SqliteStatement;
+  private readonly matchManyStmt: SqliteStatement;
   private readonly byIdStmt: SqliteStatement;
   private readonly byAliasStmt: SqliteStatement;
   private readonly indexAll: SqliteStatement;
@@ -94,6 +115,7 @@ class SqliteReads implements AdvisoryReads {
   constructor(private readonly conn: SqliteDb) {
     this.forPackageStmt = conn.prepare(PACKAGE_SQL);
     this.matchStmt = conn.prepare(MATCH_SQL);
+    this.matchManyStmt = conn.prepare(MATCH_MANY_SQL);
     this.byIdStmt = conn.prepare('select id, modified, record from advisories where id = ?');
     this.byAliasStmt = conn.prepare(
       'select a.id, a.modified, a.record from aliases s join advisories a on a.id = s.advisory_id where s.alias = ? order by a.id',
@@ -121,6 +143,12 @@ class SqliteReads implements AdvisoryReads {
 
   async matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]> {
     return this.matchStmt.all(ecosystem, name) as MatchRow[];
+  }
+
+  async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
+    return byName(
+      this.matchManyStmt.all(ecosystem, JSON.stringify(names)) as (MatchRow & { name: string })[],
+    );
   }
 
   async byId(id: string): Promise<StoredRecord | null> {
@@ -189,6 +217,27 @@ class KyselyReads implements AdvisoryReads {
       modified: r.modified,
       partial: r.record,
     }));
+  }
+
+  async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
+    const rows: (MatchRow & { name: string })[] = [];
+    for (let i = 0; i < names.length; i += 500) {
+      const part = await this.db
+        .selectFrom('affected')
+        .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
+        .select([
+          'affected.name as name',
+          'advisories.id as id',
+          'advisories.modified as modified',
+          'advisories.record as partial',
+        ])
+        .where('affected.ecosystem', '=', ecosystem)
+        .where('affected.name', 'in', names.slice(i, i + 500))
+        .distinct()
+        .execute();
+      rows.push(...part);
+    }
+    return byName(rows);
   }
 
   async byId(id: string): Promise<StoredRecord | null> {

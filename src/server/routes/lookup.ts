@@ -206,16 +206,36 @@ export class AdvisoryLookup {
     const rows = await this.reads.matchRows(ecosystem, name);
     // sorted here, not by SQL: PostgreSQL's collation may order ids differently, and page tokens rely on it
     const list = rows.map((r) => entryOf(r, ecosystem === 'npm' ? name : null)).sort(byId);
-    if (generation === this.generation) {
-      this.packages.set(key, list);
-      this.packageCount += list.length + 1;
-      for (const [k, v] of this.packages) {
-        if (this.packageCount <= MAX_PACKAGE_ADVISORIES) break;
-        this.packages.delete(k);
-        this.packageCount -= v.length + 1;
-      }
-    }
+    if (generation === this.generation) this.remember(key, list);
     return list;
+  }
+
+  /**
+   * Reads the advisories of every package not in the cache yet with one query (names without
+   * advisories are cached as such), so that a request naming 1,600 packages costs one read, not 1,600.
+   */
+  async prefetch(ecosystem: 'npm' | 'node', names: Iterable<string>): Promise<void> {
+    const missing = [...new Set(names)].filter((n) => !this.packages.has(`${ecosystem}\0${n}`));
+    if (!missing.length) return;
+    const generation = this.generation;
+    const found = await this.reads.matchRowsMany(ecosystem, missing);
+    if (generation !== this.generation) return;
+    for (const name of missing) {
+      const list = (found.get(name) ?? [])
+        .map((r) => entryOf(r, ecosystem === 'npm' ? name : null))
+        .sort(byId);
+      this.remember(`${ecosystem}\0${name}`, list);
+    }
+  }
+
+  private remember(key: string, list: CachedAdvisory[]): void {
+    this.packages.set(key, list);
+    this.packageCount += list.length + 1;
+    for (const [k, v] of this.packages) {
+      if (this.packageCount <= MAX_PACKAGE_ADVISORIES) break;
+      this.packages.delete(k);
+      this.packageCount -= v.length + 1;
+    }
   }
 
   /** One advisory by its id, else by an alias (a CVE id; the first by id when several share it). */

@@ -147,6 +147,7 @@ async function bulk(
   serialize: Serialize,
 ): Promise<string> {
   const out: string[] = [];
+  await lookup.prefetch('npm', Object.keys(body));
   for (const [name, versions] of Object.entries(body)) {
     const list = await lookup.forPackage('npm', name);
     if (!list.length) continue;

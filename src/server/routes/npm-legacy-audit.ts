@@ -186,6 +186,7 @@ export async function legacyAudit(
   const actions: LegacyAuditReport['actions'] = [];
   const vulnerabilities: Record<Severity, number> = { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
   const names = [...summary.packages.keys()].sort(byText);
+  await lookup.prefetch('npm', names);
   for (const name of names) {
     const versions = summary.packages.get(name)!;
     const parsed = [...versions.keys()].map((v) => [v, parseVersion(v)] as const);

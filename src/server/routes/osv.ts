@@ -229,6 +229,10 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       const { queries } = req.body as { queries: QueryBody[] };
       const resolved = queries.map((q, i) => resolve(q, `/queries/${i}`));
       await lookup.refresh();
+      await lookup.prefetch(
+        'npm',
+        resolved.flatMap((r) => (r && r.ecosystem === 'npm' ? [r.name] : [])),
+      );
       const results = [];
       for (const r of resolved) {
         if (!r) {
