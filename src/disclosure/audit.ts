@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   'report.assess',
   'report.comment',
   'report.note',
+  'report.fix-proposal',
+  'disclosure.statement',
   'attachment.add',
   'attachment.read',
   'maintainer.invite',

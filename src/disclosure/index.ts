@@ -1,6 +1,21 @@
 // The responsible disclosure program: pure domain. Storage comes in through ports.ts, mail through
 // the Mailer interface, time through a Clock.
 export {
+  agreementOf,
+  attachmentSubject,
+  type DisclosureStatement,
+  type DisclosureSubject,
+  disclosedContent,
+  mayDisclose,
+  type Party,
+  PROOF_OF_CONCEPT,
+  partyOf,
+  type Stance,
+  type StatementsInput,
+  type SubjectAgreement,
+  validateStatements,
+} from './agreement.js';
+export {
   type AttachmentMeta,
   checkAttachment,
   MAX_ATTACHMENT_BYTES,
@@ -44,6 +59,15 @@ export {
   type ScheduledActionKind,
 } from './deadlines.js';
 export type { DisclosureDeps } from './effects.js';
+export {
+  applyFixProposal,
+  type FixProposal,
+  type FixProposalInput,
+  isCalendarDate,
+  releaseAfterDeadline,
+  utcDay,
+  validateFixProposal,
+} from './fix-proposal.js';
 export {
   type Audience,
   type Links,

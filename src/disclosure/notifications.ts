@@ -65,6 +65,18 @@ export function commentNotice(r: Report, links: Links): Notification {
   };
 }
 
+/** The notice of a fix proposal (fixed versions and release date), to every participant. */
+export function fixProposalNotice(r: Report, links: Links): Notification {
+  const p = r.fixProposal!;
+  return {
+    kind: 'state-change',
+    reportId: r.id,
+    audiences: ['reporter', 'team', 'maintainers'],
+    subject: `[nswg] ${r.id}: fix planned for ${p.releaseDate}`,
+    text: `A fix of the ${ref(r)} is proposed: fixed versions ${p.patchedVersions}, release planned for ${p.releaseDate}.\n\n${links.report(r.id)}\n`,
+  };
+}
+
 /** The notice that an extension vote has opened. */
 export function voteNotice(r: Report, days: number, closesAt: string, links: Links): Notification {
   return {

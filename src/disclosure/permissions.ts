@@ -1,4 +1,5 @@
 import { NswgError } from '../errors.js';
+import { partyOf } from './agreement.js';
 import { PUBLICATION_CLOCK_STATES } from './deadlines.js';
 import {
   type Actor,
@@ -15,6 +16,7 @@ import {
   type Decision,
   mayTransition,
   refuse,
+  refuseInState,
   TRANSITIONS,
   type Transition,
   type WorkflowReport,
@@ -31,6 +33,8 @@ export const REPORT_ACTIONS = [
   'edit-assessment',
   'propose-extension',
   'vote',
+  'propose-fix',
+  'state-disclosure',
   ...TRANSITIONS,
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
@@ -101,6 +105,18 @@ function reportDecision(actor: Actor, action: ReportAction, r: WorkflowReport, n
       return EXTENSION_STATES.includes(r.state)
         ? ALLOW
         : refuse('votes are held between triage and publication');
+    case 'propose-fix':
+      if (!(team || isMaintainerOf(actor, r)))
+        return refuse('only an invited maintainer or the team proposes a fix');
+      return PUBLICATION_CLOCK_STATES.includes(r.state)
+        ? ALLOW
+        : refuseInState(`a report that is ${r.state} takes no fix proposal`);
+    case 'state-disclosure':
+      if (partyOf(actor, r) === null)
+        return refuse('only the reporter, an invited maintainer or the team state what may be disclosed');
+      return closed
+        ? refuseInState(`a report that is ${r.state} takes no more disclosure statements`)
+        : ALLOW;
   }
 }
 
@@ -134,7 +150,7 @@ export function assertCan(actor: Actor, action: Action, report?: WorkflowReport 
   if (report && !isGlobal(action) && !check(actor, 'view-report', report, now).ok) {
     throw new NswgError('E_NOT_FOUND', 'report not found', { field: 'report' });
   }
-  throw new NswgError('E_FORBIDDEN', d.reason, { field: action });
+  throw new NswgError(d.code ?? 'E_FORBIDDEN', d.reason, { field: action });
 }
 
 /** True when `actor` may see `report` at all (for lists and searches). */

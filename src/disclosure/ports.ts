@@ -1,4 +1,5 @@
 import type { Advisory, AdvisoryKind } from '../advisories/index.js';
+import type { DisclosureStatement } from './agreement.js';
 import type { AttachmentMeta } from './attachments.js';
 import type { AuditEntryInput } from './audit.js';
 import type { DueAction } from './deadlines.js';
@@ -58,6 +59,10 @@ export interface DisclosureTx {
   addAttachment(meta: AttachmentMeta, bytes: Uint8Array): Promise<void>;
   attachments(reportId: string): Promise<AttachmentMeta[]>;
   attachment(id: string): Promise<{ meta: AttachmentMeta; bytes: Uint8Array } | null>;
+  /** Records a party's statement on a subject, replacing that party's earlier one on it. */
+  putStatement(s: DisclosureStatement): Promise<void>;
+  /** Every party's current statement on every subject of the report. */
+  statements(reportId: string): Promise<DisclosureStatement[]>;
   addInvitation(i: Invitation): Promise<void>;
   invitationByHash(tokenHash: string): Promise<Invitation | null>;
   useInvitation(id: string, userId: string, at: string): Promise<void>;

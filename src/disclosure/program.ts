@@ -1,10 +1,19 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { NswgError } from '../errors.js';
+import {
+  agreementOf,
+  disclosedContent,
+  type Party,
+  partyOf,
+  type SubjectAgreement,
+  validateStatements,
+} from './agreement.js';
 import { type AttachmentMeta, checkAttachment } from './attachments.js';
 import { auditEntry, type Origin } from './audit.js';
 import { isFirstAnswerOverdue, isPublicationDue, PUBLICATION_CLOCK_STATES } from './deadlines.js';
 import { commitAndSend, type DisclosureDeps, transitionInTx } from './effects.js';
-import { commentNotice, invitationMessage, voteNotice } from './notifications.js';
+import { applyFixProposal, type FixProposal, validateFixProposal } from './fix-proposal.js';
+import { commentNotice, fixProposalNotice, invitationMessage, voteNotice } from './notifications.js';
 import { type Action, assertCan, can, REPORT_ACTIONS, type ReportAction } from './permissions.js';
 import type { Comment, DisclosureTx, InternalNote, ReportFilter } from './ports.js';
 import { type AssessmentInput, type Report, validateAssessment, validateReport } from './report.js';
@@ -39,6 +48,10 @@ export interface ReportView {
   attachments: AttachmentMeta[];
   proposals: (ExtensionProposal & { yes: number | null; no: number | null; myVote: boolean | null })[];
   flags: { firstAnswerOverdue: boolean; publicationDue: boolean };
+  /** What the participants agreed to disclose on publication: the proof of concept, each attachment. */
+  agreement: SubjectAgreement[];
+  /** The party this actor speaks for in that agreement (null: none). */
+  party: Party | null;
   /** What this actor may do to the report now (for the page to show the right buttons). */
   allowed: ReportAction[];
 }
@@ -168,17 +181,24 @@ export class DisclosureProgram {
           };
         }),
       );
+      const attachments = await tx.attachments(reportId);
       return {
         report,
         history: await tx.stateChanges(reportId),
         comments: await tx.comments(reportId),
         notes: team ? await tx.notes(reportId) : null,
-        attachments: await tx.attachments(reportId),
+        attachments,
         proposals: withVotes,
         flags: {
           firstAnswerOverdue: isFirstAnswerOverdue(report, now),
           publicationDue: isPublicationDue(report, now),
         },
+        agreement: agreementOf(
+          report,
+          attachments.map((a) => a.id),
+          await tx.statements(reportId),
+        ),
+        party: partyOf(actor, report),
         allowed: REPORT_ACTIONS.filter((a) => can(actor, a, report, now)),
       };
     });
@@ -258,6 +278,73 @@ export class DisclosureProgram {
         auditEntry(actor, 'report.assess', origin, now, reportId, JSON.parse(JSON.stringify(change))),
       );
       return next;
+    });
+  }
+
+  /**
+   * Records a fix proposal (an invited maintainer or the team, between triage and publication): the
+   * fixed versions (an npm range) and the planned release date (not in the past). It replaces the
+   * previous proposal on the report; the audit log keeps each one. Every participant is told.
+   */
+  async proposeFix(actor: Actor, reportId: string, input: unknown, origin: Origin): Promise<Report> {
+    const now = this.now();
+    return commitAndSend(this.deps, async (tx, out) => {
+      const report = await this.load(tx, actor, reportId, 'propose-fix', now);
+      const proposal: FixProposal = {
+        ...validateFixProposal(input, now),
+        proposedBy: actorId(actor)!,
+        proposedAt: now.toISOString(),
+      };
+      const next = applyFixProposal(report, proposal);
+      await tx.updateReport(next);
+      await tx.audit(
+        auditEntry(actor, 'report.fix-proposal', origin, now, reportId, {
+          patchedVersions: proposal.patchedVersions,
+          releaseDate: proposal.releaseDate,
+          note: proposal.note,
+          previous: report.fixProposal
+            ? {
+                patchedVersions: report.fixProposal.patchedVersions,
+                releaseDate: report.fixProposal.releaseDate,
+              }
+            : null,
+        }),
+      );
+      await out.notify(tx, next, fixProposalNotice(next, this.deps.links));
+      return next;
+    });
+  }
+
+  /**
+   * Records what the actor's party (the reporter, an invited maintainer, or the team) agrees to
+   * disclose on publication: the proof of concept and/or attachments, each yes or no. Each statement
+   * replaces that party's earlier one and is recorded in the audit log. Answers the agreement.
+   */
+  async stateDisclosure(
+    actor: Actor,
+    reportId: string,
+    input: unknown,
+    origin: Origin,
+  ): Promise<{ party: Party; agreement: SubjectAgreement[] }> {
+    const now = this.now();
+    return this.deps.repo.transaction(async (tx) => {
+      const report = await this.load(tx, actor, reportId, 'state-disclosure', now);
+      const party = partyOf(actor, report)!;
+      const attachmentIds = (await tx.attachments(reportId)).map((a) => a.id);
+      for (const { subject, disclosable } of validateStatements(input, attachmentIds)) {
+        await tx.putStatement({
+          reportId,
+          subject,
+          party,
+          disclosable,
+          statedBy: actorId(actor)!,
+          statedAt: now.toISOString(),
+        });
+        await tx.audit(
+          auditEntry(actor, 'disclosure.statement', origin, now, reportId, { subject, party, disclosable }),
+        );
+      }
+      return { party, agreement: agreementOf(report, attachmentIds, await tx.statements(reportId)) };
     });
   }
 
@@ -473,20 +560,29 @@ export class DisclosureProgram {
     });
   }
 
-  /** Reads an attachment (recorded in the audit log); E_NOT_FOUND when the actor may not see its report. */
+  /**
+   * Reads an attachment: a participant's read is recorded in the audit log; anyone may read one that
+   * its published report discloses (agreement.ts). E_NOT_FOUND otherwise, whether it exists or not.
+   */
   async readAttachment(
     actor: Actor,
     attachmentId: string,
     origin: Origin,
   ): Promise<{ meta: AttachmentMeta; bytes: Uint8Array }> {
     const now = this.now();
+    const notFound = () => new NswgError('E_NOT_FOUND', 'attachment not found', { field: 'attachment' });
     return this.deps.repo.transaction(async (tx) => {
       const found = await tx.attachment(attachmentId);
-      if (!found) throw new NswgError('E_NOT_FOUND', 'attachment not found', { field: 'attachment' });
+      if (!found) throw notFound();
       const report = await tx.getReport(found.meta.reportId);
-      if (!report || !can(actor, 'read-attachment', report, now))
-        throw new NswgError('E_NOT_FOUND', 'attachment not found', { field: 'attachment' });
-      await tx.audit(auditEntry(actor, 'attachment.read', origin, now, report.id, { attachmentId }));
+      if (!report) throw notFound();
+      if (can(actor, 'read-attachment', report, now)) {
+        await tx.audit(auditEntry(actor, 'attachment.read', origin, now, report.id, { attachmentId }));
+        return found;
+      }
+      const ids = (await tx.attachments(report.id)).map((a) => a.id);
+      const disclosed = disclosedContent(report, ids, await tx.statements(report.id));
+      if (!disclosed.attachmentIds.includes(attachmentId)) throw notFound();
       return found;
     });
   }

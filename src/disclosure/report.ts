@@ -1,6 +1,7 @@
 import { cvssBaseScore, cvssVersion } from '../advisories/index.js';
 import { type ErrorProblem, NswgError } from '../errors.js';
 import { isValidRange } from '../versions/index.js';
+import type { FixProposal } from './fix-proposal.js';
 import type { ReportState } from './workflow.js';
 
 /** What a report is about: an npm package, or Node.js core (with the affected component). */
@@ -32,7 +33,7 @@ export interface ReportDetails {
   description: string;
   /** What an attacker gains. */
   impact: string;
-  /** Steps to reproduce (the proof of concept): never published. */
+  /** Steps to reproduce (the proof of concept): disclosed on publication only as agreed (agreement.ts). */
   reproduction: string;
   patch: string | null;
   environment: { os: string | null; node: string | null; npm: string | null };
@@ -68,8 +69,13 @@ export interface Report extends ReportDetails {
   extensionDays: number;
   rejectReason: string | null;
   duplicateOf: string | null;
-  /** The fixed versions (npm range), set when the fix is marked; null when there is no fix. */
+  /**
+   * The fixed versions (npm range) publication uses: set when the fix is marked (from the fix
+   * proposal when none is given), and by a later fix proposal; null when there is no fix.
+   */
   patchedVersions: string | null;
+  /** The latest proposal of fixed versions and a release date (earlier ones are in the audit log). */
+  fixProposal: FixProposal | null;
   cveId: string | null;
   advisoryId: string | null;
   publishedAt: string | null;
@@ -167,8 +173,8 @@ function environment(c: Checker, v: unknown): ReportDetails['environment'] {
   return env;
 }
 
-/** Throws E_REPORT_INVALID listing every problem, each with its field. */
-function throwProblems(problems: ErrorProblem[]): void {
+/** Throws E_REPORT_INVALID listing every problem, each with its field (nothing when there is none). */
+export function throwProblems(problems: ErrorProblem[]): void {
   if (!problems.length) return;
   const first = problems[0]!;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';

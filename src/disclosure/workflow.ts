@@ -50,9 +50,11 @@ export type Transition = (typeof TRANSITIONS)[number];
 export const TRIAGE_DECISIONS: readonly Transition[] = ['accept', 'reject', 'mark-duplicate'];
 
 /** The outcome of a permission question: allowed, or refused with the reason. */
-export type Decision = { ok: true } | { ok: false; reason: string };
+export type Decision = { ok: true } | { ok: false; reason: string; code?: 'E_TRANSITION' };
 export const ALLOW: Decision = { ok: true };
 export const refuse = (reason: string): Decision => ({ ok: false, reason });
+/** A refusal because of where the report stands (409), not of who asks (403). */
+export const refuseInState = (reason: string): Decision => ({ ok: false, reason, code: 'E_TRANSITION' });
 
 /** The report as far as the workflow needs it. */
 export type WorkflowReport = Participants & Pick<Report, 'state' | 'publicationDue'>;
@@ -132,7 +134,10 @@ export function mayTransition(actor: Actor, r: WorkflowReport, t: Transition, no
   }
 }
 
-/** What a transition needs besides the report: a reason to reject, the original of a duplicate, the fix. */
+/**
+ * What a transition needs besides the report: a reason to reject, the original of a duplicate, the
+ * fixed versions (mark-fixed; when none are given, those of the fix proposal).
+ */
 export interface TransitionParams {
   reason?: string;
   duplicateOf?: string;
@@ -200,7 +205,9 @@ export function applyTransition(
   }
   if ((t === 'request-info' || TRIAGE_DECISIONS.includes(t)) && report.firstAnswerAt === null)
     next.firstAnswerAt = at;
-  if (t === 'mark-fixed') next.patchedVersions = validatePatchedVersions(params.patchedVersions);
+  if (t === 'mark-fixed')
+    next.patchedVersions =
+      validatePatchedVersions(params.patchedVersions) ?? report.fixProposal?.patchedVersions ?? null;
   if (t === 'publish') next.publishedAt = at;
   return {
     report: next,
@@ -233,6 +240,7 @@ export function newReportFields(
   | 'rejectReason'
   | 'duplicateOf'
   | 'patchedVersions'
+  | 'fixProposal'
   | 'cveId'
   | 'advisoryId'
   | 'publishedAt'
@@ -252,6 +260,7 @@ export function newReportFields(
     rejectReason: null,
     duplicateOf: null,
     patchedVersions: null,
+    fixProposal: null,
     cveId: null,
     advisoryId: null,
     publishedAt: null,

@@ -138,6 +138,18 @@ export interface AttachmentTable {
   created_at: string;
 }
 
+/** One party's statement on disclosing one subject (migration 0003_disclosure_agreement). */
+export interface DisclosureStatementTable {
+  report_id: string;
+  /** "proof-of-concept" or "attachment:<id>". */
+  subject: string;
+  /** "reporter", "team" or "maintainer:<user id>". */
+  party: string;
+  disclosable: number;
+  stated_by: string;
+  stated_at: string;
+}
+
 export interface NotificationPrefTable {
   user_id: string;
   kind: string;
@@ -197,6 +209,7 @@ export type DisclosureTables = {
   extension_proposals: ProposalTable;
   votes: VoteTable;
   attachments: AttachmentTable;
+  disclosure_statements: DisclosureStatementTable;
   notification_prefs: NotificationPrefTable;
   scheduled_actions: ScheduledActionTable;
   audit_log: AuditLogTable;

@@ -7,6 +7,7 @@ import type {
   AuditEntryInput,
   Comment,
   DisclosureRepository,
+  DisclosureStatement,
   DisclosureTx,
   DueAction,
   ExtensionProposal,
@@ -118,10 +119,15 @@ class StoreTx implements DisclosureTx {
       )
       .orderBy('joined_at')
       .execute();
-    return rows.map((r) => ({
-      ...(JSON.parse(r.record) as Report),
-      maintainerIds: links.filter((l) => l.report_id === r.id).map((l) => l.user_id),
-    }));
+    return rows.map((r) => {
+      const record = JSON.parse(r.record) as Report;
+      return {
+        ...record,
+        // records written before the fix proposal became a field have none
+        fixProposal: record.fixProposal ?? null,
+        maintainerIds: links.filter((l) => l.report_id === r.id).map((l) => l.user_id),
+      };
+    });
   }
 
   async getReport(id: string): Promise<Report | null> {
@@ -233,7 +239,13 @@ class StoreTx implements DisclosureTx {
   private async addToThread(table: 'comments' | 'internal_notes', c: Comment): Promise<void> {
     await this.db
       .insertInto(table)
-      .values({ id: c.id, report_id: c.reportId, author_id: c.authorId, body: c.body, created_at: c.createdAt })
+      .values({
+        id: c.id,
+        report_id: c.reportId,
+        author_id: c.authorId,
+        body: c.body,
+        created_at: c.createdAt,
+      })
       .execute();
   }
 
@@ -278,6 +290,46 @@ class StoreTx implements DisclosureTx {
   async attachment(id: string): Promise<{ meta: AttachmentMeta; bytes: Uint8Array } | null> {
     const r = await this.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? { meta: toAttachment(r), bytes: new Uint8Array(r.data) } : null;
+  }
+
+  async putStatement(st: DisclosureStatement): Promise<void> {
+    const values = {
+      report_id: st.reportId,
+      subject: st.subject,
+      party: st.party,
+      disclosable: st.disclosable ? 1 : 0,
+      stated_by: st.statedBy,
+      stated_at: st.statedAt,
+    };
+    await this.db
+      .insertInto('disclosure_statements')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['report_id', 'subject', 'party']).doUpdateSet({
+          disclosable: values.disclosable,
+          stated_by: values.stated_by,
+          stated_at: values.stated_at,
+        }),
+      )
+      .execute();
+  }
+
+  async statements(reportId: string): Promise<DisclosureStatement[]> {
+    const rows = await this.db
+      .selectFrom('disclosure_statements')
+      .selectAll()
+      .where('report_id', '=', reportId)
+      .orderBy('subject')
+      .orderBy('party')
+      .execute();
+    return rows.map((r) => ({
+      reportId: r.report_id,
+      subject: r.subject as DisclosureStatement['subject'],
+      party: r.party as DisclosureStatement['party'],
+      disclosable: Number(r.disclosable) === 1,
+      statedBy: r.stated_by,
+      statedAt: r.stated_at,
+    }));
   }
 
   async addInvitation(i: Invitation): Promise<void> {

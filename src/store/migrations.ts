@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { NswgError } from '../errors.js';
+import { disclosureAgreementMigration } from './disclosure-agreement-migration.js';
 import { disclosureMigration } from './disclosure-migration.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 
@@ -20,7 +21,11 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('search', 'text', (c) => c.notNull())
         .addColumn('record', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('advisories_kind_modified').on('advisories').columns(['kind', 'modified']).execute();
+      await db.schema
+        .createIndex('advisories_kind_modified')
+        .on('advisories')
+        .columns(['kind', 'modified'])
+        .execute();
       await db.schema.createIndex('advisories_published').on('advisories').columns(['published']).execute();
       await db.schema
         .createTable('affected')
@@ -29,7 +34,11 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('vulnerable', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('affected_package').on('affected').columns(['ecosystem', 'name', 'advisory_id']).execute();
+      await db.schema
+        .createIndex('affected_package')
+        .on('affected')
+        .columns(['ecosystem', 'name', 'advisory_id'])
+        .execute();
       await db.schema.createIndex('affected_advisory').on('affected').columns(['advisory_id']).execute();
       await db.schema
         .createTable('aliases')
@@ -49,13 +58,19 @@ const MIGRATIONS: Record<string, Migration> = {
     },
   },
   '0002_disclosure': disclosureMigration,
+  '0003_disclosure_agreement': disclosureAgreementMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Brings the schema up to date; a failed migration leaves the database as it was. */
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'nswg_migrations', migrationLockTableName: 'nswg_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'nswg_migrations',
+    migrationLockTableName: 'nswg_migrations_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -65,8 +80,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
 
 /** The newest migration's name, for `db stats`. */
 if (Object.keys(MIGRATIONS).at(-1) !== SCHEMA_VERSION) {
-  throw new Error(`schema-version.ts says ${SCHEMA_VERSION}, but the last migration is ${Object.keys(MIGRATIONS).at(-1)}`);
+  throw new Error(
+    `schema-version.ts says ${SCHEMA_VERSION}, but the last migration is ${Object.keys(MIGRATIONS).at(-1)}`,
+  );
 }
+
 export { SCHEMA_VERSION };
 
 /** True when the schema has been created (the migration table exists). */

@@ -3,4 +3,4 @@
  * path can check a database's schema without loading the query builder; migrations.ts checks
  * at load time that it names the last migration.
  */
-export const SCHEMA_VERSION = '0002_disclosure';
+export const SCHEMA_VERSION = '0003_disclosure_agreement';

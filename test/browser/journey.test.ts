@@ -2,8 +2,10 @@
 // a real listening server, real SMTP on loopback and the real `npm audit`:
 //  1. a researcher signs up (the e-mail link), reports a vulnerability with the CVSS calculator;
 //     a triage team member enrols TOTP and triages it within the SLA; the maintainer is invited
-//     (the link from the e-mail), signs up, accepts, fixes and proposes a release date; the team
-//     publishes; the advisory is on the public pages and `npm audit` reports it.
+//     (the link from the e-mail), signs up, accepts, fixes and proposes a release date (shown on the
+//     report and the dashboard); the researcher, the team and the maintainer each say what may be
+//     disclosed; the team publishes; the advisory is on the public pages, the report is public in
+//     the form they agreed, and `npm audit` reports it.
 //  2. the maintainer never answers: at day 45 (fake clock, scheduler run) the report is published
 //     with no upper bound (`*`), and `npm audit` reports every version.
 import { execFile } from 'node:child_process';
@@ -286,6 +288,17 @@ describe.skipIf(!haveChromium && !process.env.CI)('the disclosure journey in Chr
     await submit(researcher, 'form[enctype="multipart/form-data"] button');
     expect(await notice(researcher)).toContain('The file is attached');
     await shot(researcher, 'report-submitted');
+    // the researcher agrees to disclose the proof of concept and the screenshot on publication
+    expect(await researcher.textContent('form[data-action="disclosure"]')).toContain(
+      'You speak for the reporter',
+    );
+    await researcher.check('input[name="proofOfConcept"][value="yes"]');
+    await researcher.check('input[name^="attachment-"][value="yes"]');
+    await submit(researcher, 'form[data-action="disclosure"] button');
+    expect(await notice(researcher)).toContain('Your disclosure statement is recorded');
+    expect(await researcher.textContent('tr[data-subject="proof-of-concept"] td:nth-child(2)')).toBe(
+      'agrees',
+    );
 
     // a day later, the triage team member: no team powers until TOTP is on
     clock.advanceDays(1);
@@ -313,6 +326,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('the disclosure journey in Chr
     await submit(team, 'form[action$="/notes"] button');
     await submit(team, '[data-action="accept"] button');
     expect(await state(team)).toBe('accepted');
+    // the team agrees too
+    await team.check('input[name="proofOfConcept"][value="yes"]');
+    await team.check('input[name^="attachment-"][value="yes"]');
+    await submit(team, 'form[data-action="disclosure"] button');
     const triaged = await store.reports.transaction((tx) => tx.getReport(reportId));
     expect(triaged!.firstAnswerAt).not.toBeNull();
     expect(Date.parse(triaged!.firstAnswerAt!)).toBeLessThanOrEqual(Date.parse(triaged!.firstAnswerDue));
@@ -348,17 +365,28 @@ describe.skipIf(!haveChromium && !process.env.CI)('the disclosure journey in Chr
     await maintainer.fill('#fix-date', '2026-03-10');
     await maintainer.fill('#fix-note', 'Released as 1.4.2 with a test.');
     await submit(maintainer, '[data-action="fix-proposal"] button');
-    expect(await maintainer.textContent('section[aria-labelledby="comments"]')).toContain(
-      'Planned release: 2026-03-10',
-    );
-    await maintainer.fill('#patchedVersions', '>=1.4.2');
+    expect(await notice(maintainer)).toContain('Your fix proposal is saved');
+    const plan = (await maintainer.textContent('#fix-proposal'))!;
+    expect(plan).toContain('2026-03-10');
+    expect(plan).toContain('>=1.4.2');
+    expect(plan).toContain('Released as 1.4.2 with a test.');
+    // the maintainer objects to disclosing the screenshot: it stays private
+    await maintainer.check('input[name^="attachment-"][value="no"]');
+    await submit(maintainer, 'form[data-action="disclosure"] button');
+    expect(
+      await maintainer.textContent('tr[data-subject]:not([data-subject="proof-of-concept"]) .verdict'),
+    ).toBe('no');
+    // marking it fixed offers the proposed versions
+    expect(await maintainer.inputValue('#patchedVersions')).toBe('>=1.4.2');
     await submit(maintainer, '[data-action="mark-fixed"] button');
     expect(await state(maintainer)).toBe('fixed');
     await shot(maintainer, 'maintainer-fixed');
 
-    // the team publishes
+    // the team sees the planned release on its dashboard, and publishes
     clock.advanceDays(7);
     await login(team, triage, true);
+    await team.goto(`${base}/disclosure/triage`);
+    expect(await team.textContent(`tr[data-report="${reportId}"] td.release`)).toContain('2026-03-10');
     await team.goto(reportUrl);
     await submit(team, '[data-action="publish"] button');
     expect(await state(team)).toBe('published');
@@ -379,10 +407,13 @@ describe.skipIf(!haveChromium && !process.env.CI)('the disclosure journey in Chr
     await visitor.goto(reportUrl);
     expect(await visitor.textContent('h1')).toContain('Prototype pollution in deepMerge()');
     const disclosed = (await visitor.textContent('main'))!;
-    expect(disclosed).not.toContain('polluted');
+    // as agreed: the proof of concept (the researcher and the team agreed, nobody objected), not the
+    // screenshot (the maintainer objected); never the internal notes
+    expect(await visitor.textContent('section[aria-labelledby="reproduction"]')).toContain('polluted');
     expect(disclosed).not.toContain('Reproduced on 1.3.0');
     expect(disclosed).not.toContain('pollution.png');
-    expect(disclosed).toContain('Planned release: 2026-03-10');
+    expect(await visitor.locator('a[href^="/disclosure/attachments/"]').count()).toBe(0);
+    expect(disclosed).toContain('Planned release2026-03-10');
     await shot(visitor, 'disclosed-report');
 
     // and the real npm audit reports it

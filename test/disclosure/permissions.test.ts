@@ -59,6 +59,11 @@ function expected(
       );
     case 'vote':
       return (team || role === 'reporter') && BETWEEN_TRIAGE_AND_PUBLICATION.includes(state);
+    case 'propose-fix':
+      return (team || role === 'maintainer') && BETWEEN_TRIAGE_AND_PUBLICATION.includes(state);
+    case 'state-disclosure':
+      // everyone who sees it speaks for a party (the reporter, a maintainer, the team), until it closes
+      return role !== 'system' && !CLOSED.includes(state);
   }
 }
 

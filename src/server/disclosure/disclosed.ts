@@ -1,3 +1,4 @@
+import { disclosedContent } from '../../disclosure/index.js';
 import type { DisclosureContext } from './context.js';
 
 /** A published report as everyone may read it. */
@@ -12,6 +13,10 @@ export interface DisclosedReport {
   title: string;
   description: string;
   impact: string;
+  /** The proof of concept: present only when its disclosure was agreed (agreement.ts). */
+  reproduction?: string;
+  /** The planned release day of the fix, when one was proposed. */
+  releaseDate: string | null;
   cvss: { vector: string; score: number } | null;
   cwe: string | null;
   cveId: string | null;
@@ -29,17 +34,30 @@ export interface DisclosedReport {
 /** Who wrote a comment, as the public sees it: a role, never an identity. */
 export type PublicAuthor = 'reporter' | 'maintainer' | 'team';
 
+/** An attachment whose disclosure was agreed: anyone may download it. */
+export interface DisclosedAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+  /** Who added it, as a role. */
+  uploadedBy: PublicAuthor;
+}
+
 export interface Disclosure {
   report: DisclosedReport;
   history: { transition: string; from: string; to: string; at: string }[];
   comments: { author: PublicAuthor; body: string; createdAt: string }[];
+  attachments: DisclosedAttachment[];
 }
 
 /**
  * The disclosed form of a published report, or null when the report does not exist or is not
- * published (the caller answers both alike). It leaves out the proof of concept, the environment,
- * the patch, internal notes, attachments, and who anyone is beyond the credit the reporter chose:
- * nothing records that the participants agreed to publish more.
+ * published (the caller answers both alike). The proof of concept and each attachment appear only
+ * as its participants agreed (disclosedContent decides); the environment, the patch, internal notes,
+ * and who anyone is beyond the credit the reporter chose never do.
  */
 export async function disclosedReport(ctx: DisclosureContext, id: string): Promise<Disclosure | null> {
   return ctx.deps.store.reports.transaction(async (tx) => {
@@ -49,6 +67,12 @@ export async function disclosedReport(ctx: DisclosureContext, id: string): Promi
       uid === r.reporterId ? 'reporter' : r.maintainerIds.includes(uid) ? 'maintainer' : 'team';
     const credit =
       r.credit.as === 'name' ? r.credit.name : r.credit.as === 'handle' ? `@${r.credit.handle}` : null;
+    const attachments = await tx.attachments(id);
+    const agreed = disclosedContent(
+      r,
+      attachments.map((a) => a.id),
+      await tx.statements(id),
+    );
     return {
       report: {
         id: r.id,
@@ -61,6 +85,8 @@ export async function disclosedReport(ctx: DisclosureContext, id: string): Promi
         title: r.title,
         description: r.description,
         impact: r.impact,
+        ...(agreed.proofOfConcept ? { reproduction: r.reproduction } : {}),
+        releaseDate: r.fixProposal?.releaseDate ?? null,
         cvss: r.cvss,
         cwe: r.cwe,
         cveId: r.cveId,
@@ -83,6 +109,17 @@ export async function disclosedReport(ctx: DisclosureContext, id: string): Promi
         body: c.body,
         createdAt: c.createdAt,
       })),
+      attachments: attachments
+        .filter((a) => agreed.attachmentIds.includes(a.id))
+        .map((a) => ({
+          id: a.id,
+          filename: a.filename,
+          contentType: a.contentType,
+          size: a.size,
+          sha256: a.sha256,
+          createdAt: a.createdAt,
+          uploadedBy: author(a.uploadedBy),
+        })),
     };
   });
 }

@@ -10,6 +10,7 @@ import {
   PUBLICATION_CLOCK_STATES,
   type Report,
   type ReportState,
+  releaseAfterDeadline,
 } from '../../disclosure/index.js';
 import { intersect, parseRange } from '../../versions/index.js';
 import type { DisclosureContext } from './context.js';
@@ -34,6 +35,8 @@ export interface QueueItem {
   overdue: boolean;
   ageDays: number;
   mine: boolean;
+  /** The proposed fix: its versions, its release day, and whether that falls after the deadline. */
+  fixProposal: { patchedVersions: string; releaseDate: string; afterDeadline: boolean } | null;
 }
 
 export interface QueueFilter {
@@ -102,6 +105,13 @@ function item(r: Report, actor: Actor, now: Date): QueueItem {
     overdue: isFirstAnswerOverdue(r, now) || isPublicationDue(r, now),
     ageDays: Math.floor((now.getTime() - Date.parse(r.submittedAt)) / 86_400_000),
     mine: isMine(actor, r),
+    fixProposal: r.fixProposal
+      ? {
+          patchedVersions: r.fixProposal.patchedVersions,
+          releaseDate: r.fixProposal.releaseDate,
+          afterDeadline: releaseAfterDeadline(r),
+        }
+      : null,
   };
 }
 

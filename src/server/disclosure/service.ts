@@ -1,10 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import {
-  type Comment,
   can,
-  isTeamFor,
   type Origin,
-  PUBLICATION_CLOCK_STATES,
   type Report,
   type ReportView,
   TEAM_ROLES,
@@ -12,10 +9,9 @@ import {
   type Transition,
   type TransitionParams,
 } from '../../disclosure/index.js';
-import { type ErrorProblem, isNswgError, NswgError } from '../../errors.js';
+import { isNswgError, NswgError } from '../../errors.js';
 import { accountMessages } from '../../mail/index.js';
 import type { User } from '../../store/index.js';
-import { isValidRange } from '../../versions/index.js';
 import { type Caller, requireUser } from './auth.js';
 import { type DisclosureContext, paths, UserNames } from './context.js';
 import { type Disclosure, disclosedReport } from './disclosed.js';
@@ -209,46 +205,4 @@ export async function transitionReport(
     });
   }
   return ctx.program.transition(caller.actor, id, t, params, origin).catch(sameNotFound);
-}
-
-/**
- * A maintainer's (or the team's) proposal of a fix, posted as a comment every participant sees: the
- * fixed versions (an npm range) and the planned release date. Marking the report fixed records the
- * versions for good; a release after the deadline needs an extension vote.
- */
-export async function proposeFix(
-  ctx: DisclosureContext,
-  caller: Caller,
-  id: string,
-  input: { patchedVersions: string; releaseDate: string; note?: string },
-  origin: Origin,
-): Promise<Comment> {
-  const user = requireUser(caller);
-  const r = await visibleReport(ctx, caller, id);
-  if (!(isTeamFor(caller.actor, r.kind) || (r.kind === 'npm' && r.maintainerIds.includes(user.id))))
-    throw new NswgError('E_FORBIDDEN', 'only an invited maintainer or the team proposes a fix', {
-      field: 'fix',
-    });
-  if (!PUBLICATION_CLOCK_STATES.includes(r.state))
-    throw new NswgError('E_TRANSITION', `a report that is ${r.state} takes no fix proposal`, {
-      field: 'fix',
-    });
-  const problems: ErrorProblem[] = [];
-  const range = String(input.patchedVersions ?? '').trim();
-  const date = String(input.releaseDate ?? '').trim();
-  if (!range || !isValidRange(range))
-    problems.push({ field: 'patchedVersions', message: 'must be an npm range such as >=1.4.2' });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
-    problems.push({ field: 'releaseDate', message: 'must be a date such as 2026-03-01' });
-  if (problems.length)
-    throw new NswgError(
-      'E_REPORT_INVALID',
-      `${problems[0]!.field} ${problems[0]!.message}`,
-      { field: problems[0]!.field },
-      problems,
-    );
-  const lines = ['**Proposed fix**', '', `- Fixed versions: \`${range}\``, `- Planned release: ${date}`];
-  const note = String(input.note ?? '').trim();
-  if (note) lines.push('', note);
-  return ctx.program.comment(caller.actor, id, lines.join('\n'), origin).catch(sameNotFound);
 }

@@ -240,7 +240,14 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
       releaseDate: '2026-01-20',
     });
     expect(fix.statusCode, fix.body).toBe(201);
-    expect(fix.json().body).toContain('>=1.4.2');
+    expect(fix.json().report.fixProposal).toMatchObject({
+      patchedVersions: '>=1.4.2',
+      releaseDate: '2026-01-20',
+    });
+    expect(
+      (await api(s, mt, 'POST', `/api/reports/${id}/comments`, { body: 'Fixed in 1.4.2, thanks.' }))
+        .statusCode,
+    ).toBe(201);
 
     const up = multipart({ name: 'poc.png', type: 'image/png', bytes: PNG });
     const att = await s.app.inject({
@@ -300,7 +307,8 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
     expect(pageRes.statusCode).toBe(200);
     expect(pageRes.body).toContain('Prototype pollution in merge()');
 
-    // and the report is readable by everyone, disclosed: no proof of concept, notes or attachments
+    // and the report is readable by everyone, disclosed: nobody agreed to disclose the proof of
+    // concept or the attachment, so neither is there; notes never are
     const pub = await api(s, null, 'GET', `/api/reports/${id}`);
     expect(pub.statusCode).toBe(200);
     expect(pub.json().form).toBe('disclosed');
@@ -308,10 +316,219 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
     expect(pub.json().attachments).toEqual([]);
     expect(pub.body).not.toContain('__proto__":{"x"');
     expect(pub.body).not.toContain('internal: looks real');
-    expect(pub.json().comments[0]).toMatchObject({ author: 'maintainer' });
-    expect((await api(s, null, 'GET', `/api/attachments/${att.json().id}`)).statusCode).toBe(401);
+    expect(pub.json().comments[0]).toMatchObject({ author: 'maintainer', body: 'Fixed in 1.4.2, thanks.' });
+    expect(pub.json().report.releaseDate).toBe('2026-01-20');
+    expect((await api(s, null, 'GET', `/api/attachments/${att.json().id}`)).statusCode).toBe(404);
     const stranger = await apiLogin(s, await makeUser(s, 'nosy'));
     expect((await api(s, stranger, 'GET', `/api/attachments/${att.json().id}`)).statusCode).toBe(404);
+  });
+
+  /** A report by a new reporter, accepted, with a new maintainer invited and joined: the tokens and id. */
+  async function invitedReport(name: string, over: Record<string, unknown> = {}) {
+    const reporter = await makeUser(s, `${name}-finder`);
+    const maint = await makeUser(s, `${name}-maint`);
+    const rt = await apiLogin(s, reporter);
+    const mt = await apiLogin(s, maint);
+    const sent = await api(
+      s,
+      rt,
+      'POST',
+      '/api/reports',
+      submission({ packageName: `${name}-widget`, ...over }),
+    );
+    const id = sent.json().report.id as string;
+    await api(s, teamToken, 'POST', `/api/reports/${id}/transitions`, { transition: 'accept' });
+    await api(s, teamToken, 'POST', `/api/reports/${id}/invitations`, { email: maint.email });
+    const link = await s.inbox.link(maint.email, /you are invited/, `${PUBLIC_URL}/disclosure/invitations/`);
+    const joined = await api(s, mt, 'POST', '/api/invitations/accept', {
+      token: decodeURIComponent(link.split('/').pop()!),
+    });
+    expect(joined.statusCode, joined.body).toBe(200);
+    return { id, rt, mt, reporter, maint };
+  }
+
+  it('keeps the proposed fixed versions and release date on the report: validated, on the dashboard, used to publish', async () => {
+    const { id, rt, mt, reporter } = await invitedReport('plan');
+    const today = s.clock.now().toISOString().slice(0, 10);
+    const bad = await api(s, mt, 'POST', `/api/reports/${id}/fix-proposals`, {
+      patchedVersions: 'soon',
+      releaseDate: '2026-01-04',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'E_REPORT_INVALID' });
+    expect(bad.json().problems).toEqual([
+      { field: 'patchedVersions', message: 'must be an npm version range such as >=1.4.2' },
+      { field: 'releaseDate', message: `must not be in the past (today is ${today})` },
+    ]);
+    const notADate = await api(s, mt, 'POST', `/api/reports/${id}/fix-proposals`, {
+      patchedVersions: '>=2.0.1',
+      releaseDate: '2026-02-30',
+    });
+    expect(notADate.json().problems).toEqual([
+      { field: 'releaseDate', message: 'must be a date such as 2026-03-01' },
+    ]);
+    // the reporter does not propose the fix
+    const byReporter = await api(s, rt, 'POST', `/api/reports/${id}/fix-proposals`, {
+      patchedVersions: '>=2.0.1',
+      releaseDate: '2026-01-30',
+    });
+    expect(byReporter.statusCode).toBe(403);
+    expect((await api(s, rt, 'GET', `/api/reports/${id}`)).json().report.fixProposal).toBeNull();
+
+    const ok = await api(s, mt, 'POST', `/api/reports/${id}/fix-proposals`, {
+      patchedVersions: '>=1.4.2',
+      releaseDate: today,
+      note: 'a backport too',
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const later = await api(s, teamToken, 'POST', `/api/reports/${id}/fix-proposals`, {
+      patchedVersions: '>=1.4.2',
+      releaseDate: '2026-03-30',
+    });
+    expect(later.statusCode).toBe(201);
+    const full = (await api(s, rt, 'GET', `/api/reports/${id}`)).json();
+    expect(full.report.fixProposal).toMatchObject({
+      patchedVersions: '>=1.4.2',
+      releaseDate: '2026-03-30',
+      note: null,
+      proposedBy: triage.user.id,
+    });
+    // the dashboard shows it, flagged: 30 March is after the deadline (45 days after triage)
+    const dash = (await api(s, teamToken, 'GET', '/api/dashboard')).json();
+    expect(dash.queue.find((q: { id: string }) => q.id === id).fixProposal).toEqual({
+      patchedVersions: '>=1.4.2',
+      releaseDate: '2026-03-30',
+      afterDeadline: true,
+    });
+    // each proposal is in the audit log; every participant was told
+    const log = (await api(s, adminToken, 'GET', `/api/audit-log?reportId=${id}`)).json();
+    expect(
+      log
+        .filter((e: { action: string }) => e.action === 'report.fix-proposal')
+        .map((e: { details: { releaseDate: string } }) => e.details.releaseDate),
+    ).toEqual([today, '2026-03-30']);
+    await s.inbox.last(reporter.email, new RegExp(`${id}: fix planned for 2026-03-30`));
+
+    // marked fixed with no versions given: the proposal's, and publication uses them
+    await api(s, mt, 'POST', `/api/reports/${id}/transitions`, { transition: 'start-fix' });
+    const fixed = await api(s, mt, 'POST', `/api/reports/${id}/transitions`, { transition: 'mark-fixed' });
+    expect(fixed.json().report.patchedVersions).toBe('>=1.4.2');
+    const published = await api(s, team2Token, 'POST', `/api/reports/${id}/transitions`, {
+      transition: 'publish',
+    });
+    const advisory = await s.store.advisories.get(published.json().report.advisoryId);
+    expect(advisory!.affected[0]).toMatchObject({ vulnerable: '>=1.0.0 <1.4.2', patched: '>=1.4.2' });
+    expect(
+      (
+        await api(s, teamToken, 'POST', `/api/reports/${id}/fix-proposals`, {
+          patchedVersions: '>=1.4.3',
+          releaseDate: '2026-03-30',
+        })
+      ).statusCode,
+    ).toBe(409);
+  });
+
+  it('discloses on publication exactly what the participants agreed, attachments as downloads for anyone', async () => {
+    const { id, rt, mt } = await invitedReport('agreed', { reproduction: 'AGREED-POC: call merge() twice' });
+    const upload = async (name: string, type: string, bytes: Buffer) => {
+      const m = multipart({ name, type, bytes });
+      const res = await s.app.inject({
+        method: 'POST',
+        url: `/api/reports/${id}/attachments`,
+        headers: { ...m.headers, authorization: `Bearer ${rt}` },
+        payload: m.payload,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const shot = await upload('shot.png', 'image/png', PNG);
+    const page = await upload(
+      'page.html',
+      'text/html',
+      Buffer.from('<script>alert(1)</script> AGREED-SECRET\n'),
+    );
+    const both = (disclosable: boolean) => [
+      { id: shot, disclosable },
+      { id: page, disclosable },
+    ];
+    const said = async (token: string, body: unknown) => {
+      const res = await api(s, token, 'POST', `/api/reports/${id}/disclosure-statements`, body);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    expect((await said(rt, { proofOfConcept: true, attachments: both(true) })).party).toBe('reporter');
+    expect((await said(teamToken, { proofOfConcept: true, attachments: both(true) })).party).toBe('team');
+    const last = await said(mt, { attachments: [{ id: page, disclosable: false }] });
+    expect(last.party).toMatch(/^maintainer:/);
+    expect(
+      last.agreement.map((a: { attachmentId: string | null; disclosable: boolean }) => a.disclosable),
+    ).toEqual([true, true, false]);
+    const bad = await api(s, rt, 'POST', `/api/reports/${id}/disclosure-statements`, {
+      attachments: [{ id: 'no-such-attachment', disclosable: true }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().problems).toEqual([
+      { field: 'attachments[0].id', message: 'names no attachment of this report' },
+    ]);
+    const full = (await api(s, rt, 'GET', `/api/reports/${id}`)).json();
+    expect(full.party).toBe('reporter');
+    expect(full.agreement).toEqual(last.agreement);
+
+    // before publication: nothing is public
+    expect((await api(s, null, 'GET', `/api/reports/${id}`)).statusCode).toBe(404);
+    expect((await api(s, null, 'GET', `/api/attachments/${shot}`)).statusCode).toBe(404);
+
+    await api(s, mt, 'POST', `/api/reports/${id}/transitions`, { transition: 'start-fix' });
+    await api(s, mt, 'POST', `/api/reports/${id}/transitions`, {
+      transition: 'mark-fixed',
+      patchedVersions: '>=1.4.2',
+    });
+    const published = await api(s, team2Token, 'POST', `/api/reports/${id}/transitions`, {
+      transition: 'publish',
+    });
+    expect(published.statusCode, published.body).toBe(200);
+
+    const pub = await api(s, null, 'GET', `/api/reports/${id}`);
+    expect(pub.json().form).toBe('disclosed');
+    expect(pub.json().report.reproduction).toBe('AGREED-POC: call merge() twice');
+    expect(pub.json().report.environment).toBeUndefined();
+    expect(pub.json().attachments).toEqual([
+      {
+        id: shot,
+        filename: 'shot.png',
+        contentType: 'image/png',
+        size: PNG.length,
+        sha256: expect.any(String),
+        createdAt: expect.any(String),
+        uploadedBy: 'reporter',
+      },
+    ]);
+    expect(pub.body).not.toContain('page.html');
+    const dl = await api(s, null, 'GET', `/api/attachments/${shot}`);
+    expect(dl.statusCode).toBe(200);
+    expect(dl.headers['content-disposition']).toMatch(/^attachment; filename="shot.png"/);
+    expect(dl.headers['x-content-type-options']).toBe('nosniff');
+    expect(dl.headers['content-security-policy']).toContain('sandbox');
+    expect(dl.rawPayload.equals(PNG)).toBe(true);
+    // the one a maintainer objected to stays private: the same answer as an attachment that does not exist
+    const kept = await api(s, null, 'GET', `/api/attachments/${page}`);
+    const none = await api(s, null, 'GET', '/api/attachments/00000000-0000-0000-0000-000000000000');
+    expect(kept.statusCode).toBe(404);
+    expect(kept.body).toBe(none.body);
+    expect(kept.body).not.toContain('AGREED-SECRET');
+    // the agreement is frozen at publication
+    const late = await api(s, rt, 'POST', `/api/reports/${id}/disclosure-statements`, {
+      proofOfConcept: false,
+    });
+    expect(late.statusCode).toBe(409);
+    // every statement is in the audit log, with who and from where
+    const log = (await api(s, adminToken, 'GET', `/api/audit-log?reportId=${id}`)).json();
+    const statements = log.filter((e: { action: string }) => e.action === 'disclosure.statement');
+    expect(statements).toHaveLength(3 + 3 + 1);
+    expect(statements.at(-1)).toMatchObject({
+      userAgent: 'api-test',
+      details: { subject: `attachment:${page}`, disclosable: false },
+    });
   });
 
   it('shows possible duplicates on submission', async () => {
@@ -457,9 +674,22 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
       '/api/reports/{id}/invitations',
       '/api/proposals/{id}/votes',
       '/api/audit-log',
+      '/api/reports/{id}/fix-proposals',
+      '/api/reports/{id}/disclosure-statements',
     ])
       expect(paths).toContain(p);
     expect(doc.paths['/api/reports'].post.requestBody).toBeDefined();
+    const statements = doc.paths['/api/reports/{id}/disclosure-statements'].post;
+    expect(Object.keys(statements.requestBody.content['application/json'].schema.properties).sort()).toEqual([
+      'attachments',
+      'proofOfConcept',
+    ]);
+    const fix = doc.paths['/api/reports/{id}/fix-proposals'].post;
+    expect(fix.requestBody.content['application/json'].schema.required).toEqual([
+      'patchedVersions',
+      'releaseDate',
+    ]);
+    expect(fix.responses['201']).toBeDefined();
     expect(paths.some((p) => p.startsWith('/disclosure'))).toBe(false);
   });
 });

@@ -53,7 +53,8 @@ export async function startInbox(): Promise<Inbox> {
       stream.on('data', (d: string) => (raw += d));
       stream.on('end', () => {
         const split = raw.indexOf('\r\n\r\n');
-        const head = raw.slice(0, split);
+        // long header lines arrive folded (RFC 5322): unfold before reading them
+        const head = raw.slice(0, split).replace(/\r?\n(?=[ \t])/g, '');
         const subject = /^Subject: (.*)$/im.exec(head)?.[1]?.trim() ?? '';
         const qp = /content-transfer-encoding:\s*quoted-printable/i.test(head);
         const body = raw.slice(split + 4);

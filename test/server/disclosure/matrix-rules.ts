@@ -138,7 +138,18 @@ const user =
 // --- report routes, shared by the API and the pages --------------------------------------------
 
 const viewReport: Rule = (r, s) => (sees(r, s) || s.state === 'published' ? 200 : 404);
-const attachmentRead = (anon: Expect): Rule => user(anon, (r, s) => (sees(r, s) ? 200 : 404));
+/**
+ * The fixtures' attachment: on npm reports the reporter and the triage team agreed to disclose it
+ * (the maintainer said nothing); on core reports the core team objected. Once published, anyone reads
+ * a disclosed attachment; before, and otherwise, only those who see the report.
+ */
+export const attachmentDisclosed = (s: Subject) => s.state === 'published' && s.kind === 'npm';
+/**
+ * The fixtures' proof of concept: the reporter and the team agreed on both kinds; on npm reports the
+ * maintainer objected. So it is public only in a published core report.
+ */
+export const proofOfConceptDisclosed = (s: Subject) => s.state === 'published' && s.kind === 'core';
+const attachmentRead: Rule = (r, s) => (sees(r, s) || attachmentDisclosed(s) ? 200 : 404);
 const comment =
   (ok: number): Rule =>
   (r, s) =>
@@ -159,6 +170,11 @@ const fixProposal =
   (ok: number): Rule =>
   (r, s) =>
     !sees(r, s) ? 404 : !(team(r, s) || maintainerOf(r, s)) ? 403 : CLOCK.includes(s.state) ? ok : 409;
+/** Each participant speaks for a party (reporter, maintainer, team) until the report is closed. */
+const statement =
+  (ok: number): Rule =>
+  (r, s) =>
+    !sees(r, s) ? 404 : CLOSED.includes(s.state) ? 409 : ok;
 const invite =
   (ok: number): Rule =>
   (r, s) =>
@@ -243,8 +259,10 @@ export const RULES: Record<string, RouteRule> = {
   'POST /api/reports/:id/comments': { rule: user(401, comment(201)), report: true },
   'POST /api/reports/:id/notes': { rule: user(401, note(201)), report: true },
   'POST /api/reports/:id/fix-proposals': { rule: user(401, fixProposal(201)), report: true },
+  // a success changes who agreed to what, which nobody outside sees before publication: no fresh report
+  'POST /api/reports/:id/disclosure-statements': { rule: user(401, statement(200)), report: true },
   'POST /api/reports/:id/attachments': { rule: user(401, upload(201)), report: true },
-  'GET /api/attachments/:id': { rule: attachmentRead(401), report: true },
+  'GET /api/attachments/:id': { rule: attachmentRead, report: true },
   'POST /api/reports/:id/invitations': { rule: user(401, invite(201)), report: true, mutates: true },
   'POST /api/invitations/accept': { rule: user(401, any(400)) },
   'POST /api/reports/:id/proposals': { rule: user(401, propose(201)), report: true, mutates: true },
@@ -289,8 +307,9 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/reports/:id/comments': { rule: user('login', comment(303)), report: true },
   'POST /disclosure/reports/:id/notes': { rule: user('login', note(303)), report: true },
   'POST /disclosure/reports/:id/fix-proposals': { rule: user('login', fixProposal(303)), report: true },
+  'POST /disclosure/reports/:id/disclosure-statements': { rule: user('login', statement(303)), report: true },
   'POST /disclosure/reports/:id/attachments': { rule: user('login', upload(303)), report: true },
-  'GET /disclosure/attachments/:id': { rule: (r, s) => (sees(r, s) ? 200 : 404), report: true },
+  'GET /disclosure/attachments/:id': { rule: attachmentRead, report: true },
   'POST /disclosure/reports/:id/invitations': {
     rule: user('login', invite(303)),
     report: true,

@@ -22,9 +22,11 @@ import {
   testServer,
 } from './helpers.js';
 import {
+  attachmentDisclosed,
   type Expect,
   hasProposal,
   PUBLIC,
+  proofOfConceptDisclosed,
   ROLES,
   type Role,
   type RouteRule,
@@ -67,6 +69,8 @@ interface Marker {
   publicOnceDisclosed: boolean;
   /** Team only (internal notes). */
   teamOnly: boolean;
+  /** Where it shows once disclosed: on the report, or in the attachment's download. */
+  shownIn?: 'download';
 }
 
 /** A report in a known state, with its attachment, its proposal, and the markers planted in it. */
@@ -111,6 +115,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       comment: mark(),
       note: mark(),
       file: mark(),
+      content: mark(),
     };
     const r = await program.submit(
       reporterActor(),
@@ -134,7 +139,21 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     const att = await program.addAttachment(
       reporterActor(),
       id,
-      { filename: `${m.file}.txt`, bytes: Buffer.from(`file ${m.poc}\n`) },
+      { filename: `${m.file}.txt`, bytes: Buffer.from(`file ${m.content}\n`) },
+      origin,
+    );
+    // the agreement (see attachmentDisclosed, proofOfConceptDisclosed): the reporter agrees to both;
+    // the team to the proof of concept, and to the attachment on npm reports only
+    await program.stateDisclosure(
+      reporterActor(),
+      id,
+      { proofOfConcept: true, attachments: [{ id: att.id, disclosable: true }] },
+      origin,
+    );
+    await program.stateDisclosure(
+      T,
+      id,
+      { proofOfConcept: true, attachments: [{ id: att.id, disclosable: kind === 'npm' }] },
       origin,
     );
     let proposalId: string | null = null;
@@ -163,6 +182,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         if (kind === 'npm') {
           const inv = await program.inviteMaintainer(T, id, people.maintainer.email, origin);
           await program.acceptInvitation(actorOf(people.maintainer), inv.token, origin);
+          // the maintainer objects to the proof of concept (and says nothing of the attachment)
+          await program.stateDisclosure(actorOf(people.maintainer), id, { proofOfConcept: false }, origin);
           if (state === 'maintainer-invited') break;
         }
         await go('start-fix');
@@ -181,9 +202,15 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         { text: m.title, publicOnceDisclosed: true, teamOnly: false },
         { text: m.desc, publicOnceDisclosed: true, teamOnly: false },
         { text: m.comment, publicOnceDisclosed: true, teamOnly: false },
-        { text: m.poc, publicOnceDisclosed: false, teamOnly: false },
+        { text: m.poc, publicOnceDisclosed: proofOfConceptDisclosed(subject), teamOnly: false },
         { text: m.env, publicOnceDisclosed: false, teamOnly: false },
-        { text: m.file, publicOnceDisclosed: false, teamOnly: false },
+        { text: m.file, publicOnceDisclosed: attachmentDisclosed(subject), teamOnly: false },
+        {
+          text: m.content,
+          publicOnceDisclosed: attachmentDisclosed(subject),
+          teamOnly: false,
+          shownIn: 'download',
+        },
         { text: m.note, publicOnceDisclosed: false, teamOnly: true },
       ],
     };
@@ -295,6 +322,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/reports/:id/comments': { body: 'a matrix comment' },
       '/api/reports/:id/notes': { body: 'a matrix note' },
       '/api/reports/:id/fix-proposals': { patchedVersions: '>=9.9.9', releaseDate: '2026-03-01' },
+      '/api/reports/:id/disclosure-statements': { proofOfConcept: true },
       '/api/reports/:id/invitations': { email: 'invited@example.org' },
       '/api/invitations/accept': { token: 'bogus.bogus' },
       '/api/reports/:id/proposals': { days: 5, reason: 'matrix' },
@@ -328,6 +356,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/disclosure/reports/:id/comments': { body: 'a matrix comment' },
       '/disclosure/reports/:id/notes': { body: 'a matrix note' },
       '/disclosure/reports/:id/fix-proposals': { patchedVersions: '>=9.9.9', releaseDate: '2026-03-01' },
+      '/disclosure/reports/:id/disclosure-statements': { proofOfConcept: 'yes' },
       '/disclosure/reports/:id/invitations': { email: 'invited@example.org' },
       '/disclosure/reports/:id/proposals': { days: '5', reason: 'matrix' },
       '/disclosure/proposals/:id/vote': { inFavour: 'yes' },
@@ -411,6 +440,21 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     }
     const leaked = forbidden(role).filter((m) => res.body.includes(m));
     expect(leaked, `${where} shows text it may not`).toEqual([]);
+    // and a published report shows those outside it exactly what was agreed: all of it
+    const shows = /^GET .*\/attachments\/:id$/.test(route)
+      ? 'download'
+      : /^GET .*\/reports\/:id$/.test(route)
+        ? 'report'
+        : null;
+    if (shows && f && res.statusCode === 200 && f.subject.state === 'published' && !sees(role, f.subject)) {
+      const missing = f.markers.filter(
+        (m) => m.publicOnceDisclosed && (m.shownIn ?? 'report') === shows && !res.body.includes(m.text),
+      );
+      expect(
+        missing.map((m) => m.text),
+        `${where} misses what was agreed`,
+      ).toEqual([]);
+    }
     // the fresh report has moved on: its markers are no longer where the bookkeeping says
     if (fresh) fixtures.splice(fixtures.indexOf(f!), 1);
   }

@@ -371,6 +371,7 @@ describe('the disclosure pages', () => {
       'proposals',
       'assessment',
       'fix-proposals',
+      'disclosure-statements',
     ]) {
       const a = await o.post(
         `/disclosure/reports/${id}/${path}`,
@@ -456,6 +457,136 @@ describe('the disclosure pages', () => {
         )
       ).statusCode,
     ).toBe(303);
+  });
+
+  it('takes the fix proposal and each party’s disclosure statements through the forms, and shows the agreed form once published', async () => {
+    const b = new PageSession(s);
+    await b.login(reporter);
+    const id = reportIdOf(
+      (
+        await b.post(
+          '/disclosure/reports',
+          form({ packageName: 'agreed-page-widget', affectedVersions: '<1.4.2' }),
+        )
+      ).headers.location as string,
+    );
+    const up = multipart(
+      { name: 'trace.txt', type: 'text/plain', bytes: Buffer.from('PAGE-TRACE stack trace\n') },
+      { _csrf: await b.csrf(`/disclosure/reports/${id}`) },
+    );
+    const attached = await s.app.inject({
+      method: 'POST',
+      url: `/disclosure/reports/${id}/attachments`,
+      headers: { ...up.headers, cookie: b.cookieHeader },
+      payload: up.payload,
+    });
+    expect(attached.statusCode).toBe(303);
+    const attachmentId = /href="\/disclosure\/attachments\/([^"]+)" download>trace.txt/.exec(
+      (await b.get(`/disclosure/reports/${id}`)).body,
+    )![1]!;
+    const tt = await apiLogin(s, triage);
+    await api(s, tt, 'POST', `/api/reports/${id}/transitions`, { transition: 'accept' });
+    await api(s, tt, 'POST', `/api/reports/${id}/invitations`, { email: 'page-maint@example.org' });
+    const maint = await makeUser(s, 'page-maint');
+    const link = await s.inbox.link(
+      'page-maint@example.org',
+      /invited/,
+      `${PUBLIC_URL}/disclosure/invitations/`,
+    );
+    const m = new PageSession(s);
+    await m.login(maint);
+    const path = new URL(link).pathname;
+    expect((await m.post(path, {}, await m.csrf(path))).statusCode).toBe(303);
+    const here = `/disclosure/reports/${id}`;
+    expect(
+      (await m.post(`${here}/transition`, { transition: 'start-fix' }, await m.csrf(here))).statusCode,
+    ).toBe(303);
+
+    // the fix proposal: a date in the past is refused with the reason, a good one is shown
+    const past = await m.post(
+      `${here}/fix-proposals`,
+      { patchedVersions: '>=1.4.2', releaseDate: '2026-01-01', note: '' },
+      await m.csrf(here),
+    );
+    expect(past.statusCode).toBe(400);
+    expect(past.body).toContain('releaseDate must not be in the past (today is 2026-01-05)');
+    const proposed = await m.post(
+      `${here}/fix-proposals`,
+      { patchedVersions: '>=1.4.2', releaseDate: '2026-01-19', note: 'with a <b>test</b>' },
+      await m.csrf(here),
+    );
+    expect(proposed.statusCode).toBe(303);
+    const mine = (await m.get(here)).body;
+    const fact = /<dd id="fix-proposal">([\s\S]*?)<\/dd>/.exec(mine)![1]!;
+    expect(fact).toContain('<strong>2026-01-19</strong>');
+    expect(fact).toContain('<code>&gt;=1.4.2</code>');
+    expect(fact).toContain('with a &lt;b&gt;test&lt;/b&gt;');
+    expect(mine).toContain('value="2026-01-19"');
+    expect(mine).toContain('min="2026-01-05"');
+    const t = new PageSession(s);
+    await t.login(triage);
+    const row = /<tr[^>]*data-report="([^"]+)"[\s\S]*?<\/tr>/g;
+    const rows = [...(await t.get('/disclosure/triage')).body.matchAll(row)].filter((x) => x[1] === id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]![0]).toMatch(/<td class="release">2026-01-19 <code>&gt;=1.4.2<\/code><\/td>/);
+
+    // the agreement: each party through the same form, speaking for itself
+    const form1 = (await b.get(here)).body;
+    expect(form1).toContain('You speak for the reporter.');
+    expect(form1).toContain(`name="attachment-${attachmentId}"`);
+    const say = async (who: PageSession, fields: Record<string, string>) =>
+      who.post(`${here}/disclosure-statements`, fields, await who.csrf(here));
+    expect((await say(b, { proofOfConcept: 'yes', [`attachment-${attachmentId}`]: 'yes' })).statusCode).toBe(
+      303,
+    );
+    expect((await t.get(here)).body).toContain('You speak for the team.');
+    expect((await say(t, { proofOfConcept: 'yes', [`attachment-${attachmentId}`]: 'yes' })).statusCode).toBe(
+      303,
+    );
+    expect((await m.get(here)).body).toContain('You speak for yourself, as a maintainer.');
+    expect((await say(m, { proofOfConcept: 'no' })).statusCode).toBe(303);
+    const unknown = await say(b, { 'attachment-not-an-attachment': 'yes' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('names no attachment of this report');
+    const nothing = await say(b, {});
+    expect(nothing.statusCode).toBe(400);
+    const page = (await b.get(here)).body;
+    expect(page).toMatch(/<input type="radio" name="proofOfConcept" value="yes" checked>/);
+    const verdicts = [
+      ...page.matchAll(/<tr data-subject="([^"]+)">[\s\S]*?<td class="verdict">(.*?)<\/td><\/tr>/g),
+    ];
+    expect(verdicts.map((v) => [v[1], v[2]])).toEqual([
+      ['proof-of-concept', 'no'],
+      [attachmentId, '<strong>yes</strong>'],
+    ]);
+
+    // marked fixed with the proposal's versions (the form offers them), then published
+    expect((await m.get(here)).body).toMatch(/id="patchedVersions"[^\n]*value="&gt;=1.4.2"/);
+    expect(
+      (await m.post(`${here}/transition`, { transition: 'mark-fixed' }, await m.csrf(here))).statusCode,
+    ).toBe(303);
+    const t2 = await apiLogin(s, triage2);
+    const pub = await api(s, t2, 'POST', `/api/reports/${id}/transitions`, { transition: 'publish' });
+    expect(pub.json().report.patchedVersions).toBe('>=1.4.2');
+
+    const visitor = await s.app.inject({ method: 'GET', url: here });
+    expect(visitor.statusCode).toBe(200);
+    expect(visitor.body).toContain('<dt>Planned release</dt><dd>2026-01-19</dd>');
+    expect(visitor.body).not.toContain('touch /tmp/pwned');
+    expect(visitor.body).not.toContain('Steps to reproduce');
+    expect(visitor.body).toContain(`href="/disclosure/attachments/${attachmentId}" download>trace.txt</a>`);
+    expect(visitor.body).toContain(
+      'The proof of concept, the environment, internal notes and the other attachments stay private.',
+    );
+    const dl = await s.app.inject({ method: 'GET', url: `/disclosure/attachments/${attachmentId}` });
+    expect(dl.statusCode).toBe(200);
+    expect(dl.body).toBe('PAGE-TRACE stack trace\n');
+    expect(dl.headers['x-content-type-options']).toBe('nosniff');
+    expect(dl.headers['content-disposition']).toMatch(/^attachment;/);
+    // frozen once published
+    const late = await say(b, { proofOfConcept: 'yes' });
+    expect(late.statusCode).toBe(409);
+    expect(late.body).toContain('a report that is published takes no more disclosure statements');
   });
 
   it('refuses a replayed or expired invitation link, and a maintainer of report A asking for report B', async () => {

@@ -140,14 +140,15 @@ export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
     '/api/attachments/:id',
     {
       schema: {
-        summary: 'Download an attachment (participants only; recorded in the audit log)',
+        summary:
+          'Download an attachment: participants (recorded in the audit log); anyone once its report is published and its disclosure agreed',
         tags,
         params: IdParams,
         response: { 200: Type.String({ description: 'the file, as a download' }), ...errors },
       },
     },
     async (req, reply) => {
-      requireScope(req.caller, 'reports:read');
+      if (req.caller.user) requireScope(req.caller, 'reports:read');
       const { meta, bytes } = await ctx.program.readAttachment(
         req.caller.actor,
         (req.params as { id: string }).id,

@@ -105,6 +105,15 @@ export const Submission = Type.Object(
   { additionalProperties: true, description: 'Other fields (a CVSS score, for one) are ignored.' },
 );
 
+/** The latest proposal of fixed versions and a release date. */
+export const FixProposalSchema = Type.Object({
+  patchedVersions: Str('an npm range, e.g. >=1.4.2'),
+  releaseDate: Str('the planned release day, YYYY-MM-DD (UTC)'),
+  note: Nullable(Str()),
+  proposedBy: Str('a user id'),
+  proposedAt: Str(),
+});
+
 /** A report. The fields marked "participants" are absent from the disclosed form of a published report. */
 export const ReportSchema = Type.Object({
   id: Str(),
@@ -125,7 +134,11 @@ export const ReportSchema = Type.Object({
   submittedAt: Str(),
   triagedAt: Nullable(Str()),
   publishedAt: Nullable(Str()),
-  reproduction: Type.Optional(Str('participants')),
+  reproduction: Type.Optional(
+    Str('the proof of concept: participants; in the disclosed form only when its disclosure was agreed'),
+  ),
+  fixProposal: Type.Optional(Nullable(FixProposalSchema)),
+  releaseDate: Type.Optional(Nullable(Str('disclosed form: the planned release day of the fix'))),
   patch: Type.Optional(Nullable(Str())),
   environment: Type.Optional(
     Type.Object({ os: Nullable(Str()), node: Nullable(Str()), npm: Nullable(Str()) }),
@@ -162,7 +175,26 @@ export const AttachmentSchema = Type.Object({
   size: Type.Integer(),
   sha256: Str(),
   createdAt: Str(),
-  uploadedBy: Str(),
+  uploadedBy: Str('a user id; a role (reporter, maintainer, team) in the disclosed form'),
+});
+
+const StanceSchema = Nullable(Type.Boolean({ description: 'may be disclosed (true), may not (false)' }));
+
+/** Where one subject of the disclosure agreement stands. */
+export const SubjectAgreementSchema = Type.Object({
+  subject: literals(['proof-of-concept', 'attachment']),
+  attachmentId: Nullable(Str()),
+  reporter: StanceSchema,
+  team: StanceSchema,
+  maintainers: Type.Array(Type.Object({ userId: Str(), disclosable: StanceSchema })),
+  disclosable: Type.Boolean({
+    description: 'disclosed on publication: the reporter and the team agreed and no maintainer objected',
+  }),
+});
+
+export const AgreementAnswer = Type.Object({
+  party: Str('the party I speak for: reporter, team, or maintainer:<my user id>'),
+  agreement: Type.Array(SubjectAgreementSchema),
 });
 
 export const ProposalSchema = Type.Object({
@@ -199,6 +231,12 @@ export const ReportViewSchema = Type.Object({
   attachments: Type.Array(AttachmentSchema),
   proposals: Type.Array(ProposalSchema),
   flags: Type.Optional(Type.Object({ firstAnswerOverdue: Type.Boolean(), publicationDue: Type.Boolean() })),
+  agreement: Type.Optional(
+    Type.Array(SubjectAgreementSchema, {
+      description: 'participants: what each party agreed to disclose on publication',
+    }),
+  ),
+  party: Type.Optional(Nullable(Str('participants: the party I speak for in the agreement'))),
   allowed: Type.Array(Str(), { description: 'what this caller may do to the report now' }),
 });
 
@@ -225,6 +263,13 @@ export const QueueItemSchema = Type.Object({
   overdue: Type.Boolean(),
   ageDays: Type.Integer(),
   mine: Type.Boolean(),
+  fixProposal: Nullable(
+    Type.Object({
+      patchedVersions: Str(),
+      releaseDate: Str(),
+      afterDeadline: Type.Boolean({ description: 'planned after the publication deadline' }),
+    }),
+  ),
 });
 
 const Hours = Nullable(Type.Number());

@@ -21,7 +21,7 @@ export async function viewJson(read: ReadReport) {
       report: d.report,
       history: d.history,
       comments: d.comments,
-      attachments: [],
+      attachments: d.attachments,
       proposals: [],
       allowed: [],
     };
@@ -47,6 +47,8 @@ export async function viewJson(read: ReadReport) {
     attachments: view.attachments,
     proposals: view.proposals,
     flags: view.flags,
+    agreement: view.agreement,
+    party: view.party,
     allowed: view.allowed,
   };
 }

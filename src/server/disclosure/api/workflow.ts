@@ -4,8 +4,16 @@ import type { Transition } from '../../../disclosure/index.js';
 import { isNswgError, NswgError } from '../../../errors.js';
 import { requireScope } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
-import { proposeFix, sameNotFound, transitionReport } from '../service.js';
-import { CommentSchema, errors, IdParams, ProposalSchema, ReportSchema, TransitionName } from './schemas.js';
+import { sameNotFound, transitionReport } from '../service.js';
+import {
+  AgreementAnswer,
+  CommentSchema,
+  errors,
+  IdParams,
+  ProposalSchema,
+  ReportSchema,
+  TransitionName,
+} from './schemas.js';
 import { reportJson } from './views.js';
 
 const tags = ['disclosure'];
@@ -137,25 +145,67 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     {
       schema: {
         summary:
-          'Propose the fixed versions and a release date (an invited maintainer or the team), as a comment',
+          'Propose the fixed versions and a release date (an invited maintainer or the team, between triage and publication)',
+        description:
+          'The proposal becomes the report’s `fixProposal` (the previous one stays in the audit log). The release date may not ' +
+          'be in the past. Marking the report fixed without `patchedVersions` takes the proposal’s; once the report is fixed, ' +
+          'a new proposal also sets the fixed versions that publication uses. Every participant is told by e-mail.',
         tags,
         params: IdParams,
         body: Type.Object(
           {
             patchedVersions: Type.String({ maxLength: 500, description: 'an npm range, e.g. >=1.4.2' }),
-            releaseDate: Type.String({ maxLength: 10, description: 'YYYY-MM-DD' }),
+            releaseDate: Type.String({ maxLength: 10, description: 'YYYY-MM-DD, today or later (UTC)' }),
             note: Type.Optional(Type.String({ maxLength: 5000 })),
           },
           { additionalProperties: false },
         ),
-        response: { 201: CommentSchema, ...errors },
+        response: { 201: Type.Object({ report: ReportSchema }), ...errors },
       },
     },
     async (req, reply) => {
       requireScope(req.caller, 'reports:write');
-      const b = req.body as { patchedVersions: string; releaseDate: string; note?: string };
-      const c = await proposeFix(ctx, req.caller, id(req), b, originOf(req));
-      return reply.code(201).send({ ...c, author: req.caller.user!.displayName });
+      const report = await p
+        .proposeFix(req.caller.actor, id(req), req.body, originOf(req))
+        .catch(sameNotFound);
+      return reply.code(201).send({ report: reportJson(report) });
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/disclosure-statements',
+    {
+      schema: {
+        summary:
+          'State what may be disclosed on publication: the proof of concept and each attachment (the reporter, an invited maintainer, the team)',
+        description:
+          'I speak for one party: the reporter, a maintainer (each separately), or the team (any member; the latest word counts). ' +
+          'A statement replaces my party’s earlier one and is recorded in the audit log. On publication the proof of concept, and ' +
+          'each attachment, is disclosed only when the reporter and the team agreed and no maintainer objected. Refused (409) once ' +
+          'the report is closed: the published form is what was agreed by then.',
+        tags,
+        params: IdParams,
+        body: Type.Object(
+          {
+            proofOfConcept: Type.Optional(Type.Boolean()),
+            attachments: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  { id: Type.String({ maxLength: 100 }), disclosable: Type.Boolean() },
+                  { additionalProperties: false },
+                ),
+                { maxItems: 100 },
+              ),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: AgreementAnswer, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      return p.stateDisclosure(req.caller.actor, id(req), req.body, originOf(req)).catch(sameNotFound);
     },
   );
 

@@ -37,7 +37,8 @@ const NOTICES: Record<string, string> = {
   proposed: 'The extension is proposed: the vote is open.',
   voted: 'Your vote is counted.',
   closed: 'The vote is counted and closed.',
-  'fix-proposed': 'Your fix proposal is posted.',
+  'fix-proposed': 'Your fix proposal is saved: every participant is told.',
+  'disclosure-stated': 'Your disclosure statement is recorded.',
 };
 
 /** The CSRF token for this page's forms, tied to the session cookie. */

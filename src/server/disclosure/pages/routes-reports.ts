@@ -1,18 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isTeamFor, PUBLICATION_CLOCK_STATES, type Transition } from '../../../disclosure/index.js';
+import type { StatementsInput, Transition } from '../../../disclosure/index.js';
 import { isNswgError, NswgError } from '../../../errors.js';
 import { sendAttachment } from '../api/views.js';
 import { type DisclosureContext, originOf, PAGES, paths } from '../context.js';
 import { limited } from '../limits.js';
 import { possibleDuplicates, reportQueue } from '../queries.js';
-import {
-  authorName,
-  proposeFix,
-  readReport,
-  sameNotFound,
-  submitReport,
-  transitionReport,
-} from '../service.js';
+import { authorName, readReport, sameNotFound, submitReport, transitionReport } from '../service.js';
 import { uploadedFile } from '../uploads.js';
 import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
 import { invitationPage, myReportsPage } from './views-lists.js';
@@ -96,17 +89,15 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
       ...view.history.flatMap((c) => (c.actorId ? [c.actorId] : [])),
       ...view.attachments.map((a) => a.uploadedBy),
       ...view.proposals.map((x) => x.proposedBy),
+      ...(r.fixProposal ? [r.fixProposal.proposedBy] : []),
     ]);
     const resolved = new Map<string, string>();
     for (const id of ids) resolved.set(id, await authorName(names, r, team, id));
-    const actor = req.caller.actor;
-    const maintainer = actor.kind === 'user' && r.kind === 'npm' && r.maintainerIds.includes(actor.id);
     const data = {
       view,
       team,
       names: resolved,
-      duplicates: await possibleDuplicates(ctx, actor, originOf(req), r),
-      mayProposeFix: (isTeamFor(actor, r.kind) || maintainer) && PUBLICATION_CLOCK_STATES.includes(r.state),
+      duplicates: await possibleDuplicates(ctx, req.caller.actor, originOf(req), r),
       now: ctx.clock.now(),
     };
     return sendPage(reply, reportPage(pageCtx(req, reply), data));
@@ -168,18 +159,26 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
 
   action('fix-proposals', async (req) => {
     const b = req.body;
-    await proposeFix(
-      ctx,
-      req.caller,
-      req.params.id,
-      {
-        patchedVersions: field(b, 'patchedVersions', 500),
-        releaseDate: field(b, 'releaseDate', 10),
-        note: field(b, 'note', 5000),
-      },
-      originOf(req),
-    );
+    await program
+      .proposeFix(
+        req.caller.actor,
+        req.params.id,
+        {
+          patchedVersions: field(b, 'patchedVersions', 500),
+          releaseDate: field(b, 'releaseDate', 10),
+          note: field(b, 'note', 5000),
+        },
+        originOf(req),
+      )
+      .catch(sameNotFound);
     return 'fix-proposed';
+  });
+
+  action('disclosure-statements', async (req) => {
+    await program
+      .stateDisclosure(req.caller.actor, req.params.id, statementsFromForm(req.body), originOf(req))
+      .catch(sameNotFound);
+    return 'disclosure-stated';
   });
 
   action('invitations', async (req) => {
@@ -256,4 +255,23 @@ export function attachmentPage(app: FastifyInstance, ctx: DisclosureContext): vo
     await ctx.program.addAttachment(req.caller.actor, req.params.id, file, originOf(req)).catch(sameNotFound);
     return seeOther(reply, `${paths.report(req.params.id)}?msg=attached`);
   });
+}
+
+/**
+ * The statements of the disclosure form: `proofOfConcept` and `attachment-<id>`, each "yes" or "no"
+ * (a question left unanswered says nothing).
+ */
+export function statementsFromForm(body: unknown): StatementsInput {
+  const yesNo = (v: string) => (v === 'yes' ? true : v === 'no' ? false : undefined);
+  const out: StatementsInput = {};
+  const poc = yesNo(field(body, 'proofOfConcept', 3));
+  if (poc !== undefined) out.proofOfConcept = poc;
+  const attachments: { id: string; disclosable: boolean }[] = [];
+  for (const key of Object.keys((body ?? {}) as object)) {
+    if (!key.startsWith('attachment-')) continue;
+    const v = yesNo(field(body, key, 3));
+    if (v !== undefined) attachments.push({ id: key.slice('attachment-'.length), disclosable: v });
+  }
+  if (attachments.length) out.attachments = attachments;
+  return out;
 }

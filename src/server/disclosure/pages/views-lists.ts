@@ -9,13 +9,14 @@ import { csrfField, type PageCtx, page, stateBadge, when } from './layout.js';
 /** A table of reports, most urgent first. */
 export function queueTable(items: readonly QueueItem[], empty: string): SafeHtml {
   if (!items.length) return html`<p class="muted">${empty}</p>`;
-  return html`<div class="table-scroll"><table class="queue"><thead><tr><th>Report</th><th>Affects</th><th>State</th><th>Severity</th><th>Next deadline</th><th>Age</th></tr></thead><tbody>${items.map(
+  return html`<div class="table-scroll"><table class="queue"><thead><tr><th>Report</th><th>Affects</th><th>State</th><th>Severity</th><th>Next deadline</th><th>Planned release</th><th>Age</th></tr></thead><tbody>${items.map(
     (
       i,
     ) => html`<tr class="${i.overdue ? 'overdue-row' : ''}" data-report="${i.id}"><td><a href="${paths.report(i.id)}">${i.title}</a>${i.mine ? html` <span class="muted">(yours)</span>` : ''}</td>
 <td>${i.kind === 'npm' ? i.packageName : html`Node.js ${i.component}`}</td><td>${stateBadge(i.state)}</td>
 <td>${i.severity ? severityBadge(i.severity) : html`<span class="muted">—</span>`}</td>
-<td>${i.deadline ? when(i.deadline) : html`<span class="muted">—</span>`}${i.overdue ? html` <span class="overdue">overdue</span>` : ''}</td><td>${i.ageDays} d</td></tr>`,
+<td>${i.deadline ? when(i.deadline) : html`<span class="muted">—</span>`}${i.overdue ? html` <span class="overdue">overdue</span>` : ''}</td>
+<td class="release">${i.fixProposal ? html`${i.fixProposal.releaseDate} <code>${i.fixProposal.patchedVersions}</code>${i.fixProposal.afterDeadline ? html` <span class="overdue">after the deadline</span>` : ''}` : html`<span class="muted">—</span>`}</td><td>${i.ageDays} d</td></tr>`,
   )}</tbody></table></div>`;
 }
 

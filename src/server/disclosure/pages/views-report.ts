@@ -7,6 +7,7 @@ import { PAGES, paths } from '../context.js';
 import type { Disclosure } from '../disclosed.js';
 import type { PossibleDuplicate } from '../queries.js';
 import { csrfField, type PageCtx, page, postButton, stateBadge, when } from './layout.js';
+import { agreementSection, disclosedExtras, fixProposalFacts, fixProposalForm } from './views-agreement.js';
 
 /** Everything the report page shows, resolved beforehand (names, duplicates). */
 export interface ReportPageData {
@@ -15,8 +16,6 @@ export interface ReportPageData {
   /** Who each user id is, as this viewer may know them. */
   names: Map<string, string>;
   duplicates: PossibleDuplicate[];
-  /** May propose a fix (invited maintainer or the team, between triage and publication). */
-  mayProposeFix: boolean;
   now: Date;
 }
 
@@ -58,19 +57,16 @@ function transitionForms(p: PageCtx, d: ReportPageData): SafeHtml[] {
   if (allowed.includes('mark-duplicate'))
     out.push(html`<div data-action="mark-duplicate"><h3>Duplicate</h3><form class="inline" method="post" action="${action}">${csrfField(p)}${hiddenT('mark-duplicate')}
 <label for="duplicateOf">Of report</label><input id="duplicateOf" name="duplicateOf" type="text" maxlength="100" required><button type="submit" class="secondary">Mark as duplicate</button></form></div>`);
-  if (allowed.includes('mark-fixed'))
+  if (allowed.includes('mark-fixed')) {
+    const proposed = r.fixProposal?.patchedVersions;
     out.push(html`<div data-action="mark-fixed"><h3>Fixed</h3><form class="inline" method="post" action="${action}">${csrfField(p)}${hiddenT('mark-fixed')}
-<label for="patchedVersions">Fixed versions</label><input id="patchedVersions" name="patchedVersions" type="text" maxlength="500" placeholder=">=1.4.2" required><button type="submit">Mark fixed</button></form></div>`);
+<label for="patchedVersions">Fixed versions</label><input id="patchedVersions" name="patchedVersions" type="text" maxlength="500" placeholder=">=1.4.2" value="${proposed ?? ''}" ${proposed ? '' : html`required`}><button type="submit">Mark fixed</button></form></div>`);
+  }
   if (allowed.includes('invite-maintainer') && r.kind === 'npm')
     out.push(html`<div data-action="invite"><h3>Invite a maintainer</h3><form class="inline" method="post" action="${paths.report(r.id)}/invitations">${csrfField(p)}
 <label for="invite-email">E-mail</label><input id="invite-email" name="email" type="email" maxlength="254" required><button type="submit">Send the invitation</button></form>
 <p class="hint muted">A single-use link, valid 14 days: whoever opens it and logs in sees this report.</p></div>`);
-  if (d.mayProposeFix)
-    out.push(html`<div data-action="fix-proposal"><h3>Propose the fix</h3><form class="stack" method="post" action="${paths.report(r.id)}/fix-proposals">${csrfField(p)}
-<div><label for="fix-versions">Fixed versions <span class="hint">an npm range</span></label><input id="fix-versions" name="patchedVersions" type="text" maxlength="500" placeholder=">=1.4.2" required></div>
-<div><label for="fix-date">Planned release</label><input id="fix-date" name="releaseDate" type="date" required></div>
-<div><label for="fix-note">Note <span class="hint">optional</span></label><textarea id="fix-note" name="note" maxlength="5000"></textarea></div>
-<div><button type="submit" class="secondary">Propose</button></div></form></div>`);
+  if (allowed.includes('propose-fix')) out.push(fixProposalForm(p, r, d.now));
   if (allowed.includes('edit-assessment'))
     out.push(html`<div data-action="assess"><h3>Assessment</h3><form class="stack" method="post" action="${paths.report(r.id)}/assessment">${csrfField(p)}
 <div><label for="as-cvss">CVSS 3.1 vector</label><input id="as-cvss" name="cvssVector" type="text" class="code" maxlength="200" value="${r.cvss?.vector ?? ''}"></div>
@@ -129,6 +125,7 @@ function detailsList(d: ReportPageData): SafeHtml {
 <dt>Affects</dt><dd>${what}</dd>
 <dt>Affected versions</dt><dd><code>${r.affectedVersions}</code></dd>
 ${r.patchedVersions ? html`<dt>Fixed versions</dt><dd><code>${r.patchedVersions}</code></dd>` : ''}
+${fixProposalFacts(r, d.names)}
 <dt>Severity</dt><dd>${cvssLine(r.cvss)}</dd>
 <dt>Weakness</dt><dd>${r.cwe ?? html`<span class="muted">—</span>`}</dd>
 ${r.cveId ? html`<dt>CVE</dt><dd>${r.cveId}</dd>` : ''}
@@ -193,6 +190,7 @@ ${
     : ''
 }`,
 )}
+${agreementSection(p, d.view, d.names)}
 ${section(
   'comments',
   'Comments',
@@ -231,6 +229,7 @@ const AUTHOR_WORDS = { reporter: 'The reporter', maintainer: 'A maintainer', tea
 /** A published report as everyone may read it. */
 export function disclosedPage(p: PageCtx, d: Disclosure): SafeHtml {
   const r = d.report;
+  const extras = disclosedExtras(d, section);
   const what =
     r.kind === 'npm'
       ? html`<a href="${packagePath(r.packageName!)}">${r.packageName}</a> (npm)`
@@ -243,6 +242,7 @@ ${r.publishedWithoutFix ? html`<div class="notice bad"><p>Published at the deadl
 <dt>Affects</dt><dd>${what}</dd>
 <dt>Affected versions</dt><dd><code>${r.affectedVersions}</code></dd>
 <dt>Fixed versions</dt><dd>${r.patchedVersions ? html`<code>${r.patchedVersions}</code>` : html`<strong>none</strong>`}</dd>
+${r.releaseDate ? html`<dt>Planned release</dt><dd>${r.releaseDate}</dd>` : ''}
 <dt>Severity</dt><dd>${cvssLine(r.cvss)}</dd>
 <dt>Weakness</dt><dd>${r.cwe ?? '—'}</dd>
 ${r.cveId ? html`<dt>CVE</dt><dd>${r.cveId}</dd>` : ''}
@@ -254,6 +254,8 @@ ${r.references.length ? html`<dt>References</dt><dd>${r.references.map((u) => ht
 </dl>
 ${section('description', 'Description', html`<div class="prose">${renderMarkdown(r.description)}</div>`)}
 ${section('impact', 'Impact', html`<div class="prose">${renderMarkdown(r.impact)}</div>`)}
+${extras.poc}
+${extras.files}
 ${section(
   'comments',
   'Comments',
@@ -269,6 +271,6 @@ ${section(
   'Timeline',
   html`<ul>${d.history.map((c) => html`<li>${when(c.at)}: ${c.from} → ${c.to}</li>`)}</ul>`,
 )}
-<p class="muted">The proof of concept, the environment, internal notes and attachments stay private.</p>`;
+<p class="muted">${extras.privateNote}</p>`;
   return page(p, r.title, body);
 }
