@@ -15,7 +15,7 @@ export interface StoredRecord {
  * and `affected` of the record (the whole record where the engine cannot cut it cheaply). */
 export interface MatchRow {
   id: string;
-  modified: string;
+  /** The advisory reduced to what matching needs, as JSON (it carries `modified` too). */
   partial: string;
 }
 
@@ -85,9 +85,13 @@ const MATCH_SQL =
   '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
 /** The same for many names in one statement (the names as a JSON array). */
 const MATCH_MANY_SQL =
-  `select distinct affected.name as name, advisories.id as id, advisories.modified as modified, ${PARTIAL} as partial ` +
+  'select distinct name, advisory_id as id, brief as partial from affected ' +
+  'where ecosystem = ? and name in (select value from json_each(?)) and brief is not null';
+/** Rows written before migration 0004 filled `brief` (none once it ran; kept for safety). */
+const MATCH_MANY_OLD_SQL =
+  `select distinct affected.name as name, advisories.id as id, ${PARTIAL} as partial ` +
   'from affected join advisories on advisories.id = affected.advisory_id ' +
-  'where affected.ecosystem = ? and affected.name in (select value from json_each(?)) order by advisories.id';
+  'where affected.ecosystem = ? and affected.name in (select value from json_each(?)) and affected.brief is null';
 
 /** Rows of (name, match row) grouped by name. */
 function byName(rows: (MatchRow & { name: string })[]): Map<string, MatchRow[]> {
@@ -104,6 +108,7 @@ class SqliteReads implements AdvisoryReads {
   private readonly forPackageStmt: SqliteStatement;
   private readonly matchStmt: SqliteStatement;
   private readonly matchManyStmt: SqliteStatement;
+  private readonly matchManyOldStmt: SqliteStatement;
   private readonly byIdStmt: SqliteStatement;
   private readonly byAliasStmt: SqliteStatement;
   private readonly indexAll: SqliteStatement;
@@ -116,6 +121,7 @@ class SqliteReads implements AdvisoryReads {
     this.forPackageStmt = conn.prepare(PACKAGE_SQL);
     this.matchStmt = conn.prepare(MATCH_SQL);
     this.matchManyStmt = conn.prepare(MATCH_MANY_SQL);
+    this.matchManyOldStmt = conn.prepare(MATCH_MANY_OLD_SQL);
     this.byIdStmt = conn.prepare('select id, modified, record from advisories where id = ?');
     this.byAliasStmt = conn.prepare(
       'select a.id, a.modified, a.record from aliases s join advisories a on a.id = s.advisory_id where s.alias = ? order by a.id',
@@ -212,11 +218,9 @@ class KyselyReads implements AdvisoryReads {
   }
 
   async matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]> {
-    return (await this.forPackage(ecosystem, name)).map((r) => ({
-      id: r.id,
-      modified: r.modified,
-      partial: r.record,
-    }));
+    return [...((await this.matchRowsMany(ecosystem, [name])).get(name) ?? [])].sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
   }
 
   async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
@@ -229,13 +233,14 @@ class KyselyReads implements AdvisoryReads {
           'affected.name as name',
           'advisories.id as id',
           'advisories.modified as modified',
-          'advisories.record as partial',
+          'affected.brief',
+          'advisories.record',
         ])
         .where('affected.ecosystem', '=', ecosystem)
         .where('affected.name', 'in', names.slice(i, i + 500))
         .distinct()
         .execute();
-      rows.push(...part);
+      for (const r of part) rows.push({ name: r.name, id: r.id, partial: r.brief ?? r.record });
     }
     return byName(rows);
   }

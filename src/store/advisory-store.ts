@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Advisory, type AdvisoryKind, severityOf } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
+import { briefOf } from './advisory-brief.js';
 import { rawSqlite } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -189,14 +190,16 @@ export class AdvisoryStore {
         .values(part.map((w) => row(w.a, w.record)))
         .execute();
     }
-    const affected = write.flatMap(({ a }) =>
-      a.affected.map((x) => ({
+    const affected = write.flatMap(({ a }) => {
+      const brief = briefOf(a);
+      return a.affected.map((x) => ({
         advisory_id: a.id,
         ecosystem: x.ecosystem,
         name: x.name,
         vulnerable: x.vulnerable,
-      })),
-    );
+        brief,
+      }));
+    });
     for (const part of chunks(affected, 200)) await trx.insertInto('affected').values(part).execute();
     const aliases = write.flatMap(({ a }) =>
       [...new Set(a.aliases)].map((alias) => ({ alias, advisory_id: a.id })),

@@ -3,4 +3,4 @@
  * path can check a database's schema without loading the query builder; migrations.ts checks
  * at load time that it names the last migration.
  */
-export const SCHEMA_VERSION = '0003_disclosure_agreement';
+export const SCHEMA_VERSION = '0004_advisory_brief';

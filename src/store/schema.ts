@@ -19,6 +19,8 @@ export interface AffectedTable {
   ecosystem: string;
   name: string;
   vulnerable: string;
+  /** The advisory without its prose (see advisory-brief.ts); null only before migration 0004 filled it. */
+  brief: string | null;
 }
 
 /** Other names of an advisory (CVE ids, GHSA ids). */

@@ -7,6 +7,7 @@ import {
   toNswgCore,
   toNswgNpm,
 } from '../../src/advisories/index.js';
+import { backfillBriefs, briefOf } from '../../src/store/advisory-brief.js';
 import { openStore, type Store, seedBundled } from '../../src/store/index.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
 import { wgCore, wgNpm } from '../helpers/shared.js';
@@ -79,6 +80,36 @@ describe.each(engines)('the advisory store on %s', (engine) => {
     expect(await store.advisories.import([older])).toEqual({ added: 0, updated: 0, unchanged: 0, older: 1 });
     expect((await store.advisories.get('NSWG-ECO-1'))?.title).toBe('Newer title');
     await store.advisories.import([{ ...same, modified: '2030-01-02T00:00:00Z' }]);
+  });
+
+  it('keeps a brief of every record (the record without its prose) with its affected rows, and the migration fills missing ones', async () => {
+    const rows = await store.db
+      .selectFrom('affected')
+      .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
+      .select(['advisories.id as id', 'advisories.record as record', 'affected.brief as brief'])
+      .execute();
+    expect(rows.length).toBeGreaterThan(600);
+    for (const r of rows) expect(r.brief, r.id).toBe(briefOf(JSON.parse(r.record) as Advisory));
+    expect(Object.keys(JSON.parse(rows[0]!.brief!)).sort()).toEqual([
+      'affected',
+      'cvss',
+      'declaredSeverity',
+      'id',
+      'modified',
+      'title',
+      'weaknesses',
+      'withdrawn',
+    ]);
+    const ids = [rows[0]!.id, rows[1]!.id];
+    await store.db.updateTable('affected').set({ brief: null }).where('advisory_id', 'in', ids).execute();
+    expect(await backfillBriefs(store.db)).toBe(2);
+    const again = await store.db
+      .selectFrom('affected')
+      .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
+      .select(['advisories.record as record', 'affected.brief as brief'])
+      .where('affected.advisory_id', 'in', ids)
+      .execute();
+    for (const r of again) expect(r.brief).toBe(briefOf(JSON.parse(r.record) as Advisory));
   });
 
   it('an import that fails part-way leaves the database as it was', async () => {

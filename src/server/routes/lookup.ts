@@ -70,7 +70,7 @@ function entryOf(row: MatchRow, name: string | null): CachedAdvisory {
   const a = JSON.parse(row.partial) as Advisory;
   return {
     id: row.id,
-    modified: row.modified,
+    modified: a.modified,
     withdrawn: a.withdrawn !== null && a.withdrawn !== undefined,
     matchers: a.affected.map((x) => ({
       ecosystem: x.ecosystem,
@@ -244,7 +244,7 @@ export class AdvisoryLookup {
     if (hit !== undefined) return hit;
     const generation = this.generation;
     const row = (await this.reads.byId(idOrAlias)) ?? (await this.reads.byAlias(idOrAlias))[0] ?? null;
-    const found = row ? entryOf({ id: row.id, modified: row.modified, partial: row.record }, null) : null;
+    const found = row ? entryOf({ id: row.id, partial: row.record }, null) : null;
     if (generation === this.generation) {
       if (this.single.size >= MAX_SINGLE) this.single.delete(this.single.keys().next().value as string);
       this.single.set(idOrAlias, found);
