@@ -96,13 +96,9 @@ export type {
   Invitation,
   ReportFilter,
 } from './ports.js';
-export {
-  type Dashboard,
-  DisclosureProgram,
-  INVITATION_DAYS,
-  type ReportSummary,
-  type ReportView,
-} from './program.js';
+export { DisclosureProgram } from './program.js';
+export type { Dashboard, ReportSummary, ReportView } from './program-intake.js';
+export { INVITATION_DAYS } from './program-invitations.js';
 export { advisoryFromReport, advisoryKindOf, nextAdvisoryId, publishedRanges } from './publication.js';
 export {
   type AssessmentInput,

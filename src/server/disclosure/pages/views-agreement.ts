@@ -7,7 +7,6 @@ import {
   utcDay,
 } from '../../../disclosure/index.js';
 import { html, type SafeHtml } from '../../pages/html.js';
-import { renderMarkdown } from '../../pages/markdown.js';
 import { paths } from '../context.js';
 import type { Disclosure } from '../disclosed.js';
 import { csrfField, type PageCtx, when } from './layout.js';
@@ -83,6 +82,14 @@ ${view.agreement.map((a) =>
 ${form}</section>`;
 }
 
+/**
+ * The proof of concept as its reporter wrote it: code in a block, escaped, never Markdown, which would
+ * read `__proto__` as bold `proto` and change a payload on the way to the page.
+ */
+export function proofOfConcept(text: string): SafeHtml {
+  return html`<pre><code>${text}</code></pre>`;
+}
+
 /** The proof of concept and attachments of a published report, as far as their disclosure was agreed. */
 export function disclosedExtras(
   d: Disclosure,
@@ -91,11 +98,7 @@ export function disclosedExtras(
   const r = d.report;
   const poc =
     r.reproduction !== undefined
-      ? section(
-          'reproduction',
-          'Steps to reproduce',
-          html`<div class="prose">${renderMarkdown(r.reproduction)}</div>`,
-        )
+      ? section('reproduction', 'Steps to reproduce', proofOfConcept(r.reproduction))
       : '';
   const files = d.attachments.length
     ? section(

@@ -165,7 +165,7 @@ ${text('affectedVersions', 'Affected versions', 'an npm range, e.g. <1.4.2 or >=
 ${text('title', 'Title', 'one line, e.g. “Prototype pollution in merge()”', 200)}
 ${area('description', 'Description', 'the vulnerability')}
 ${area('impact', 'Impact', 'what an attacker gains')}
-${area('reproduction', 'Steps to reproduce', 'the proof of concept (put code between lines of ```); it is never published', 'code')}
+${area('reproduction', 'Steps to reproduce', 'the proof of concept, shown as code; public after publication only if you, the team and the maintainers agree', 'code')}
 ${area('patch', 'Patch', 'optional: a fix, as a diff', 'code')}
 <fieldset><legend>Environment <span class="hint">optional</span></legend>
 ${text('envOs', 'Operating system', '', 200)}${text('envNode', 'Node.js version', '', 200)}${text('envNpm', 'npm version', '', 200)}</fieldset>

@@ -7,7 +7,13 @@ import { PAGES, paths } from '../context.js';
 import type { Disclosure } from '../disclosed.js';
 import type { PossibleDuplicate } from '../queries.js';
 import { csrfField, type PageCtx, page, postButton, stateBadge, when } from './layout.js';
-import { agreementSection, disclosedExtras, fixProposalFacts, fixProposalForm } from './views-agreement.js';
+import {
+  agreementSection,
+  disclosedExtras,
+  fixProposalFacts,
+  fixProposalForm,
+  proofOfConcept,
+} from './views-agreement.js';
 
 /** Everything the report page shows, resolved beforehand (names, duplicates). */
 export interface ReportPageData {
@@ -156,7 +162,7 @@ ${r.state === 'published' && r.patchedVersions === null ? html`<div class="notic
 ${detailsList(d)}
 ${section('description', 'Description', html`<div class="prose">${renderMarkdown(r.description)}</div>`)}
 ${section('impact', 'Impact', html`<div class="prose">${renderMarkdown(r.impact)}</div>`)}
-${section('reproduction', 'Steps to reproduce', html`<div class="prose private">${renderMarkdown(r.reproduction)}</div>`)}
+${section('reproduction', 'Steps to reproduce', html`<div class="private">${proofOfConcept(r.reproduction)}</div>`)}
 ${r.patch ? section('patch', 'Patch', html`<pre><code>${r.patch}</code></pre>`) : ''}
 ${
   d.duplicates.length

@@ -1,0 +1,137 @@
+import { NswgError } from '../errors.js';
+import { disclosedContent } from './agreement.js';
+import { type AttachmentMeta, checkAttachment } from './attachments.js';
+import { auditEntry, type Origin } from './audit.js';
+import { commitAndSend } from './effects.js';
+import { commentNotice } from './notifications.js';
+import { can } from './permissions.js';
+import type { Comment, InternalNote } from './ports.js';
+import type { ProgramContext } from './program-context.js';
+import type { Report } from './report.js';
+import { type Actor, actorId } from './roles.js';
+
+// The program's collaboration on a report: comments, the team's internal notes, attachments.
+// Maintainer invitations are in program-invitations.ts.
+
+/** Adds a comment every participant sees (see DisclosureProgram.comment). */
+export async function comment(
+  ctx: ProgramContext,
+  actor: Actor,
+  reportId: string,
+  body: string,
+  origin: Origin,
+): Promise<Comment> {
+  const now = ctx.now();
+  const text = checkBody(body);
+  return commitAndSend(ctx.deps, async (tx, out) => {
+    const report = await ctx.load(tx, actor, reportId, 'comment', now);
+    const c: Comment = {
+      id: ctx.newId(),
+      reportId,
+      authorId: actorId(actor)!,
+      body: text,
+      createdAt: now.toISOString(),
+    };
+    await tx.addComment(c);
+    if (
+      report.firstAnswerAt === null &&
+      can(actor, 'view-internal-notes', report, now) &&
+      !isOwn(actor, report)
+    ) {
+      await tx.updateReport({ ...report, firstAnswerAt: c.createdAt, updatedAt: c.createdAt });
+    }
+    await tx.audit(auditEntry(actor, 'report.comment', origin, now, reportId, { commentId: c.id }));
+    await out.notify(tx, report, commentNotice(report, ctx.deps.links));
+    return c;
+  });
+}
+
+/** Adds an internal note, for the team only (see DisclosureProgram.addNote). */
+export async function addNote(
+  ctx: ProgramContext,
+  actor: Actor,
+  reportId: string,
+  body: string,
+  origin: Origin,
+): Promise<InternalNote> {
+  const now = ctx.now();
+  const text = checkBody(body);
+  return ctx.deps.repo.transaction(async (tx) => {
+    await ctx.load(tx, actor, reportId, 'add-internal-note', now);
+    const n: InternalNote = {
+      id: ctx.newId(),
+      reportId,
+      authorId: actorId(actor)!,
+      body: text,
+      createdAt: now.toISOString(),
+    };
+    await tx.addNote(n);
+    await tx.audit(auditEntry(actor, 'report.note', origin, now, reportId, { noteId: n.id }));
+    return n;
+  });
+}
+
+/** Adds an attachment, typed by its bytes (see DisclosureProgram.addAttachment). */
+export async function addAttachment(
+  ctx: ProgramContext,
+  actor: Actor,
+  reportId: string,
+  file: { filename: string; bytes: Uint8Array },
+  origin: Origin,
+): Promise<AttachmentMeta> {
+  const now = ctx.now();
+  const checked = checkAttachment(file.filename, file.bytes);
+  return ctx.deps.repo.transaction(async (tx) => {
+    await ctx.load(tx, actor, reportId, 'upload-attachment', now);
+    const meta: AttachmentMeta = {
+      ...checked,
+      id: ctx.newId(),
+      reportId,
+      uploadedBy: actorId(actor)!,
+      createdAt: now.toISOString(),
+    };
+    await tx.addAttachment(meta, file.bytes);
+    await tx.audit(
+      auditEntry(actor, 'attachment.add', origin, now, reportId, {
+        attachmentId: meta.id,
+        contentType: meta.contentType,
+        size: meta.size,
+      }),
+    );
+    return meta;
+  });
+}
+
+/** Reads an attachment for a participant, or for anyone once disclosed (see DisclosureProgram.readAttachment). */
+export async function readAttachment(
+  ctx: ProgramContext,
+  actor: Actor,
+  attachmentId: string,
+  origin: Origin,
+): Promise<{ meta: AttachmentMeta; bytes: Uint8Array }> {
+  const now = ctx.now();
+  const notFound = () => new NswgError('E_NOT_FOUND', 'attachment not found', { field: 'attachment' });
+  return ctx.deps.repo.transaction(async (tx) => {
+    const found = await tx.attachment(attachmentId);
+    if (!found) throw notFound();
+    const report = await tx.getReport(found.meta.reportId);
+    if (!report) throw notFound();
+    if (can(actor, 'read-attachment', report, now)) {
+      await tx.audit(auditEntry(actor, 'attachment.read', origin, now, report.id, { attachmentId }));
+      return found;
+    }
+    const ids = (await tx.attachments(report.id)).map((a) => a.id);
+    const disclosed = disclosedContent(report, ids, await tx.statements(report.id));
+    if (!disclosed.attachmentIds.includes(attachmentId)) throw notFound();
+    return found;
+  });
+}
+
+const isOwn = (a: Actor, r: Report) => a.kind === 'user' && (a.id === r.reporterId || a.id === r.filedById);
+
+function checkBody(body: string): string {
+  const text = typeof body === 'string' ? body.trim() : '';
+  if (!text || text.length > 50_000)
+    throw new NswgError('E_REPORT_INVALID', 'body must be 1 to 50000 characters', { field: 'body' });
+  return text;
+}
