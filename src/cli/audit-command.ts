@@ -51,7 +51,15 @@ async function readProject(paths: string[]): Promise<{ root: string; lockfiles: 
 
 /** `nswg audit`: which installed packages (and which Node.js) the advisories affect. */
 export async function audit(paths: string[], opts: AuditCommandOptions): Promise<void> {
-  const { isReportFormat, renderReport, REPORT_FORMATS } = await import('../scan/reporters/index.js');
+  // start loading what the audit will need at once: one wait instead of one after another
+  const loading = {
+    reporters: import('../scan/reporters/index.js'),
+    extractors: import('../scan/extractors/index.js'),
+    target: import('../store/target.js'),
+    reader: import('../store/sqlite-reader.js'),
+  };
+  for (const p of Object.values(loading)) p.catch(() => {});
+  const { isReportFormat, renderReport, REPORT_FORMATS } = await loading.reporters;
   const format = opts.format ?? 'text';
   if (!isReportFormat(format)) {
     throw new NswgError(
@@ -79,11 +87,11 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
   } else {
     // the store's modules are imported one by one here, not through its index: an audit of an
     // existing SQLite database needs only the read-only path, and loading the rest costs ~50 ms
-    const { resolveDbTarget } = await import('../store/target.js');
+    const { resolveDbTarget } = await loading.target;
     const target = resolveDbTarget(opts.db);
     const reader =
       target.kind === 'sqlite'
-        ? await (await import('../store/sqlite-reader.js')).openSqliteReader(target.file)
+        ? await (await loading.reader).openSqliteReader(target.file)
         : null;
     if (reader) {
       try {

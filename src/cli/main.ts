@@ -1,7 +1,11 @@
 #!/usr/bin/env node
+import module from 'node:module';
 import { Command, Option } from 'commander';
 import { reportError } from './report-error.js';
 import { VERSION } from './version.js';
+
+// Node.js 22.1+ keeps compiled code between runs (every command's chunks load faster); a no-op on 20
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /** Each command's implementation loads only when it runs, so that startup stays small. */
 const run =

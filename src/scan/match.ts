@@ -42,8 +42,7 @@ export function fixFor(version: string, affected: Affected): Fix {
   const patched = affected.patched;
   const v = parseVersion(version);
   if (!v) return { version: null, patched };
-  let safe = intersect(complement(vulnerableSet(affected)), parseRange(`>=${v.version}`));
-  if (patched) safe = intersect(safe, parseRange(patched));
+  const safe = intersect(safeSet(affected), [{ lo: v, hi: null, hiInclusive: false }]);
   const first = safe[0];
   if (!first?.lo) return { version: null, patched };
   let lo = first.lo;
@@ -69,6 +68,25 @@ function vulnerableSet(affected: Affected): VersionSet {
     if (affected.versions.length)
       set = union(set, parseRange(affected.versions.map((x) => `=${x}`).join(' || ')));
     sets.set(affected, set);
+  }
+  return set;
+}
+
+const safeSets = new WeakMap<Affected, VersionSet>();
+
+/** The versions an advisory entry leaves safe: not vulnerable and, when it says, patched (once per entry). */
+function safeSet(affected: Affected): VersionSet {
+  let set = safeSets.get(affected);
+  if (!set) {
+    set = complement(vulnerableSet(affected));
+    if (affected.patched) {
+      try {
+        set = intersect(set, parseRange(affected.patched));
+      } catch {
+        // a patched range npm cannot read says nothing more than the vulnerable one
+      }
+    }
+    safeSets.set(affected, set);
   }
   return set;
 }

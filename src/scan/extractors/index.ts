@@ -1,5 +1,5 @@
 import type { Dirent, Stats } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { NswgError } from '../../errors.js';
 import type { LockfileContents } from '../types.js';
@@ -36,7 +36,7 @@ export async function extractLockfile(file: string): Promise<LockfileContents> {
   }
   let text: string;
   try {
-    text = await readFile(abs, 'utf8');
+    text = readFileSync(abs, 'utf8');
   } catch (e) {
     throw new NswgError(
       'E_FILE_READ',
@@ -75,7 +75,7 @@ export async function extractProject(dir: string): Promise<LockfileContents[]> {
   if (!st.isDirectory()) return [await extractLockfile(abs)];
   let entries: Dirent[];
   try {
-    entries = await readdir(abs, { withFileTypes: true });
+    entries = readdirSync(abs, { withFileTypes: true });
   } catch (e) {
     throw new NswgError(
       'E_FILE_READ',
@@ -101,7 +101,7 @@ export async function extractProject(dir: string): Promise<LockfileContents[]> {
 
 async function statOrNull(path: string): Promise<Stats | null> {
   try {
-    return await stat(path);
+    return statSync(path);
   } catch {
     return null;
   }

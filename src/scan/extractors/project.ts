@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { NswgError } from '../../errors.js';
 import { asObject, type Manifest, parseJson } from './shared.js';
@@ -59,7 +59,7 @@ export class Project {
 async function readManifest(path: string): Promise<Manifest | null> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     return null;
   }
@@ -90,7 +90,7 @@ async function expandGlob(base: string, segments: string[], prefix = ''): Promis
   if (!seg.includes('*')) return expandGlob(base, rest, join2(seg));
   let names: string[];
   try {
-    names = (await readdir(join(base, prefix), { withFileTypes: true }))
+    names = readdirSync(join(base, prefix), { withFileTypes: true })
       .filter((d) => d.isDirectory() && d.name !== 'node_modules' && !d.name.startsWith('.'))
       .map((d) => d.name);
   } catch {

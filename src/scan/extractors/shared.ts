@@ -227,20 +227,64 @@ function pathOf(step: Step): string[] {
   return path.reverse();
 }
 
-/** Defines `key` on `obj` as computed on first read (and replaceable by assignment). */
-function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
-  const settle = (value: T[K]) =>
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  Object.defineProperty(obj, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = compute();
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
+/**
+ * An installed package whose `paths` and `dependents` are built on first read: an audit needs them
+ * for a few findings, not for the thousands of packages a lockfile has. (Getters on the class, not
+ * per object, keep the objects fast.) Assigning either replaces it.
+ */
+class LazyPackage implements InstalledPackage {
+  alias?: string;
+  #paths: string[][] | undefined;
+  #dependents: string[] | undefined;
+
+  constructor(
+    public name: string,
+    public version: string,
+    public location: string,
+    public dev: boolean,
+    public optional: boolean,
+    public devOptional: boolean,
+    public peer: boolean,
+    public workspaces: string[],
+    private readonly pathsOf: () => string[][],
+    private readonly dependentsOf: () => string[],
+  ) {}
+
+  get paths(): string[][] {
+    this.#paths ??= this.pathsOf();
+    return this.#paths;
+  }
+
+  set paths(value: string[][]) {
+    this.#paths = value;
+  }
+
+  get dependents(): string[] {
+    this.#dependents ??= this.dependentsOf();
+    return this.#dependents;
+  }
+
+  set dependents(value: string[]) {
+    this.#dependents = value;
+  }
+
+  /** The plain object (tests, JSON): what callers see through the getters. */
+  toJSON(): InstalledPackage {
+    const out: InstalledPackage = {
+      name: this.name,
+      version: this.version,
+      location: this.location,
+      paths: this.paths,
+      dev: this.dev,
+      optional: this.optional,
+      devOptional: this.devOptional,
+      peer: this.peer,
+      workspaces: this.workspaces,
+      dependents: this.dependents,
+    };
+    if (this.alias !== undefined) out.alias = this.alias;
+    return out;
+  }
 }
 
 /** At most this many shortest paths per package. */
@@ -316,22 +360,19 @@ export class DepGraph {
       const last = found ? found[0]!.label : undefined;
       const alias = n.alias ?? (last !== undefined && last !== n.name ? last : undefined);
       const f = n.flags ?? flags[i]!;
-      const pkg = {
-        name: n.name,
-        version: n.version,
-        location: n.location,
-        dev: f.dev,
-        optional: f.optional,
-        devOptional: f.devOptional,
-        peer: f.peer,
-        workspaces: reach[i] ?? [],
-      } as InstalledPackage;
-      // paths and dependents are built on first use: an audit needs them for a few findings, not for
-      // the thousands of packages a lockfile has
-      lazy(pkg, 'paths', () =>
-        found ? found.map(pathOf) : [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]],
+      const pkg = new LazyPackage(
+        n.name,
+        n.version,
+        n.location,
+        f.dev,
+        f.optional,
+        f.devOptional,
+        f.peer,
+        reach[i] ?? [],
+        () =>
+          found ? found.map(pathOf) : [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]],
+        () => dependentsOf(i),
       );
-      lazy(pkg, 'dependents', () => dependentsOf(i));
       if (alias !== undefined) pkg.alias = alias;
       out.push(pkg);
     });
