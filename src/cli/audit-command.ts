@@ -90,9 +90,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
     const { resolveDbTarget } = await loading.target;
     const target = resolveDbTarget(opts.db);
     const reader =
-      target.kind === 'sqlite'
-        ? await (await loading.reader).openSqliteReader(target.file)
-        : null;
+      target.kind === 'sqlite' ? await (await loading.reader).openSqliteReader(target.file) : null;
     if (reader) {
       try {
         report = await run(readerSource(reader));

@@ -152,9 +152,10 @@ class SqliteReads implements AdvisoryReads {
   }
 
   async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
-    return byName(
-      this.matchManyStmt.all(ecosystem, JSON.stringify(names)) as (MatchRow & { name: string })[],
-    );
+    const json = JSON.stringify(names);
+    const rows = this.matchManyStmt.all(ecosystem, json) as (MatchRow & { name: string })[];
+    rows.push(...(this.matchManyOldStmt.all(ecosystem, json) as (MatchRow & { name: string })[]));
+    return byName(rows);
   }
 
   async byId(id: string): Promise<StoredRecord | null> {

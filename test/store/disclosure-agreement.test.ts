@@ -31,9 +31,17 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
   }
 
   it('migrates to the new schema version, with the statements table', async () => {
-    const applied = await w.store.db.selectFrom('nswg_migrations' as never).select('name' as never).execute();
+    const applied = await w.store.db
+      .selectFrom('nswg_migrations' as never)
+      .select('name' as never)
+      .execute();
     expect((applied as { name: string }[]).map((m) => m.name)).toContain('0003_disclosure_agreement');
-    expect((applied as { name: string }[]).map((m) => m.name).sort().at(-1)).toBe(SCHEMA_VERSION);
+    expect(
+      (applied as { name: string }[])
+        .map((m) => m.name)
+        .sort()
+        .at(-1),
+    ).toBe(SCHEMA_VERSION);
     const names = (await w.store.db.introspection.getTables()).map((t) => t.name);
     expect(names).toContain('disclosure_statements');
   });

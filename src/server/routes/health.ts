@@ -11,7 +11,11 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
         description: 'Liveness and database health',
         tags: ['operations'],
         response: {
-          200: Type.Object({ status: Type.Literal('ok'), advisories: Type.Integer(), database: Type.String() }),
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            advisories: Type.Integer(),
+            database: Type.String(),
+          }),
           503: Type.Object({ status: Type.Literal('unavailable'), message: Type.String() }),
         },
       },

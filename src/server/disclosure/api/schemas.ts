@@ -85,7 +85,11 @@ export const Submission = Type.Object(
     title: Type.Optional(Str()),
     description: Type.Optional(Str()),
     impact: Type.Optional(Str()),
-    reproduction: Type.Optional(Str('steps to reproduce: the proof of concept; public after publication only when the participants agree')),
+    reproduction: Type.Optional(
+      Str(
+        'steps to reproduce: the proof of concept; public after publication only when the participants agree',
+      ),
+    ),
     patch: Type.Optional(Nullable(Str())),
     environment: Type.Optional(
       Type.Object({
