@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 /** The project root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The Working Group's shared data, fixtures and oracle, next to the project. */
-export const SHARED = join(ROOT, '..', 'shared');
+/**
+ * The shared lockfile fixtures with their known answers (copied from the workplace's shared folder
+ * into test/fixtures/working-group, so that the suite runs from any clone).
+ */
+export const SHARED = join(ROOT, 'test', 'fixtures', 'working-group');
 
 /** Reads and parses a JSON file. */
 export function readJson<T = unknown>(path: string): T {
