@@ -50,6 +50,23 @@ console.log(
   `project: ${entries} lockfile entries; ${runs} runs each; load average ${(await import('node:os')).loadavg()[0].toFixed(2)}`,
 );
 const env = { ...process.env, NO_COLOR: '1' };
+// one run each first: a database made by an older nswg is migrated once, not in the timings
+for (const db of [small, large])
+  measure(process.execPath, [bin, 'audit', project, '--format', 'json', '--db', db], { env });
+// what Node.js itself costs to start here (NODE_EXTRA_CA_CERTS, when set, adds its certificate loading)
+series('node -e 0 (Node.js start-up alone)', process.execPath, ['-e', '0'], runs, { env });
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  const bare = { ...env };
+  delete bare.NODE_EXTRA_CA_CERTS;
+  series('node -e 0 without NODE_EXTRA_CA_CERTS', process.execPath, ['-e', '0'], runs, { env: bare });
+  series(
+    'nswg audit (638), without NODE_EXTRA_CA_CERTS',
+    process.execPath,
+    [bin, 'audit', project, '--format', 'json', '--db', small],
+    runs,
+    { env: bare },
+  );
+}
 const a = series(
   'nswg audit --format json (638 advisories)',
   process.execPath,
