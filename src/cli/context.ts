@@ -12,12 +12,16 @@ export interface DbOption {
  * created and seeded from the bundled Working Group data on first use, so every command works
  * offline on a fresh machine; a database named explicitly must exist unless `create` is set.
  */
-export async function openDb(opts: DbOption, mode: 'read' | 'create' = 'read'): Promise<Store> {
+export async function openDb(
+  opts: DbOption,
+  mode: 'read' | 'create' = 'read',
+  seed: 'default-only' | 'any-new-file' = 'default-only',
+): Promise<Store> {
   const explicit = opts.db ?? process.env.NSWG_DB ?? process.env.DATABASE_URL;
   const target: DbTarget = resolveDbTarget(opts.db);
   const fresh = target.kind === 'sqlite' && !existsSync(target.file);
   const store = await openStore(target, { mode: mode === 'create' || !explicit ? 'create' : 'existing' });
-  if (!explicit && fresh) {
+  if (fresh && (!explicit || seed === 'any-new-file')) {
     process.stderr.write(`nswg: creating ${store.name} from the bundled Working Group data\n`);
     try {
       await seedBundled(store, { onProgress: progress('seeding') });

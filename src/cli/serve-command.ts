@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { isNswgError, NswgError, type NswgErrorCode } from '../errors.js';
 import type { DbOption } from './context.js';
-import { progress } from './progress.js';
 
 export interface ServeOptions extends DbOption {
   port?: string;
@@ -133,24 +131,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
 async function runServer(opts: ServeOptions): Promise<void> {
   // loaded here, not at the top: the command's own thread never needs them
   const { buildApp, serverConfig, systemClock } = await import('../server/index.js');
-  const { resolveDbTarget, seedBundled } = await import('../store/index.js');
   const { openDb } = await import('./context.js');
   const port = integer(opts.port ?? process.env.PORT, 8080, '--port', 65535);
   const perMinute = integer(opts.rateLimit, 1000, '--rate-limit', 1_000_000);
-  const target = resolveDbTarget(opts.db);
-  const fresh = target.kind === 'sqlite' && !existsSync(target.file);
-  const explicit = opts.db ?? process.env.NSWG_DB ?? process.env.DATABASE_URL;
-  const store = await openDb(opts, 'create');
-  if (fresh && explicit) {
-    // openDb seeds only the default database; a new file named with --db is seeded here
-    process.stderr.write(`nswg: creating ${store.name} from the bundled Working Group data\n`);
-    try {
-      await seedBundled(store, { onProgress: progress('seeding') });
-    } catch (e) {
-      await store.close();
-      throw e;
-    }
-  }
+  // a server on a new SQLite file, named or not, starts with the Working Group's advisories
+  const store = await openDb(opts, 'create', 'any-new-file');
   const partial: Parameters<typeof serverConfig>[0] = {
     host: opts.host ?? '127.0.0.1',
     port,

@@ -91,7 +91,8 @@ function safeSet(affected: Affected): VersionSet {
   return set;
 }
 
-const byNameVersionId = (a: Finding, b: Finding) =>
+/** The report order of findings: by package name, version, advisory id. */
+export const byNameVersionId = (a: Finding, b: Finding): number =>
   a.name < b.name
     ? -1
     : a.name > b.name

@@ -1,5 +1,6 @@
 import { severityRank, wgUrlOf } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
+import { byNameVersionId } from '../match.js';
 import type { RenderOptions } from './common.js';
 
 /** The version of the `--format json` document; raised only for changes that break readers. */
@@ -45,21 +46,6 @@ function findingJson(f: Finding): AuditJsonFinding {
     fix: { version: f.fix.version, patched: f.fix.patched },
   };
 }
-
-const byNameVersionId = (a: Finding, b: Finding): number =>
-  a.name < b.name
-    ? -1
-    : a.name > b.name
-      ? 1
-      : a.version < b.version
-        ? -1
-        : a.version > b.version
-          ? 1
-          : a.id < b.id
-            ? -1
-            : a.id > b.id
-              ? 1
-              : 0;
 
 /** The `--format json` document: a stable shape for scripts and CI (see docs/audit-json.md). */
 export function auditJson(report: AuditReport): Record<string, unknown> {

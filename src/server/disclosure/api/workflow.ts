@@ -100,45 +100,32 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
   );
 
-  app.post(
-    '/api/reports/:id/comments',
-    {
-      schema: {
-        summary: 'Comment (every participant sees it; a team member’s comment is the first answer)',
-        tags,
-        params: IdParams,
-        body: Body,
-        response: { 201: CommentSchema, ...errors },
+  // comments (every participant) and internal notes (the team): the same route but for who may read them
+  for (const [path, summary, add] of [
+    [
+      '/api/reports/:id/comments',
+      'Comment (every participant sees it; a team member’s comment is the first answer)',
+      p.comment.bind(p),
+    ],
+    ['/api/reports/:id/notes', 'Add an internal note (the team only)', p.addNote.bind(p)],
+  ] as const) {
+    app.post(
+      path,
+      {
+        schema: { summary, tags, params: IdParams, body: Body, response: { 201: CommentSchema, ...errors } },
       },
-    },
-    async (req, reply) => {
-      requireScope(req.caller, 'reports:write');
-      const c = await p
-        .comment(req.caller.actor, id(req), (req.body as { body: string }).body, originOf(req))
-        .catch(sameNotFound);
-      return reply.code(201).send({ ...c, author: req.caller.user!.displayName });
-    },
-  );
-
-  app.post(
-    '/api/reports/:id/notes',
-    {
-      schema: {
-        summary: 'Add an internal note (the team only)',
-        tags,
-        params: IdParams,
-        body: Body,
-        response: { 201: CommentSchema, ...errors },
+      async (req, reply) => {
+        requireScope(req.caller, 'reports:write');
+        const c = await add(
+          req.caller.actor,
+          id(req),
+          (req.body as { body: string }).body,
+          originOf(req),
+        ).catch(sameNotFound);
+        return reply.code(201).send({ ...c, author: req.caller.user!.displayName });
       },
-    },
-    async (req, reply) => {
-      requireScope(req.caller, 'reports:write');
-      const n = await p
-        .addNote(req.caller.actor, id(req), (req.body as { body: string }).body, originOf(req))
-        .catch(sameNotFound);
-      return reply.code(201).send({ ...n, author: req.caller.user!.displayName });
-    },
-  );
+    );
+  }
 
   app.post(
     '/api/reports/:id/fix-proposals',
