@@ -2,12 +2,22 @@
 // Bundles the `nswg` command into dist/bin/ so that it starts fast: one file instead of hundreds of
 // small modules (Kysely alone is 280). Each command's code stays in its own chunk, loaded only
 // when that command runs. Packages with native code, optional parts or large dependency trees
-// (better-sqlite3, pg, fastify, …) stay in node_modules and load from there when needed.
+// (pg, fastify, …; better-sqlite3's addon) stay in node_modules and load from there when needed.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /** Bundled into the command: small, pure JavaScript, used on the hot paths. */
-const BUNDLED = new Set(['kysely', 'semver', 'commander', 'picocolors', 'yaml', '@yarnpkg/parsers', 'fflate']);
+const BUNDLED = new Set([
+  'kysely',
+  'semver',
+  'commander',
+  'picocolors',
+  'yaml',
+  '@yarnpkg/parsers',
+  'fflate',
+  // its JavaScript only: the compiled addon is loaded from its package (store/sqlite-open.ts)
+  'better-sqlite3',
+]);
 
 const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 

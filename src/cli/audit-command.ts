@@ -13,6 +13,8 @@ import {
   readIgnoreFile,
   runAudit,
 } from '../scan/index.js';
+import { isReportFormat, REPORT_FORMATS } from '../scan/reporters/formats.js';
+import { loadRenderer } from '../scan/reporters/load.js';
 import type { DbOption } from './context.js';
 import { readerSource } from './reader-source.js';
 import { VERSION } from './version.js';
@@ -51,15 +53,6 @@ async function readProject(paths: string[]): Promise<{ root: string; lockfiles: 
 
 /** `nswg audit`: which installed packages (and which Node.js) the advisories affect. */
 export async function audit(paths: string[], opts: AuditCommandOptions): Promise<void> {
-  // start loading what the audit will need at once: one wait instead of one after another
-  const loading = {
-    reporters: import('../scan/reporters/index.js'),
-    extractors: import('../scan/extractors/index.js'),
-    target: import('../store/target.js'),
-    reader: import('../store/sqlite-reader.js'),
-  };
-  for (const p of Object.values(loading)) p.catch(() => {});
-  const { isReportFormat, renderReport, REPORT_FORMATS } = await loading.reporters;
   const format = opts.format ?? 'text';
   if (!isReportFormat(format)) {
     throw new NswgError(
@@ -68,6 +61,14 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
       { field: '--format' },
     );
   }
+  // start loading what the audit will need at once: one wait instead of one after another
+  const loading = {
+    render: loadRenderer(format),
+    extractors: import('../scan/extractors/index.js'),
+    target: import('../store/target.js'),
+    reader: import('../store/sqlite-reader.js'),
+  };
+  for (const p of Object.values(loading)) p.catch(() => {});
   const auditLevel = parseAuditLevel(opts.auditLevel);
   const omit = parseOmit(opts.omit);
   const project = await readProject(paths);
@@ -112,7 +113,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
   }
   const color =
     opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !opts.output;
-  const text = renderReport(report, format, {
+  const text = (await loading.render)(report, {
     color,
     lockfiles: project.lockfiles,
     omit,

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { AdvisoryKind } from '../advisories/index.js';
 import type { Database } from './schema.js';
+import { openSqlite } from './sqlite-open.js';
 import type { Store } from './store.js';
 
 /** One stored advisory as its indexed columns and the JSON of its record. */
@@ -56,8 +57,7 @@ type SqliteStatement = import('better-sqlite3').Statement;
 export async function openAdvisoryReads(store: Pick<Store, 'db' | 'target'>): Promise<AdvisoryReads> {
   if (store.target.kind === 'sqlite' && store.target.file !== ':memory:') {
     try {
-      const { default: SQLite } = await import('better-sqlite3');
-      const conn = new SQLite(store.target.file, { fileMustExist: true });
+      const conn = await openSqlite(store.target.file, { fileMustExist: true });
       conn.pragma('busy_timeout = 5000');
       conn.pragma('query_only = 1');
       return new SqliteReads(conn);

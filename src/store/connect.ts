@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { NswgError } from '../errors.js';
 import type { Database } from './schema.js';
+import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
 import { type DbTarget, describeTarget } from './target.js';
 
 export { type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './target.js';
@@ -18,11 +19,10 @@ export function rawSqlite(db: Kysely<Database>): import('better-sqlite3').Databa
 /** Opens a Kysely instance on the target; an SQLite file's directory is created when missing. */
 export async function connect(t: DbTarget): Promise<Kysely<Database>> {
   if (t.kind === 'sqlite') {
-    const { default: SQLite } = await import('better-sqlite3');
     if (t.file !== ':memory:') mkdirSync(dirname(t.file), { recursive: true });
-    let database: InstanceType<typeof SQLite>;
+    let database: SqliteDatabase;
     try {
-      database = new SQLite(t.file);
+      database = await openSqlite(t.file);
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = NORMAL');
       database.pragma('foreign_keys = ON');

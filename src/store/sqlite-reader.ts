@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Advisory } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
 import { SCHEMA_VERSION } from './schema-version.js';
+import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
 
 /** What an audit reads from the database. */
 export interface AdvisoryReader {
@@ -23,10 +24,9 @@ export interface AdvisoryReader {
  */
 export async function openSqliteReader(file: string): Promise<AdvisoryReader | null> {
   if (!existsSync(file)) return null;
-  const { default: SQLite } = await import('better-sqlite3');
-  let db: InstanceType<typeof SQLite>;
+  let db: SqliteDatabase;
   try {
-    db = new SQLite(file, { readonly: true, fileMustExist: true });
+    db = await openSqlite(file, { readonly: true, fileMustExist: true });
   } catch (e) {
     throw new NswgError('E_DB_CONNECT', `cannot open the SQLite database: ${(e as Error).message}`, { file });
   }

@@ -106,6 +106,7 @@ function fromPackages(
         version: e.version,
         location: loc,
         alias: installName,
+        installNameIsCertain: true,
         flags: flagsOf(e),
       });
     }
@@ -193,6 +194,7 @@ async function fromDependencies(
         version: alias?.range ?? e.version,
         location: loc,
         alias: installName,
+        installNameIsCertain: true,
         flags: flagsOf(e),
       });
       ids.set(loc, id);

@@ -213,6 +213,8 @@ interface GraphNode {
   /** Set for the root ('') and for workspaces (their path): projects, not installed packages. */
   project?: string;
   alias?: string;
+  /** The extractor gave the name it is installed under (so `alias` is known without a path). */
+  installNameGiven?: true;
   flags?: DepFlags;
   edges: { to: number; name: string; type: DepType }[];
 }
@@ -312,10 +314,13 @@ export class DepGraph {
     version: string;
     location: string;
     alias?: string | undefined;
+    /** `alias` is the install name for certain (its node_modules location says so): no path is searched for it. */
+    installNameIsCertain?: boolean;
     flags?: DepFlags | undefined;
   }): number {
     const node: GraphNode = { name: p.name, version: p.version, location: p.location, edges: [] };
     if (p.alias !== undefined && p.alias !== p.name) node.alias = p.alias;
+    if (p.alias !== undefined && p.installNameIsCertain) node.installNameGiven = true;
     if (p.flags) node.flags = p.flags;
     else this.#allFlagged = false;
     return this.#nodes.push(node) - 1;
@@ -342,7 +347,12 @@ export class DepGraph {
   /** The installed packages with their paths, dependency flags and workspaces. */
   toPackages(): InstalledPackage[] {
     const flags = this.#allFlagged ? [] : this.#computeFlags();
-    const steps = this.#shortestPaths();
+    // the search for paths runs when a path is first read (or an install name is needed from it)
+    let found: (Step[] | undefined)[] | null = null;
+    const steps = (): (Step[] | undefined)[] => {
+      found ??= this.#shortestPaths();
+      return found;
+    };
     const reach = this.#workspaceReach();
     let dependents: string[][] | null = null;
     const dependentsOf = (i: number): string[] => {
@@ -356,9 +366,12 @@ export class DepGraph {
     const out: InstalledPackage[] = [];
     this.#nodes.forEach((n, i) => {
       if (n.project !== undefined) return;
-      const found = steps[i];
-      const last = found ? found[0]!.label : undefined;
-      const alias = n.alias ?? (last !== undefined && last !== n.name ? last : undefined);
+      // the install name: given by the extractor, else the name of the first path's last edge
+      let alias = n.alias;
+      if (alias === undefined && !n.installNameGiven) {
+        const last = steps()[i]?.[0]!.label;
+        if (last !== undefined && last !== n.name) alias = last;
+      }
       const f = n.flags ?? flags[i]!;
       const pkg = new LazyPackage(
         n.name,
@@ -369,8 +382,12 @@ export class DepGraph {
         f.devOptional,
         f.peer,
         reach[i] ?? [],
-        () =>
-          found ? found.map(pathOf) : [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]],
+        () => {
+          const mine = steps()[i];
+          return mine
+            ? mine.map(pathOf)
+            : [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]];
+        },
         () => dependentsOf(i),
       );
       if (alias !== undefined) pkg.alias = alias;
