@@ -79,7 +79,8 @@ function touches(a: Interval, b: Interval): boolean {
 }
 
 /** A comparator of a plain range: an operator and a full version, `>=1.2.3` or `<2.0.0-rc.1` or `1.0.0`. */
-const PLAIN_COMPARATOR = /^(<=|>=|<|>|=)?((?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)$/;
+const PLAIN_COMPARATOR =
+  /^(<=|>=|<|>|=)?((?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)$/;
 
 /**
  * The intervals of a range made only of plain comparators (most advisories' ranges), read without
@@ -89,7 +90,10 @@ const PLAIN_COMPARATOR = /^(<=|>=|<|>|=)?((?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[
 function plainRange(range: string): Interval[] | null {
   const intervals: Interval[] = [];
   for (const part of range.split('||')) {
-    const tokens = part.replace(/(<=|>=|<|>|=)\s+/g, '$1').trim().split(/\s+/);
+    const tokens = part
+      .replace(/(<=|>=|<|>|=)\s+/g, '$1')
+      .trim()
+      .split(/\s+/);
     if (tokens[0] === '') return null;
     const i: Interval = { lo: null, hi: null, hiInclusive: false };
     for (const token of tokens) {

@@ -369,7 +369,7 @@ export class DepGraph {
       // the install name: given by the extractor, else the name of the first path's last edge
       let alias = n.alias;
       if (alias === undefined && !n.installNameGiven) {
-        const last = steps()[i]?.[0]!.label;
+        const last = steps()[i]?.[0]?.label;
         if (last !== undefined && last !== n.name) alias = last;
       }
       const f = n.flags ?? flags[i]!;

@@ -1,8 +1,8 @@
 import { NswgError } from '../../errors.js';
 import type { AuditReport } from '../findings.js';
 import type { RenderOptions } from './common.js';
-import { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';
 import { renderCycloneDx } from './cyclonedx.js';
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderNpm } from './npm.js';
@@ -10,10 +10,10 @@ import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export type { RenderOptions } from './common.js';
-export { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';
-export { loadRenderer } from './load.js';
 export { cycloneDxBom, npmPurl } from './cyclonedx.js';
+export { isReportFormat, REPORT_FORMATS, type ReportFormat } from './formats.js';
 export { AUDIT_JSON_VERSION, type AuditJsonFinding, auditJson } from './json.js';
+export { loadRenderer } from './load.js';
 export { lockfileLine } from './lockfile-lines.js';
 export { codeSpan, htmlText, linkUrl, markdownText } from './markdown.js';
 export { type NpmAuditReport, type NpmVia, type NpmVulnerability, npmAudit } from './npm.js';
