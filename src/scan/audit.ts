@@ -1,4 +1,4 @@
-import { type Advisory, SEVERITIES, type Severity } from '../advisories/index.js';
+import { type Advisory, SEVERITIES, type Severity } from '../advisories/model.js';
 import type { AuditReport, DatabaseInfo } from './findings.js';
 import { applyIgnores, type IgnoreEntry } from './ignore.js';
 import { matchFindings } from './match.js';

@@ -1,4 +1,5 @@
-import { type Advisory, type Affected, severityOf, severityRank } from '../advisories/index.js';
+import type { Advisory, Affected } from '../advisories/model.js';
+import { severityOf, severityRank } from '../advisories/severity.js';
 import {
   complement,
   contains,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type Advisory, severityOf } from '../advisories/index.js';
+import type { Advisory } from '../advisories/model.js';
+import { severityOf } from '../advisories/severity.js';
 import { NswgError } from '../errors.js';
 import { dataFile } from '../util/data-dir.js';
 import { contains, fromOsvRanges, parseVersion } from '../versions/index.js';

@@ -1,4 +1,5 @@
-import { SEVERITIES, type Severity, severityRank } from '../advisories/index.js';
+import { SEVERITIES, type Severity } from '../advisories/model.js';
+import { severityRank } from '../advisories/severity.js';
 import { NswgError } from '../errors.js';
 import type { AuditReport } from './findings.js';
 import type { InstalledPackage } from './types.js';

@@ -1,8 +1,9 @@
-import semver from 'semver';
+import Range from 'semver/classes/range.js';
+import SemVerClass from 'semver/classes/semver.js';
 import { NswgError } from '../errors.js';
 import { NPM_SEMVER, parseVersion } from './semver-options.js';
 
-type SemVer = semver.SemVer;
+type SemVer = SemVerClass;
 
 /**
  * A contiguous run of versions in semver order: from `lo` (inclusive; null = no lower bound) to
@@ -25,7 +26,7 @@ export function nextVersion(v: SemVer): SemVer {
   const text = v.prerelease.length
     ? `${v.major}.${v.minor}.${v.patch}-${v.prerelease.join('.')}.0`
     : `${v.major}.${v.minor}.${v.patch + 1}-0`;
-  return new semver.SemVer(text, NPM_SEMVER);
+  return new SemVerClass(text, NPM_SEMVER);
 }
 
 function isEmpty(i: Interval): boolean {
@@ -85,7 +86,7 @@ const PLAIN_COMPARATOR =
 /**
  * The intervals of a range made only of plain comparators (most advisories' ranges), read without
  * semver's Range, which costs far more the first time; null for anything else (x-ranges, `~`, `^`,
- * hyphens, `*`, 0.0.0, which semver rewrites), left to semver. The property tests hold both ways.
+ * hyphens, `*`), left to semver. (`>=0.0.0-0`, which semver rewrites to `*`, is the same set.) The property tests hold both ways.
  */
 function plainRange(range: string): Interval[] | null {
   const intervals: Interval[] = [];
@@ -98,7 +99,7 @@ function plainRange(range: string): Interval[] | null {
     const i: Interval = { lo: null, hi: null, hiInclusive: false };
     for (const token of tokens) {
       const m = PLAIN_COMPARATOR.exec(token);
-      if (!m || m[2]!.startsWith('0.0.0')) return null;
+      if (!m) return null;
       const v = parseVersion(m[2]!);
       if (!v) return null;
       switch (m[1]) {
@@ -128,9 +129,9 @@ function plainRange(range: string): Interval[] | null {
 export function parseRange(range: string, field = 'range'): VersionSet {
   const plain = plainRange(range);
   if (plain) return normalize(plain);
-  let parsed: semver.Range;
+  let parsed: Range;
   try {
-    parsed = new semver.Range(range, NPM_SEMVER);
+    parsed = new Range(range, NPM_SEMVER);
   } catch {
     throw new NswgError('E_RANGE_PARSE', `not a valid npm version range: ${JSON.stringify(range)}`, {
       field,

@@ -1,4 +1,4 @@
-import type semver from 'semver';
+import type SemVer from 'semver/classes/semver.js';
 import { NswgError } from '../errors.js';
 import { type Interval, normalize, type VersionSet } from './intervals.js';
 import { parseVersion } from './semver-options.js';
@@ -85,7 +85,7 @@ export function fromOsvRanges(ranges: readonly OsvRange[], field = 'ranges'): Ve
       }
     }
     if (open) local.push(open);
-    let cap: semver.SemVer | null = null;
+    let cap: SemVer | null = null;
     for (const l of limits) if (l.v && (!cap || l.v.compare(cap) > 0)) cap = l.v;
     for (const i of local) {
       if (cap && (!i.hi || i.hi.compare(cap) > 0 || (i.hi.compare(cap) === 0 && i.hiInclusive))) {

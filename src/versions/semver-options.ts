@@ -1,19 +1,22 @@
-import semver from 'semver';
+// semver's classes one by one: its index loads every function and range helper it has
+import Range from 'semver/classes/range.js';
+import SemVer from 'semver/classes/semver.js';
+import semverSatisfies from 'semver/functions/satisfies.js';
 
 /** npm audit's own options (@npmcli/metavuln-calculator): every decision here uses them. */
 export const NPM_SEMVER = Object.freeze({ loose: true, includePrerelease: true });
 
-const parsed = new Map<string, semver.SemVer | null>();
+const parsed = new Map<string, SemVer | null>();
 
 /**
  * Parses a version the way npm audit does; null when npm would not accept it. Results are shared
  * (the same few thousand versions recur across advisories' events): never mutate one.
  */
-export function parseVersion(version: string): semver.SemVer | null {
+export function parseVersion(version: string): SemVer | null {
   let v = parsed.get(version);
   if (v !== undefined) return v;
   try {
-    v = new semver.SemVer(version, NPM_SEMVER);
+    v = new SemVer(version, NPM_SEMVER);
   } catch {
     v = null;
   }
@@ -25,7 +28,7 @@ export function parseVersion(version: string): semver.SemVer | null {
 /** npm's own decision: does `version` satisfy the npm `range`? (false for anything npm cannot parse) */
 export function satisfies(version: string, range: string): boolean {
   try {
-    return semver.satisfies(version, range, NPM_SEMVER);
+    return semverSatisfies(version, range, NPM_SEMVER);
   } catch {
     return false;
   }
@@ -34,7 +37,7 @@ export function satisfies(version: string, range: string): boolean {
 /** True when `range` is a range npm accepts. */
 export function isValidRange(range: string): boolean {
   try {
-    new semver.Range(range, NPM_SEMVER);
+    new Range(range, NPM_SEMVER);
     return true;
   } catch {
     return false;

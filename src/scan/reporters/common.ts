@@ -1,5 +1,6 @@
 import { basename, relative } from 'node:path';
-import { SEVERITIES, type Severity, severityRank } from '../../advisories/index.js';
+import { SEVERITIES, type Severity } from '../../advisories/model.js';
+import { severityRank } from '../../advisories/severity.js';
 import { parseVersion } from '../../versions/index.js';
 import type { AuditReport, Finding, ScannedLockfile } from '../findings.js';
 import type { OmitKind } from '../policy.js';

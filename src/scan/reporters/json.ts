@@ -1,4 +1,5 @@
-import { severityRank, wgUrlOf } from '../../advisories/index.js';
+import { wgUrlOf } from '../../advisories/formats/npm-bulk.js';
+import { severityRank } from '../../advisories/severity.js';
 import type { AuditReport, Finding } from '../findings.js';
 import { byNameVersionId } from '../match.js';
 import type { RenderOptions } from './common.js';
