@@ -79,12 +79,39 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
       ? null
       : { version: opts.nodeVersion ?? process.version, platform: opts.platform ?? process.platform };
 
+  const color =
+    opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !opts.output;
+  // audits and writes the report while the source is open: a report may read more of an advisory
+  // than matching did (the read-only database's advisories read their full records on first use)
+  const auditAndWrite = async (source: AdvisorySource): Promise<AuditReport> => {
+    const report = await runAudit(project.root, project.lockfiles, source, {
+      omit,
+      ignore,
+      auditLevel,
+      node,
+      today: new Date(),
+    });
+    const text = (await loading.render)(report, {
+      color,
+      lockfiles: project.lockfiles,
+      omit,
+      readLockfile: (f) => {
+        try {
+          return readFileSync(f, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+      toolVersion: VERSION,
+    });
+    if (opts.output) writeFileSync(opts.output, text);
+    else process.stdout.write(text);
+    return report;
+  };
   let report: AuditReport;
-  const run = (source: AdvisorySource) =>
-    runAudit(project.root, project.lockfiles, source, { omit, ignore, auditLevel, node, today: new Date() });
   if (opts.server) {
     const { serverSource } = await import('./server-source.js');
-    report = await run(serverSource(opts.server));
+    report = await auditAndWrite(serverSource(opts.server));
   } else {
     // the store's modules are imported one by one here, not through its index: an audit of an
     // existing SQLite database needs only the read-only path, and loading the rest costs ~50 ms
@@ -94,7 +121,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
       target.kind === 'sqlite' ? await (await loading.reader).openSqliteReader(target.file) : null;
     if (reader) {
       try {
-        report = await run(readerSource(reader));
+        report = await auditAndWrite(readerSource(reader));
       } finally {
         reader.close();
       }
@@ -105,28 +132,11 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
       ]);
       const store = await openDb(opts);
       try {
-        report = await run(storeSource(store));
+        report = await auditAndWrite(storeSource(store));
       } finally {
         await store.close();
       }
     }
   }
-  const color =
-    opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !opts.output;
-  const text = (await loading.render)(report, {
-    color,
-    lockfiles: project.lockfiles,
-    omit,
-    readLockfile: (f) => {
-      try {
-        return readFileSync(f, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    toolVersion: VERSION,
-  });
-  if (opts.output) writeFileSync(opts.output, text);
-  else process.stdout.write(text);
   process.exitCode = exitCodeOf(report);
 }

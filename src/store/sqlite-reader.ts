@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Advisory } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
+import type { AdvisoryBrief } from './advisory-brief.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
 
@@ -42,22 +43,31 @@ export async function openSqliteReader(file: string): Promise<AdvisoryReader | n
     db.close();
     return null;
   }
+  const recordOf = db.prepare('SELECT record FROM advisories WHERE id = ?').pluck();
+  const load = (id: string): Advisory => JSON.parse(recordOf.get(id) as string) as Advisory;
   const parsed = new Map<string, Advisory>();
-  const record = (id: string, json: string): Advisory => {
+  const advisory = (id: string, brief: string): Advisory => {
     let a = parsed.get(id);
     if (!a) {
-      a = JSON.parse(json) as Advisory;
+      a = new BriefAdvisory(JSON.parse(brief) as AdvisoryBrief, load);
       parsed.set(id, a);
     }
     return a;
   };
+  // the brief rows only, found through the package index: the records are not read to match (a
+  // row written before briefs existed, which migration 0004 fills, would give its record instead)
   const byName = db.prepare(
-    `SELECT affected.name AS name, advisories.id AS id, advisories.record AS record FROM affected
-     JOIN advisories ON advisories.id = affected.advisory_id
-     WHERE affected.ecosystem = 'npm' AND affected.name IN (SELECT value FROM json_each(?))
-     ORDER BY advisories.id`,
+    `SELECT name, advisory_id AS id,
+       coalesce(brief, (SELECT record FROM advisories WHERE advisories.id = advisory_id)) AS brief
+     FROM affected WHERE ecosystem = 'npm' AND name IN (SELECT value FROM json_each(?))
+     ORDER BY advisory_id`,
   );
-  const core = db.prepare(`SELECT id, record FROM advisories WHERE kind = 'core' ORDER BY id`);
+  const core = db.prepare(
+    `SELECT id, coalesce(
+       (SELECT brief FROM affected WHERE advisory_id = advisories.id AND brief IS NOT NULL LIMIT 1),
+       record) AS brief
+     FROM advisories WHERE kind = 'core' ORDER BY id`,
+  );
   const meta = db.prepare(
     `SELECT key, value FROM meta WHERE key IN ('advisories.total', 'advisories.newest', 'seed.source')`,
   );
@@ -68,16 +78,16 @@ export async function openSqliteReader(file: string): Promise<AdvisoryReader | n
       for (const r of byName.all(JSON.stringify([...new Set(names)])) as {
         name: string;
         id: string;
-        record: string;
+        brief: string;
       }[]) {
-        const a = record(r.id, r.record);
+        const a = advisory(r.id, r.brief);
         const list = out.get(r.name);
         if (!list) out.set(r.name, [a]);
         else if (!list.includes(a)) list.push(a);
       }
       return out;
     },
-    core: () => (core.all() as { id: string; record: string }[]).map((r) => record(r.id, r.record)),
+    core: () => (core.all() as { id: string; brief: string }[]).map((r) => advisory(r.id, r.brief)),
     summary() {
       const m = new Map((meta.all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
       const total = m.has('advisories.total')
@@ -90,4 +100,80 @@ export async function openSqliteReader(file: string): Promise<AdvisoryReader | n
     },
     close: () => db.close(),
   };
+}
+
+/**
+ * An advisory read from its brief, which holds what matching needs; the rest of the record (aliases,
+ * details, references, …) is read and parsed on first use: in an audit, for the advisories that match.
+ * Readable only while the reader is open.
+ */
+class BriefAdvisory implements Advisory {
+  readonly id: string;
+  readonly modified: string;
+  readonly withdrawn: string | null;
+  readonly title: string | null;
+  readonly cvss: Advisory['cvss'];
+  readonly declaredSeverity: string | null;
+  readonly weaknesses: Advisory['weaknesses'];
+  readonly affected: Advisory['affected'];
+  #full: Advisory | undefined;
+
+  constructor(
+    brief: AdvisoryBrief,
+    private readonly load: (id: string) => Advisory,
+  ) {
+    this.id = brief.id;
+    this.modified = brief.modified;
+    this.withdrawn = brief.withdrawn;
+    this.title = brief.title;
+    this.cvss = brief.cvss;
+    this.declaredSeverity = brief.declaredSeverity;
+    this.weaknesses = brief.weaknesses;
+    this.affected = brief.affected;
+  }
+
+  /** The whole record. */
+  full(): Advisory {
+    this.#full ??= this.load(this.id);
+    return this.#full;
+  }
+
+  get kind(): Advisory['kind'] {
+    return this.full().kind;
+  }
+  get published(): string | null {
+    return this.full().published;
+  }
+  get created(): string | null {
+    return this.full().created;
+  }
+  get aliases(): string[] {
+    return this.full().aliases;
+  }
+  get related(): string[] {
+    return this.full().related;
+  }
+  get details(): string | null {
+    return this.full().details;
+  }
+  get recommendation(): string | null {
+    return this.full().recommendation;
+  }
+  get references(): Advisory['references'] {
+    return this.full().references;
+  }
+  get credits(): Advisory['credits'] {
+    return this.full().credits;
+  }
+  get coordinatingVendor(): string | null {
+    return this.full().coordinatingVendor;
+  }
+  get asWritten(): Advisory['asWritten'] {
+    return this.full().asWritten;
+  }
+
+  /** The whole record (JSON.stringify, a spread of its toJSON). */
+  toJSON(): Advisory {
+    return this.full();
+  }
 }
