@@ -108,12 +108,25 @@ export const byNameVersionId = (a: Finding, b: Finding): number =>
               ? 1
               : 0;
 
-const shortestFirst = (a: string[], b: string[]) => {
-  if (a.length !== b.length) return a.length - b.length;
-  const x = a.join('>');
-  const y = b.join('>');
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+/** The paths of a group's copies, each once, shortest first (then in text order), at most MAX_PATHS. */
+function pathsOf(g: PackageVersion): string[][] {
+  const unique = new Map<string, { text: string; path: string[] }>();
+  for (const c of g.copies)
+    for (const path of c.paths) unique.set(path.join('\u0000'), { text: path.join('>'), path });
+  const sorted = [...unique.values()].sort((a, b) =>
+    a.path.length !== b.path.length
+      ? a.path.length - b.path.length
+      : a.text < b.text
+        ? -1
+        : a.text > b.text
+          ? 1
+          : 0,
+  );
+  return sorted.slice(0, MAX_PATHS).map((x) => x.path);
+}
+
+/** At most this many paths per finding. */
+const MAX_PATHS = 5;
 
 /**
  * The findings for installed packages, deciding exactly as npm audit does: an advisory affects an
@@ -130,14 +143,25 @@ export function matchFindings(
     if (!advisories?.length) continue;
     const version = parseVersion(g.version);
     if (!version) continue;
+    // what the findings of one installed version share, worked out at its first finding
+    let shared: Pick<
+      Finding,
+      'paths' | 'dev' | 'optional' | 'workspaces' | 'locations' | 'installedAs'
+    > | null = null;
     for (const a of advisories) {
       if (a.withdrawn) continue;
       const entry = a.affected.find(
         (x) => x.ecosystem === 'npm' && x.name === g.name && contains(vulnerableSet(x), version),
       );
       if (!entry) continue;
-      const paths = g.copies.flatMap((c) => c.paths).sort(shortestFirst);
-      const unique = [...new Map(paths.map((p) => [p.join('\u0000'), p])).values()];
+      shared ??= {
+        paths: pathsOf(g),
+        dev: g.copies.every((c) => c.dev),
+        optional: g.copies.every((c) => c.optional),
+        workspaces: [...new Set(g.copies.flatMap((c) => c.workspaces))].sort(),
+        locations: g.copies.map((c) => c.location).sort(),
+        installedAs: [...new Set(g.copies.map((c) => c.alias).filter((x): x is string => !!x))].sort(),
+      };
       out.push({
         name: g.name,
         version: g.version,
@@ -145,12 +169,12 @@ export function matchFindings(
         aliases: [...a.aliases],
         severity: severityOf(a),
         title: a.title ?? a.id,
-        paths: unique.slice(0, 5),
-        dev: g.copies.every((c) => c.dev),
-        optional: g.copies.every((c) => c.optional),
-        workspaces: [...new Set(g.copies.flatMap((c) => c.workspaces))].sort(),
-        locations: g.copies.map((c) => c.location).sort(),
-        installedAs: [...new Set(g.copies.map((c) => c.alias).filter((x): x is string => !!x))].sort(),
+        paths: shared.paths.map((p) => [...p]),
+        dev: shared.dev,
+        optional: shared.optional,
+        workspaces: [...shared.workspaces],
+        locations: [...shared.locations],
+        installedAs: [...shared.installedAs],
         fix: fixFor(g.version, entry),
         range: entry.vulnerable,
         advisory: a,

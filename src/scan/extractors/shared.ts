@@ -219,14 +219,30 @@ interface GraphNode {
   edges: { to: number; name: string; type: DepType }[];
 }
 
-/** One step of a dependency path being searched: the last package, and the path before it. */
-type Step = { node: number; label: string; prev: Step | null };
+/**
+ * The dependency paths found by the search: step `i` reaches `node[i]` through the edge named
+ * `label[i]` from step `prev[i]` (-1 for the root's step). Arrays, not objects: the search makes
+ * a step per path and package, thousands of them, and an audit reads a few.
+ */
+interface PathSteps {
+  node: Int32Array;
+  prev: Int32Array;
+  label: string[];
+  /** The first MAX_PATHS steps of each node (-1: none), shortest first. */
+  byNode: Int32Array;
+}
 
-/** The labels from the root to a step. */
-function pathOf(step: Step): string[] {
+/** The labels from the root to step `i`. */
+function pathOf(steps: PathSteps, i: number): string[] {
   const path: string[] = [];
-  for (let s: Step | null = step; s; s = s.prev) path.push(s.label);
+  for (let s = i; s !== -1; s = steps.prev[s]!) path.push(steps.label[s]!);
   return path.reverse();
+}
+
+/** What a lockfile's packages read from its graph on first use: their paths and dependents. */
+interface GraphReads {
+  pathsOf(node: number): string[][];
+  dependentsOf(node: number): string[];
 }
 
 /**
@@ -248,12 +264,12 @@ class LazyPackage implements InstalledPackage {
     public devOptional: boolean,
     public peer: boolean,
     public workspaces: string[],
-    private readonly pathsOf: () => string[][],
-    private readonly dependentsOf: () => string[],
+    private readonly graph: GraphReads,
+    private readonly node: number,
   ) {}
 
   get paths(): string[][] {
-    this.#paths ??= this.pathsOf();
+    this.#paths ??= this.graph.pathsOf(this.node);
     return this.#paths;
   }
 
@@ -262,7 +278,7 @@ class LazyPackage implements InstalledPackage {
   }
 
   get dependents(): string[] {
-    this.#dependents ??= this.dependentsOf();
+    this.#dependents ??= this.graph.dependentsOf(this.node);
     return this.#dependents;
   }
 
@@ -288,6 +304,9 @@ class LazyPackage implements InstalledPackage {
     return out;
   }
 }
+
+/** The `workspaces` of a package only the root project reaches (shared: nothing changes it). */
+const NO_WORKSPACES: string[] = [];
 
 /** At most this many shortest paths per package. */
 const MAX_PATHS = 3;
@@ -348,29 +367,41 @@ export class DepGraph {
   toPackages(): InstalledPackage[] {
     const flags = this.#allFlagged ? [] : this.#computeFlags();
     // the search for paths runs when a path is first read (or an install name is needed from it)
-    let found: (Step[] | undefined)[] | null = null;
-    const steps = (): (Step[] | undefined)[] => {
+    let found: PathSteps | null = null;
+    const steps = (): PathSteps => {
       found ??= this.#shortestPaths();
       return found;
     };
-    const reach = this.#workspaceReach();
     let dependents: string[][] | null = null;
-    const dependentsOf = (i: number): string[] => {
-      if (!dependents) {
-        const sets: Set<string>[] = this.#nodes.map(() => new Set<string>());
-        for (const n of this.#nodes) for (const e of n.edges) sets[e.to]!.add(n.project ?? n.location);
-        dependents = sets.map((x) => [...x].sort());
-      }
-      return dependents[i]!;
+    const graph: GraphReads = {
+      pathsOf: (i) => {
+        const all = steps();
+        const paths: string[][] = [];
+        for (let k = i * MAX_PATHS; k < (i + 1) * MAX_PATHS && all.byNode[k] !== -1; k++)
+          paths.push(pathOf(all, all.byNode[k]!));
+        if (paths.length) return paths;
+        const n = this.#nodes[i]!;
+        return [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]];
+      },
+      dependentsOf: (i) => {
+        if (!dependents) {
+          const sets: Set<string>[] = this.#nodes.map(() => new Set<string>());
+          for (const n of this.#nodes) for (const e of n.edges) sets[e.to]!.add(n.project ?? n.location);
+          dependents = sets.map((x) => [...x].sort());
+        }
+        return dependents[i]!;
+      },
     };
+    const reach = this.#workspaceReach();
     const out: InstalledPackage[] = [];
     this.#nodes.forEach((n, i) => {
       if (n.project !== undefined) return;
       // the install name: given by the extractor, else the name of the first path's last edge
       let alias = n.alias;
       if (alias === undefined && !n.installNameGiven) {
-        const last = steps()[i]?.[0]?.label;
-        if (last !== undefined && last !== n.name) alias = last;
+        const all = steps();
+        const first = all.byNode[i * MAX_PATHS]!;
+        if (first !== -1 && all.label[first] !== n.name) alias = all.label[first];
       }
       const f = n.flags ?? flags[i]!;
       const pkg = new LazyPackage(
@@ -381,14 +412,9 @@ export class DepGraph {
         f.optional,
         f.devOptional,
         f.peer,
-        reach[i] ?? [],
-        () => {
-          const mine = steps()[i];
-          return mine
-            ? mine.map(pathOf)
-            : [['root', ...(this.#fallbackOf(n.location) ?? [n.alias ?? n.name])]];
-        },
-        () => dependentsOf(i),
+        reach[i] ?? NO_WORKSPACES,
+        graph,
+        i,
       );
       if (alias !== undefined) pkg.alias = alias;
       out.push(pkg);
@@ -453,31 +479,43 @@ export class DepGraph {
   }
 
   /** Up to MAX_PATHS shortest paths per node, breadth first, never through a node twice. */
-  #shortestPaths(): (Step[] | undefined)[] {
-    const found: (Step[] | undefined)[] = new Array(this.#nodes.length);
-    // How many paths each node has, found or queued for the next level: no node is queued past MAX_PATHS.
-    const count = new Uint8Array(this.#nodes.length);
-    let queue: Step[] = [{ node: 0, label: 'root', prev: null }];
-    while (queue.length > 0) {
-      const next: Step[] = [];
-      for (const step of queue) {
-        if (step.node !== 0) {
-          const have = found[step.node];
-          if (have) have.push(step);
-          else found[step.node] = [step];
-        }
-        for (const e of this.#nodes[step.node]!.edges) {
-          if (e.to === 0 || count[e.to]! >= MAX_PATHS) continue;
-          let cycle = false;
-          for (let s: Step | null = step; s && !cycle; s = s.prev) cycle = s.node === e.to;
-          if (cycle) continue;
-          count[e.to]!++;
-          next.push({ node: e.to, label: this.#nodes[e.to]!.project ?? e.name, prev: step });
-        }
+  #shortestPaths(): PathSteps {
+    const nodes = this.#nodes;
+    // each node is reached by at most MAX_PATHS steps (no node is queued past that), plus the root's
+    const size = nodes.length * MAX_PATHS + 1;
+    const steps: PathSteps = {
+      node: new Int32Array(size),
+      prev: new Int32Array(size),
+      label: [],
+      byNode: new Int32Array(nodes.length * MAX_PATHS).fill(-1),
+    };
+    const count = new Uint8Array(nodes.length);
+    steps.node[0] = 0;
+    steps.prev[0] = -1;
+    steps.label.push('root');
+    // the steps in the order they were queued are the breadth-first order: the queue is the array
+    let queued = 1;
+    for (let at = 0; at < queued; at++) {
+      const from = steps.node[at]!;
+      if (at !== 0) {
+        let k = from * MAX_PATHS;
+        while (steps.byNode[k] !== -1) k++;
+        steps.byNode[k] = at;
       }
-      queue = next;
+      for (const e of nodes[from]!.edges) {
+        const to = e.to;
+        if (to === 0 || count[to]! >= MAX_PATHS) continue;
+        let cycle = false;
+        for (let s = at; s !== -1 && !cycle; s = steps.prev[s]!) cycle = steps.node[s] === to;
+        if (cycle) continue;
+        count[to]!++;
+        steps.node[queued] = to;
+        steps.prev[queued] = at;
+        steps.label.push(nodes[to]!.project ?? e.name);
+        queued++;
+      }
     }
-    return found;
+    return steps;
   }
 
   /** For each node, the workspaces whose dependency trees reach it. */
