@@ -10,6 +10,7 @@ import {
   union,
   type VersionSet,
 } from '../versions/index.js';
+import { preparePaths } from './extractors/shared.js';
 import type { Finding, Fix } from './findings.js';
 import type { InstalledPackage } from './types.js';
 
@@ -137,24 +138,32 @@ export function matchFindings(
   packages: readonly InstalledPackage[],
   advisoriesByName: ReadonlyMap<string, readonly Advisory[]>,
 ): Finding[] {
-  const out: Finding[] = [];
+  const matched: { g: PackageVersion; a: Advisory; entry: Affected }[] = [];
   for (const g of groupByVersion(packages)) {
     const advisories = advisoriesByName.get(g.name);
     if (!advisories?.length) continue;
     const version = parseVersion(g.version);
     if (!version) continue;
-    // what the findings of one installed version share, worked out at its first finding
-    let shared: Pick<
-      Finding,
-      'paths' | 'dev' | 'optional' | 'workspaces' | 'locations' | 'installedAs'
-    > | null = null;
     for (const a of advisories) {
       if (a.withdrawn) continue;
       const entry = a.affected.find(
         (x) => x.ecosystem === 'npm' && x.name === g.name && contains(vulnerableSet(x), version),
       );
-      if (!entry) continue;
-      shared ??= {
+      if (entry) matched.push({ g, a, entry });
+    }
+  }
+  // the dependency paths of the affected packages only, searched together
+  preparePaths(matched.flatMap((m) => m.g.copies));
+  const out: Finding[] = [];
+  // what the findings of one installed version share, worked out once
+  const sharedOf = new Map<
+    PackageVersion,
+    Pick<Finding, 'paths' | 'dev' | 'optional' | 'workspaces' | 'locations' | 'installedAs'>
+  >();
+  for (const { g, a, entry } of matched) {
+    let shared = sharedOf.get(g);
+    if (!shared) {
+      shared = {
         paths: pathsOf(g),
         dev: g.copies.every((c) => c.dev),
         optional: g.copies.every((c) => c.optional),
@@ -162,24 +171,25 @@ export function matchFindings(
         locations: g.copies.map((c) => c.location).sort(),
         installedAs: [...new Set(g.copies.map((c) => c.alias).filter((x): x is string => !!x))].sort(),
       };
-      out.push({
-        name: g.name,
-        version: g.version,
-        id: a.id,
-        aliases: [...a.aliases],
-        severity: severityOf(a),
-        title: a.title ?? a.id,
-        paths: shared.paths.map((p) => [...p]),
-        dev: shared.dev,
-        optional: shared.optional,
-        workspaces: [...shared.workspaces],
-        locations: [...shared.locations],
-        installedAs: [...shared.installedAs],
-        fix: fixFor(g.version, entry),
-        range: entry.vulnerable,
-        advisory: a,
-      });
+      sharedOf.set(g, shared);
     }
+    out.push({
+      name: g.name,
+      version: g.version,
+      id: a.id,
+      aliases: [...a.aliases],
+      severity: severityOf(a),
+      title: a.title ?? a.id,
+      paths: shared.paths.map((p) => [...p]),
+      dev: shared.dev,
+      optional: shared.optional,
+      workspaces: [...shared.workspaces],
+      locations: [...shared.locations],
+      installedAs: [...shared.installedAs],
+      fix: fixFor(g.version, entry),
+      range: entry.vulnerable,
+      advisory: a,
+    });
   }
   return out.sort(byNameVersionId);
 }

@@ -84,22 +84,23 @@ const MATCH_SQL =
   `select id, modified, ${PARTIAL} as partial from advisories where id in ` +
   '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
 /** The same for many names in one statement (the names as a JSON array). */
+/**
+ * The same for many names in one statement (the names as a JSON array): the brief stored with each
+ * row, or for a row written before migration 0004 filled it (none once it ran), the record cut down.
+ * One row per (name, advisory) is kept by byName: SQL's `distinct` would compare the briefs.
+ */
 const MATCH_MANY_SQL =
-  'select distinct name, advisory_id as id, brief as partial from affected ' +
-  'where ecosystem = ? and name in (select value from json_each(?)) and brief is not null';
-/** Rows written before migration 0004 filled `brief` (none once it ran; kept for safety). */
-const MATCH_MANY_OLD_SQL =
-  `select distinct affected.name as name, advisories.id as id, ${PARTIAL} as partial ` +
-  'from affected join advisories on advisories.id = affected.advisory_id ' +
-  'where affected.ecosystem = ? and affected.name in (select value from json_each(?)) and affected.brief is null';
+  `select name, advisory_id as id, coalesce(brief, (select ${PARTIAL} from advisories where advisories.id = affected.advisory_id)) as partial ` +
+  'from affected where ecosystem = ? and name in (select value from json_each(?))';
 
 /** Rows of (name, match row) grouped by name. */
 function byName(rows: (MatchRow & { name: string })[]): Map<string, MatchRow[]> {
   const out = new Map<string, MatchRow[]>();
   for (const { name, ...row } of rows) {
     const list = out.get(name);
-    if (list) list.push(row);
-    else out.set(name, [row]);
+    if (!list) out.set(name, [row]);
+    // an advisory with two `affected` entries for one package has two rows
+    else if (!list.some((r) => r.id === row.id)) list.push(row);
   }
   return out;
 }
@@ -108,7 +109,6 @@ class SqliteReads implements AdvisoryReads {
   private readonly forPackageStmt: SqliteStatement;
   private readonly matchStmt: SqliteStatement;
   private readonly matchManyStmt: SqliteStatement;
-  private readonly matchManyOldStmt: SqliteStatement;
   private readonly byIdStmt: SqliteStatement;
   private readonly byAliasStmt: SqliteStatement;
   private readonly indexAll: SqliteStatement;
@@ -121,7 +121,6 @@ class SqliteReads implements AdvisoryReads {
     this.forPackageStmt = conn.prepare(PACKAGE_SQL);
     this.matchStmt = conn.prepare(MATCH_SQL);
     this.matchManyStmt = conn.prepare(MATCH_MANY_SQL);
-    this.matchManyOldStmt = conn.prepare(MATCH_MANY_OLD_SQL);
     this.byIdStmt = conn.prepare('select id, modified, record from advisories where id = ?');
     this.byAliasStmt = conn.prepare(
       'select a.id, a.modified, a.record from aliases s join advisories a on a.id = s.advisory_id where s.alias = ? order by a.id',
@@ -153,9 +152,7 @@ class SqliteReads implements AdvisoryReads {
 
   async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
     const json = JSON.stringify(names);
-    const rows = this.matchManyStmt.all(ecosystem, json) as (MatchRow & { name: string })[];
-    rows.push(...(this.matchManyOldStmt.all(ecosystem, json) as (MatchRow & { name: string })[]));
-    return byName(rows);
+    return byName(this.matchManyStmt.all(ecosystem, json) as (MatchRow & { name: string })[]);
   }
 
   async byId(id: string): Promise<StoredRecord | null> {

@@ -239,10 +239,29 @@ function pathOf(steps: PathSteps, i: number): string[] {
   return path.reverse();
 }
 
+/**
+ * Searches the dependency paths of these installed packages at once, through only the part of each
+ * lockfile's graph that leads to them: an audit reads the paths of the few packages it reports,
+ * and a search of the whole graph costs more than all of theirs. Packages whose paths are known
+ * already, or that no extractor here made, are left as they are.
+ */
+export function preparePaths(packages: Iterable<InstalledPackage>): void {
+  const byGraph = new Map<GraphReads, number[]>();
+  for (const p of packages) {
+    if (!(p instanceof LazyPackage) || !p.pathsPending) continue;
+    const list = byGraph.get(p.graphReads);
+    if (list) list.push(p.nodeIndex);
+    else byGraph.set(p.graphReads, [p.nodeIndex]);
+  }
+  for (const [graph, nodes] of byGraph) graph.preparePaths(nodes);
+}
+
 /** What a lockfile's packages read from its graph on first use: their paths and dependents. */
 interface GraphReads {
   pathsOf(node: number): string[][];
   dependentsOf(node: number): string[];
+  /** Searches the paths of these nodes now, and only theirs (see preparePaths). */
+  preparePaths(nodes: readonly number[]): void;
 }
 
 /**
@@ -267,6 +286,21 @@ class LazyPackage implements InstalledPackage {
     private readonly graph: GraphReads,
     private readonly node: number,
   ) {}
+
+  /** The graph this package is in (preparePaths). */
+  get graphReads(): GraphReads {
+    return this.graph;
+  }
+
+  /** Its node in that graph (preparePaths). */
+  get nodeIndex(): number {
+    return this.node;
+  }
+
+  /** Whether this package's paths are not known yet (preparePaths). */
+  get pathsPending(): boolean {
+    return this.#paths === undefined;
+  }
 
   get paths(): string[][] {
     this.#paths ??= this.graph.pathsOf(this.node);
@@ -366,16 +400,24 @@ export class DepGraph {
   /** The installed packages with their paths, dependency flags and workspaces. */
   toPackages(): InstalledPackage[] {
     const flags = this.#allFlagged ? [] : this.#computeFlags();
-    // the search for paths runs when a path is first read (or an install name is needed from it)
+    // the search for paths runs when a path is first read (or an install name is needed from it),
+    // over the whole graph, or over the part that leads to the packages preparePaths was given
     let found: PathSteps | null = null;
     const steps = (): PathSteps => {
-      found ??= this.#shortestPaths();
+      found ??= this.#shortestPaths(null);
       return found;
     };
+    let partial: { steps: PathSteps; within: Uint8Array } | null = null;
     let dependents: string[][] | null = null;
     const graph: GraphReads = {
+      preparePaths: (targets) => {
+        if (found) return;
+        const within = this.#ancestors(targets);
+        if (partial) for (let i = 0; i < within.length; i++) within[i] ||= partial.within[i]!;
+        partial = { steps: this.#shortestPaths(within), within };
+      },
       pathsOf: (i) => {
-        const all = steps();
+        const all = partial?.within[i] ? partial.steps : steps();
         const paths: string[][] = [];
         for (let k = i * MAX_PATHS; k < (i + 1) * MAX_PATHS && all.byNode[k] !== -1; k++)
           paths.push(pathOf(all, all.byNode[k]!));
@@ -478,8 +520,36 @@ export class DepGraph {
     return out;
   }
 
-  /** Up to MAX_PATHS shortest paths per node, breadth first, never through a node twice. */
-  #shortestPaths(): PathSteps {
+  /**
+   * The nodes with a path to any of `targets`, and the targets: the only nodes a search for their
+   * paths needs to pass through.
+   */
+  #ancestors(targets: readonly number[]): Uint8Array {
+    const nodes = this.#nodes;
+    const into: number[][] = nodes.map(() => []);
+    nodes.forEach((n, from) => {
+      for (const e of n.edges) into[e.to]!.push(from);
+    });
+    const within = new Uint8Array(nodes.length);
+    const stack = [...targets];
+    for (const t of targets) within[t] = 1;
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+      for (const from of into[node]!) {
+        if (within[from]) continue;
+        within[from] = 1;
+        stack.push(from);
+      }
+    }
+    return within;
+  }
+
+  /**
+   * Up to MAX_PATHS shortest paths per node, breadth first, never through a node twice. With
+   * `within`, only through the nodes it marks: their paths are the same as a whole search finds,
+   * since a path to such a node passes only through such nodes, and leaving the others out
+   * changes neither the order nor the count of the steps that reach them.
+   */
+  #shortestPaths(within: Uint8Array | null): PathSteps {
     const nodes = this.#nodes;
     // each node is reached by at most MAX_PATHS steps (no node is queued past that), plus the root's
     const size = nodes.length * MAX_PATHS + 1;
@@ -504,7 +574,7 @@ export class DepGraph {
       }
       for (const e of nodes[from]!.edges) {
         const to = e.to;
-        if (to === 0 || count[to]! >= MAX_PATHS) continue;
+        if (to === 0 || count[to]! >= MAX_PATHS || (within && !within[to])) continue;
         let cycle = false;
         for (let s = at; s !== -1 && !cycle; s = steps.prev[s]!) cycle = steps.node[s] === to;
         if (cycle) continue;
