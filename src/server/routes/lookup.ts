@@ -159,7 +159,11 @@ export class AdvisoryLookup {
   private version: string | null = null;
   /** Bumped whenever the caches are emptied, so that a look-up begun before does not fill them with old data. */
   private generation = 0;
-  private readonly packages = new Map<string, CachedAdvisory[]>();
+  /** By ecosystem, then package name, least recently used first. */
+  private readonly packages = {
+    npm: new Map<string, CachedAdvisory[]>(),
+    node: new Map<string, CachedAdvisory[]>(),
+  };
   private packageCount = 0;
   private readonly single = new Map<string, CachedAdvisory | null>();
   private readonly memos = new Map<string, Promise<unknown>>();
@@ -172,7 +176,8 @@ export class AdvisoryLookup {
     if (v === this.version) return;
     this.version = v;
     this.generation++;
-    this.packages.clear();
+    this.packages.npm.clear();
+    this.packages.node.clear();
     this.packageCount = 0;
     this.single.clear();
     this.memos.clear();
@@ -194,19 +199,22 @@ export class AdvisoryLookup {
 
   /** Every advisory naming the package (withdrawn ones too), by id in JavaScript's string order. */
   async forPackage(ecosystem: 'npm' | 'node', name: string): Promise<CachedAdvisory[]> {
-    const key = `${ecosystem}\0${name}`;
-    const hit = this.packages.get(key);
+    const cache = this.packages[ecosystem];
+    const hit = cache.get(name);
     if (hit) {
       // most recently used last: eviction takes from the front
-      this.packages.delete(key);
-      this.packages.set(key, hit);
+      cache.delete(name);
+      cache.set(name, hit);
       return hit;
     }
     const generation = this.generation;
     const rows = await this.reads.matchRows(ecosystem, name);
     // sorted here, not by SQL: PostgreSQL's collation may order ids differently, and page tokens rely on it
     const list = rows.map((r) => entryOf(r, ecosystem === 'npm' ? name : null)).sort(byId);
-    if (generation === this.generation) this.remember(key, list);
+    if (generation === this.generation) {
+      this.remember(cache, name, list);
+      this.evict();
+    }
     return list;
   }
 
@@ -215,26 +223,40 @@ export class AdvisoryLookup {
    * advisories are cached as such), so that a request naming 1,600 packages costs one read, not 1,600.
    */
   async prefetch(ecosystem: 'npm' | 'node', names: Iterable<string>): Promise<void> {
-    const missing = [...new Set(names)].filter((n) => !this.packages.has(`${ecosystem}\0${n}`));
-    if (!missing.length) return;
+    const cache = this.packages[ecosystem];
+    const missing = new Set<string>();
+    for (const n of names) if (!cache.has(n)) missing.add(n);
+    if (!missing.size) return;
     const generation = this.generation;
-    const found = await this.reads.matchRowsMany(ecosystem, missing);
+    const found = await this.reads.matchRowsMany(ecosystem, [...missing]);
     if (generation !== this.generation) return;
     for (const name of missing) {
-      const list = (found.get(name) ?? [])
-        .map((r) => entryOf(r, ecosystem === 'npm' ? name : null))
-        .sort(byId);
-      this.remember(`${ecosystem}\0${name}`, list);
+      const rows = found.get(name);
+      this.remember(
+        cache,
+        name,
+        rows ? rows.map((r) => entryOf(r, ecosystem === 'npm' ? name : null)).sort(byId) : [],
+      );
     }
+    this.evict();
   }
 
-  private remember(key: string, list: CachedAdvisory[]): void {
-    this.packages.set(key, list);
+  private remember(cache: Map<string, CachedAdvisory[]>, name: string, list: CachedAdvisory[]): void {
+    const before = cache.get(name);
+    if (before) this.packageCount -= before.length + 1;
+    cache.set(name, list);
     this.packageCount += list.length + 1;
-    for (const [k, v] of this.packages) {
-      if (this.packageCount <= MAX_PACKAGE_ADVISORIES) break;
-      this.packages.delete(k);
-      this.packageCount -= v.length + 1;
+  }
+
+  /** Drops the least recently used packages until the cache holds at most MAX_PACKAGE_ADVISORIES (one pass). */
+  private evict(): void {
+    for (const cache of [this.packages.npm, this.packages.node]) {
+      if (this.packageCount <= MAX_PACKAGE_ADVISORIES) return;
+      for (const [k, v] of cache) {
+        if (this.packageCount <= MAX_PACKAGE_ADVISORIES) return;
+        cache.delete(k);
+        this.packageCount -= v.length + 1;
+      }
     }
   }
 
