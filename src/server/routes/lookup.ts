@@ -168,7 +168,21 @@ export class AdvisoryLookup {
   private readonly single = new Map<string, CachedAdvisory | null>();
   private readonly memos = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly reads: AdvisoryReads) {}
+  constructor(
+    private readonly reads: AdvisoryReads,
+    /** How many advisories (plus one per package) the per-package cache may hold. */
+    private readonly capacity = MAX_PACKAGE_ADVISORIES,
+  ) {}
+
+  /** How many advisories, plus one per package, the per-package cache holds (tests, metrics). */
+  get cachedCount(): number {
+    return this.packageCount;
+  }
+
+  /** Whether the package's advisories are in the cache. */
+  isCached(ecosystem: 'npm' | 'node', name: string): boolean {
+    return this.packages[ecosystem].has(name);
+  }
 
   /** Empties the caches when the data changed since the last call. */
   async refresh(): Promise<void> {
@@ -248,12 +262,12 @@ export class AdvisoryLookup {
     this.packageCount += list.length + 1;
   }
 
-  /** Drops the least recently used packages until the cache holds at most MAX_PACKAGE_ADVISORIES (one pass). */
+  /** Drops the least recently used packages until the cache holds at most `capacity` (one pass). */
   private evict(): void {
     for (const cache of [this.packages.npm, this.packages.node]) {
-      if (this.packageCount <= MAX_PACKAGE_ADVISORIES) return;
+      if (this.packageCount <= this.capacity) return;
       for (const [k, v] of cache) {
-        if (this.packageCount <= MAX_PACKAGE_ADVISORIES) return;
+        if (this.packageCount <= this.capacity) return;
         cache.delete(k);
         this.packageCount -= v.length + 1;
       }
