@@ -16,7 +16,8 @@ const project = join(CACHE, 'audit-project');
 const entries = writeProject(project, { entries: 2500, dataFile: join(ROOT, 'data', 'nswg-npm.json') });
 const small = await seededDb();
 const large = await largeDb();
-const bin = join(ROOT, 'dist', 'cli', 'main.js');
+// the command as installed: package.json's bin, the bundle
+const bin = join(ROOT, 'dist', 'bin', 'nswg.js');
 
 /** Runs a command under GNU time: wall seconds and peak RSS in MiB. */
 function measure(cmd, args, opts = {}) {

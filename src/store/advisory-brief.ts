@@ -2,14 +2,22 @@ import type { Kysely } from 'kysely';
 import type { Advisory } from '../advisories/index.js';
 
 /**
- * An advisory without its prose (details, references, credits): what matching a version and npm's
- * bulk answer need. Stored with each `affected` row, so that "the advisories of these packages"
+ * An advisory without its prose (details, references, credits): what matching a version, npm's
+ * bulk answer and an audit report's findings (the aliases: CVE ids) need. Stored with each `affected` row, so that "the advisories of these packages"
  * reads small rows found through the package index and never touches the large records (SQLite
  * would read through a record's overflow pages to reach a column stored after it).
  */
 export type AdvisoryBrief = Pick<
   Advisory,
-  'id' | 'modified' | 'withdrawn' | 'title' | 'cvss' | 'declaredSeverity' | 'weaknesses' | 'affected'
+  | 'id'
+  | 'modified'
+  | 'withdrawn'
+  | 'aliases'
+  | 'title'
+  | 'cvss'
+  | 'declaredSeverity'
+  | 'weaknesses'
+  | 'affected'
 >;
 
 /** The brief of a record, as stored. */
@@ -18,6 +26,7 @@ export function briefOf(a: Advisory): string {
     id: a.id,
     modified: a.modified,
     withdrawn: a.withdrawn,
+    aliases: a.aliases,
     title: a.title,
     cvss: a.cvss,
     declaredSeverity: a.declaredSeverity,
@@ -69,5 +78,17 @@ export const briefMigration = {
   },
   async down(db: Kysely<any>): Promise<void> {
     await db.schema.alterTable('affected').dropColumn('brief').execute();
+  },
+};
+
+/** Migration 0005: every brief made again, now with the advisory's aliases. */
+export const briefAliasesMigration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.updateTable('affected').set({ brief: null }).execute();
+    await backfillBriefs(db);
+  },
+  async down(db: Kysely<any>): Promise<void> {
+    // briefs with aliases are read as they were before: nothing to undo
+    void db;
   },
 };

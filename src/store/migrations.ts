@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { NswgError } from '../errors.js';
-import { briefMigration } from './advisory-brief.js';
+import { briefAliasesMigration, briefMigration } from './advisory-brief.js';
 import { disclosureAgreementMigration } from './disclosure-agreement-migration.js';
 import { disclosureMigration } from './disclosure-migration.js';
 import { SCHEMA_VERSION } from './schema-version.js';
@@ -61,6 +61,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_disclosure': disclosureMigration,
   '0003_disclosure_agreement': disclosureAgreementMigration,
   '0004_advisory_brief': briefMigration,
+  '0005_brief_aliases': briefAliasesMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

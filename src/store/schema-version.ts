@@ -3,4 +3,4 @@
  * path can check a database's schema without loading the query builder; migrations.ts checks
  * at load time that it names the last migration.
  */
-export const SCHEMA_VERSION = '0004_advisory_brief';
+export const SCHEMA_VERSION = '0005_brief_aliases';

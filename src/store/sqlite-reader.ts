@@ -103,8 +103,9 @@ export async function openSqliteReader(file: string): Promise<AdvisoryReader | n
 }
 
 /**
- * An advisory read from its brief, which holds what matching needs; the rest of the record (aliases,
- * details, references, …) is read and parsed on first use: in an audit, for the advisories that match.
+ * An advisory read from its brief, which holds what matching and the usual reports need; the rest
+ * of the record (details, references, credits, …) is read and parsed on first use, for the
+ * advisories that match and only by the reports that show it (SARIF, CycloneDX).
  * Readable only while the reader is open.
  */
 class BriefAdvisory implements Advisory {
@@ -118,10 +119,14 @@ class BriefAdvisory implements Advisory {
   readonly affected: Advisory['affected'];
   #full: Advisory | undefined;
 
+  /** From the brief (a brief made before migration 0005 has none: the record is read for them). */
+  readonly #aliases: string[] | undefined;
+
   constructor(
     brief: AdvisoryBrief,
     private readonly load: (id: string) => Advisory,
   ) {
+    this.#aliases = brief.aliases;
     this.id = brief.id;
     this.modified = brief.modified;
     this.withdrawn = brief.withdrawn;
@@ -148,7 +153,7 @@ class BriefAdvisory implements Advisory {
     return this.full().created;
   }
   get aliases(): string[] {
-    return this.full().aliases;
+    return this.#aliases ?? this.full().aliases;
   }
   get related(): string[] {
     return this.full().related;

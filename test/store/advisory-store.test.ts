@@ -7,7 +7,7 @@ import {
   toNswgCore,
   toNswgNpm,
 } from '../../src/advisories/index.js';
-import { backfillBriefs, briefOf } from '../../src/store/advisory-brief.js';
+import { backfillBriefs, briefAliasesMigration, briefOf } from '../../src/store/advisory-brief.js';
 import { openAdvisoryReads } from '../../src/store/advisory-reads.js';
 import { openStore, type Store, seedBundled } from '../../src/store/index.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
@@ -93,6 +93,7 @@ describe.each(engines)('the advisory store on %s', (engine) => {
     for (const r of rows) expect(r.brief, r.id).toBe(briefOf(JSON.parse(r.record) as Advisory));
     expect(Object.keys(JSON.parse(rows[0]!.brief!)).sort()).toEqual([
       'affected',
+      'aliases',
       'cvss',
       'declaredSeverity',
       'id',
@@ -117,6 +118,33 @@ describe.each(engines)('the advisory store on %s', (engine) => {
       .where('affected.advisory_id', 'in', ids)
       .execute();
     for (const r of again) expect(r.brief).toBe(briefOf(JSON.parse(r.record) as Advisory));
+  });
+
+  it('migration 0005 makes every brief again, with the aliases', async () => {
+    const rows = await store.db
+      .selectFrom('affected')
+      .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
+      .select(['advisories.id as id', 'advisories.record as record'])
+      .execute();
+    // the briefs as migration 0004 wrote them: no aliases
+    for (const r of rows.slice(0, 30)) {
+      const { aliases: _, ...old } = JSON.parse(briefOf(JSON.parse(r.record) as Advisory)) as Record<
+        string,
+        unknown
+      >;
+      await store.db
+        .updateTable('affected')
+        .set({ brief: JSON.stringify(old) })
+        .where('advisory_id', '=', r.id)
+        .execute();
+    }
+    await briefAliasesMigration.up(store.db);
+    const after = await store.db
+      .selectFrom('affected')
+      .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
+      .select(['advisories.id as id', 'advisories.record as record', 'affected.brief as brief'])
+      .execute();
+    for (const r of after) expect(r.brief, r.id).toBe(briefOf(JSON.parse(r.record) as Advisory));
   });
 
   it('an import that fails part-way leaves the database as it was', async () => {

@@ -57,7 +57,16 @@ describe('the read-only SQLite reader', () => {
       .set({ record: JSON.stringify({ ...before, details: 'read on first use' }) })
       .where('id', '=', a!.id)
       .execute();
+    await store.db
+      .updateTable('advisories')
+      .set({
+        record: JSON.stringify({ ...before, aliases: ['CVE-0000-0000'], details: 'read on first use' }),
+      })
+      .where('id', '=', a!.id)
+      .execute();
     expect(a!.affected).toEqual(before.affected);
+    // the aliases are in the brief: the record is not read for them
+    expect(a!.aliases).toEqual(before.aliases);
     expect(a!.details).toBe('read on first use');
     await store.db
       .updateTable('advisories')
