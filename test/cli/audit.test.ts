@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nswg, tempHome } from '../helpers/cli.js';
+import { BIN, nswg, tempHome } from '../helpers/cli.js';
 import { readJson, SHARED } from '../helpers/shared.js';
 
 const FIXTURES = join(SHARED, 'fixtures');
@@ -142,6 +143,21 @@ describe('nswg audit', () => {
     const text = await nswg(['audit', dir, '--no-node', '--no-color'], { home });
     expect(text.stdout).toMatch(/build tool only, never sees untrusted YAML/);
     expect(text.stdout).toMatch(/expired/i);
+  });
+
+  it('stops quietly when the reader of its output goes away (`nswg audit | head`)', async () => {
+    const dir = copyFixture('vuln-direct-npm');
+    const child = spawn(process.execPath, [BIN, 'audit', dir, '--format', 'json', '--no-node'], {
+      env: { PATH: process.env.PATH, HOME: home, NSWG_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // the reading end is closed before the report is written: the write fails with EPIPE
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
   });
 
   it('writes every format', async () => {
