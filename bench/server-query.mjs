@@ -2,7 +2,9 @@
 // Benchmark: POST /v1/query (one package version, full OSV records) with autocannon against
 // `nswg serve` on the generated 200,000-advisory SQLite database (50,000 package names).
 // Prints the median requests/s and latency percentiles over RUNS runs, and the server's RSS.
-// Usage: npm run build && node bench/server-query.mjs   (env: RUNS=3 DURATION=10 CONNECTIONS=16)
+// Usage: npm run build && node bench/server-query.mjs   (env: RUNS=3 DURATION=10 CONNECTIONS=16;
+// RSS_DETAIL=1 also prints the resident memory split into anonymous and file-backed)
+import { readFileSync } from 'node:fs';
 import { median, rng } from './lib/generate.mjs';
 import { benchDb, cannon, randomNames, randomVersion, rssMiB, startServer } from './server-setup.mjs';
 
@@ -42,6 +44,13 @@ try {
     p50.push(res.latency.p50);
     p99.push(res.latency.p99);
     rss.push(rssMiB(server.child.pid));
+    if (process.env.RSS_DETAIL)
+      console.log(
+        readFileSync(`/proc/${server.child.pid}/status`, 'utf8')
+          .split('\n')
+          .filter((l) => /^Rss/.test(l))
+          .join(' '),
+      );
     errors += res.errors + res.non2xx;
     console.log(
       `run ${i + 1}: ${res.requests.average.toFixed(0)} req/s, p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, non-2xx ${res.non2xx}, RSS ${rss.at(-1).toFixed(0)} MiB`,
