@@ -86,7 +86,8 @@ const PLAIN_COMPARATOR =
 /**
  * The intervals of a range made only of plain comparators (most advisories' ranges), read without
  * semver's Range, which costs far more the first time; null for anything else (x-ranges, `~`, `^`,
- * hyphens, `*`), left to semver. (`>=0.0.0-0`, which semver rewrites to `*`, is the same set.) The property tests hold both ways.
+ * hyphens, `*`), left to semver. (`>=0.0.0-0`, which semver rewrites to `*`, is the same set.)
+ * The property tests check both ways against semver.satisfies.
  */
 function plainRange(range: string): Interval[] | null {
   const intervals: Interval[] = [];
@@ -102,23 +103,7 @@ function plainRange(range: string): Interval[] | null {
       if (!m) return null;
       const v = parseVersion(m[2]!);
       if (!v) return null;
-      switch (m[1]) {
-        case '>=':
-          raiseLo(i, v);
-          break;
-        case '>':
-          raiseLo(i, nextVersion(v));
-          break;
-        case '<':
-          lowerHi(i, v, false);
-          break;
-        case '<=':
-          lowerHi(i, v, true);
-          break;
-        default:
-          raiseLo(i, v);
-          lowerHi(i, v, true);
-      }
+      narrow(i, m[1] ?? '', v);
     }
     intervals.push(i);
   }
@@ -143,27 +128,32 @@ export function parseRange(range: string, field = 'range'): VersionSet {
     for (const c of set) {
       if (c.value === '') continue; // `*`: no bound
       const v = c.semver;
-      switch (c.operator) {
-        case '>=':
-          raiseLo(i, v);
-          break;
-        case '>':
-          raiseLo(i, nextVersion(v));
-          break;
-        case '<':
-          lowerHi(i, v, false);
-          break;
-        case '<=':
-          lowerHi(i, v, true);
-          break;
-        default:
-          raiseLo(i, v);
-          lowerHi(i, v, true);
-      }
+      narrow(i, c.operator, v);
     }
     intervals.push(i);
   }
   return normalize(intervals);
+}
+
+/** Narrows the interval to the versions that also satisfy one comparator (`''` and `=`: exactly `v`). */
+function narrow(i: Interval, operator: string, v: SemVer): void {
+  switch (operator) {
+    case '>=':
+      raiseLo(i, v);
+      break;
+    case '>':
+      raiseLo(i, nextVersion(v));
+      break;
+    case '<':
+      lowerHi(i, v, false);
+      break;
+    case '<=':
+      lowerHi(i, v, true);
+      break;
+    default:
+      raiseLo(i, v);
+      lowerHi(i, v, true);
+  }
 }
 
 function raiseLo(i: Interval, v: SemVer): void {
