@@ -34,6 +34,7 @@ export {
   type User,
   VERIFY_EMAIL_HOURS,
 } from './disclosure-accounts-common.js';
+export type { ApiTokenInfo } from './disclosure-accounts-tokens.js';
 
 /**
  * Users, sessions, API tokens, e-mail verification and password reset, TOTP, team roles and

@@ -117,16 +117,14 @@ class BriefAdvisory implements Advisory {
   readonly declaredSeverity: string | null;
   readonly weaknesses: Advisory['weaknesses'];
   readonly affected: Advisory['affected'];
+  readonly aliases: string[];
   #full: Advisory | undefined;
-
-  /** From the brief (a brief made before migration 0005 has none: the record is read for them). */
-  readonly #aliases: string[] | undefined;
 
   constructor(
     brief: AdvisoryBrief,
     private readonly load: (id: string) => Advisory,
   ) {
-    this.#aliases = brief.aliases;
+    this.aliases = brief.aliases;
     this.id = brief.id;
     this.modified = brief.modified;
     this.withdrawn = brief.withdrawn;
@@ -151,9 +149,6 @@ class BriefAdvisory implements Advisory {
   }
   get created(): string | null {
     return this.full().created;
-  }
-  get aliases(): string[] {
-    return this.#aliases ?? this.full().aliases;
   }
   get related(): string[] {
     return this.full().related;

@@ -213,8 +213,8 @@ interface GraphNode {
   /** Set for the root ('') and for workspaces (their path): projects, not installed packages. */
   project?: string;
   alias?: string;
-  /** The extractor gave the name it is installed under (so `alias` is known without a path). */
-  installNameGiven?: true;
+  /** The extractor gave the name it is installed under for certain (so `alias` is known without a path). */
+  installNameIsCertain?: true;
   flags?: DepFlags;
   edges: { to: number; name: string; type: DepType }[];
 }
@@ -249,9 +249,9 @@ export function preparePaths(packages: Iterable<InstalledPackage>): void {
   const byGraph = new Map<GraphReads, number[]>();
   for (const p of packages) {
     if (!(p instanceof LazyPackage) || !p.pathsPending) continue;
-    const list = byGraph.get(p.graphReads);
-    if (list) list.push(p.nodeIndex);
-    else byGraph.set(p.graphReads, [p.nodeIndex]);
+    const list = byGraph.get(p.graph);
+    if (list) list.push(p.node);
+    else byGraph.set(p.graph, [p.node]);
   }
   for (const [graph, nodes] of byGraph) graph.preparePaths(nodes);
 }
@@ -283,19 +283,10 @@ class LazyPackage implements InstalledPackage {
     public devOptional: boolean,
     public peer: boolean,
     public workspaces: string[],
-    private readonly graph: GraphReads,
-    private readonly node: number,
+    /** The graph this package is in, and its node there (its paths and dependents are read from them). */
+    readonly graph: GraphReads,
+    readonly node: number,
   ) {}
-
-  /** The graph this package is in (preparePaths). */
-  get graphReads(): GraphReads {
-    return this.graph;
-  }
-
-  /** Its node in that graph (preparePaths). */
-  get nodeIndex(): number {
-    return this.node;
-  }
 
   /** Whether this package's paths are not known yet (preparePaths). */
   get pathsPending(): boolean {
@@ -373,7 +364,7 @@ export class DepGraph {
   }): number {
     const node: GraphNode = { name: p.name, version: p.version, location: p.location, edges: [] };
     if (p.alias !== undefined && p.alias !== p.name) node.alias = p.alias;
-    if (p.alias !== undefined && p.installNameIsCertain) node.installNameGiven = true;
+    if (p.alias !== undefined && p.installNameIsCertain) node.installNameIsCertain = true;
     if (p.flags) node.flags = p.flags;
     else this.#allFlagged = false;
     return this.#nodes.push(node) - 1;
@@ -440,7 +431,7 @@ export class DepGraph {
       if (n.project !== undefined) return;
       // the install name: given by the extractor, else the name of the first path's last edge
       let alias = n.alias;
-      if (alias === undefined && !n.installNameGiven) {
+      if (alias === undefined && !n.installNameIsCertain) {
         const all = steps();
         const first = all.byNode[i * MAX_PATHS]!;
         if (first !== -1 && all.label[first] !== n.name) alias = all.label[first];

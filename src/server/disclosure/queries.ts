@@ -134,6 +134,14 @@ function matches(i: QueueItem, f: QueueFilter): boolean {
   return true;
 }
 
+/** Reports as queue items, filtered and ordered by urgency. */
+function queueOf(reports: Report[], actor: Actor, now: Date, filter: QueueFilter): QueueItem[] {
+  return reports
+    .map((r) => item(r, actor, now))
+    .filter((i) => matches(i, filter))
+    .sort(urgency);
+}
+
 /**
  * The reports the actor may see, filtered and ordered by urgency. The team sees its kind of reports;
  * everyone else the reports they take part in. The list read is recorded in the audit log.
@@ -149,11 +157,12 @@ export async function reportQueue(
   return ctx.deps.store.reports.transaction(async (tx) => {
     const team = actor.roles.length > 0;
     const candidates = await tx.listReports(team ? {} : { participant: actor.id });
-    const out = candidates
-      .filter((r) => can(actor, 'view-report', r, now))
-      .map((r) => item(r, actor, now))
-      .filter((i) => matches(i, filter))
-      .sort(urgency);
+    const out = queueOf(
+      candidates.filter((r) => can(actor, 'view-report', r, now)),
+      actor,
+      now,
+      filter,
+    );
     if (out.length)
       await tx.audit(auditEntry(actor, 'report.list', origin, now, null, { reports: out.map((i) => i.id) }));
     return out;
@@ -171,10 +180,7 @@ export async function dashboardData(
   assertCan(actor, 'see-dashboard', null, now);
   return ctx.deps.store.reports.transaction(async (tx) => {
     const visible = (await tx.listReports({})).filter((r) => can(actor, 'view-report', r, now));
-    const queue = visible
-      .map((r) => item(r, actor, now))
-      .filter((i) => matches(i, filter))
-      .sort(urgency);
+    const queue = queueOf(visible, actor, now, filter);
     const byState: Partial<Record<ReportState, number>> = {};
     for (const r of visible) byState[r.state] = (byState[r.state] ?? 0) + 1;
     const since = (r: Report, at: string | null) => (at ? [Date.parse(at) - Date.parse(r.submittedAt)] : []);

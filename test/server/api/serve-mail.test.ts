@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { smtpFromUrl } from '../../../src/cli/serve-command.js';
+import { startInbox } from '../../helpers/smtp.js';
 import { serveCli } from './helpers.js';
 
 describe('nswg serve: the disclosure program configuration', () => {
@@ -26,22 +25,8 @@ describe('nswg serve: the disclosure program configuration', () => {
   });
 
   it('sends the sign-up mail through the SMTP server named by --smtp-url, and refuses a short secret', async () => {
-    const inbox: string[] = [];
-    const smtp = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      authOptional: true,
-      logger: false,
-      onData(stream, _session, done) {
-        let raw = '';
-        stream.setEncoding('utf8').on('data', (d: string) => (raw += d));
-        stream.on('end', () => {
-          inbox.push(raw);
-          done();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
+    const smtp = await startInbox();
+    const port = smtp.port;
     const dir = mkdtempSync(join(tmpdir(), 'nswg-serve-mail-'));
     const secret = join(dir, 'secret');
     writeFileSync(secret, 'x'.repeat(40));
@@ -67,12 +52,12 @@ describe('nswg serve: the disclosure program configuration', () => {
         }),
       });
       expect(r.status).toBe(201);
-      await expect.poll(() => inbox.length, { timeout: 10_000 }).toBe(1);
-      expect(inbox[0]).toMatch(/^From: Security WG <security@example\.org>/m);
-      expect(inbox[0]).toMatch(/^To: ada@example\.org/m);
+      await expect.poll(() => smtp.messages.length, { timeout: 10_000 }).toBe(1);
+      expect(smtp.messages[0]!.raw).toMatch(/^From: Security WG <security@example\.org>/m);
+      expect(smtp.messages[0]!.raw).toMatch(/^To: ada@example\.org/m);
     } finally {
       await server.stop();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.close();
     }
     writeFileSync(secret, 'short');
     await expect(serveCli(['--db', join(dir, 'nswg.db'), '--secret-file', secret])).rejects.toThrow(

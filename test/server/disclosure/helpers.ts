@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
-import { SMTPServer } from 'smtp-server';
 import { type Actor, ManualClock, type TeamRole } from '../../../src/disclosure/index.js';
 import { OutboxMailer, SmtpMailer } from '../../../src/mail/index.js';
 import type { DisclosureOptions } from '../../../src/server/deps.js';
@@ -9,6 +7,9 @@ import { disclosureOf } from '../../../src/server/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
 import { openStore, type Store, type User } from '../../../src/store/index.js';
 import { freshDb, type TestDb } from '../../helpers/db.js';
+import { type Inbox, startInbox } from '../../helpers/smtp.js';
+
+export { type Delivered, type Inbox, startInbox } from '../../helpers/smtp.js';
 
 /** Cheap argon2id for tests. */
 export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1 };
@@ -16,82 +17,6 @@ export const SECRET = 'test-secret-for-the-disclosure-server-0123456789';
 export const PUBLIC_URL = 'http://nswg.test';
 /** A Monday morning, UTC. */
 export const START = '2026-01-05T09:00:00.000Z';
-
-/** One message the loopback SMTP server received, its body decoded. */
-export interface Delivered {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-/** A real SMTP server on loopback that keeps what it receives. */
-export interface Inbox {
-  port: number;
-  messages: Delivered[];
-  /** The last message to `to` whose subject matches, waiting a little for it. */
-  last(to: string, subject: RegExp): Promise<Delivered>;
-  /** The first URL in the last such message that starts with `prefix`. */
-  link(to: string, subject: RegExp, prefix: string): Promise<string>;
-  close(): Promise<void>;
-}
-
-/** Quoted-printable soft breaks and escapes, as nodemailer writes long lines. */
-const unQp = (s: string) =>
-  s
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
-
-export async function startInbox(): Promise<Inbox> {
-  const messages: Delivered[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    authOptional: true,
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (d: string) => (raw += d));
-      stream.on('end', () => {
-        const split = raw.indexOf('\r\n\r\n');
-        // long header lines arrive folded (RFC 5322): unfold before reading them
-        const head = raw.slice(0, split).replace(/\r?\n(?=[ \t])/g, '');
-        const subject = /^Subject: (.*)$/im.exec(head)?.[1]?.trim() ?? '';
-        const qp = /content-transfer-encoding:\s*quoted-printable/i.test(head);
-        const body = raw.slice(split + 4);
-        messages.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          subject,
-          text: qp ? unQp(body) : body,
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  const last = async (to: string, subject: RegExp) => {
-    for (let i = 0; i < 100; i++) {
-      const m = messages.filter((x) => x.to.includes(to) && subject.test(x.subject)).at(-1);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(
-      `no message to ${to} matching ${subject}; got: ${messages.map((m) => `${m.to} ${m.subject}`).join('; ')}`,
-    );
-  };
-  return {
-    port,
-    messages,
-    last,
-    async link(to, subject, prefix) {
-      const m = await last(to, subject);
-      const found = m.text.split(/\s+/).find((w) => w.startsWith(prefix));
-      if (!found) throw new Error(`no link ${prefix}… in: ${m.text}`);
-      return found;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** A server on a fresh database, with a fake clock, real SMTP on loopback, and the scheduler off. */
 export interface TestServer {

@@ -1,5 +1,5 @@
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../../disclosure/index.js';
-import { API_SCOPES } from '../../../store/index.js';
+import { API_SCOPES, type ApiTokenInfo } from '../../../store/index.js';
 import { html, type SafeHtml } from '../../pages/html.js';
 import { PAGES } from '../context.js';
 import { csrfField, type PageCtx, type Problems, page, postButton, problemOf, when } from './layout.js';
@@ -139,14 +139,7 @@ const NOTIFICATION_WORDS: Record<NotificationKind, string> = {
 export function accountPage(
   p: PageCtx,
   prefs: Record<NotificationKind, boolean>,
-  tokens: {
-    id: string;
-    name: string;
-    scopes: string[];
-    createdAt: string;
-    lastUsedAt: string | null;
-    revokedAt: string | null;
-  }[],
+  tokens: ApiTokenInfo[],
   extras: AccountExtras = {},
 ): SafeHtml {
   const u = p.caller.user!;
