@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-import module from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 import { Command, Option } from 'commander';
 import { reportError } from './report-error.js';
 import { VERSION } from './version.js';
-
-// Node.js 22.1+ keeps compiled code between runs (every command's chunks load faster); a no-op on 20
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /** Each command's implementation loads only when it runs, so that startup stays small. */
 const run =
@@ -209,4 +206,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+if (isMainThread) {
+  void buildProgram().parseAsync(process.argv);
+} else {
+  // in the command's bundle (dist/bin/cli.cjs), the server thread that `nswg serve` starts runs
+  // this file: loading the serve command starts the server there
+  void import('./serve-command.js');
+}

@@ -1,0 +1,112 @@
+// The `nswg` executable (dist/bin/nswg.js, CommonJS, built by scripts/bundle.mjs). It runs the
+// command's bundle (dist/bin/cli.cjs) through V8's code cache, so that the functions a command
+// runs are not parsed and compiled again at every start: about 20 ms of an audit's ~130. Node.js
+// 22.1+ offers this as module.enableCompileCache; Node.js 20 has only vm.Script's cachedData, so
+// the cache is kept here, the same way on every version.
+//
+// - One cache file per command (audit, check-node, db, …, one for --version and --help; none for
+//   serve, a long-running process): V8 caches the functions compiled up to the moment the cache is
+//   made, which differ by command.
+// - The file's name holds the bundle's content hash (V8 itself compares only the source's length),
+//   the Node.js version and the architecture; V8 also rejects a cache made by other V8 flags.
+// - It lives in the user's cache folder ($XDG_CACHE_HOME/nswg or ~/.cache/nswg, %LOCALAPPDATA%\nswg
+//   on Windows), created private (0700). A cache file holds code that will run, so one the user
+//   does not own is never read.
+// - It is written once, on exit, when there was none or V8 rejected it: by a temporary file and a
+//   rename, so that commands running at the same time never read half a file. Cache files a month
+//   old (other versions') are removed then.
+// - Every problem with the cache (no home folder, read-only disk, a damaged file) only means a
+//   slower start, never a failed command. NSWG_CODE_CACHE=0 turns it off.
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** The bundle's content hash, set by the build. */
+declare const NSWG_BUNDLE_HASH: string;
+
+const BUNDLE = join(__dirname, 'cli.cjs');
+/** The command (`--version`, `--help` and other words: the program itself). */
+const command = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2]! : 'nswg';
+
+/** Where this command's cache is kept; null: no cache. */
+function cacheFile(): string | null {
+  if (process.env.NSWG_CODE_CACHE === '0' || command === 'serve') return null;
+  let base = process.env.XDG_CACHE_HOME;
+  if (!base) {
+    if (process.platform === 'win32') base = process.env.LOCALAPPDATA;
+    else {
+      const home = homedir();
+      if (home) base = join(home, '.cache');
+    }
+  }
+  if (!base) return null;
+  return join(base, 'nswg', `${NSWG_BUNDLE_HASH}-${process.version}-${process.arch}-${command}.v8`);
+}
+
+/** The cache's content when the current user owns the file; undefined otherwise. */
+function readCache(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const owner = fstatSync(fd).uid;
+    if (process.getuid && owner !== process.getuid()) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Caches older than this are removed when a cache is written (other versions' piled up). */
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+function writeCache(file: string, data: Buffer): void {
+  try {
+    const dir = dirname(file);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, file);
+    for (const name of readdirSync(dir)) {
+      const other = join(dir, name);
+      if (name.endsWith('.v8') && Date.now() - statSync(other).mtimeMs > STALE_MS) unlinkSync(other);
+    }
+  } catch {
+    // no cache this time
+  }
+}
+
+const file = cacheFile();
+const cachedData = file ? readCache(file) : undefined;
+// the bundle is ASCII (the build checks): read as latin1, it needs no decoding
+const source = readFileSync(BUNDLE, 'latin1');
+const script = new Script(Module.wrap(source), { filename: BUNDLE, cachedData });
+if (file && (!cachedData || script.cachedDataRejected)) {
+  process.once('exit', () => writeCache(file, script.createCachedData()));
+}
+const bundleModule = new Module(BUNDLE, module);
+bundleModule.filename = BUNDLE;
+bundleModule.loaded = true;
+const bundleRequire = createRequire(BUNDLE);
+(script.runInThisContext() as (...args: unknown[]) => void).call(
+  bundleModule.exports,
+  bundleModule.exports,
+  bundleRequire,
+  bundleModule,
+  BUNDLE,
+  __dirname,
+);

@@ -1,0 +1,106 @@
+import {
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nswg, tempHome } from '../helpers/cli.js';
+
+// the launcher (src/cli/launch.ts) runs the command's bundle through V8's code cache, one file per command
+const checkNode = ['check-node', '20.0.0', '--platform', 'linux', '--format', 'json'];
+
+/** A cache folder, and a home whose database the command has already made (uncached). */
+async function cacheHome(): Promise<{ env: Record<string, string>; dir: string; home: string }> {
+  const base = mkdtempSync(join(tmpdir(), 'nswg-cache-'));
+  const home = tempHome();
+  await nswg(checkNode, { home, env: { NSWG_CODE_CACHE: '0' } });
+  return { env: { XDG_CACHE_HOME: base }, dir: join(base, 'nswg'), home };
+}
+
+const cacheFiles = (dir: string, command: string) =>
+  readdirSync(dir).filter((f) => f.endsWith(`-${process.version}-${process.arch}-${command}.v8`));
+
+describe('nswg executable: code cache', () => {
+  it('writes a private cache for the command on the first run, and reads it without rewriting it after', async () => {
+    const { env, dir, home } = await cacheHome();
+    const uncached = await nswg(checkNode, { home, env: { ...env, NSWG_CODE_CACHE: '0' } });
+    expect(uncached.code).toBe(1);
+    expect(() => readdirSync(dir)).toThrow(); // turned off: nothing written
+
+    const first = await nswg(checkNode, { home, env });
+    expect(first).toEqual(uncached);
+    const [file] = cacheFiles(dir, 'check-node');
+    expect(file).toMatch(/^[0-9a-f]{16}-/);
+    const path = join(dir, file!);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const written = readFileSync(path);
+    expect(written.length).toBeGreaterThan(1000);
+    const writtenAt = statSync(path).mtimeMs;
+
+    const second = await nswg(checkNode, { home, env });
+    expect(second).toEqual(uncached);
+    expect(statSync(path).mtimeMs).toBe(writtenAt);
+    expect(readFileSync(path).equals(written)).toBe(true);
+
+    // another command gets its own cache; --version is the program's
+    expect((await nswg(['--version'], { home, env })).code).toBe(0);
+    expect(cacheFiles(dir, 'nswg')).toHaveLength(1);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('runs the command when the cache is damaged, and replaces it', async () => {
+    const { env, dir, home } = await cacheHome();
+    const expected = await nswg(checkNode, { home, env });
+    const path = join(dir, cacheFiles(dir, 'check-node')[0]!);
+    const damaged = Buffer.alloc(readFileSync(path).length, 7);
+    writeFileSync(path, damaged);
+    expect(await nswg(checkNode, { home, env })).toEqual(expected);
+    expect(readFileSync(path).equals(damaged)).toBe(false);
+    // the new cache is taken as it is
+    const rewrittenAt = statSync(path).mtimeMs;
+    expect(await nswg(checkNode, { home, env })).toEqual(expected);
+    expect(statSync(path).mtimeMs).toBe(rewrittenAt);
+  });
+
+  it('runs the command when the cache folder cannot be made', async () => {
+    const { env, dir, home } = await cacheHome();
+    writeFileSync(dir, 'a file where the folder would be');
+    const r = await nswg(checkNode, { home, env });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).version).toBe('20.0.0');
+    expect(r.stderr).toBe('');
+  });
+
+  it('removes caches a month old when it writes one, and keeps recent ones', async () => {
+    const { env, dir, home } = await cacheHome();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const old = join(dir, '0000000000000000-v0.0.0-x64-audit.v8');
+    const recent = join(dir, '1111111111111111-v0.0.0-x64-audit.v8');
+    writeFileSync(old, 'old');
+    writeFileSync(recent, 'recent');
+    const monthsAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    utimesSync(old, monthsAgo, monthsAgo);
+    await nswg(checkNode, { home, env });
+    expect(readdirSync(dir).sort()).toEqual(
+      [cacheFiles(dir, 'check-node')[0], '1111111111111111-v0.0.0-x64-audit.v8'].sort(),
+    );
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('never reads a cache file that another user owns', async () => {
+    const { env, dir, home } = await cacheHome();
+    await nswg(checkNode, { home, env });
+    const path = join(dir, cacheFiles(dir, 'check-node')[0]!);
+    chownSync(path, 12345, 12345);
+    await nswg(checkNode, { home, env });
+    // not read, so written again: the file is the current user's
+    expect(statSync(path).uid).toBe(0);
+  });
+});
