@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { isMainThread } from 'node:worker_threads';
 import { Command, Option } from 'commander';
 import { reportError } from './report-error.js';
+import { SERVE_THREAD_ARG } from './serve-thread.js';
 import { VERSION } from './version.js';
 
 /** Each command's implementation loads only when it runs, so that startup stays small. */
@@ -206,10 +206,14 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (isMainThread) {
-  void buildProgram().parseAsync(process.argv);
-} else {
+async function main(): Promise<void> {
   // in the command's bundle (dist/bin/cli.cjs), the server thread that `nswg serve` starts runs
   // this file: loading the serve command starts the server there
-  void import('./serve-command.js');
+  if (process.argv[2] === SERVE_THREAD_ARG && !(await import('node:worker_threads')).isMainThread) {
+    await import('./serve-command.js');
+    return;
+  }
+  await buildProgram().parseAsync(process.argv);
 }
+
+void main();

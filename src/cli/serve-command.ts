@@ -1,6 +1,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { isNswgError, NswgError, type NswgErrorCode } from '../errors.js';
 import type { DbOption } from './context.js';
+import { SERVE_THREAD_ARG } from './serve-thread.js';
 
 export interface ServeOptions extends DbOption {
   port?: string;
@@ -90,6 +91,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       field: '--max-heap',
     });
   const worker = new Worker(new URL(import.meta.url), {
+    argv: [SERVE_THREAD_ARG],
     workerData: { nswgServe: opts },
     resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });

@@ -10,27 +10,28 @@ export interface Fix {
 
 /**
  * One finding: an installed package version that an advisory affects (npm audit's triple
- * name, version, advisory), with everything a report needs.
+ * name, version, advisory), with everything a report needs. Its lists are read-only: the findings
+ * of one installed version share them.
  */
 export interface Finding {
   name: string;
   version: string;
   id: string;
-  aliases: string[];
+  aliases: readonly string[];
   severity: Severity;
   title: string;
   /** Dependency paths that bring it in: ["root", (workspace,) …, name]; shortest first. */
-  paths: string[][];
+  paths: readonly (readonly string[])[];
   /** Every installed copy is reachable only through devDependencies. */
   dev: boolean;
   /** Every installed copy is reachable only through optionalDependencies. */
   optional: boolean;
   /** The workspaces whose dependencies reach it; [] when only the root project does. */
-  workspaces: string[];
+  workspaces: readonly string[];
   /** Where the copies sit (node_modules/… or lockfile keys). */
-  locations: string[];
+  locations: readonly string[];
   /** The names it is installed under, where an `npm:` alias differs from the package name. */
-  installedAs: string[];
+  installedAs: readonly string[];
   fix: Fix;
   /** The vulnerable range that matched (as the advisory writes it). */
   range: string;

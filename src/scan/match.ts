@@ -5,6 +5,7 @@ import {
   contains,
   fromOsvRanges,
   intersect,
+  leastAtOrAbove,
   parseRange,
   parseVersion,
   union,
@@ -44,10 +45,9 @@ export function fixFor(version: string, affected: Affected): Fix {
   const patched = affected.patched;
   const v = parseVersion(version);
   if (!v) return { version: null, patched };
-  const safe = intersect(safeSet(affected), [{ lo: v, hi: null, hiInclusive: false }]);
-  const first = safe[0];
-  if (!first?.lo) return { version: null, patched };
-  let lo = first.lo;
+  const safe = safeSet(affected);
+  let lo = leastAtOrAbove(safe, v);
+  if (!lo) return { version: null, patched };
   // `<=1.5.1` ends at 1.5.2-0 in npm's order; the release 1.5.2 reads better and is as safe
   if (lo.prerelease.length === 1 && lo.prerelease[0] === 0) {
     const release = `${lo.major}.${lo.minor}.${lo.patch}`;
@@ -177,15 +177,15 @@ export function matchFindings(
       name: g.name,
       version: g.version,
       id: a.id,
-      aliases: [...a.aliases],
+      aliases: a.aliases,
       severity: severityOf(a),
       title: a.title ?? a.id,
-      paths: shared.paths.map((p) => [...p]),
+      paths: shared.paths,
       dev: shared.dev,
       optional: shared.optional,
-      workspaces: [...shared.workspaces],
-      locations: [...shared.locations],
-      installedAs: [...shared.installedAs],
+      workspaces: shared.workspaces,
+      locations: shared.locations,
+      installedAs: shared.installedAs,
       fix: fixFor(g.version, entry),
       range: entry.vulnerable,
       advisory: a,

@@ -4,6 +4,7 @@ export {
   difference,
   type Interval,
   intersect,
+  leastAtOrAbove,
   nextVersion,
   normalize,
   parseRange,

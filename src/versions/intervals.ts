@@ -181,6 +181,22 @@ export function contains(set: VersionSet, version: string | SemVer): boolean {
   return false;
 }
 
+/**
+ * The least version of the set at or above `v` (`v` itself when the set holds it); null when the
+ * set has none. The same as the lower end of intersect(set, [v, ∞))'s first interval, without
+ * making that set.
+ */
+export function leastAtOrAbove(set: VersionSet, v: SemVer): SemVer | null {
+  for (const i of set) {
+    if (i.hi) {
+      const c = cmp(i.hi, v);
+      if (c < 0 || (c === 0 && !i.hiInclusive)) continue;
+    }
+    return i.lo && cmp(i.lo, v) > 0 ? i.lo : v;
+  }
+  return null;
+}
+
 /** The versions in `a` that are also in `b`. */
 export function intersect(a: VersionSet, b: VersionSet): VersionSet {
   const out: Interval[] = [];

@@ -46,54 +46,66 @@ const ORDER: Record<Kind, number> = { introduced: 0, last_affected: 1, fixed: 2,
  * GIT ranges are skipped (no version order). Throws E_RANGE_PARSE naming the bad event.
  */
 export function fromOsvRanges(ranges: readonly OsvRange[], field = 'ranges'): VersionSet {
+  // read for every advisory an audit considers: plain loops, and the error's location is written
+  // only for an error
   const intervals: Interval[] = [];
-  ranges.forEach((range, r) => {
-    if (range.type === 'GIT') return;
-    const events = range.events.map((e, n) => {
-      const where = `${field}[${r}].events[${n}]`;
-      const kind = (Object.keys(e) as Kind[]).find((k) => k in ORDER);
+  const at = (r: number, n: number): string => `${field}[${r}].events[${n}]`;
+  for (let r = 0; r < ranges.length; r++) {
+    const range = ranges[r]!;
+    if (range.type === 'GIT') continue;
+    const events: { kind: Kind; v: SemVer | null }[] = [];
+    let cap: SemVer | null = null;
+    for (let n = 0; n < range.events.length; n++) {
+      const e = range.events[n] as Record<string, unknown>;
+      let kind: Kind | undefined;
+      for (const k in e) {
+        if (k in ORDER) {
+          kind = k as Kind;
+          break;
+        }
+      }
       if (!kind)
         throw new NswgError('E_RANGE_PARSE', 'event has no introduced, fixed, last_affected or limit', {
-          field: where,
+          field: at(r, n),
         });
-      const text = (e as Record<string, unknown>)[kind];
+      const text = e[kind];
       if (typeof text !== 'string')
-        throw new NswgError('E_RANGE_PARSE', `${kind} must be a string`, { field: where });
-      if (text === '0' && kind === 'introduced') return { kind, v: null };
+        throw new NswgError('E_RANGE_PARSE', `${kind} must be a string`, { field: at(r, n) });
+      if (text === '0' && kind === 'introduced') {
+        events.push({ kind, v: null });
+        continue;
+      }
       const v = parseVersion(text);
       if (!v)
         throw new NswgError('E_RANGE_PARSE', `${kind} is not a version: ${JSON.stringify(text)}`, {
-          field: where,
+          field: at(r, n),
         });
-      return { kind, v };
-    });
+      if (kind === 'limit' && (!cap || v.compare(cap) > 0)) cap = v;
+      events.push({ kind, v });
+    }
     events.sort((a, b) => {
       if (!a.v || !b.v) return a.v === b.v ? 0 : a.v ? 1 : -1;
       return a.v.compare(b.v) || ORDER[a.kind] - ORDER[b.kind];
     });
-    const limits = events.filter((e) => e.kind === 'limit' && e.v);
-    const local: Interval[] = [];
     let open: Interval | null = null;
+    const close = (i: Interval): void => {
+      if (cap && (!i.hi || i.hi.compare(cap) > 0 || (i.hi.compare(cap) === 0 && i.hiInclusive))) {
+        i.hi = cap;
+        i.hiInclusive = false;
+      }
+      intervals.push(i);
+    };
     for (const e of events) {
       if (e.kind === 'introduced') {
         if (!open) open = { lo: e.v, hi: null, hiInclusive: false };
       } else if (open && e.v && (e.kind === 'fixed' || e.kind === 'last_affected')) {
         open.hi = e.v;
         open.hiInclusive = e.kind === 'last_affected';
-        local.push(open);
+        close(open);
         open = null;
       }
     }
-    if (open) local.push(open);
-    let cap: SemVer | null = null;
-    for (const l of limits) if (l.v && (!cap || l.v.compare(cap) > 0)) cap = l.v;
-    for (const i of local) {
-      if (cap && (!i.hi || i.hi.compare(cap) > 0 || (i.hi.compare(cap) === 0 && i.hiInclusive))) {
-        i.hi = cap;
-        i.hiInclusive = false;
-      }
-      intervals.push(i);
-    }
-  });
+    if (open) close(open);
+  }
   return normalize(intervals);
 }

@@ -2,11 +2,15 @@ import fc from 'fast-check';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import {
+  complement,
   contains,
   difference,
   fromOsvRanges,
+  intersect,
+  leastAtOrAbove,
   nextVersion,
   parseRange,
+  parseVersion,
   satisfies,
   toNpmRange,
   toOsvRanges,
@@ -177,6 +181,30 @@ describe('set algebra', () => {
       expect(contains(set, v), `${v}`).toBe(want);
       expect(satisfies(v, vuln) && !satisfies(v, patched)).toBe(want);
     }
+  });
+
+  it('finds the least version of a set at or above a version as intersecting with [v, ∞) does', () => {
+    const num = fc.integer({ min: 0, max: 4 });
+    const pre = fc.constantFrom('', '-0', '-alpha', '-rc.1');
+    const version = fc.tuple(num, num, num, pre).map(([a, b, c, p]) => `${a}.${b}.${c}${p}`);
+    const op = fc.constantFrom('', '=', '<', '<=', '>', '>=');
+    const range = fc
+      .array(
+        fc
+          .array(fc.tuple(op, version), { minLength: 1, maxLength: 2 })
+          .map((cs) => cs.map(([o, v]) => o + v).join(' ')),
+        { minLength: 1, maxLength: 4 },
+      )
+      .map((sets) => sets.join(' || '));
+    fc.assert(
+      fc.property(range, fc.boolean(), version, (r, safe, at) => {
+        const set = safe ? complement(parseRange(r)) : parseRange(r);
+        const v = parseVersion(at)!;
+        const expected = intersect(set, [{ lo: v, hi: null, hiInclusive: false }])[0]?.lo ?? null;
+        expect(leastAtOrAbove(set, v)?.version ?? null).toBe(expected?.version ?? null);
+      }),
+      { numRuns: 3000, seed: 20261125 },
+    );
   });
 
   it('reads OSV events from GHSA records, with last_affected and limit', () => {

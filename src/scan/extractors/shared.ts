@@ -566,8 +566,10 @@ export class DepGraph {
       for (const e of nodes[from]!.edges) {
         const to = e.to;
         if (to === 0 || count[to]! >= MAX_PATHS || (within && !within[to])) continue;
+        // a path never passes a node twice; a node no step has reached yet cannot be on this one
         let cycle = false;
-        for (let s = at; s !== -1 && !cycle; s = steps.prev[s]!) cycle = steps.node[s] === to;
+        if (count[to]! > 0)
+          for (let s = at; s !== -1 && !cycle; s = steps.prev[s]!) cycle = steps.node[s] === to;
         if (cycle) continue;
         count[to]!++;
         steps.node[queued] = to;

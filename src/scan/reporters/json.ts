@@ -12,18 +12,18 @@ export interface AuditJsonFinding {
   name: string;
   version: string;
   id: string;
-  aliases: string[];
+  aliases: readonly string[];
   severity: string;
   title: string;
   url: string;
   range: string;
-  paths: string[][];
+  paths: readonly (readonly string[])[];
   dev: boolean;
   optional: boolean;
   workspace: string | null;
-  workspaces: string[];
-  locations: string[];
-  installedAs: string[];
+  workspaces: readonly string[];
+  locations: readonly string[];
+  installedAs: readonly string[];
   fix: { version: string | null; patched: string | null };
 }
 
@@ -32,18 +32,18 @@ function findingJson(f: Finding): AuditJsonFinding {
     name: f.name,
     version: f.version,
     id: f.id,
-    aliases: [...f.aliases],
+    aliases: f.aliases,
     severity: f.severity,
     title: f.title,
     url: wgUrlOf(f.id),
     range: f.range,
-    paths: f.paths.map((p) => [...p]),
+    paths: f.paths,
     dev: f.dev,
     optional: f.optional,
     workspace: f.workspaces[0] ?? null,
-    workspaces: [...f.workspaces],
-    locations: [...f.locations],
-    installedAs: [...f.installedAs],
+    workspaces: f.workspaces,
+    locations: f.locations,
+    installedAs: f.installedAs,
     fix: { version: f.fix.version, patched: f.fix.patched },
   };
 }

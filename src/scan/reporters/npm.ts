@@ -136,12 +136,12 @@ function copyOf(f: Finding, location: string): InstalledPackage {
     name: f.name,
     version: f.version,
     location,
-    paths: f.paths,
+    paths: f.paths.map((p) => [...p]),
     dev: f.dev,
     optional: f.optional,
     devOptional: false,
     peer: false,
-    workspaces: f.workspaces,
+    workspaces: [...f.workspaces],
   };
 }
 
