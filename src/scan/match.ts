@@ -111,6 +111,8 @@ export const byNameVersionId = (a: Finding, b: Finding): number =>
 
 /** The paths of a group's copies, each once, shortest first (then in text order), at most MAX_PATHS. */
 function pathsOf(g: PackageVersion): string[][] {
+  // most installed versions have one copy, brought in by one path
+  if (g.copies.length === 1 && g.copies[0]!.paths.length <= 1) return g.copies[0]!.paths;
   const unique = new Map<string, { text: string; path: string[] }>();
   for (const c of g.copies)
     for (const path of c.paths) unique.set(path.join('\u0000'), { text: path.join('>'), path });

@@ -45,8 +45,12 @@ function holds(i: Interval, v: SemVer): boolean {
   return true;
 }
 
-/** Sorts and merges intervals into the canonical VersionSet. */
+/**
+ * Sorts and merges intervals into the canonical VersionSet. An array that is canonical already (as
+ * the sets the advisories' OSV events describe nearly always are) is returned as it is.
+ */
 export function normalize(intervals: Iterable<Interval>): VersionSet {
+  if (Array.isArray(intervals) && isCanonical(intervals)) return intervals;
   const list = [...intervals].filter((i) => !isEmpty(i));
   list.sort((a, b) => (!a.lo ? (!b.lo ? 0 : -1) : !b.lo ? 1 : cmp(a.lo, b.lo)));
   const out: Interval[] = [];
@@ -69,6 +73,15 @@ export function normalize(intervals: Iterable<Interval>): VersionSet {
     }
   }
   return out;
+}
+
+/** Whether the intervals are a VersionSet already: none empty, each after the one before and not touching it. */
+function isCanonical(list: readonly Interval[]): boolean {
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k]!;
+    if (isEmpty(i) || (k > 0 && touches(list[k - 1]!, i))) return false;
+  }
+  return true;
 }
 
 /** True when `b` (which starts at or after `a`) overlaps `a` or starts right where `a` ends. */

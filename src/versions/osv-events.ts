@@ -40,6 +40,12 @@ export function toOsvRanges(set: VersionSet): OsvRange[] {
 type Kind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
 const ORDER: Record<Kind, number> = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
 
+/** OSV's order of events: by version (`introduced: "0"` first), then introduced before the others. */
+function eventOrder(a: { kind: Kind; v: SemVer | null }, b: { kind: Kind; v: SemVer | null }): number {
+  if (!a.v || !b.v) return a.v === b.v ? 0 : a.v ? 1 : -1;
+  return a.v.compare(b.v) || ORDER[a.kind] - ORDER[b.kind];
+}
+
 /**
  * The set that OSV ranges describe, following the OSV evaluation rules: events sorted by version,
  * `introduced` opens, `fixed` closes before, `last_affected` closes after, `limit` caps the range.
@@ -83,10 +89,10 @@ export function fromOsvRanges(ranges: readonly OsvRange[], field = 'ranges'): Ve
       if (kind === 'limit' && (!cap || v.compare(cap) > 0)) cap = v;
       events.push({ kind, v });
     }
-    events.sort((a, b) => {
-      if (!a.v || !b.v) return a.v === b.v ? 0 : a.v ? 1 : -1;
-      return a.v.compare(b.v) || ORDER[a.kind] - ORDER[b.kind];
-    });
+    // usually in order already (introduced, fixed, introduced, …)
+    let sorted = true;
+    for (let k = 1; k < events.length && sorted; k++) sorted = eventOrder(events[k - 1]!, events[k]!) <= 0;
+    if (!sorted) events.sort(eventOrder);
     let open: Interval | null = null;
     const close = (i: Interval): void => {
       if (cap && (!i.hi || i.hi.compare(cap) > 0 || (i.hi.compare(cap) === 0 && i.hiInclusive))) {
