@@ -30,69 +30,84 @@ function measure(cmd, args, opts = {}) {
   return { seconds: Number(last[0]), rssMiB: Number(last[1]) / 1024, status: r.status, stdout: r.stdout };
 }
 
-function series(label, cmd, args, n, opts) {
-  const walls = [];
-  const rss = [];
-  let out = null;
+/** Runs each command once per round, round after round, so that the VM's drift (its speed
+ * changes by 20-30% within an hour here) weighs on every command alike; medians per command. */
+function interleaved(commands, n) {
+  const results = commands.map(() => ({ walls: [], rss: [], out: null }));
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const m = measure(cmd, args, opts);
-    walls.push(performance.now() - t0);
-    rss.push(m.rssMiB);
-    out = m;
+    commands.forEach((c, k) => {
+      const t0 = performance.now();
+      const m = measure(c.cmd, c.args, c.opts);
+      results[k].walls.push(performance.now() - t0);
+      results[k].rss.push(m.rssMiB);
+      results[k].out = m;
+    });
   }
-  console.log(
-    `${label.padEnd(44)} median ${median(walls).toFixed(0).padStart(5)} ms   peak RSS median ${median(rss).toFixed(0)} MiB (max ${Math.max(...rss).toFixed(0)})`,
-  );
-  return { wall: median(walls), out };
+  return commands.map((c, k) => {
+    const r = results[k];
+    console.log(
+      `${c.label.padEnd(46)} median ${median(r.walls).toFixed(0).padStart(5)} ms   peak RSS median ${median(r.rss).toFixed(0)} MiB (max ${Math.max(...r.rss).toFixed(0)})`,
+    );
+    return { wall: median(r.walls), out: r.out };
+  });
 }
 
+const series = (label, cmd, args, n, opts) => interleaved([{ label, cmd, args, opts }], n)[0];
+
 console.log(
-  `project: ${entries} lockfile entries; ${runs} runs each; load average ${(await import('node:os')).loadavg()[0].toFixed(2)}`,
+  `project: ${entries} lockfile entries; ${runs} rounds; load average ${(await import('node:os')).loadavg()[0].toFixed(2)}`,
 );
 const env = { ...process.env, NO_COLOR: '1' };
-// one run each first: a database made by an older nswg is migrated once, not in the timings
-for (const db of [small, large])
-  measure(process.execPath, [bin, 'audit', project, '--format', 'json', '--db', db], { env });
-// what Node.js itself costs to start here (NODE_EXTRA_CA_CERTS, when set, adds its certificate loading)
-series('node -e 0 (Node.js start-up alone)', process.execPath, ['-e', '0'], runs, { env });
-if (process.env.NODE_EXTRA_CA_CERTS) {
-  const bare = { ...env };
-  delete bare.NODE_EXTRA_CA_CERTS;
-  series('node -e 0 without NODE_EXTRA_CA_CERTS', process.execPath, ['-e', '0'], runs, { env: bare });
-  series(
-    'nswg audit (638), without NODE_EXTRA_CA_CERTS',
-    process.execPath,
-    [bin, 'audit', project, '--format', 'json', '--db', small],
-    runs,
-    { env: bare },
+const bare = { ...env };
+delete bare.NODE_EXTRA_CA_CERTS;
+const audit = (db) => [bin, 'audit', project, '--format', 'json', '--db', db];
+// one run each first: a database made by an older nswg is migrated once, and the command's code
+// cache is made, not in the timings
+for (const db of [small, large]) measure(process.execPath, audit(db), { env });
+const commands = [
+  { label: 'node -e 0 (Node.js start-up alone)', cmd: process.execPath, args: ['-e', '0'], opts: { env } },
+  {
+    label: 'nswg audit --format json (638 advisories)',
+    cmd: process.execPath,
+    args: audit(small),
+    opts: { env },
+  },
+  {
+    label: 'nswg audit --format json (200,638 advisories)',
+    cmd: process.execPath,
+    args: audit(large),
+    opts: { env },
+  },
+];
+// NODE_EXTRA_CA_CERTS, when set, makes Node.js load that certificate file at every start
+if (process.env.NODE_EXTRA_CA_CERTS)
+  commands.push(
+    {
+      label: 'node -e 0 without NODE_EXTRA_CA_CERTS',
+      cmd: process.execPath,
+      args: ['-e', '0'],
+      opts: { env: bare },
+    },
+    {
+      label: 'nswg audit (638), without NODE_EXTRA_CA_CERTS',
+      cmd: process.execPath,
+      args: audit(small),
+      opts: { env: bare },
+    },
   );
-}
-const a = series(
-  'nswg audit --format json (638 advisories)',
-  process.execPath,
-  [bin, 'audit', project, '--format', 'json', '--db', small],
-  runs,
-  { env },
-);
-const b = series(
-  'nswg audit --format json (200,638 advisories)',
-  process.execPath,
-  [bin, 'audit', project, '--format', 'json', '--db', large],
-  runs,
-  { env },
-);
+const [, a, b] = interleaved(commands, runs);
 const found = JSON.parse(a.out.stdout).findings.length;
 console.log(
   `findings: ${found} (638), ${JSON.parse(b.out.stdout).findings.length} (200,638); slowdown at 200k: ${(b.wall / a.wall).toFixed(2)}x`,
 );
-const oracle = join(ROOT, '..', 'shared', 'oracle', 'npm-audit-oracle.sh');
+const oracle = process.env.NO_ORACLE ? '' : join(ROOT, '..', 'shared', 'oracle', 'npm-audit-oracle.sh');
 if (existsSync(oracle)) {
   const npm = series(
     'npm audit --json (real npm, offline oracle)',
     'bash',
     [oracle, project],
     Math.min(runs, 5),
+    {},
   );
   const triples = Object.values(JSON.parse(npm.out.stdout).vulnerabilities).flatMap((v) =>
     v.via.filter((x) => typeof x === 'object'),

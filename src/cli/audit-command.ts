@@ -16,6 +16,7 @@ import {
 import { isReportFormat, REPORT_FORMATS } from '../scan/reporters/formats.js';
 import { loadRenderer } from '../scan/reporters/load.js';
 import type { DbOption } from './context.js';
+import { writeStdout } from './output.js';
 import { readerSource } from './reader-source.js';
 import { VERSION } from './version.js';
 
@@ -105,7 +106,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
       toolVersion: VERSION,
     });
     if (opts.output) writeFileSync(opts.output, text);
-    else process.stdout.write(text);
+    else writeStdout(text);
     return report;
   };
   let report: AuditReport;

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { checkNode } from '../scan/index.js';
 import { type DbOption, printJson, withDb } from './context.js';
+import { writeStdout } from './output.js';
 import { storeSource } from './sources.js';
 
 /** `nswg check-node [version]`: the core advisories that affect a Node.js version; exit 1 when any does. */
@@ -25,22 +26,24 @@ export async function checkNodeCommand(
     });
   } else {
     const head = `Node.js ${result.version} on ${result.platform}`;
-    if (!result.findings.length) process.stdout.write(`${pc.green('✓')} ${head}: no known vulnerabilities\n`);
+    const lines: string[] = [];
+    if (!result.findings.length) lines.push(`${pc.green('✓')} ${head}: no known vulnerabilities\n`);
     else {
-      process.stdout.write(
+      lines.push(
         `${pc.red('✗')} ${head}: ${result.findings.length} vulnerabilit${result.findings.length === 1 ? 'y' : 'ies'}\n`,
       );
       for (const f of result.findings) {
-        process.stdout.write(
+        lines.push(
           `  ${pc.bold(f.id)} ${f.severity} ${f.aliases.join(', ')}\n    ${f.title}\n    patched in ${f.patched ?? 'no release yet'}\n`,
         );
       }
     }
     if (result.endOfLife) {
-      process.stdout.write(
+      lines.push(
         `${pc.yellow('!')} the ${result.line?.name ?? 'release'} line is end-of-life${result.line?.end ? ` since ${result.line.end}` : ''}: it gets no security fixes\n`,
       );
     }
+    writeStdout(lines.join(''));
   }
   process.exitCode = result.findings.length ? 1 : 0;
 }

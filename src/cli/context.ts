@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type DbTarget, openStore, resolveDbTarget, type Store, seedBundled } from '../store/index.js';
+import { writeStderr, writeStdout } from './output.js';
 import { progress } from './progress.js';
 
 /** The options every command takes. */
@@ -22,7 +23,7 @@ export async function openDb(
   const fresh = target.kind === 'sqlite' && !existsSync(target.file);
   const store = await openStore(target, { mode: mode === 'create' || !explicit ? 'create' : 'existing' });
   if (fresh && (!explicit || seed === 'any-new-file')) {
-    process.stderr.write(`nswg: creating ${store.name} from the bundled Working Group data\n`);
+    writeStderr(`nswg: creating ${store.name} from the bundled Working Group data\n`);
     try {
       await seedBundled(store, { onProgress: progress('seeding') });
     } catch (e) {
@@ -49,5 +50,5 @@ export async function withDb<T>(
 
 /** Writes JSON to stdout, pretty-printed. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  writeStdout(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,40 +1,46 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { flushOutput } from './output.js';
 import { reportError } from './report-error.js';
 import { SERVE_THREAD_ARG } from './serve-thread.js';
 import { VERSION } from './version.js';
 
-/** Each command's implementation loads only when it runs, so that startup stays small. */
+/** Runs a command's implementation, loaded only when it runs so that startup stays small. */
+async function runCommand<A extends unknown[]>(
+  load: () => Promise<(...args: A) => Promise<void>>,
+  args: A,
+): Promise<void> {
+  try {
+    await (await load())(...args);
+  } catch (e) {
+    reportError(e);
+  }
+}
+
+/** A command that writes through Node.js's streams (process.stdout.write). */
 const run =
   <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void>>) =>
   async (...args: A) => {
-    try {
-      await (await load())(...args);
-    } catch (e) {
-      reportError(e);
-    }
+    // output piped into a command that stopped reading (`nswg db export | head`): stop quietly
+    for (const stream of [process.stdout, process.stderr])
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit();
+        throw e;
+      });
+    await runCommand(load, args);
   };
 
-const flushed = (stream: NodeJS.WriteStream): Promise<void> =>
-  new Promise((done) => stream.write('', () => done()));
-
-// output piped into a command that stopped reading (`nswg audit | head`): stop quietly
-for (const stream of [process.stdout, process.stderr])
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit();
-    throw e;
-  });
-
 /**
- * For a command that is finished once its report is written (audit, check-node): exit then, with
+ * A command that is finished once its report is written (audit, check-node), which writes through
+ * output.ts (no streams to set up, and a closed pipe is dropped quietly there): it exits then, with
  * the exit code it set, instead of waiting for the garbage collector to finish work it started
  * (about 15 ms after an audit of a large lockfile).
  */
 const runAndExit =
   <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void>>) =>
   async (...args: A) => {
-    await run(load)(...args);
-    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    await runCommand(load, args);
+    await flushOutput();
     process.exit();
   };
 

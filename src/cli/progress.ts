@@ -1,9 +1,12 @@
+import { isatty } from 'node:tty';
+import { writeStderr } from './output.js';
+
 /**
  * A progress line on stderr for long work, shown only on a terminal (never in pipes, logs or CI).
  * Returns the callback to give to the work: `(done, total)`.
  */
 export function progress(label: string): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY || process.env.CI) return undefined;
+  if (!isatty(2) || process.env.CI) return undefined;
   let last = 0;
   return (done, total) => {
     const now = Date.now();
@@ -12,7 +15,7 @@ export function progress(label: string): ((done: number, total: number) => void)
     const width = 30;
     const filled = total ? Math.round((done / total) * width) : width;
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    process.stderr.write(`\r${label} ${bar} ${done}/${total}`);
-    if (done >= total) process.stderr.write('\n');
+    writeStderr(`\r${label} ${bar} ${done}/${total}`);
+    if (done >= total) writeStderr('\n');
   };
 }

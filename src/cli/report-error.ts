@@ -1,4 +1,5 @@
 import { isNswgError } from '../errors.js';
+import { writeStderr } from './output.js';
 
 /** `file:line: field: message`. */
 function formatProblem(p: { file?: string; line?: number; field?: string; message: string }): string {
@@ -9,18 +10,17 @@ function formatProblem(p: { file?: string; line?: number; field?: string; messag
 /** Prints an error the way the CLI reports bad input (no stack trace) and sets exit code 2. */
 export function reportError(e: unknown): void {
   if (isNswgError(e)) {
-    process.stderr.write(`nswg: ${e.describe()}\n`);
+    writeStderr(`nswg: ${e.describe()}\n`);
     const shown = e.problems.slice(0, 50);
     if (shown.length > 1) {
-      for (const p of shown) process.stderr.write(`  ${formatProblem(p)}\n`);
-      if (e.problems.length > shown.length)
-        process.stderr.write(`  … and ${e.problems.length - shown.length} more\n`);
+      for (const p of shown) writeStderr(`  ${formatProblem(p)}\n`);
+      if (e.problems.length > shown.length) writeStderr(`  … and ${e.problems.length - shown.length} more\n`);
     }
     process.exitCode = 2;
     return;
   }
   const err = e as Error;
-  process.stderr.write(`nswg: unexpected error: ${err?.message ?? String(e)}\n`);
-  if (process.env.NSWG_DEBUG && err?.stack) process.stderr.write(`${err.stack}\n`);
+  writeStderr(`nswg: unexpected error: ${err?.message ?? String(e)}\n`);
+  if (process.env.NSWG_DEBUG && err?.stack) writeStderr(`${err.stack}\n`);
   process.exitCode = 70;
 }

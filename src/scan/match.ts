@@ -5,7 +5,9 @@ import {
   contains,
   fromOsvRanges,
   intersect,
+  intervalHolding,
   leastAtOrAbove,
+  nextVersion,
   parseRange,
   parseVersion,
   union,
@@ -45,13 +47,24 @@ export function fixFor(version: string, affected: Affected): Fix {
   const patched = affected.patched;
   const v = parseVersion(version);
   if (!v) return { version: null, patched };
-  const safe = safeSet(affected);
-  let lo = leastAtOrAbove(safe, v);
+  let lo: ReturnType<typeof parseVersion>;
+  let isSafe: (version: string) => boolean;
+  const interval = patched ? undefined : intervalHolding(vulnerableSet(affected), v);
+  if (interval) {
+    // without a patched range, the safe versions are the gaps between the vulnerable intervals: the
+    // first one above `v` starts where v's interval ends (no complement of the set to build)
+    lo = !interval.hi ? null : interval.hiInclusive ? nextVersion(interval.hi) : interval.hi;
+    isSafe = (version) => !contains(vulnerableSet(affected), version);
+  } else {
+    const safe = safeSet(affected);
+    lo = leastAtOrAbove(safe, v);
+    isSafe = (version) => contains(safe, version);
+  }
   if (!lo) return { version: null, patched };
   // `<=1.5.1` ends at 1.5.2-0 in npm's order; the release 1.5.2 reads better and is as safe
   if (lo.prerelease.length === 1 && lo.prerelease[0] === 0) {
     const release = `${lo.major}.${lo.minor}.${lo.patch}`;
-    if (contains(safe, release)) lo = parseVersion(release) ?? lo;
+    if (isSafe(release)) lo = parseVersion(release) ?? lo;
   }
   return { version: lo.version, patched };
 }
@@ -141,9 +154,14 @@ export function matchFindings(
   advisoriesByName: ReadonlyMap<string, readonly Advisory[]>,
 ): Finding[] {
   const matched: { g: PackageVersion; a: Advisory; entry: Affected }[] = [];
-  for (const g of groupByVersion(packages)) {
-    const advisories = advisoriesByName.get(g.name);
-    if (!advisories?.length) continue;
+  // only the packages with advisories are grouped: most of a lockfile has none
+  const candidates: InstalledPackage[] = [];
+  for (let i = 0; i < packages.length; i++) {
+    const p = packages[i]!;
+    if (advisoriesByName.get(p.name)?.length) candidates.push(p);
+  }
+  for (const g of groupByVersion(candidates)) {
+    const advisories = advisoriesByName.get(g.name)!;
     const version = parseVersion(g.version);
     if (!version) continue;
     for (const a of advisories) {

@@ -75,7 +75,8 @@ export function checkNode(
     );
   }
   const findings: NodeCheck['findings'] = [];
-  for (const a of [...core].sort((x, y) => coreNumber(x.id) - coreNumber(y.id))) {
+  const numbered = core.map((a) => ({ a, n: coreNumber(a.id) })).sort((x, y) => x.n - y.n);
+  for (const { a } of numbered) {
     if (a.withdrawn) continue;
     const x = a.affected.find((e) => e.ecosystem === 'node');
     if (!x || !appliesTo(x.platforms, platform)) continue;

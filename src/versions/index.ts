@@ -4,6 +4,7 @@ export {
   difference,
   type Interval,
   intersect,
+  intervalHolding,
   leastAtOrAbove,
   nextVersion,
   normalize,

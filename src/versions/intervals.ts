@@ -186,6 +186,12 @@ function lowerHi(i: Interval, v: SemVer, inclusive: boolean): void {
   }
 }
 
+/** The interval of the set that holds `v`, if one does. */
+export function intervalHolding(set: VersionSet, v: SemVer): Interval | undefined {
+  for (const i of set) if (holds(i, v)) return i;
+  return undefined;
+}
+
 /** Is `version` in the set? A version npm cannot parse is in no set. */
 export function contains(set: VersionSet, version: string | SemVer): boolean {
   const v = typeof version === 'string' ? parseVersion(version) : version;

@@ -141,7 +141,13 @@ function fromPackages(
     }
     return undefined;
   };
-  for (const [folder, e, top] of entries) {
+  // indexes, not `for (const [folder, e, top] of entries)`: run once, that destructuring allocates
+  // an iterator result per step, which the garbage collector then copies
+  for (let k = 0; k < entries.length; k++) {
+    const entry = entries[k]!;
+    const folder = entry[0];
+    const e = entry[1];
+    const top = entry[2];
     const from = folder.id!;
     forEachEdge(e as Manifest, top, (name, _spec, type) => {
       const to = resolve(folder, name);

@@ -517,18 +517,28 @@ export class DepGraph {
    */
   #ancestors(targets: readonly number[]): Uint8Array {
     const nodes = this.#nodes;
-    const into: number[][] = nodes.map(() => []);
-    nodes.forEach((n, from) => {
-      for (const e of n.edges) into[e.to]!.push(from);
-    });
+    // the reversed edges in two typed arrays: node i's sources are from[start[i]] … from[start[i + 1] - 1]
+    const start = new Int32Array(nodes.length + 1);
+    for (let i = 0; i < nodes.length; i++) {
+      const edges = nodes[i]!.edges;
+      for (let k = 0; k < edges.length; k++) start[edges[k]!.to + 1]!++;
+    }
+    for (let i = 0; i < nodes.length; i++) start[i + 1]! += start[i]!;
+    const from = new Int32Array(start[nodes.length]!);
+    const filled = start.slice(0, nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const edges = nodes[i]!.edges;
+      for (let k = 0; k < edges.length; k++) from[filled[edges[k]!.to]!++] = i;
+    }
     const within = new Uint8Array(nodes.length);
     const stack = [...targets];
     for (const t of targets) within[t] = 1;
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-      for (const from of into[node]!) {
-        if (within[from]) continue;
-        within[from] = 1;
-        stack.push(from);
+      for (let k = start[node]!; k < start[node + 1]!; k++) {
+        const source = from[k]!;
+        if (within[source]) continue;
+        within[source] = 1;
+        stack.push(source);
       }
     }
     return within;

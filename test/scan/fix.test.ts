@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Affected } from '../../src/advisories/model.js';
+import { fixFor } from '../../src/scan/match.js';
+import {
+  complement,
+  contains,
+  intersect,
+  parseRange,
+  parseVersion,
+  toOsvRanges,
+} from '../../src/versions/index.js';
+
+/** The fix as its definition says: the least version at or above `version` that is safe (set algebra). */
+function reference(version: string, vulnerable: string, patched: string | null): string | null {
+  const v = parseVersion(version)!;
+  let safe = complement(parseRange(vulnerable));
+  if (patched) safe = intersect(safe, parseRange(patched));
+  const above = intersect(safe, [{ lo: v, hi: null, hiInclusive: false }]);
+  const lo = above[0]?.lo;
+  if (!lo) return null;
+  if (lo.prerelease.length === 1 && lo.prerelease[0] === 0) {
+    const release = `${lo.major}.${lo.minor}.${lo.patch}`;
+    if (contains(above, release)) return release;
+  }
+  return lo.version;
+}
+
+const entry = (vulnerable: string, patched: string | null): Affected => ({
+  ecosystem: 'npm',
+  name: 'x',
+  vulnerable,
+  patched,
+  ranges: toOsvRanges(parseRange(vulnerable)),
+  versions: [],
+  platforms: [],
+  components: [],
+});
+
+describe('the fix of a finding', () => {
+  it('reads well on the usual ranges', () => {
+    expect(fixFor('1.5.0', entry('<=1.5.1', null)).version).toBe('1.5.2');
+    expect(fixFor('1.5.0', entry('<1.6.0-rc.1', null)).version).toBe('1.6.0-rc.1');
+    expect(fixFor('2.0.0', entry('>=2.0.0', null)).version).toBe(null);
+    expect(fixFor('1.0.0', entry('<1.2.0 || >=1.2.0 <1.3.0', null)).version).toBe('1.3.0');
+    expect(fixFor('1.0.0', entry('<=1.2.0 || =1.2.1-0', null)).version).toBe('1.2.1-0.0');
+    expect(fixFor('1.0.0', entry('<=1.2.0 || =1.2.1', null)).version).toBe('1.2.1-0');
+    expect(fixFor('1.0.0', entry('<1.2.0', '>=1.4.0'))).toEqual({ version: '1.4.0', patched: '>=1.4.0' });
+  });
+
+  it('is the least safe version at or above the installed one, with and without a patched range', () => {
+    const num = fc.integer({ min: 0, max: 3 });
+    const pre = fc.constantFrom('', '', '-0', '-rc.1');
+    const version = fc.tuple(num, num, num, pre).map(([a, b, c, p]) => `${a}.${b}.${c}${p}`);
+    const op = fc.constantFrom('', '<', '<=', '>', '>=', '^', '~');
+    const range = fc
+      .array(
+        fc
+          .array(fc.tuple(op, version), { minLength: 1, maxLength: 2 })
+          .map((cs) => cs.map(([o, v]) => o + v).join(' ')),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((sets) => sets.join(' || '));
+    fc.assert(
+      fc.property(range, fc.option(range, { nil: null }), version, (vulnerable, patched, installed) => {
+        if (!contains(parseRange(vulnerable), installed)) return;
+        expect(fixFor(installed, entry(vulnerable, patched)).version).toBe(
+          reference(installed, vulnerable, patched),
+        );
+      }),
+      { numRuns: 4000, seed: 20261125 },
+    );
+  });
+});
