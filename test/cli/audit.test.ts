@@ -1,5 +1,15 @@
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +168,35 @@ describe('nswg audit', () => {
     const code = await new Promise<number | null>((done) => child.on('close', done));
     expect(stderr).toBe('');
     expect(code).toBe(1);
+  });
+
+  it('writes its whole report to an output that takes it only in parts (a non-blocking pipe)', async () => {
+    const dir = copyFixture('vuln-direct-npm');
+    const args = [BIN, 'audit', dir, '--format', 'json', '--no-node'];
+    const env = { PATH: process.env.PATH, HOME: home, NSWG_HOME: home };
+    const expected = await nswg(args.slice(1), { home });
+    // more than a pipe holds (64 KiB): the first write fills it, the next one would block
+    expect(expected.stdout.length).toBeGreaterThan(70_000);
+    const fifo = join(mkdtempSync(join(tmpdir(), 'nswg-fifo-')), 'out');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', writer, 'pipe'] });
+    closeSync(writer);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    // read only once the command has met the full pipe
+    await new Promise((done) => setTimeout(done, 700));
+    const socket = new Socket({ fd: reader, readable: true, writable: false });
+    let stdout = '';
+    socket.setEncoding('utf8').on('data', (d) => (stdout += d));
+    const [code] = await Promise.all([
+      new Promise<number | null>((done) => child.on('close', done)),
+      new Promise((done) => socket.on('end', done)),
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout).toBe(expected.stdout);
   });
 
   it('writes every format', async () => {
