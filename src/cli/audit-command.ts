@@ -80,8 +80,14 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
       ? null
       : { version: opts.nodeVersion ?? process.version, platform: opts.platform ?? process.platform };
 
+  // only the text report has colours; asking whether stdout is a terminal loads the tty module (and
+  // with it net and the streams, ~3 ms), which the other formats have no use for
   const color =
-    opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !opts.output;
+    format === 'text' &&
+    opts.color !== false &&
+    !process.env.NO_COLOR &&
+    !opts.output &&
+    (await import('node:tty')).isatty(1);
   // audits and writes the report while the source is open: a report may read more of an advisory
   // than matching did (the read-only database's advisories read their full records on first use)
   const auditAndWrite = async (source: AdvisorySource): Promise<AuditReport> => {

@@ -184,7 +184,7 @@ describe('nswg audit', () => {
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', writer, 'pipe'] });
     closeSync(writer);
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
     // read only once the command has met the full pipe
     await new Promise((done) => setTimeout(done, 700));
     const socket = new Socket({ fd: reader, readable: true, writable: false });
