@@ -16,7 +16,8 @@
 //   rename, so that commands running at the same time never read half a file. Cache files a month
 //   old (other versions') are removed then.
 // - Every problem with the cache (no home folder, read-only disk, a damaged file) only means a
-//   slower start, never a failed command. NSWG_CODE_CACHE=0 turns it off.
+//   slower start, never a failed command. NSWG_CODE_CACHE=0 turns it off; so does NSWG_DEBUG, which
+//   loads the bundle with its source map for stack traces that name the source lines.
 import {
   closeSync,
   fstatSync,
@@ -90,23 +91,34 @@ function writeCache(file: string, data: Buffer): void {
   }
 }
 
-const file = cacheFile();
-const cachedData = file ? readCache(file) : undefined;
-// the bundle is ASCII (the build checks): read as latin1, it needs no decoding
-const source = readFileSync(BUNDLE, 'latin1');
-const script = new Script(Module.wrap(source), { filename: BUNDLE, cachedData });
-if (file && (!cachedData || script.cachedDataRejected)) {
-  process.once('exit', () => writeCache(file, script.createCachedData()));
+function runCached(): void {
+  const file = cacheFile();
+  const cachedData = file ? readCache(file) : undefined;
+  // the bundle is ASCII (the build checks): read as latin1, it needs no decoding
+  const source = readFileSync(BUNDLE, 'latin1');
+  const script = new Script(Module.wrap(source), { filename: BUNDLE, cachedData });
+  if (file && (!cachedData || script.cachedDataRejected)) {
+    process.once('exit', () => writeCache(file, script.createCachedData()));
+  }
+  const bundleModule = new Module(BUNDLE, module);
+  bundleModule.filename = BUNDLE;
+  bundleModule.loaded = true;
+  const bundleRequire = createRequire(BUNDLE);
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    bundleModule.exports,
+    bundleModule.exports,
+    bundleRequire,
+    bundleModule,
+    BUNDLE,
+    __dirname,
+  );
 }
-const bundleModule = new Module(BUNDLE, module);
-bundleModule.filename = BUNDLE;
-bundleModule.loaded = true;
-const bundleRequire = createRequire(BUNDLE);
-(script.runInThisContext() as (...args: unknown[]) => void).call(
-  bundleModule.exports,
-  bundleModule.exports,
-  bundleRequire,
-  bundleModule,
-  BUNDLE,
-  __dirname,
-);
+
+if (process.env.NSWG_DEBUG) {
+  // stack traces name the source files and lines (the bundle is minified): the bundle is loaded as
+  // a module, whose source map Node.js reads, without the code cache
+  process.setSourceMapsEnabled(true);
+  require(BUNDLE);
+} else {
+  runCached();
+}

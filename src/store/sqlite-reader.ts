@@ -43,6 +43,16 @@ export async function openSqliteReader(file: string): Promise<AdvisoryReader | n
     db.close();
     return null;
   }
+  try {
+    return readerOf(db, file);
+  } catch (e) {
+    db.close();
+    // the migrations say the schema is current, yet a table or column is missing: a damaged file
+    throw new NswgError('E_DB', `the database is damaged: ${(e as Error).message}`, { file });
+  }
+}
+
+function readerOf(db: SqliteDatabase, file: string): AdvisoryReader {
   const recordOf = db.prepare('SELECT record FROM advisories WHERE id = ?').pluck();
   const load = (id: string): Advisory => JSON.parse(recordOf.get(id) as string) as Advisory;
   const parsed = new Map<string, Advisory>();

@@ -94,4 +94,22 @@ describe('the read-only SQLite reader', () => {
       await backfillBriefs(store.db);
     }
   });
+
+  it('names the file of a database whose schema is damaged', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openSqlite } = await import('../../src/store/sqlite-open.js');
+    const { SCHEMA_VERSION } = await import('../../src/store/schema-version.js');
+    const broken = join(mkdtempSync(join(tmpdir(), 'nswg-broken-')), 'broken.db');
+    const db = await openSqlite(broken);
+    db.exec('CREATE TABLE nswg_migrations (name TEXT)');
+    db.prepare('INSERT INTO nswg_migrations VALUES (?)').run(SCHEMA_VERSION);
+    db.close();
+    await expect(openSqliteReader(broken)).rejects.toMatchObject({
+      code: 'E_DB',
+      file: broken,
+      message: expect.stringMatching(/damaged: no such table: advisories/),
+    });
+  });
 });
