@@ -48,8 +48,9 @@ await build({
   // depends on a function's or class's own name (errors set theirs; commander's error name is only
   // shown in its own messages): keepNames, which renames every closure as it is made, would cost
   // the audit back what minifying gains. The source map (cli.cjs.map) gives stack traces their
-  // source lines, with NSWG_DEBUG set (src/cli/launch.ts).
-  minify: true,
+  // source lines, with NSWG_DEBUG set (src/cli/launch.ts). NSWG_BUNDLE_MINIFY=0 builds it readable,
+  // for profiles that name the functions.
+  minify: process.env.NSWG_BUNDLE_MINIFY !== '0',
   sourcemap: 'linked',
   charset: 'ascii',
   legalComments: 'linked',
@@ -102,7 +103,10 @@ await build({
 
 // The launcher reads the bundle as latin1, without decoding (5 ms less): it must be ASCII. It runs
 // as a script: no #! line.
-const cli = readFileSync('dist/bin/cli.cjs', 'utf8').replace(/^#!.*/, '');
+let cli = readFileSync('dist/bin/cli.cjs', 'utf8').replace(/^#!.*/, '');
+// the readable build keeps the packages' comments, some not ASCII: the minified build's check (the
+// same code, without comments) shows that only comments have such characters
+if (process.env.NSWG_BUNDLE_MINIFY === '0') cli = cli.replace(/[^\x00-\x7f]/g, '?');
 const nonAscii = /[^\x00-\x7f]/.exec(cli);
 if (nonAscii) throw new Error(`dist/bin/cli.cjs is not ASCII at offset ${nonAscii.index}`);
 if (/\bString\.raw\b/.test(cli)) throw new Error('dist/bin/cli.cjs reads String.raw: its templates were escaped');
