@@ -47,18 +47,28 @@ export function fixFor(version: string, affected: Affected): Fix {
   const patched = affected.patched;
   const v = parseVersion(version);
   if (!v) return { version: null, patched };
+  const vulnerable = vulnerableSet(affected);
+  const within = patchedSet(affected);
+  const interval = intervalHolding(vulnerable, v);
+  // The versions the vulnerable range leaves out start where v's interval ends (the intervals are
+  // disjoint and not adjacent). That start is the fix when the patched range, if any, holds it, as
+  // it nearly always does; otherwise the safe set is worked out in full.
+  const gap = !interval
+    ? undefined
+    : !interval.hi
+      ? null
+      : interval.hiInclusive
+        ? nextVersion(interval.hi)
+        : interval.hi;
   let lo: ReturnType<typeof parseVersion>;
   let isSafe: (version: string) => boolean;
-  const interval = patched ? undefined : intervalHolding(vulnerableSet(affected), v);
-  if (interval) {
-    // without a patched range, the safe versions are the gaps between the vulnerable intervals: the
-    // first one above `v` starts where v's interval ends (no complement of the set to build)
-    lo = !interval.hi ? null : interval.hiInclusive ? nextVersion(interval.hi) : interval.hi;
-    isSafe = (version) => !contains(vulnerableSet(affected), version);
+  if (gap !== undefined && (!gap || !within || contains(within, gap))) {
+    lo = gap;
+    isSafe = (x) => !contains(vulnerable, x) && (!within || contains(within, x));
   } else {
     const safe = safeSet(affected);
     lo = leastAtOrAbove(safe, v);
-    isSafe = (version) => contains(safe, version);
+    isSafe = (x) => contains(safe, x);
   }
   if (!lo) return { version: null, patched };
   // `<=1.5.1` ends at 1.5.2-0 in npm's order; the release 1.5.2 reads better and is as safe
@@ -87,6 +97,25 @@ function vulnerableSet(affected: Affected): VersionSet {
   return set;
 }
 
+const patchedSets = new WeakMap<Affected, VersionSet | null>();
+
+/** The versions an entry's patched range holds; null without one (or with one npm cannot read, which says nothing more). */
+function patchedSet(affected: Affected): VersionSet | null {
+  let set = patchedSets.get(affected);
+  if (set === undefined) {
+    set = null;
+    if (affected.patched) {
+      try {
+        set = parseRange(affected.patched);
+      } catch {
+        // a patched range npm cannot read says nothing more than the vulnerable one
+      }
+    }
+    patchedSets.set(affected, set);
+  }
+  return set;
+}
+
 const safeSets = new WeakMap<Affected, VersionSet>();
 
 /** The versions an advisory entry leaves safe: not vulnerable and, when it says, patched (once per entry). */
@@ -94,13 +123,8 @@ function safeSet(affected: Affected): VersionSet {
   let set = safeSets.get(affected);
   if (!set) {
     set = complement(vulnerableSet(affected));
-    if (affected.patched) {
-      try {
-        set = intersect(set, parseRange(affected.patched));
-      } catch {
-        // a patched range npm cannot read says nothing more than the vulnerable one
-      }
-    }
+    const within = patchedSet(affected);
+    if (within) set = intersect(set, within);
     safeSets.set(affected, set);
   }
   return set;

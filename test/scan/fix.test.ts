@@ -46,6 +46,9 @@ describe('the fix of a finding', () => {
     expect(fixFor('1.0.0', entry('<=1.2.0 || =1.2.1-0', null)).version).toBe('1.2.1-0.0');
     expect(fixFor('1.0.0', entry('<=1.2.0 || =1.2.1', null)).version).toBe('1.2.1-0');
     expect(fixFor('1.0.0', entry('<1.2.0', '>=1.4.0'))).toEqual({ version: '1.4.0', patched: '>=1.4.0' });
+    // the release after an inclusive end is the fix only when the patched range holds it too
+    expect(fixFor('1.0.0', entry('<=1.2.0', '>=1.2.1-0 <1.2.1 || >=1.3.0')).version).toBe('1.2.1-0');
+    expect(reference('1.0.0', '<=1.2.0', '>=1.2.1-0 <1.2.1 || >=1.3.0')).toBe('1.2.1-0');
   });
 
   it('is the least safe version at or above the installed one, with and without a patched range', () => {

@@ -141,18 +141,17 @@ function fromPackages(
     }
     return undefined;
   };
-  // indexes, not `for (const [folder, e, top] of entries)`: run once, that destructuring allocates
-  // an iterator result per step, which the garbage collector then copies
+  // one callback for every entry, and indexes, not `for (const [folder, e, top] of entries)`: run
+  // once, a closure per entry and that destructuring's iterator results are garbage to collect
+  let folder = root;
+  const link = (name: string, _spec: string, type: DepType): void => {
+    const to = resolve(folder, name);
+    if (to !== undefined) graph.addEdge(folder.id!, to, name, type);
+  };
   for (let k = 0; k < entries.length; k++) {
     const entry = entries[k]!;
-    const folder = entry[0];
-    const e = entry[1];
-    const top = entry[2];
-    const from = folder.id!;
-    forEachEdge(e as Manifest, top, (name, _spec, type) => {
-      const to = resolve(folder, name);
-      if (to !== undefined) graph.addEdge(from, to, name, type);
-    });
+    folder = entry[0];
+    forEachEdge(entry[1] as Manifest, entry[2], link);
   }
   checkDirect(file, project.manifest, 'package.json', (name) => root.children?.has(name) === true);
   return {
