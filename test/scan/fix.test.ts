@@ -1,15 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Affected } from '../../src/advisories/model.js';
 import { fixFor } from '../../src/scan/match.js';
-import {
-  complement,
-  contains,
-  intersect,
-  parseRange,
-  parseVersion,
-  toOsvRanges,
-} from '../../src/versions/index.js';
+import { complement, contains, intersect, parseRange, parseVersion } from '../../src/versions/index.js';
+import { npmAffected, smallRanges } from '../helpers/ranges.js';
 
 /** The fix as its definition says: the least version at or above `version` that is safe (set algebra). */
 function reference(version: string, vulnerable: string, patched: string | null): string | null {
@@ -26,16 +19,7 @@ function reference(version: string, vulnerable: string, patched: string | null):
   return lo.version;
 }
 
-const entry = (vulnerable: string, patched: string | null): Affected => ({
-  ecosystem: 'npm',
-  name: 'x',
-  vulnerable,
-  patched,
-  ranges: toOsvRanges(parseRange(vulnerable)),
-  versions: [],
-  platforms: [],
-  components: [],
-});
+const entry = (vulnerable: string, patched: string | null) => npmAffected('x', vulnerable, patched);
 
 describe('the fix of a finding', () => {
   it('reads well on the usual ranges', () => {
@@ -52,18 +36,12 @@ describe('the fix of a finding', () => {
   });
 
   it('is the least safe version at or above the installed one, with and without a patched range', () => {
-    const num = fc.integer({ min: 0, max: 3 });
-    const pre = fc.constantFrom('', '', '-0', '-rc.1');
-    const version = fc.tuple(num, num, num, pre).map(([a, b, c, p]) => `${a}.${b}.${c}${p}`);
-    const op = fc.constantFrom('', '<', '<=', '>', '>=', '^', '~');
-    const range = fc
-      .array(
-        fc
-          .array(fc.tuple(op, version), { minLength: 1, maxLength: 2 })
-          .map((cs) => cs.map(([o, v]) => o + v).join(' ')),
-        { minLength: 1, maxLength: 3 },
-      )
-      .map((sets) => sets.join(' || '));
+    const { version, range } = smallRanges({
+      max: 3,
+      prereleases: ['', '', '-0', '-rc.1'],
+      operators: ['', '<', '<=', '>', '>=', '^', '~'],
+      sets: 3,
+    });
     fc.assert(
       fc.property(range, fc.option(range, { nil: null }), version, (vulnerable, patched, installed) => {
         if (!contains(parseRange(vulnerable), installed)) return;

@@ -1,19 +1,5 @@
-import type { Advisory, Affected } from '../../../src/advisories/index.js';
-import { parseRange, toOsvRanges } from '../../../src/versions/index.js';
-
-/** An npm affected entry with its OSV ranges, as the formats build them. */
-export function npmAffected(name: string, vulnerable: string, patched: string | null): Affected {
-  return {
-    ecosystem: 'npm',
-    name,
-    vulnerable,
-    patched,
-    ranges: toOsvRanges(parseRange(vulnerable)),
-    versions: [],
-    platforms: [],
-    components: [],
-  };
-}
+import type { Advisory } from '../../../src/advisories/index.js';
+import { npmAffected } from '../../helpers/ranges.js';
 
 /** A complete advisory record with defaults for everything not given. */
 export function advisory(partial: Partial<Advisory> & Pick<Advisory, 'id'>): Advisory {
