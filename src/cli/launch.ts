@@ -1,6 +1,6 @@
 // The `nswg` executable (dist/bin/nswg.js, CommonJS, built by scripts/bundle.mjs). It runs the
 // command's bundle (dist/bin/cli.cjs) through V8's code cache, so that the functions a command
-// runs are not parsed and compiled again at every start: about 20 ms of an audit's ~130. Node.js
+// runs are not parsed and compiled again at every start (about 25 ms of an audit). Node.js
 // 22.1+ offers this as module.enableCompileCache; Node.js 20 has only vm.Script's cachedData, so
 // the cache is kept here, the same way on every version.
 //
@@ -10,9 +10,11 @@
 // - The file's name holds the bundle's content hash (V8 itself compares only the source's length),
 //   the Node.js version and the architecture; V8 also rejects a cache made by other V8 flags.
 // - It lives in the user's cache folder ($XDG_CACHE_HOME/nswg or ~/.cache/nswg, %LOCALAPPDATA%\nswg
-//   on Windows), created private (0700). A cache file holds code that will run, so one the user
-//   does not own is never read.
-// - It is written once, on exit, when there was none or V8 rejected it: by a temporary file and a
+//   on Windows), created private (0700). A cache file holds code that will run, so it is read only
+//   when the user owns it and its folder and no one else may write to either; it is written as a
+//   new file, never through one (or a link) that is there already.
+// - It is written once, on exit, when there was none or V8 rejected it, and the command ended
+//   normally (exit code 0 or 1; a usage error runs little of the code): by a temporary file and a
 //   rename, so that commands running at the same time never read half a file. Cache files a month
 //   old (other versions') are removed then.
 // - Every problem with the cache (no home folder, read-only disk, a damaged file) only means a
@@ -57,13 +59,20 @@ function cacheFile(): string | null {
   return join(base, 'nswg', `${NSWG_BUNDLE_HASH}-${process.version}-${process.arch}-${command}.v8`);
 }
 
-/** The cache's content when the current user owns the file; undefined otherwise. */
+/** Whether a folder or file is the current user's, and no one else may write to it (POSIX). */
+function isPrivate(mode: number, uid: number): boolean {
+  return !process.getuid || (uid === process.getuid() && (mode & 0o022) === 0);
+}
+
+/** The cache's content when the current user owns it, in a folder only they can write; undefined otherwise. */
 function readCache(file: string): Buffer | undefined {
   let fd: number | undefined;
   try {
+    const dir = statSync(dirname(file));
+    if (!isPrivate(dir.mode, dir.uid)) return undefined;
     fd = openSync(file, 'r');
-    const owner = fstatSync(fd).uid;
-    if (process.getuid && owner !== process.getuid()) return undefined;
+    const st = fstatSync(fd);
+    if (!isPrivate(st.mode, st.uid)) return undefined;
     return readFileSync(fd);
   } catch {
     return undefined;
@@ -79,8 +88,11 @@ function writeCache(file: string, data: Buffer): void {
   try {
     const dir = dirname(file);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if (!isPrivate(st.mode, st.uid)) return;
+    // a new file, never one that is there already (nor where a link there points)
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, data, { mode: 0o600 });
+    writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
     for (const name of readdirSync(dir)) {
       const other = join(dir, name);
@@ -98,7 +110,10 @@ function runCached(): void {
   const source = readFileSync(BUNDLE, 'latin1');
   const script = new Script(Module.wrap(source), { filename: BUNDLE, cachedData });
   if (file && (!cachedData || script.cachedDataRejected)) {
-    process.once('exit', () => writeCache(file, script.createCachedData()));
+    // made once the command has run its course (not after a usage error, which runs little of it)
+    process.once('exit', (code) => {
+      if (code <= 1) writeCache(file, script.createCachedData());
+    });
   }
   const bundleModule = new Module(BUNDLE, module);
   bundleModule.filename = BUNDLE;

@@ -1,10 +1,12 @@
 import {
+  chmodSync,
   chownSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -92,6 +94,29 @@ describe('nswg executable: code cache', () => {
     expect(readdirSync(dir).sort()).toEqual(
       [cacheFiles(dir, 'check-node')[0], '1111111111111111-v0.0.0-x64-audit.v8'].sort(),
     );
+  });
+
+  it('makes no cache after a usage error, which runs little of the command', async () => {
+    const { env, dir, home } = await cacheHome();
+    const r = await nswg(['check-node', 'not-a-version'], { home, env });
+    expect(r.code).toBe(2);
+    expect(() => readdirSync(dir)).toThrow();
+    expect((await nswg(checkNode, { home, env })).code).toBe(1);
+    expect(cacheFiles(dir, 'check-node')).toHaveLength(1);
+  });
+
+  it.skipIf(!process.getuid)('neither reads nor writes a cache in a folder others may write to', async () => {
+    const { env, dir, home } = await cacheHome();
+    const expected = await nswg(checkNode, { home, env });
+    const [file] = cacheFiles(dir, 'check-node');
+    chmodSync(dir, 0o777);
+    // read: not, so written again, but not there either: the old file stays as it was
+    const before = statSync(join(dir, file!)).mtimeMs;
+    expect(await nswg(checkNode, { home, env })).toEqual(expected);
+    expect(statSync(join(dir, file!)).mtimeMs).toBe(before);
+    unlinkSync(join(dir, file!));
+    expect(await nswg(checkNode, { home, env })).toEqual(expected);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it.skipIf(process.getuid?.() !== 0)('never reads a cache file that another user owns', async () => {
