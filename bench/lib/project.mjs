@@ -63,7 +63,10 @@ export function writeProject(dir, { entries = 2500, seed = 7, dataFile }) {
       const section = kind === 0 ? 'devDependencies' : kind === 1 ? 'optionalDependencies' : 'dependencies';
       root[section][name] = v;
     } else {
-      const parent = top[i - (1 + (i % 3))][0];
+      // below an earlier package, in a tree a few levels deep as real installs are (the longest
+      // dependency paths of the shared fixtures have 5 to 9 names; a package hanging below the one
+      // just before it made chains of hundreds)
+      const parent = top[Math.floor(i / 3)][0];
       const p = packages[`node_modules/${parent}`];
       p.dependencies = { ...(p.dependencies ?? {}), [name]: `^${v}` };
     }
