@@ -1,4 +1,4 @@
-import type { Advisory, Severity } from './model.js';
+import { type Advisory, SEVERITIES, type Severity } from './model.js';
 
 /** npm's rule for a CVSS score: >=9 critical, >=7 high, >=4 moderate, >0 low, none/0 info. */
 export function severityOfScore(score: number | null | undefined): Severity {
@@ -31,5 +31,5 @@ export function severityOf(a: Pick<Advisory, 'cvss' | 'declaredSeverity'>): Seve
 
 /** Severity order for comparisons (info 0 … critical 4). */
 export function severityRank(s: Severity): number {
-  return ['info', 'low', 'moderate', 'high', 'critical'].indexOf(s);
+  return SEVERITIES.indexOf(s);
 }

@@ -97,7 +97,13 @@ export type {
   ReportFilter,
 } from './ports.js';
 export { DisclosureProgram } from './program.js';
-export type { Dashboard, ReportSummary, ReportView } from './program-intake.js';
+export {
+  type Dashboard,
+  type ReportHeadline,
+  type ReportSummary,
+  type ReportView,
+  reportHeadline,
+} from './program-intake.js';
 export { INVITATION_DAYS } from './program-invitations.js';
 export { advisoryFromReport, advisoryKindOf, nextAdvisoryId, publishedRanges } from './publication.js';
 export {

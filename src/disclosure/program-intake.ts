@@ -32,19 +32,28 @@ export interface ReportView {
   allowed: ReportAction[];
 }
 
-/** A line of a report list. */
-export type ReportSummary = Pick<
+/** What every list of reports shows of one: which report, about what, where it stands. */
+export type ReportHeadline = Pick<
   Report,
-  | 'id'
-  | 'kind'
-  | 'title'
-  | 'state'
-  | 'packageName'
-  | 'component'
-  | 'submittedAt'
-  | 'firstAnswerDue'
-  | 'publicationDue'
-> & { firstAnswerOverdue: boolean };
+  'id' | 'kind' | 'title' | 'state' | 'packageName' | 'component' | 'submittedAt'
+>;
+
+/** A report's headline (for lists: the dashboard's, the queue's). */
+export function reportHeadline(r: Report): ReportHeadline {
+  return {
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    state: r.state,
+    packageName: r.packageName,
+    component: r.component,
+    submittedAt: r.submittedAt,
+  };
+}
+
+/** A line of a report list. */
+export type ReportSummary = ReportHeadline &
+  Pick<Report, 'firstAnswerDue' | 'publicationDue'> & { firstAnswerOverdue: boolean };
 
 /** The team's overview. */
 export interface Dashboard {
@@ -189,13 +198,7 @@ export async function dashboard(ctx: ProgramContext, actor: Actor, origin: Origi
 
 function summary(r: Report, now: Date): ReportSummary {
   return {
-    id: r.id,
-    kind: r.kind,
-    title: r.title,
-    state: r.state,
-    packageName: r.packageName,
-    component: r.component,
-    submittedAt: r.submittedAt,
+    ...reportHeadline(r),
     firstAnswerDue: r.firstAnswerDue,
     publicationDue: r.publicationDue,
     firstAnswerOverdue: isFirstAnswerOverdue(r, now),

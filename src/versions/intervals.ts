@@ -195,9 +195,7 @@ export function intervalHolding(set: VersionSet, v: SemVer): Interval | undefine
 /** Is `version` in the set? A version npm cannot parse is in no set. */
 export function contains(set: VersionSet, version: string | SemVer): boolean {
   const v = typeof version === 'string' ? parseVersion(version) : version;
-  if (!v) return false;
-  for (const i of set) if (holds(i, v)) return true;
-  return false;
+  return v !== null && intervalHolding(set, v) !== undefined;
 }
 
 /**

@@ -9,8 +9,10 @@ import {
   type Origin,
   PUBLICATION_CLOCK_STATES,
   type Report,
+  type ReportHeadline,
   type ReportState,
   releaseAfterDeadline,
+  reportHeadline,
 } from '../../disclosure/index.js';
 import { intersect, parseRange } from '../../versions/index.js';
 import type { DisclosureContext } from './context.js';
@@ -19,14 +21,7 @@ import type { DisclosureContext } from './context.js';
 export const OPEN_STATES: readonly ReportState[] = ['new', 'needs-more-info', ...PUBLICATION_CLOCK_STATES];
 
 /** One line of the queue: a report, how urgent it is, and how the asker relates to it. */
-export interface QueueItem {
-  id: string;
-  kind: 'npm' | 'core';
-  title: string;
-  state: ReportState;
-  packageName: string | null;
-  component: string | null;
-  submittedAt: string;
+export interface QueueItem extends ReportHeadline {
   severity: Severity | null;
   score: number | null;
   /** The next deadline: the first answer before triage, publication after. */
@@ -92,13 +87,7 @@ function item(r: Report, actor: Actor, now: Date): QueueItem {
       ? r.publicationDue
       : null;
   return {
-    id: r.id,
-    kind: r.kind,
-    title: r.title,
-    state: r.state,
-    packageName: r.packageName,
-    component: r.component,
-    submittedAt: r.submittedAt,
+    ...reportHeadline(r),
     severity: r.cvss ? severityOfScore(r.cvss.score) : null,
     score: r.cvss?.score ?? null,
     deadline,
