@@ -24,7 +24,9 @@ export type NswgErrorCode =
   | 'E_AUTH'
   | 'E_TOKEN'
   | 'E_ATTACHMENT'
-  | 'E_CONFLICT';
+  | 'E_CONFLICT'
+  | 'E_LOCKED'
+  | 'E_QUOTA';
 
 /** Where a problem is: the file, the field inside it (a JSON path or a key) and the line, when known. */
 export interface ErrorLocation {

@@ -17,11 +17,15 @@ export async function openDb(
   opts: DbOption,
   mode: 'read' | 'create' = 'read',
   seed: 'default-only' | 'any-new-file' = 'default-only',
+  secret?: string,
 ): Promise<Store> {
   const explicit = opts.db ?? process.env.NSWG_DB ?? process.env.DATABASE_URL;
   const target: DbTarget = resolveDbTarget(opts.db);
   const fresh = target.kind === 'sqlite' && !existsSync(target.file);
-  const store = await openStore(target, { mode: mode === 'create' || !explicit ? 'create' : 'existing' });
+  const store = await openStore(target, {
+    mode: mode === 'create' || !explicit ? 'create' : 'existing',
+    ...(secret === undefined ? {} : { secret }),
+  });
   if (fresh && (!explicit || seed === 'any-new-file')) {
     writeStderr(`nswg: creating ${store.name} from the bundled Working Group data\n`);
     try {

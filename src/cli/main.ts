@@ -202,7 +202,7 @@ export function buildProgram(): Command {
     .option('--mail-from <address>', 'the sender of that mail (default: $NSWG_MAIL_FROM)')
     .option(
       '--secret-file <file>',
-      'the secret that signs maintainer invitations, at least 32 characters (default: $NSWG_SECRET_FILE, else one kept in the database)',
+      'the server secret (signs invitations, authenticates the audit log, seals TOTP secrets; at least 32 characters; default: $NSWG_SECRET_FILE, else ~/.nswg/secret, made on first start)',
     )
     .option('--trust-proxy', 'behind a reverse proxy: take client addresses from X-Forwarded-For')
     .option('--scheduler-interval <seconds>', 'how often the disclosure scheduler runs (0: never)', '60')

@@ -136,8 +136,11 @@ async function runServer(opts: ServeOptions): Promise<void> {
   const { openDb } = await import('./context.js');
   const port = integer(opts.port ?? process.env.PORT, 8080, '--port', 65535);
   const perMinute = integer(opts.rateLimit, 1000, '--rate-limit', 1_000_000);
+  // the server secret, from its file (made on first start when none is named)
+  const { loadServerSecret } = await import('./secret.js');
+  const secret = loadServerSecret(opts.secretFile);
   // a server on a new SQLite file, named or not, starts with the Working Group's advisories
-  const store = await openDb(opts, 'create', 'any-new-file');
+  const store = await openDb(opts, 'create', 'any-new-file', secret.secret);
   const partial: Parameters<typeof serverConfig>[0] = {
     host: opts.host ?? '127.0.0.1',
     port,
@@ -158,17 +161,6 @@ async function runServer(opts: ServeOptions): Promise<void> {
     const from =
       opts.mailFrom ?? process.env.NSWG_MAIL_FROM ?? `nswg <security@${new URL(config.publicUrl).hostname}>`;
     deps.mailer = createMailer({ smtp: smtpFromUrl(smtpUrl, from) }, store.outbox);
-  }
-  const secretFile = opts.secretFile ?? process.env.NSWG_SECRET_FILE;
-  if (secretFile) {
-    const { readFileSync } = await import('node:fs');
-    const secret = readFileSync(secretFile, 'utf8').trim();
-    if (secret.length < 32)
-      throw new NswgError('E_USAGE', 'the secret must be at least 32 characters', {
-        field: '--secret-file',
-        file: secretFile,
-      });
-    deps.secret = secret;
   }
   if (opts.schedulerInterval !== undefined) {
     deps.disclosure = {

@@ -45,7 +45,7 @@ export function mayDisclose(reporter: Stance, team: Stance, maintainers: readonl
  * team speaks as the reporter (another member must speak for the team), a maintainer as a maintainer.
  */
 export function partyOf(actor: Actor, r: Participants): Party | null {
-  if (actor.kind !== 'user') return null;
+  if (actor.kind !== 'user' || actor.unconfirmed) return null;
   if (isReporterOf(actor, r)) return 'reporter';
   if (isMaintainerOf(actor, r)) return `maintainer:${actor.id}`;
   if (isTeamFor(actor, r.kind)) return 'team';

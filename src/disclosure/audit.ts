@@ -11,27 +11,40 @@ export const AUDIT_ACTIONS = [
   'report.comment',
   'report.note',
   'report.fix-proposal',
+  'report.fix-confirm',
+  'report.early-publication',
+  'report.early-publication-withdrawn',
+  'report.read-refused',
   'disclosure.statement',
   'attachment.add',
   'attachment.read',
   'maintainer.invite',
+  'maintainer.invite-revoke',
+  'maintainer.invite-resend',
   'maintainer.join',
+  'maintainer.remove',
   'extension.propose',
   'extension.vote',
   'extension.close',
   'advisory.publish',
   'scheduler.action',
   'user.register',
+  'user.replace',
   'user.login',
   'user.login-failed',
+  'user.locked',
   'user.logout',
   'user.roles',
   'user.email-verified',
+  'user.link-issued',
   'user.password-reset',
   'user.totp',
+  'user.recovery-codes',
+  'user.recovery-code-used',
   'token.create',
   'token.revoke',
   'outbox.read',
+  'audit.anchor',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -50,9 +63,9 @@ export type Json = string | number | boolean | null | Json[] | { [k: string]: Js
 /** An entry to append: who, when, from where, what, about which report. */
 export interface AuditEntryInput {
   at: string;
-  /** The user id, or null for anonymous visitors and the scheduler. */
+  /** The user id, or null for anonymous visitors, the scheduler and the operator. */
   actorId: string | null;
-  /** "user", "anonymous" or "system". */
+  /** "user", "anonymous", "system" or "operator" (details.operator names who ran the command). */
   actorKind: Actor['kind'];
   ip: string | null;
   userAgent: string | null;
@@ -190,6 +203,6 @@ export function auditEntry(
     userAgent: origin.userAgent ?? null,
     action,
     reportId,
-    details,
+    details: actor.kind === 'operator' ? { ...details, operator: actor.name } : details,
   };
 }

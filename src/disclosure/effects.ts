@@ -1,5 +1,6 @@
 import { auditEntry, type Origin } from './audit.js';
 import type { Clock } from './clock.js';
+import type { ServerKeys } from './keys.js';
 import {
   type Links,
   type Mailer,
@@ -19,8 +20,8 @@ export interface DisclosureDeps {
   mailer: Mailer;
   clock: Clock;
   links: Links;
-  /** Signs maintainer invitations (HMAC-SHA-256): a server secret of at least 32 bytes. */
-  secret: string;
+  /** The keys of the server secret (maintainer invitations are signed with one). */
+  keys: ServerKeys;
   /** New ids (default: random UUIDs). */
   newId?: () => string;
   /** Told when a message could not be sent (the change it reports is committed regardless). */

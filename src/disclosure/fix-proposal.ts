@@ -1,4 +1,4 @@
-import type { ErrorProblem } from '../errors.js';
+import { type ErrorProblem, NswgError } from '../errors.js';
 import { isValidRange } from '../versions/index.js';
 import { type Report, throwProblems } from './report.js';
 
@@ -14,6 +14,11 @@ export interface FixProposal {
   note: string | null;
   proposedBy: string;
   proposedAt: string;
+  /**
+   * Made after the report was fixed by someone outside the team: its versions become the fixed
+   * versions only once a team member confirms them (published data is the team's word).
+   */
+  awaitsConfirmation?: boolean;
 }
 
 /** What a proposal says, as validated (see validateFixProposal). */
@@ -58,16 +63,27 @@ export function validateFixProposal(input: unknown, now: Date): FixProposalInput
 }
 
 /**
- * The report with `proposal` as its fix proposal. Once the report is fixed, the proposal's versions
- * are also its fixed versions (the latest word on them is what publication uses).
+ * The report with `proposal` as its fix proposal. Once the report is fixed, a proposal of the team
+ * also sets its fixed versions (publication uses the latest word on them); a maintainer's waits for a
+ * team member to confirm it (confirmFixProposal), so that no one outside the team changes what is
+ * published about a fixed report.
  */
-export function applyFixProposal(r: Report, proposal: FixProposal): Report {
+export function applyFixProposal(r: Report, proposal: FixProposal, byTeam: boolean): Report {
+  const fixed = r.state === 'fixed';
   return {
     ...r,
-    fixProposal: proposal,
-    patchedVersions: r.state === 'fixed' ? proposal.patchedVersions : r.patchedVersions,
+    fixProposal: fixed && !byTeam ? { ...proposal, awaitsConfirmation: true } : proposal,
+    patchedVersions: fixed && byTeam ? proposal.patchedVersions : r.patchedVersions,
     updatedAt: proposal.proposedAt,
   };
+}
+
+/** The report with its waiting fix proposal's versions as its fixed versions (a team member's word). */
+export function confirmFixProposal(r: Report, at: string): Report {
+  if (!r.fixProposal?.awaitsConfirmation)
+    throw new NswgError('E_TRANSITION', 'no fix proposal waits for confirmation', { field: 'fixProposal' });
+  const { awaitsConfirmation: _, ...proposal } = r.fixProposal;
+  return { ...r, fixProposal: proposal, patchedVersions: proposal.patchedVersions, updatedAt: at };
 }
 
 /** True when the planned release falls after the publication deadline: an extension needs a vote. */

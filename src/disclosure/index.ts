@@ -1,5 +1,6 @@
 // The responsible disclosure program: pure domain. Storage comes in through ports.ts, mail through
 // the Mailer interface, time through a Clock.
+export * from './accounts/index.js';
 export {
   agreementOf,
   attachmentSubject,
@@ -41,6 +42,13 @@ export {
 } from './audit.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
+  type DisclosedAttachment,
+  type DisclosedReport,
+  type Disclosure,
+  disclosedReport,
+  type PublicAuthor,
+} from './disclosed.js';
+export {
   addBusinessDays,
   addDays,
   type DueAction,
@@ -61,6 +69,7 @@ export {
 export type { DisclosureDeps } from './effects.js';
 export {
   applyFixProposal,
+  confirmFixProposal,
   type FixProposal,
   type FixProposalInput,
   isCalendarDate,
@@ -80,6 +89,7 @@ export {
 export {
   type Action,
   assertCan,
+  CONFIRM_FIRST,
   can,
   check,
   GLOBAL_ACTIONS,
@@ -87,6 +97,7 @@ export {
   mayView,
   REPORT_ACTIONS,
   type ReportAction,
+  TWO_FACTORS_FIRST,
 } from './permissions.js';
 export type {
   Comment,
@@ -99,36 +110,61 @@ export type {
 export { DisclosureProgram } from './program.js';
 export {
   type Dashboard,
+  type InvitationView,
+  type ReadReport,
   type ReportHeadline,
   type ReportSummary,
   type ReportView,
   reportHeadline,
 } from './program-intake.js';
-export { INVITATION_DAYS } from './program-invitations.js';
+export {
+  INVITATION_DAYS,
+  type InvitationStatus,
+  type IssuedInvitation,
+  invitationStatus,
+  maskAddress,
+} from './program-invitations.js';
 export { advisoryFromReport, advisoryKindOf, nextAdvisoryId, publishedRanges } from './publication.js';
 export {
   type AssessmentInput,
   type CreditPreference,
+  EARLY_PUBLICATION_REASONS,
+  type EarlyPublication,
+  type EarlyPublicationReason,
   isCveId,
   type Report,
   type ReportCvss,
   type ReportDetails,
   type ReportKind,
   validateAssessment,
+  validateEarlyPublication,
   validateReport,
+  type WithoutFix,
 } from './report.js';
 export {
   type Actor,
   ANONYMOUS,
   actorId,
   hasRole,
+  isConfirmedUser,
   isTeamFor,
+  operatorActor,
   type Participants,
   SYSTEM,
   TEAM_ROLES,
   type TeamRole,
   userActor,
 } from './roles.js';
+export {
+  deriveKeys,
+  hmacHex,
+  isSealed,
+  MIN_SECRET_LENGTH,
+  newServerSecret,
+  type ServerKeys,
+  seal,
+  unseal,
+} from './keys.js';
 export { type RunSummary, Scheduler } from './scheduler.js';
 export {
   castVote,

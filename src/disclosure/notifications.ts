@@ -11,6 +11,11 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /**
+   * Parts of the text that grant access (a confirmation, reset or invitation link): sent to the
+   * addressee only, never kept at rest (the outbox keeps the message without them).
+   */
+  secrets?: string[];
 }
 
 /** Sends e-mail: SMTP in production, the outbox table by default (src/mail implements it). */
@@ -77,6 +82,18 @@ export function fixProposalNotice(r: Report, links: Links): Notification {
   };
 }
 
+/** The notice that a team member asked to publish the report early: the team and the reporter. */
+export function earlyPublicationNotice(r: Report, links: Links): Notification {
+  const e = r.earlyPublication!;
+  return {
+    kind: 'state-change',
+    reportId: r.id,
+    audiences: ['reporter', 'team', 'maintainers'],
+    subject: `[nswg] ${r.id}: early publication asked for (${e.reason})`,
+    text: `A team member asked to publish the ${ref(r)} before its deadline and before a fix (${e.reason}):\n\n${e.details}\n\nA second team member publishes it.\n\n${links.report(r.id)}\n`,
+  };
+}
+
 /** The notice that an extension vote has opened. */
 export function voteNotice(r: Report, days: number, closesAt: string, links: Links): Notification {
   return {
@@ -131,10 +148,11 @@ export function invitationMessage(
 ): MailMessage {
   return {
     to,
+    secrets: [links.invitation(token)],
     subject: `[nswg] Security report about ${r.packageName ?? 'your package'}: you are invited`,
     text:
       `The Node.js Security Working Group received a vulnerability report about ${r.packageName} and invites you, as a maintainer, to see it and fix it.\n\n` +
-      `Accept the invitation (once, before ${expiresAt}):\n${links.invitation(token)}\n\n` +
+      `Accept the invitation (once, before ${expiresAt}), logged in with the account of this address (${to}; sign up with it if you have none):\n${links.invitation(token)}\n\n` +
       'Please keep the report confidential until it is published.\n',
   };
 }

@@ -3,7 +3,9 @@ import { partyOf } from './agreement.js';
 import { PUBLICATION_CLOCK_STATES } from './deadlines.js';
 import {
   type Actor,
+  CONFIRM_FIRST,
   isAdmin,
+  isFilerOf,
   isMaintainerOf,
   isParticipant,
   isReporterOf,
@@ -34,7 +36,11 @@ export const REPORT_ACTIONS = [
   'propose-extension',
   'vote',
   'propose-fix',
+  'confirm-fix',
   'state-disclosure',
+  'manage-invitations',
+  'remove-maintainer',
+  'request-early-publication',
   ...TRANSITIONS,
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
@@ -45,6 +51,7 @@ export const GLOBAL_ACTIONS = [
   'file-on-behalf',
   'see-dashboard',
   'manage-team',
+  'manage-accounts',
   'view-audit-log',
   'read-outbox',
 ] as const;
@@ -58,6 +65,8 @@ const isGlobal = (a: Action): a is GlobalAction => (GLOBAL_ACTIONS as readonly s
 /** States in which an extension of the publication deadline may be proposed and voted. */
 const EXTENSION_STATES = PUBLICATION_CLOCK_STATES;
 
+export { CONFIRM_FIRST };
+
 function globalDecision(actor: Actor, action: GlobalAction): Decision {
   switch (action) {
     case 'submit-report':
@@ -66,14 +75,25 @@ function globalDecision(actor: Actor, action: GlobalAction): Decision {
     case 'see-dashboard':
       return isTeamMember(actor) ? ALLOW : refuse('only team members may do this');
     case 'manage-team':
+    case 'manage-accounts':
     case 'view-audit-log':
     case 'read-outbox':
-      return isAdmin(actor) ? ALLOW : refuse('only admins may do this');
+      return isAdmin(actor) || actor.kind === 'operator' ? ALLOW : refuse('only admins may do this');
   }
 }
 
+/** States in which invitations may be sent, re-sent or revoked, and maintainers removed. */
+const INVITATION_STATES = PUBLICATION_CLOCK_STATES;
+/** States in which an unfixed report may be published early (a fixed one is published any time). */
+const EARLY_STATES: readonly WorkflowReport['state'][] = [
+  'accepted',
+  'maintainer-invited',
+  'fix-in-progress',
+];
+
 function reportDecision(actor: Actor, action: ReportAction, r: WorkflowReport, now: Date): Decision {
   const team = isTeamFor(actor, r.kind);
+  const own = isReporterOf(actor, r) || isFilerOf(actor, r);
   // The scheduler reads reports to publish them, and publishes; nothing else.
   const sees = isParticipant(actor, r) || actor.kind === 'system';
   if (!sees) return refuse('report not found');
@@ -111,6 +131,27 @@ function reportDecision(actor: Actor, action: ReportAction, r: WorkflowReport, n
       return PUBLICATION_CLOCK_STATES.includes(r.state)
         ? ALLOW
         : refuseInState(`a report that is ${r.state} takes no fix proposal`);
+    case 'confirm-fix':
+      if (!team) return refuse('only the team confirms the fixed versions that will be published');
+      return r.state === 'fixed'
+        ? ALLOW
+        : refuseInState('the fixed versions are confirmed once the report is fixed');
+    case 'manage-invitations':
+    case 'remove-maintainer':
+      if (!team) return refuse('only the team manages maintainer invitations');
+      if (r.kind !== 'npm') return refuse('core reports have no invited maintainers');
+      return INVITATION_STATES.includes(r.state)
+        ? ALLOW
+        : refuseInState(`a report that is ${r.state} takes no more changes to its maintainers`);
+    case 'request-early-publication':
+      if (!team) return refuse('only the team asks for early publication');
+      if (own)
+        return refuse(
+          'early publication is asked for by a team member who did not report or file the report',
+        );
+      return EARLY_STATES.includes(r.state)
+        ? ALLOW
+        : refuseInState(`a report that is ${r.state} cannot be published early`);
     case 'state-disclosure':
       if (partyOf(actor, r) === null)
         return refuse('only the reporter, an invited maintainer or the team state what may be disclosed');
@@ -131,6 +172,11 @@ export function check(
   report?: WorkflowReport | null,
   now: Date = new Date(),
 ): Decision {
+  // an account whose address is not confirmed may be anyone's: it takes part in nothing
+  if (actor.kind === 'user' && actor.unconfirmed) {
+    if (isGlobal(action)) return refuse(CONFIRM_FIRST);
+    return refuse('report not found');
+  }
   if (isGlobal(action)) return globalDecision(actor, action);
   if (!report) return refuse('this needs a report');
   return reportDecision(actor, action, report, now);
@@ -147,11 +193,21 @@ export const can = (actor: Actor, action: Action, report?: WorkflowReport | null
 export function assertCan(actor: Actor, action: Action, report?: WorkflowReport | null, now?: Date): void {
   const d = check(actor, action, report, now);
   if (d.ok) return;
+  // a team member whose roles wait for the second factor is told so, not "not found"
+  if (actor.kind === 'user' && actor.pendingRoles?.length && !actor.unconfirmed) {
+    const withRoles: Actor = { ...actor, roles: actor.pendingRoles, pendingRoles: [] };
+    if (check(withRoles, action, report, now).ok)
+      throw new NswgError('E_FORBIDDEN', TWO_FACTORS_FIRST, { field: 'totp' });
+  }
   if (report && !isGlobal(action) && !check(actor, 'view-report', report, now).ok) {
     throw new NswgError('E_NOT_FOUND', 'report not found', { field: 'report' });
   }
   throw new NswgError(d.code ?? 'E_FORBIDDEN', d.reason, { field: action });
 }
+
+/** The reason a team member without the second factor is refused what their role allows. */
+export const TWO_FACTORS_FIRST =
+  'your team role needs two-factor authentication: turn it on in your account, then log in again with a code';
 
 /** True when `actor` may see `report` at all (for lists and searches). */
 export const mayView = (actor: Actor, report: WorkflowReport): boolean => can(actor, 'view-report', report);

@@ -31,6 +31,8 @@ export interface Invitation {
   expiresAt: string;
   usedAt: string | null;
   usedBy: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
 }
 
 /** Which reports to list. */
@@ -65,8 +67,16 @@ export interface DisclosureTx {
   statements(reportId: string): Promise<DisclosureStatement[]>;
   addInvitation(i: Invitation): Promise<void>;
   invitationByHash(tokenHash: string): Promise<Invitation | null>;
+  invitation(id: string): Promise<Invitation | null>;
+  /** Every invitation of a report, oldest first. */
+  invitations(reportId: string): Promise<Invitation[]>;
   useInvitation(id: string, userId: string, at: string): Promise<void>;
+  /** Voids an unused invitation (by a team member, or because it was re-sent). */
+  revokeInvitation(id: string, by: string | null, at: string): Promise<void>;
   addMaintainer(reportId: string, userId: string, at: string): Promise<void>;
+  removeMaintainer(reportId: string, userId: string): Promise<void>;
+  /** A user's address and whether it is confirmed, or null when there is no such active user. */
+  userContact(userId: string): Promise<{ email: string; confirmed: boolean } | null>;
   addProposal(p: ExtensionProposal): Promise<void>;
   updateProposal(p: ExtensionProposal): Promise<void>;
   proposal(id: string): Promise<ExtensionProposal | null>;

@@ -6,7 +6,7 @@ import { commitAndSend } from './effects.js';
 import { commentNotice } from './notifications.js';
 import { can } from './permissions.js';
 import type { Comment, InternalNote } from './ports.js';
-import type { ProgramContext } from './program-context.js';
+import { type ProgramContext, refusedRead } from './program-context.js';
 import type { Report } from './report.js';
 import { type Actor, actorId } from './roles.js';
 
@@ -122,7 +122,8 @@ export async function readAttachment(
     }
     const ids = (await tx.attachments(report.id)).map((a) => a.id);
     const disclosed = disclosedContent(report, ids, await tx.statements(report.id));
-    if (!disclosed.attachmentIds.includes(attachmentId)) throw notFound();
+    if (!disclosed.attachmentIds.includes(attachmentId))
+      throw refusedRead(report.id, 'read-attachment', 'attachment');
     return found;
   });
 }

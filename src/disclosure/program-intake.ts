@@ -3,10 +3,12 @@ import { agreementOf, type Party, partyOf, type SubjectAgreement } from './agree
 import type { AttachmentMeta } from './attachments.js';
 import { auditEntry, type Origin } from './audit.js';
 import { isFirstAnswerOverdue, isPublicationDue, PUBLICATION_CLOCK_STATES } from './deadlines.js';
+import { type Disclosure, disclosedReport } from './disclosed.js';
 import { commitAndSend } from './effects.js';
 import { assertCan, can, REPORT_ACTIONS, type ReportAction } from './permissions.js';
 import type { Comment, InternalNote, ReportFilter } from './ports.js';
 import type { ProgramContext } from './program-context.js';
+import { type InvitationStatus, invitationStatus } from './program-invitations.js';
 import { type Report, validateReport } from './report.js';
 import { type Actor, actorId, isTeamMember } from './roles.js';
 import { type ExtensionProposal, tally } from './votes.js';
@@ -21,6 +23,8 @@ export interface ReportView {
   comments: Comment[];
   /** Internal notes: present only for the team. */
   notes: InternalNote[] | null;
+  /** Maintainer invitations and where each stands: present only for the team (npm reports). */
+  invitations: InvitationView[] | null;
   attachments: AttachmentMeta[];
   proposals: (ExtensionProposal & { yes: number | null; no: number | null; myVote: boolean | null })[];
   flags: { firstAnswerOverdue: boolean; publicationDue: boolean };
@@ -30,6 +34,18 @@ export interface ReportView {
   party: Party | null;
   /** What this actor may do to the report now (for the page to show the right buttons). */
   allowed: ReportAction[];
+}
+
+/** An invitation as the team sees it (never its token or the token's hash). */
+export interface InvitationView {
+  id: string;
+  email: string;
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  status: InvitationStatus;
+  usedBy: string | null;
+  at: string | null;
 }
 
 /** What every list of reports shows of one: which report, about what, where it stands. */
@@ -107,6 +123,26 @@ export async function submit(
   });
 }
 
+/** What one actor reads of one report: all they may see of it, or its disclosed form once published. */
+export type ReadReport = { form: 'full'; view: ReportView } | { form: 'disclosed'; disclosure: Disclosure };
+
+/** A report as the actor may read it (see DisclosureProgram.read). */
+export async function read(
+  ctx: ProgramContext,
+  actor: Actor,
+  reportId: string,
+  origin: Origin,
+): Promise<ReadReport> {
+  try {
+    return { form: 'full', view: await view(ctx, actor, reportId, origin) };
+  } catch (e) {
+    if (!(e instanceof NswgError && e.code === 'E_NOT_FOUND')) throw e;
+    const disclosure = await ctx.deps.repo.transaction((tx) => disclosedReport(tx, reportId));
+    if (disclosure) return { form: 'disclosed', disclosure };
+    throw e;
+  }
+}
+
 /** One report as the actor may see it (see DisclosureProgram.view). */
 export async function view(
   ctx: ProgramContext,
@@ -140,6 +176,19 @@ export async function view(
       history: await tx.stateChanges(reportId),
       comments: await tx.comments(reportId),
       notes: team ? await tx.notes(reportId) : null,
+      invitations:
+        team && report.kind === 'npm'
+          ? (await tx.invitations(reportId)).map((i) => ({
+              id: i.id,
+              email: i.email,
+              invitedBy: i.invitedBy,
+              createdAt: i.createdAt,
+              expiresAt: i.expiresAt,
+              status: invitationStatus(i, now),
+              usedBy: i.usedBy,
+              at: i.usedAt ?? i.revokedAt,
+            }))
+          : null,
       attachments,
       proposals: withVotes,
       flags: {

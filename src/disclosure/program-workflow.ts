@@ -2,12 +2,17 @@ import { NswgError } from '../errors.js';
 import { agreementOf, type Party, partyOf, type SubjectAgreement, validateStatements } from './agreement.js';
 import { auditEntry, type Origin } from './audit.js';
 import { commitAndSend, transitionInTx } from './effects.js';
-import { applyFixProposal, type FixProposal, validateFixProposal } from './fix-proposal.js';
-import { fixProposalNotice } from './notifications.js';
+import {
+  applyFixProposal,
+  confirmFixProposal,
+  type FixProposal,
+  validateFixProposal,
+} from './fix-proposal.js';
+import { earlyPublicationNotice, fixProposalNotice } from './notifications.js';
 import { can } from './permissions.js';
 import type { ProgramContext } from './program-context.js';
-import { type AssessmentInput, type Report, validateAssessment } from './report.js';
-import { type Actor, actorId } from './roles.js';
+import { type AssessmentInput, type Report, validateAssessment, validateEarlyPublication } from './report.js';
+import { type Actor, actorId, isTeamFor } from './roles.js';
 import type { Transition, TransitionParams } from './workflow.js';
 
 // The program's workflow side: transitions (publication among them), the team's assessment, the fix
@@ -74,13 +79,14 @@ export async function proposeFix(
       proposedBy: actorId(actor)!,
       proposedAt: now.toISOString(),
     };
-    const next = applyFixProposal(report, proposal);
+    const next = applyFixProposal(report, proposal, isTeamFor(actor, report.kind));
     await tx.updateReport(next);
     await tx.audit(
       auditEntry(actor, 'report.fix-proposal', origin, now, reportId, {
         patchedVersions: proposal.patchedVersions,
         releaseDate: proposal.releaseDate,
         note: proposal.note,
+        awaitsConfirmation: next.fixProposal?.awaitsConfirmation === true,
         previous: report.fixProposal
           ? {
               patchedVersions: report.fixProposal.patchedVersions,
@@ -121,5 +127,71 @@ export async function stateDisclosure(
       );
     }
     return { party, agreement: agreementOf(report, attachmentIds, await tx.statements(reportId)) };
+  });
+}
+
+/** Makes a waiting fix proposal's versions the fixed versions (see DisclosureProgram.confirmFix). */
+export async function confirmFix(
+  ctx: ProgramContext,
+  actor: Actor,
+  reportId: string,
+  origin: Origin,
+): Promise<Report> {
+  const now = ctx.now();
+  return commitAndSend(ctx.deps, async (tx, out) => {
+    const report = await ctx.load(tx, actor, reportId, 'confirm-fix', now);
+    const next = confirmFixProposal(report, now.toISOString());
+    await tx.updateReport(next);
+    await tx.audit(
+      auditEntry(actor, 'report.fix-confirm', origin, now, reportId, {
+        patchedVersions: next.patchedVersions,
+        previous: report.patchedVersions,
+        proposedBy: report.fixProposal!.proposedBy,
+      }),
+    );
+    await out.notify(tx, next, fixProposalNotice(next, ctx.deps.links));
+    return next;
+  });
+}
+
+/**
+ * Records a team member's request to publish an unfixed report early, or withdraws it (`input` null):
+ * a second team member then publishes (see DisclosureProgram.requestEarlyPublication).
+ */
+export async function requestEarlyPublication(
+  ctx: ProgramContext,
+  actor: Actor,
+  reportId: string,
+  input: unknown | null,
+  origin: Origin,
+): Promise<Report> {
+  const now = ctx.now();
+  const asked = input === null ? null : validateEarlyPublication(input);
+  return commitAndSend(ctx.deps, async (tx, out) => {
+    const report = await ctx.load(tx, actor, reportId, 'request-early-publication', now);
+    if (!asked && !report.earlyPublication)
+      throw new NswgError('E_TRANSITION', 'no early publication was asked for', {
+        field: 'earlyPublication',
+      });
+    const next: Report = {
+      ...report,
+      earlyPublication: asked
+        ? { ...asked, requestedBy: actorId(actor)!, requestedAt: now.toISOString() }
+        : null,
+      updatedAt: now.toISOString(),
+    };
+    await tx.updateReport(next);
+    await tx.audit(
+      auditEntry(
+        actor,
+        asked ? 'report.early-publication' : 'report.early-publication-withdrawn',
+        origin,
+        now,
+        reportId,
+        asked ? { reason: asked.reason, details: asked.details } : {},
+      ),
+    );
+    if (asked) await out.notify(tx, next, earlyPublicationNotice(next, ctx.deps.links));
+    return next;
   });
 }

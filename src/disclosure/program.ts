@@ -4,7 +4,7 @@ import type { Origin } from './audit.js';
 import type { DisclosureDeps } from './effects.js';
 import type { Comment, InternalNote, ReportFilter } from './ports.js';
 import * as collaboration from './program-collaboration.js';
-import { type ProgramContext, programContext } from './program-context.js';
+import { loggingRefusals, type ProgramContext, programContext } from './program-context.js';
 import * as intake from './program-intake.js';
 import * as invitations from './program-invitations.js';
 import * as votes from './program-votes.js';
@@ -42,7 +42,16 @@ export class DisclosureProgram {
 
   /** One report with what the actor may see of it; the read is recorded in the audit log. */
   view(actor: Actor, reportId: string, origin: Origin): Promise<intake.ReportView> {
-    return intake.view(this.ctx, actor, reportId, origin);
+    return this.guard(actor, origin, () => intake.view(this.ctx, actor, reportId, origin));
+  }
+
+  /**
+   * A report as the actor may read it: in full for its participants (the read is recorded), in its
+   * disclosed form for everyone else once published, else E_NOT_FOUND (a refused read of a private
+   * report is recorded too).
+   */
+  read(actor: Actor, reportId: string, origin: Origin): Promise<intake.ReadReport> {
+    return this.guard(actor, origin, () => intake.read(this.ctx, actor, reportId, origin));
   }
 
   /** The reports the actor may see (the team: its kind of reports; others: those they take part in). */
@@ -67,12 +76,12 @@ export class DisclosureProgram {
     params: TransitionParams,
     origin: Origin,
   ): Promise<Report> {
-    return workflow.transition(this.ctx, actor, reportId, t, params, origin);
+    return this.guard(actor, origin, () => workflow.transition(this.ctx, actor, reportId, t, params, origin));
   }
 
   /** The team's assessment: CVSS 3.1 vector (scored by the library), CWE, CVE id, affected versions. */
   assess(actor: Actor, reportId: string, input: AssessmentInput, origin: Origin): Promise<Report> {
-    return workflow.assess(this.ctx, actor, reportId, input, origin);
+    return this.guard(actor, origin, () => workflow.assess(this.ctx, actor, reportId, input, origin));
   }
 
   /**
@@ -81,7 +90,7 @@ export class DisclosureProgram {
    * previous proposal on the report; the audit log keeps each one. Every participant is told.
    */
   proposeFix(actor: Actor, reportId: string, input: unknown, origin: Origin): Promise<Report> {
-    return workflow.proposeFix(this.ctx, actor, reportId, input, origin);
+    return this.guard(actor, origin, () => workflow.proposeFix(this.ctx, actor, reportId, input, origin));
   }
 
   /**
@@ -95,17 +104,19 @@ export class DisclosureProgram {
     input: unknown,
     origin: Origin,
   ): Promise<{ party: Party; agreement: SubjectAgreement[] }> {
-    return workflow.stateDisclosure(this.ctx, actor, reportId, input, origin);
+    return this.guard(actor, origin, () =>
+      workflow.stateDisclosure(this.ctx, actor, reportId, input, origin),
+    );
   }
 
   /** A comment every participant sees. A team member's comment counts as the first answer. */
   comment(actor: Actor, reportId: string, body: string, origin: Origin): Promise<Comment> {
-    return collaboration.comment(this.ctx, actor, reportId, body, origin);
+    return this.guard(actor, origin, () => collaboration.comment(this.ctx, actor, reportId, body, origin));
   }
 
   /** An internal note, for the team only. */
   addNote(actor: Actor, reportId: string, body: string, origin: Origin): Promise<InternalNote> {
-    return collaboration.addNote(this.ctx, actor, reportId, body, origin);
+    return this.guard(actor, origin, () => collaboration.addNote(this.ctx, actor, reportId, body, origin));
   }
 
   /**
@@ -118,8 +129,10 @@ export class DisclosureProgram {
     reportId: string,
     email: string,
     origin: Origin,
-  ): Promise<{ invitationId: string; token: string; expiresAt: string }> {
-    return invitations.inviteMaintainer(this.ctx, actor, reportId, email, origin);
+  ): Promise<invitations.IssuedInvitation> {
+    return this.guard(actor, origin, () =>
+      invitations.inviteMaintainer(this.ctx, actor, reportId, email, origin),
+    );
   }
 
   /**
@@ -137,12 +150,12 @@ export class DisclosureProgram {
     input: ProposalInput,
     origin: Origin,
   ): Promise<ExtensionProposal> {
-    return votes.proposeExtension(this.ctx, actor, reportId, input, origin);
+    return this.guard(actor, origin, () => votes.proposeExtension(this.ctx, actor, reportId, input, origin));
   }
 
   /** Casts one vote on an open proposal (team members and the reporter, once each, inside the window). */
   vote(actor: Actor, proposalId: string, inFavour: boolean, origin: Origin): Promise<Vote> {
-    return votes.vote(this.ctx, actor, proposalId, inFavour, origin);
+    return this.guard(actor, origin, () => votes.vote(this.ctx, actor, proposalId, inFavour, origin));
   }
 
   /** Adds an attachment; its type comes from its bytes. */
@@ -152,7 +165,9 @@ export class DisclosureProgram {
     file: { filename: string; bytes: Uint8Array },
     origin: Origin,
   ): Promise<AttachmentMeta> {
-    return collaboration.addAttachment(this.ctx, actor, reportId, file, origin);
+    return this.guard(actor, origin, () =>
+      collaboration.addAttachment(this.ctx, actor, reportId, file, origin),
+    );
   }
 
   /**
@@ -164,11 +179,69 @@ export class DisclosureProgram {
     attachmentId: string,
     origin: Origin,
   ): Promise<{ meta: AttachmentMeta; bytes: Uint8Array }> {
-    return collaboration.readAttachment(this.ctx, actor, attachmentId, origin);
+    return this.guard(actor, origin, () =>
+      collaboration.readAttachment(this.ctx, actor, attachmentId, origin),
+    );
+  }
+
+  /**
+   * Makes the fix proposal a maintainer made after the report was fixed the report's fixed versions:
+   * the team's word on what is published.
+   */
+  confirmFix(actor: Actor, reportId: string, origin: Origin): Promise<Report> {
+    return this.guard(actor, origin, () => workflow.confirmFix(this.ctx, actor, reportId, origin));
+  }
+
+  /**
+   * Asks for the early publication of an unfixed report (reason already-public or actively-exploited,
+   * and details); a second team member then publishes it. Every participant is told.
+   */
+  requestEarlyPublication(actor: Actor, reportId: string, input: unknown, origin: Origin): Promise<Report> {
+    return this.guard(actor, origin, () =>
+      workflow.requestEarlyPublication(this.ctx, actor, reportId, input, origin),
+    );
+  }
+
+  /** Withdraws a request for early publication. */
+  withdrawEarlyPublication(actor: Actor, reportId: string, origin: Origin): Promise<Report> {
+    return this.guard(actor, origin, () =>
+      workflow.requestEarlyPublication(this.ctx, actor, reportId, null, origin),
+    );
+  }
+
+  /** Revokes a maintainer invitation that was not accepted: its link stops working. */
+  revokeInvitation(actor: Actor, reportId: string, invitationId: string, origin: Origin): Promise<unknown> {
+    return this.guard(actor, origin, () =>
+      invitations.revokeInvitation(this.ctx, actor, reportId, invitationId, origin),
+    );
+  }
+
+  /** Sends an invitation that was not accepted again, as a new link (the old one stops working). */
+  resendInvitation(
+    actor: Actor,
+    reportId: string,
+    invitationId: string,
+    origin: Origin,
+  ): Promise<invitations.IssuedInvitation> {
+    return this.guard(actor, origin, () =>
+      invitations.resendInvitation(this.ctx, actor, reportId, invitationId, origin),
+    );
+  }
+
+  /** Removes a maintainer from a report: from then on they do not see it. */
+  removeMaintainer(actor: Actor, reportId: string, userId: string, origin: Origin): Promise<Report> {
+    return this.guard(actor, origin, () =>
+      invitations.removeMaintainer(this.ctx, actor, reportId, userId, origin),
+    );
+  }
+
+  /** Runs an operation, recording in the audit log a refused read of a private report. */
+  private guard<T>(actor: Actor, origin: Origin, run: () => Promise<T>): Promise<T> {
+    return loggingRefusals(this.ctx, actor, origin, run);
   }
 
   /** Counts a vote whose window has closed and moves the deadline when it passed (the scheduler does it when due). */
   closeVote(actor: Actor, proposalId: string, origin: Origin): Promise<ExtensionProposal> {
-    return votes.closeVote(this.ctx, actor, proposalId, origin);
+    return this.guard(actor, origin, () => votes.closeVote(this.ctx, actor, proposalId, origin));
   }
 }

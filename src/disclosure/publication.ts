@@ -52,12 +52,43 @@ export function publishedRanges(r: Pick<Report, 'affectedVersions' | 'patchedVer
   return { vulnerable: floor ? `>=${floor}` : '*', patched: null };
 }
 
+const EARLY_WORDS = {
+  'already-public': 'the vulnerability is already public',
+  'actively-exploited': 'the vulnerability is being exploited',
+} as const;
+
+/** Why there is no fix, in the advisory's words: the reason recorded at publication. */
+function whyNoFix(r: Report): string {
+  const day = (ts: string | null) => (ts ? ts.slice(0, 10) : 'the deadline');
+  switch (r.withoutFix) {
+    case 'early-publication': {
+      const e = r.earlyPublication;
+      const why = e ? EARLY_WORDS[e.reason] : 'the team decided to publish before a fix';
+      return `It was published before a fix, ahead of its deadline, because ${why}${e ? `: ${e.details}` : ''}.`;
+    }
+    case 'fix-in-progress': {
+      const planned = r.fixProposal ? ` (a release was planned for ${r.fixProposal.releaseDate})` : '';
+      return `A fix was in progress${planned} but not released by the publication deadline, ${day(r.publicationDue)}.`;
+    }
+    case 'maintainers-silent':
+      return `Its maintainers did not answer the invitation to fix it before the publication deadline, ${day(r.publicationDue)}.`;
+    default:
+      return r.kind === 'core'
+        ? `No fix was released before the publication deadline, ${day(r.publicationDue)}.`
+        : `Its maintainers were told of it but no fix was released before the publication deadline, ${day(r.publicationDue)}.`;
+  }
+}
+
 function recommendation(r: Report, patched: string | null): string {
   const what = r.kind === 'core' ? 'Node.js' : `\`${r.packageName}\``;
   if (!patched) {
-    return r.kind === 'core'
-      ? 'No fixed release of Node.js is available yet. Follow the Node.js security releases.'
-      : `No fixed version of ${what} is available: its maintainers could not be reached before the deadline. Consider an alternative package.`;
+    const advice =
+      r.kind === 'core'
+        ? 'No fixed release of Node.js is available yet: follow the Node.js security releases.'
+        : r.withoutFix === 'fix-in-progress' || r.withoutFix === 'early-publication'
+          ? `No fixed version of ${what} is available yet: upgrade as soon as one is released, or consider an alternative package.`
+          : `No fixed version of ${what} is available: consider an alternative package.`;
+    return `${advice} ${whyNoFix(r)}`;
   }
   const m = /^>=\s*v?(\S+)$/.exec(patched);
   return m

@@ -80,6 +80,48 @@ export interface Report extends ReportDetails {
   advisoryId: string | null;
   publishedAt: string | null;
   updatedAt: string;
+  /** A team member's request to publish before a fix and before the deadline (a second one publishes). */
+  earlyPublication: EarlyPublication | null;
+  /** Why the report was published without a fix (null: fixed, or not published). */
+  withoutFix: WithoutFix | null;
+}
+
+/** Why a vulnerability may be published before its fix and its deadline, as the process allows. */
+export const EARLY_PUBLICATION_REASONS = ['already-public', 'actively-exploited'] as const;
+export type EarlyPublicationReason = (typeof EARLY_PUBLICATION_REASONS)[number];
+
+/** A request for early publication: the reason, what the team knows, who asked and when. */
+export interface EarlyPublication {
+  reason: EarlyPublicationReason;
+  /** What shows it, e.g. the public issue or the exploitation seen (at most 5000 characters). */
+  details: string;
+  requestedBy: string;
+  requestedAt: string;
+}
+
+/**
+ * Why a report was published without a fix: early (already public or exploited), or at the deadline
+ * with its maintainers silent, informed but no fix started, or a fix in progress.
+ */
+export type WithoutFix = 'early-publication' | 'maintainers-silent' | 'no-fix-started' | 'fix-in-progress';
+
+/** Validates a request for early publication from untrusted input. Throws E_REPORT_INVALID. */
+export function validateEarlyPublication(input: unknown): Pick<EarlyPublication, 'reason' | 'details'> {
+  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const problems: ErrorProblem[] = [];
+  const reason = (EARLY_PUBLICATION_REASONS as readonly unknown[]).includes(o.reason)
+    ? (o.reason as EarlyPublicationReason)
+    : null;
+  if (!reason)
+    problems.push({ field: 'reason', message: `must be one of ${EARLY_PUBLICATION_REASONS.join(', ')}` });
+  const details = typeof o.details === 'string' ? o.details.trim() : '';
+  if (details.length < 10 || details.length > 5000)
+    problems.push({
+      field: 'details',
+      message: 'must say in 10 to 5000 characters what shows it (a public link, the exploitation seen)',
+    });
+  throwProblems(problems);
+  return { reason: reason!, details };
 }
 
 const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;

@@ -3,13 +3,27 @@ export type TeamRole = 'triage' | 'core-security' | 'admin';
 export const TEAM_ROLES: readonly TeamRole[] = ['triage', 'core-security', 'admin'];
 
 /**
- * Who is acting: nobody logged in, a registered user with their team roles, or the scheduler
- * (`system`, which only publishes at the deadline and sends reminders).
+ * Who is acting: nobody logged in, a registered user with their team roles in effect, the scheduler
+ * (`system`, which only publishes at the deadline and sends reminders), or the operator (whoever runs
+ * `nswg` on the server's machine with its database and secret: creates the first admin, grants
+ * roles, confirms addresses; never a participant of a report).
+ *
+ * A user's `roles` are those in effect. `pendingRoles` are roles the user holds that are not in effect
+ * because the session lacks the second factor (so a refusal can say "turn on two-factor
+ * authentication" instead of "not found"). `unconfirmed` marks an account whose e-mail address is not
+ * confirmed yet: it may do nothing in the program until it is.
  */
 export type Actor =
   | { kind: 'anonymous' }
-  | { kind: 'user'; id: string; roles: readonly TeamRole[] }
-  | { kind: 'system' };
+  | {
+      kind: 'user';
+      id: string;
+      roles: readonly TeamRole[];
+      pendingRoles?: readonly TeamRole[];
+      unconfirmed?: boolean;
+    }
+  | { kind: 'system' }
+  | { kind: 'operator'; name: string };
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 export const SYSTEM: Actor = { kind: 'system' };
@@ -29,7 +43,18 @@ export interface Participants {
   maintainerIds: readonly string[];
 }
 
-/** The actor's user id, or null for anonymous and the scheduler. */
+/** The reason an account whose address is not confirmed is refused everything. */
+export const CONFIRM_FIRST =
+  'confirm your e-mail address first: follow the link that was sent to it (your account page sends a new one)';
+
+/** The operator, named as `user@host` (for the audit log). */
+export const operatorActor = (name: string): Actor => ({ kind: 'operator', name });
+
+/** A confirmed user: the only kind of user that takes part in the program. */
+export const isConfirmedUser = (a: Actor): a is Actor & { kind: 'user' } =>
+  a.kind === 'user' && a.unconfirmed !== true;
+
+/** The actor's user id, or null for anonymous, the scheduler and the operator. */
 export const actorId = (a: Actor): string | null => (a.kind === 'user' ? a.id : null);
 
 /** True when the actor holds the role. */

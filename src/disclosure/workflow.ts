@@ -1,9 +1,10 @@
 import { NswgError } from '../errors.js';
 import { firstAnswerDue, isPublicationDue, publicationDue } from './deadlines.js';
-import { type Report, validatePatchedVersions } from './report.js';
+import { type Report, validatePatchedVersions, type WithoutFix } from './report.js';
 import {
   type Actor,
   actorId,
+  CONFIRM_FIRST,
   isFilerOf,
   isMaintainerOf,
   isReporterOf,
@@ -57,7 +58,9 @@ export const refuse = (reason: string): Decision => ({ ok: false, reason });
 export const refuseInState = (reason: string): Decision => ({ ok: false, reason, code: 'E_TRANSITION' });
 
 /** The report as far as the workflow needs it. */
-export type WorkflowReport = Participants & Pick<Report, 'state' | 'publicationDue'>;
+export type WorkflowReport = Participants &
+  Pick<Report, 'state' | 'publicationDue'> &
+  Partial<Pick<Report, 'earlyPublication'>>;
 
 /**
  * The state a transition leads to from `state` for a report of `kind`, or null when the workflow has
@@ -102,6 +105,7 @@ export function targetState(state: ReportState, t: Transition, kind: 'npm' | 'co
  */
 export function mayTransition(actor: Actor, r: WorkflowReport, t: Transition, now: Date): Decision {
   if (targetState(r.state, t, r.kind) === null) return refuse(`a report that is ${r.state} cannot ${t}`);
+  if (actor.kind === 'user' && actor.unconfirmed) return refuse(CONFIRM_FIRST);
   const team = isTeamFor(actor, r.kind);
   const own = isReporterOf(actor, r) || isFilerOf(actor, r);
   switch (t) {
@@ -124,10 +128,16 @@ export function mayTransition(actor: Actor, r: WorkflowReport, t: Transition, no
         : refuse('only an invited maintainer or the team may do this');
     case 'publish': {
       if (!team && actor.kind !== 'system') return refuse('only the team publishes');
-      if (r.state === 'fixed') return ALLOW;
-      return isPublicationDue(r, now)
-        ? ALLOW
-        : refuse('an unfixed report is published only once its deadline is reached');
+      if (r.state === 'fixed' || isPublicationDue(r, now)) return ALLOW;
+      const early = r.earlyPublication;
+      if (!early || actor.kind !== 'user')
+        return refuse(
+          'an unfixed report is published at its deadline, or early once a team member asked for it (already public, actively exploited) and a second one agrees',
+        );
+      if (own) return refuse('a report is published early by team members who did not report or file it');
+      return actor.id === early.requestedBy
+        ? refuse('early publication needs a second team member: who asked for it cannot also publish')
+        : ALLOW;
     }
     case 'withdraw':
       return isReporterOf(actor, r) ? ALLOW : refuse('only the reporter may withdraw a report');
@@ -208,7 +218,10 @@ export function applyTransition(
   if (t === 'mark-fixed')
     next.patchedVersions =
       validatePatchedVersions(params.patchedVersions) ?? report.fixProposal?.patchedVersions ?? null;
-  if (t === 'publish') next.publishedAt = at;
+  if (t === 'publish') {
+    next.publishedAt = at;
+    next.withoutFix = withoutFixReason(report, now);
+  }
   return {
     report: next,
     change: {
@@ -221,6 +234,19 @@ export function applyTransition(
       reason,
     },
   };
+}
+
+/**
+ * Why a report is published without a fix (null when it is fixed): asked for early, or at the
+ * deadline with the maintainers silent (none accepted the invitation), informed but with no fix
+ * started, or with a fix in progress (started, or a release planned).
+ */
+export function withoutFixReason(r: Report, now: Date): WithoutFix | null {
+  if (r.state === 'fixed') return null;
+  if (!isPublicationDue(r, now) && r.earlyPublication) return 'early-publication';
+  if (r.state === 'fix-in-progress' || r.fixProposal) return 'fix-in-progress';
+  if (r.kind === 'npm' && r.maintainerIds.length === 0) return 'maintainers-silent';
+  return 'no-fix-started';
 }
 
 /** A new report's workflow fields: state new, the first answer due in two business days. */
@@ -245,6 +271,8 @@ export function newReportFields(
   | 'advisoryId'
   | 'publishedAt'
   | 'updatedAt'
+  | 'earlyPublication'
+  | 'withoutFix'
 > {
   const at = now.toISOString();
   return {
@@ -265,5 +293,7 @@ export function newReportFields(
     advisoryId: null,
     publishedAt: null,
     updatedAt: at,
+    earlyPublication: null,
+    withoutFix: null,
   };
 }

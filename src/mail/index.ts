@@ -4,7 +4,7 @@ import { OutboxMailer, type OutboxSink } from './outbox.js';
 import { type SmtpConfig, SmtpMailer } from './smtp.js';
 
 export { accountMessages } from './messages.js';
-export { OutboxMailer, type OutboxSink } from './outbox.js';
+export { OutboxMailer, type OutboxSink, WITHHELD, withoutSecrets } from './outbox.js';
 export { type SmtpConfig, SmtpMailer } from './smtp.js';
 
 /** The mailer a configuration asks for: SMTP when configured, else the outbox. */

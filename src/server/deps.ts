@@ -34,10 +34,5 @@ export interface AppDeps {
   clock: Clock;
   /** Where the disclosure program's e-mail goes (default: the database's outbox, which admins read). */
   mailer?: Mailer;
-  /**
-   * Signs maintainer invitations (at least 32 characters). Default: a random secret made on first
-   * start and kept in the database, so that every instance on the database shares it.
-   */
-  secret?: string;
   disclosure?: DisclosureOptions;
 }

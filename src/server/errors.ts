@@ -20,6 +20,8 @@ const STATUS: Partial<Record<NswgErrorCode, number>> = {
   E_TRANSITION: 409,
   E_VOTE: 409,
   E_CONFLICT: 409,
+  E_LOCKED: 429,
+  E_QUOTA: 429,
 };
 
 /** The HTTP status an NswgError code is answered with (400 for codes without one of their own). */

@@ -49,7 +49,11 @@ export async function lockDisclosure(trx: Kysely<any>): Promise<void> {
 export class AuditLog {
   private readonly db: Kysely<DisclosureDb>;
 
-  constructor(db: Kysely<Database>) {
+  /** `key`: the audit key of the server secret (null when the store was opened without one). */
+  constructor(
+    db: Kysely<Database>,
+    readonly key: () => Buffer | null,
+  ) {
     this.db = withDisclosure(db);
   }
 

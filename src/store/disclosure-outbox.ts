@@ -27,9 +27,10 @@ export class OutboxStore {
   constructor(
     db: Kysely<Database>,
     private readonly clock: Clock = systemClock,
+    audit?: AuditLog,
   ) {
     this.db = withDisclosure(db);
-    this.audit = new AuditLog(db);
+    this.audit = audit ?? new AuditLog(db, () => null);
   }
 
   /** Keeps one message. */

@@ -15,6 +15,8 @@ export interface UserTable {
   totp_secret: string | null;
   totp_enabled: number;
   email_verified_at: string | null;
+  /** The last TOTP time step accepted: a code is used once (migration 0006). */
+  totp_last_step: number | null;
   /** JSON array of team roles. */
   roles: string;
   disabled: number;
@@ -28,6 +30,10 @@ export interface SessionTable {
   created_at: string;
   expires_at: string;
   ip: string | null;
+  /** 1 when the session was opened with two factors (team roles need it). */
+  mfa: number;
+  /** When its expiry was last moved on by use. */
+  renewed_at: string | null;
 }
 
 export interface ApiTokenTable {
@@ -41,6 +47,24 @@ export interface ApiTokenTable {
   expires_at: string | null;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** 1 when made in a session opened with two factors. */
+  mfa: number;
+}
+
+/** One-time recovery codes (SHA-256), for a lost authenticator. */
+export interface RecoveryCodeTable {
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** Failed logins of one account address (existing or not) and the lockout they earned. */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
 }
 
 /** E-mail verification and password reset tokens: hashed, expiring, single-use. */
@@ -83,6 +107,8 @@ export interface InvitationTable {
   expires_at: string;
   used_at: string | null;
   used_by: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
 }
 
 /** Comments and internal notes have the same shape but separate tables, so a query cannot mix them up. */
@@ -178,6 +204,8 @@ export interface AuditLogTable {
   details: string;
   prev_hash: string;
   hash: string;
+  /** HMAC-SHA-256 of `hash` with the audit key (not in the database); null before the key was set. */
+  mac: string | null;
 }
 
 /** One row (id 1): the last entry of the audit log; also the lock every disclosure write takes. */
@@ -200,6 +228,8 @@ export type DisclosureTables = {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   account_tokens: AccountTokenTable;
+  recovery_codes: RecoveryCodeTable;
+  login_throttle: LoginThrottleTable;
   reports: ReportTable;
   report_maintainers: ReportMaintainerTable;
   invitations: InvitationTable;

@@ -9,7 +9,17 @@ import type { DisclosureDb } from './disclosure-schema.js';
 /** The people part of a DisclosureTx. */
 export type PeopleQueries = Pick<
   DisclosureTx,
-  'addInvitation' | 'invitationByHash' | 'useInvitation' | 'addMaintainer' | 'userExists' | 'recipients'
+  | 'addInvitation'
+  | 'invitationByHash'
+  | 'invitation'
+  | 'invitations'
+  | 'useInvitation'
+  | 'revokeInvitation'
+  | 'addMaintainer'
+  | 'removeMaintainer'
+  | 'userExists'
+  | 'userContact'
+  | 'recipients'
 >;
 
 const toInvitation = (r: DisclosureDb['invitations']): Invitation => ({
@@ -22,6 +32,8 @@ const toInvitation = (r: DisclosureDb['invitations']): Invitation => ({
   expiresAt: r.expires_at,
   usedAt: r.used_at,
   usedBy: r.used_by,
+  revokedAt: r.revoked_at,
+  revokedBy: r.revoked_by,
 });
 
 /** The people queries over `db`, a transaction holding the disclosure write lock. */
@@ -40,8 +52,54 @@ export function peopleQueries(db: Kysely<DisclosureDb>): PeopleQueries {
           expires_at: i.expiresAt,
           used_at: i.usedAt,
           used_by: i.usedBy,
+          revoked_at: i.revokedAt,
+          revoked_by: i.revokedBy,
         })
         .execute();
+    },
+
+    async invitation(id) {
+      const r = await db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toInvitation(r) : null;
+    },
+
+    async invitations(reportId) {
+      const rows = await db
+        .selectFrom('invitations')
+        .selectAll()
+        .where('report_id', '=', reportId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toInvitation);
+    },
+
+    async revokeInvitation(id, by, at) {
+      await db
+        .updateTable('invitations')
+        .set({ revoked_at: at, revoked_by: by })
+        .where('id', '=', id)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+
+    async removeMaintainer(reportId, userId) {
+      await db
+        .deleteFrom('report_maintainers')
+        .where('report_id', '=', reportId)
+        .where('user_id', '=', userId)
+        .execute();
+    },
+
+    async userContact(userId) {
+      const r = await db
+        .selectFrom('users')
+        .select(['email', 'email_verified_at'])
+        .where('id', '=', userId)
+        .where('disabled', '=', 0)
+        .executeTakeFirst();
+      return r ? { email: r.email, confirmed: r.email_verified_at !== null } : null;
     },
 
     async invitationByHash(tokenHash) {
@@ -59,9 +117,12 @@ export function peopleQueries(db: Kysely<DisclosureDb>): PeopleQueries {
         .set({ used_at: at, used_by: userId })
         .where('id', '=', id)
         .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1)
-        throw new NswgError('E_TOKEN', 'this invitation has already been used', { field: 'token' });
+        throw new NswgError('E_TOKEN', 'this invitation has already been used or was revoked', {
+          field: 'token',
+        });
     },
 
     async addMaintainer(reportId, userId, at) {
@@ -78,6 +139,7 @@ export function peopleQueries(db: Kysely<DisclosureDb>): PeopleQueries {
         .select('id')
         .where('id', '=', userId)
         .where('disabled', '=', 0)
+        .where('email_verified_at', 'is not', null)
         .executeTakeFirst();
       return r !== undefined;
     },

@@ -43,8 +43,10 @@ export function reportQueries(db: Kysely<DisclosureDb>): ReportQueries {
       const record = JSON.parse(r.record) as Report;
       return {
         ...record,
-        // records written before the fix proposal became a field have none
+        // records written before these fields existed have none
         fixProposal: record.fixProposal ?? null,
+        earlyPublication: record.earlyPublication ?? null,
+        withoutFix: record.withoutFix ?? null,
         maintainerIds: links.filter((l) => l.report_id === r.id).map((l) => l.user_id),
       };
     });

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DisclosureRepository, DisclosureTx } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 import { AdvisoryStore } from './advisory-store.js';
-import { AuditLog, lockDisclosure } from './audit-log.js';
+import { type AuditLog, lockDisclosure } from './audit-log.js';
 import { withDisclosure } from './disclosure-schema.js';
 import { peopleQueries } from './disclosure-store-people.js';
 import { reportQueries } from './disclosure-store-reports.js';
@@ -59,8 +59,11 @@ export class DisclosureStore implements DisclosureRepository {
   private readonly auditLog: AuditLog;
   private readonly advisories: AdvisoryStore;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.auditLog = new AuditLog(db);
+  constructor(
+    private readonly db: Kysely<Database>,
+    auditLog: AuditLog,
+  ) {
+    this.auditLog = auditLog;
     this.advisories = new AdvisoryStore(db);
   }
 

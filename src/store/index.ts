@@ -7,13 +7,7 @@ export {
 } from './advisory-store.js';
 export { AuditLog, lockDisclosure } from './audit-log.js';
 export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
-export {
-  AccountStore,
-  API_SCOPES,
-  type ApiScope,
-  type ApiTokenInfo,
-  type User,
-} from './disclosure-accounts.js';
+export { AccountsStore } from './accounts-store.js';
 export { type OutboxMessage, OutboxStore } from './disclosure-outbox.js';
 export type { DisclosureDb, DisclosureTables } from './disclosure-schema.js';
 export { DisclosureStore } from './disclosure-store.js';

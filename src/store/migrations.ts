@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { NswgError } from '../errors.js';
 import { briefAliasesMigration, briefMigration } from './advisory-brief.js';
 import { disclosureAgreementMigration } from './disclosure-agreement-migration.js';
+import { disclosureHardeningMigration } from './disclosure-hardening-migration.js';
 import { disclosureMigration } from './disclosure-migration.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_disclosure_agreement': disclosureAgreementMigration,
   '0004_advisory_brief': briefMigration,
   '0005_brief_aliases': briefAliasesMigration,
+  '0006_disclosure_hardening': disclosureHardeningMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,12 +1,21 @@
 import { existsSync } from 'node:fs';
 import type { Options as Argon2Options } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
-import { type Clock, systemClock } from '../disclosure/index.js';
+import {
+  Accounts,
+  type Clock,
+  deriveKeys,
+  isSealed,
+  type ServerKeys,
+  seal,
+  systemClock,
+} from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
+import { AccountsStore } from './accounts-store.js';
 import { AdvisoryStore } from './advisory-store.js';
 import { AuditLog } from './audit-log.js';
 import { connect, type DbTarget, describeTarget } from './connect.js';
-import { AccountStore } from './disclosure-accounts.js';
+import { withDisclosure } from './disclosure-schema.js';
 import { OutboxStore } from './disclosure-outbox.js';
 import { DisclosureStore } from './disclosure-store.js';
 import { MetaStore } from './meta.js';
@@ -23,8 +32,15 @@ export interface Store {
   meta: MetaStore;
   /** The disclosure program's reports and everything about them (the DisclosureProgram's repository). */
   reports: DisclosureStore;
-  /** Users, sessions, API tokens, roles, notification preferences. */
-  accounts: AccountStore;
+  /** Users, sessions, API tokens, roles, notification preferences (the domain's accounts on this database). */
+  accounts: Accounts;
+  /** The keys of the server secret, once given (openStore's `secret`, or useSecret). */
+  readonly keys: ServerKeys | null;
+  /**
+   * Gives the store the server secret when it was opened without one (a server started without a
+   * secret file uses a secret of its own); E_USAGE when the database was set up with another secret.
+   */
+  useSecret(secret: string): Promise<void>;
   auditLog: AuditLog;
   /** The embedded default's mail. */
   outbox: OutboxStore;
@@ -41,6 +57,42 @@ export interface OpenOptions {
   clock?: Clock;
   /** Password hashing cost (default: @node-rs/argon2's argon2id defaults). */
   argon2?: Argon2Options;
+  /**
+   * The server secret (from the secret file): seals TOTP secrets and authenticates the audit log. A
+   * store opened without it reads and writes advisories, and its audit entries carry no MAC.
+   */
+  secret?: string;
+}
+
+const FINGERPRINT_KEY = 'disclosure.key-fingerprint';
+
+/**
+ * Checks the secret against the one the database was set up with (its fingerprint, kept in meta),
+ * recording it on first use, and seals any TOTP secret still in plain text from before sealing.
+ */
+async function adoptKeys(db: Kysely<Database>, keys: ServerKeys, name: string): Promise<void> {
+  const meta = new MetaStore(db);
+  const known = await meta.get(FINGERPRINT_KEY);
+  if (known && known !== keys.fingerprint)
+    throw new NswgError(
+      'E_USAGE',
+      `${name} was set up with another server secret (fingerprint ${known}, given ${keys.fingerprint}): give every instance and command the same secret file`,
+      { field: '--secret-file' },
+    );
+  if (!known) await meta.set(FINGERPRINT_KEY, keys.fingerprint);
+  const d = withDisclosure(db);
+  const plain = await d
+    .selectFrom('users')
+    .select(['id', 'totp_secret'])
+    .where('totp_secret', 'is not', null)
+    .execute();
+  for (const u of plain)
+    if (u.totp_secret && !isSealed(u.totp_secret))
+      await d
+        .updateTable('users')
+        .set({ totp_secret: seal(keys.sealing, u.totp_secret, u.id) })
+        .where('id', '=', u.id)
+        .execute();
 }
 
 /** Opens (and, in `create` mode, creates and migrates) the database at `target`. */
@@ -68,16 +120,41 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     await db.destroy();
     throw e;
   }
-  return {
+  let keys: ServerKeys | null = null;
+  if (opts.secret !== undefined) {
+    keys = deriveKeys(opts.secret);
+    try {
+      await adoptKeys(db, keys, name);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+  }
+  const auditLog = new AuditLog(db, () => keys?.audit ?? null);
+  const store: Store = {
     target,
     name,
     db,
     advisories: new AdvisoryStore(db),
     meta: new MetaStore(db),
-    reports: new DisclosureStore(db),
-    accounts: new AccountStore(db, opts.clock ?? systemClock, opts.argon2 ?? {}),
-    auditLog: new AuditLog(db),
-    outbox: new OutboxStore(db, opts.clock ?? systemClock),
+    reports: new DisclosureStore(db, auditLog),
+    accounts: new Accounts({
+      repo: new AccountsStore(db, auditLog),
+      clock: opts.clock ?? systemClock,
+      keys: () => keys,
+      argon2: opts.argon2 ?? {},
+    }),
+    get keys() {
+      return keys;
+    },
+    async useSecret(secret: string) {
+      const k = deriveKeys(secret);
+      await adoptKeys(db, k, name);
+      keys = k;
+    },
+    auditLog,
+    outbox: new OutboxStore(db, opts.clock ?? systemClock, auditLog),
     close: () => db.destroy(),
   };
+  return store;
 }

@@ -83,6 +83,10 @@ describe('the agreement on a report', () => {
     const expected: Record<string, (kind: 'npm' | 'core', state: string) => Party | null> = {
       anonymous: () => null,
       system: () => null,
+      operator: () => null,
+      // whoever took the reporter's address without confirming it speaks for no one
+      unconfirmed: () => null,
+      'pending-team': () => null,
       stranger: () => null,
       'other-team': () => null,
       reporter: () => 'reporter',

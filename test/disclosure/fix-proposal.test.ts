@@ -3,6 +3,7 @@ import { actorFor, reportIn } from './fixtures.js';
 import {
   advisoryFromReport,
   applyFixProposal,
+  confirmFixProposal,
   applyTransition,
   type FixProposal,
   isCalendarDate,
@@ -79,15 +80,27 @@ describe('a fix proposal: fixed versions and a release date', () => {
     expect(isCalendarDate('2026-02-29')).toBe(false);
   });
 
-  it('replaces the previous proposal; once the report is fixed it also sets the fixed versions', () => {
+  it('replaces the previous proposal; once the report is fixed only the team sets the fixed versions', () => {
     const inProgress = { ...reportIn('fix-in-progress', 'npm'), patchedVersions: null };
-    const a = applyFixProposal(inProgress, proposal());
+    const a = applyFixProposal(inProgress, proposal(), false);
     expect(a.fixProposal).toEqual(proposal());
     expect(a.patchedVersions).toBeNull();
-    const b = applyFixProposal(a, proposal({ releaseDate: '2026-03-12', patchedVersions: '>=1.4.3' }));
+    const b = applyFixProposal(a, proposal({ releaseDate: '2026-03-12', patchedVersions: '>=1.4.3' }), false);
     expect(b.fixProposal?.releaseDate).toBe('2026-03-12');
     const fixed = { ...reportIn('fixed', 'npm'), patchedVersions: '>=1.4.2' };
-    expect(applyFixProposal(fixed, proposal({ patchedVersions: '>=1.5.0' })).patchedVersions).toBe('>=1.5.0');
+    expect(applyFixProposal(fixed, proposal({ patchedVersions: '>=1.5.0' }), true).patchedVersions).toBe(
+      '>=1.5.0',
+    );
+    // a maintainer's word after the fix waits for the team's: what is published does not move
+    const shrunk = applyFixProposal(fixed, proposal({ patchedVersions: '>=0.0.1' }), false);
+    expect(shrunk.patchedVersions).toBe('>=1.4.2');
+    expect(shrunk.fixProposal).toMatchObject({ patchedVersions: '>=0.0.1', awaitsConfirmation: true });
+    const confirmed = confirmFixProposal(shrunk, NOW.toISOString());
+    expect(confirmed.patchedVersions).toBe('>=0.0.1');
+    expect(confirmed.fixProposal?.awaitsConfirmation).toBeUndefined();
+    expect(() => confirmFixProposal(confirmed, NOW.toISOString())).toThrow(
+      expect.objectContaining({ code: 'E_TRANSITION' }),
+    );
   });
 
   it('gives its versions to mark-fixed when none are given there, and publication uses them', () => {

@@ -39,6 +39,9 @@ export const ROLES = [
   'other-team',
   'admin',
   'system',
+  'operator',
+  'unconfirmed',
+  'pending-team',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -79,6 +82,14 @@ export function actorFor(role: Role, kind: ReportKind): Actor {
       return { kind: 'user', id: 'u-other-team', roles: [otherTeamRole(kind)] };
     case 'admin':
       return { kind: 'user', id: 'u-admin', roles: ['admin'] };
+    case 'operator':
+      return { kind: 'operator', name: 'root@server' };
+    case 'unconfirmed':
+      // whoever signed up with the address of the report's reporter, and never confirmed it
+      return { kind: 'user', id: IDS.reporter, roles: [], unconfirmed: true };
+    case 'pending-team':
+      // a member of the report's team whose session lacks the second factor
+      return { kind: 'user', id: 'u-pending-team', roles: [], pendingRoles: [teamRole(kind)] };
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { actorFor, NOW, ROLES, type Role, reportForRole } from './fixtures.js';
 import {
   assertCan,
+  CONFIRM_FIRST,
   can,
   GLOBAL_ACTIONS,
   type GlobalAction,
@@ -12,6 +13,7 @@ import {
   type ReportKind,
   type ReportState,
   TRANSITIONS,
+  TWO_FACTORS_FIRST,
 } from './imports.js';
 
 // Who may do what, as the policy states it, written out independently of src/disclosure/permissions.ts.
@@ -24,6 +26,9 @@ const BETWEEN_TRIAGE_AND_PUBLICATION: ReportState[] = [
 ];
 const MAINTAINER_STATES: ReportState[] = ['maintainer-invited', 'fix-in-progress', 'fixed', 'published'];
 const TEAM: Role[] = ['team', 'admin', 'team-reporter', 'filer'];
+/** Team members who reported or filed the report: a second member must make the team's decisions. */
+const OWN: Role[] = ['team-reporter', 'filer'];
+const EARLY_STATES: ReportState[] = ['accepted', 'maintainer-invited', 'fix-in-progress'];
 
 /** Who sees a report at all: its team, reporter, filer, invited maintainers (npm only), the scheduler. */
 function sees(role: Role, state: ReportState, kind: ReportKind): boolean {
@@ -36,7 +41,7 @@ function expected(
   role: Role,
   state: ReportState,
   kind: ReportKind,
-): boolean {
+): boolean | undefined {
   if (!sees(role, state, kind)) return false;
   const team = TEAM.includes(role);
   switch (action) {
@@ -64,6 +69,13 @@ function expected(
     case 'state-disclosure':
       // everyone who sees it speaks for a party (the reporter, a maintainer, the team), until it closes
       return role !== 'system' && !CLOSED.includes(state);
+    case 'confirm-fix':
+      return team && state === 'fixed';
+    case 'manage-invitations':
+    case 'remove-maintainer':
+      return team && kind === 'npm' && BETWEEN_TRIAGE_AND_PUBLICATION.includes(state);
+    case 'request-early-publication':
+      return team && !OWN.includes(role) && EARLY_STATES.includes(state);
   }
 }
 
@@ -77,12 +89,14 @@ const GLOBAL: Record<GlobalAction, Role[]> = {
     'team-reporter',
     'other-team',
     'admin',
+    'pending-team',
   ],
   'file-on-behalf': ['filer', 'team', 'team-reporter', 'other-team', 'admin'],
   'see-dashboard': ['filer', 'team', 'team-reporter', 'other-team', 'admin'],
-  'manage-team': ['admin'],
-  'view-audit-log': ['admin'],
-  'read-outbox': ['admin'],
+  'manage-team': ['admin', 'operator'],
+  'manage-accounts': ['admin', 'operator'],
+  'view-audit-log': ['admin', 'operator'],
+  'read-outbox': ['admin', 'operator'],
 };
 
 describe('permissions: can(actor, action, report)', () => {
@@ -145,5 +159,36 @@ describe('permissions: can(actor, action, report)', () => {
     );
     expect(() => assertCan(actorFor('team', 'npm'), 'view-internal-notes', r, NOW)).not.toThrow();
     expect(can(actorFor('team', 'npm'), 'view-report')).toBe(false);
+  });
+
+  it('tells a team member without the second factor to turn it on, instead of "not found"', () => {
+    const r = reportForRole('reporter', 'new', 'npm');
+    for (const action of ['view-report', 'accept', 'add-internal-note'] as const)
+      expect(() => assertCan(actorFor('pending-team', 'npm'), action, r, NOW), action).toThrow(
+        expect.objectContaining({ code: 'E_FORBIDDEN', field: 'totp', message: TWO_FACTORS_FIRST }),
+      );
+    expect(() => assertCan(actorFor('pending-team', 'npm'), 'see-dashboard', null, NOW)).toThrow(
+      expect.objectContaining({ code: 'E_FORBIDDEN', message: TWO_FACTORS_FIRST }),
+    );
+    // what the role would not allow either is refused as for anyone
+    expect(() =>
+      assertCan(
+        actorFor('pending-team', 'core'),
+        'view-report',
+        reportForRole('reporter', 'new', 'npm'),
+        NOW,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }));
+  });
+
+  it('lets an account whose address is not confirmed do nothing, even on the report of the address it took', () => {
+    const unconfirmed = actorFor('unconfirmed', 'npm');
+    expect(() => assertCan(unconfirmed, 'submit-report', null, NOW)).toThrow(
+      expect.objectContaining({ code: 'E_FORBIDDEN', message: CONFIRM_FIRST }),
+    );
+    const r = reportForRole('reporter', 'accepted', 'npm');
+    expect(() => assertCan(unconfirmed, 'view-report', r, NOW)).toThrow(
+      expect.objectContaining({ code: 'E_NOT_FOUND' }),
+    );
   });
 });

@@ -7,7 +7,7 @@ import {
   type TeamRole,
 } from '../../src/disclosure/index.js';
 import { OutboxMailer } from '../../src/mail/index.js';
-import { AccountStore, openStore, type Store } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { freshDb, type TestDb } from '../helpers/db.js';
 import { validInput } from './fixtures.js';
 
@@ -40,13 +40,13 @@ export interface World {
 export async function makeWorld(engine: 'sqlite' | 'postgres', mailer?: Mailer): Promise<World> {
   const tdb = await freshDb(engine);
   const clock = new ManualClock(START);
-  const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2 });
+  const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2, secret: SECRET });
   const deps = {
     repo: store.reports,
     mailer: mailer ?? new OutboxMailer(store.outbox),
     clock,
     links: LINKS,
-    secret: SECRET,
+    keys: store.keys!,
   };
   const cast: [keyof World['users'], TeamRole[]][] = [
     ['reporter', []],
@@ -57,17 +57,18 @@ export async function makeWorld(engine: 'sqlite' | 'postgres', mailer?: Mailer):
     ['maintainer', []],
     ['stranger', []],
   ];
-  const bootstrap: Actor = { kind: 'user', id: 'bootstrap', roles: ['admin'] };
+  const operator: Actor = { kind: 'operator', name: 'test@localhost' };
   const users = {} as World['users'];
   const emails: Record<string, string> = {};
   for (const [name, roles] of cast) {
     const email = `${name}@example.org`;
-    const u = await store.accounts.register(
-      { email, displayName: name, handle: name, password: `${name}-password-123` },
+    const made = await store.accounts.createAccount(
+      operator,
+      { email, displayName: name, handle: name, password: `${name}-password-123`, roles },
       ORIGIN,
     );
-    const withRoles = roles.length ? await store.accounts.setRoles(bootstrap, u.id, roles, ORIGIN) : u;
-    users[name] = AccountStore.actorOf(withRoles) as Actor & { kind: 'user' };
+    // the program's actor of a user with two factors, whose roles are in effect
+    users[name] = { kind: 'user', id: made.user.id, roles: [...made.user.roles] };
     emails[name] = email;
   }
   return {

@@ -100,7 +100,13 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
     expect(log.map((e) => [e.actorId, e.details])).toEqual([
       [
         maintainer.id,
-        { patchedVersions: '>=1.4.2', releaseDate: inDays(w, 5), note: 'needs a test first', previous: null },
+        {
+          patchedVersions: '>=1.4.2',
+          releaseDate: inDays(w, 5),
+          note: 'needs a test first',
+          awaitsConfirmation: false,
+          previous: null,
+        },
       ],
       [
         triage1.id,
@@ -108,6 +114,7 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
           patchedVersions: '>=1.4.3',
           releaseDate: inDays(w, 7),
           note: null,
+          awaitsConfirmation: false,
           previous: { patchedVersions: '>=1.4.2', releaseDate: inDays(w, 5) },
         },
       ],

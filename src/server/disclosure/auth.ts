@@ -2,16 +2,17 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, ANONYMOUS } from '../../disclosure/index.js';
 import { NswgError } from '../../errors.js';
-import { AccountStore, type ApiScope, type Store, type User } from '../../store/index.js';
+import type { ApiScope, User } from '../../disclosure/index.js';
+import type { Store } from '../../store/index.js';
 
 /** The session cookie of the pages (the API takes `Authorization: Bearer …` only). */
 export const SESSION_COOKIE = 'nswg_session';
-/** How long the browser keeps the session cookie; the server ends the session itself after 14 days. */
-export const SESSION_COOKIE_MAX_AGE_S = 14 * 86_400;
+/** How long the browser keeps the session cookie; the server ends the session itself (idle 14 days, at most 90). */
+export const SESSION_COOKIE_MAX_AGE_S = 90 * 86_400;
 
 /** Who is asking, as the server established it. */
 export interface Caller {
-  /** The actor the domain sees: team roles only once TOTP is on (see effectiveActor). */
+  /** The actor the domain sees: team roles only with two factors, nothing at all while unconfirmed. */
   actor: Actor;
   user: User | null;
   /** How they proved it: a session (cookie or bearer), an API token, or not at all. */
@@ -20,8 +21,12 @@ export interface Caller {
   sessionToken: string | null;
   /** What an API token may do; a session may do everything. */
   scopes: readonly ApiScope[] | 'all';
-  /** True when the user holds a team role but has not turned TOTP on: they act as a plain user until they do. */
+  /** The session was opened (the token made) with two factors. */
+  mfa: boolean;
+  /** True when the user holds a team role not in effect for want of the second factor. */
   totpRequired: boolean;
+  /** Credentials were sent but no longer work (a session that ended): "sign in again", not "who are you?". */
+  ended: boolean;
 }
 
 export const NOBODY: Caller = {
@@ -30,32 +35,27 @@ export const NOBODY: Caller = {
   via: 'none',
   sessionToken: null,
   scopes: [],
+  mfa: false,
   totpRequired: false,
+  ended: false,
 };
-
-/**
- * The actor a user acts as. Team roles (triage, core security, admin) need two-factor authentication:
- * without TOTP turned on, the user acts as a registered user with no role until they enrol.
- */
-export function effectiveActor(user: User): { actor: Actor; totpRequired: boolean } {
-  if (user.roles.length && !user.totpEnabled)
-    return { actor: { kind: 'user', id: user.id, roles: [] }, totpRequired: true };
-  return { actor: AccountStore.actorOf(user), totpRequired: false };
-}
 
 function callerOf(
   user: User,
+  actor: Actor,
   via: Caller['via'],
   sessionToken: string | null,
   scopes: Caller['scopes'],
+  mfa: boolean,
 ): Caller {
-  return { ...effectiveActor(user), user, via, sessionToken, scopes };
+  const totpRequired = actor.kind === 'user' && (actor.pendingRoles?.length ?? 0) > 0;
+  return { actor, user, via, sessionToken, scopes, mfa, totpRequired, ended: false };
 }
 
 /** The caller behind a session token (a cookie's, or a bearer session from POST /api/login), or null. */
 export async function sessionCaller(store: Store, token: string): Promise<Caller | null> {
-  const s = await store.accounts.session(token);
-  return s ? callerOf(s.user, 'session', token, 'all') : null;
+  const s = await store.accounts.authenticate(token);
+  return s ? callerOf(s.user, s.actor, 'session', token, 'all', s.mfa) : null;
 }
 
 /** The caller of an API request: `Authorization: Bearer <API token or session token>`, else nobody. */
@@ -70,20 +70,34 @@ export async function bearerCaller(store: Store, req: FastifyRequest): Promise<C
   const token = m[1]!;
   if (token.startsWith('nswg_')) {
     const t = await store.accounts.apiToken(token);
-    if (t) return callerOf(t.user, 'token', null, t.scopes);
+    if (t)
+      return callerOf(
+        t.user,
+        t.actor,
+        'token',
+        null,
+        t.scopes,
+        t.actor.kind === 'user' && t.actor.roles.length > 0,
+      );
   }
   const s = await sessionCaller(store, token);
   if (s) return s;
-  throw new NswgError('E_AUTH', 'this token is not valid (unknown, expired or revoked)', {
-    field: 'authorization',
-  });
+  throw new NswgError(
+    'E_AUTH',
+    'this token is not valid (unknown, expired or revoked); a login session ends after 14 days without use: log in again',
+    { field: 'authorization' },
+  );
 }
 
-/** The caller of a page request: the session cookie, else nobody (an unknown or expired session is nobody). */
+/**
+ * The caller of a page request: the session cookie, else nobody; a cookie whose session ended is
+ * nobody too, marked `ended` so that the page says "sign in again" instead of losing what was sent.
+ */
 export async function cookieCaller(store: Store, req: FastifyRequest): Promise<Caller> {
   const token = req.cookies?.[SESSION_COOKIE];
-  if (!token || token.length > 200) return NOBODY;
-  return (await sessionCaller(store, token)) ?? NOBODY;
+  if (!token) return NOBODY;
+  if (token.length > 200) return { ...NOBODY, ended: true };
+  return (await sessionCaller(store, token)) ?? { ...NOBODY, ended: true };
 }
 
 /** What ties a CSRF token to a session: a digest of the session cookie ("anonymous" before login). */
@@ -112,6 +126,18 @@ export function requireUser(c: Caller): User & { id: string } {
   if (!c.user)
     throw new NswgError('E_AUTH', 'log in first (or send an API token)', { field: 'authorization' });
   return c.user;
+}
+
+/**
+ * Refuses anything but an interactive session whose team roles are in effect (two factors): what
+ * administers accounts or reads the outbox never answers to an API token.
+ */
+export function requireInteractive(c: Caller): void {
+  requireUser(c);
+  if (c.via !== 'session')
+    throw new NswgError('E_FORBIDDEN', 'this needs a login session with two factors, not an API token', {
+      field: 'authorization',
+    });
 }
 
 /** Refuses an API token that lacks `scope`; `session` refuses API tokens altogether (account settings). */

@@ -1,14 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import {
   DisclosureProgram,
   type Links,
   type Mailer,
+  newServerSecret,
   type Origin,
   Scheduler,
+  type ServerKeys,
 } from '../../disclosure/index.js';
 import { OutboxMailer } from '../../mail/index.js';
-import type { User } from '../../store/index.js';
+import type { User } from '../../disclosure/index.js';
 import type { AppDeps, Clock, RequestLimit } from '../deps.js';
 
 /** Where the disclosure program's pages live: under one prefix, so no npm package name is shadowed. */
@@ -20,6 +21,8 @@ export const paths = {
   invitation: (token: string) => `${PAGES}/invitations/${encodeURIComponent(token)}`,
   verifyEmail: (token: string) => `${PAGES}/verify-email/${encodeURIComponent(token)}`,
   passwordReset: (token: string) => `${PAGES}/password-reset/${encodeURIComponent(token)}`,
+  login: () => `${PAGES}/login`,
+  passwordResetRequest: () => `${PAGES}/password-reset`,
   attachment: (id: string) => `${PAGES}/attachments/${encodeURIComponent(id)}`,
 };
 
@@ -40,31 +43,18 @@ export interface DisclosureContext {
   program: DisclosureProgram;
   scheduler: Scheduler;
   mailer: Mailer;
+  /**
+   * Where mail goes: `mail` (an SMTP server) or `outbox` (no SMTP server: messages are kept, their
+   * links withheld, for admins; the pages say so wherever they promise mail).
+   */
+  delivery: 'mail' | 'outbox';
   clock: Clock;
   links: Links;
-  /** The server's secret (invitations; the CSRF tokens' key is derived from it). */
-  secret: string;
+  /** The keys of the server secret (invitations, CSRF tokens, the audit log, sealed secrets). */
+  keys: ServerKeys;
   limits: Record<'login' | 'signup' | 'reset' | 'submit', RequestLimit | null>;
   /** An absolute URL on this server (the public URL is read at each call: `--port 0` learns it late). */
   url(path: string): string;
-}
-
-const SECRET_KEY = 'disclosure.secret';
-
-/**
- * The invitation signing secret: the one passed in, else the one kept in the database (made on first
- * start; inserted only when absent, so instances starting together agree on the first one written).
- */
-async function resolveSecret(deps: AppDeps): Promise<string> {
-  if (deps.secret !== undefined) return deps.secret;
-  const existing = await deps.store.meta.get(SECRET_KEY);
-  if (existing) return existing;
-  await deps.store.db
-    .insertInto('meta')
-    .values({ key: SECRET_KEY, value: randomBytes(48).toString('base64url') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  return (await deps.store.meta.get(SECRET_KEY))!;
 }
 
 /** Builds the program and the scheduler from the server's dependencies. */
@@ -78,13 +68,15 @@ export async function createContext(
     invitation: (token) => url(paths.invitation(token)),
   };
   const mailer = deps.mailer ?? new OutboxMailer(deps.store.outbox);
-  const secret = await resolveSecret(deps);
+  // a store opened without the server secret (tests of the public pages) gets one for this run
+  if (!deps.store.keys) await deps.store.useSecret(newServerSecret());
+  const keys = deps.store.keys!;
   const programDeps = {
     repo: deps.store.reports,
     mailer,
     clock: deps.clock,
     links,
-    secret,
+    keys,
     onMailError: (e: unknown, m: { to: string }) => onMailError(e, m.to),
   };
   const given = deps.disclosure?.rateLimits ?? {};
@@ -94,9 +86,10 @@ export async function createContext(
     program: new DisclosureProgram(programDeps),
     scheduler: new Scheduler(programDeps),
     mailer,
+    delivery: mailer instanceof OutboxMailer ? 'outbox' : 'mail',
     clock: deps.clock,
     links,
-    secret,
+    keys,
     limits: {
       login: limit('login'),
       signup: limit('signup'),

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import {
   can,
+  type Disclosure,
+  type MailMessage,
   type Origin,
   type Report,
   type ReportView,
@@ -11,10 +13,9 @@ import {
 } from '../../disclosure/index.js';
 import { isNswgError, NswgError } from '../../errors.js';
 import { accountMessages } from '../../mail/index.js';
-import type { User } from '../../store/index.js';
+import type { User } from '../../disclosure/index.js';
 import { type Caller, requireUser } from './auth.js';
 import { type DisclosureContext, paths, UserNames } from './context.js';
-import { type Disclosure, disclosedReport } from './disclosed.js';
 import { type PossibleDuplicate, possibleDuplicates } from './queries.js';
 
 /** What one caller reads of one report. */
@@ -35,20 +36,14 @@ export async function readReport(
   id: string,
   origin: Origin,
 ): Promise<ReadReport> {
-  try {
-    const view = await ctx.program.view(caller.actor, id, origin);
-    return {
-      form: 'full',
-      view,
-      names: new UserNames((uid) => ctx.deps.store.accounts.get(uid)),
-      team: view.notes !== null,
-    };
-  } catch (e) {
-    if (!(isNswgError(e) && e.code === 'E_NOT_FOUND')) throw e;
-    const disclosure = await disclosedReport(ctx, id);
-    if (disclosure) return { form: 'disclosed', disclosure };
-    throw reportNotFound();
-  }
+  const read = await ctx.program.read(caller.actor, id, origin).catch(sameNotFound);
+  if (read.form === 'disclosed') return read;
+  return {
+    form: 'full',
+    view: read.view,
+    names: new UserNames((uid) => ctx.deps.store.accounts.get(uid)),
+    team: read.view.notes !== null,
+  };
 }
 
 /**
@@ -128,30 +123,64 @@ export async function submitReport(
   return { report, duplicates };
 }
 
-/** Sends the e-mail verification link (a failed send is logged: the account page sends it again). */
+/** Sends a message, logging a failure (the pages offer to send it again). */
+async function sendLogged(ctx: DisclosureContext, m: MailMessage, log: FastifyBaseLogger, what: string) {
+  try {
+    await ctx.mailer.send(m);
+  } catch (e) {
+    log.error({ err: e }, `the ${what} e-mail was not sent`);
+  }
+}
+
+/** Sends a new confirmation link to an account not confirmed yet. */
 export async function sendVerification(
   ctx: DisclosureContext,
   user: User,
   log: FastifyBaseLogger,
 ): Promise<void> {
   const token = await ctx.deps.store.accounts.startEmailVerification(user.id);
-  try {
-    await ctx.mailer.send(accountMessages.verifyEmail(user.email, ctx.url(paths.verifyEmail(token))));
-  } catch (e) {
-    log.error({ err: e }, 'the verification e-mail was not sent');
-  }
+  await sendLogged(
+    ctx,
+    accountMessages.verifyEmail(user.email, ctx.url(paths.verifyEmail(token))),
+    log,
+    'verification',
+  );
 }
 
-/** Registers an account and mails its verification link. */
+/**
+ * Signs up and mails what the outcome calls for: the confirmation link to a new address (or one
+ * whose earlier account was never confirmed), a notice to the owner of a confirmed one. The caller
+ * answers the same in every case.
+ */
 export async function signUp(
   ctx: DisclosureContext,
-  input: { email: string; displayName: string; handle?: string | null; password: string },
+  input: { email?: unknown; displayName?: unknown; handle?: unknown; password?: unknown },
   origin: Origin,
   log: FastifyBaseLogger,
-): Promise<User> {
-  const user = await ctx.deps.store.accounts.register(input, origin);
-  await sendVerification(ctx, user, log);
-  return user;
+): Promise<void> {
+  const done = await ctx.deps.store.accounts.register(input, origin);
+  const to = done.user.email;
+  if (done.outcome === 'exists')
+    await sendLogged(
+      ctx,
+      accountMessages.alreadyRegistered(to, ctx.url(paths.login()), ctx.url(paths.passwordResetRequest())),
+      log,
+      'already-registered',
+    );
+  else
+    await sendLogged(
+      ctx,
+      accountMessages.verifyEmail(to, ctx.url(paths.verifyEmail(done.verifyToken))),
+      log,
+      'verification',
+    );
+}
+
+/** What a sign-up answers, whatever its outcome: where the confirmation link went. */
+export function signUpMessage(ctx: DisclosureContext): string {
+  return ctx.delivery === 'mail'
+    ? 'If this address can be registered, a link to confirm it is on its way: follow it, then log in. If the address has an account already, its owner is told instead.'
+    : 'This server sends no e-mail (no SMTP server is configured): an admin of the program confirms your address. Ask them to (nswg user confirm, or the Users page); then log in.';
 }
 
 /** Mails a password reset link when the address has an account; the answer is the same either way. */
@@ -162,13 +191,12 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const started = await ctx.deps.store.accounts.startPasswordReset(String(email ?? ''));
   if (!started) return;
-  try {
-    await ctx.mailer.send(
-      accountMessages.passwordReset(started.user.email, ctx.url(paths.passwordReset(started.token))),
-    );
-  } catch (e) {
-    log.error({ err: e }, 'the password reset e-mail was not sent');
-  }
+  await sendLogged(
+    ctx,
+    accountMessages.passwordReset(started.user.email, ctx.url(paths.passwordReset(started.token))),
+    log,
+    'password reset',
+  );
 }
 
 /** Checks a list of role names from a request. */

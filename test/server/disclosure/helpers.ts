@@ -5,7 +5,8 @@ import { OutboxMailer, SmtpMailer } from '../../../src/mail/index.js';
 import type { DisclosureOptions } from '../../../src/server/deps.js';
 import { disclosureOf } from '../../../src/server/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
-import { openStore, type Store, type User } from '../../../src/store/index.js';
+import type { User } from '../../../src/disclosure/index.js';
+import { openStore, type Store } from '../../../src/store/index.js';
 import { freshDb, type TestDb } from '../../helpers/db.js';
 import { type Inbox, startInbox } from '../../helpers/smtp.js';
 
@@ -41,7 +42,7 @@ export async function testServer(
 ): Promise<TestServer> {
   const tdb = await freshDb(engine);
   const clock = new ManualClock(opts.start ?? START);
-  const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2 });
+  const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2, secret: SECRET });
   const inbox = opts.inbox ?? (await startInbox());
   const smtp = new SmtpMailer({ host: '127.0.0.1', port: inbox.port, from: 'nswg <security@nswg.test>' });
   const app = await buildApp({
@@ -49,7 +50,6 @@ export async function testServer(
     config: serverConfig({ logLevel: 'silent', rateLimit: null, publicUrl: opts.publicUrl ?? PUBLIC_URL }),
     clock,
     mailer: opts.outbox ? new OutboxMailer(store.outbox) : smtp,
-    secret: SECRET,
     disclosure: {
       schedulerIntervalMs: null,
       rateLimits: { login: null, signup: null, reset: null, submit: null },
@@ -83,7 +83,8 @@ export function totpCode(secret: string, at: Date): string {
   });
 }
 
-const BOOTSTRAP: Actor = { kind: 'user', id: 'bootstrap-admin', roles: ['admin'] };
+/** Who sets the test's team up: the operator, as `nswg user` does. */
+export const OPERATOR: Actor = { kind: 'operator', name: 'test@localhost' };
 export const ORIGIN = { ip: '198.51.100.7', userAgent: 'test-setup' };
 
 /** A person of the tests: their account, password, TOTP secret (when on). */
@@ -92,6 +93,8 @@ export interface Person {
   email: string;
   password: string;
   totpSecret: string | null;
+  /** The one-time recovery codes enrolment gave (none without TOTP). */
+  recoveryCodes: string[];
 }
 
 /** Registers a user straight in the store: e-mail confirmed, roles set, TOTP on when asked. */
@@ -102,22 +105,34 @@ export async function makeUser(
 ): Promise<Person> {
   const email = `${name}@example.org`;
   const password = `${name}-password-123`;
-  let user = await s.store.accounts.register(
+  const signUp = await s.store.accounts.register(
     { email, displayName: name, handle: opts.handle === undefined ? name : opts.handle, password },
     ORIGIN,
   );
-  if (opts.verified !== false) {
-    const token = await s.store.accounts.startEmailVerification(user.id);
-    user = await s.store.accounts.verifyEmail(token, ORIGIN);
-  }
-  if (opts.roles?.length) user = await s.store.accounts.setRoles(BOOTSTRAP, user.id, opts.roles, ORIGIN);
+  if (signUp.outcome === 'exists') throw new Error(`${email} is registered already`);
+  let user = signUp.user;
+  if (opts.verified !== false) user = await s.store.accounts.verifyEmail(signUp.verifyToken, ORIGIN);
+  if (opts.roles?.length) user = await s.store.accounts.setRoles(OPERATOR, user.id, opts.roles, ORIGIN);
   let totpSecret: string | null = null;
+  let recoveryCodes: string[] = [];
   if (opts.totp) {
     totpSecret = (await s.store.accounts.beginTotp(user.id)).secret;
-    await s.store.accounts.enableTotp(user.id, totpCode(totpSecret, s.clock.now()), ORIGIN);
+    // a code of the previous time step: the logins that follow use the current one, which is still unused
+    const enrolAt = new Date(s.clock.now().getTime() - 30_000);
+    recoveryCodes = (await s.store.accounts.enableTotp(user.id, totpCode(totpSecret, enrolAt), ORIGIN))
+      .recoveryCodes;
     user = (await s.store.accounts.get(user.id))!;
   }
-  return { user, email, password, totpSecret };
+  return { user, email, password, totpSecret, recoveryCodes };
+}
+
+/**
+ * The person's next TOTP code: a code works once, so, as a person waits for the next one, the fake
+ * clock moves on to the next 30-second step first.
+ */
+export function nextCode(s: Pick<TestServer, 'clock'>, p: Person): string {
+  s.clock.advance(30_000);
+  return totpCode(p.totpSecret!, s.clock.now());
 }
 
 /** Logs in over the API: the bearer token. */
@@ -128,7 +143,7 @@ export async function apiLogin(s: TestServer, p: Person): Promise<string> {
     payload: {
       email: p.email,
       password: p.password,
-      ...(p.totpSecret ? { totp: totpCode(p.totpSecret, s.clock.now()) } : {}),
+      ...(p.totpSecret ? { code: nextCode(s, p) } : {}),
     },
   });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
@@ -215,7 +230,7 @@ export class PageSession {
     const res = await this.post('/disclosure/login', {
       email: p.email,
       password: p.password,
-      ...(p.totpSecret ? { totp: totpCode(p.totpSecret, this.s.clock.now()) } : {}),
+      ...(p.totpSecret ? { code: nextCode(this.s, p) } : {}),
     });
     if (res.statusCode !== 303)
       throw new Error(`page login failed: ${res.statusCode} ${res.body.slice(0, 300)}`);

@@ -2,11 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../../disclosure/index.js';
 import { NswgError } from '../../../errors.js';
-import type { User } from '../../../store/index.js';
+import type { User } from '../../../disclosure/index.js';
 import { requireScope, requireUser } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
 import { limited } from '../limits.js';
-import { requestPasswordReset, sendVerification, signUp } from '../service.js';
+import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../service.js';
 import { errors, Me, Ok, Prefs, Scope, TokenInfo, UserSchema } from './schemas.js';
 
 const tags = ['accounts'];
@@ -35,7 +35,11 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
     {
       config: limited(ctx, 'signup'),
       schema: {
-        summary: 'Register an account; a verification link is e-mailed',
+        summary: 'Sign up: a confirmation link is e-mailed (the answer is the same for every address)',
+        description:
+          'A new address gets a confirmation link. An address whose account was never confirmed gets a new account in ' +
+          'place of the old one (which could have been made by anyone). A confirmed address is not changed: its owner ' +
+          'is told by e-mail. So the answer never tells who is registered. The account can do nothing until confirmed.',
         tags,
         body: Type.Object(
           {
@@ -46,12 +50,12 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ user: UserSchema }), ...errors },
+        response: { 202: Type.Object({ ok: Type.Literal(true), message: Type.String() }), ...errors },
       },
     },
     async (req, reply) => {
-      const user = await signUp(ctx, req.body as Parameters<typeof signUp>[1], originOf(req), req.log);
-      return reply.code(201).send({ user: userJson(user) });
+      await signUp(ctx, req.body as Parameters<typeof signUp>[1], originOf(req), req.log);
+      return reply.code(202).send({ ok: true as const, message: signUpMessage(ctx) });
     },
   );
 
@@ -76,10 +80,18 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
       config: limited(ctx, 'login'),
       schema: {
         summary: 'Log in: answers a session token to send as `Authorization: Bearer …`',
-        description: 'With TOTP turned on, `totp` (the 6-digit code) is required. Failed logins are logged.',
+        description:
+          'With TOTP turned on, `code` (the 6-digit code, each accepted once, or a recovery code) is required. ' +
+          'A failure says nothing of which part was wrong; after repeated failures the address is locked for a while ' +
+          '(429, whether an account has it or not). Every attempt is in the audit log.',
         tags,
         body: Type.Object(
-          { email: Email, password: Password, totp: Type.Optional(Type.String({ maxLength: 10 })) },
+          {
+            email: Email,
+            password: Password,
+            code: Type.Optional(Type.String({ maxLength: 40 })),
+            totp: Type.Optional(Type.String({ maxLength: 40, description: 'the same as code' })),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -89,8 +101,9 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
       },
     },
     async (req) => {
+      const b = req.body as { email: string; password: string; code?: string; totp?: string };
       const r = await accounts.login(
-        req.body as { email: string; password: string; totp?: string },
+        { email: b.email, password: b.password, code: b.code ?? b.totp },
         originOf(req),
       );
       return { token: r.token, expiresAt: r.expiresAt, user: userJson(r.user) };
@@ -130,7 +143,8 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
     {
       config: limited(ctx, 'reset'),
       schema: {
-        summary: 'Set a new password with the token of the reset link; every session ends',
+        summary:
+          'Set a new password with the token of the reset link: every session and API token ends, every other reset link stops working',
         tags,
         body: Type.Object(
           { token: Type.String({ maxLength: 300 }), password: Password },
@@ -194,10 +208,7 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireScope(req.caller, 'session');
-      const user = requireUser(req.caller);
-      if (user.totpEnabled)
-        throw new NswgError('E_CONFLICT', 'two-factor authentication is on already', { field: 'totp' });
-      return accounts.beginTotp(user.id);
+      return accounts.beginTotp(requireUser(req.caller).id);
     },
   );
 
@@ -206,16 +217,42 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
     {
       schema: {
         summary: 'Turn TOTP on with a code from the authenticator; logins then need a code',
+        description:
+          'Every session of the account ends: the answer carries a new session token (with two factors) to use from ' +
+          'now on, and ten one-time recovery codes, shown this once, that stand in for the authenticator if it is lost.',
         tags,
         body: Type.Object({ code: Type.String({ maxLength: 10 }) }, { additionalProperties: false }),
-        response: { 200: Ok, ...errors },
+        response: {
+          200: Type.Object({
+            token: Type.String(),
+            expiresAt: Type.String(),
+            recoveryCodes: Type.Array(Type.String()),
+          }),
+          ...errors,
+        },
       },
     },
     async (req) => {
       requireScope(req.caller, 'session');
       const user = requireUser(req.caller);
-      await accounts.enableTotp(user.id, (req.body as { code: string }).code, originOf(req));
-      return { ok: true as const };
+      const r = await accounts.enableTotp(user.id, (req.body as { code: string }).code, originOf(req));
+      return { token: r.session.token, expiresAt: r.session.expiresAt, recoveryCodes: r.recoveryCodes };
+    },
+  );
+
+  app.post(
+    '/api/me/recovery-codes',
+    {
+      schema: {
+        summary: 'New one-time recovery codes (the old ones stop working), shown this once',
+        tags,
+        response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'session');
+      requireUser(req.caller);
+      return { recoveryCodes: await accounts.regenerateRecoveryCodes(req.caller.actor, originOf(req)) };
     },
   );
 
@@ -265,7 +302,10 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
     '/api/tokens',
     {
       schema: {
-        summary: 'Create an API token for scripts (shown once; stored hashed)',
+        summary: 'Create an API token for scripts (shown once; stored hashed); a confirmed account only',
+        description:
+          'A token carries the team roles of its maker only when made in a session opened with two factors. ' +
+          'No token administers accounts or reads the outbox, whatever its scopes.',
         tags,
         body: Type.Object(
           {
@@ -282,7 +322,7 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
       requireScope(req.caller, 'session');
       const b = req.body as { name: string; scopes: string[]; expiresAt?: string };
       const t = await accounts.createApiToken(
-        requireUser(req.caller),
+        { user: requireUser(req.caller), mfa: req.caller.mfa },
         b.name,
         b.scopes,
         originOf(req),

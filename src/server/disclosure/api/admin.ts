@@ -1,24 +1,28 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { assertCan } from '../../../disclosure/index.js';
-import { requireScope } from '../auth.js';
-import { type DisclosureContext, originOf } from '../context.js';
+import { requireInteractive, requireScope } from '../auth.js';
+import { type DisclosureContext, originOf, paths } from '../context.js';
 import { teamRoles } from '../service.js';
 import { userJson } from './accounts.js';
 import { AuditEntrySchema, errors, IdParams, Role, UserSchema } from './schemas.js';
 
 const tags = ['admin'];
 const Digits = (description: string) => Type.String({ pattern: '^[0-9]{1,9}$', description });
+const interactive =
+  'Admins only, from a login session opened with two factors: never an API token, whatever its scopes.';
 
-/** What admins do over JSON: read the audit log and the outbox, manage the team. */
+/** What admins do over JSON: read the audit log and the outbox, administer accounts and the team. */
 export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
   const store = ctx.deps.store;
+  const accounts = store.accounts;
 
   app.get(
     '/api/audit-log',
     {
       schema: {
         summary: 'The audit log (admins): who did what, when and from where; hash-chained',
+        description: 'An API token needs the audit:read scope.',
         tags,
         querystring: Type.Object(
           {
@@ -32,7 +36,7 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
       },
     },
     async (req) => {
-      requireScope(req.caller, 'reports:read');
+      requireScope(req.caller, 'audit:read');
       assertCan(req.caller.actor, 'view-audit-log', null, ctx.clock.now());
       const q = req.query as { reportId?: string; afterSeq?: string; limit?: string };
       return store.auditLog.list({
@@ -47,8 +51,8 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     '/api/outbox',
     {
       schema: {
-        summary:
-          'The e-mail kept in the outbox when no SMTP server is configured (admins; the read is logged)',
+        summary: 'The e-mail kept when no SMTP server is configured (the read is logged)',
+        description: `${interactive} Links that grant access are never kept: they read "[link withheld …]".`,
         tags,
         querystring: Type.Object(
           {
@@ -72,7 +76,7 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
       },
     },
     async (req) => {
-      requireScope(req.caller, 'reports:read');
+      requireInteractive(req.caller);
       const q = req.query as { to?: string; limit?: string };
       return store.outbox.list(req.caller.actor, originOf(req), {
         ...(q.to ? { to: q.to } : {}),
@@ -82,18 +86,47 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
   );
 
   app.get(
+    '/api/users',
+    {
+      schema: {
+        summary: 'Users: those whose address is not confirmed, or the team, or everyone',
+        description: interactive,
+        tags,
+        querystring: Type.Object(
+          {
+            confirmed: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+            team: Type.Optional(Type.Literal('true')),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(UserSchema), ...errors },
+      },
+    },
+    async (req) => {
+      requireInteractive(req.caller);
+      const q = req.query as { confirmed?: string; team?: string };
+      const users = await accounts.listUsers(req.caller.actor, {
+        ...(q.confirmed ? { confirmed: q.confirmed === 'true' } : {}),
+        ...(q.team ? { team: true } : {}),
+      });
+      return users.map(userJson);
+    },
+  );
+
+  app.get(
     '/api/team',
     {
       schema: {
-        summary: 'The team: every user holding a role (admins)',
+        summary: 'The team: every user holding a role',
+        description: interactive,
         tags,
         response: { 200: Type.Array(UserSchema), ...errors },
       },
     },
     async (req) => {
-      requireScope(req.caller, 'reports:read');
+      requireInteractive(req.caller);
       assertCan(req.caller.actor, 'manage-team', null, ctx.clock.now());
-      return (await store.accounts.team()).map(userJson);
+      return (await accounts.listUsers(req.caller.actor, { team: true })).map(userJson);
     },
   );
 
@@ -101,8 +134,8 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     '/api/users/:id/roles',
     {
       schema: {
-        summary: 'Set a user’s team roles (admins; logged with before and after)',
-        description: 'Team roles take effect once the user has turned TOTP on.',
+        summary: 'Set a user’s team roles (logged with before and after)',
+        description: `${interactive} The address must be confirmed. Team roles take effect once the user logs in with two factors.`,
         tags,
         params: IdParams,
         body: Type.Object({ roles: Type.Array(Role) }, { additionalProperties: false }),
@@ -110,15 +143,67 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
       },
     },
     async (req) => {
-      requireScope(req.caller, 'session');
+      requireInteractive(req.caller);
       const roles = teamRoles((req.body as { roles: unknown }).roles);
-      const user = await store.accounts.setRoles(
+      const user = await accounts.setRoles(
         req.caller.actor,
         (req.params as { id: string }).id,
         roles,
         originOf(req),
       );
       return userJson(user);
+    },
+  );
+
+  app.post(
+    '/api/users/:id/confirm-email',
+    {
+      schema: {
+        summary: 'Confirm a user’s address on the admin’s word (a server without mail)',
+        description: interactive,
+        tags,
+        params: IdParams,
+        response: { 200: UserSchema, ...errors },
+      },
+    },
+    async (req) => {
+      requireInteractive(req.caller);
+      return userJson(
+        await accounts.confirmEmail(req.caller.actor, (req.params as { id: string }).id, originOf(req)),
+      );
+    },
+  );
+
+  app.post(
+    '/api/users/:id/links',
+    {
+      schema: {
+        summary: 'A new link to hand over by hand: confirm the address, or set a password',
+        description: `${interactive} The link is shown in this answer only (never kept); the audit log records who made it.`,
+        tags,
+        params: IdParams,
+        body: Type.Object(
+          { purpose: Type.Union([Type.Literal('verify-email'), Type.Literal('reset-password')]) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ link: Type.String(), expiresHours: Type.Number(), user: UserSchema }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      requireInteractive(req.caller);
+      const { purpose } = req.body as { purpose: 'verify-email' | 'reset-password' };
+      const made = await accounts.issueLink(
+        req.caller.actor,
+        (req.params as { id: string }).id,
+        purpose,
+        originOf(req),
+      );
+      const path =
+        purpose === 'verify-email' ? paths.verifyEmail(made.token) : paths.passwordReset(made.token);
+      return { link: ctx.url(path), expiresHours: made.expiresHours, user: userJson(made.user) };
     },
   );
 }

@@ -1,6 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { NOTIFICATION_KINDS, REPORT_STATES, TEAM_ROLES, TRANSITIONS } from '../../../disclosure/index.js';
-import { API_SCOPES } from '../../../store/index.js';
+import { API_SCOPES } from '../../../disclosure/index.js';
 
 const REPORT_STATE_LIST: readonly string[] = REPORT_STATES;
 const TRANSITION_LIST: readonly string[] = TRANSITIONS;

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -33,7 +32,7 @@ export async function disclosurePages(app: FastifyInstance, ctx: DisclosureConte
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure },
     getToken: csrfToken,
     getUserInfo: csrfUserInfo,
-    csrfOpts: { hmacKey: createHmac('sha256', ctx.secret).update('csrf').digest() },
+    csrfOpts: { hmacKey: ctx.keys.csrf },
   });
   app.decorateRequest('caller', null as never);
   app.addHook('onRequest', async (req) => {

@@ -227,7 +227,7 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
     const scopes = (Array.isArray(raw) ? raw : [raw]).filter((s): s is string => typeof s === 'string');
     const name = field(req.body, 'name', 100);
     try {
-      const t = await accounts.createApiToken(user, name, scopes, originOf(req));
+      const t = await accounts.createApiToken({ user, mfa: req.caller.mfa }, name, scopes, originOf(req));
       return account(req, reply, { newToken: { name, token: t.token } });
     } catch (e) {
       if (!isNswgError(e) || e.code !== 'E_AUTH') throw e;

@@ -1,5 +1,5 @@
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../../disclosure/index.js';
-import { API_SCOPES, type ApiTokenInfo } from '../../../store/index.js';
+import { API_SCOPES, type ApiTokenInfo } from '../../../disclosure/index.js';
 import { html, type SafeHtml } from '../../pages/html.js';
 import { PAGES } from '../context.js';
 import { csrfField, type PageCtx, type Problems, page, postButton, problemOf, when } from './layout.js';

@@ -4,7 +4,7 @@ import { advisoryPath, html, packagePath, type SafeHtml } from '../../pages/html
 import { renderMarkdown } from '../../pages/markdown.js';
 import { externalLink, severityBadge } from '../../pages/parts.js';
 import { PAGES, paths } from '../context.js';
-import type { Disclosure } from '../disclosed.js';
+import type { Disclosure } from '../../../disclosure/index.js';
 import type { PossibleDuplicate } from '../queries.js';
 import { csrfField, type PageCtx, page, postButton, stateBadge, when } from './layout.js';
 import {

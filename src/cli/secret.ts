@@ -1,0 +1,66 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { MIN_SECRET_LENGTH, newServerSecret } from '../disclosure/index.js';
+import { NswgError } from '../errors.js';
+
+/** The default secret file: next to the default database (~/.nswg/secret; NSWG_HOME moves it). */
+export function defaultSecretFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.NSWG_HOME ? resolve(env.NSWG_HOME) : join(homedir(), '.nswg'), 'secret');
+}
+
+/** Where the server secret comes from, and whether it was made just now. */
+export interface LoadedSecret {
+  secret: string;
+  file: string;
+  created: boolean;
+}
+
+/**
+ * The server secret, which never goes into the database: `--secret-file`, else NSWG_SECRET_FILE,
+ * else the default file, made on first use (readable by its owner only). A secret file that others
+ * may read or write is refused: whoever reads it can forge invitations and audit entries and read
+ * the TOTP secrets. Every instance on one database, and every command run on it, needs the same file.
+ */
+export function loadServerSecret(
+  given: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedSecret {
+  const named = given ?? env.NSWG_SECRET_FILE;
+  const file = resolve(named ?? defaultSecretFile(env));
+  let created = false;
+  if (!named) {
+    try {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, `${newServerSecret()}\n`, { flag: 'wx', mode: 0o600 });
+      created = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new NswgError('E_FILE_READ', `cannot create the secret file: ${(e as Error).message}`, {
+          file,
+        });
+    }
+  }
+  let text: string;
+  try {
+    if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0)
+      throw new NswgError(
+        'E_USAGE',
+        `the secret file may be read or written by others: make it its owner's only (chmod 600 ${file})`,
+        { file, field: '--secret-file' },
+      );
+    text = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    if (e instanceof NswgError) throw e;
+    throw new NswgError('E_FILE_READ', `cannot read the secret file: ${(e as Error).message}`, {
+      file,
+      field: '--secret-file',
+    });
+  }
+  if (text.length < MIN_SECRET_LENGTH)
+    throw new NswgError('E_USAGE', `the secret must be at least ${MIN_SECRET_LENGTH} characters`, {
+      field: '--secret-file',
+      file,
+    });
+  return { secret: text, file, created };
+}
