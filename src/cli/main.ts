@@ -182,6 +182,80 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .action(run(async () => (await import('./audit-log-command.js')).auditLogVerify));
 
+  const user = program
+    .command('user')
+    .description(
+      "the disclosure program's accounts, on the server's machine: the first admin, team roles, addresses to confirm (every change in the audit log)",
+    );
+  const userOptions = (c: Command) =>
+    c
+      .addOption(dbOption())
+      .option(
+        '--secret-file <file>',
+        'the server secret (default: $NSWG_SECRET_FILE, else ~/.nswg/secret): the same file as the server',
+      )
+      .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'));
+  userOptions(
+    user
+      .command('add')
+      .description(
+        'add an account, its address confirmed, with team roles (--role admin for the first admin); prints the link that sets its password',
+      )
+      .argument('<email>', 'the e-mail address')
+      .option('--name <name>', 'the name the team sees (default: the address before the @)')
+      .option('--handle <handle>', 'a handle (how the user may be credited)')
+      .option('--role <role...>', 'team roles: triage, core-security, admin')
+      .option('--password-stdin', 'read the password from standard input instead of printing a link')
+      .option('--public-url <url>', "the server's URL, for the link (default: the one the server recorded)"),
+  ).action(run(async () => (await import('./user-commands.js')).userAdd));
+  userOptions(
+    user
+      .command('grant')
+      .description('give team roles to a user whose address is confirmed')
+      .argument('<email>', 'the e-mail address')
+      .argument('<roles...>', 'triage, core-security and/or admin'),
+  ).action(
+    run(async () => {
+      const { userRoles } = await import('./user-commands.js');
+      return (email: string, roles: string[], opts: object) => userRoles('grant', email, roles, opts);
+    }),
+  );
+  userOptions(
+    user
+      .command('revoke')
+      .description('take team roles away from a user')
+      .argument('<email>', 'the e-mail address')
+      .argument('<roles...>', 'triage, core-security and/or admin'),
+  ).action(
+    run(async () => {
+      const { userRoles } = await import('./user-commands.js');
+      return (email: string, roles: string[], opts: object) => userRoles('revoke', email, roles, opts);
+    }),
+  );
+  userOptions(
+    user
+      .command('list')
+      .description('the users (unconfirmed addresses first with --unconfirmed, the team with --team)')
+      .option('--unconfirmed', 'only accounts whose address is not confirmed')
+      .option('--team', 'only users holding a team role'),
+  ).action(run(async () => (await import('./user-commands.js')).userList));
+  userOptions(
+    user
+      .command('confirm')
+      .description("confirm a user's address on your word (a server that sends no mail)")
+      .argument('<email>', 'the e-mail address'),
+  ).action(run(async () => (await import('./user-commands.js')).userConfirm));
+  userOptions(
+    user
+      .command('link')
+      .description(
+        'print a link to send by hand: the confirmation link of an unconfirmed address, else one that sets a new password',
+      )
+      .argument('<email>', 'the e-mail address')
+      .option('--reset', 'a link that sets a new password, even for an unconfirmed address')
+      .option('--public-url <url>', "the server's URL, for the link (default: the one the server recorded)"),
+  ).action(run(async () => (await import('./user-commands.js')).userLink));
+
   program
     .command('serve')
     .description('serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)')

@@ -206,7 +206,19 @@ async function runServer(opts: ServeOptions): Promise<void> {
   const address = await app.listen({ host: config.host, port });
   // with --port 0 the port is known only now: links must name it
   if (port === 0 && !opts.publicUrl) config.publicUrl = address;
+  // the links `nswg user` prints name the server as people reach it
+  await store.meta.set('server.public-url', config.publicUrl);
   process.stderr.write(`nswg: serving ${store.name} at ${port === 0 ? address : config.publicUrl}/\n`);
+  if (secret.created)
+    process.stderr.write(
+      `nswg: made the server secret ${secret.file} (keep it, outside the database's backups)\n`,
+    );
+  if (!smtpUrl) {
+    const note =
+      'no SMTP server is configured (--smtp-url): the disclosure program sends no e-mail. Messages are kept in the outbox, without their links; an admin confirms addresses with `nswg user confirm EMAIL` (or the Users page) and hands links over with `nswg user link EMAIL`';
+    app.log.warn({ mail: 'outbox' }, note);
+    process.stderr.write(`nswg: ${note}\n`);
+  }
 }
 
 // the server thread started by serve(): run the server, or hand its error back to be reported

@@ -42,13 +42,6 @@ export {
 } from './audit.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
-  type DisclosedAttachment,
-  type DisclosedReport,
-  type Disclosure,
-  disclosedReport,
-  type PublicAuthor,
-} from './disclosed.js';
-export {
   addBusinessDays,
   addDays,
   type DueAction,
@@ -66,6 +59,13 @@ export {
   reachingPublication,
   type ScheduledActionKind,
 } from './deadlines.js';
+export {
+  type DisclosedAttachment,
+  type DisclosedReport,
+  type Disclosure,
+  disclosedReport,
+  type PublicAuthor,
+} from './disclosed.js';
 export type { DisclosureDeps } from './effects.js';
 export {
   applyFixProposal,
@@ -77,6 +77,16 @@ export {
   utcDay,
   validateFixProposal,
 } from './fix-proposal.js';
+export {
+  deriveKeys,
+  hmacHex,
+  isSealed,
+  MIN_SECRET_LENGTH,
+  newServerSecret,
+  type ServerKeys,
+  seal,
+  unseal,
+} from './keys.js';
 export {
   type Audience,
   type Links,
@@ -155,16 +165,6 @@ export {
   type TeamRole,
   userActor,
 } from './roles.js';
-export {
-  deriveKeys,
-  hmacHex,
-  isSealed,
-  MIN_SECRET_LENGTH,
-  newServerSecret,
-  type ServerKeys,
-  seal,
-  unseal,
-} from './keys.js';
 export { type RunSummary, Scheduler } from './scheduler.js';
 export {
   castVote,

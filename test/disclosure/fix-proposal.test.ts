@@ -3,8 +3,8 @@ import { actorFor, reportIn } from './fixtures.js';
 import {
   advisoryFromReport,
   applyFixProposal,
-  confirmFixProposal,
   applyTransition,
+  confirmFixProposal,
   type FixProposal,
   isCalendarDate,
   releaseAfterDeadline,

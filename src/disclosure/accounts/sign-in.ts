@@ -219,44 +219,45 @@ export async function login(
   const lockedUntil = before.throttle?.lockedUntil;
   if (lockedUntil && Date.parse(lockedUntil) > now.getTime()) throw locked(lockedUntil, now);
   const passwordOk = await passwordMatches(ctx, before.user?.passwordHash ?? null, password);
-  let result: OpenedSession | { failed: string; lockedUntil: string | null };
-  result = await ctx.repo.transaction(async (tx) => {
-    const r = await tx.userByEmail(email);
-    let failure: string | null = null;
-    if (!r || !passwordOk || r.passwordHash !== before.user?.passwordHash) failure = 'password';
-    else if (r.disabled) failure = 'disabled';
-    else if (r.totpEnabled && !(await secondFactorOk(ctx, tx, r, typed, now, origin)))
-      failure = typed ? 'code' : 'code missing';
-    if (failure === null) {
-      await tx.clearThrottle(email);
-      const opened = await openSession(tx, r!, r!.totpEnabled, origin, now);
+  const result: OpenedSession | { failed: string; lockedUntil: string | null } = await ctx.repo.transaction(
+    async (tx) => {
+      const r = await tx.userByEmail(email);
+      let failure: string | null = null;
+      if (!r || !passwordOk || r.passwordHash !== before.user?.passwordHash) failure = 'password';
+      else if (r.disabled) failure = 'disabled';
+      else if (r.totpEnabled && !(await secondFactorOk(ctx, tx, r, typed, now, origin)))
+        failure = typed ? 'code' : 'code missing';
+      if (failure === null) {
+        await tx.clearThrottle(email);
+        const opened = await openSession(tx, r!, r!.totpEnabled, origin, now);
+        await tx.audit(
+          auditEntry(actorFor(opened.user, { mfa: r!.totpEnabled }), 'user.login', origin, now, null, {
+            mfa: r!.totpEnabled,
+          }),
+        );
+        return opened;
+      }
+      const t = await tx.throttle(email);
+      const recent = t && now.getTime() - Date.parse(t.lastFailureAt) < FAILURE_MEMORY_MS ? t.failures : 0;
+      const lock = lockoutAfter(recent + 1);
+      const until = lock ? new Date(now.getTime() + lock).toISOString() : null;
+      await tx.putThrottle({
+        key: email,
+        failures: recent + 1,
+        lockedUntil: until,
+        lastFailureAt: now.toISOString(),
+      });
       await tx.audit(
-        auditEntry(actorFor(opened.user, { mfa: r!.totpEnabled }), 'user.login', origin, now, null, {
-          mfa: r!.totpEnabled,
+        auditEntry({ kind: 'anonymous' }, 'user.login-failed', origin, now, null, {
+          email,
+          reason: failure,
+          failures: recent + 1,
+          ...(until ? { lockedUntil: until } : {}),
         }),
       );
-      return opened;
-    }
-    const t = await tx.throttle(email);
-    const recent = t && now.getTime() - Date.parse(t.lastFailureAt) < FAILURE_MEMORY_MS ? t.failures : 0;
-    const lock = lockoutAfter(recent + 1);
-    const until = lock ? new Date(now.getTime() + lock).toISOString() : null;
-    await tx.putThrottle({
-      key: email,
-      failures: recent + 1,
-      lockedUntil: until,
-      lastFailureAt: now.toISOString(),
-    });
-    await tx.audit(
-      auditEntry({ kind: 'anonymous' }, 'user.login-failed', origin, now, null, {
-        email,
-        reason: failure,
-        failures: recent + 1,
-        ...(until ? { lockedUntil: until } : {}),
-      }),
-    );
-    return { failed: failure, lockedUntil: until };
-  });
+      return { failed: failure, lockedUntil: until };
+    },
+  );
   if ('failed' in result) throw loginFailed();
   return result;
 }

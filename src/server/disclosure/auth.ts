@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiScope, User } from '../../disclosure/index.js';
 import { type Actor, ANONYMOUS } from '../../disclosure/index.js';
 import { NswgError } from '../../errors.js';
-import type { ApiScope, User } from '../../disclosure/index.js';
 import type { Store } from '../../store/index.js';
 
 /** The session cookie of the pages (the API takes `Authorization: Bearer …` only). */
@@ -156,5 +156,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is asking (set by the disclosure scopes' onRequest hook). */
     caller: Caller;
+    /** Where the server's mail goes (set by the pages' onRequest hook). */
+    mailDelivery?: 'mail' | 'outbox';
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { User } from '../../disclosure/index.js';
 import {
   DisclosureProgram,
   type Links,
@@ -9,7 +10,6 @@ import {
   type ServerKeys,
 } from '../../disclosure/index.js';
 import { OutboxMailer } from '../../mail/index.js';
-import type { User } from '../../disclosure/index.js';
 import type { AppDeps, Clock, RequestLimit } from '../deps.js';
 
 /** Where the disclosure program's pages live: under one prefix, so no npm package name is shadowed. */

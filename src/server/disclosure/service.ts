@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { User } from '../../disclosure/index.js';
 import {
   can,
   type Disclosure,
@@ -13,7 +14,6 @@ import {
 } from '../../disclosure/index.js';
 import { isNswgError, NswgError } from '../../errors.js';
 import { accountMessages } from '../../mail/index.js';
-import type { User } from '../../disclosure/index.js';
 import { type Caller, requireUser } from './auth.js';
 import { type DisclosureContext, paths, UserNames } from './context.js';
 import { type PossibleDuplicate, possibleDuplicates } from './queries.js';
@@ -85,9 +85,9 @@ async function packageExists(ctx: DisclosureContext, name: string): Promise<bool
 }
 
 /**
- * Submits a report for the caller: an account with a confirmed e-mail address, the package known to
- * the upstream registry (when one is configured), then the domain's own checks. Returns the report
- * and its possible duplicates among what the caller may see.
+ * Submits a report for the caller: the package known to the upstream registry (when one is
+ * configured), then the domain's checks (a confirmed account among them). Returns the report and its
+ * possible duplicates among what the caller may see.
  */
 export async function submitReport(
   ctx: DisclosureContext,
@@ -95,13 +95,7 @@ export async function submitReport(
   body: Record<string, unknown>,
   origin: Origin,
 ): Promise<{ report: Report; duplicates: PossibleDuplicate[] }> {
-  const user = requireUser(caller);
-  if (!user.emailVerified)
-    throw new NswgError(
-      'E_FORBIDDEN',
-      'confirm your e-mail address before you submit a report: follow the link we sent you (your account page sends it again)',
-      { field: 'email' },
-    );
+  requireUser(caller);
   const { onBehalfOf, ...input } = body;
   if (input.kind === 'npm' && typeof input.packageName === 'string' && input.packageName.trim()) {
     const name = input.packageName.trim();

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ describe('nswg serve: the disclosure program configuration', () => {
     const port = smtp.port;
     const dir = mkdtempSync(join(tmpdir(), 'nswg-serve-mail-'));
     const secret = join(dir, 'secret');
-    writeFileSync(secret, 'x'.repeat(40));
+    writeFileSync(secret, 'x'.repeat(40), { mode: 0o600 });
     const server = await serveCli([
       '--db',
       join(dir, 'nswg.db'),
@@ -51,7 +51,7 @@ describe('nswg serve: the disclosure program configuration', () => {
           password: 'a long enough password',
         }),
       });
-      expect(r.status).toBe(201);
+      expect(r.status).toBe(202);
       await expect.poll(() => smtp.messages.length, { timeout: 10_000 }).toBe(1);
       expect(smtp.messages[0]!.raw).toMatch(/^From: Security WG <security@example\.org>/m);
       expect(smtp.messages[0]!.raw).toMatch(/^To: ada@example\.org/m);
@@ -62,6 +62,19 @@ describe('nswg serve: the disclosure program configuration', () => {
     writeFileSync(secret, 'short');
     await expect(serveCli(['--db', join(dir, 'nswg.db'), '--secret-file', secret])).rejects.toThrow(
       /the secret must be at least 32 characters/,
+    );
+    // a secret others may read is refused: whoever reads it can forge invitations and audit entries
+    const open = join(dir, 'open-secret');
+    writeFileSync(open, 'y'.repeat(40), { mode: 0o644 });
+    chmodSync(open, 0o644);
+    await expect(serveCli(['--db', join(dir, 'nswg.db'), '--secret-file', open])).rejects.toThrow(
+      /may be read or written by others: make it its owner's only \(chmod 600/,
+    );
+    // another secret than the one the database was set up with is refused
+    writeFileSync(open, 'z'.repeat(40), { mode: 0o600 });
+    chmodSync(open, 0o600);
+    await expect(serveCli(['--db', join(dir, 'nswg.db'), '--secret-file', open])).rejects.toThrow(
+      /was set up with another server secret/,
     );
   });
 });

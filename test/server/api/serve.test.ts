@@ -100,12 +100,15 @@ describe('nswg serve', () => {
   it('takes the database from DATABASE_URL, and a second start does not seed again', async () => {
     const dir = tempDir();
     const file = join(dir, 'from-env.db');
-    const first = await serveCli([], { DATABASE_URL: file });
+    // the default server secret lives in NSWG_HOME: made on the first start, read on the second
+    const first = await serveCli([], { DATABASE_URL: file, NSWG_HOME: dir });
     expect(first.stderr()).toContain(`serving ${file} at`);
+    expect(first.stderr()).toContain(`made the server secret ${join(dir, 'secret')}`);
     expect(await first.stop()).toBe(0);
     // the server on the command's own thread, uncapped, behaves the same
-    const second = await serveCli(['--max-heap', '0'], { DATABASE_URL: file });
+    const second = await serveCli(['--max-heap', '0'], { DATABASE_URL: file, NSWG_HOME: dir });
     expect(second.stderr()).not.toContain('creating');
+    expect(second.stderr()).not.toContain('made the server secret');
     expect((await getJson(`${second.url}/healthz`)).advisories).toBe(638);
     expect(await second.stop()).toBe(0);
   });

@@ -84,11 +84,19 @@ describe.each(engines)('the audit log of reads (%s)', (engine) => {
     const log = await api(s, at, 'GET', `/api/audit-log?afterSeq=${seqBefore}`);
     expect(log.json().filter((e: { action: string }) => e.action === 'report.read')).toHaveLength(3);
     expect(await s.store.auditLog.verify()).toMatchObject({ ok: true });
-    // a refused read is not a read: nothing is recorded for a stranger's 404
-    const stranger = await apiLogin(s, await makeUser(s, 'stranger'));
+    // a refused read is not a read, but it is recorded as a refusal: who tried to see a private report
+    const strangerPerson = await makeUser(s, 'stranger');
+    const stranger = await apiLogin(s, strangerPerson);
     const before = (await s.store.auditLog.head()).seq;
     expect((await api(s, stranger, 'GET', `/api/reports/${id}`)).statusCode).toBe(404);
-    expect((await s.store.auditLog.list({ afterSeq: before })).filter((e) => e.reportId === id)).toEqual([]);
+    expect((await api(s, null, 'GET', `/api/reports/${id}`)).statusCode).toBe(404);
+    const refusals = (await s.store.auditLog.list({ afterSeq: before })).filter((e) => e.reportId === id);
+    expect(refusals.map((e) => [e.action, e.actorId, e.actorKind])).toEqual([
+      ['report.read-refused', strangerPerson.user.id, 'user'],
+      ['report.read-refused', null, 'anonymous'],
+    ]);
+    // an id that names no report is "not found" too, and there is nothing to record
+    expect((await api(s, stranger, 'GET', '/api/reports/no-such-report')).statusCode).toBe(404);
   });
 });
 

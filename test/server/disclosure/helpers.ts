@@ -1,11 +1,11 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
+import type { User } from '../../../src/disclosure/index.js';
 import { type Actor, ManualClock, type TeamRole } from '../../../src/disclosure/index.js';
 import { OutboxMailer, SmtpMailer } from '../../../src/mail/index.js';
 import type { DisclosureOptions } from '../../../src/server/deps.js';
 import { disclosureOf } from '../../../src/server/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
-import type { User } from '../../../src/disclosure/index.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { freshDb, type TestDb } from '../../helpers/db.js';
 import { type Inbox, startInbox } from '../../helpers/smtp.js';

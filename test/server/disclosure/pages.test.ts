@@ -64,13 +64,10 @@ describe('the disclosure pages', () => {
       handle: 'newcomer',
       password: 'twelve chars at least',
     });
-    expect(res.statusCode, res.body).toBe(303);
-    const cookie = (
-      res.cookies as { name: string; httpOnly?: boolean; sameSite?: string; path?: string }[]
-    ).find((c) => c.name === 'nswg_session')!;
-    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    const account = await b.get('/disclosure/account');
-    expect(account.body).toContain('(not confirmed)');
+    // the same page whatever the address; no session yet: the address is not confirmed
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.body).toContain('a link to confirm it is on its way');
+    expect(b.cookies.has('nswg_session')).toBe(false);
     const link = await s.inbox.link(
       'newcomer@example.org',
       /Confirm your e-mail/,
@@ -81,6 +78,13 @@ describe('the disclosure pages', () => {
     expect(page.statusCode).toBe(200);
     const confirmed = await b.post(path, {}, await b.csrf(path));
     expect(confirmed.statusCode).toBe(303);
+    expect(confirmed.headers.location).toBe('/disclosure/login?msg=email-verified');
+    const login = await b.post('/disclosure/login', { email: 'newcomer@example.org', password: 'twelve chars at least' });
+    expect(login.statusCode).toBe(303);
+    const cookie = (
+      login.cookies as { name: string; httpOnly?: boolean; sameSite?: string; path?: string }[]
+    ).find((c) => c.name === 'nswg_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect((await b.get('/disclosure/account')).body).toContain('(confirmed)');
     // the session is stored hashed: the cookie's value is in no table
     const rows = await s.store.db
@@ -99,7 +103,6 @@ describe('the disclosure pages', () => {
         store: tls.store,
         clock: tls.clock,
         config: serverConfig({ logLevel: 'silent', rateLimit: null, secureCookies: true }),
-        secret: 'another-secret-another-secret-another-secret',
         disclosure: { schedulerIntervalMs: null },
       });
       const login = await app.inject({ method: 'GET', url: '/disclosure/login' });
@@ -642,7 +645,7 @@ describe('the disclosure pages', () => {
     expect((await m.get(`/disclosure/reports/${a}`)).statusCode).toBe(200);
     const replay = await m.post(path, {}, await m.csrf(path));
     expect(replay.statusCode).toBe(400);
-    expect(replay.body).toContain('this invitation is not valid (unknown, expired or already used)');
+    expect(replay.body).toContain('this invitation is not valid (unknown, expired, revoked or already used)');
     const other = await m.get(`/disclosure/reports/${bId}`);
     expect(other.statusCode).toBe(404);
     expect(other.body).not.toContain('SECRET-B');
@@ -770,14 +773,24 @@ describe('the disclosure pages', () => {
     expect(dash.body).toContain('needs two-factor authentication');
     const begun = await b.post('/disclosure/account/totp', {}, await b.csrf('/disclosure/account'));
     const secret = /id="totp-secret">([A-Z2-7]+)</.exec(begun.body)![1]!;
+    // the QR code beside the key, as an image the CSP allows, of the same otpauth URI
+    expect(begun.body).toMatch(/<img id="totp-qr" class="qr" src="data:image\/svg\+xml;base64,/);
     const { totpCode } = await import('./helpers.js');
+    const other = new PageSession(s);
+    await other.login(t);
     const on = await b.post(
       '/disclosure/account/totp/enable',
       { code: totpCode(secret, s.clock.now()) },
       /name="_csrf" value="([^"]+)"/.exec(begun.body)![1]!,
     );
-    expect(on.statusCode).toBe(303);
+    expect(on.statusCode).toBe(200);
+    // ten one-time recovery codes, shown this once
+    expect([...on.body.matchAll(/<li><code>([a-z0-9]{5}-[a-z0-9]{5})<\/code><\/li>/g)]).toHaveLength(10);
+    // this browser has the new session (with two factors); the other session, opened before, ended
     expect((await b.get('/disclosure/triage')).statusCode).toBe(200);
+    expect((await other.get('/disclosure/triage')).headers.location).toBe(
+      '/disclosure/login?next=%2Fdisclosure%2Ftriage&msg=session-ended',
+    );
   });
 
   it('keeps the strict CSP and serves the calculator as files', async () => {

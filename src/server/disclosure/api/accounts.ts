@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { User } from '../../../disclosure/index.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../../disclosure/index.js';
 import { NswgError } from '../../../errors.js';
-import type { User } from '../../../disclosure/index.js';
 import { requireScope, requireUser } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
 import { limited } from '../limits.js';
@@ -175,7 +175,9 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
       return {
         user: userJson(user),
         actingRoles: c.actor.kind === 'user' ? [...c.actor.roles] : [],
+        pendingRoles: c.actor.kind === 'user' ? [...(c.actor.pendingRoles ?? [])] : [],
         totpRequired: c.totpRequired,
+        twoFactors: c.mfa,
         via: c.via === 'token' ? ('token' as const) : ('session' as const),
         scopes: c.scopes === 'all' ? ['all'] : [...c.scopes],
       };

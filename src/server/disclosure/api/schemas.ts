@@ -1,6 +1,11 @@
 import { type TSchema, Type } from '@sinclair/typebox';
-import { NOTIFICATION_KINDS, REPORT_STATES, TEAM_ROLES, TRANSITIONS } from '../../../disclosure/index.js';
-import { API_SCOPES } from '../../../disclosure/index.js';
+import {
+  API_SCOPES,
+  NOTIFICATION_KINDS,
+  REPORT_STATES,
+  TEAM_ROLES,
+  TRANSITIONS,
+} from '../../../disclosure/index.js';
 
 const REPORT_STATE_LIST: readonly string[] = REPORT_STATES;
 const TRANSITION_LIST: readonly string[] = TRANSITIONS;
@@ -61,8 +66,16 @@ export const UserSchema = Type.Object({
 export const Me = Type.Object({
   user: UserSchema,
   /** The roles acted with now: none until TOTP is on, for team members. */
-  actingRoles: Type.Array(Role, { description: 'the roles in effect: team roles need TOTP turned on' }),
-  totpRequired: Type.Boolean({ description: 'a team role is held but TOTP is off: enrol to act as team' }),
+  actingRoles: Type.Array(Role, {
+    description: 'the roles in effect: team roles need a session opened with two factors',
+  }),
+  pendingRoles: Type.Array(Role, {
+    description: 'roles held but not in effect for want of the second factor',
+  }),
+  totpRequired: Type.Boolean({
+    description: 'a team role is held but not in effect: turn TOTP on, or log in again with a code',
+  }),
+  twoFactors: Type.Boolean({ description: 'the session was opened (the token made) with two factors' }),
   via: literals(['session', 'token']),
   scopes: Type.Array(Str()),
 });

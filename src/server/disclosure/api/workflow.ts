@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Transition } from '../../../disclosure/index.js';
+import type { IssuedInvitation, Transition } from '../../../disclosure/index.js';
 import { isNswgError, NswgError } from '../../../errors.js';
 import { requireScope } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
@@ -17,6 +17,25 @@ import {
 import { reportJson } from './views.js';
 
 const tags = ['disclosure'];
+const Ok = Type.Object({ ok: Type.Literal(true) });
+const InvitationParams = Type.Object({
+  id: Type.String({ maxLength: 100 }),
+  invitationId: Type.String({ maxLength: 100 }),
+});
+const Issued = Type.Object({
+  invitationId: Type.String(),
+  expiresAt: Type.String(),
+  link: Type.Optional(Type.String({ description: 'only on a server without mail: send it by hand' })),
+});
+
+/** What an invitation's answer carries: its link only when the server has no mail to send it. */
+function issued(ctx: DisclosureContext, inv: IssuedInvitation) {
+  return {
+    invitationId: inv.invitationId,
+    expiresAt: inv.expiresAt,
+    ...(ctx.delivery === 'outbox' ? { link: ctx.links.invitation(inv.token) } : {}),
+  };
+}
 const Body = Type.Object(
   { body: Type.String({ maxLength: 50_000, description: 'Markdown' }) },
   { additionalProperties: false },
@@ -203,11 +222,13 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
         summary:
           'Invite a maintainer by e-mail (the team; npm reports): a signed, single-use link valid 14 days',
         description:
-          'The link travels by e-mail only. The first invitation moves an accepted report to maintainer-invited.',
+          'Only the account of the invited address (confirmed) can accept it. The link travels by e-mail; on a server ' +
+          'without mail (no SMTP server) the answer carries it as `link`, for the team to send by hand. The first ' +
+          'invitation moves an accepted report to maintainer-invited.',
         tags,
         params: IdParams,
         body: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ invitationId: Type.String(), expiresAt: Type.String() }), ...errors },
+        response: { 201: Issued, ...errors },
       },
     },
     async (req, reply) => {
@@ -215,7 +236,133 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
       const inv = await p
         .inviteMaintainer(req.caller.actor, id(req), (req.body as { email: string }).email, originOf(req))
         .catch(sameNotFound);
-      return reply.code(201).send({ invitationId: inv.invitationId, expiresAt: inv.expiresAt });
+      return reply.code(201).send(issued(ctx, inv));
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/invitations/:invitationId/revoke',
+    {
+      schema: {
+        summary: 'Revoke a maintainer invitation that was not accepted (the team): its link stops working',
+        tags,
+        params: InvitationParams,
+        response: { 200: Ok, ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      const { id: reportId, invitationId } = req.params as { id: string; invitationId: string };
+      await p.revokeInvitation(req.caller.actor, reportId, invitationId, originOf(req)).catch(sameNotFound);
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/invitations/:invitationId/resend',
+    {
+      schema: {
+        summary: 'Send an invitation that was not accepted again, as a new link (the old one stops working)',
+        tags,
+        params: InvitationParams,
+        response: { 201: Issued, ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireScope(req.caller, 'reports:write');
+      const { id: reportId, invitationId } = req.params as { id: string; invitationId: string };
+      const inv = await p
+        .resendInvitation(req.caller.actor, reportId, invitationId, originOf(req))
+        .catch(sameNotFound);
+      return reply.code(201).send(issued(ctx, inv));
+    },
+  );
+
+  app.delete(
+    '/api/reports/:id/maintainers/:userId',
+    {
+      schema: {
+        summary: 'Remove a maintainer from a report (the team): from then on they do not see it',
+        tags,
+        params: Type.Object({ id: Type.String({ maxLength: 100 }), userId: Type.String({ maxLength: 100 }) }),
+        response: { 200: Type.Object({ report: ReportSchema }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      const { id: reportId, userId } = req.params as { id: string; userId: string };
+      const report = await p
+        .removeMaintainer(req.caller.actor, reportId, userId, originOf(req))
+        .catch(sameNotFound);
+      return { report: reportJson(report) };
+    },
+  );
+
+  app.post(
+    '/api/reports/:id/fix-proposals/confirm',
+    {
+      schema: {
+        summary:
+          'Confirm the fixed versions a maintainer proposed after the report was fixed (the team): what is published is the team’s word',
+        tags,
+        params: IdParams,
+        response: { 200: Type.Object({ report: ReportSchema }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      const report = await p.confirmFix(req.caller.actor, id(req), originOf(req)).catch(sameNotFound);
+      return { report: reportJson(report) };
+    },
+  );
+
+  app.put(
+    '/api/reports/:id/early-publication',
+    {
+      schema: {
+        summary:
+          'Ask to publish an unfixed report before its deadline (the team): a second team member publishes',
+        description:
+          'For a vulnerability already public or actively exploited, as the process allows. The reason and what shows ' +
+          'it are recorded, every participant is told, and the advisory says why it was published without a fix. ' +
+          'Publishing is then a `publish` transition by another team member (never who asked, who reported or who filed).',
+        tags,
+        params: IdParams,
+        body: Type.Object(
+          {
+            reason: Type.Union([Type.Literal('already-public'), Type.Literal('actively-exploited')]),
+            details: Type.String({ maxLength: 5000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ report: ReportSchema }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      const report = await p
+        .requestEarlyPublication(req.caller.actor, id(req), req.body, originOf(req))
+        .catch(sameNotFound);
+      return { report: reportJson(report) };
+    },
+  );
+
+  app.delete(
+    '/api/reports/:id/early-publication',
+    {
+      schema: {
+        summary: 'Withdraw a request for early publication (the team)',
+        tags,
+        params: IdParams,
+        response: { 200: Type.Object({ report: ReportSchema }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'reports:write');
+      const report = await p
+        .withdrawEarlyPublication(req.caller.actor, id(req), originOf(req))
+        .catch(sameNotFound);
+      return { report: reportJson(report) };
     },
   );
 

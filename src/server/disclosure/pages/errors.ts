@@ -56,7 +56,12 @@ export function pageErrorHandler(err: FastifyError, req: FastifyRequest, reply: 
   try {
     csrf = reply.generateCsrf({ userInfo: csrfUserInfo(req) });
   } catch {}
-  const p: PageCtx = { caller: req.caller ?? NOBODY, csrf, notice: null };
+  const p: PageCtx = {
+    caller: req.caller ?? NOBODY,
+    csrf,
+    notice: null,
+    delivery: req.mailDelivery ?? 'mail',
+  };
   return sendPage(
     reply,
     page(

@@ -35,8 +35,10 @@ export async function disclosurePages(app: FastifyInstance, ctx: DisclosureConte
     csrfOpts: { hmacKey: ctx.keys.csrf },
   });
   app.decorateRequest('caller', null as never);
+  app.decorateRequest('mailDelivery', undefined);
   app.addHook('onRequest', async (req) => {
     req.caller = await cookieCaller(ctx.deps.store, req);
+    req.mailDelivery = ctx.delivery;
   });
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'POST') app.csrfProtection(req, reply, done);

@@ -11,19 +11,31 @@ export interface PageCtx {
   csrf: string;
   /** A fixed message chosen by `?msg=` (never text from the request). */
   notice: string | null;
+  /** Where the server's mail goes: the pages that promise mail say so when it is kept for admins. */
+  delivery: 'mail' | 'outbox';
 }
 
 /** The messages a redirect may ask a page to show. */
 const NOTICES: Record<string, string> = {
-  'signed-up': 'Welcome! We sent you a link to confirm your e-mail address: follow it before you report.',
   'verify-sent': 'We sent you a new link to confirm your e-mail address.',
-  'email-verified': 'Your e-mail address is confirmed.',
+  'email-verified': 'Your e-mail address is confirmed: log in.',
   'logged-in': 'You are logged in.',
   'logged-out': 'You are logged out.',
   'reset-sent':
     'If an account has this address, we sent it a link to choose a new password (valid one hour).',
-  'password-set': 'Your password is changed; every session ended. Log in with the new one.',
+  'password-set':
+    'Your password is set: every session and API token of the account ended, and the address is confirmed. Log in with the new password.',
   'totp-on': 'Two-factor authentication is on: logins now ask for a code.',
+  'session-ended':
+    'Your session ended (14 days without use, a logout elsewhere, or a new password): log in again.',
+  'confirmed-user': 'The address is confirmed.',
+  'roles-saved': 'The roles are saved: they take effect when the user logs in with two factors.',
+  'fix-confirmed': 'The fixed versions are confirmed: they are what will be published.',
+  'early-asked': 'Early publication is asked for: a second team member publishes.',
+  'early-withdrawn': 'The request for early publication is withdrawn.',
+  'invitation-revoked': 'The invitation is revoked: its link no longer works.',
+  'invitation-resent': 'A new invitation is sent; the old link no longer works.',
+  'maintainer-removed': 'The maintainer no longer sees this report.',
   'prefs-saved': 'Your notification choices are saved.',
   'token-revoked': 'The token is revoked.',
   submitted: 'Your report is submitted. The team answers within 2 business days.',
@@ -48,8 +60,13 @@ export function pageCtx(req: FastifyRequest, reply: FastifyReply): PageCtx {
     caller: req.caller,
     csrf: reply.generateCsrf({ userInfo: csrfUserInfo(req) }),
     notice: typeof msg === 'string' ? (NOTICES[msg] ?? null) : null,
+    delivery: req.mailDelivery ?? 'mail',
   };
 }
+
+/** What a page says where it would promise mail and the server keeps mail for its admins instead. */
+export const NO_MAIL =
+  'This server sends no e-mail (no SMTP server is configured): messages are kept for its admins, without their links. An admin confirms addresses and hands links over by hand (nswg user confirm, nswg user link, or the Users page).';
 
 /** The hidden field every form carries. */
 export const csrfField = (p: PageCtx): SafeHtml => html`<input type="hidden" name="_csrf" value="${p.csrf}">`;
@@ -71,15 +88,18 @@ export function page(p: PageCtx, title: string, body: Html, opts: { scripts?: st
   const u = p.caller.user;
   const team = p.caller.actor.kind === 'user' && p.caller.actor.roles.length > 0;
   const admin = p.caller.actor.kind === 'user' && p.caller.actor.roles.includes('admin');
+  const pending = p.caller.actor.kind === 'user' ? (p.caller.actor.pendingRoles ?? []) : [];
   const account = u
     ? html`<a href="${PAGES}/account">${u.displayName}</a>${postButton(p, `${PAGES}/logout`, 'Log out', 'link')}`
     : html`<a href="${PAGES}/login">Log in</a><a href="${PAGES}/signup">Sign up</a>`;
   const banners = [
     p.caller.totpRequired
-      ? html`<div class="notice bad" role="alert"><p>Your team role needs two-factor authentication. Until you <a href="${PAGES}/account#totp">turn it on</a>, you act as a registered user only.</p></div>`
+      ? html`<div class="notice bad" role="alert"><p>Your team role (${pending.join(', ')}) needs two-factor authentication: ${u?.totpEnabled ? html`log out and log in again with a code` : html`<a href="${PAGES}/account#totp">turn it on</a>`}. Until then you act as a registered user only.</p></div>`
       : '',
     u && !u.emailVerified
-      ? html`<div class="notice"><p>Confirm your e-mail address (see the link we sent) before you report. <a href="${PAGES}/account">Send it again</a>.</p></div>`
+      ? p.delivery === 'mail'
+        ? html`<div class="notice" id="confirm-notice"><p>Confirm your e-mail address (see the link we sent) before you report: until then the account can do nothing. <a href="${PAGES}/account">Send it again</a>.</p></div>`
+        : html`<div class="notice" id="confirm-notice"><p>Your e-mail address is not confirmed yet: until it is, the account can do nothing. ${NO_MAIL}</p></div>`
       : '',
     p.notice ? html`<div class="notice ok" role="status"><p>${p.notice}</p></div>` : '',
   ];
@@ -100,7 +120,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <header class="site">
 <div class="wrap">
 <a class="brand" href="/"><span>nswg</span> advisories</a>
-<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a>${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
+<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a>${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
 <div class="account">${account}</div>
 </div>
 </header>
@@ -138,14 +158,46 @@ export function safeNext(next: unknown): string {
     : `${PAGES}/reports`;
 }
 
-/** Sends an anonymous visitor to the login page, back here afterwards. */
+/**
+ * Sends an anonymous visitor to the login page, back here afterwards. A form sent with a session
+ * that has ended is not lost silently: the answer is the login page, saying the session ended, with
+ * the text that was sent, to copy back once logged in again.
+ */
 export function toLogin(req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const back = req.method === 'GET' ? req.url : (req.headers.referer ?? '');
   let path = `${PAGES}/reports`;
   try {
     path = new URL(back, 'http://x').pathname;
   } catch {}
-  return seeOther(reply, `${PAGES}/login?next=${encodeURIComponent(safeNext(path))}`);
+  const next = safeNext(path);
+  if (req.caller?.ended && req.method === 'POST')
+    return sendPage(reply, sessionEndedPage(pageCtx(req, reply), next, sentText(req.body)), 401);
+  const msg = req.caller?.ended ? '&msg=session-ended' : '';
+  return seeOther(reply, `${PAGES}/login?next=${encodeURIComponent(next)}${msg}`);
+}
+
+/** The text fields of a form that was sent (never a password or the CSRF token), to give back. */
+function sentText(body: unknown): [string, string][] {
+  if (!body || typeof body !== 'object') return [];
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (k === '_csrf' || /password|code|totp/i.test(k)) continue;
+    const text = typeof v === 'string' ? v : null;
+    if (text?.trim()) out.push([k, text.slice(0, 200_000)]);
+  }
+  return out.slice(0, 40);
+}
+
+/** The login page a form sent after the session ended gets: what happened, the form's text, the login. */
+function sessionEndedPage(p: PageCtx, next: string, sent: [string, string][]): SafeHtml {
+  return page(
+    p,
+    'Log in again',
+    html`<h1>Your session ended</h1>
+<p class="lead" id="session-ended">You were logged out (after 14 days without use, a logout elsewhere, or a new password), so what you sent was <strong>not saved</strong>. Log in again, then send it again${sent.length ? ': your text is below, to copy' : ''}.</p>
+${sent.length ? html`<details open id="sent-text"><summary>What you sent</summary>${sent.map(([k, v]) => html`<p class="muted">${k}</p><pre class="sent">${v}</pre>`)}</details>` : ''}
+<p><a class="button" href="${PAGES}/login?next=${encodeURIComponent(next)}">Log in again</a></p>`,
+  );
 }
 
 /** A trimmed text field of a form body ('' when absent). */

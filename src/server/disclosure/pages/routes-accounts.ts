@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NOTIFICATION_KINDS } from '../../../disclosure/index.js';
-import { isNswgError, NswgError } from '../../../errors.js';
-import { clearSessionCookie, setSessionCookie } from '../auth.js';
+import { isNswgError } from '../../../errors.js';
+import { clearSessionCookie, sessionCaller, setSessionCookie } from '../auth.js';
 import { type DisclosureContext, originOf, PAGES } from '../context.js';
 import { limited } from '../limits.js';
-import { requestPasswordReset, sendVerification, signUp } from '../service.js';
+import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../service.js';
 import { field, pageCtx, safeNext, seeOther, sendPage, toLogin } from './layout.js';
 import {
   type AccountExtras,
@@ -14,6 +14,7 @@ import {
   messagePage,
   resetPage,
   resetRequestPage,
+  signedUpPage,
   signupPage,
 } from './views-accounts.js';
 
@@ -38,10 +39,6 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
     const password = field(req.body, 'password', 1024);
     try {
       await signUp(ctx, { ...values, handle: values.handle || null, password }, originOf(req), req.log);
-      const session = await accounts.login({ email: values.email, password }, originOf(req));
-      setSessionCookie(reply, session.token, secure);
-      const to = next(req);
-      return seeOther(reply, to === `${PAGES}/reports` ? `${PAGES}/account?msg=signed-up` : to);
     } catch (e) {
       if (!isNswgError(e) || !['E_AUTH', 'E_CONFLICT'].includes(e.code)) throw e;
       const problems = e.field ? { [e.field]: e.message } : {};
@@ -51,6 +48,8 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
         e.code === 'E_CONFLICT' ? 409 : 400,
       );
     }
+    // the same answer whatever the address: it never tells who is registered
+    return sendPage(reply, signedUpPage(pageCtx(req, reply), signUpMessage(ctx), next(req)), 202);
   });
 
   app.get<{ Params: { token: string } }>(
@@ -94,26 +93,31 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
   );
 
   app.get(`${PAGES}/login`, { schema: hidden }, async (req, reply) =>
-    sendPage(reply, loginPage(pageCtx(req, reply), '', null, next(req), false)),
+    sendPage(reply, loginPage(pageCtx(req, reply), '', null, next(req))),
   );
 
   app.post(`${PAGES}/login`, { schema: hidden, config: limited(ctx, 'login') }, async (req, reply) => {
     const email = field(req.body, 'email', 254);
     try {
-      const totp = field(req.body, 'totp', 10).trim();
+      const code = (field(req.body, 'code', 40) || field(req.body, 'totp', 40)).trim();
       const session = await accounts.login(
-        { email, password: field(req.body, 'password', 1024), ...(totp ? { totp } : {}) },
+        { email, password: field(req.body, 'password', 1024), code },
         originOf(req),
       );
       setSessionCookie(reply, session.token, secure);
       return seeOther(reply, next(req));
     } catch (e) {
-      if (!isNswgError(e) || e.code !== 'E_AUTH') throw e;
-      const askCode = e.field === 'totp';
-      const message = askCode
-        ? 'Enter the current code from your authenticator app (two-factor authentication is on).'
-        : 'Wrong e-mail address, password or code.';
-      return sendPage(reply, loginPage(pageCtx(req, reply), email, message, next(req), askCode), 401);
+      if (!isNswgError(e) || !['E_AUTH', 'E_LOCKED'].includes(e.code)) throw e;
+      // one message whatever was wrong; a lockout says for how long
+      const message =
+        e.code === 'E_LOCKED'
+          ? `${e.message[0]!.toUpperCase()}${e.message.slice(1)}.`
+          : 'Wrong e-mail address, password or code. With two-factor authentication on, enter the code your app shows (or a recovery code).';
+      return sendPage(
+        reply,
+        loginPage(pageCtx(req, reply), email, message, next(req)),
+        e.code === 'E_LOCKED' ? 429 : 401,
+      );
     }
   });
 
@@ -157,6 +161,17 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
     },
   );
 
+  app.get(`${PAGES}/account/recovery-codes`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    return seeOther(reply, `${PAGES}/account#totp`);
+  });
+
+  app.post(`${PAGES}/account/recovery-codes`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const codes = await accounts.regenerateRecoveryCodes(req.caller.actor, originOf(req));
+    return account(req, reply, { recoveryCodes: codes });
+  });
+
   const account = async (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -180,22 +195,21 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
     const user = req.caller.user;
     if (!user) return toLogin(req, reply);
     if (!user.emailVerified) await sendVerification(ctx, user, req.log);
-    return seeOther(reply, `${PAGES}/account?msg=verify-sent`);
+    return seeOther(reply, `${PAGES}/account${ctx.delivery === 'mail' ? '?msg=verify-sent' : ''}`);
   });
 
   app.post(`${PAGES}/account/totp`, { schema: hidden }, async (req, reply) => {
     const user = req.caller.user;
     if (!user) return toLogin(req, reply);
-    if (user.totpEnabled)
-      throw new NswgError('E_CONFLICT', 'two-factor authentication is on already', { field: 'totp' });
     return account(req, reply, { totp: await accounts.beginTotp(user.id) });
   });
 
   app.post(`${PAGES}/account/totp/enable`, { schema: hidden }, async (req, reply) => {
     const user = req.caller.user;
     if (!user) return toLogin(req, reply);
+    let enrolled: Awaited<ReturnType<typeof accounts.enableTotp>>;
     try {
-      await accounts.enableTotp(user.id, field(req.body, 'code', 10).trim(), originOf(req));
+      enrolled = await accounts.enableTotp(user.id, field(req.body, 'code', 10).trim(), originOf(req));
     } catch (e) {
       if (!isNswgError(e) || e.code !== 'E_AUTH') throw e;
       // the secret stays as it was: start again to see a new one
@@ -209,7 +223,11 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
         400,
       );
     }
-    return seeOther(reply, `${PAGES}/account?msg=totp-on`);
+    // every session ended (one opened without the second factor); this browser gets the new one
+    setSessionCookie(reply, enrolled.session.token, secure);
+    const caller = await sessionCaller(ctx.deps.store, enrolled.session.token);
+    if (caller) req.caller = caller;
+    return account(req, reply, { recoveryCodes: enrolled.recoveryCodes, enabled: true });
   });
 
   app.post(`${PAGES}/account/notifications`, { schema: hidden }, async (req, reply) => {

@@ -8,7 +8,7 @@ import { possibleDuplicates, reportQueue } from '../queries.js';
 import { authorName, readReport, sameNotFound, submitReport, transitionReport } from '../service.js';
 import { uploadedFile } from '../uploads.js';
 import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
-import { invitationPage, myReportsPage } from './views-lists.js';
+import { invitationLinkPage, invitationPage, myReportsPage } from './views-lists.js';
 import { disclosedPage, reportPage } from './views-report.js';
 import { formField, formValues, reportFormPage, submissionFromForm } from './views-report-form.js';
 
@@ -181,11 +181,76 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     return 'disclosure-stated';
   });
 
-  action('invitations', async (req) => {
-    await program
+  app.post(`${PAGES}/reports/:id/invitations`, { schema: hidden }, async (req: IdReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const inv = await program
       .inviteMaintainer(req.caller.actor, req.params.id, field(req.body, 'email', 254), originOf(req))
       .catch(sameNotFound);
-    return 'invited';
+    if (ctx.delivery === 'mail') return seeOther(reply, back(req.params.id, 'invited'));
+    // no mail to carry it: the inviter hands the link over (only the invited address's account accepts it)
+    return sendPage(
+      reply,
+      invitationLinkPage(pageCtx(req, reply), req.params.id, ctx.links.invitation(inv.token)),
+    );
+  });
+
+  const invitationAction = (verb: 'revoke' | 'resend') =>
+    app.post(
+      `${PAGES}/reports/:id/invitations/:invitationId/${verb}`,
+      { schema: hidden },
+      async (req: FastifyRequest<{ Params: { id: string; invitationId: string } }>, reply) => {
+        if (!req.caller.user) return toLogin(req, reply);
+        const { id, invitationId } = req.params;
+        if (verb === 'revoke') {
+          await program
+            .revokeInvitation(req.caller.actor, id, invitationId, originOf(req))
+            .catch(sameNotFound);
+          return seeOther(reply, back(id, 'invitation-revoked'));
+        }
+        const inv = await program
+          .resendInvitation(req.caller.actor, id, invitationId, originOf(req))
+          .catch(sameNotFound);
+        if (ctx.delivery === 'mail') return seeOther(reply, back(id, 'invitation-resent'));
+        return sendPage(reply, invitationLinkPage(pageCtx(req, reply), id, ctx.links.invitation(inv.token)));
+      },
+    );
+  invitationAction('revoke');
+  invitationAction('resend');
+
+  app.post(
+    `${PAGES}/reports/:id/maintainers/:userId/remove`,
+    { schema: hidden },
+    async (req: FastifyRequest<{ Params: { id: string; userId: string } }>, reply) => {
+      if (!req.caller.user) return toLogin(req, reply);
+      await program
+        .removeMaintainer(req.caller.actor, req.params.id, req.params.userId, originOf(req))
+        .catch(sameNotFound);
+      return seeOther(reply, back(req.params.id, 'maintainer-removed'));
+    },
+  );
+
+  action('fix-proposals/confirm', async (req) => {
+    await program.confirmFix(req.caller.actor, req.params.id, originOf(req)).catch(sameNotFound);
+    return 'fix-confirmed';
+  });
+
+  action('early-publication', async (req) => {
+    await program
+      .requestEarlyPublication(
+        req.caller.actor,
+        req.params.id,
+        { reason: field(req.body, 'reason', 40), details: field(req.body, 'details', 5000) },
+        originOf(req),
+      )
+      .catch(sameNotFound);
+    return 'early-asked';
+  });
+
+  action('early-publication/withdraw', async (req) => {
+    await program
+      .withdrawEarlyPublication(req.caller.actor, req.params.id, originOf(req))
+      .catch(sameNotFound);
+    return 'early-withdrawn';
   });
 
   action('proposals', async (req) => {

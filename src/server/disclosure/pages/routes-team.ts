@@ -1,10 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertCan } from '../../../disclosure/index.js';
 import { queueFilter } from '../api/views.js';
-import { type DisclosureContext, originOf, PAGES } from '../context.js';
+import { type DisclosureContext, originOf, PAGES, paths } from '../context.js';
 import { dashboardData } from '../queries.js';
-import { pageCtx, sendPage, toLogin } from './layout.js';
+import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
+import { type IssuedLink, outboxPage, usersPage } from './views-admin.js';
 import { auditLogPage, dashboardPage } from './views-lists.js';
+
+type UserReq = FastifyRequest<{ Params: { id: string } }>;
 
 const hidden = { hide: true };
 
@@ -21,6 +24,48 @@ export function teamPages(app: FastifyInstance, ctx: DisclosureContext): void {
     });
     const data = await dashboardData(ctx, req.caller.actor, originOf(req), filter);
     return sendPage(reply, dashboardPage(pageCtx(req, reply), data, filter));
+  });
+
+  const accounts = ctx.deps.store.accounts;
+  const users = async (req: FastifyRequest, reply: FastifyReply, issued: IssuedLink | null = null) =>
+    sendPage(reply, usersPage(pageCtx(req, reply), await accounts.listUsers(req.caller.actor), issued));
+
+  app.get(`${PAGES}/admin/users`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    return users(req, reply);
+  });
+
+  app.post(`${PAGES}/admin/users/:id/confirm`, { schema: hidden }, async (req: UserReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await accounts.confirmEmail(req.caller.actor, req.params.id, originOf(req));
+    return seeOther(reply, `${PAGES}/admin/users?msg=confirmed-user`);
+  });
+
+  app.post(`${PAGES}/admin/users/:id/roles`, { schema: hidden }, async (req: UserReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const raw = (req.body as Record<string, unknown> | undefined)?.roles;
+    const roles = (Array.isArray(raw) ? raw : [raw]).filter((r): r is string => typeof r === 'string');
+    await accounts.setRoles(req.caller.actor, req.params.id, roles, originOf(req));
+    return seeOther(reply, `${PAGES}/admin/users?msg=roles-saved`);
+  });
+
+  app.post(`${PAGES}/admin/users/:id/links`, { schema: hidden }, async (req: UserReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const purpose = field(req.body, 'purpose', 20) === 'verify-email' ? 'verify-email' : 'reset-password';
+    const made = await accounts.issueLink(req.caller.actor, req.params.id, purpose, originOf(req));
+    const path = purpose === 'verify-email' ? paths.verifyEmail(made.token) : paths.passwordReset(made.token);
+    return users(req, reply, {
+      email: made.user.email,
+      purpose,
+      link: ctx.url(path),
+      expiresHours: made.expiresHours,
+    });
+  });
+
+  app.get(`${PAGES}/admin/outbox`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const messages = await ctx.deps.store.outbox.list(req.caller.actor, originOf(req), { limit: 200 });
+    return sendPage(reply, outboxPage(pageCtx(req, reply), messages));
   });
 
   app.get(`${PAGES}/admin/audit-log`, { schema: hidden }, async (req, reply) => {

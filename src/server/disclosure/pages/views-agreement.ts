@@ -1,3 +1,4 @@
+import type { Disclosure } from '../../../disclosure/index.js';
 import {
   type Party,
   type Report,
@@ -8,7 +9,6 @@ import {
 } from '../../../disclosure/index.js';
 import { html, type SafeHtml } from '../../pages/html.js';
 import { paths } from '../context.js';
-import type { Disclosure } from '../../../disclosure/index.js';
 import { csrfField, type PageCtx, when } from './layout.js';
 
 // The parts of the report page about the fix proposal and the disclosure agreement.

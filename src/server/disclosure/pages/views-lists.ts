@@ -72,13 +72,25 @@ export function invitationPage(p: PageCtx, token: string): SafeHtml {
   const body = p.caller.user
     ? html`<h1>You are invited to a report</h1>
 <p class="lead">The Node.js Security Working Group invites you, as a maintainer, to see a private vulnerability report and fix it.
-Accepting makes you a maintainer of that one report, as ${p.caller.user.displayName}.</p>
+Accepting makes you a maintainer of that one report, as ${p.caller.user.displayName} (${p.caller.user.email}): the invitation works only for the account of the address it was sent to.</p>
 <form class="stack" method="post" action="${here}">${csrfField(p)}<div><button type="submit">Accept the invitation</button></div></form>
 <p class="muted">The link works once, for 14 days. Please keep the report confidential until it is published.</p>`
     : html`<h1>You are invited to a report</h1>
 <p class="lead">To see it, <a href="${PAGES}/login?next=${encodeURIComponent(here)}">log in</a> or
-<a href="${PAGES}/signup?next=${encodeURIComponent(here)}">sign up</a>, then accept the invitation.</p>`;
+<a href="${PAGES}/signup?next=${encodeURIComponent(here)}">sign up</a> with the address the invitation was sent to, then accept it.</p>`;
   return page(p, 'Invitation', body);
+}
+
+/** The link of an invitation just made, on a server without mail: the inviter sends it by hand. */
+export function invitationLinkPage(p: PageCtx, reportId: string, link: string): SafeHtml {
+  return page(
+    p,
+    'Invitation',
+    html`<h1>The invitation is made</h1>
+<p class="lead">This server sends no e-mail, so send this link to the maintainer yourself. It works once, for 14 days, and only for the account of the address you invited (confirmed); it is not kept anywhere.</p>
+<p><code class="secret" id="invitation-link">${link}</code></p>
+<p><a href="${paths.report(reportId)}">Back to the report</a></p>`,
+  );
 }
 
 /** The audit log, newest last, for admins. */

@@ -1,10 +1,9 @@
 import { severityOfScore } from '../../../advisories/index.js';
-import type { ReportAction, ReportView } from '../../../disclosure/index.js';
+import type { Disclosure, ReportAction, ReportView } from '../../../disclosure/index.js';
 import { advisoryPath, html, packagePath, type SafeHtml } from '../../pages/html.js';
 import { renderMarkdown } from '../../pages/markdown.js';
 import { externalLink, severityBadge } from '../../pages/parts.js';
 import { PAGES, paths } from '../context.js';
-import type { Disclosure } from '../../../disclosure/index.js';
 import type { PossibleDuplicate } from '../queries.js';
 import { csrfField, type PageCtx, page, postButton, stateBadge, when } from './layout.js';
 import {
@@ -14,6 +13,7 @@ import {
   fixProposalForm,
   proofOfConcept,
 } from './views-agreement.js';
+import { teamForms, WITHOUT_FIX_WORDS } from './views-report-team.js';
 
 /** Everything the report page shows, resolved beforehand (names, duplicates). */
 export interface ReportPageData {
@@ -46,7 +46,7 @@ function transitionForms(p: PageCtx, d: ReportPageData): SafeHtml[] {
   const allowed = d.view.allowed;
   const action = `${paths.report(r.id)}/transition`;
   const hiddenT = (t: string) => html`<input type="hidden" name="transition" value="${t}">`;
-  const out: SafeHtml[] = [];
+  const out: SafeHtml[] = teamForms(p, d.view, d.names);
   for (const t of ['request-info', 'provide-info', 'accept', 'publish', 'withdraw'] as const)
     if (allowed.includes(t))
       out.push(
@@ -71,7 +71,7 @@ function transitionForms(p: PageCtx, d: ReportPageData): SafeHtml[] {
   if (allowed.includes('invite-maintainer') && r.kind === 'npm')
     out.push(html`<div data-action="invite"><h3>Invite a maintainer</h3><form class="inline" method="post" action="${paths.report(r.id)}/invitations">${csrfField(p)}
 <label for="invite-email">E-mail</label><input id="invite-email" name="email" type="email" maxlength="254" required><button type="submit">Send the invitation</button></form>
-<p class="hint muted">A single-use link, valid 14 days: whoever opens it and logs in sees this report.</p></div>`);
+<p class="hint muted">A single-use link, valid 14 days, that only the account of this address (confirmed) can accept.</p></div>`);
   if (allowed.includes('propose-fix')) out.push(fixProposalForm(p, r, d.now));
   if (allowed.includes('edit-assessment'))
     out.push(html`<div data-action="assess"><h3>Assessment</h3><form class="stack" method="post" action="${paths.report(r.id)}/assessment">${csrfField(p)}
@@ -158,7 +158,7 @@ export function reportPage(p: PageCtx, d: ReportPageData): SafeHtml {
   const body = html`<p class="crumbs"><a href="${PAGES}/reports">Reports</a> / ${r.id}</p>
 <h1>${r.title}</h1>
 <p class="meta">${stateBadge(r.state)} ${r.advisoryId ? html`<a href="${advisoryPath(r.advisoryId)}">${r.advisoryId}</a>` : ''}</p>
-${r.state === 'published' && r.patchedVersions === null ? html`<div class="notice bad"><p>Published at the deadline without a fix.</p></div>` : ''}
+${r.state === 'published' && r.patchedVersions === null ? html`<div class="notice bad"><p id="without-fix">${r.withoutFix ? WITHOUT_FIX_WORDS[r.withoutFix] : 'Published without a fix'}.</p></div>` : ''}
 ${detailsList(d)}
 ${section('description', 'Description', html`<div class="prose">${renderMarkdown(r.description)}</div>`)}
 ${section('impact', 'Impact', html`<div class="prose">${renderMarkdown(r.impact)}</div>`)}
@@ -243,7 +243,7 @@ export function disclosedPage(p: PageCtx, d: Disclosure): SafeHtml {
   const body = html`<p class="crumbs">Disclosed report</p>
 <h1>${r.title}</h1>
 <p class="meta">${stateBadge('published')} ${r.advisoryId ? html`<a href="${advisoryPath(r.advisoryId)}">${r.advisoryId}</a>` : ''}</p>
-${r.publishedWithoutFix ? html`<div class="notice bad"><p>Published at the deadline without a fix: every version from the first affected one is vulnerable.</p></div>` : ''}
+${r.publishedWithoutFix ? html`<div class="notice bad"><p id="without-fix">${r.withoutFix ? WITHOUT_FIX_WORDS[r.withoutFix] : 'Published without a fix'}${r.earlyPublication ? html` (${r.earlyPublication.reason === 'already-public' ? 'already public' : 'actively exploited'}: ${r.earlyPublication.details})` : ''}: every version from the first affected one is vulnerable.</p></div>` : ''}
 <dl class="facts">
 <dt>Affects</dt><dd>${what}</dd>
 <dt>Affected versions</dt><dd><code>${r.affectedVersions}</code></dd>

@@ -56,4 +56,10 @@ form.filters select, form.filters input[type="text"] { width: auto; min-width: 9
 .cvss-calculator { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 0.5rem 0.9rem; }
 .cvss-calculator label { font-weight: normal; }
 output.cvss-score { display: block; margin-top: 0.35rem; font-weight: 600; }
+.totp-setup { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; }
+img.qr { width: 200px; height: 200px; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
+ol.codes { columns: 2; font-size: 1.05rem; }
+pre.sent { white-space: pre-wrap; max-height: 20rem; overflow: auto; }
+a.button { display: inline-block; padding: 0.45rem 0.9rem; border-radius: 6px; background: var(--link); color: var(--bg); text-decoration: none; }
+table.users td form { margin: 0.1rem 0; }
 `;
