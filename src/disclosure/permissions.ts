@@ -193,11 +193,15 @@ export const can = (actor: Actor, action: Action, report?: WorkflowReport | null
 export function assertCan(actor: Actor, action: Action, report?: WorkflowReport | null, now?: Date): void {
   const d = check(actor, action, report, now);
   if (d.ok) return;
-  // a team member whose roles wait for the second factor is told so, not "not found"
+  // a team member whose roles wait for the second factor is told so, not "not found": for anything
+  // about a report their role would let them see, and for what their role would let them do
   if (actor.kind === 'user' && actor.pendingRoles?.length && !actor.unconfirmed) {
     const withRoles: Actor = { ...actor, roles: actor.pendingRoles, pendingRoles: [] };
-    if (check(withRoles, action, report, now).ok)
-      throw new NswgError('E_FORBIDDEN', TWO_FACTORS_FIRST, { field: 'totp' });
+    const would =
+      report && !isGlobal(action)
+        ? check(withRoles, 'view-report', report, now).ok
+        : check(withRoles, action, report, now).ok;
+    if (would) throw new NswgError('E_FORBIDDEN', TWO_FACTORS_FIRST, { field: 'totp' });
   }
   if (report && !isGlobal(action) && !check(actor, 'view-report', report, now).ok) {
     throw new NswgError('E_NOT_FOUND', 'report not found', { field: 'report' });

@@ -136,7 +136,9 @@ export async function read(
   try {
     return { form: 'full', view: await view(ctx, actor, reportId, origin) };
   } catch (e) {
-    if (!(e instanceof NswgError && e.code === 'E_NOT_FOUND')) throw e;
+    // not theirs to read in full (or not yet: a team role waiting for the second factor), but public once published
+    const refused = e instanceof NswgError && (e.code === 'E_NOT_FOUND' || e.field === 'totp');
+    if (!refused) throw e;
     const disclosure = await ctx.deps.repo.transaction((tx) => disclosedReport(tx, reportId));
     if (disclosure) return { form: 'disclosed', disclosure };
     throw e;

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { User } from '../../disclosure/index.js';
 import {
-  can,
+  assertCan,
   type Disclosure,
   type MailMessage,
   type Origin,
@@ -203,7 +203,12 @@ export function teamRoles(input: unknown): TeamRole[] {
 /** A report the caller may see (read inside its own transaction, not recorded: the caller acts on it next). */
 async function visibleReport(ctx: DisclosureContext, caller: Caller, id: string): Promise<Report> {
   const r = await ctx.deps.store.reports.transaction((tx) => tx.getReport(id));
-  if (!r || !can(caller.actor, 'view-report', r, ctx.clock.now())) throw reportNotFound();
+  if (!r) throw reportNotFound();
+  try {
+    assertCan(caller.actor, 'view-report', r, ctx.clock.now());
+  } catch (e) {
+    sameNotFound(e);
+  }
   return r;
 }
 

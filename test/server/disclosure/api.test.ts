@@ -143,7 +143,10 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
     // from now on a login needs the code, and the failure does not say which part was wrong
     const noCode = await api(s, null, 'POST', '/api/login', { email: t.email, password: t.password });
     expect(noCode.statusCode).toBe(401);
-    expect(noCode.json()).toMatchObject({ field: 'credentials', message: 'wrong e-mail address, password or code' });
+    expect(noCode.json()).toMatchObject({
+      field: 'credentials',
+      message: 'wrong e-mail address, password or code',
+    });
     // enrolling again would turn it off: refused
     expect((await api(s, fresh, 'POST', '/api/me/totp')).statusCode).toBe(409);
   });

@@ -3,14 +3,35 @@
 export const ROLES = [
   'anonymous',
   'stranger',
+  'unconfirmed',
   'reporter',
   'maintainer',
   'triage',
   'triage-nototp',
   'core',
   'admin',
+  'reporter-token-read',
+  'reporter-token-write',
+  'triage-token-read',
+  'admin-token',
 ] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * The API tokens of the matrix, by the role they were made by and their scopes. A token made in a
+ * session with two factors carries its maker's team roles (the triage and admin tokens here).
+ * Tokens work on the API only: on the pages their holder is anonymous.
+ */
+export const TOKENS = {
+  'reporter-token-read': { maker: 'reporter', scopes: ['reports:read'] },
+  'reporter-token-write': { maker: 'reporter', scopes: ['reports:read', 'reports:write'] },
+  'triage-token-read': { maker: 'triage', scopes: ['reports:read'] },
+  'admin-token': { maker: 'admin', scopes: ['reports:read', 'reports:write', 'audit:read'] },
+} as const satisfies Record<string, { maker: Role; scopes: string[] }>;
+export type TokenRole = keyof typeof TOKENS;
+export const isToken = (r: Role): r is TokenRole => r in TOKENS;
+/** Who a role acts as on a report: a token's maker. */
+export const baseOf = (r: Role): Role => (isToken(r) ? TOKENS[r].maker : r);
 
 export const STATES = [
   'new',
@@ -46,14 +67,22 @@ const PRE_TRIAGE: readonly State[] = ['new', 'needs-more-info'];
 const INVITED: readonly State[] = ['maintainer-invited', 'fix-in-progress', 'fixed', 'published'];
 
 export const isUser = (r: Role) => r !== 'anonymous';
-/** Holds an effective team role (TOTP on). */
-export const isTeamMember = (r: Role) => r === 'triage' || r === 'core' || r === 'admin';
-export const team = (r: Role, s: Subject) =>
-  r === 'admin' || (r === 'triage' && s.kind === 'npm') || (r === 'core' && s.kind === 'core');
+/** Holds an effective team role (TOTP on, a session with two factors). */
+export const isTeamMember = (r: Role) => ['triage', 'core', 'admin'].includes(baseOf(r));
+export const team = (r: Role, s: Subject) => {
+  const b = baseOf(r);
+  return b === 'admin' || (b === 'triage' && s.kind === 'npm') || (b === 'core' && s.kind === 'core');
+};
 export const maintainerOf = (r: Role, s: Subject) =>
   r === 'maintainer' && s.kind === 'npm' && INVITED.includes(s.state);
 /** May the role see the report in full? (reporter, invited maintainer, its team; admins) */
-export const sees = (r: Role, s: Subject) => r === 'reporter' || maintainerOf(r, s) || team(r, s);
+export const sees = (r: Role, s: Subject) => baseOf(r) === 'reporter' || maintainerOf(r, s) || team(r, s);
+/**
+ * A triager whose session lacks the second factor is told to turn it on ("403") about every report
+ * their role would let them see — npm reports — instead of "not found"; published ones they read as
+ * everyone does.
+ */
+export const waitsForTotp = (r: Role, s: Subject) => r === 'triage-nototp' && s.kind === 'npm';
 /** Does the proposal fixture exist (a vote opened between triage and publication)? */
 export const hasProposal = (s: Subject) => [...CLOCK, 'published'].includes(s.state);
 
@@ -121,6 +150,7 @@ export type Expect = number | 'login';
 /** The expected answer of a transition, by API (success 200) or page (success 303). */
 export function transitionExpect(t: TransitionName, r: Role, s: Subject, ok: number, anon: Expect): Expect {
   if (!isUser(r)) return anon;
+  if (waitsForTotp(r, s)) return 403;
   if (!sees(r, s)) return 404;
   if (!hasMove(t, s)) return 409;
   return mayMove(t, r, s) ? ok : 403;
@@ -137,7 +167,8 @@ const user =
 
 // --- report routes, shared by the API and the pages --------------------------------------------
 
-const viewReport: Rule = (r, s) => (sees(r, s) || s.state === 'published' ? 200 : 404);
+const viewReport: Rule = (r, s) =>
+  sees(r, s) || s.state === 'published' ? 200 : waitsForTotp(r, s) ? 403 : 404;
 /**
  * The fixtures' attachment: on npm reports the reporter and the triage team agreed to disclose it
  * (the maintainer said nothing); on core reports the core team objected. Once published, anyone reads
@@ -149,59 +180,63 @@ export const attachmentDisclosed = (s: Subject) => s.state === 'published' && s.
  * maintainer objected. So it is public only in a published core report.
  */
 export const proofOfConceptDisclosed = (s: Subject) => s.state === 'published' && s.kind === 'core';
-const attachmentRead: Rule = (r, s) => (sees(r, s) || attachmentDisclosed(s) ? 200 : 404);
-const comment =
-  (ok: number): Rule =>
+const attachmentRead: Rule = (r, s) =>
+  sees(r, s) || attachmentDisclosed(s) ? 200 : waitsForTotp(r, s) ? 403 : 404;
+/** A report action: 403 for a triager without the second factor (npm), 404 for who does not see it, else `rule`. */
+const seen =
+  (rule: Rule): Rule =>
   (r, s) =>
-    sees(r, s) ? ok : 404;
-const note =
-  (ok: number): Rule =>
-  (r, s) =>
-    !sees(r, s) ? 404 : team(r, s) ? ok : 403;
-const assess =
-  (ok: number): Rule =>
-  (r, s) =>
-    !sees(r, s) ? 404 : team(r, s) && !CLOSED.includes(s.state) ? ok : 403;
-const upload =
-  (ok: number): Rule =>
-  (r, s) =>
-    !sees(r, s) ? 404 : CLOSED.includes(s.state) ? 403 : ok;
-const fixProposal =
-  (ok: number): Rule =>
-  (r, s) =>
-    !sees(r, s) ? 404 : !(team(r, s) || maintainerOf(r, s)) ? 403 : CLOCK.includes(s.state) ? ok : 409;
+    waitsForTotp(r, s) ? 403 : !sees(r, s) ? 404 : rule(r, s);
+const comment = (ok: number): Rule => seen(() => ok);
+const note = (ok: number): Rule => seen((r, s) => (team(r, s) ? ok : 403));
+const assess = (ok: number): Rule => seen((r, s) => (team(r, s) && !CLOSED.includes(s.state) ? ok : 403));
+const upload = (ok: number): Rule => seen((_r, s) => (CLOSED.includes(s.state) ? 403 : ok));
+const fixProposal = (ok: number): Rule =>
+  seen((r, s) => (!(team(r, s) || maintainerOf(r, s)) ? 403 : CLOCK.includes(s.state) ? ok : 409));
 /** Each participant speaks for a party (reporter, maintainer, team) until the report is closed. */
-const statement =
-  (ok: number): Rule =>
-  (r, s) =>
-    !sees(r, s) ? 404 : CLOSED.includes(s.state) ? 409 : ok;
-const invite =
-  (ok: number): Rule =>
-  (r, s) =>
-    !sees(r, s)
-      ? 404
-      : team(r, s) &&
-          s.kind === 'npm' &&
-          ['accepted', 'maintainer-invited', 'fix-in-progress'].includes(s.state)
-        ? ok
-        : 403;
-const propose =
-  (ok: number): Rule =>
-  (r, s) =>
-    !sees(r, s)
-      ? 404
-      : (team(r, s) || r === 'reporter' || maintainerOf(r, s)) && CLOCK.includes(s.state)
-        ? ok
-        : 403;
+const statement = (ok: number): Rule => seen((_r, s) => (CLOSED.includes(s.state) ? 409 : ok));
+const invite = (ok: number): Rule =>
+  seen((r, s) =>
+    team(r, s) && s.kind === 'npm' && ['accepted', 'maintainer-invited', 'fix-in-progress'].includes(s.state)
+      ? ok
+      : 403,
+  );
+const propose = (ok: number): Rule =>
+  seen((r, s) =>
+    (team(r, s) || baseOf(r) === 'reporter' || maintainerOf(r, s)) && CLOCK.includes(s.state) ? ok : 403,
+  );
 const vote =
   (ok: number): Rule =>
   (r, s) => {
-    if (!sees(r, s) || !hasProposal(s)) return 404;
-    if (!(team(r, s) || r === 'reporter')) return 403;
+    // a vote that does not exist is "not found" before any report is looked at
+    if (!hasProposal(s)) return 404;
+    if (waitsForTotp(r, s)) return 403;
+    if (!sees(r, s)) return 404;
+    if (!(team(r, s) || baseOf(r) === 'reporter')) return 403;
     return CLOCK.includes(s.state) ? ok : 403;
   };
 // the window is open (72 hours): counting it is refused, for whoever may see it
-const closeVote: Rule = (r, s) => (!sees(r, s) || !hasProposal(s) ? 404 : 409);
+const closeVote: Rule = (r, s) => (waitsForTotp(r, s) ? 403 : !sees(r, s) || !hasProposal(s) ? 404 : 409);
+/**
+ * The team manages an npm report's invitations and maintainers between triage and publication. The
+ * fixture's invitation (npm, from maintainer-invited on) was accepted: revoking or re-sending it is
+ * refused (409); a report with none has no such invitation (404).
+ */
+const hasInvitation = (s: Subject) => s.kind === 'npm' && INVITED.includes(s.state);
+const manageInvitation = seen((r, s) =>
+  !team(r, s) || s.kind !== 'npm' ? 403 : !CLOCK.includes(s.state) ? 409 : hasInvitation(s) ? 409 : 404,
+);
+const removeMaintainer = (ok: number): Rule =>
+  seen((r, s) =>
+    !team(r, s) || s.kind !== 'npm' ? 403 : !CLOCK.includes(s.state) ? 409 : hasInvitation(s) ? ok : 404,
+  );
+/** Confirming a maintainer's fixed versions: the team, on a fixed report; the fixtures' have none waiting (409). */
+const confirmFix = seen((r, s) => (!team(r, s) ? 403 : 409));
+const EARLY: readonly State[] = ['accepted', 'maintainer-invited', 'fix-in-progress'];
+/** Asking for early publication: the team, before the fix; withdrawing one that was never asked: 409. */
+const askEarly = (ok: number): Rule =>
+  seen((r, s) => (!team(r, s) ? 403 : EARLY.includes(s.state) ? ok : 409));
+const withdrawEarly = seen((r, s) => (!team(r, s) ? 403 : 409));
 
 // --- global routes --------------------------------------------------------------------------
 
@@ -216,8 +251,67 @@ const teamOnly =
 const adminOnly =
   (ok: number): Rule =>
   (r) =>
-    r === 'admin' ? ok : 403;
-const withTotp = (r: Role) => isTeamMember(r);
+    baseOf(r) === 'admin' ? ok : 403;
+const withTotp = (r: Role) => ['triage', 'core', 'admin'].includes(r);
+/** What a confirmed account may do that an account whose address is not confirmed may not: 403. */
+const confirmedOnly =
+  (rule: Rule): Rule =>
+  (r, s) =>
+    r === 'unconfirmed' ? 403 : rule(r, s);
+
+/**
+ * What each API route needs of an API token: its scope, or no token at all (a login session:
+ * account settings; a session with two factors: account administration and the outbox). A token
+ * lacking it gets 403 before anything else is looked at.
+ */
+export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:write' | 'audit:read' | null> =
+  {
+    'POST /api/logout': 'session',
+    'POST /api/me/verify-email': 'session',
+    'POST /api/me/totp': 'session',
+    'POST /api/me/totp/enable': 'session',
+    'POST /api/me/recovery-codes': 'session',
+    'PUT /api/me/notifications': 'session',
+    'GET /api/tokens': 'session',
+    'POST /api/tokens': 'session',
+    'DELETE /api/tokens/:id': 'session',
+    'GET /api/outbox': 'session',
+    'GET /api/users': 'session',
+    'GET /api/team': 'session',
+    'PUT /api/users/:id/roles': 'session',
+    'POST /api/users/:id/confirm-email': 'session',
+    'POST /api/users/:id/links': 'session',
+    'GET /api/audit-log': 'audit:read',
+    'GET /api/reports': 'reports:read',
+    'GET /api/reports/:id/duplicates': 'reports:read',
+    'GET /api/dashboard': 'reports:read',
+    'GET /api/reports/:id': 'reports:read',
+    'GET /api/attachments/:id': 'reports:read',
+  };
+
+/** The expected answer for a token role: 403 when the token lacks what the route needs, else its maker's. */
+export function tokenExpect(route: string, r: TokenRole, rule: Rule, s: Subject): Expect {
+  const needs =
+    route in TOKEN_NEEDS
+      ? TOKEN_NEEDS[route]
+      : route.startsWith('POST /api/') ||
+          route.startsWith('PUT /api/') ||
+          route.startsWith('PATCH /api/') ||
+          route.startsWith('DELETE /api/')
+        ? 'reports:write'
+        : null;
+  // the public account routes take no scope
+  const open = [
+    'POST /api/signup',
+    'POST /api/verify-email',
+    'POST /api/login',
+    'POST /api/password-reset',
+    'POST /api/password-reset/confirm',
+  ];
+  const scopes: readonly string[] = TOKENS[r].scopes;
+  if (needs && !open.includes(route) && (needs === 'session' || !scopes.includes(needs))) return 403;
+  return rule(r, s);
+}
 
 /** What the matrix knows of a route: its rule, whether it is about a report, and whether success changes state. */
 export interface RouteRule {
@@ -235,25 +329,32 @@ export interface RouteRule {
 /** Every route of the disclosure program, with its rule. */
 export const RULES: Record<string, RouteRule> = {
   // the JSON API
-  'POST /api/signup': { rule: any(201) },
+  'POST /api/signup': { rule: any(202) },
   'POST /api/verify-email': { rule: any(400) },
   'POST /api/login': { rule: any(401) },
   'POST /api/logout': { rule: user(401, any(200)), endsSession: true },
   'POST /api/password-reset': { rule: any(202) },
   'POST /api/password-reset/confirm': { rule: any(400) },
   'GET /api/me': { rule: user(401, any(200)) },
-  'POST /api/me/verify-email': { rule: user(401, any(409)) },
+  'POST /api/me/verify-email': { rule: user(401, (r) => (r === 'unconfirmed' ? 202 : 409)) },
   'POST /api/me/totp': { rule: user(401, (r) => (withTotp(r) ? 409 : 200)) },
   'POST /api/me/totp/enable': { rule: user(401, any(401)) },
+  'POST /api/me/recovery-codes': { rule: user(401, (r) => (withTotp(r) ? 200 : 409)) },
   'GET /api/me/notifications': { rule: user(401, any(200)) },
   'PUT /api/me/notifications': { rule: user(401, any(200)) },
   'GET /api/tokens': { rule: user(401, any(200)) },
-  'POST /api/tokens': { rule: user(401, any(201)) },
+  'POST /api/tokens': { rule: user(401, confirmedOnly(any(201))) },
   'DELETE /api/tokens/:id': { rule: user(401, any(404)) },
-  'POST /api/reports': { rule: user(401, any(201)) },
+  'POST /api/reports': { rule: user(401, confirmedOnly(any(201))) },
   'GET /api/reports': { rule: user(401, any(200)) },
   'GET /api/reports/:id': { rule: viewReport, report: true },
-  'GET /api/reports/:id/duplicates': { rule: user(401, (r, s) => (sees(r, s) ? 200 : 404)), report: true },
+  'GET /api/reports/:id/duplicates': {
+    rule: user(
+      401,
+      seen(() => 200),
+    ),
+    report: true,
+  },
   'POST /api/reports/:id/transitions': { rule: () => 0, report: true, transitions: true, mutates: true },
   'PATCH /api/reports/:id/assessment': { rule: user(401, assess(200)), report: true },
   'POST /api/reports/:id/comments': { rule: user(401, comment(201)), report: true },
@@ -264,6 +365,22 @@ export const RULES: Record<string, RouteRule> = {
   'POST /api/reports/:id/attachments': { rule: user(401, upload(201)), report: true },
   'GET /api/attachments/:id': { rule: attachmentRead, report: true },
   'POST /api/reports/:id/invitations': { rule: user(401, invite(201)), report: true, mutates: true },
+  'POST /api/reports/:id/invitations/:invitationId/revoke': {
+    rule: user(401, manageInvitation),
+    report: true,
+  },
+  'POST /api/reports/:id/invitations/:invitationId/resend': {
+    rule: user(401, manageInvitation),
+    report: true,
+  },
+  'DELETE /api/reports/:id/maintainers/:userId': {
+    rule: user(401, removeMaintainer(200)),
+    report: true,
+    mutates: true,
+  },
+  'POST /api/reports/:id/fix-proposals/confirm': { rule: user(401, confirmFix), report: true },
+  'PUT /api/reports/:id/early-publication': { rule: user(401, askEarly(200)), report: true, mutates: true },
+  'DELETE /api/reports/:id/early-publication': { rule: user(401, withdrawEarly), report: true },
   'POST /api/invitations/accept': { rule: user(401, any(400)) },
   'POST /api/reports/:id/proposals': { rule: user(401, propose(201)), report: true, mutates: true },
   'POST /api/proposals/:id/votes': { rule: user(401, vote(201)), report: true, mutates: true },
@@ -272,11 +389,15 @@ export const RULES: Record<string, RouteRule> = {
   'GET /api/audit-log': { rule: user(401, adminOnly(200)) },
   'GET /api/outbox': { rule: user(401, adminOnly(200)) },
   'GET /api/team': { rule: user(401, adminOnly(200)) },
+  'GET /api/users': { rule: user(401, adminOnly(200)) },
   'PUT /api/users/:id/roles': { rule: user(401, adminOnly(200)) },
+  // the dummy user is confirmed already
+  'POST /api/users/:id/confirm-email': { rule: user(401, adminOnly(409)) },
+  'POST /api/users/:id/links': { rule: user(401, adminOnly(200)) },
 
   // the pages
   'GET /disclosure/signup': { rule: any(200) },
-  'POST /disclosure/signup': { rule: any(303) },
+  'POST /disclosure/signup': { rule: any(202) },
   'GET /disclosure/verify-email/:token': { rule: any(200) },
   'POST /disclosure/verify-email/:token': { rule: any(400) },
   'GET /disclosure/login': { rule: any(200) },
@@ -291,11 +412,13 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/account/totp': { rule: user('login', (r) => (withTotp(r) ? 409 : 200)) },
   'POST /disclosure/account/totp/enable': { rule: user('login', any(400)) },
   'POST /disclosure/account/notifications': { rule: user('login', any(303)) },
-  'POST /disclosure/account/tokens': { rule: user('login', any(400)) },
+  'POST /disclosure/account/tokens': { rule: user('login', confirmedOnly(any(400))) },
+  'GET /disclosure/account/recovery-codes': { rule: user('login', any(303)) },
+  'POST /disclosure/account/recovery-codes': { rule: user('login', (r) => (withTotp(r) ? 200 : 409)) },
   'POST /disclosure/account/tokens/:id/revoke': { rule: user('login', any(404)) },
   'GET /disclosure/reports': { rule: user('login', any(200)) },
   'GET /disclosure/reports/new': { rule: user('login', any(200)) },
-  'POST /disclosure/reports': { rule: user('login', any(303)) },
+  'POST /disclosure/reports': { rule: user('login', confirmedOnly(any(303))) },
   'GET /disclosure/reports/:id': { rule: viewReport, report: true },
   'POST /disclosure/reports/:id/transition': {
     rule: () => 0,
@@ -310,10 +433,34 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/reports/:id/disclosure-statements': { rule: user('login', statement(303)), report: true },
   'POST /disclosure/reports/:id/attachments': { rule: user('login', upload(303)), report: true },
   'GET /disclosure/attachments/:id': { rule: attachmentRead, report: true },
+  // the matrix's server keeps its mail in the outbox: the page shows the new link for the inviter to send
   'POST /disclosure/reports/:id/invitations': {
-    rule: user('login', invite(303)),
+    rule: user('login', invite(200)),
     report: true,
     mutates: true,
+  },
+  'POST /disclosure/reports/:id/invitations/:invitationId/revoke': {
+    rule: user('login', manageInvitation),
+    report: true,
+  },
+  'POST /disclosure/reports/:id/invitations/:invitationId/resend': {
+    rule: user('login', manageInvitation),
+    report: true,
+  },
+  'POST /disclosure/reports/:id/maintainers/:userId/remove': {
+    rule: user('login', removeMaintainer(303)),
+    report: true,
+    mutates: true,
+  },
+  'POST /disclosure/reports/:id/fix-proposals/confirm': { rule: user('login', confirmFix), report: true },
+  'POST /disclosure/reports/:id/early-publication': {
+    rule: user('login', askEarly(303)),
+    report: true,
+    mutates: true,
+  },
+  'POST /disclosure/reports/:id/early-publication/withdraw': {
+    rule: user('login', withdrawEarly),
+    report: true,
   },
   'GET /disclosure/invitations/:token': { rule: any(200) },
   'POST /disclosure/invitations/:token': { rule: user('login', any(400)) },
@@ -326,6 +473,11 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/proposals/:id/close': { rule: user('login', closeVote), report: true },
   'GET /disclosure/triage': { rule: user('login', teamOnly(200)) },
   'GET /disclosure/admin/audit-log': { rule: user('login', adminOnly(200)) },
+  'GET /disclosure/admin/users': { rule: user('login', adminOnly(200)) },
+  'POST /disclosure/admin/users/:id/confirm': { rule: user('login', adminOnly(409)) },
+  'POST /disclosure/admin/users/:id/roles': { rule: user('login', adminOnly(303)) },
+  'POST /disclosure/admin/users/:id/links': { rule: user('login', adminOnly(200)) },
+  'GET /disclosure/admin/outbox': { rule: user('login', adminOnly(200)) },
 };
 
 /**

@@ -25,18 +25,23 @@ import {
   attachmentDisclosed,
   type Expect,
   hasProposal,
+  isToken,
   PUBLIC,
   proofOfConceptDisclosed,
   ROLES,
   type Role,
   type RouteRule,
   RULES,
+  type Rule,
   SUBJECTS,
   type Subject,
   sees,
+  TOKENS,
+  type TokenRole,
   TRANSITION_NAMES,
   type TransitionName,
   team,
+  tokenExpect,
   transitionExpect,
 } from './matrix-rules.js';
 import { type RouteEntry, routeTable } from './route-table.js';
@@ -50,7 +55,6 @@ const TABLE: RouteEntry[] = await (async () => {
     store,
     config: serverConfig({ logLevel: 'silent' }),
     clock: { now: () => new Date() },
-    secret: 'x'.repeat(40),
     disclosure: { schedulerIntervalMs: null },
   });
   await app.ready();
@@ -79,6 +83,8 @@ interface Fixture {
   id: string;
   attachmentId: string;
   proposalId: string | null;
+  /** The maintainer's invitation, accepted (npm reports from maintainer-invited on). */
+  invitationId: string | null;
   markers: Marker[];
 }
 
@@ -87,7 +93,8 @@ const mark = () => `mk${randomBytes(5).toString('hex')}x`;
 describe.each(engines)('the authorization matrix (%s)', (engine) => {
   let s: TestServer;
   let program: DisclosureProgram;
-  const people = {} as Record<Exclude<Role, 'anonymous'>, Person>;
+  type PersonRole = Exclude<Role, 'anonymous' | TokenRole>;
+  const people = {} as Record<PersonRole, Person>;
   const bearer = {} as Record<Role, string | null>;
   const pages = {} as Record<Role, { cookie: string; csrf: string }>;
   const fixtures: Fixture[] = [];
@@ -157,6 +164,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       origin,
     );
     let proposalId: string | null = null;
+    let invitationId: string | null = null;
     const go = (t: Parameters<DisclosureProgram['transition']>[2], actor: Actor = T, params = {}) =>
       program.transition(actor, id, t, params, origin);
     switch (state) {
@@ -182,6 +190,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         if (kind === 'npm') {
           const inv = await program.inviteMaintainer(T, id, people.maintainer.email, origin);
           await program.acceptInvitation(actorOf(people.maintainer), inv.token, origin);
+          invitationId = inv.invitationId;
           // the maintainer objects to the proof of concept (and says nothing of the attachment)
           await program.stateDisclosure(actorOf(people.maintainer), id, { proofOfConcept: false }, origin);
           if (state === 'maintainer-invited') break;
@@ -198,6 +207,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       id,
       attachmentId: att.id,
       proposalId,
+      invitationId,
       markers: [
         { text: m.title, publicOnceDisclosed: true, teamOnly: false },
         { text: m.desc, publicOnceDisclosed: true, teamOnly: false },
@@ -218,7 +228,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     return f;
   }
 
-  /** The markers `role` may not read, across every report built so far. */
+  /** The markers `role` may not read, across every report built so far (a token: its maker's). */
   function forbidden(role: Role): string[] {
     const out: string[] = [];
     for (const f of fixtures) {
@@ -236,6 +246,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     s = await testServer(engine, { outbox: true });
     program = disclosureOf(s.app).program;
     people.stranger = await makeUser(s, 'stranger');
+    // whoever signed up and never confirmed the address: may do nothing
+    people.unconfirmed = await makeUser(s, 'unconfirmed', { verified: false });
     people.reporter = await makeUser(s, 'reporter');
     people.maintainer = await makeUser(s, 'maintainer');
     people.triage = await makeUser(s, 'triage', { roles: ['triage'], totp: true });
@@ -258,10 +270,24 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         pages[role] = { csrf: await p.csrf('/disclosure/login'), cookie: p.cookieHeader };
         continue;
       }
-      bearer[role] = await apiLogin(s, people[role]);
+      if (isToken(role)) continue;
+      bearer[role] = await apiLogin(s, people[role as PersonRole]);
       const p = new PageSession(s);
-      await p.login(people[role]);
+      await p.login(people[role as PersonRole]);
       pages[role] = { csrf: await p.csrf('/disclosure/account'), cookie: p.cookieHeader };
+    }
+    // the API tokens, made from their makers' sessions (with two factors for the team's)
+    for (const [role, t] of Object.entries(TOKENS) as [TokenRole, (typeof TOKENS)[TokenRole]][]) {
+      const made = await s.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { authorization: `Bearer ${bearer[t.maker]}` },
+        payload: { name: role, scopes: [...t.scopes] },
+      });
+      if (made.statusCode !== 201) throw new Error(`no token for ${role}: ${made.body}`);
+      bearer[role] = made.json().token as string;
+      // tokens do nothing on the pages: their holder is anonymous there
+      pages[role] = pages.anonymous;
     }
   });
   afterAll(async () => {
@@ -297,6 +323,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       .replace(/\/(attachments)\/:id$/, `/$1/${f?.attachmentId ?? randomUUID()}`)
       .replace(/\/proposals\/:id\//, `/proposals/${proposal}/`)
       .replace(/\/users\/:id\//, `/users/${dummyUserId}/`)
+      .replace(/:invitationId/, f?.invitationId ?? randomUUID())
+      .replace(/:userId/, people.maintainer.user.id)
       .replace(/\/tokens\/:id/, `/tokens/${randomUUID()}`)
       .replace(/:token/, 'bogus-token-0123456789')
       .replace(/:id/, f?.id ?? randomUUID());
@@ -305,7 +333,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     const bodies: Record<string, Record<string, unknown>> = {
       '/api/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
       '/api/verify-email': { token: 'bogus-token-0123456789' },
-      '/api/login': { email: people.stranger.email, password: 'not the password' },
+      // an address of its own each time: failures lock an address, and this is no brute-force test
+      '/api/login': { email: unique, password: 'not the password' },
       '/api/password-reset': { email: 'nobody@example.org' },
       '/api/password-reset/confirm': { token: 'bogus-token-0123456789', password: 'a long enough password' },
       '/api/me/totp/enable': { code: '000000' },
@@ -324,12 +353,17 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/reports/:id/fix-proposals': { patchedVersions: '>=9.9.9', releaseDate: '2026-03-01' },
       '/api/reports/:id/disclosure-statements': { proofOfConcept: true },
       '/api/reports/:id/invitations': { email: 'invited@example.org' },
+      '/api/reports/:id/early-publication': {
+        reason: 'already-public',
+        details: 'discussed in a public issue of the package',
+      },
+      '/api/users/:id/links': { purpose: 'reset-password' },
       '/api/invitations/accept': { token: 'bogus.bogus' },
       '/api/reports/:id/proposals': { days: 5, reason: 'matrix' },
       '/api/proposals/:id/votes': { inFavour: true },
       '/api/users/:id/roles': { roles: [] },
       '/disclosure/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
-      '/disclosure/login': { email: people.stranger.email, password: 'not the password' },
+      '/disclosure/login': { email: unique, password: 'not the password' },
       '/disclosure/password-reset': { email: 'nobody@example.org' },
       '/disclosure/password-reset/:token': { password: 'a long enough password' },
       '/disclosure/account/totp/enable': { code: '000000' },
@@ -358,6 +392,12 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/disclosure/reports/:id/fix-proposals': { patchedVersions: '>=9.9.9', releaseDate: '2026-03-01' },
       '/disclosure/reports/:id/disclosure-statements': { proofOfConcept: 'yes' },
       '/disclosure/reports/:id/invitations': { email: 'invited@example.org' },
+      '/disclosure/reports/:id/early-publication': {
+        reason: 'already-public',
+        details: 'discussed in a public issue of the package',
+      },
+      '/disclosure/admin/users/:id/roles': { roles: '' },
+      '/disclosure/admin/users/:id/links': { purpose: 'reset-password' },
       '/disclosure/reports/:id/proposals': { days: '5', reason: 'matrix' },
       '/disclosure/proposals/:id/vote': { inFavour: 'yes' },
     };
@@ -396,10 +436,11 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
 
   async function throwawaySession(role: Role) {
     if (role === 'anonymous') return { bearer: null, ...pages.anonymous };
+    if (isToken(role)) return { bearer: bearer[role], ...pages.anonymous };
     const p = new PageSession(s);
-    await p.login(people[role]);
+    await p.login(people[role as PersonRole]);
     return {
-      bearer: await apiLogin(s, people[role]),
+      bearer: await apiLogin(s, people[role as PersonRole]),
       cookie: p.cookieHeader,
       csrf: await p.csrf('/disclosure/account'),
     };
@@ -416,9 +457,14 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   ): Promise<void> {
     const isPage = route.includes(' /disclosure/');
     let f = subject ? shared.get(`${subject.kind}/${subject.state}`)! : null;
-    const expected: Expect = t
-      ? transitionExpect(t, role, subject!, isPage ? 303 : 200, isPage ? 'login' : 401)
-      : rule.rule(role, subject ?? { kind: 'npm', state: 'new' });
+    // on the pages a token's holder is anonymous; on the API it acts as its maker, within its scopes
+    const as: Role = isToken(role) && isPage ? 'anonymous' : role;
+    const rawRule: Rule = t
+      ? (r, x) => transitionExpect(t, r, x, isPage ? 303 : 200, isPage ? 'login' : 401)
+      : rule.rule;
+    const subj = subject ?? { kind: 'npm' as const, state: 'new' as const };
+    const expected: Expect =
+      isToken(as) && !isPage ? tokenExpect(route, as, rawRule, subj) : rawRule(as, subj);
     // a success that changes the report runs on a fresh one in the same state
     const fresh = Boolean(f && rule.mutates && succeeded(expected));
     if (fresh) {
@@ -438,7 +484,9 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       expect(res.statusCode, `${where}: ${res.body.slice(0, 300)}`).toBe(expected);
       if (expected === 303) expect(res.headers.location, where).not.toMatch(/^\/disclosure\/login\?next=/);
     }
-    const leaked = forbidden(role).filter((m) => res.body.includes(m));
+    const leaked = forbidden(isPage && isToken(role) ? 'anonymous' : role).filter((m) =>
+      res.body.includes(m),
+    );
     expect(leaked, `${where} shows text it may not`).toEqual([]);
     // and a published report shows those outside it exactly what was agreed: all of it
     const shows = /^GET .*\/attachments\/:id$/.test(route)
@@ -446,7 +494,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       : /^GET .*\/reports\/:id$/.test(route)
         ? 'report'
         : null;
-    if (shows && f && res.statusCode === 200 && f.subject.state === 'published' && !sees(role, f.subject)) {
+    if (shows && f && res.statusCode === 200 && f.subject.state === 'published' && !sees(as, f.subject)) {
       const missing = f.markers.filter(
         (m) => m.publicOnceDisclosed && (m.shownIn ?? 'report') === shows && !res.body.includes(m.text),
       );

@@ -79,7 +79,10 @@ describe('the disclosure pages', () => {
     const confirmed = await b.post(path, {}, await b.csrf(path));
     expect(confirmed.statusCode).toBe(303);
     expect(confirmed.headers.location).toBe('/disclosure/login?msg=email-verified');
-    const login = await b.post('/disclosure/login', { email: 'newcomer@example.org', password: 'twelve chars at least' });
+    const login = await b.post('/disclosure/login', {
+      email: 'newcomer@example.org',
+      password: 'twelve chars at least',
+    });
     expect(login.statusCode).toBe(303);
     const cookie = (
       login.cookies as { name: string; httpOnly?: boolean; sameSite?: string; path?: string }[]

@@ -44,7 +44,9 @@ export function teamPages(app: FastifyInstance, ctx: DisclosureContext): void {
   app.post(`${PAGES}/admin/users/:id/roles`, { schema: hidden }, async (req: UserReq, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
     const raw = (req.body as Record<string, unknown> | undefined)?.roles;
-    const roles = (Array.isArray(raw) ? raw : [raw]).filter((r): r is string => typeof r === 'string');
+    const roles = (Array.isArray(raw) ? raw : [raw]).filter(
+      (r): r is string => typeof r === 'string' && r !== '',
+    );
     await accounts.setRoles(req.caller.actor, req.params.id, roles, originOf(req));
     return seeOther(reply, `${PAGES}/admin/users?msg=roles-saved`);
   });
