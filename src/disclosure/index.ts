@@ -20,6 +20,7 @@ export {
   type AttachmentMeta,
   checkAttachment,
   MAX_ATTACHMENT_BYTES,
+  markupStart,
   safeFilename,
   sniffContentType,
 } from './attachments.js';

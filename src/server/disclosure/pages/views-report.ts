@@ -192,7 +192,7 @@ ${section(
 ${
   allowed.includes('upload-attachment')
     ? html`<form class="inline" method="post" action="${paths.report(r.id)}/attachments" enctype="multipart/form-data">${csrfField(p)}
-<label for="file">File <span class="hint">images, PDF, ZIP, gzip, video or text; at most 10 MiB</span></label><input id="file" name="file" type="file" required><button type="submit" class="secondary">Attach</button></form>`
+<label for="file">File <span class="hint">images, PDF, ZIP, gzip, video or text (code too); no HTML or SVG; at most 10 MiB</span></label><input id="file" name="file" type="file" required><button type="submit" class="secondary">Attach</button></form>`
     : ''
 }`,
 )}
