@@ -127,6 +127,13 @@ export {
 } from './program-invitations.js';
 export { advisoryFromReport, advisoryKindOf, nextAdvisoryId, publishedRanges } from './publication.js';
 export {
+  checkUploadQuota,
+  DEFAULT_UPLOAD_QUOTAS,
+  quotaWindowStart,
+  type UploadQuotas,
+  type UploadUsage,
+} from './quotas.js';
+export {
   type AssessmentInput,
   type CreditPreference,
   EARLY_PUBLICATION_REASONS,

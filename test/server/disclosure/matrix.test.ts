@@ -233,7 +233,9 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    s = await testServer(engine, { outbox: true });
+    // the fixtures and the upload routes attach hundreds of files from a few users: the upload
+    // quotas have a test of their own (upload-quotas.test.ts)
+    s = await testServer(engine, { outbox: true, disclosure: { uploadQuotas: null } });
     program = disclosureOf(s.app).program;
     people.stranger = await makeUser(s, 'stranger');
     people.reporter = await makeUser(s, 'reporter');

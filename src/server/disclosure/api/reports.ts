@@ -171,7 +171,9 @@ export function attachmentApi(app: FastifyInstance, ctx: DisclosureContext): voi
           'multipart/form-data with the file in the field `file`. PNG, JPEG, GIF, WebP, PDF, ZIP, gzip, MP4, WebM or UTF-8 text ' +
           '(code included, served as text/plain); a name that says a kind needs its bytes (`.png` a PNG, `.js` text). Markup ' +
           '(HTML, SVG, XML) is refused under any name, and so are names a browser opens as a page (`.html`, `.svg`, `.xml`, …) ' +
-          'or Windows runs (`.bat`, `.ps1`, `.hta`, …); anything else is refused whatever its claimed type (400 E_ATTACHMENT).',
+          'or Windows runs (`.bat`, `.ps1`, `.hta`, …); anything else is refused whatever its claimed type (400 E_ATTACHMENT). ' +
+          'Past the upload quotas (per person: 10 files per 10 minutes, 30 files and 50 MiB per 24 hours; 100 files per report): ' +
+          '429 E_QUOTA, saying which limit and when it frees up.',
         tags,
         consumes: ['multipart/form-data'],
         params: IdParams,
