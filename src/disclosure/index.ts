@@ -4,6 +4,7 @@ export * from './accounts/index.js';
 export {
   agreementOf,
   attachmentSubject,
+  COMMENTS,
   type DisclosureStatement,
   type DisclosureSubject,
   disclosedContent,

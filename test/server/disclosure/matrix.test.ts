@@ -23,6 +23,7 @@ import {
 } from './helpers.js';
 import {
   attachmentDisclosed,
+  commentsDisclosed,
   type Expect,
   hasProposal,
   PUBLIC,
@@ -65,7 +66,7 @@ const key = (r: RouteEntry) => `${r.method} ${r.path}`;
 /** A private or public piece of text planted in a report, to look for in every answer. */
 interface Marker {
   text: string;
-  /** Readable by everyone once the report is published (title, description, comments). */
+  /** Readable by everyone once the report is published (title, description; the rest as agreed). */
   publicOnceDisclosed: boolean;
   /** Team only (internal notes). */
   teamOnly: boolean;
@@ -142,18 +143,23 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       { filename: `${m.file}.txt`, bytes: Buffer.from(`file ${m.content}\n`) },
       origin,
     );
-    // the agreement (see attachmentDisclosed, proofOfConceptDisclosed): the reporter agrees to both;
-    // the team to the proof of concept, and to the attachment on npm reports only
+    // the agreement (see attachmentDisclosed, proofOfConceptDisclosed, commentsDisclosed): the reporter
+    // agrees to all three; the team to the proof of concept, and to the attachment and (saying nothing
+    // on core reports) the comments on npm reports only
     await program.stateDisclosure(
       reporterActor(),
       id,
-      { proofOfConcept: true, attachments: [{ id: att.id, disclosable: true }] },
+      { proofOfConcept: true, comments: true, attachments: [{ id: att.id, disclosable: true }] },
       origin,
     );
     await program.stateDisclosure(
       T,
       id,
-      { proofOfConcept: true, attachments: [{ id: att.id, disclosable: kind === 'npm' }] },
+      {
+        proofOfConcept: true,
+        ...(kind === 'npm' ? { comments: true } : {}),
+        attachments: [{ id: att.id, disclosable: kind === 'npm' }],
+      },
       origin,
     );
     let proposalId: string | null = null;
@@ -201,7 +207,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       markers: [
         { text: m.title, publicOnceDisclosed: true, teamOnly: false },
         { text: m.desc, publicOnceDisclosed: true, teamOnly: false },
-        { text: m.comment, publicOnceDisclosed: true, teamOnly: false },
+        { text: m.comment, publicOnceDisclosed: commentsDisclosed(subject), teamOnly: false },
         { text: m.poc, publicOnceDisclosed: proofOfConceptDisclosed(subject), teamOnly: false },
         { text: m.env, publicOnceDisclosed: false, teamOnly: false },
         { text: m.file, publicOnceDisclosed: attachmentDisclosed(subject), teamOnly: false },
