@@ -4,11 +4,16 @@ import { type Actor, isMaintainerOf, isReporterOf, isTeamFor, type Participants 
 
 /**
  * What the participants of a report agree to disclose with it on publication, beyond the advisory:
- * its proof of concept (the steps to reproduce) and each of its attachments. The environment, the
- * patch and internal notes are never disclosed.
+ * its proof of concept (the steps to reproduce), its comment thread as a whole, and each of its
+ * attachments. The environment, the patch and internal notes are never disclosed.
  */
-export type DisclosureSubject = 'proof-of-concept' | `attachment:${string}`;
+export type DisclosureSubject = 'proof-of-concept' | 'comments' | `attachment:${string}`;
 export const PROOF_OF_CONCEPT: DisclosureSubject = 'proof-of-concept';
+/**
+ * The comment thread, as one subject: comments answer one another, so a thread shown in part would
+ * say what it does not mean; and a comment added later is covered by what was agreed on the thread.
+ */
+export const COMMENTS: DisclosureSubject = 'comments';
 export const attachmentSubject = (attachmentId: string): DisclosureSubject => `attachment:${attachmentId}`;
 
 /**
@@ -54,7 +59,7 @@ export function partyOf(actor: Actor, r: Participants): Party | null {
 
 /** Where one subject stands: each party's stance and what the rule makes of them. */
 export interface SubjectAgreement {
-  subject: 'proof-of-concept' | 'attachment';
+  subject: 'proof-of-concept' | 'comments' | 'attachment';
   attachmentId: string | null;
   reporter: Stance;
   team: Stance;
@@ -77,9 +82,9 @@ function subjectAgreement(
     userId,
     disclosable: stance(`maintainer:${userId}`),
   }));
-  const attachmentId = subject === PROOF_OF_CONCEPT ? null : subject.slice('attachment:'.length);
+  const attachmentId = subject.startsWith('attachment:') ? subject.slice('attachment:'.length) : null;
   return {
-    subject: attachmentId === null ? 'proof-of-concept' : 'attachment',
+    subject: attachmentId === null ? (subject as 'proof-of-concept' | 'comments') : 'attachment',
     attachmentId,
     reporter,
     team,
@@ -93,45 +98,50 @@ function subjectAgreement(
 }
 
 /**
- * The agreement on a report: the proof of concept first, then each attachment (by id, in the order
- * given). Statements of users who are not (or no longer) maintainers of the report count for nothing.
+ * The agreement on a report: the proof of concept first, the comments, then each attachment (by id,
+ * in the order given). Statements of users who are not (or no longer) maintainers of the report count
+ * for nothing.
  */
 export function agreementOf(
   r: Pick<Report, 'maintainerIds'>,
   attachmentIds: readonly string[],
   statements: readonly DisclosureStatement[],
 ): SubjectAgreement[] {
-  return [PROOF_OF_CONCEPT, ...attachmentIds.map(attachmentSubject)].map((s) =>
+  return [PROOF_OF_CONCEPT, COMMENTS, ...attachmentIds.map(attachmentSubject)].map((s) =>
     subjectAgreement(r, s, statements),
   );
 }
 
 /**
- * What the disclosed form of a report shows beyond the advisory: whether its proof of concept, and
- * which attachments. Nothing before publication, whatever was agreed.
+ * What the disclosed form of a report shows beyond the advisory: whether its proof of concept and its
+ * comments, and which attachments. Nothing before publication, whatever was agreed.
  */
 export function disclosedContent(
   r: Pick<Report, 'state' | 'maintainerIds'>,
   attachmentIds: readonly string[],
   statements: readonly DisclosureStatement[],
-): { proofOfConcept: boolean; attachmentIds: string[] } {
-  if (r.state !== 'published') return { proofOfConcept: false, attachmentIds: [] };
+): { proofOfConcept: boolean; comments: boolean; attachmentIds: string[] } {
+  if (r.state !== 'published') return { proofOfConcept: false, comments: false, attachmentIds: [] };
   const agreed = agreementOf(r, attachmentIds, statements);
+  const of = (subject: SubjectAgreement['subject']) => agreed.find((a) => a.subject === subject)!.disclosable;
   return {
-    proofOfConcept: agreed[0]!.disclosable,
+    proofOfConcept: of('proof-of-concept'),
+    comments: of('comments'),
     attachmentIds: agreed.filter((a) => a.attachmentId !== null && a.disclosable).map((a) => a.attachmentId!),
   };
 }
 
-/** What one statement request says: the proof of concept and/or attachments, each yes or no. */
+/** What one statement request says: the proof of concept, the comments and/or attachments, each yes or no. */
 export interface StatementsInput {
   proofOfConcept?: boolean;
+  comments?: boolean;
   attachments?: { id: string; disclosable: boolean }[];
 }
 
 /**
- * Validates a statement request against the report's attachments: booleans, attachment ids of this
- * report, each named once, at least one statement. Throws E_REPORT_INVALID naming every bad field.
+ * Validates a statement request (proofOfConcept, comments, attachments) against the report's
+ * attachments: booleans, attachment ids of this report, each named once, at least one statement.
+ * Throws E_REPORT_INVALID naming every bad field.
  */
 export function validateStatements(
   input: unknown,
@@ -140,10 +150,14 @@ export function validateStatements(
   const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const problems: ErrorProblem[] = [];
   const out: { subject: DisclosureSubject; disclosable: boolean }[] = [];
-  if (o.proofOfConcept !== undefined && o.proofOfConcept !== null) {
-    if (typeof o.proofOfConcept === 'boolean')
-      out.push({ subject: PROOF_OF_CONCEPT, disclosable: o.proofOfConcept });
-    else problems.push({ field: 'proofOfConcept', message: 'must be true or false' });
+  for (const [field, subject] of [
+    ['proofOfConcept', PROOF_OF_CONCEPT],
+    ['comments', COMMENTS],
+  ] as const) {
+    const v = o[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'boolean') out.push({ subject, disclosable: v });
+    else problems.push({ field, message: 'must be true or false' });
   }
   if (o.attachments !== undefined && o.attachments !== null) {
     if (!Array.isArray(o.attachments) || o.attachments.length > 100) {
@@ -168,7 +182,7 @@ export function validateStatements(
   if (!problems.length && !out.length)
     problems.push({
       field: 'proofOfConcept',
-      message: 'say whether the proof of concept or an attachment may be disclosed',
+      message: 'say whether the proof of concept, the comments or an attachment may be disclosed',
     });
   throwProblems(problems);
   return out;

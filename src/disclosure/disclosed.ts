@@ -54,15 +54,18 @@ export interface DisclosedAttachment {
 export interface Disclosure {
   report: DisclosedReport;
   history: { transition: string; from: string; to: string; at: string }[];
+  /** Whether the comment thread was agreed to be disclosed (agreement.ts). */
+  commentsDisclosed: boolean;
+  /** The comments: every one when the thread was agreed to be disclosed, else none. */
   comments: { author: PublicAuthor; body: string; createdAt: string }[];
   attachments: DisclosedAttachment[];
 }
 
 /**
  * The disclosed form of a published report, or null when the report does not exist or is not
- * published (the caller answers both alike). The proof of concept and each attachment appear only
- * as its participants agreed (disclosedContent decides); the environment, the patch, internal notes,
- * and who anyone is beyond the credit the reporter chose never do.
+ * published (the caller answers both alike). The proof of concept, the comments and each attachment
+ * appear only as its participants agreed (disclosedContent decides); the environment, the patch,
+ * internal notes, and who anyone is beyond the credit the reporter chose never do.
  */
 export async function disclosedReport(tx: DisclosureTx, id: string): Promise<Disclosure | null> {
   const r = await tx.getReport(id);
@@ -113,11 +116,14 @@ export async function disclosedReport(tx: DisclosureTx, id: string): Promise<Dis
       to: c.to,
       at: c.at,
     })),
-    comments: (await tx.comments(id)).map((c) => ({
-      author: author(c.authorId),
-      body: c.body,
-      createdAt: c.createdAt,
-    })),
+    commentsDisclosed: agreed.comments,
+    comments: agreed.comments
+      ? (await tx.comments(id)).map((c) => ({
+          author: author(c.authorId),
+          body: c.body,
+          createdAt: c.createdAt,
+        }))
+      : [],
     attachments: attachments
       .filter((a) => agreed.attachmentIds.includes(a.id))
       .map((a) => ({

@@ -10,6 +10,7 @@ import {
 } from './notifications.js';
 import type { DisclosureRepository, DisclosureTx } from './ports.js';
 import { advisoryFromReport, advisoryKindOf, nextAdvisoryId } from './publication.js';
+import type { UploadQuotas } from './quotas.js';
 import type { Report } from './report.js';
 import type { Actor } from './roles.js';
 import { applyTransition, type Transition, type TransitionParams } from './workflow.js';
@@ -24,6 +25,8 @@ export interface DisclosureDeps {
   keys: ServerKeys;
   /** New ids (default: random UUIDs). */
   newId?: () => string;
+  /** How much each person may attach (default: DEFAULT_UPLOAD_QUOTAS). */
+  uploadQuotas?: UploadQuotas;
   /** Told when a message could not be sent (the change it reports is committed regardless). */
   onMailError?: (error: unknown, message: MailMessage) => void;
 }

@@ -4,6 +4,7 @@ export * from './accounts/index.js';
 export {
   agreementOf,
   attachmentSubject,
+  COMMENTS,
   type DisclosureStatement,
   type DisclosureSubject,
   disclosedContent,
@@ -20,6 +21,7 @@ export {
   type AttachmentMeta,
   checkAttachment,
   MAX_ATTACHMENT_BYTES,
+  markupStart,
   safeFilename,
   sniffContentType,
 } from './attachments.js';
@@ -135,6 +137,13 @@ export {
   maskAddress,
 } from './program-invitations.js';
 export { advisoryFromReport, advisoryKindOf, nextAdvisoryId, publishedRanges } from './publication.js';
+export {
+  checkUploadQuota,
+  DEFAULT_UPLOAD_QUOTAS,
+  quotaWindowStart,
+  type UploadQuotas,
+  type UploadUsage,
+} from './quotas.js';
 export {
   type AssessmentInput,
   type CreditPreference,

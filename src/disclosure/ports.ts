@@ -4,6 +4,7 @@ import type { AttachmentMeta } from './attachments.js';
 import type { AuditEntryInput } from './audit.js';
 import type { DueAction } from './deadlines.js';
 import type { Audience, NotificationKind } from './notifications.js';
+import type { UploadUsage } from './quotas.js';
 import type { Report } from './report.js';
 import type { ExtensionProposal, Vote } from './votes.js';
 import type { ReportState, StateChange } from './workflow.js';
@@ -61,6 +62,8 @@ export interface DisclosureTx {
   addAttachment(meta: AttachmentMeta, bytes: Uint8Array): Promise<void>;
   attachments(reportId: string): Promise<AttachmentMeta[]>;
   attachment(id: string): Promise<{ meta: AttachmentMeta; bytes: Uint8Array } | null>;
+  /** What the upload quotas count: the user's uploads after `since`, oldest first, and the report's files. */
+  uploadUsage(userId: string, since: string, reportId: string): Promise<UploadUsage>;
   /** Records a party's statement on a subject, replacing that party's earlier one on it. */
   putStatement(s: DisclosureStatement): Promise<void>;
   /** Every party's current statement on every subject of the report. */

@@ -7,6 +7,7 @@ import { commentNotice } from './notifications.js';
 import { assertCan, can } from './permissions.js';
 import type { Comment, InternalNote } from './ports.js';
 import { type ProgramContext, refusedRead } from './program-context.js';
+import { checkUploadQuota, DEFAULT_UPLOAD_QUOTAS, quotaWindowStart } from './quotas.js';
 import type { Report } from './report.js';
 import { type Actor, actorId } from './roles.js';
 
@@ -71,7 +72,10 @@ export async function addNote(
   });
 }
 
-/** Adds an attachment, typed by its bytes (see DisclosureProgram.addAttachment). */
+/**
+ * Adds an attachment, typed by its bytes, within the uploader's quotas (see DisclosureProgram.addAttachment).
+ * The quotas are counted under the transaction's write lock, so concurrent uploads cannot both slip in.
+ */
 export async function addAttachment(
   ctx: ProgramContext,
   actor: Actor,
@@ -83,11 +87,15 @@ export async function addAttachment(
   const checked = checkAttachment(file.filename, file.bytes);
   return ctx.deps.repo.transaction(async (tx) => {
     await ctx.load(tx, actor, reportId, 'upload-attachment', now);
+    const uploadedBy = actorId(actor)!;
+    const quotas = ctx.deps.uploadQuotas ?? DEFAULT_UPLOAD_QUOTAS;
+    const usage = await tx.uploadUsage(uploadedBy, quotaWindowStart(quotas, now), reportId);
+    checkUploadQuota(quotas, usage, checked.size, now);
     const meta: AttachmentMeta = {
       ...checked,
       id: ctx.newId(),
       reportId,
-      uploadedBy: actorId(actor)!,
+      uploadedBy,
       createdAt: now.toISOString(),
     };
     await tx.addAttachment(meta, file.bytes);

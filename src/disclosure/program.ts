@@ -21,7 +21,7 @@ export { closeVoteInTx } from './program-votes.js';
  * The responsible disclosure program: every operation the server offers, each checking its rule
  * (permissions.ts, workflow.ts, votes.ts) and recording itself in the audit log in the same transaction.
  * Errors are NswgErrors: E_NOT_FOUND (also for reports the actor may not see), E_FORBIDDEN,
- * E_TRANSITION, E_REPORT_INVALID, E_VOTE, E_CONFLICT, E_TOKEN, E_ATTACHMENT.
+ * E_TRANSITION, E_REPORT_INVALID, E_VOTE, E_CONFLICT, E_TOKEN, E_ATTACHMENT, E_QUOTA.
  * The work itself lives in program-intake.ts, program-workflow.ts, program-collaboration.ts,
  * program-invitations.ts and program-votes.ts; this class is the one door to it.
  */
@@ -158,7 +158,10 @@ export class DisclosureProgram {
     return this.guard(actor, origin, () => votes.vote(this.ctx, actor, proposalId, inFavour, origin));
   }
 
-  /** Adds an attachment; its type comes from its bytes. */
+  /**
+   * Adds an attachment; its type comes from its bytes and must agree with its name. E_QUOTA when the
+   * uploader's quotas (files per window, files and bytes per day) or the report's are reached.
+   */
   addAttachment(
     actor: Actor,
     reportId: string,

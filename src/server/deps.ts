@@ -1,4 +1,4 @@
-import type { Mailer } from '../disclosure/index.js';
+import type { Mailer, UploadQuotas } from '../disclosure/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 
@@ -25,6 +25,11 @@ export interface DisclosureOptions {
   schedulerIntervalMs?: number | null;
   /** Limits per client address on logins, sign-ups, password resets and report submissions; null: none. */
   rateLimits?: Partial<Record<'login' | 'signup' | 'reset' | 'submit', RequestLimit | null>>;
+  /**
+   * How much each user may attach, counted in the database so that every instance shares the counts:
+   * each limit as given here (null: off), the others DEFAULT_UPLOAD_QUOTAS'; null: no quotas at all.
+   */
+  uploadQuotas?: Partial<UploadQuotas> | null;
 }
 
 /** Everything the server depends on, passed in (no module-level singletons). */

@@ -3,7 +3,8 @@ import type { AttachmentMeta, Comment, DisclosureStatement, DisclosureTx } from 
 import type { DisclosureDb } from './disclosure-schema.js';
 
 // What participants add to a report, for the disclosure program's transaction (disclosure-store.ts):
-// comments, internal notes, attachments, and each party's disclosure statements.
+// comments, internal notes, attachments (and what the upload quotas count), and each party's
+// disclosure statements.
 
 /** The thread part of a DisclosureTx. */
 export type ThreadQueries = Pick<
@@ -15,6 +16,7 @@ export type ThreadQueries = Pick<
   | 'addAttachment'
   | 'attachments'
   | 'attachment'
+  | 'uploadUsage'
   | 'putStatement'
   | 'statements'
 >;
@@ -120,6 +122,26 @@ export function threadQueries(db: Kysely<DisclosureDb>): ThreadQueries {
     async attachment(id) {
       const r = await db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? { meta: toAttachment(r), bytes: new Uint8Array(r.data) } : null;
+    },
+
+    async uploadUsage(userId, since, reportId) {
+      // the index attachments_uploader (uploaded_by, created_at) answers the first query
+      const recent = await db
+        .selectFrom('attachments')
+        .select(['created_at', 'size'])
+        .where('uploaded_by', '=', userId)
+        .where('created_at', '>', since)
+        .orderBy('created_at')
+        .execute();
+      const files = await db
+        .selectFrom('attachments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('report_id', '=', reportId)
+        .executeTakeFirstOrThrow();
+      return {
+        recent: recent.map((r) => ({ at: r.created_at, size: Number(r.size) })),
+        reportFiles: Number(files.n),
+      };
     },
 
     async putStatement(st) {

@@ -141,7 +141,12 @@ describe.skipIf(!haveChromium && !process.env.CI)('the disclosure journey in Chr
       from: 'Node.js Security WG <security@nswg.test>',
     });
     tdb = await freshDb('sqlite');
-    store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2 });
+    store = await openStore(tdb.target, {
+      mode: 'create',
+      clock,
+      argon2: TEST_ARGON2,
+      secret: 'journey-secret-journey-secret-journey-secret',
+    });
     await seedBundled(store);
     const config = serverConfig({ logLevel: 'silent', port: 0, rateLimit: null });
     app = await buildApp({
@@ -149,7 +154,6 @@ describe.skipIf(!haveChromium && !process.env.CI)('the disclosure journey in Chr
       config,
       clock,
       mailer,
-      secret: 'journey-secret-journey-secret-journey-secret',
       disclosure: { schedulerIntervalMs: null },
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -225,6 +229,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the disclosure journey in Chr
     email: 'ada@example.org',
     password: 'correct horse battery',
     totpSecret: null,
+    recoveryCodes: [],
   };
 
   it('journey 1: report, triage within the SLA, maintainer fix, publication, npm audit', async () => {

@@ -3,6 +3,7 @@ import { actorFor, IDS, ROLES, reportForRole, reportIn } from './fixtures.js';
 import {
   agreementOf,
   attachmentSubject,
+  COMMENTS,
   type DisclosureStatement,
   disclosedContent,
   mayDisclose,
@@ -16,8 +17,9 @@ import {
 import { isNswgErrorLike } from './report-imports.js';
 
 // The disclosure rule as the policy states it, written out as a table rather than derived from the
-// code: the proof of concept (or an attachment) is disclosed on publication only when the reporter
-// AND the team agreed, and no accepted maintainer objected. "Y" agrees, "N" objects, "-" said nothing.
+// code: the proof of concept (the comments, an attachment) is disclosed on publication only when the
+// reporter AND the team agreed, and no accepted maintainer objected. "Y" agrees, "N" objects, "-"
+// said nothing.
 const STANCES: Record<string, Stance> = { Y: true, N: false, '-': null };
 
 /** Every multiset of at most two maintainers' stances (the order of maintainers must not matter). */
@@ -59,6 +61,28 @@ describe('the disclosure rule (mayDisclose)', () => {
     expect(wrong).toEqual([]);
     // 3 reporter × 3 team stances × 10 maintainer sets, each in both orders
     expect(n).toBe(3 * 3 * MAINTAINERS.length * 2);
+  });
+
+  it('decides the comment thread by the same table, through what a published report discloses', () => {
+    const wrong: string[] = [];
+    for (const [parties, row] of Object.entries(TABLE)) {
+      const [reporter, team] = parties.split(' ');
+      const expected = row.split(/\s+/).map((x) => x === '1');
+      MAINTAINERS.forEach((m, i) => {
+        const maintainerIds = [...m].map((_, k) => `m${k}`);
+        const said = [
+          ...(reporter === '-' ? [] : [st(COMMENTS, 'reporter', reporter === 'Y')]),
+          ...(team === '-' ? [] : [st(COMMENTS, 'team', team === 'Y')]),
+          ...[...m].flatMap((c, k) => (c === '-' ? [] : [st(COMMENTS, `maintainer:m${k}`, c === 'Y')])),
+        ];
+        const r = { ...reportIn('published', 'npm'), maintainerIds };
+        const got = disclosedContent(r, [], said);
+        if (got.comments !== expected[i]) wrong.push(`comments, ${parties} maintainers [${m}]`);
+        // the comments are a subject of their own: nothing said of them discloses nothing else
+        if (got.proofOfConcept) wrong.push(`the proof of concept, ${parties} maintainers [${m}]`);
+      });
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('takes any number of maintainers: one objection among many is enough', () => {
@@ -124,6 +148,9 @@ describe('the agreement on a report', () => {
         st(attachmentSubject('a1'), 'team', true),
         st(attachmentSubject('a1'), 'maintainer:m2', false),
         st(attachmentSubject('a2'), 'reporter', true),
+        st(COMMENTS, 'reporter', true),
+        st(COMMENTS, 'team', true),
+        st(COMMENTS, 'maintainer:m1', false),
       ],
     );
     expect(a).toEqual([
@@ -137,6 +164,17 @@ describe('the agreement on a report', () => {
           { userId: 'm2', disclosable: null },
         ],
         disclosable: true,
+      },
+      {
+        subject: 'comments',
+        attachmentId: null,
+        reporter: true,
+        team: true,
+        maintainers: [
+          { userId: 'm1', disclosable: false },
+          { userId: 'm2', disclosable: null },
+        ],
+        disclosable: false,
       },
       {
         subject: 'attachment',
@@ -171,26 +209,32 @@ describe('the agreement on a report', () => {
       st(attachmentSubject('a1'), 'team', true),
       st(attachmentSubject('a2'), 'reporter', true),
       st(attachmentSubject('a2'), 'team', false),
+      st(COMMENTS, 'reporter', true),
+      st(COMMENTS, 'team', true),
     ];
     for (const kind of ['npm', 'core'] as const)
       for (const state of REPORT_STATES) {
         const got = disclosedContent(reportIn(state, kind), ['a1', 'a2'], all);
         expect(got, `${kind} ${state}`).toEqual(
           state === 'published'
-            ? { proofOfConcept: true, attachmentIds: ['a1'] }
-            : { proofOfConcept: false, attachmentIds: [] },
+            ? { proofOfConcept: true, comments: true, attachmentIds: ['a1'] }
+            : { proofOfConcept: false, comments: false, attachmentIds: [] },
         );
       }
     // an attachment statement about an attachment the report does not have discloses nothing
     expect(disclosedContent(reportIn('published', 'npm'), [], all)).toEqual({
       proofOfConcept: true,
+      comments: true,
       attachmentIds: [],
     });
-    // nothing said: nothing disclosed
+    // nothing said: nothing disclosed, the comments included
     expect(disclosedContent(reportIn('published', 'npm'), ['a1'], [])).toEqual({
       proofOfConcept: false,
+      comments: false,
       attachmentIds: [],
     });
+    // what was said of the proof of concept says nothing of the comments
+    expect(disclosedContent(reportIn('published', 'npm'), [], all.slice(0, 2)).comments).toBe(false);
   });
 });
 
@@ -206,11 +250,12 @@ describe('a statement request (validateStatements)', () => {
     }
   };
 
-  it('turns the proof of concept and attachments into one statement each', () => {
+  it('turns the proof of concept, the comments and attachments into one statement each', () => {
     expect(
       validateStatements(
         {
           proofOfConcept: false,
+          comments: true,
           attachments: [
             { id: 'a2', disclosable: true },
             { id: 'a1', disclosable: false },
@@ -220,11 +265,15 @@ describe('a statement request (validateStatements)', () => {
       ),
     ).toEqual([
       { subject: 'proof-of-concept', disclosable: false },
+      { subject: 'comments', disclosable: true },
       { subject: 'attachment:a2', disclosable: true },
       { subject: 'attachment:a1', disclosable: false },
     ]);
     expect(validateStatements({ attachments: [{ id: 'a1', disclosable: true }] }, ['a1'])).toEqual([
       { subject: 'attachment:a1', disclosable: true },
+    ]);
+    expect(validateStatements({ comments: false }, [])).toEqual([
+      { subject: 'comments', disclosable: false },
     ]);
   });
 
@@ -232,6 +281,7 @@ describe('a statement request (validateStatements)', () => {
     expect(
       problemsOf({
         proofOfConcept: 'yes',
+        comments: 1,
         attachments: [
           { id: 'a1', disclosable: true },
           { id: 'elsewhere', disclosable: true },
@@ -241,6 +291,7 @@ describe('a statement request (validateStatements)', () => {
       }),
     ).toEqual({
       proofOfConcept: 'must be true or false',
+      comments: 'must be true or false',
       'attachments[1].id': 'names no attachment of this report',
       'attachments[2].id': 'names an attachment twice',
       'attachments[3].disclosable': 'must be true or false',

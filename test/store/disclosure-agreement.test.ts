@@ -173,7 +173,13 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
     );
 
     const all = (yes: boolean) => [a1, a2, a3].map((a) => ({ id: a.id, disclosable: yes }));
-    await w.program.stateDisclosure(reporter, id, { proofOfConcept: true, attachments: all(true) }, ORIGIN);
+    await w.program.comment(reporter, id, 'The payload reaches Object.prototype in 1.4.1 as well.', ORIGIN);
+    await w.program.stateDisclosure(
+      reporter,
+      id,
+      { proofOfConcept: true, comments: true, attachments: all(true) },
+      ORIGIN,
+    );
     // the team: triage1 says no to the proof of concept, then triage2 yes: the latest word counts
     await w.program.stateDisclosure(triage1, id, { proofOfConcept: false }, ORIGIN);
     await w.program.stateDisclosure(
@@ -181,6 +187,7 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
       id,
       {
         proofOfConcept: true,
+        comments: true,
         attachments: [
           { id: a1.id, disclosable: true },
           { id: a2.id, disclosable: true },
@@ -197,9 +204,16 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
     );
     expect(answer.party).toBe(`maintainer:${maintainer.id}`);
     expect(
-      answer.agreement.map((a) => [a.attachmentId, a.reporter, a.team, a.maintainers, a.disclosable]),
+      answer.agreement.map((a) => [
+        a.attachmentId ?? a.subject,
+        a.reporter,
+        a.team,
+        a.maintainers,
+        a.disclosable,
+      ]),
     ).toEqual([
-      [null, true, true, [{ userId: maintainer.id, disclosable: null }], true],
+      ['proof-of-concept', true, true, [{ userId: maintainer.id, disclosable: null }], true],
+      ['comments', true, true, [{ userId: maintainer.id, disclosable: null }], true],
       [a1.id, true, true, [{ userId: maintainer.id, disclosable: null }], true],
       [a2.id, true, true, [{ userId: maintainer.id, disclosable: false }], false],
       [a3.id, true, false, [{ userId: maintainer.id, disclosable: null }], false],
@@ -225,12 +239,12 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
     const rows = await sql<{
       n: number | string;
     }>`select count(*) as n from disclosure_statements where report_id = ${id}`.execute(w.store.db);
-    expect(Number(rows.rows[0]!.n)).toBe(4 + 4 + 1);
+    expect(Number(rows.rows[0]!.n)).toBe(5 + 5 + 1);
     const stated = (await w.store.auditLog.list({ reportId: id, limit: 5000 })).filter(
       (e) => e.action === 'disclosure.statement',
     );
-    expect(stated).toHaveLength(4 + 1 + 4 + 1);
-    expect(stated[4]).toMatchObject({
+    expect(stated).toHaveLength(5 + 1 + 5 + 1);
+    expect(stated[5]).toMatchObject({
       actorId: triage1.id,
       ip: ORIGIN.ip,
       details: { subject: 'proof-of-concept', party: 'team', disclosable: false },
@@ -261,6 +275,13 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
         code: 'E_NOT_FOUND',
       });
     }
+    // the comments were agreed: everyone reads the thread in the disclosed form
+    const disclosed = await w.program.read(ANONYMOUS, id, ORIGIN);
+    expect(disclosed.form).toBe('disclosed');
+    if (disclosed.form === 'disclosed')
+      expect(disclosed.disclosure.comments.map((c) => [c.author, c.body])).toEqual([
+        ['reporter', 'The payload reaches Object.prototype in 1.4.1 as well.'],
+      ]);
     // participants still read everything (and those reads are recorded)
     expect((await w.program.readAttachment(maintainer, a2.id, ORIGIN)).meta.filename).toBe('poc.txt');
     // the agreement is frozen at publication

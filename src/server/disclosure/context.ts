@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { User } from '../../disclosure/index.js';
 import {
+  DEFAULT_UPLOAD_QUOTAS,
   DisclosureProgram,
   type Links,
   type Mailer,
@@ -71,8 +72,13 @@ export async function createContext(
   // a store opened without the server secret (tests of the public pages) gets one for this run
   if (!deps.store.keys) await deps.store.useSecret(newServerSecret());
   const keys = deps.store.keys!;
+  const quotas = deps.disclosure?.uploadQuotas;
   const programDeps = {
     repo: deps.store.reports,
+    uploadQuotas:
+      quotas === null
+        ? { burst: null, day: null, reportFiles: null }
+        : { ...DEFAULT_UPLOAD_QUOTAS, ...quotas },
     mailer,
     clock: deps.clock,
     links,

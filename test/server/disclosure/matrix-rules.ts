@@ -180,6 +180,12 @@ export const attachmentDisclosed = (s: Subject) => s.state === 'published' && s.
  * maintainer objected. So it is public only in a published core report.
  */
 export const proofOfConceptDisclosed = (s: Subject) => s.state === 'published' && s.kind === 'core';
+/**
+ * The fixtures' comments: the reporter and the triage team agreed on npm reports (the maintainer said
+ * nothing); the core team said nothing, which keeps them private. So they are public only in a
+ * published npm report.
+ */
+export const commentsDisclosed = (s: Subject) => s.state === 'published' && s.kind === 'npm';
 const attachmentRead: Rule = (r, s) =>
   sees(r, s) || attachmentDisclosed(s) ? 200 : waitsForTotp(r, s) ? 403 : 404;
 /** A report action: 403 for a triager without the second factor (npm), 404 for who does not see it, else `rule`. */

@@ -23,6 +23,7 @@ import {
 } from './helpers.js';
 import {
   attachmentDisclosed,
+  commentsDisclosed,
   type Expect,
   hasProposal,
   isToken,
@@ -69,7 +70,7 @@ const key = (r: RouteEntry) => `${r.method} ${r.path}`;
 /** A private or public piece of text planted in a report, to look for in every answer. */
 interface Marker {
   text: string;
-  /** Readable by everyone once the report is published (title, description, comments). */
+  /** Readable by everyone once the report is published (title, description; the rest as agreed). */
   publicOnceDisclosed: boolean;
   /** Team only (internal notes). */
   teamOnly: boolean;
@@ -149,18 +150,23 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       { filename: `${m.file}.txt`, bytes: Buffer.from(`file ${m.content}\n`) },
       origin,
     );
-    // the agreement (see attachmentDisclosed, proofOfConceptDisclosed): the reporter agrees to both;
-    // the team to the proof of concept, and to the attachment on npm reports only
+    // the agreement (see attachmentDisclosed, proofOfConceptDisclosed, commentsDisclosed): the reporter
+    // agrees to all three; the team to the proof of concept, and to the attachment and (saying nothing
+    // on core reports) the comments on npm reports only
     await program.stateDisclosure(
       reporterActor(),
       id,
-      { proofOfConcept: true, attachments: [{ id: att.id, disclosable: true }] },
+      { proofOfConcept: true, comments: true, attachments: [{ id: att.id, disclosable: true }] },
       origin,
     );
     await program.stateDisclosure(
       T,
       id,
-      { proofOfConcept: true, attachments: [{ id: att.id, disclosable: kind === 'npm' }] },
+      {
+        proofOfConcept: true,
+        ...(kind === 'npm' ? { comments: true } : {}),
+        attachments: [{ id: att.id, disclosable: kind === 'npm' }],
+      },
       origin,
     );
     let proposalId: string | null = null;
@@ -211,7 +217,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       markers: [
         { text: m.title, publicOnceDisclosed: true, teamOnly: false },
         { text: m.desc, publicOnceDisclosed: true, teamOnly: false },
-        { text: m.comment, publicOnceDisclosed: true, teamOnly: false },
+        { text: m.comment, publicOnceDisclosed: commentsDisclosed(subject), teamOnly: false },
         { text: m.poc, publicOnceDisclosed: proofOfConceptDisclosed(subject), teamOnly: false },
         { text: m.env, publicOnceDisclosed: false, teamOnly: false },
         { text: m.file, publicOnceDisclosed: attachmentDisclosed(subject), teamOnly: false },
@@ -243,7 +249,9 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    s = await testServer(engine, { outbox: true });
+    // the fixtures and the upload routes attach hundreds of files from a few users: the upload
+    // quotas have a test of their own (upload-quotas.test.ts)
+    s = await testServer(engine, { outbox: true, disclosure: { uploadQuotas: null } });
     program = disclosureOf(s.app).program;
     people.stranger = await makeUser(s, 'stranger');
     // whoever signed up and never confirmed the address: may do nothing

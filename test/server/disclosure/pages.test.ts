@@ -279,6 +279,7 @@ describe('the disclosure pages', () => {
       email: 'xss-name@example.org',
       password: 'password password',
       totpSecret: null,
+      recoveryCodes: [],
     });
     expect((await n.get('/disclosure/account')).body).not.toMatch(/<script>alert/);
   });

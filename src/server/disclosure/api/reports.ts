@@ -165,10 +165,15 @@ export function attachmentApi(app: FastifyInstance, ctx: DisclosureContext): voi
     '/api/reports/:id/attachments',
     {
       schema: {
-        summary: 'Attach a file (participants; at most 10 MiB; its type is decided from its bytes)',
+        summary:
+          'Attach a file (participants; at most 10 MiB; its type is decided from its bytes and must agree with its name)',
         description:
-          'multipart/form-data with the file in the field `file`. PNG, JPEG, GIF, WebP, PDF, ZIP, gzip, MP4, WebM or UTF-8 text; ' +
-          'anything else (HTML, scripts, executables) is refused whatever its name or claimed type.',
+          'multipart/form-data with the file in the field `file`. PNG, JPEG, GIF, WebP, PDF, ZIP, gzip, MP4, WebM or UTF-8 text ' +
+          '(code included, served as text/plain); a name that says a kind needs its bytes (`.png` a PNG, `.js` text). Markup ' +
+          '(HTML, SVG, XML) is refused under any name, and so are names a browser opens as a page (`.html`, `.svg`, `.xml`, …) ' +
+          'or Windows runs (`.bat`, `.ps1`, `.hta`, …); anything else is refused whatever its claimed type (400 E_ATTACHMENT). ' +
+          'Past the upload quotas (per person: 10 files per 10 minutes, 30 files and 50 MiB per 24 hours; 100 files per report): ' +
+          '429 E_QUOTA, saying which limit and when it frees up.',
         tags,
         consumes: ['multipart/form-data'],
         params: IdParams,

@@ -199,7 +199,7 @@ const StanceSchema = Nullable(Type.Boolean({ description: 'may be disclosed (tru
 
 /** Where one subject of the disclosure agreement stands. */
 export const SubjectAgreementSchema = Type.Object({
-  subject: literals(['proof-of-concept', 'attachment']),
+  subject: literals(['proof-of-concept', 'comments', 'attachment']),
   attachmentId: Nullable(Str()),
   reporter: StanceSchema,
   team: StanceSchema,

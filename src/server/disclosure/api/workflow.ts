@@ -183,17 +183,19 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     {
       schema: {
         summary:
-          'State what may be disclosed on publication: the proof of concept and each attachment (the reporter, an invited maintainer, the team)',
+          'State what may be disclosed on publication: the proof of concept, the comments and each attachment (the reporter, an invited maintainer, the team)',
         description:
           'I speak for one party: the reporter, a maintainer (each separately), or the team (any member; the latest word counts). ' +
-          'A statement replaces my party’s earlier one and is recorded in the audit log. On publication the proof of concept, and ' +
-          'each attachment, is disclosed only when the reporter and the team agreed and no maintainer objected. Refused (409) once ' +
-          'the report is closed: the published form is what was agreed by then.',
+          'A statement replaces my party’s earlier one and is recorded in the audit log. On publication the proof of concept, the ' +
+          'comment thread (`comments`, as a whole; internal notes never) and each attachment are each disclosed only when the ' +
+          'reporter and the team agreed and no maintainer objected; nothing said means private. Refused (409) once the report is ' +
+          'closed: the published form is what was agreed by then.',
         tags,
         params: IdParams,
         body: Type.Object(
           {
             proofOfConcept: Type.Optional(Type.Boolean()),
+            comments: Type.Optional(Type.Boolean({ description: 'the comment thread, as a whole' })),
             attachments: Type.Optional(
               Type.Array(
                 Type.Object(

@@ -323,14 +323,16 @@ export function attachmentPage(app: FastifyInstance, ctx: DisclosureContext): vo
 }
 
 /**
- * The statements of the disclosure form: `proofOfConcept` and `attachment-<id>`, each "yes" or "no"
- * (a question left unanswered says nothing).
+ * The statements of the disclosure form: `proofOfConcept`, `comments` and `attachment-<id>`, each
+ * "yes" or "no" (a question left unanswered says nothing).
  */
 export function statementsFromForm(body: unknown): StatementsInput {
   const yesNo = (v: string) => (v === 'yes' ? true : v === 'no' ? false : undefined);
   const out: StatementsInput = {};
   const poc = yesNo(field(body, 'proofOfConcept', 3));
   if (poc !== undefined) out.proofOfConcept = poc;
+  const comments = yesNo(field(body, 'comments', 3));
+  if (comments !== undefined) out.comments = comments;
   const attachments: { id: string; disclosable: boolean }[] = [];
   for (const key of Object.keys((body ?? {}) as object)) {
     if (!key.startsWith('attachment-')) continue;

@@ -48,13 +48,21 @@ export function agreementSection(p: PageCtx, view: ReportView, names: Map<string
   const r = view.report;
   const files = new Map(view.attachments.map((a) => [a.id, a.filename]));
   const what = (a: ReportView['agreement'][number]) =>
-    a.attachmentId === null
-      ? 'Proof of concept (steps to reproduce)'
-      : `Attachment ${files.get(a.attachmentId) ?? ''}`;
+    a.attachmentId !== null
+      ? `Attachment ${files.get(a.attachmentId) ?? ''}`
+      : a.subject === 'comments'
+        ? 'Comments (the whole thread; internal notes never)'
+        : 'Proof of concept (steps to reproduce)';
+  const field = (a: ReportView['agreement'][number]) =>
+    a.attachmentId !== null
+      ? `attachment-${a.attachmentId}`
+      : a.subject === 'comments'
+        ? 'comments'
+        : 'proofOfConcept';
   const rows = view.agreement.map(
     (
       a,
-    ) => html`<tr data-subject="${a.attachmentId ?? 'proof-of-concept'}"><td>${what(a)}</td><td>${STANCE(a.reporter)}</td><td>${STANCE(a.team)}</td>
+    ) => html`<tr data-subject="${a.attachmentId ?? a.subject}"><td>${what(a)}</td><td>${STANCE(a.reporter)}</td><td>${STANCE(a.team)}</td>
 <td>${a.maintainers.length ? a.maintainers.map((m, i) => html`${i ? ', ' : ''}${names.get(m.userId) ?? 'a maintainer'}: ${STANCE(m.disclosable)}`) : html`<span class="muted">none</span>`}</td>
 <td class="verdict">${a.disclosable ? html`<strong>yes</strong>` : 'no'}</td></tr>`,
   );
@@ -71,13 +79,11 @@ export function agreementSection(p: PageCtx, view: ReportView, names: Map<string
     view.allowed.includes('state-disclosure') && view.party
       ? html`<form class="stack" data-action="disclosure" method="post" action="${paths.report(r.id)}/disclosure-statements">${csrfField(p)}
 <p>You speak for ${partyWords(view.party)}.</p>
-${view.agreement.map((a) =>
-  question(a.attachmentId === null ? 'proofOfConcept' : `attachment-${a.attachmentId}`, what(a), mine(a)),
-)}
+${view.agreement.map((a) => question(field(a), what(a), mine(a)))}
 <div><button type="submit" class="secondary">Save what may be disclosed</button></div></form>`
       : '';
   return html`<section aria-labelledby="agreement"><h2 id="agreement">Disclosure on publication</h2>
-<p class="muted">Once published, everyone may read the report without its environment, patch and internal notes. The proof of concept and each attachment are shown too only when the reporter and the team agreed and no maintainer objected.</p>
+<p class="muted">Once published, everyone may read the report without its environment, patch and internal notes. The proof of concept, the comments and each attachment are shown too only when the reporter and the team agreed and no maintainer objected; nothing said means private.</p>
 <div class="table-scroll"><table class="agreement"><thead><tr><th>What</th><th>Reporter</th><th>Team</th><th>Maintainers</th><th>Disclosed on publication</th></tr></thead><tbody>${rows}</tbody></table></div>
 ${form}</section>`;
 }
@@ -88,6 +94,23 @@ ${form}</section>`;
  */
 export function proofOfConcept(text: string): SafeHtml {
   return html`<pre><code>${text}</code></pre>`;
+}
+
+/**
+ * Where the agreement on the comment thread stands, for the participants' page: what happens to the
+ * comments on publication as agreed so far.
+ */
+export function commentsAgreement(view: ReportView): SafeHtml {
+  const a = view.agreement.find((x) => x.subject === 'comments');
+  const published = view.report.state === 'published';
+  const verdict = a?.disclosable
+    ? published
+      ? 'disclosed with the published report'
+      : 'disclosed on publication, as agreed so far'
+    : published
+      ? 'kept private: their disclosure was not agreed'
+      : 'kept private on publication unless the reporter and the team agree and no maintainer objects';
+  return html`<p class="muted" id="comments-disclosure" data-disclosable="${a?.disclosable ? 'yes' : 'no'}">Comments are ${verdict} (see <a href="#agreement">Disclosure on publication</a>).</p>`;
 }
 
 /** The proof of concept and attachments of a published report, as far as their disclosure was agreed. */
@@ -112,6 +135,7 @@ export function disclosedExtras(
     : '';
   const kept = [
     r.reproduction === undefined ? 'the proof of concept' : null,
+    d.commentsDisclosed ? null : 'the comments',
     'the environment',
     'internal notes',
     d.attachments.length ? 'the other attachments' : 'attachments',

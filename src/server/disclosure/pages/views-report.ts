@@ -8,6 +8,7 @@ import type { PossibleDuplicate } from '../queries.js';
 import { csrfField, type PageCtx, page, postButton, stateBadge, when } from './layout.js';
 import {
   agreementSection,
+  commentsAgreement,
   disclosedExtras,
   fixProposalFacts,
   fixProposalForm,
@@ -192,7 +193,7 @@ ${section(
 ${
   allowed.includes('upload-attachment')
     ? html`<form class="inline" method="post" action="${paths.report(r.id)}/attachments" enctype="multipart/form-data">${csrfField(p)}
-<label for="file">File <span class="hint">images, PDF, ZIP, gzip, video or text; at most 10 MiB</span></label><input id="file" name="file" type="file" required><button type="submit" class="secondary">Attach</button></form>`
+<label for="file">File <span class="hint">images, PDF, ZIP, gzip, video or text (code too); no HTML or SVG; at most 10 MiB</span></label><input id="file" name="file" type="file" required><button type="submit" class="secondary">Attach</button></form>`
     : ''
 }`,
 )}
@@ -200,7 +201,7 @@ ${agreementSection(p, d.view, d.names)}
 ${section(
   'comments',
   'Comments',
-  html`${thread(d.view.comments, d.names)}${
+  html`${commentsAgreement(d.view)}${thread(d.view.comments, d.names)}${
     allowed.includes('comment')
       ? html`<form class="stack" method="post" action="${paths.report(r.id)}/comments">${csrfField(p)}<div><label for="comment-body">Comment <span class="hint">every participant sees it; Markdown</span></label><textarea id="comment-body" name="body" required maxlength="50000"></textarea></div><div><button type="submit">Comment</button></div></form>`
       : ''
@@ -262,16 +263,20 @@ ${section('description', 'Description', html`<div class="prose">${renderMarkdown
 ${section('impact', 'Impact', html`<div class="prose">${renderMarkdown(r.impact)}</div>`)}
 ${extras.poc}
 ${extras.files}
-${section(
-  'comments',
-  'Comments',
-  d.comments.length
-    ? html`<ol class="thread">${d.comments.map(
-        (c) =>
-          html`<li><div class="by">${AUTHOR_WORDS[c.author]} · ${when(c.createdAt)}</div><div class="prose">${renderMarkdown(c.body)}</div></li>`,
-      )}</ol>`
-    : html`<p class="muted">No comments.</p>`,
-)}
+${
+  d.commentsDisclosed
+    ? section(
+        'comments',
+        'Comments',
+        d.comments.length
+          ? html`<ol class="thread">${d.comments.map(
+              (c) =>
+                html`<li><div class="by">${AUTHOR_WORDS[c.author]} · ${when(c.createdAt)}</div><div class="prose">${renderMarkdown(c.body)}</div></li>`,
+            )}</ol>`
+          : html`<p class="muted">No comments.</p>`,
+      )
+    : ''
+}
 ${section(
   'history',
   'Timeline',
