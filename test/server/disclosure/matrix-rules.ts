@@ -132,7 +132,7 @@ function mayMove(t: TransitionName, r: Role, s: Subject): boolean {
       return team(r, s); // the fixtures' reporter is no team member: a second member triages
     case 'provide-info':
     case 'withdraw':
-      return r === 'reporter';
+      return baseOf(r) === 'reporter';
     case 'start-fix':
     case 'mark-fixed':
       return team(r, s) || maintainerOf(r, s);
@@ -222,7 +222,8 @@ const vote =
     return CLOCK.includes(s.state) ? ok : 403;
   };
 // the window is open (72 hours): counting it is refused, for whoever may see it
-const closeVote: Rule = (r, s) => (waitsForTotp(r, s) ? 403 : !sees(r, s) || !hasProposal(s) ? 404 : 409);
+const closeVote: Rule = (r, s) =>
+  !hasProposal(s) ? 404 : waitsForTotp(r, s) ? 403 : !sees(r, s) ? 404 : 409;
 /**
  * The team manages an npm report's invitations and maintainers between triage and publication. The
  * fixture's invitation (npm, from maintainer-invited on) was accepted: revoking or re-sending it is
@@ -354,11 +355,9 @@ export const RULES: Record<string, RouteRule> = {
   'POST /api/reports': { rule: user(401, confirmedOnly(any(201))) },
   'GET /api/reports': { rule: user(401, any(200)) },
   'GET /api/reports/:id': { rule: viewReport, report: true },
+  // a published report read by someone outside it is its disclosed form, which has no duplicates to show
   'GET /api/reports/:id/duplicates': {
-    rule: user(
-      401,
-      seen(() => 200),
-    ),
+    rule: user(401, (r, s) => (sees(r, s) ? 200 : waitsForTotp(r, s) && s.state !== 'published' ? 403 : 404)),
     report: true,
   },
   'POST /api/reports/:id/transitions': { rule: () => 0, report: true, transitions: true, mutates: true },

@@ -305,13 +305,13 @@ describe('the disclosure pages', () => {
       payload: html.payload,
     });
     expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('this kind of file is not accepted');
-    // HTML as text is text: it is stored as text/plain and only ever downloaded
+    expect(refused.body).toContain('is refused: it is markup a browser would render');
+    // code as text is text: it is stored as text/plain and only ever downloaded
     const page = multipart(
       {
-        name: 'page.html',
-        type: 'text/html',
-        bytes: Buffer.from('<html><script>alert(1)</script></html>\n'),
+        name: 'page.js',
+        type: 'text/javascript',
+        bytes: Buffer.from('document.body.innerHTML = "<script>alert(1)</script>";\n'),
       },
       { _csrf: token },
     );
@@ -323,7 +323,7 @@ describe('the disclosure pages', () => {
     });
     expect(kept.statusCode, kept.body).toBe(303);
     const view = (await b.get(`/disclosure/reports/${id}`)).body;
-    const href = /href="(\/disclosure\/attachments\/[^"]+)" download>page.html/.exec(view)![1]!;
+    const href = /href="(\/disclosure\/attachments\/[^"]+)" download>page.js/.exec(view)![1]!;
     const dl = await b.get(href);
     expect(dl.statusCode).toBe(200);
     expect(dl.headers['content-type']).toBe('text/plain; charset=utf-8');
@@ -564,6 +564,7 @@ describe('the disclosure pages', () => {
     ];
     expect(verdicts.map((v) => [v[1], v[2]])).toEqual([
       ['proof-of-concept', 'no'],
+      ['comments', 'no'],
       [attachmentId, '<strong>yes</strong>'],
     ]);
 
@@ -583,7 +584,7 @@ describe('the disclosure pages', () => {
     expect(visitor.body).not.toContain('Steps to reproduce');
     expect(visitor.body).toContain(`href="/disclosure/attachments/${attachmentId}" download>trace.txt</a>`);
     expect(visitor.body).toContain(
-      'The proof of concept, the environment, internal notes and the other attachments stay private.',
+      'The proof of concept, the comments, the environment, internal notes and the other attachments stay private.',
     );
     const dl = await s.app.inject({ method: 'GET', url: `/disclosure/attachments/${attachmentId}` });
     expect(dl.statusCode).toBe(200);
