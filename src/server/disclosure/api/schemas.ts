@@ -129,6 +129,12 @@ export const FixProposalSchema = Type.Object({
   note: Nullable(Str()),
   proposedBy: Str('a user id'),
   proposedAt: Str(),
+  awaitsConfirmation: Type.Optional(
+    Type.Boolean({
+      description:
+        'made after the report was fixed by someone outside the team: its versions become the fixed versions once a team member confirms them',
+    }),
+  ),
 });
 
 /** A report. The fields marked "participants" are absent from the disclosed form of a published report. */
@@ -175,6 +181,24 @@ export const ReportSchema = Type.Object({
   duplicateOf: Type.Optional(Nullable(Str())),
   updatedAt: Type.Optional(Str()),
   publishedWithoutFix: Type.Optional(Type.Boolean()),
+  withoutFix: Type.Optional(
+    Nullable(
+      literals(
+        ['early-publication', 'maintainers-silent', 'no-fix-started', 'fix-in-progress'],
+        'why it was published without a fix',
+      ),
+    ),
+  ),
+  earlyPublication: Type.Optional(
+    Nullable(
+      Type.Object({
+        reason: literals(['already-public', 'actively-exploited']),
+        details: Str(),
+        requestedBy: Type.Optional(Str('a user id (participants only)')),
+        requestedAt: Type.Optional(Str()),
+      }),
+    ),
+  ),
 });
 
 export const CommentSchema = Type.Object({
