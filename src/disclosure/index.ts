@@ -59,13 +59,6 @@ export {
 } from './audit-verify.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
-  type DisclosedAttachment,
-  type DisclosedReport,
-  type Disclosure,
-  disclosedReport,
-  type PublicAuthor,
-} from './disclosed.js';
-export {
   addBusinessDays,
   addDays,
   type DueAction,
@@ -83,6 +76,13 @@ export {
   reachingPublication,
   type ScheduledActionKind,
 } from './deadlines.js';
+export {
+  type DisclosedAttachment,
+  type DisclosedReport,
+  type Disclosure,
+  disclosedReport,
+  type PublicAuthor,
+} from './disclosed.js';
 export type { DisclosureDeps } from './effects.js';
 export {
   applyFixProposal,
@@ -94,6 +94,16 @@ export {
   utcDay,
   validateFixProposal,
 } from './fix-proposal.js';
+export {
+  deriveKeys,
+  hmacHex,
+  isSealed,
+  MIN_SECRET_LENGTH,
+  newServerSecret,
+  type ServerKeys,
+  seal,
+  unseal,
+} from './keys.js';
 export {
   type Audience,
   type Links,
@@ -172,16 +182,6 @@ export {
   type TeamRole,
   userActor,
 } from './roles.js';
-export {
-  deriveKeys,
-  hmacHex,
-  isSealed,
-  MIN_SECRET_LENGTH,
-  newServerSecret,
-  type ServerKeys,
-  seal,
-  unseal,
-} from './keys.js';
 export { type RunSummary, Scheduler } from './scheduler.js';
 export {
   castVote,

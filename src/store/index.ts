@@ -1,3 +1,4 @@
+export { AccountsStore } from './accounts-store.js';
 export {
   type AdvisoryStats,
   AdvisoryStore,
@@ -7,7 +8,6 @@ export {
 } from './advisory-store.js';
 export { AuditLog, lockDisclosure, type SealOutcome } from './audit-log.js';
 export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
-export { AccountsStore } from './accounts-store.js';
 export { type OutboxMessage, OutboxStore } from './disclosure-outbox.js';
 export type { DisclosureDb, DisclosureTables } from './disclosure-schema.js';
 export { DisclosureStore } from './disclosure-store.js';
