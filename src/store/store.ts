@@ -47,6 +47,8 @@ export interface Store {
    * written without the key get their MAC then, unless the log is broken, which the shells report.
    */
   readonly auditSealing: SealOutcome | null;
+  /** The fingerprint of the secret the database was set up with (null before one was given). */
+  secretFingerprint(): Promise<string | null>;
   /** The embedded default's mail. */
   outbox: OutboxStore;
   close(): Promise<void>;
@@ -164,6 +166,7 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     get auditSealing() {
       return auditSealing;
     },
+    secretFingerprint: () => new MetaStore(db).get(FINGERPRINT_KEY),
     outbox: new OutboxStore(db, opts.clock ?? systemClock, auditLog),
     close: () => db.destroy(),
   };
