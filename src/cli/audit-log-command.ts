@@ -83,7 +83,7 @@ function checkedNotes(v: AuditVerdict, secretFile: string | null, defaultSecret:
 function verdictText(name: string, v: AuditVerdict, notes: string[]): string {
   const where = v.line ? ` (line ${v.line} of the anchor file)` : '';
   const head = v.ok
-    ? `${name}: audit log intact (${v.entries} entries)`
+    ? `${name}: audit log intact (${v.entries} ${v.entries === 1 ? 'entry' : 'entries'})`
     : v.seq
       ? `${name}: audit log TAMPERED at entry ${v.seq}${where}: ${v.problem}`
       : `${name}: audit log TAMPERED${where}: ${v.problem}`;

@@ -226,6 +226,10 @@ export function buildProgram(): Command {
       '--secret-file <file>',
       'the server secret (signs invitations, authenticates the audit log, seals TOTP secrets; at least 32 characters; default: $NSWG_SECRET_FILE, else ~/.nswg/secret, made on first start)',
     )
+    .option(
+      '--audit-anchor <file>',
+      "append the audit log's head to this file every minute it moved and at shutdown (default: $NSWG_AUDIT_ANCHOR, else audit-anchor.jsonl beside the secret file)",
+    )
     .option('--trust-proxy', 'behind a reverse proxy: take client addresses from X-Forwarded-For')
     .option('--scheduler-interval <seconds>', 'how often the disclosure scheduler runs (0: never)', '60')
     .addOption(dbOption())

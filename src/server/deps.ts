@@ -1,4 +1,4 @@
-import type { Mailer } from '../disclosure/index.js';
+import type { AnchorSink, Mailer } from '../disclosure/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 
@@ -25,6 +25,11 @@ export interface DisclosureOptions {
   schedulerIntervalMs?: number | null;
   /** Limits per client address on logins, sign-ups, password resets and report submissions; null: none. */
   rateLimits?: Partial<Record<'login' | 'signup' | 'reset' | 'submit', RequestLimit | null>>;
+  /**
+   * Where the audit log's head is written outside the database (the anchor file): at start, every
+   * `intervalMs` (default: a minute) when it moved, and when the server closes. None: not anchored.
+   */
+  auditAnchor?: { sink: AnchorSink; intervalMs?: number };
 }
 
 /** Everything the server depends on, passed in (no module-level singletons). */
