@@ -29,7 +29,7 @@ describe('nswg serve: the disclosure program configuration', () => {
     const port = smtp.port;
     const dir = mkdtempSync(join(tmpdir(), 'nswg-serve-mail-'));
     const secret = join(dir, 'secret');
-    writeFileSync(secret, 'x'.repeat(40));
+    writeFileSync(secret, 'x'.repeat(40), { mode: 0o600 });
     const server = await serveCli([
       '--db',
       join(dir, 'nswg.db'),
@@ -51,7 +51,7 @@ describe('nswg serve: the disclosure program configuration', () => {
           password: 'a long enough password',
         }),
       });
-      expect(r.status).toBe(201);
+      expect(r.status).toBe(202);
       await expect.poll(() => smtp.messages.length, { timeout: 10_000 }).toBe(1);
       expect(smtp.messages[0]!.raw).toMatch(/^From: Security WG <security@example\.org>/m);
       expect(smtp.messages[0]!.raw).toMatch(/^To: ada@example\.org/m);

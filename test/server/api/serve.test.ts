@@ -100,11 +100,12 @@ describe('nswg serve', () => {
   it('takes the database from DATABASE_URL, and a second start does not seed again', async () => {
     const dir = tempDir();
     const file = join(dir, 'from-env.db');
-    const first = await serveCli([], { DATABASE_URL: file });
+    // one home for both starts: the second finds the secret file the first made
+    const first = await serveCli([], { DATABASE_URL: file, NSWG_HOME: dir });
     expect(first.stderr()).toContain(`serving ${file} at`);
     expect(await first.stop()).toBe(0);
     // the server on the command's own thread, uncapped, behaves the same
-    const second = await serveCli(['--max-heap', '0'], { DATABASE_URL: file });
+    const second = await serveCli(['--max-heap', '0'], { DATABASE_URL: file, NSWG_HOME: dir });
     expect(second.stderr()).not.toContain('creating');
     expect((await getJson(`${second.url}/healthz`)).advisories).toBe(638);
     expect(await second.stop()).toBe(0);
