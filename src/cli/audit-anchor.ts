@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type AnchorSink, anchorLine } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
@@ -69,15 +69,23 @@ export function fileAnchorSink(file: string): AnchorSink {
         await fh?.close();
       }
     },
-    async read() {
+    async read(tailBytes) {
+      let fh: Awaited<ReturnType<typeof open>> | undefined;
       try {
-        return await readFile(file, 'utf8');
+        fh = await open(file, 'r');
+        const { size } = await fh.stat();
+        const from = tailBytes === undefined ? 0 : Math.max(0, size - tailBytes);
+        const buf = Buffer.alloc(size - from);
+        await fh.read(buf, 0, buf.length, from);
+        return buf.toString('utf8');
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw new NswgError('E_FILE_READ', `cannot read the audit anchor file: ${(e as Error).message}`, {
           file,
           field: '--audit-anchor',
         });
+      } finally {
+        await fh?.close();
       }
     },
   };

@@ -48,8 +48,11 @@ export interface AnchorSink {
   readonly name: string;
   /** Appends one line durably (written through to the disk before it resolves). */
   append(line: string): Promise<void>;
-  /** Everything appended so far, or null when nothing has been (a sink that cannot be read back has none). */
-  read?(): Promise<string | null>;
+  /**
+   * What was appended so far (its last `tailBytes` bytes when given, the first line then likely cut),
+   * or null when nothing was; a sink that cannot be read back has no read.
+   */
+  read?(tailBytes?: number): Promise<string | null>;
 }
 
 // A label before the fields keeps an anchor's MAC from ever equalling an entry's (a bare hash).

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fileAnchorSink } from '../../src/cli/audit-anchor.js';
 import { auditEntry, parseAnchors } from '../../src/disclosure/index.js';
 import { openStore } from '../../src/store/index.js';
 import { DatabaseWriter } from '../helpers/audit-attack.js';
@@ -137,5 +138,16 @@ describe('nswg audit-log verify and anchor', () => {
     const r = await nswg(['audit-log', 'anchor', '--db', broken.db], { home: broken.home });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/is not intact, so its entries were not given MACs: entry 1: .*edited/);
+  });
+
+  it('appends whole lines: one cut short by a crash is left as it is, the next starts on a line of its own', async () => {
+    const file = join(tempHome(), 'anchors', 'a.jsonl');
+    const sink = fileAnchorSink(file);
+    expect(await sink.read?.()).toBeNull();
+    await sink.append('{"one":1}\n');
+    writeFileSync(file, '{"two":', { flag: 'a' });
+    await sink.append('{"three":3}\n');
+    expect(readFileSync(file, 'utf8')).toBe('{"one":1}\n{"two":\n{"three":3}\n');
+    expect(await sink.read?.(13)).toBe('\n{"three":3}\n');
   });
 });

@@ -3,6 +3,9 @@ import { type AnchorSink, anchorLine, anchorMacMatches, parseAnchors } from '../
 import type { Store } from '../../store/index.js';
 import type { Clock } from '../deps.js';
 
+/** How much of the anchor file's end the start-up check reads: a few hundred lines. */
+const ANCHOR_TAIL_BYTES = 64 * 1024;
+
 /** How often the head is anchored when it moved, unless the caller says otherwise. */
 export const DEFAULT_ANCHOR_INTERVAL_MS = 60_000;
 
@@ -60,7 +63,9 @@ export async function startAuditAnchor(
  * is looked at (one query); `nswg audit-log verify` checks every line and every entry.
  */
 async function checkLatestAnchor(app: FastifyInstance, store: Store, sink: AnchorSink, key: Buffer) {
-  const text = await sink.read?.();
+  // the tail is enough (lines go in order, give or take a few instances) and keeps a large file
+  // out of the server's capped heap
+  const text = await sink.read?.(ANCHOR_TAIL_BYTES);
   if (!text) return;
   const good = parseAnchors(text).anchors.filter((a) => anchorMacMatches(key, a));
   const far = good.reduce<(typeof good)[number] | null>((m, a) => (!m || a.seq > m.seq ? a : m), null);
