@@ -217,6 +217,7 @@ export class AuditLog {
       const meta = metaOf(trx);
       const sealed = (await meta.get(SEALED_KEY)) !== null;
       const head = await readHead(trx);
+      if (!head && sealed) return { ok: true, sealed: 0 };
       if (head && sealed) {
         const last = await trx
           .selectFrom('audit_log')
