@@ -173,14 +173,36 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .action(runAndExit(async () => (await import('./check-node-command.js')).checkNodeCommand));
 
-  program
-    .command('audit-log')
-    .description("the disclosure program's append-only audit log")
+  const auditLog = program.command('audit-log').description("the disclosure program's append-only audit log");
+  const secretFile = () =>
+    new Option(
+      '--secret-file <file>',
+      'the server secret, which authenticates the audit log (default: $NSWG_SECRET_FILE, else ~/.nswg/secret)',
+    );
+  const anchorFile = () =>
+    new Option(
+      '--audit-anchor <file>',
+      "the audit log's anchor file (default: $NSWG_AUDIT_ANCHOR, else audit-anchor.jsonl beside the secret file)",
+    );
+  auditLog
     .command('verify')
-    .description('check the hash chain: exit 0 when intact, 1 when an entry was edited, inserted or deleted')
+    .description(
+      'check the hash chain, every entry’s MAC and the anchor file: exit 0 when intact, 1 naming the first bad entry',
+    )
+    .addOption(secretFile())
+    .addOption(anchorFile())
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .addOption(dbOption())
     .action(run(async () => (await import('./audit-log-command.js')).auditLogVerify));
+  auditLog
+    .command('anchor')
+    .description(
+      "append the audit log's head to the anchor file (sealing entries written without the secret)",
+    )
+    .addOption(secretFile())
+    .addOption(anchorFile())
+    .addOption(dbOption())
+    .action(run(async () => (await import('./audit-log-command.js')).auditLogAnchor));
 
   const user = program
     .command('user')
@@ -193,6 +215,10 @@ export function buildProgram(): Command {
       .option(
         '--secret-file <file>',
         'the server secret (default: $NSWG_SECRET_FILE, else ~/.nswg/secret): the same file as the server',
+      )
+      .option(
+        '--audit-anchor <file>',
+        "the audit log's anchor file (default: $NSWG_AUDIT_ANCHOR, else audit-anchor.jsonl beside the secret file)",
       )
       .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'));
   userOptions(
@@ -277,6 +303,10 @@ export function buildProgram(): Command {
     .option(
       '--secret-file <file>',
       'the server secret (signs invitations, authenticates the audit log, seals TOTP secrets; at least 32 characters; default: $NSWG_SECRET_FILE, else ~/.nswg/secret, made on first start)',
+    )
+    .option(
+      '--audit-anchor <file>',
+      "append the audit log's head to this file every minute it moved and at shutdown (default: $NSWG_AUDIT_ANCHOR, else audit-anchor.jsonl beside the secret file)",
     )
     .option('--trust-proxy', 'behind a reverse proxy: take client addresses from X-Forwarded-For')
     .option('--scheduler-interval <seconds>', 'how often the disclosure scheduler runs (0: never)', '60')

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { MIN_SECRET_LENGTH, newServerSecret } from '../disclosure/index.js';
@@ -41,6 +41,24 @@ export function loadServerSecret(
         });
     }
   }
+  return { secret: readSecretFile(file), file, created };
+}
+
+/**
+ * The server secret for a command that only checks (`nswg audit-log verify`): as loadServerSecret,
+ * but never made; null when no file is named and the default one does not exist.
+ */
+export function readServerSecret(
+  given: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedSecret | null {
+  const named = given ?? env.NSWG_SECRET_FILE;
+  const file = resolve(named ?? defaultSecretFile(env));
+  if (!named && !existsSync(file)) return null;
+  return { secret: readSecretFile(file), file, created: false };
+}
+
+function readSecretFile(file: string): string {
   let text: string;
   try {
     if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0)
@@ -62,5 +80,5 @@ export function loadServerSecret(
       field: '--secret-file',
       file,
     });
-  return { secret: text, file, created };
+  return text;
 }

@@ -14,6 +14,7 @@ export interface ServeOptions extends DbOption {
   smtpUrl?: string;
   mailFrom?: string;
   secretFile?: string;
+  auditAnchor?: string;
   trustProxy?: boolean;
   schedulerInterval?: string;
 }
@@ -167,6 +168,10 @@ async function runServer(opts: ServeOptions): Promise<void> {
       schedulerIntervalMs: integer(opts.schedulerInterval, 60, '--scheduler-interval', 86_400) * 1000,
     };
   }
+  // the audit log's head, written outside the database: beside the secret file unless named
+  const { anchorFileOf, fileAnchorSink } = await import('./audit-anchor.js');
+  const anchorFile = anchorFileOf(opts.auditAnchor, secret.file).file;
+  deps.disclosure = { ...deps.disclosure, auditAnchor: { sink: fileAnchorSink(anchorFile) } };
   const app = await buildApp(deps);
   let closing = false;
   const shutdown = async (signal: string) => {

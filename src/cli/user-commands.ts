@@ -9,13 +9,14 @@ import {
 } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 import type { Store } from '../store/index.js';
-import { type DbOption, openDb, printJson } from './context.js';
+import { withAuditedDb } from './audit-anchor.js';
+import { type DbOption, printJson } from './context.js';
 import { writeStdout } from './output.js';
-import { loadServerSecret } from './secret.js';
 
 /** The options of every `nswg user` command. */
 export interface UserOptions extends DbOption {
   secretFile?: string;
+  auditAnchor?: string;
   publicUrl?: string;
   format?: string;
 }
@@ -34,15 +35,12 @@ function operator(): Actor {
 
 const ORIGIN = { ...LOCAL_ORIGIN, userAgent: 'nswg user' };
 
-/** Runs a `nswg user` command with the database and the server secret. */
-async function withAccounts<T>(opts: UserOptions, body: (store: Store) => Promise<T>): Promise<T> {
-  const { secret } = loadServerSecret(opts.secretFile);
-  const store = await openDb(opts, 'read', 'default-only', secret);
-  try {
-    return await body(store);
-  } finally {
-    await store.close();
-  }
+/**
+ * Runs a `nswg user` command with the database and the server secret; what it writes to the audit
+ * log is anchored outside the database afterwards, as the server does.
+ */
+function withAccounts<T>(opts: UserOptions, body: (store: Store) => Promise<T>): Promise<T> {
+  return withAuditedDb(opts, 'read', (store) => body(store));
 }
 
 async function userByEmail(store: Store, email: string): Promise<User> {

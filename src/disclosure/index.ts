@@ -42,6 +42,23 @@ export {
   type Origin,
   verifyChain,
 } from './audit.js';
+export {
+  type AnchorSink,
+  type AuditAnchor,
+  anchorLine,
+  anchorMacMatches,
+  auditMac,
+  auditMacMatches,
+  type ParsedAnchors,
+  parseAnchors,
+  type ReadAnchor,
+} from './audit-anchor.js';
+export {
+  type AuditCheckOptions,
+  type AuditVerdict,
+  AuditVerifier,
+  type StoredAuditEntry,
+} from './audit-verify.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   addBusinessDays,

@@ -1,4 +1,4 @@
-import type { Mailer, UploadQuotas } from '../disclosure/index.js';
+import type { AnchorSink, Mailer, UploadQuotas } from '../disclosure/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 
@@ -30,6 +30,11 @@ export interface DisclosureOptions {
    * each limit as given here (null: off), the others DEFAULT_UPLOAD_QUOTAS'; null: no quotas at all.
    */
   uploadQuotas?: Partial<UploadQuotas> | null;
+  /**
+   * Where the audit log's head is written outside the database (the anchor file): at start, every
+   * `intervalMs` (default: a minute) when it moved, and when the server closes. None: not anchored.
+   */
+  auditAnchor?: { sink: AnchorSink; intervalMs?: number };
 }
 
 /** Everything the server depends on, passed in (no module-level singletons). */

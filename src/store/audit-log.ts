@@ -2,14 +2,19 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import {
   type AuditEntry,
   type AuditEntryInput,
-  type ChainVerdict,
-  ChainVerifier,
+  type AuditVerdict,
+  AuditVerifier,
+  auditMac,
   canonicalJson,
   chainEntry,
   GENESIS_HASH,
   type Json,
+  type ParsedAnchors,
+  type StoredAuditEntry,
 } from '../disclosure/index.js';
+import { NswgError } from '../errors.js';
 import { type DisclosureDb, withDisclosure } from './disclosure-schema.js';
+import { MetaStore } from './meta.js';
 import type { Database } from './schema.js';
 
 type Row = DisclosureDb['audit_log'];
@@ -28,6 +33,45 @@ const toEntry = (r: Row): AuditEntry => ({
   hash: r.hash,
 });
 
+const toStored = (r: Row): StoredAuditEntry => ({ ...toEntry(r), mac: r.mac });
+
+/**
+ * Set (to the seq it was sealed at) once every entry carries a MAC: from then on an entry without
+ * one was written or stripped behind the log's back. Kept in meta: a writer who deletes it gains
+ * nothing while an anchor line or an entry's MAC still shows the log was sealed.
+ */
+const SEALED_KEY = 'disclosure.audit-sealed';
+
+/** What sealing found: entries sealed (0 when there was nothing to do), or why it refused. */
+export type SealOutcome = { ok: true; sealed: number } | { ok: false; seq: number; problem: string };
+
+// biome-ignore lint/suspicious/noExplicitAny: any schema that has the audit tables
+type AnyDb = Kysely<any>;
+
+const metaOf = (trx: Kysely<DisclosureDb>): MetaStore => new MetaStore(trx as unknown as Kysely<Database>);
+
+/** The log's entries in order of seq, read in pages (inside the caller's transaction). */
+async function* entries(trx: Kysely<DisclosureDb>): AsyncGenerator<StoredAuditEntry> {
+  let after = -2147483648;
+  for (;;) {
+    const rows = await trx
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(2000)
+      .execute();
+    for (const r of rows) yield toStored(r);
+    if (rows.length < 2000) return;
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
+async function readHead(trx: Kysely<DisclosureDb>): Promise<{ seq: number; hash: string } | null> {
+  const h = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  return h && Number(h.seq) > 0 ? { seq: Number(h.seq), hash: h.hash } : null;
+}
+
 /**
  * Takes the disclosure write lock inside a transaction: the audit head row, locked until commit. Every
  * disclosure write takes it first, so writes (and the audit chain) are serialized across connections,
@@ -44,7 +88,9 @@ export async function lockDisclosure(trx: Kysely<any>): Promise<void> {
 
 /**
  * The append-only audit log: every entry chained to the previous one by a SHA-256 hash over its
- * canonical content and the previous hash, so that verify() detects an edited, inserted or deleted entry.
+ * canonical content and the previous hash, so that verify() detects an edited, inserted or deleted
+ * entry; and, with the audit key, authenticated by a MAC of that hash, which a database writer
+ * without the secret file cannot recompute.
  */
 export class AuditLog {
   private readonly db: Kysely<DisclosureDb>;
@@ -58,11 +104,12 @@ export class AuditLog {
   }
 
   /**
-   * Appends one entry. Inside a transaction that holds the lock (lockDisclosure), pass it as `trx`;
-   * otherwise the entry is appended in a transaction of its own.
+   * Appends one entry, with its MAC when the store has the audit key. Inside a transaction that holds
+   * the lock (lockDisclosure), pass it as `trx`; otherwise the entry is appended in a transaction of
+   * its own. Without the key, E_USAGE once the log is sealed: an entry without a MAC would read as
+   * tampering, so every writer must be given the secret.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: any schema that has the audit tables
-  async append(e: AuditEntryInput, trx?: Kysely<any>): Promise<AuditEntry> {
+  async append(e: AuditEntryInput, trx?: AnyDb): Promise<AuditEntry> {
     if (!trx) {
       return this.db.transaction().execute(async (t) => {
         await lockDisclosure(t);
@@ -76,6 +123,16 @@ export class AuditLog {
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
     const seq = Number(head.seq);
+    const key = this.key();
+    if (!key && seq) {
+      const last = await db.selectFrom('audit_log').select('mac').where('seq', '=', seq).executeTakeFirst();
+      if (last?.mac)
+        throw new NswgError(
+          'E_USAGE',
+          'the audit log is authenticated with the server secret: open the database with the secret file to write to it',
+          { field: '--secret-file' },
+        );
+    }
     // Normalize details through JSON so that what is hashed is exactly what is read back.
     const details = JSON.parse(canonicalJson(e.details)) as { [k: string]: Json };
     const entry = chainEntry({ ...e, details }, seq ? { seq, hash: head.hash } : null);
@@ -93,6 +150,7 @@ export class AuditLog {
         details: canonicalJson(entry.details),
         prev_hash: entry.prevHash,
         hash: entry.hash,
+        mac: key ? auditMac(key, entry.hash) : null,
       })
       .execute();
     await db
@@ -119,41 +177,81 @@ export class AuditLog {
 
   /** The recorded end of the chain (seq 0 before the first entry). */
   async head(): Promise<{ seq: number; hash: string }> {
-    const h = await this.db
-      .selectFrom('audit_head')
-      .select(['seq', 'hash'])
-      .where('id', '=', 1)
-      .executeTakeFirst();
-    return h ? { seq: Number(h.seq), hash: h.hash } : { seq: 0, hash: GENESIS_HASH };
+    return (await readHead(this.db)) ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   /**
-   * Checks the whole chain and its head: ok, or the first bad entry and what is wrong with it. Reads in
-   * pages, inside one transaction for a consistent view.
+   * Checks the whole log: its hash chain and head, each entry's MAC when a key is at hand (`key`,
+   * default the store's), and the anchor file's lines when given. Ok, or the first bad entry and
+   * what is wrong with it. Reads in pages, inside one transaction for a consistent view.
    */
-  async verify(): Promise<ChainVerdict> {
+  async verify(
+    opts: { key?: Buffer | null; anchors?: ParsedAnchors | null; db?: string } = {},
+  ): Promise<AuditVerdict> {
+    const key = opts.key === undefined ? this.key() : opts.key;
     return this.db.transaction().execute(async (trx) => {
-      const head = await trx
-        .selectFrom('audit_head')
-        .select(['seq', 'hash'])
-        .where('id', '=', 1)
-        .executeTakeFirst();
-      const v = new ChainVerifier();
-      let after = -2147483648;
+      const sealed = (await metaOf(trx).get(SEALED_KEY)) !== null;
+      const head = await readHead(trx);
+      const v = new AuditVerifier({
+        key,
+        sealed,
+        anchors: opts.anchors ?? null,
+        ...(opts.db ? { db: opts.db } : {}),
+      });
+      for await (const e of entries(trx)) if (!v.add(e)) break;
+      return v.finish(head);
+    });
+  }
+
+  /**
+   * Gives a MAC to the entries written before the audit key was at hand (an older database, a store
+   * opened without the secret), once: only when the chain is intact and every MAC present is right,
+   * never over a broken log (the outcome says what is wrong instead), and not again once sealed.
+   * Holds the disclosure lock, so no entry is appended meanwhile.
+   */
+  async seal(): Promise<SealOutcome> {
+    const key = this.key();
+    if (!key) throw new NswgError('E_USAGE', 'sealing the audit log needs the server secret');
+    return this.db.transaction().execute(async (trx) => {
+      await lockDisclosure(trx);
+      const meta = metaOf(trx);
+      const sealed = (await meta.get(SEALED_KEY)) !== null;
+      const head = await readHead(trx);
+      if (!head && sealed) return { ok: true, sealed: 0 };
+      if (head && sealed) {
+        const last = await trx
+          .selectFrom('audit_log')
+          .select('mac')
+          .where('seq', '=', head.seq)
+          .executeTakeFirst();
+        if (last?.mac) return { ok: true, sealed: 0 };
+      }
+      if (head) {
+        const v = new AuditVerifier({ key, sealed, anchors: null });
+        for await (const e of entries(trx)) if (!v.add(e)) break;
+        const verdict = v.finish(head);
+        if (!verdict.ok) return { ok: false, seq: verdict.seq!, problem: verdict.problem! };
+      }
+      let count = 0;
       for (;;) {
         const rows = await trx
           .selectFrom('audit_log')
-          .selectAll()
-          .where('seq', '>', after)
+          .select(['seq', 'hash'])
+          .where('mac', 'is', null)
           .orderBy('seq')
           .limit(2000)
           .execute();
-        for (const r of rows) if (!v.add(toEntry(r))) return v.finish(null);
+        for (const r of rows)
+          await trx
+            .updateTable('audit_log')
+            .set({ mac: auditMac(key, r.hash) })
+            .where('seq', '=', r.seq)
+            .execute();
+        count += rows.length;
         if (rows.length < 2000) break;
-        after = Number(rows[rows.length - 1]!.seq);
       }
-      const recorded = head && Number(head.seq) > 0 ? { seq: Number(head.seq), hash: head.hash } : null;
-      return v.finish(recorded);
+      await meta.set(SEALED_KEY, String(head?.seq ?? 0));
+      return { ok: true, sealed: count };
     });
   }
 }

@@ -6,7 +6,7 @@ export {
   type ImportSummary,
   type SearchOptions,
 } from './advisory-store.js';
-export { AuditLog, lockDisclosure } from './audit-log.js';
+export { AuditLog, lockDisclosure, type SealOutcome } from './audit-log.js';
 export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
 export { type OutboxMessage, OutboxStore } from './disclosure-outbox.js';
 export type { DisclosureDb, DisclosureTables } from './disclosure-schema.js';

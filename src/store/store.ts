@@ -13,7 +13,7 @@ import {
 import { NswgError } from '../errors.js';
 import { AccountsStore } from './accounts-store.js';
 import { AdvisoryStore } from './advisory-store.js';
-import { AuditLog } from './audit-log.js';
+import { AuditLog, type SealOutcome } from './audit-log.js';
 import { connect, type DbTarget, describeTarget } from './connect.js';
 import { OutboxStore } from './disclosure-outbox.js';
 import { withDisclosure } from './disclosure-schema.js';
@@ -42,6 +42,13 @@ export interface Store {
    */
   useSecret(secret: string): Promise<void>;
   auditLog: AuditLog;
+  /**
+   * What sealing the audit log found when the store was given the secret (null before): entries
+   * written without the key get their MAC then, unless the log is broken, which the shells report.
+   */
+  readonly auditSealing: SealOutcome | null;
+  /** The fingerprint of the secret the database was set up with (null before one was given). */
+  secretFingerprint(): Promise<string | null>;
   /** The embedded default's mail. */
   outbox: OutboxStore;
   close(): Promise<void>;
@@ -68,9 +75,10 @@ const FINGERPRINT_KEY = 'disclosure.key-fingerprint';
 
 /**
  * Checks the secret against the one the database was set up with (its fingerprint, kept in meta),
- * recording it on first use, and seals any TOTP secret still in plain text from before sealing.
+ * recording it on first use, seals any TOTP secret still in plain text from before sealing, and
+ * seals the audit log (see AuditLog.seal).
  */
-async function adoptKeys(db: Kysely<Database>, keys: ServerKeys, name: string): Promise<void> {
+async function adoptKeys(db: Kysely<Database>, keys: ServerKeys, name: string): Promise<SealOutcome> {
   const meta = new MetaStore(db);
   const known = await meta.get(FINGERPRINT_KEY);
   if (known && known !== keys.fingerprint)
@@ -93,6 +101,7 @@ async function adoptKeys(db: Kysely<Database>, keys: ServerKeys, name: string): 
         .set({ totp_secret: seal(keys.sealing, u.totp_secret, u.id) })
         .where('id', '=', u.id)
         .execute();
+  return new AuditLog(db, () => keys.audit).seal();
 }
 
 /** Opens (and, in `create` mode, creates and migrates) the database at `target`. */
@@ -121,10 +130,11 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     throw e;
   }
   let keys: ServerKeys | null = null;
+  let auditSealing: SealOutcome | null = null;
   if (opts.secret !== undefined) {
     keys = deriveKeys(opts.secret);
     try {
-      await adoptKeys(db, keys, name);
+      auditSealing = await adoptKeys(db, keys, name);
     } catch (e) {
       await db.destroy();
       throw e;
@@ -149,10 +159,14 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     },
     async useSecret(secret: string) {
       const k = deriveKeys(secret);
-      await adoptKeys(db, k, name);
+      auditSealing = await adoptKeys(db, k, name);
       keys = k;
     },
     auditLog,
+    get auditSealing() {
+      return auditSealing;
+    },
+    secretFingerprint: () => new MetaStore(db).get(FINGERPRINT_KEY),
     outbox: new OutboxStore(db, opts.clock ?? systemClock, auditLog),
     close: () => db.destroy(),
   };

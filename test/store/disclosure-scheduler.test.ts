@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeWorld, ORIGIN, submit, type World } from '../disclosure/store-setup.js';
+import { makeWorld, ORIGIN, SECRET, submit, type World } from '../disclosure/store-setup.js';
 import { testEngines } from '../helpers/db.js';
 import { ROOT } from '../helpers/shared.js';
 
@@ -21,7 +21,7 @@ function instance(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [script, JSON.stringify(w.tdb.target), now, name, String(startAt)],
+      [script, JSON.stringify(w.tdb.target), now, name, String(startAt), SECRET],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -128,6 +128,6 @@ describe.each(engines)('the scheduler on %s', (engine) => {
     const notices = overdue.filter((m) => m.subject.startsWith('[nswg] OVERDUE'));
     expect(notices).toHaveLength(10);
     expect(new Set(notices.map((m) => m.subject)).size).toBe(10);
-    expect(await w.store.auditLog.verify()).toMatchObject({ ok: true });
+    expect(await w.store.auditLog.verify()).toMatchObject({ ok: true, macs: 'checked' });
   });
 });

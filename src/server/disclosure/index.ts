@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { disclosureApi } from './api/index.js';
 import { disclosureAssetRoutes } from './assets.js';
+import { DEFAULT_ANCHOR_INTERVAL_MS, startAuditAnchor } from './audit-anchor-timer.js';
 import { createContext, DEFAULT_SCHEDULER_INTERVAL_MS, type DisclosureContext } from './context.js';
 import { enableLimits } from './limits.js';
 import { disclosurePages } from './pages/index.js';
@@ -32,11 +33,27 @@ export async function disclosureRoutes(app: FastifyInstance, deps: AppDeps): Pro
   disclosureAssetRoutes(app);
   await app.register(async (api) => disclosureApi(api, ctx));
   await app.register(async (pages) => disclosurePages(pages, ctx));
+  const sealing = deps.store.auditSealing;
+  if (sealing && !sealing.ok)
+    app.log.error(
+      { seq: sealing.seq, problem: sealing.problem },
+      'the audit log is not intact, so its entries were not given MACs: run nswg audit-log verify',
+    );
   const interval = deps.disclosure?.schedulerIntervalMs;
-  startSchedulerTimer(
+  const schedulerStopped = startSchedulerTimer(
     app,
     ctx.scheduler,
     deps.clock,
     interval === undefined ? DEFAULT_SCHEDULER_INTERVAL_MS : interval,
   );
+  const anchor = deps.disclosure?.auditAnchor;
+  if (anchor)
+    await startAuditAnchor(
+      app,
+      deps.store,
+      anchor.sink,
+      deps.clock,
+      anchor.intervalMs ?? DEFAULT_ANCHOR_INTERVAL_MS,
+      schedulerStopped,
+    );
 }

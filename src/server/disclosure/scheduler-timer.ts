@@ -5,15 +5,16 @@ import type { Clock, Scheduler } from '../../disclosure/index.js';
  * Runs the disclosure scheduler every `intervalMs` in this process (reminders, votes closing,
  * publication at the deadline). Several instances may run it on one database: each due action is
  * claimed once (see Scheduler). A run never overlaps the previous one; closing the app stops the
- * timer and waits for a run in progress, so the database is not closed under it.
+ * timer and waits for a run in progress, so the database is not closed under it. Returns that stop,
+ * for work that must come after the scheduler's last run.
  */
 export function startSchedulerTimer(
   app: FastifyInstance,
   scheduler: Scheduler,
   clock: Clock,
   intervalMs: number | null,
-): void {
-  if (!intervalMs || intervalMs <= 0) return;
+): () => Promise<void> {
+  if (!intervalMs || intervalMs <= 0) return async () => {};
   let running: Promise<void> | null = null;
   let closing = false;
   const tick = () => {
@@ -34,9 +35,11 @@ export function startSchedulerTimer(
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  app.addHook('onClose', async () => {
+  const stop = async () => {
     closing = true;
     clearInterval(timer);
     await running;
-  });
+  };
+  app.addHook('onClose', stop);
+  return stop;
 }
