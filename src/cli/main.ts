@@ -220,6 +220,10 @@ export function buildProgram(): Command {
         '--audit-anchor <file>',
         "the audit log's anchor file (default: $NSWG_AUDIT_ANCHOR, else audit-anchor.jsonl beside the secret file)",
       )
+      .option(
+        '--public-url <url>',
+        "the server's URL, for the links printed (default: the one the server recorded)",
+      )
       .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'));
   userOptions(
     user
@@ -231,8 +235,7 @@ export function buildProgram(): Command {
       .option('--name <name>', 'the name the team sees (default: the address before the @)')
       .option('--handle <handle>', 'a handle (how the user may be credited)')
       .option('--role <role...>', 'team roles: triage, core-security, admin')
-      .option('--password-stdin', 'read the password from standard input instead of printing a link')
-      .option('--public-url <url>', "the server's URL, for the link (default: the one the server recorded)"),
+      .option('--password-stdin', 'read the password from standard input instead of printing a link'),
   ).action(run(async () => (await import('./user-commands.js')).userAdd));
   userOptions(
     user
@@ -278,8 +281,7 @@ export function buildProgram(): Command {
         'print a link to send by hand: the confirmation link of an unconfirmed address, else one that sets a new password',
       )
       .argument('<email>', 'the e-mail address')
-      .option('--reset', 'a link that sets a new password, even for an unconfirmed address')
-      .option('--public-url <url>', "the server's URL, for the link (default: the one the server recorded)"),
+      .option('--reset', 'a link that sets a new password, even for an unconfirmed address'),
   ).action(run(async () => (await import('./user-commands.js')).userLink));
 
   program
