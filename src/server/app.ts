@@ -1,9 +1,11 @@
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { boundJsonBodies, refuseDeclaredOversize } from './body.js';
 import type { AppDeps } from './deps.js';
 import { disclosureRoutes } from './disclosure/index.js';
 import { installErrorHandler } from './errors.js';
+import { SMALL_JSON } from './json-limits.js';
 import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
 import { exportRoutes } from './routes/export.js';
@@ -32,7 +34,8 @@ export const CONTENT_SECURITY_POLICY = {
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: { level: deps.config.logLevel },
-    bodyLimit: deps.config.bodyLimit,
+    // routes with larger bodies (the OSV batch, npm's audits) say so themselves
+    bodyLimit: SMALL_JSON.bytes,
     forceCloseConnections: 'idle',
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
@@ -41,6 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  refuseDeclaredOversize(app);
+  boundJsonBodies(app);
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     crossOriginEmbedderPolicy: false,

@@ -7,10 +7,6 @@ export interface ServerConfig {
   publicUrl: string;
   /** An npm registry that package metadata requests (`GET /<name>`) are passed to; none: 404. */
   upstreamRegistry: string | null;
-  /** Largest request body accepted, in bytes (before decompression). */
-  bodyLimit: number;
-  /** Largest request body after gzip decompression, in bytes (gzip bombs stop here). */
-  inflatedBodyLimit: number;
   /** Log level for pino; 'silent' in tests. */
   logLevel: string;
   /** Set behind TLS so that cookies are Secure. */
@@ -33,8 +29,6 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
       '',
     ),
     upstreamRegistry: partial.upstreamRegistry ?? null,
-    bodyLimit: partial.bodyLimit ?? 10 * 1024 * 1024,
-    inflatedBodyLimit: partial.inflatedBodyLimit ?? 32 * 1024 * 1024,
     logLevel: partial.logLevel ?? 'info',
     secureCookies: partial.secureCookies ?? false,
     trustProxy: partial.trustProxy ?? false,
