@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { isNswgError, NswgError, type NswgErrorCode } from '../errors.js';
+import type { ServerConfig } from '../server/index.js';
 import type { DbOption } from './context.js';
 import { SERVE_THREAD_ARG } from './serve-thread.js';
 
@@ -16,6 +17,9 @@ export interface ServeOptions extends DbOption {
   secretFile?: string;
   trustProxy?: boolean;
   schedulerInterval?: string;
+  requestTimeout?: string;
+  headersTimeout?: string;
+  keepAliveTimeout?: string;
 }
 
 /** SMTP settings from a URL: smtp://user:pass@host:587 (STARTTLS required) or smtps://…:465. */
@@ -63,6 +67,30 @@ function integer(text: string | undefined, fallback: number, flag: string, max: 
     );
   }
   return n;
+}
+
+/** A number of seconds from 1 to an hour, in milliseconds. */
+function seconds(text: string | undefined, fallback: number, flag: string): number {
+  const n = integer(text, fallback, flag, 3600);
+  if (n < 1) throw new NswgError('E_USAGE', `${flag} must be at least 1 (second)`, { field: flag });
+  return n * 1000;
+}
+
+/** The server's timeouts from the command line; the headers must come within the whole request's time. */
+function timeouts(
+  opts: ServeOptions,
+): Pick<ServerConfig, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'> {
+  const requestTimeoutMs = seconds(opts.requestTimeout, 60, '--request-timeout');
+  const headersTimeoutMs = seconds(opts.headersTimeout, 10, '--headers-timeout');
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new NswgError('E_USAGE', '--headers-timeout must not be longer than --request-timeout', {
+      field: '--headers-timeout',
+    });
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: seconds(opts.keepAliveTimeout, 5, '--keep-alive-timeout'),
+  };
 }
 
 /** An error as it crosses from the server thread to the command's. */
@@ -143,6 +171,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
     port,
     logLevel: opts.logLevel ?? 'info',
     rateLimit: perMinute ? { max: perMinute, timeWindowMs: 60_000 } : null,
+    ...timeouts(opts),
   };
   if (opts.publicUrl) partial.publicUrl = opts.publicUrl;
   if (opts.upstreamRegistry) partial.upstreamRegistry = opts.upstreamRegistry;

@@ -30,12 +30,36 @@ export const CONTENT_SECURITY_POLICY = {
   formAction: ["'self'"],
 };
 
+/**
+ * How often Node.js looks for requests past their headers or request timeout: its default, every
+ * 30 s, would let a slow client keep a connection up to 30 s longer than the timeout says.
+ */
+function timeoutCheckInterval(config: AppDeps['config']): number {
+  return Math.max(
+    50,
+    Math.min(1000, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4)),
+  );
+}
+
 /** Builds the server from its dependencies (database, configuration, clock). */
 export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  // Node.js refuses a headers timeout longer than the request timeout (0: none)
+  const headersTimeout =
+    config.requestTimeoutMs > 0
+      ? Math.min(config.headersTimeoutMs, config.requestTimeoutMs)
+      : config.headersTimeoutMs;
   const app = Fastify({
-    logger: { level: deps.config.logLevel },
+    logger: { level: config.logLevel },
     // routes with larger bodies (the OSV batch, npm's audits) say so themselves
     bodyLimit: SMALL_JSON.bytes,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout,
+      connectionsCheckingInterval: timeoutCheckInterval(config),
+    },
     forceCloseConnections: 'idle',
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
