@@ -37,10 +37,9 @@ function tooLarge(message: string, limits: JsonLimits): Error {
  * 413 as soon as either passes the limits, before JSON.parse builds anything: a body within the
  * byte limit can still hold hundreds of thousands of tiny values (`[{},{},…]` is 3 bytes an
  * object, about 65 bytes of heap once parsed). Strings are skipped with a native search for the
- * closing quote. Invalid JSON is counted all the same (as an upper bound) and left to the parser.
+ * closing quote. Invalid JSON is counted as far as it goes, and left to the parser to refuse.
  */
-export function checkJsonLimits(bytes: Uint8Array, limits: JsonLimits): void {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function checkJsonLimits(buf: Buffer, limits: JsonLimits): void {
   const n = buf.length;
   const maxValues = limits.values;
   const maxDepth = limits.depth;
