@@ -312,6 +312,13 @@ export function buildProgram(): Command {
     )
     .option('--trust-proxy', 'behind a reverse proxy: take client addresses from X-Forwarded-For')
     .option('--scheduler-interval <seconds>', 'how often the disclosure scheduler runs (0: never)', '60')
+    .option('--request-timeout <seconds>', 'how long a client may take to send a whole request', '60')
+    .option('--headers-timeout <seconds>', "how long a client may take to send a request's headers", '10')
+    .option(
+      '--keep-alive-timeout <seconds>',
+      'how long an idle connection stays open (behind a load balancer: more than its idle timeout)',
+      '5',
+    )
     .addOption(dbOption())
     .action(run(async () => (await import('./serve-command.js')).serve));
 

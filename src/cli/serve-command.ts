@@ -1,7 +1,10 @@
+import type { AddressInfo } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { isNswgError, NswgError, type NswgErrorCode } from '../errors.js';
+import { isNswgError, NswgError } from '../errors.js';
+import type { ServerConfig } from '../server/index.js';
 import type { DbOption } from './context.js';
 import { SERVE_THREAD_ARG } from './serve-thread.js';
+import { supervise, type WireError, writeLogLine } from './supervise.js';
 
 export interface ServeOptions extends DbOption {
   port?: string;
@@ -17,6 +20,9 @@ export interface ServeOptions extends DbOption {
   auditAnchor?: string;
   trustProxy?: boolean;
   schedulerInterval?: string;
+  requestTimeout?: string;
+  headersTimeout?: string;
+  keepAliveTimeout?: string;
 }
 
 /** SMTP settings from a URL: smtp://user:pass@host:587 (STARTTLS required) or smtps://…:465. */
@@ -66,13 +72,28 @@ function integer(text: string | undefined, fallback: number, flag: string, max: 
   return n;
 }
 
-/** An error as it crosses from the server thread to the command's. */
-interface WireError {
-  name: string;
-  message: string;
-  code?: string;
-  field?: string;
-  file?: string;
+/** A number of seconds from 1 to an hour, in milliseconds. */
+function seconds(text: string | undefined, fallback: number, flag: string): number {
+  const n = integer(text, fallback, flag, 3600);
+  if (n < 1) throw new NswgError('E_USAGE', `${flag} must be at least 1 (second)`, { field: flag });
+  return n * 1000;
+}
+
+/** The server's timeouts from the command line; the headers must come within the whole request's time. */
+function timeouts(
+  opts: ServeOptions,
+): Pick<ServerConfig, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs'> {
+  const requestTimeoutMs = seconds(opts.requestTimeout, 60, '--request-timeout');
+  const headersTimeoutMs = seconds(opts.headersTimeout, 10, '--headers-timeout');
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new NswgError('E_USAGE', '--headers-timeout must not be longer than --request-timeout', {
+      field: '--headers-timeout',
+    });
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: seconds(opts.keepAliveTimeout, 5, '--keep-alive-timeout'),
+  };
 }
 
 /**
@@ -82,7 +103,9 @@ interface WireError {
  *
  * The server runs in a worker thread whose heap is capped (--max-heap, default 112 MiB): under
  * sustained load V8 otherwise lets garbage pile up to two or three times the live data before it
- * collects, and a limit can only be set when an isolate starts. `--max-heap 0` runs it here, uncapped.
+ * collects, and a limit can only be set when an isolate starts. Should the worker stop unexpectedly
+ * (out of memory, an uncaught exception), a new one takes its place on the same port (supervise.ts).
+ * `--max-heap 0` runs the server here, uncapped and unsupervised (a process manager's job then).
  */
 export async function serve(opts: ServeOptions): Promise<void> {
   const heap = integer(opts.maxHeap, DEFAULT_MAX_HEAP, '--max-heap', 1_000_000);
@@ -91,43 +114,20 @@ export async function serve(opts: ServeOptions): Promise<void> {
     throw new NswgError('E_USAGE', '--max-heap must be at least 64 (MiB), or 0 for no limit', {
       field: '--max-heap',
     });
-  const worker = new Worker(new URL(import.meta.url), {
-    argv: [SERVE_THREAD_ARG],
-    workerData: { nswgServe: opts },
-    resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  const supervisor = supervise({
+    start: (port) =>
+      new Worker(new URL(import.meta.url), {
+        argv: [SERVE_THREAD_ARG],
+        // a new worker listens where the first one did (--port 0 picked it)
+        workerData: { nswgServe: port === null ? opts : { ...opts, port: String(port) } },
+        resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      }),
+    log: writeLogLine,
   });
-  const forward = (signal: string) => worker.postMessage({ signal });
-  process.on('SIGTERM', () => forward('SIGTERM'));
-  process.on('SIGINT', () => forward('SIGINT'));
-  await new Promise<void>((resolve, reject) => {
-    let settled = false;
-    worker.on('message', (m: { error?: WireError }) => {
-      if (!m.error || settled) return;
-      settled = true;
-      const e = m.error;
-      void worker.terminate();
-      const where: { field?: string; file?: string } = {};
-      if (e.field) where.field = e.field;
-      if (e.file) where.file = e.file;
-      reject(
-        e.name === 'NswgError' && e.code
-          ? new NswgError(e.code as NswgErrorCode, e.message, where)
-          : new Error(e.message),
-      );
-    });
-    worker.on('error', (e) => {
-      if (settled) return;
-      settled = true;
-      reject(e);
-    });
-    worker.on('exit', (code) => {
-      // after an error the worker is terminated: its exit code is not the command's
-      if (settled) return;
-      settled = true;
-      if (code !== 0) process.exitCode = code;
-      resolve();
-    });
-  });
+  process.on('SIGTERM', () => supervisor.signal('SIGTERM'));
+  process.on('SIGINT', () => supervisor.signal('SIGINT'));
+  const code = await supervisor.done;
+  if (code !== 0) process.exitCode = code;
 }
 
 /** The server itself, on this thread. */
@@ -147,6 +147,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
     port,
     logLevel: opts.logLevel ?? 'info',
     rateLimit: perMinute ? { max: perMinute, timeWindowMs: 60_000 } : null,
+    ...timeouts(opts),
   };
   if (opts.publicUrl) partial.publicUrl = opts.publicUrl;
   if (opts.upstreamRegistry) partial.upstreamRegistry = opts.upstreamRegistry;
@@ -154,8 +155,8 @@ async function runServer(opts: ServeOptions): Promise<void> {
   if (/^https:/i.test(partial.publicUrl ?? '')) partial.secureCookies = true;
   const config = serverConfig(partial);
   const deps: Parameters<typeof buildApp>[0] = { store, config, clock: systemClock };
-  // the disclosure program: mail through SMTP when configured (else the outbox admins read), the
-  // invitation-signing secret from a file (else one kept in the database), the scheduler's pace
+  // the disclosure program: mail through SMTP when configured (else the outbox admins read, its
+  // links withheld), the scheduler's pace
   const smtpUrl = opts.smtpUrl ?? process.env.NSWG_SMTP_URL;
   if (smtpUrl) {
     const { createMailer } = await import('../mail/index.js');
@@ -209,6 +210,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
     });
   }
   const address = await app.listen({ host: config.host, port });
+  parentPort?.postMessage({ listening: { port: (app.server.address() as AddressInfo).port } });
   // with --port 0 the port is known only now: links must name it
   if (port === 0 && !opts.publicUrl) config.publicUrl = address;
   // the links `nswg user` prints name the server as people reach it

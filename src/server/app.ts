@@ -1,9 +1,11 @@
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { boundJsonBodies, refuseDeclaredOversize } from './body.js';
 import type { AppDeps } from './deps.js';
 import { disclosureRoutes } from './disclosure/index.js';
 import { installErrorHandler } from './errors.js';
+import { SMALL_JSON } from './json-limits.js';
 import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
 import { exportRoutes } from './routes/export.js';
@@ -28,11 +30,36 @@ export const CONTENT_SECURITY_POLICY = {
   formAction: ["'self'"],
 };
 
+/**
+ * How often Node.js looks for requests past their headers or request timeout: its default, every
+ * 30 s, would let a slow client keep a connection up to 30 s longer than the timeout says.
+ */
+function timeoutCheckInterval(config: AppDeps['config']): number {
+  return Math.max(
+    50,
+    Math.min(1000, Math.floor(Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4)),
+  );
+}
+
 /** Builds the server from its dependencies (database, configuration, clock). */
 export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  // Node.js refuses a headers timeout longer than the request timeout (0: none)
+  const headersTimeout =
+    config.requestTimeoutMs > 0
+      ? Math.min(config.headersTimeoutMs, config.requestTimeoutMs)
+      : config.headersTimeoutMs;
   const app = Fastify({
-    logger: { level: deps.config.logLevel },
-    bodyLimit: deps.config.bodyLimit,
+    logger: { level: config.logLevel },
+    // routes with larger bodies (the OSV batch, npm's audits) say so themselves
+    bodyLimit: SMALL_JSON.bytes,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout,
+      connectionsCheckingInterval: timeoutCheckInterval(config),
+    },
     forceCloseConnections: 'idle',
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
@@ -41,6 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  refuseDeclaredOversize(app);
+  boundJsonBodies(app);
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     crossOriginEmbedderPolicy: false,

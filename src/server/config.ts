@@ -7,10 +7,24 @@ export interface ServerConfig {
   publicUrl: string;
   /** An npm registry that package metadata requests (`GET /<name>`) are passed to; none: 404. */
   upstreamRegistry: string | null;
-  /** Largest request body accepted, in bytes (before decompression). */
-  bodyLimit: number;
-  /** Largest request body after gzip decompression, in bytes (gzip bombs stop here). */
-  inflatedBodyLimit: number;
+  /**
+   * How long a client may take to send a whole request, headers and body, in milliseconds (then
+   * 408 and the connection is closed). It bounds a client that sends its body slowly; 60 s lets
+   * the largest body the server takes, a 10 MiB attachment, arrive at 1.4 Mbit/s.
+   */
+  requestTimeoutMs: number;
+  /**
+   * How long a client may take to send a request's headers, in milliseconds (then 408 and the
+   * connection is closed): they fit in one packet, so 10 s is ample on a slow network and bounds
+   * a client that sends them a byte at a time (slowloris).
+   */
+  headersTimeoutMs: number;
+  /**
+   * How long an idle connection is kept open for the client's next request, in milliseconds.
+   * 5 s (Node.js's own default) serves a browser's page loads; behind a load balancer that keeps
+   * idle connections to the server longer, set it above the balancer's idle timeout.
+   */
+  keepAliveTimeoutMs: number;
   /** Log level for pino; 'silent' in tests. */
   logLevel: string;
   /** Set behind TLS so that cookies are Secure. */
@@ -33,8 +47,9 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
       '',
     ),
     upstreamRegistry: partial.upstreamRegistry ?? null,
-    bodyLimit: partial.bodyLimit ?? 10 * 1024 * 1024,
-    inflatedBodyLimit: partial.inflatedBodyLimit ?? 32 * 1024 * 1024,
+    requestTimeoutMs: partial.requestTimeoutMs ?? 60_000,
+    headersTimeoutMs: partial.headersTimeoutMs ?? 10_000,
+    keepAliveTimeoutMs: partial.keepAliveTimeoutMs ?? 5_000,
     logLevel: partial.logLevel ?? 'info',
     secureCookies: partial.secureCookies ?? false,
     trustProxy: partial.trustProxy ?? false,

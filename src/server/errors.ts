@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isNswgError, type NswgErrorCode } from '../errors.js';
+import { bodyTooLarge } from './body.js';
 
 const STATUS: Partial<Record<NswgErrorCode, number>> = {
   E_NOT_FOUND: 404,
@@ -58,6 +59,10 @@ export function installErrorHandler(app: FastifyInstance): void {
         : undefined;
       body = { statusCode: 400, code: 'E_REQUEST_INVALID', error: 'Bad Request', message: err.message };
       if (field) body.field = field;
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Fastify's own names neither the limit nor a code of ours
+      const message = bodyTooLarge(req.routeOptions.bodyLimit).message;
+      body = { statusCode: 413, code: 'E_BODY_TOO_LARGE', error: reasonOf(413), message };
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       body = {
         statusCode: err.statusCode,

@@ -24,6 +24,10 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
     try {
       database = await openSqlite(t.file);
       database.pragma('journal_mode = WAL');
+      // Durable across a crash of the process (or of the server's worker thread): a commit is in
+      // the WAL file, written to the operating system, before the server answers. Not across a
+      // power loss or an OS crash: the WAL is synced at checkpoints, not at every commit, so the
+      // last transactions before one can be lost then (FULL would sync each commit, at a cost).
       database.pragma('synchronous = NORMAL');
       database.pragma('foreign_keys = ON');
       database.pragma('busy_timeout = 5000');

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { httpError } from '../body.js';
 import type { RequestLimit } from '../deps.js';
+import { httpError } from '../http-error.js';
 import type { DisclosureContext } from './context.js';
 
 const WHAT = {

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { acceptJsonBodies } from '../body.js';
+import { acceptJsonBodies, jsonBodyLimits } from '../body.js';
 import type { AppDeps } from '../deps.js';
+import type { JsonLimits } from '../json-limits.js';
 import {
   type AdvisoryLookup,
   bulkEntries,
@@ -10,13 +11,24 @@ import {
   lookupFor,
   parseVersion,
 } from './lookup.js';
-import { legacyAudit } from './npm-legacy-audit.js';
+import { legacyAudit, TREE_LIMITS } from './npm-legacy-audit.js';
 import { limitPostRequests } from './rate-limit.js';
 import { registryRoutes } from './registry.js';
 import { Dictionary, errorResponses } from './schemas.js';
 
 /** Package names in one bulk request (npm sends one per installed package name). */
 export const MAX_BULK_NAMES = 50_000;
+/**
+ * The bulk body's limits, sized to MAX_BULK_NAMES names as npm sends them: about 26 bytes and 1.3
+ * versions a name on a real lockfile, so 64 bytes a name, and 4 values (the name, its list, two
+ * versions on average).
+ */
+const BULK_LIMITS: JsonLimits = {
+  bytes: MAX_BULK_NAMES * 64,
+  values: MAX_BULK_NAMES * 4,
+  depth: 4,
+  reason: `sized for ${MAX_BULK_NAMES} package names`,
+};
 
 const Severity = Type.Union(['info', 'low', 'moderate', 'high', 'critical'].map((s) => Type.Literal(s)));
 const Cvss = Type.Object({ score: Type.Number(), vectorString: Type.Union([Type.String(), Type.Null()]) });
@@ -175,7 +187,7 @@ async function bulk(
  * go to the upstream registry, or get 404 (registry.ts).
  */
 export async function npmAuditRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  acceptJsonBodies(app, deps.config.inflatedBodyLimit);
+  acceptJsonBodies(app);
   await limitPostRequests(app, deps);
   const lookup = await lookupFor(app, deps);
   const urlOf = (id: string) => `${deps.config.publicUrl}/advisories/${encodeURIComponent(id)}`;
@@ -183,6 +195,7 @@ export async function npmAuditRoutes(app: FastifyInstance, deps: AppDeps): Promi
   app.post(
     '/-/npm/v1/security/advisories/bulk',
     {
+      ...jsonBodyLimits(BULK_LIMITS),
       schema: {
         summary: "npm audit's bulk advisory endpoint",
         description:
@@ -214,6 +227,7 @@ export async function npmAuditRoutes(app: FastifyInstance, deps: AppDeps): Promi
     app.post(
       url,
       {
+        ...jsonBodyLimits(TREE_LIMITS),
         schema: {
           summary: url.endsWith('quick')
             ? 'Quick audit of a dependency tree (pnpm, npm 6)'

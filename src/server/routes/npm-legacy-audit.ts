@@ -1,12 +1,29 @@
 import semver from 'semver';
 import { type Advisory, bulkIdOf, type Severity, severityOf } from '../../advisories/index.js';
 import { NPM_SEMVER } from '../../versions/index.js';
-import { httpError } from '../body.js';
+import { httpError } from '../http-error.js';
+import type { JsonLimits } from '../json-limits.js';
 import { type AdvisoryLookup, matchingEntries, parseVersion } from './lookup.js';
 
 /** How deep a dependency tree may nest, and how many nodes it may have, before it is refused. */
 const MAX_DEPTH = 1000;
-const MAX_NODES = 1_000_000;
+export const MAX_NODES = 25_000;
+
+/**
+ * The body limits of the tree endpoints, sized to MAX_NODES nodes as clients send them: a node of
+ * an npm 6 tree (version, resolved URL, integrity, requires) is about 260 bytes and 13 JSON values
+ * (measured on a real lockfile), so 320 bytes and 16 values a node; each level of the tree is two
+ * levels of JSON (the node and its `dependencies`), and a few more let the walk say how deep a tree
+ * just past MAX_DEPTH is. 25,000 nodes is several times the largest
+ * real projects' trees; it is what the server's heap allows: such a body is about 12 MB of heap
+ * once parsed (26 MB at most for 400,000 values of any shape).
+ */
+export const TREE_LIMITS: JsonLimits = {
+  bytes: MAX_NODES * 320,
+  values: MAX_NODES * 16,
+  depth: 2 * MAX_DEPTH + 8,
+  reason: `sized for ${MAX_NODES} dependency tree nodes`,
+};
 
 /** One installed package version and where the tree has it. */
 interface Occurrence {

@@ -2,8 +2,9 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { idFromOsv, NODE_OSV_PACKAGE, osvIdOf } from '../../advisories/index.js';
 import { NswgError } from '../../errors.js';
-import { acceptJsonBodies } from '../body.js';
+import { acceptJsonBodies, jsonBodyLimits } from '../body.js';
 import type { AppDeps } from '../deps.js';
+import { limitsOfLargest } from '../json-limits.js';
 import { type AdvisoryLookup, affects, type CachedAdvisory, lookupFor, parseVersion } from './lookup.js';
 import { limitPostRequests } from './rate-limit.js';
 import { errorResponses, OsvRecordSchema } from './schemas.js';
@@ -35,6 +36,14 @@ const Query = Type.Object(
   { description: 'osv.dev query: a package (name and ecosystem, or purl) and a version' },
 );
 type QueryBody = Static<typeof Query>;
+
+const BatchBody = Type.Object({ queries: Type.Array(Query, { maxItems: MAX_BATCH }) });
+/**
+ * The batch's body limits, from its largest valid body: MAX_BATCH queries with every field at its
+ * maxLength (about 3 KB each in ASCII, which names, versions, purls and page tokens are), with a
+ * margin (json-limits.ts). A larger batch would be refused by the schema anyway, after parsing.
+ */
+const BATCH_LIMITS = limitsOfLargest(BatchBody, `sized for ${MAX_BATCH} queries`);
 
 /** What a query asks, once checked. */
 interface Resolved {
@@ -164,7 +173,7 @@ const NextPageToken = Type.Optional(
 
 /** The OSV API as osv.dev defines it: /v1/query, /v1/querybatch, /v1/vulns/{id}. */
 export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  acceptJsonBodies(app, deps.config.inflatedBodyLimit);
+  acceptJsonBodies(app);
   await limitPostRequests(app, deps);
   const lookup = await lookupFor(app, deps);
 
@@ -200,11 +209,12 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
   app.post(
     '/v1/querybatch',
     {
+      ...jsonBodyLimits(BATCH_LIMITS),
       schema: {
         summary: 'Many queries at once (osv.dev /v1/querybatch)',
         description: `At most ${MAX_BATCH} queries. Each result lists ids and modified dates only (fetch records with /v1/vulns/{id}), at most ${BATCH_PAGE} per result, in the order of the queries.`,
         tags: ['osv'],
-        body: Type.Object({ queries: Type.Array(Query, { maxItems: MAX_BATCH }) }),
+        body: BatchBody,
         response: {
           200: Type.Object({
             results: Type.Array(

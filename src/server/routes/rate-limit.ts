@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { httpError } from '../body.js';
 import type { AppDeps } from '../deps.js';
+import { httpError } from '../http-error.js';
 
 /**
  * Limits the POST requests of this scope per client address (`config.rateLimit`; none when null).

@@ -113,13 +113,24 @@ describe('nswg serve', () => {
     expect(await second.stop()).toBe(0);
   });
 
-  it('refuses a bad port or heap size with exit code 2', async () => {
+  it('refuses a bad port, heap size or timeouts with exit code 2', async () => {
     const r = await nswg(['serve', '--port', '99999', '--db', join(tempDir(), 'x.db')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--port must be/);
     const heap = await nswg(['serve', '--max-heap', '10', '--db', join(tempDir(), 'x.db')]);
     expect(heap.code).toBe(2);
     expect(heap.stderr).toMatch(/--max-heap must be at least 64/);
+    const timeouts = await nswg([
+      'serve',
+      '--headers-timeout',
+      '20',
+      '--request-timeout',
+      '10',
+      '--db',
+      join(tempDir(), 'x.db'),
+    ]);
+    expect(timeouts.code).toBe(2);
+    expect(timeouts.stderr).toMatch(/--headers-timeout must not be longer than --request-timeout/);
   });
 });
 

@@ -14,7 +14,7 @@ import { workflowApi } from './workflow.js';
  * site cannot make a browser call it: no CSRF token is needed. Answers are never cached.
  */
 export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext): Promise<void> {
-  acceptJsonBodies(app, ctx.deps.config.inflatedBodyLimit);
+  acceptJsonBodies(app);
   app.decorateRequest('caller', null as never);
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('cache-control', 'no-store');

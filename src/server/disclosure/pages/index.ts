@@ -1,6 +1,7 @@
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseFormBody } from '../../body.js';
 import { cookieCaller, csrfUserInfo } from '../auth.js';
 import type { DisclosureContext } from '../context.js';
 import { acceptUploads } from '../uploads.js';
@@ -26,7 +27,8 @@ function csrfToken(req: FastifyRequest): string | undefined {
  */
 export async function disclosurePages(app: FastifyInstance, ctx: DisclosureContext): Promise<void> {
   const secure = ctx.deps.config.secureCookies;
-  await app.register(formbody);
+  // within the app's byte limit (1 MiB), with its fields counted before they are parsed
+  await app.register(formbody, { parser: parseFormBody });
   await app.register(csrf, {
     cookieKey: secure ? '__Host-nswg_csrf' : 'nswg_csrf',
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure },
