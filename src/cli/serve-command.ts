@@ -140,6 +140,10 @@ async function runServer(opts: ServeOptions): Promise<void> {
   // the server secret, from its file (made on first start when none is named)
   const { loadServerSecret } = await import('./secret.js');
   const secret = loadServerSecret(opts.secretFile);
+  if (secret.created)
+    process.stderr.write(
+      `nswg: made the server secret ${secret.file} (keep it, outside the database's backups)\n`,
+    );
   // a server on a new SQLite file, named or not, starts with the Working Group's advisories
   const store = await openDb(opts, 'create', 'any-new-file', secret.secret);
   const partial: Parameters<typeof serverConfig>[0] = {
@@ -216,10 +220,6 @@ async function runServer(opts: ServeOptions): Promise<void> {
   // the links `nswg user` prints name the server as people reach it
   await store.meta.set('server.public-url', config.publicUrl);
   process.stderr.write(`nswg: serving ${store.name} at ${port === 0 ? address : config.publicUrl}/\n`);
-  if (secret.created)
-    process.stderr.write(
-      `nswg: made the server secret ${secret.file} (keep it, outside the database's backups)\n`,
-    );
   if (!smtpUrl) {
     const note =
       'no SMTP server is configured (--smtp-url): the disclosure program sends no e-mail. Messages are kept in the outbox, without their links; an admin confirms addresses with `nswg user confirm EMAIL` (or the Users page) and hands links over with `nswg user link EMAIL`';

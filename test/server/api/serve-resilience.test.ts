@@ -94,7 +94,7 @@ describe('nswg serve whose worker runs out of memory', () => {
         `${server.url}/api/signup`,
         JSON.stringify({ ...account, displayName: 'Ada Researcher' }),
       );
-      expect(signup.status, signup.text).toBe(201);
+      expect(signup.status, signup.text).toBe(202);
       // the worker runs out of memory right after answering
       writeFileSync(fault, '');
       const crash = () =>
