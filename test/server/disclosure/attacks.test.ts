@@ -497,4 +497,92 @@ describe.each(engines)('attacks on the disclosure program (%s)', (engine) => {
       earlyPublication: { reason: 'actively-exploited' },
     });
   });
+
+  it('keeps a session alive while it is used, and a form sent after it ended says so and gives the text back', async () => {
+    const p = await makeUser(s, 'away');
+    const b = new PageSession(s);
+    await b.login(p);
+    const sent = await b.post('/disclosure/reports', {
+      kind: 'npm',
+      packageName: 'away-widget',
+      affectedVersions: '<1.0.0',
+      title: 'A report before the holidays',
+      description: 'A description that is long enough to pass the form.',
+      impact: 'Impact.',
+      reproduction: 'Steps.',
+      contactedMaintainer: 'no',
+      openedIssue: 'no',
+      creditAs: 'anonymous',
+    });
+    expect(sent.statusCode, sent.body.slice(0, 300)).toBe(303);
+    const report = (sent.headers.location as string).replace(/\?.*$/, '');
+    // used every few days: the session is renewed, well past 14 days
+    for (let day = 0; day < 30; day += 5) {
+      s.clock.advanceDays(5);
+      expect((await b.get('/disclosure/reports')).statusCode, `day ${day + 5}`).toBe(200);
+    }
+    const csrf = await b.csrf(report);
+    // away for 15 days: the session ends; before, the comment was lost on a silent redirect to login
+    s.clock.advanceDays(15);
+    const lost = await b.post(`${report}/comments`, { body: 'A long comment I wrote for an hour.' }, csrf);
+    expect(lost.statusCode).toBe(401);
+    expect(lost.body).toContain('Your session ended');
+    expect(lost.body).toContain('<strong>not saved</strong>');
+    expect(lost.body).toContain('A long comment I wrote for an hour.');
+    const again = await b.get(report);
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toMatch(/^\/disclosure\/login\?next=.*&msg=session-ended$/);
+    expect((await b.get(again.headers.location as string)).body).toContain('Your session ended');
+    // over the API, a session that ended says to log in again
+    const token = await apiLogin(s, p);
+    s.clock.advanceDays(15);
+    const res = await api(s, token, 'GET', '/api/me');
+    expect(res.statusCode).toBe(401);
+    expect(res.json().message).toMatch(/log in again/);
+  });
+
+  it('without a mail server, every page that promises mail says where it goes and how an admin helps', async () => {
+    const box = await testServer(engine, { outbox: true, inbox: s.inbox });
+    try {
+      const b = new PageSession(box);
+      for (const url of ['/disclosure/signup', '/disclosure/password-reset'])
+        expect((await b.get(url)).body, url).toContain(
+          'This server sends no e-mail (no SMTP server is configured)',
+        );
+      const signed = await b.post('/disclosure/signup', {
+        email: 'nomail@example.org',
+        displayName: 'No Mail',
+        password: 'a long enough password',
+      });
+      expect(signed.statusCode).toBe(202);
+      expect(signed.body).toContain('an admin of the program confirms your address');
+      const api202 = await api(box, null, 'POST', '/api/signup', {
+        email: 'nomail2@example.org',
+        displayName: 'No Mail',
+        password: 'a long enough password',
+      });
+      expect(api202.json().message).toMatch(/This server sends no e-mail/);
+      await b.login({
+        email: 'nomail@example.org',
+        password: 'a long enough password',
+        totpSecret: null,
+      } as never);
+      const account = (await b.get('/disclosure/account')).body;
+      expect(account).toContain('Your e-mail address is not confirmed yet');
+      expect(account).toContain('nswg user confirm');
+      // an invitation made here comes back to the inviter to hand over: only its address can accept it
+      const reporter = await makeUser(box, 'nm-reporter');
+      const t = await makeUser(box, 'nm-triage', { roles: ['triage'], totp: true });
+      const tt = await apiLogin(box, t);
+      const rep = await api(box, await apiLogin(box, reporter), 'POST', '/api/reports', submission());
+      const id = rep.json().report.id as string;
+      await api(box, tt, 'POST', `/api/reports/${id}/transitions`, { transition: 'accept' });
+      const inv = await api(box, tt, 'POST', `/api/reports/${id}/invitations`, {
+        email: 'nm-maint@example.org',
+      });
+      expect(inv.json().link).toMatch(new RegExp(`^${PUBLIC_URL}/disclosure/invitations/`));
+    } finally {
+      await box.close();
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { httpStatusOf } from '../../errors.js';
 import { html } from '../../pages/html.js';
 import { csrfUserInfo, NOBODY } from '../auth.js';
 import { PAGES } from '../context.js';
-import { type PageCtx, page, sendPage } from './layout.js';
+import { type PageCtx, page, sendPage, toLogin } from './layout.js';
 
 const TITLES: Record<number, string> = {
   400: 'That did not work',
@@ -45,6 +45,8 @@ export function pageErrorHandler(err: FastifyError, req: FastifyRequest, reply: 
     status = 500;
     message = 'The server could not answer this request. Try again later.';
   }
+  // someone whose session ended meets "sign in again" (whatever was asked for: it tells nothing of it)
+  if (req.caller?.ended && [401, 403, 404].includes(status)) return toLogin(req, reply);
   const m = /^\/disclosure\/reports\/([^/?#]+)\/[^?#]+/.exec(req.url);
   const link =
     status === 404
