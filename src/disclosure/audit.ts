@@ -32,7 +32,6 @@ export const AUDIT_ACTIONS = [
   'user.replace',
   'user.login',
   'user.login-failed',
-  'user.locked',
   'user.logout',
   'user.roles',
   'user.email-verified',
@@ -44,7 +43,6 @@ export const AUDIT_ACTIONS = [
   'token.create',
   'token.revoke',
   'outbox.read',
-  'audit.anchor',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
