@@ -518,6 +518,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   it.each(Object.keys(RULES))('%s', async (route) => {
     const rule = RULES[route]!;
     for (const role of ROLES) {
+      // a token is nobody on the pages (they read the cookie only): one token role shows it there
+      if (isToken(role) && route.includes(' /disclosure/') && role !== 'reporter-token-write') continue;
       if (!rule.report) {
         await check(route, rule, role, null);
         continue;
