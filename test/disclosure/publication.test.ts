@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { toNswgNpm, validateNswgNpm } from '../../src/advisories/index.js';
-import { reportIn } from './fixtures.js';
-import { advisoryFromReport, nextAdvisoryId, publishedRanges, type Report } from './imports.js';
+import { actorFor, reportIn } from './fixtures.js';
+import {
+  advisoryFromReport,
+  applyTransition,
+  nextAdvisoryId,
+  publishedRanges,
+  type Report,
+} from './imports.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const fixed: Report = {
@@ -92,5 +98,62 @@ describe('publication: a report becomes an advisory', () => {
     const a = advisoryFromReport(core, 'NSWG-COR-200', NOW);
     expect(a.affected[0]).toMatchObject({ ecosystem: 'node', name: 'node', components: ['http'] });
     expect(() => advisoryFromReport(core, 'NSWG-ECO-200', NOW)).toThrow(/not a core advisory id/);
+  });
+});
+
+describe('publication without a fix: the advisory says why', () => {
+  const deadline = '2026-02-01T00:00:00Z';
+  /** A report published by the scheduler at its deadline, or by the team early, from `state`. */
+  const published = (state: Report['state'], over: Partial<Report> = {}, at = NOW) => {
+    const r = { ...reportIn(state, 'npm', { deadline: 'reached' }), ...over };
+    const moved = applyTransition(
+      over.earlyPublication ? actorFor('team', 'npm') : { kind: 'system' },
+      r,
+      'publish',
+      {},
+      at,
+    );
+    return advisoryFromReport(moved.report, 'NSWG-ECO-700', at).recommendation;
+  };
+
+  it('at the deadline: maintainers silent, informed without a fix, or a fix in progress', () => {
+    expect(published('accepted', { maintainerIds: [] })).toBe(
+      `No fixed version of \`left-pad-ng\` is available: consider an alternative package. Its maintainers did not answer the invitation to fix it before the publication deadline, ${deadline.slice(0, 10)}.`,
+    );
+    expect(published('maintainer-invited')).toMatch(
+      /^No fixed version .* consider an alternative package\. Its maintainers were told of it but no fix was released before the publication deadline, 2026-02-01\.$/,
+    );
+    expect(
+      published('fix-in-progress', {
+        fixProposal: {
+          patchedVersions: '>=1.4.2',
+          releaseDate: '2026-03-20',
+          note: null,
+          proposedBy: 'u-maintainer',
+          proposedAt: '2026-01-20T00:00:00Z',
+        },
+      }),
+    ).toBe(
+      'No fixed version of `left-pad-ng` is available yet: upgrade as soon as one is released, or consider an alternative package. A fix was in progress (a release was planned for 2026-03-20) but not released by the publication deadline, 2026-02-01.',
+    );
+  });
+
+  it('early: the reason and what shows it', () => {
+    const early = published(
+      'accepted',
+      {
+        publicationDue: '2026-09-01T00:00:00Z',
+        earlyPublication: {
+          reason: 'already-public',
+          details: 'the exploit is on a public issue tracker',
+          requestedBy: 'u-other-team-member',
+          requestedAt: '2026-02-28T00:00:00Z',
+        },
+      },
+      NOW,
+    );
+    expect(early).toMatch(
+      /published before a fix, ahead of its deadline, because the vulnerability is already public: the exploit is on a public issue tracker\.$/,
+    );
   });
 });
