@@ -4,14 +4,13 @@
 // the program needs, a person does through the pages or the commands.
 import { existsSync, rmSync } from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, launchChromium } from '../helpers/browser.js';
 import { nswg, tempHome } from '../helpers/cli.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
 import { type Served, serveCli } from '../server/api/helpers.js';
 
-const CHROMIUM = process.env.NSWG_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const engines = await testEngines();
 
 /** The code an authenticator app shows now for a key typed from the page. */
@@ -28,24 +27,13 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
     const trouble: string[] = [];
 
     beforeAll(async () => {
-      if (!haveChromium) throw new Error(`Chromium is required in CI and is not at ${CHROMIUM}`);
       // SQLite: the default database in the (empty) home, as `npm start` makes it; PostgreSQL: an empty database
       if (engine === 'postgres') {
         tdb = await freshDb('postgres');
         dbArgs = ['--db', (tdb.target as { url: string }).url];
       }
       server = await serveCli(dbArgs, { NSWG_HOME: home });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     });
     afterAll(async () => {
       await browser?.close();

@@ -12,13 +12,14 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/disclosure/index.js';
 import { SmtpMailer } from '../../src/mail/index.js';
 import { disclosureOf } from '../../src/server/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../src/server/index.js';
 import { openStore, type Store, seedBundled } from '../../src/store/index.js';
+import { haveChromium, launchChromium } from '../helpers/browser.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
 import { ROOT } from '../helpers/shared.js';
 import {
@@ -31,8 +32,6 @@ import {
   totpCode,
 } from '../server/disclosure/helpers.js';
 
-const CHROMIUM = process.env.NSWG_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** A Tuesday morning, UTC. */
 const START = '2026-03-03T08:30:00.000Z';
@@ -136,7 +135,6 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
     const dirs: string[] = [];
 
     beforeAll(async () => {
-      if (!haveChromium) throw new Error(`Chromium is required in CI and is not at ${CHROMIUM}`);
       mkdirSync(ARTIFACTS, { recursive: true });
       inbox = await startInbox();
       mailer = new SmtpMailer({
@@ -164,17 +162,7 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       config.publicUrl = base;
       // the triage team member exists (admins give the role); they enrol TOTP in the browser
       triage = await makeUser({ store, clock }, 'triage', { roles: ['triage'] });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     });
     afterAll(async () => {
       await browser?.close();

@@ -1,10 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { NswgError } from '../../errors.js';
 import { auditEntry, type Origin } from '../audit.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../notifications.js';
 import { assertCan } from '../permissions.js';
 import { type Actor, TEAM_ROLES, type TeamRole } from '../roles.js';
-import { type AccountsContext, hashPassword, noSuchUser, toUser } from './context.js';
+import { type AccountsContext, hashPassword, newUserRecord, noSuchUser, toUser } from './context.js';
 import {
   checkPassword,
   checkRegistration,
@@ -19,6 +19,15 @@ import { issueLink } from './sign-in.js';
 // Account administration, by an admin (in a session with two factors) or the operator (the command
 // line on the server's machine): the team's roles, confirming an address, a link handed over by hand
 // when the server sends no mail, accounts made for someone, the list of users. Every change is audited.
+
+/** An account made for someone (see Accounts.createAccount): no password means one set through a link. */
+export interface NewAccount {
+  email: string;
+  displayName?: string;
+  handle?: string | null;
+  password?: string | null;
+  roles?: string[];
+}
 
 /** Sets a user's team roles (see Accounts.setRoles). */
 export async function setRoles(
@@ -121,13 +130,7 @@ export async function issueAccountLink(
 export async function createAccount(
   ctx: AccountsContext,
   actor: Actor,
-  input: {
-    email: string;
-    displayName?: string;
-    handle?: string | null;
-    password?: string | null;
-    roles?: string[];
-  },
+  input: NewAccount,
   origin: Origin,
 ): Promise<{ user: User; setPasswordToken: string | null }> {
   const now = ctx.clock.now();
@@ -158,22 +161,9 @@ export async function createAccount(
       throw new NswgError('E_CONFLICT', `${fields.email} has an account already`, { field: 'email' });
     if (fields.handle && (await tx.userByHandle(fields.handle)))
       throw new NswgError('E_CONFLICT', `the handle ${fields.handle} is taken`, { field: 'handle' });
-    const id = randomUUID();
     const granted = TEAM_ROLES.filter((r) => roles.includes(r)) as TeamRole[];
-    const record = {
-      id,
-      email: fields.email,
-      displayName: fields.displayName,
-      handle: fields.handle,
-      passwordHash,
-      totpSecret: null,
-      totpEnabled: false,
-      totpLastStep: null,
-      emailVerifiedAt: now.toISOString(),
-      roles: granted,
-      disabled: false,
-      createdAt: now.toISOString(),
-    };
+    const record = newUserRecord(fields, passwordHash, now, { confirmed: true, roles: granted });
+    const id = record.id;
     await tx.insertUser(record);
     await tx.audit(
       auditEntry(actor, 'user.register', origin, now, null, {

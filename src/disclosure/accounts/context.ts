@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Options } from '@node-rs/argon2';
 import { NswgError } from '../../errors.js';
 import type { Clock } from '../clock.js';
 import type { ServerKeys } from '../keys.js';
+import type { TeamRole } from '../roles.js';
 import type { User } from './model.js';
 import type { AccountsRepository, UserRecord } from './ports.js';
 
@@ -56,6 +57,27 @@ export function keysOf(ctx: AccountsContext): ServerKeys {
       field: 'secret',
     });
   return k;
+}
+
+/** A new account's record: no second factor, no role unless given, confirmed only when said. */
+export function newUserRecord(
+  fields: { email: string; displayName: string; handle: string | null },
+  passwordHash: string,
+  now: Date,
+  opts: { confirmed?: boolean; roles?: TeamRole[] } = {},
+): UserRecord {
+  return {
+    id: randomUUID(),
+    ...fields,
+    passwordHash,
+    totpSecret: null,
+    totpEnabled: false,
+    totpLastStep: null,
+    emailVerifiedAt: opts.confirmed ? now.toISOString() : null,
+    roles: opts.roles ?? [],
+    disabled: false,
+    createdAt: now.toISOString(),
+  };
 }
 
 /** A stored user as the program sees them. */

@@ -9,6 +9,7 @@ import type { UserFilter } from './ports.js';
 import * as signIn from './sign-in.js';
 import * as tokens from './tokens.js';
 
+export type { NewAccount } from './admin.js';
 export type { AccountsDeps } from './context.js';
 export {
   API_SCOPES,
@@ -196,13 +197,7 @@ export class Accounts {
   /** Makes a confirmed account for someone, with roles; without a password, returns the link that sets one. */
   createAccount(
     actor: Actor,
-    input: {
-      email: string;
-      displayName?: string;
-      handle?: string | null;
-      password?: string | null;
-      roles?: string[];
-    },
+    input: admin.NewAccount,
     origin: Origin,
   ): Promise<{ user: User; setPasswordToken: string | null }> {
     return admin.createAccount(this.ctx, actor, input, origin);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { NswgError } from '../../errors.js';
 import { auditEntry, type Origin } from '../audit.js';
 import { isSealed, seal, unseal } from '../keys.js';
@@ -9,6 +8,7 @@ import {
   hoursAfter,
   keysOf,
   newToken,
+  newUserRecord,
   passwordMatches,
   sha256,
   toUser,
@@ -107,20 +107,7 @@ export async function register(
     if (existing) await tx.deleteUser(existing.id);
     if (fields.handle && (await handleTaken(tx, fields.handle, now)))
       throw new NswgError('E_CONFLICT', 'this handle is taken: choose another', { field: 'handle' });
-    const record: UserRecord = {
-      id: randomUUID(),
-      email: fields.email,
-      displayName: fields.displayName,
-      handle: fields.handle,
-      passwordHash,
-      totpSecret: null,
-      totpEnabled: false,
-      totpLastStep: null,
-      emailVerifiedAt: null,
-      roles: [],
-      disabled: false,
-      createdAt: now.toISOString(),
-    };
+    const record = newUserRecord(fields, passwordHash, now);
     await tx.insertUser(record);
     const user = toUser(record);
     await tx.audit(

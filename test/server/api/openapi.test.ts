@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/server/index.js';
+import { haveChromium, launchChromium } from '../../helpers/browser.js';
 import { npmAdvisory, testApp } from './helpers.js';
 
 /** Every JSON API route: method, OpenAPI path, and whether it takes a JSON body. */
@@ -76,87 +77,70 @@ describe('the OpenAPI document and the docs page', () => {
   });
 });
 
-const CHROMIUM = process.env.NSWG_CHROMIUM ?? '/usr/bin/chromium';
+describe.skipIf(!haveChromium && !process.env.CI)('the docs page and the feed in headless Chromium', () => {
+  let app: App;
+  let close: () => Promise<void>;
+  let base: string;
+  let browser: Browser;
 
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
-  'the docs page and the feed in headless Chromium',
-  () => {
-    let app: App;
-    let close: () => Promise<void>;
-    let base: string;
-    let browser: Browser;
+  beforeAll(async () => {
+    const t = await testApp('sqlite');
+    ({ app, close } = t);
+    // text that would break a feed written without escaping: it must still parse, and read back as written
+    await t.store.advisories.import([
+      npmAdvisory('GHSA-xml0-nast-test', 'nswg-<feed>&"test"', '<1.0.0', {
+        title: `</title><script>alert("x")</script> & 'q'`,
+        published: '2030-01-01T00:00:00Z',
+      }),
+    ]);
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await close();
+  });
 
-    beforeAll(async () => {
-      const t = await testApp('sqlite');
-      ({ app, close } = t);
-      // text that would break a feed written without escaping: it must still parse, and read back as written
-      await t.store.advisories.import([
-        npmAdvisory('GHSA-xml0-nast-test', 'nswg-<feed>&"test"', '<1.0.0', {
-          title: `</title><script>alert("x")</script> & 'q'`,
-          published: '2030-01-01T00:00:00Z',
-        }),
-      ]);
-      base = await app.listen({ host: '127.0.0.1', port: 0 });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await close();
-    });
+  it('renders Swagger UI with every operation and no CSP violation', async () => {
+    const context = await browser.newContext();
+    const trouble: string[] = [];
+    await context.exposeBinding('__report', (_src, v: string) => trouble.push(v));
+    await context.addInitScript(
+      `document.addEventListener('securitypolicyviolation', (e) => window.__report('csp ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline')));`,
+    );
+    const page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && trouble.push(`console ${m.text()}`));
+    page.on('pageerror', (e) => trouble.push(`pageerror ${e.message}`));
+    const res = await page.goto(`${base}/docs/`);
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.waitForSelector('.opblock-summary-path', { timeout: 20_000 });
+    const paths = await page.$$eval('.opblock-summary-path', (els) =>
+      els.map((e) => e.getAttribute('data-path')),
+    );
+    for (const p of ['/v1/query', '/v1/querybatch', '/-/npm/v1/security/advisories/bulk', '/v1/vulns/{id}'])
+      expect(paths).toContain(p);
+    expect(trouble).toEqual([]);
+    // the page actually did something: its script ran and its stylesheet applied
+    expect(
+      await page.evaluate(`getComputedStyle(document.querySelector('.swagger-ui .info .title')).fontSize`),
+    ).not.toBe('');
+    await context.close();
+  });
 
-    it('renders Swagger UI with every operation and no CSP violation', async () => {
-      const context = await browser.newContext();
-      const trouble: string[] = [];
-      await context.exposeBinding('__report', (_src, v: string) => trouble.push(v));
-      await context.addInitScript(
-        `document.addEventListener('securitypolicyviolation', (e) => window.__report('csp ' + e.violatedDirective + ' ' + (e.blockedURI || 'inline')));`,
-      );
-      const page = await context.newPage();
-      page.on('console', (m) => m.type() === 'error' && trouble.push(`console ${m.text()}`));
-      page.on('pageerror', (e) => trouble.push(`pageerror ${e.message}`));
-      const res = await page.goto(`${base}/docs/`);
-      expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
-      await page.waitForSelector('.opblock-summary-path', { timeout: 20_000 });
-      const paths = await page.$$eval('.opblock-summary-path', (els) =>
-        els.map((e) => e.getAttribute('data-path')),
-      );
-      for (const p of ['/v1/query', '/v1/querybatch', '/-/npm/v1/security/advisories/bulk', '/v1/vulns/{id}'])
-        expect(paths).toContain(p);
-      expect(trouble).toEqual([]);
-      // the page actually did something: its script ran and its stylesheet applied
-      expect(
-        await page.evaluate(`getComputedStyle(document.querySelector('.swagger-ui .info .title')).fontSize`),
-      ).not.toBe('');
-      await context.close();
-    });
-
-    it('serves a feed that a real XML parser accepts', async () => {
-      const page = await browser.newPage();
-      await page.goto(`${base}/healthz`);
-      const result = (await page.evaluate(`fetch('/feed.atom').then((r) => r.text()).then((t) => {
+  it('serves a feed that a real XML parser accepts', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/healthz`);
+    const result = (await page.evaluate(`fetch('/feed.atom').then((r) => r.text()).then((t) => {
       const doc = new DOMParser().parseFromString(t, 'application/xml');
       const entries = doc.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'entry');
       return { error: doc.getElementsByTagName('parsererror').length, root: doc.documentElement.namespaceURI, entries: entries.length, title: entries[0].getElementsByTagName('title')[0].textContent };
     })`)) as { error: number; root: string; entries: number; title: string };
-      expect(result).toEqual({
-        error: 0,
-        root: 'http://www.w3.org/2005/Atom',
-        entries: 50,
-        title: `GHSA-xml0-nast-test: </title><script>alert("x")</script> & 'q'`,
-      });
-      await page.close();
+    expect(result).toEqual({
+      error: 0,
+      root: 'http://www.w3.org/2005/Atom',
+      entries: 50,
+      title: `GHSA-xml0-nast-test: </title><script>alert("x")</script> & 'q'`,
     });
-  },
-);
+    await page.close();
+  });
+});
