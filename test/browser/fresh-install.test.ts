@@ -88,7 +88,9 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       return (await page.textContent('#signed-up'))!;
     }
 
-    it('goes from npm start to a triaged report, with no mail server and no hand edit of the database', async () => {
+    it('goes from npm start to a triaged report, with no mail server and no hand edit of the database', {
+      timeout: 180_000,
+    }, async () => {
       // the server says where mail goes, at start
       expect(server.stderr()).toContain(
         'no SMTP server is configured (--smtp-url): the disclosure program sends no e-mail',

@@ -228,7 +228,9 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       recoveryCodes: [],
     };
 
-    it('journey 1: report, triage within the SLA, maintainer fix, publication, npm audit', async () => {
+    it('journey 1: report, triage within the SLA, maintainer fix, publication, npm audit', {
+      timeout: 180_000,
+    }, async () => {
       // a researcher signs up and confirms the address with the link the SMTP server received
       researcher = await person();
       await researcher.goto(`${base}/`);
@@ -456,7 +458,9 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       expect(clean.code, clean.stderr).toBe(0);
     });
 
-    it('journey 2: the maintainer never answers, and the report is published at day 45 with no upper bound', async () => {
+    it('journey 2: the maintainer never answers, and the report is published at day 45 with no upper bound', {
+      timeout: 180_000,
+    }, async () => {
       await login(researcher, researcherPerson, false);
       await researcher.goto(`${base}/disclosure/reports/new`);
       await researcher.fill('#packageName', 'nswg-abandoned-widget');

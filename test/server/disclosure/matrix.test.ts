@@ -515,21 +515,26 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     if (fresh) fixtures.splice(fixtures.indexOf(f!), 1);
   }
 
-  it.each(Object.keys(RULES))('%s', async (route) => {
-    const rule = RULES[route]!;
-    for (const role of ROLES) {
-      // a token is nobody on the pages (they read the cookie only): one token role shows it there
-      if (isToken(role) && route.includes(' /disclosure/') && role !== 'reporter-token-write') continue;
-      if (!rule.report) {
-        await check(route, rule, role, null);
-        continue;
+  it.each(Object.keys(RULES))(
+    '%s',
+    async (route) => {
+      const rule = RULES[route]!;
+      for (const role of ROLES) {
+        // a token is nobody on the pages (they read the cookie only): one token role shows it there
+        if (isToken(role) && route.includes(' /disclosure/') && role !== 'reporter-token-write') continue;
+        if (!rule.report) {
+          await check(route, rule, role, null);
+          continue;
+        }
+        for (const subject of SUBJECTS) {
+          if (rule.transitions) for (const t of TRANSITION_NAMES) await check(route, rule, role, subject, t);
+          else await check(route, rule, role, subject);
+        }
       }
-      for (const subject of SUBJECTS) {
-        if (rule.transitions) for (const t of TRANSITION_NAMES) await check(route, rule, role, subject, t);
-        else await check(route, rule, role, subject);
-      }
-    }
-  });
+    },
+    // the transitions route alone is some 2000 requests: more than the default minute on a busy machine
+    240_000,
+  );
 
   it('shows nothing private on the public pages and APIs, and every published report there', async () => {
     const priv = fixtures.flatMap((f) =>
