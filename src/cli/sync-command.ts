@@ -3,34 +3,10 @@ import { isNswgError, NswgError } from '../errors.js';
 import { openAdvisoryReads } from '../store/advisory-reads.js';
 import { type DbOption, withDb } from './context.js';
 import { progress } from './progress.js';
+import { inPool, RemoteServer } from './remote.js';
 
 export interface SyncOptions extends DbOption {
   concurrency?: string;
-}
-
-const TIMEOUT_MS = 30_000;
-
-/** GET a path of the server; any failure is an E_REMOTE naming the URL. */
-async function get(base: URL, path: string): Promise<Response> {
-  const url = new URL(path, base);
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      headers: { accept: 'application/json, text/csv' },
-    });
-  } catch (e) {
-    const err = e as Error & { cause?: unknown };
-    throw new NswgError(
-      'E_REMOTE',
-      `cannot reach ${url.href}: ${err.cause ? String(err.cause) : err.message}`,
-    );
-  }
-  if (!res.ok) {
-    const text = await res.text().catch(() => '');
-    throw new NswgError('E_REMOTE', `GET ${url.href} answered ${res.status}: ${text.slice(0, 200)}`);
-  }
-  return res;
 }
 
 /** The lines `<modified>,<id>` of a modified_id.csv, as (internal id, modified). */
@@ -52,44 +28,14 @@ export function parseModifiedCsv(text: string, source: string): { id: string; mo
   return out;
 }
 
-/** Runs `work` on every item with at most `n` at a time; the first failure stops it. */
-async function pool<T, R>(
-  items: readonly T[],
-  n: number,
-  work: (item: T) => Promise<R>,
-  onDone?: (done: number) => void,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-      onDone?.(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
-
 /**
  * `nswg db sync URL`: mirrors another nswg server incrementally. Its modified_id.csv (npm and
  * core) says what it holds; only the advisories that are new here or modified there since are
  * fetched (/v1/vulns/{id}), and all of them are imported in one transaction.
  */
 export async function dbSync(url: string, opts: SyncOptions): Promise<void> {
-  let base: URL;
-  try {
-    base = new URL(url.endsWith('/') ? url : `${url}/`);
-  } catch {
-    throw new NswgError('E_USAGE', `not a URL: ${JSON.stringify(url)}`, { field: 'URL' });
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-    throw new NswgError('E_USAGE', `the server URL must be http:// or https://, not ${JSON.stringify(url)}`, {
-      field: 'URL',
-    });
-  }
+  const server = new RemoteServer(url, 'URL');
+  const base = server.base;
   const concurrency = Number(opts.concurrency ?? 8);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new NswgError(
@@ -109,22 +55,20 @@ export async function dbSync(url: string, opts: SyncOptions): Promise<void> {
     const remote: { id: string; modified: string }[] = [];
     for (const kind of ['npm', 'core']) {
       const path = `v1/export/${kind}/modified_id.csv`;
-      remote.push(...parseModifiedCsv(await (await get(base, path)).text(), new URL(path, base).href));
+      remote.push(...parseModifiedCsv(await server.text(path), server.url(path).href));
     }
     const wanted = remote.filter((r) => {
       const mine = local.get(r.id);
       return mine === undefined || Date.parse(r.modified) > Date.parse(mine);
     });
     const onProgress = progress('fetching');
-    const fetched = await pool(
+    const fetched = await inPool(
       wanted,
       concurrency,
       async (r): Promise<Advisory> => {
         const path = `v1/vulns/${encodeURIComponent(r.id)}`;
-        const source = new URL(path, base).href;
-        const record = (await (await get(base, path)).json().catch(() => {
-          throw new NswgError('E_REMOTE', 'the answer is not JSON', { file: source });
-        })) as OsvRecord;
+        const source = server.url(path).href;
+        const record = await server.json<OsvRecord>(path);
         const problems = validateOsvSchema(record, '').filter((p) => p.level === 'error');
         if (problems.length)
           throw new NswgError(

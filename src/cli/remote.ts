@@ -1,0 +1,119 @@
+import { NswgError } from '../errors.js';
+
+/** How long one request to another server may take. */
+const TIMEOUT_MS = 30_000;
+
+/**
+ * Another nswg server, reached over HTTP: the one client of `nswg audit --server` and `nswg db sync`.
+ * Every failure is an E_REMOTE that names the URL (and the option it came from).
+ */
+export class RemoteServer {
+  readonly base: URL;
+
+  /** `url` as given on the command line under `field`; E_USAGE unless it is an http(s) URL. */
+  constructor(
+    url: string,
+    private readonly field: string,
+  ) {
+    let base: URL;
+    try {
+      base = new URL(url.endsWith('/') ? url : `${url}/`);
+    } catch {
+      throw new NswgError('E_USAGE', `not a URL: ${JSON.stringify(url)}`, { field });
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:')
+      throw new NswgError(
+        'E_USAGE',
+        `the server URL must be http:// or https://, not ${JSON.stringify(url)}`,
+        {
+          field,
+        },
+      );
+    this.base = base;
+  }
+
+  /** The absolute URL of a path of the server. */
+  url(path: string): URL {
+    return new URL(path, this.base);
+  }
+
+  /** A successful answer to `path`; E_REMOTE when the server cannot be reached or answers an error. */
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const url = this.url(path);
+    let res: Response;
+    try {
+      res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch (e) {
+      const err = e as Error & { cause?: unknown };
+      throw new NswgError(
+        'E_REMOTE',
+        `cannot reach ${url.href}: ${err.cause ? String(err.cause) : err.message}`,
+        {
+          field: this.field,
+        },
+      );
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => '');
+      throw new NswgError(
+        'E_REMOTE',
+        `${init.method ?? 'GET'} ${url.href} answered ${res.status}: ${text.slice(0, 200)}`,
+        { field: this.field },
+      );
+    }
+    return res;
+  }
+
+  /** The JSON answer to `path`; E_REMOTE naming the URL when it is not JSON. */
+  async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const res = await this.request(path, {
+      ...init,
+      headers: { accept: 'application/json', ...(init.headers as Record<string, string>) },
+    });
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new NswgError('E_REMOTE', 'the answer is not JSON', { file: this.url(path).href });
+    }
+  }
+
+  /** The JSON answer to a POST of `body` as JSON to `path`. */
+  postJson<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** The text answer to `path`. */
+  async text(path: string): Promise<string> {
+    return (await this.request(path, { headers: { accept: 'text/csv, text/plain' } })).text();
+  }
+
+  /** The bytes of the answer to `path`. */
+  async bytes(path: string): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.request(path)).arrayBuffer());
+  }
+}
+
+/** Runs `work` on every item with at most `n` at a time, in order of the items; the first failure stops it. */
+export async function inPool<T, R>(
+  items: readonly T[],
+  n: number,
+  work: (item: T) => Promise<R>,
+  onDone?: (done: number) => void,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+      onDone?.(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
