@@ -61,9 +61,7 @@ export class NswgError extends Error {
 
   /** The message with its location in front: `file:line: field: message`. */
   describe(): string {
-    const at = [this.file, this.line !== undefined ? String(this.line) : undefined].filter(Boolean).join(':');
-    const field = this.field ? `${this.field}: ` : '';
-    return `${at ? `${at}: ` : ''}${field}${this.message}`;
+    return formatProblem(this);
   }
 
   /** A copy of this error located in `file` (for errors raised before the file was known). */
@@ -74,6 +72,19 @@ export class NswgError extends Error {
     if (this.line !== undefined) where.line = this.line;
     return new NswgError(this.code, this.message, where, this.problems);
   }
+}
+
+/**
+ * `file:line: field: message`, the one way a located problem is printed (an error, each problem of a
+ * validation report); `file` as `showFile` presents it (e.g. relative to the working folder).
+ */
+export function formatProblem(
+  p: { file?: string | undefined; line?: number | undefined; field?: string | undefined; message: string },
+  showFile: (file: string) => string = (f) => f,
+): string {
+  const file = p.file ? showFile(p.file) : '';
+  const at = file ? `${file}${p.line !== undefined ? `:${p.line}` : ''}: ` : '';
+  return `${at}${p.field ? `${p.field}: ` : ''}${p.message}`;
 }
 
 /** One problem in a validation report. */

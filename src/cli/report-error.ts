@@ -1,11 +1,5 @@
-import { isNswgError } from '../errors.js';
+import { formatProblem, isNswgError } from '../errors.js';
 import { writeStderr } from './output.js';
-
-/** `file:line: field: message`. */
-function formatProblem(p: { file?: string; line?: number; field?: string; message: string }): string {
-  const at = p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : '';
-  return `${at}${p.field ? `${p.field}: ` : ''}${p.message}`;
-}
 
 /** Prints an error the way the CLI reports bad input (no stack trace) and sets exit code 2. */
 export function reportError(e: unknown): void {

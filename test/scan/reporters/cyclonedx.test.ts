@@ -6,12 +6,12 @@ import { validateCycloneDx } from './validators.js';
 // biome-ignore lint/suspicious/noExplicitAny: tests read parsed JSON documents field by field
 type Json = Record<string, any>;
 
-describe('--format cyclonedx', () => {
+describe('--format cyclonedx', async () => {
   const report = buildReport({
     ignore: [{ id: 'NSWG-ECO-28', reason: 'qs only parses trusted input', expires: '2026-12-31' }],
     node: { version: '20.1.0', platform: 'linux' },
   });
-  const text = renderReport(report, 'cyclonedx', { now: NOW, toolVersion: '0.1.0' });
+  const text = await renderReport(report, 'cyclonedx', { now: NOW, toolVersion: '0.1.0' });
   const bom = JSON.parse(text) as Json;
 
   it('is valid CycloneDX 1.5 JSON (the library’s strict schema)', async () => {

@@ -15,10 +15,10 @@ describe('renderReport', () => {
     expect(isReportFormat('toString')).toBe(false);
   });
 
-  it('refuses an unknown format with E_USAGE', () => {
+  it('refuses an unknown format with E_USAGE', async () => {
     for (const bad of ['xml', 'toString', '']) {
       try {
-        renderReport(buildReport(), bad as ReportFormat);
+        await renderReport(buildReport(), bad as ReportFormat);
         expect.unreachable();
       } catch (e) {
         expect(isNswgError(e) && e.code).toBe('E_USAGE');
@@ -26,19 +26,19 @@ describe('renderReport', () => {
     }
   });
 
-  it('renders every format, empty or full, ending with a newline; the machine formats are JSON', () => {
+  it('renders every format, empty or full, ending with a newline; the machine formats are JSON', async () => {
     const empty = buildReport({ packages: [pkg('negotiator', '0.6.1', [['root', 'negotiator']])] });
     const full = buildReport({ node: { version: '24.0.0', platform: 'darwin' } });
     for (const report of [empty, full]) {
       for (const format of REPORT_FORMATS) {
-        const out = renderReport(report, format, { now: NOW });
+        const out = await renderReport(report, format, { now: NOW });
         expect(out.endsWith('\n'), format).toBe(true);
         if (format !== 'text' && format !== 'markdown') expect(() => JSON.parse(out), format).not.toThrow();
       }
     }
   });
 
-  it('every format keeps a hostile advisory title in its place: encoded as data, never markup or terminal control', () => {
+  it('every format keeps a hostile advisory title in its place: encoded as data, never markup or terminal control', async () => {
     const a = advisory('NSWG-ECO-8');
     a.title = '<script>alert(1)</script> | \u001b[2J "quote" `tick`\n@all';
     a.details = '</details><img src=x onerror=alert(1)>';
@@ -49,7 +49,7 @@ describe('renderReport', () => {
     const strings = (v: unknown): string[] =>
       typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : [];
     for (const format of REPORT_FORMATS) {
-      const out = renderReport(report, format, { now: NOW });
+      const out = await renderReport(report, format, { now: NOW });
       expect(out, format).not.toContain('\u001b');
       if (format === 'markdown') expect(out).not.toMatch(/<script|<img|<\/details><img/);
       else if (format === 'text')

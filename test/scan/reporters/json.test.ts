@@ -5,14 +5,14 @@ import { advisory, buildReport, byName, DATABASE, NOW, pkg } from './helpers.js'
 // biome-ignore lint/suspicious/noExplicitAny: tests read parsed JSON documents field by field
 type Json = Record<string, any>;
 
-describe('--format json', () => {
+describe('--format json', async () => {
   const report = buildReport({
     ignore: [{ id: 'NSWG-ECO-28', reason: 'trusted input only', expires: null }],
     expiredIgnores: [{ id: 'NSWG-ECO-1', package: null, reason: 'legacy', expires: '2026-01-01' }],
     node: { version: '22.1.0', platform: 'win32' },
     auditLevel: 'high',
   });
-  const out = JSON.parse(renderReport(report, 'json', { now: NOW })) as Json;
+  const out = JSON.parse(await renderReport(report, 'json', { now: NOW })) as Json;
 
   it('has the documented top-level shape', () => {
     expect(Object.keys(out)).toEqual([
@@ -66,9 +66,9 @@ describe('--format json', () => {
     expect(out.findings.find((f: Json) => f.name === 'express').workspace).toBeNull();
   });
 
-  it('sorts findings by name, version and id, whatever order the report has', () => {
+  it('sorts findings by name, version and id, whatever order the report has', async () => {
     const shuffled = { ...report, findings: [...report.findings].reverse() };
-    const again = JSON.parse(renderReport(shuffled, 'json')) as Json;
+    const again = JSON.parse(await renderReport(shuffled, 'json')) as Json;
     const keys = (x: Json) => x.findings.map((f: Json) => `${f.name}@${f.version} ${f.id}`);
     expect(keys(again)).toEqual(keys(out));
     expect(keys(out)).toEqual([
@@ -93,7 +93,7 @@ describe('--format json', () => {
     ]);
   });
 
-  it('writes the Node.js check and the summary', () => {
+  it('writes the Node.js check and the summary', async () => {
     expect(out.node).toMatchObject({
       version: '22.1.0',
       platform: 'win32',
@@ -122,13 +122,13 @@ describe('--format json', () => {
       auditLevel: 'high',
       atOrAboveAuditLevel: 2 + coreHighOrAbove,
     });
-    expect(JSON.parse(renderReport(buildReport(), 'json')).node).toBeNull();
+    expect(JSON.parse(await renderReport(buildReport(), 'json')).node).toBeNull();
   });
 
-  it('keeps an advisory title as data: whatever it holds comes back unchanged', () => {
+  it('keeps an advisory title as data: whatever it holds comes back unchanged', async () => {
     const a = advisory('NSWG-ECO-8');
     a.title = '"}], "findings": [] <script>\u2028\u0000';
-    const text = renderReport(
+    const text = await renderReport(
       buildReport({ advisories: byName([a]), packages: [pkg('express', '4.4.5', [['root', 'express']])] }),
       'json',
     );

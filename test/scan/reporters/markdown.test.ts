@@ -19,13 +19,13 @@ function findingsTable(md: string): Tokens.Table {
   return table;
 }
 
-describe('--format markdown', () => {
+describe('--format markdown', async () => {
   const report = buildReport({
     ignore: [{ id: 'NSWG-ECO-28', reason: 'trusted input only', expires: '2026-12-31' }],
     expiredIgnores: [{ id: 'NSWG-ECO-1', package: 'bassmaster', reason: 'legacy', expires: '2026-01-01' }],
     node: { version: '20.1.0', platform: 'linux' },
   });
-  const md = renderReport(report, 'markdown', { now: NOW });
+  const md = await renderReport(report, 'markdown', { now: NOW });
 
   it('starts with a summary line', () => {
     const lines = md.split('\n');
@@ -78,10 +78,10 @@ describe('--format markdown', () => {
     );
   });
 
-  it('a title with `|`, HTML, mentions and Markdown cannot break the table or inject anything', () => {
+  it('a title with `|`, HTML, mentions and Markdown cannot break the table or inject anything', async () => {
     const a = advisory('NSWG-ECO-8');
     a.title = HOSTILE;
-    const out = renderReport(
+    const out = await renderReport(
       buildReport({ advisories: byName([a]), packages: [pkg('express', '4.4.5', [['root', 'express']])] }),
       'markdown',
       { now: NOW },
@@ -100,7 +100,7 @@ describe('--format markdown', () => {
     expect(seen.replace(/&#8203;|\u200b/g, '')).toContain('Bad | title');
   });
 
-  it('stays short enough for a pull-request comment: details go first, then table rows', () => {
+  it('stays short enough for a pull-request comment: details go first, then table rows', async () => {
     const long = (i: number, d: number) => `a-rather-long-dependency-name-${i}-${d}`;
     const packagesOf = (n: number) =>
       Array.from({ length: n }, (_, i) =>
@@ -117,11 +117,11 @@ describe('--format markdown', () => {
           },
         ),
       );
-    const some = renderReport(buildReport({ packages: packagesOf(40) }), 'markdown', { now: NOW });
+    const some = await renderReport(buildReport({ packages: packagesOf(40) }), 'markdown', { now: NOW });
     expect(some).toContain('The paths per package are left out');
     expect(some.length).toBeLessThanOrEqual(60_000);
     expect(findingsTable(some).rows).toHaveLength(80);
-    const many = renderReport(buildReport({ packages: packagesOf(400) }), 'markdown', { now: NOW });
+    const many = await renderReport(buildReport({ packages: packagesOf(400) }), 'markdown', { now: NOW });
     expect(many.length).toBeLessThanOrEqual(60_000);
     expect(many).toMatch(/_…and \d+ more findings: the report is too long for a comment/);
     expect(many).not.toContain('<details>');

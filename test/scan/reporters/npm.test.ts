@@ -45,7 +45,9 @@ describe('--format npm on the real lockfiles, against the real npm audit', () =>
       expect(ours.metadata.vulnerabilities).toEqual(npm.metadata.vulnerabilities);
       expect(ours.auditReportVersion).toBe(2);
       // and byte for byte: via order and duplicates, key order, indentation
-      expect(renderReport(report, 'npm', { lockfiles })).toBe(`${readFileSync(file, 'utf8').trimEnd()}\n`);
+      expect(await renderReport(report, 'npm', { lockfiles })).toBe(
+        `${readFileSync(file, 'utf8').trimEnd()}\n`,
+      );
     });
   }
 
@@ -92,9 +94,9 @@ describe('--format npm on the real lockfiles, against the real npm audit', () =>
     expect(prod.metadata.vulnerabilities.total).toBe(2);
   });
 
-  it('without the dependency graph: only the vulnerable packages, direct when a path says so', () => {
+  it('without the dependency graph: only the vulnerable packages, direct when a path says so', async () => {
     const report = buildReport();
-    const out = JSON.parse(renderReport(report, 'npm')) as NpmAuditReport;
+    const out = JSON.parse(await renderReport(report, 'npm')) as NpmAuditReport;
     expect(Object.keys(out.vulnerabilities)).toEqual([
       'decamelize',
       'express',

@@ -10,11 +10,11 @@ import { errorLines, sarifValidator } from './validators.js';
 type Json = Record<string, any>;
 const run = (log: Json): Json => log.runs[0];
 
-describe('--format sarif', () => {
+describe('--format sarif', async () => {
   const report = buildReport({
     ignore: [{ id: 'NSWG-ECO-28', reason: 'trusted input only', expires: '2026-12-31' }],
   });
-  const log = JSON.parse(renderReport(report, 'sarif', { now: NOW, toolVersion: '0.1.0' })) as Json;
+  const log = JSON.parse(await renderReport(report, 'sarif', { now: NOW, toolVersion: '0.1.0' })) as Json;
 
   it('is valid SARIF 2.1.0 (the OASIS schema)', () => {
     const { validate, how } = sarifValidator();

@@ -4,7 +4,7 @@ import { advisory, buildReport, byName, NOW, pkg } from './helpers.js';
 
 const ESC = '\u001b';
 
-describe('--format text', () => {
+describe('--format text', async () => {
   const report = buildReport({
     ignore: [{ id: 'NSWG-ECO-28', reason: 'qs only parses trusted input', expires: '2026-12-31' }],
     expiredIgnores: [
@@ -12,7 +12,7 @@ describe('--format text', () => {
     ],
     node: { version: '20.1.0', platform: 'linux' },
   });
-  const text = renderReport(report, 'text', { now: NOW, color: false });
+  const text = await renderReport(report, 'text', { now: NOW, color: false });
   const lines = text.split('\n');
 
   /** The lines of one package's block, from its heading to the blank line after it. */
@@ -96,8 +96,8 @@ describe('--format text', () => {
     ]);
   });
 
-  it('says so when nothing is found', () => {
-    const clean = renderReport(
+  it('says so when nothing is found', async () => {
+    const clean = await renderReport(
       buildReport({ packages: [pkg('negotiator', '0.6.1', [['root', 'negotiator']])] }),
       'text',
       { now: NOW },
@@ -107,21 +107,21 @@ describe('--format text', () => {
     );
   });
 
-  it('colours severities only when asked', () => {
+  it('colours severities only when asked', async () => {
     expect(text).not.toContain(ESC);
-    const coloured = renderReport(report, 'text', { now: NOW, color: true });
+    const coloured = await renderReport(report, 'text', { now: NOW, color: true });
     expect(coloured).toContain(`${ESC}[`);
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(text);
   });
 
-  it('is exactly stable: the same report gives the same text', () => {
-    expect(renderReport(report, 'text', { now: NOW })).toBe(text);
+  it('is exactly stable: the same report gives the same text', async () => {
+    expect(await renderReport(report, 'text', { now: NOW })).toBe(text);
   });
 
-  it('cannot be steered by what an advisory says: control characters and bidi overrides are neutralized', () => {
+  it('cannot be steered by what an advisory says: control characters and bidi overrides are neutralized', async () => {
     const a = advisory('NSWG-ECO-8');
     a.title = `Evil${ESC}]8;;https://evil.example${ESC}\\ link\u202e reversed\nsecond line\u0007`;
-    const out = renderReport(
+    const out = await renderReport(
       buildReport({ advisories: byName([a]), packages: [pkg('express', '4.4.5', [['root', 'express']])] }),
       'text',
       {
