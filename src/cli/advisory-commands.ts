@@ -1,6 +1,8 @@
+import type { Command } from 'commander';
 import pc from 'picocolors';
 import { type Advisory, severityOf, toNswgCore, toNswgNpm, toOsv } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
+import { dbOption, formatOption, runs } from './command-kit.js';
 import { type DbOption, printJson, withDb } from './context.js';
 
 const SEVERITY_COLOR = {
@@ -117,4 +119,27 @@ export async function advisorySearch(
       `${found.length} advisor${found.length === 1 ? 'y' : 'ies'}${found.length === limit ? ` (first ${limit}; use --limit)` : ''}\n`,
     );
   });
+}
+
+/** Defines `nswg advisory` and its subcommands. */
+export function define(advisory: Command): void {
+  advisory.description('look advisories up');
+  advisory
+    .command('show')
+    .description('one advisory, by id (NSWG-ECO-1, GHSA-…) or CVE')
+    .argument('<id>', 'advisory id or CVE id')
+    .addOption(
+      formatOption(['text', 'json', 'osv', 'nswg'], 'text', 'text, json (the internal record), osv or nswg'),
+    )
+    .addOption(dbOption())
+    .action(runs(advisoryShow));
+  advisory
+    .command('search')
+    .description('advisories whose id, CVE, package, title or text contains the words')
+    .argument('<text>', 'text to look for (empty string: everything)')
+    .option('--package <name>', 'only advisories for this npm package')
+    .option('--limit <n>', 'at most this many results', '50')
+    .addOption(formatOption(['text', 'json']))
+    .addOption(dbOption())
+    .action(runs(advisorySearch));
 }

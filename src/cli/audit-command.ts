@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
 import { NswgError } from '../errors.js';
 import {
   type AdvisorySource,
@@ -15,6 +16,7 @@ import {
 } from '../scan/index.js';
 import { isReportFormat, REPORT_FORMATS } from '../scan/reporters/formats.js';
 import { loadRenderer } from '../scan/reporters/load.js';
+import { dbOption, formatOption, runsAndExits } from './command-kit.js';
 import type { DbOption } from './context.js';
 import { writeStdout } from './output.js';
 import { readerSource } from './reader-source.js';
@@ -140,4 +142,34 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
     }
   }
   process.exitCode = exitCodeOf(report);
+}
+
+/** Defines `nswg audit`: its arguments and options, next to its code. */
+export function define(c: Command): void {
+  c.description(
+    'check a project (lockfiles, node_modules or an SBOM) and the Node.js running it against the advisories',
+  )
+    .argument('[paths...]', 'project directories or lockfiles (default: the current directory)')
+    .addOption(
+      formatOption(['text', 'json', 'npm', 'sarif', 'markdown', 'cyclonedx'], 'text', 'report format'),
+    )
+    .addOption(
+      new Option('--audit-level <level>', 'exit 1 only for findings at or above this severity').choices([
+        'info',
+        'low',
+        'moderate',
+        'high',
+        'critical',
+      ]),
+    )
+    .option('--omit <kinds...>', 'leave out dev, optional and/or peer dependencies')
+    .option('--ignore-file <file>', 'ignore file (default: .nswg-ignore.json in the project)')
+    .option('--server <url>', "use an nswg server's API instead of the local database")
+    .option('--node-version <version>', 'check this Node.js version instead of the running one')
+    .option('--platform <platform>', 'linux, win32, darwin, … (default: this machine)')
+    .option('--no-node', 'do not check the Node.js version')
+    .option('--output <file>', 'write the report to a file')
+    .option('--no-color', 'no colours in the text report')
+    .addOption(dbOption())
+    .action(runsAndExits(audit));
 }

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
 import { type AuditVerdict, deriveKeys, type ParsedAnchors, parseAnchors } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 import { anchorFileOf, fileAnchorSink, withAuditedDb } from './audit-anchor.js';
+import { anchorFileOption, dbOption, formatOption, runs, secretFileOption } from './command-kit.js';
 import { type DbOption, printJson, withDb } from './context.js';
 import { writeStdout } from './output.js';
 import { defaultSecretFile, readServerSecret } from './secret.js';
@@ -110,4 +112,29 @@ export async function auditLogAnchor(opts: DbOption & { secretFile?: string; aud
     true,
   );
   writeStdout(said);
+}
+
+/** Defines `nswg audit-log` and its subcommands. */
+export function define(auditLog: Command): void {
+  auditLog.description("the disclosure program's append-only audit log");
+  const secret = 'the server secret, which authenticates the audit log';
+  auditLog
+    .command('verify')
+    .description(
+      'check the hash chain, every entry’s MAC and the anchor file: exit 0 when intact, 1 naming the first bad entry',
+    )
+    .addOption(secretFileOption(secret))
+    .addOption(anchorFileOption())
+    .addOption(formatOption(['text', 'json']))
+    .addOption(dbOption())
+    .action(runs(auditLogVerify));
+  auditLog
+    .command('anchor')
+    .description(
+      "append the audit log's head to the anchor file (sealing entries written without the secret)",
+    )
+    .addOption(secretFileOption(secret))
+    .addOption(anchorFileOption())
+    .addOption(dbOption())
+    .action(runs(auditLogAnchor));
 }

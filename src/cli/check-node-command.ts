@@ -1,5 +1,7 @@
+import type { Command } from 'commander';
 import pc from 'picocolors';
 import { checkNode } from '../scan/index.js';
+import { dbOption, formatOption, runsAndExits } from './command-kit.js';
 import { type DbOption, printJson, withDb } from './context.js';
 import { writeStdout } from './output.js';
 import { storeSource } from './sources.js';
@@ -46,4 +48,16 @@ export async function checkNodeCommand(
     writeStdout(lines.join(''));
   }
   process.exitCode = result.findings.length ? 1 : 0;
+}
+
+/** Defines `nswg check-node`. */
+export function define(c: Command): void {
+  c.description(
+    'the Node.js core advisories that affect a Node.js version (exit 1 when any does), and whether it is end-of-life',
+  )
+    .argument('[version]', 'Node.js version (default: the running one)')
+    .option('--platform <platform>', 'linux, win32, darwin, … (default: this machine)')
+    .addOption(formatOption(['text', 'json']))
+    .addOption(dbOption())
+    .action(runsAndExits(checkNodeCommand));
 }

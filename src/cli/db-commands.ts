@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import {
   assertNoErrors,
@@ -12,8 +13,10 @@ import {
 } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
 import { type ImportSummary, SCHEMA_VERSION, seedBundled } from '../store/index.js';
+import { dbOption, formatOption, runs } from './command-kit.js';
 import { type DbOption, printJson, withDb } from './context.js';
 import { progress } from './progress.js';
+import { define as defineSync } from './sync-command.js';
 
 const rel = (p: string) => relative(process.cwd(), p) || p;
 
@@ -155,4 +158,40 @@ export async function dbStats(opts: DbOption & { format?: string }): Promise<voi
     if (meta.last_import) lines.push(`${pc.bold('imported')}   ${meta.last_import}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   });
+}
+
+/** Defines `nswg db` and its subcommands. */
+export function define(db: Command): void {
+  db.description('create, import, export, validate and inspect the advisory database');
+  db.command('init')
+    .description('create the database and seed it with the bundled Working Group advisories')
+    .addOption(dbOption())
+    .action(runs(dbInit));
+  db.command('import')
+    .description('import advisories (Working Group JSON or OSV, detected) all-or-nothing, in one transaction')
+    .argument('<paths...>', 'files or directories of JSON files')
+    .addOption(dbOption())
+    .action(runs(dbImport));
+  db.command('export')
+    .description(
+      'write every advisory: the Working Group layout (npm/<n>.json, core/<n>.json) or one OSV file each',
+    )
+    .addOption(formatOption(['nswg', 'osv'], null))
+    .requiredOption('--out <dir>', 'directory to write into')
+    .addOption(new Option('--kind <kind>', 'only npm or only core advisories').choices(['npm', 'core']))
+    .addOption(dbOption())
+    .action(runs(dbExport));
+  db.command('validate')
+    .description(
+      'check advisory files as the Working Group tools/vuln_valid does: every problem with file, field and reason; exit 1 on errors',
+    )
+    .argument('<paths...>', 'files or directories of JSON files')
+    .addOption(formatOption(['text', 'json']))
+    .action(runs(dbValidate));
+  defineSync(db.command('sync'));
+  db.command('stats')
+    .description('what the database holds and where it came from')
+    .addOption(formatOption(['text', 'json']))
+    .addOption(dbOption())
+    .action(runs(dbStats));
 }

@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { Command } from 'commander';
 import { isNswgError, NswgError } from '../errors.js';
 import type { ServerConfig } from '../server/index.js';
+import { anchorFileOption, dbOption, runs, secretFileOption } from './command-kit.js';
 import type { DbOption } from './context.js';
 import { SERVE_THREAD_ARG } from './serve-thread.js';
 import { supervise, type WireError, writeLogLine } from './supervise.js';
@@ -243,4 +245,43 @@ if (!isMainThread && (workerData as { nswgServe?: ServeOptions } | null)?.nswgSe
     // stay until the command's thread has the error and ends this one
     parentPort?.on('message', () => {});
   });
+}
+
+/** Defines `nswg serve`. */
+export function define(c: Command): void {
+  c.description('serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)')
+    .option('--port <port>', 'port to listen on (default: $PORT or 8080; 0 picks a free one)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--public-url <url>', 'the URL people reach the server at (default: http://host:port)')
+    .option(
+      '--upstream-registry <url>',
+      'npm registry to pass package metadata requests to (default: none, they get 404)',
+    )
+    .option('--log-level <level>', 'pino log level', 'info')
+    .option('--rate-limit <n>', 'POST API requests per minute per client address (0: no limit)', '1000')
+    .option('--max-heap <MiB>', 'JavaScript heap of the server (0: no limit)', '112')
+    .option(
+      '--smtp-url <url>',
+      "send the disclosure program's mail through SMTP: smtp://user:pass@host:587 (default: $NSWG_SMTP_URL, else the outbox admins read)",
+    )
+    .option('--mail-from <address>', 'the sender of that mail (default: $NSWG_MAIL_FROM)')
+    .addOption(
+      secretFileOption(
+        'the server secret (signs invitations, authenticates the audit log, seals TOTP secrets; at least 32 characters; made on first start)',
+      ),
+    )
+    .addOption(
+      anchorFileOption("append the audit log's head to this file every minute it moved and at shutdown"),
+    )
+    .option('--trust-proxy', 'behind a reverse proxy: take client addresses from X-Forwarded-For')
+    .option('--scheduler-interval <seconds>', 'how often the disclosure scheduler runs (0: never)', '60')
+    .option('--request-timeout <seconds>', 'how long a client may take to send a whole request', '60')
+    .option('--headers-timeout <seconds>', "how long a client may take to send a request's headers", '10')
+    .option(
+      '--keep-alive-timeout <seconds>',
+      'how long an idle connection stays open (behind a load balancer: more than its idle timeout)',
+      '5',
+    )
+    .addOption(dbOption())
+    .action(runs(serve));
 }

@@ -1,6 +1,8 @@
+import type { Command } from 'commander';
 import { type Advisory, fromOsv, idFromOsv, type OsvRecord, validateOsvSchema } from '../advisories/index.js';
 import { isNswgError, NswgError } from '../errors.js';
 import { openAdvisoryReads } from '../store/advisory-reads.js';
+import { dbOption, runs } from './command-kit.js';
 import { type DbOption, withDb } from './context.js';
 import { progress } from './progress.js';
 import { inPool, RemoteServer } from './remote.js';
@@ -100,4 +102,15 @@ export async function dbSync(url: string, opts: SyncOptions): Promise<void> {
         `${remote.length - wanted.length} already up to date\n`,
     );
   });
+}
+
+/** Defines `nswg db sync`. */
+export function define(c: Command): void {
+  c.description(
+    'mirror another nswg server: fetch only the advisories new or modified there, import them in one transaction',
+  )
+    .argument('<url>', "the server's URL, e.g. https://nswg.example.org/")
+    .option('--concurrency <n>', 'requests at a time', '8')
+    .addOption(dbOption())
+    .action(runs(dbSync));
 }

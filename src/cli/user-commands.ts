@@ -1,4 +1,5 @@
 import { hostname, userInfo } from 'node:os';
+import type { Command } from 'commander';
 import {
   type Actor,
   LOCAL_ORIGIN,
@@ -10,6 +11,7 @@ import {
 import { NswgError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { withAuditedDb } from './audit-anchor.js';
+import { anchorFileOption, dbOption, formatOption, runs, secretFileOption } from './command-kit.js';
 import { type DbOption, printJson } from './context.js';
 import { writeStdout } from './output.js';
 
@@ -170,4 +172,68 @@ export async function userLink(email: string, opts: UserOptions & { reset?: bool
       `Send this link to ${u.email} (it works once, for ${made.expiresHours} hours) to ${purpose === 'verify-email' ? 'confirm the address' : 'set a new password'}:\n${link}\n`,
     );
   });
+}
+
+/** Defines `nswg user` and its subcommands. */
+export function define(user: Command): void {
+  user.description(
+    "the disclosure program's accounts, on the server's machine: the first admin, team roles, addresses to confirm (every change in the audit log)",
+  );
+  const withOptions = (c: Command) =>
+    c
+      .addOption(dbOption())
+      .addOption(secretFileOption())
+      .addOption(anchorFileOption())
+      .option(
+        '--public-url <url>',
+        "the server's URL, for the links printed (default: the one the server recorded)",
+      )
+      .addOption(formatOption(['text', 'json']));
+  withOptions(
+    user
+      .command('add')
+      .description(
+        'add an account, its address confirmed, with team roles (--role admin for the first admin); prints the link that sets its password',
+      )
+      .argument('<email>', 'the e-mail address')
+      .option('--name <name>', 'the name the team sees (default: the address before the @)')
+      .option('--handle <handle>', 'a handle (how the user may be credited)')
+      .option('--role <role...>', 'team roles: triage, core-security, admin')
+      .option('--password-stdin', 'read the password from standard input instead of printing a link'),
+  ).action(runs(userAdd));
+  for (const [change, what] of [
+    ['grant', 'give team roles to a user whose address is confirmed'],
+    ['revoke', 'take team roles away from a user'],
+  ] as const)
+    withOptions(
+      user
+        .command(change)
+        .description(what)
+        .argument('<email>', 'the e-mail address')
+        .argument('<roles...>', 'triage, core-security and/or admin'),
+    ).action(
+      runs((email: string, roles: string[], opts: UserOptions) => userRoles(change, email, roles, opts)),
+    );
+  withOptions(
+    user
+      .command('list')
+      .description('the users (unconfirmed addresses first with --unconfirmed, the team with --team)')
+      .option('--unconfirmed', 'only accounts whose address is not confirmed')
+      .option('--team', 'only users holding a team role'),
+  ).action(runs(userList));
+  withOptions(
+    user
+      .command('confirm')
+      .description("confirm a user's address on your word (a server that sends no mail)")
+      .argument('<email>', 'the e-mail address'),
+  ).action(runs(userConfirm));
+  withOptions(
+    user
+      .command('link')
+      .description(
+        'print a link to send by hand: the confirmation link of an unconfirmed address, else one that sets a new password',
+      )
+      .argument('<email>', 'the e-mail address')
+      .option('--reset', 'a link that sets a new password, even for an unconfirmed address'),
+  ).action(runs(userLink));
 }
