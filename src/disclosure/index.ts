@@ -97,6 +97,7 @@ export {
   validateFixProposal,
 } from './fix-proposal.js';
 export {
+  checkServerSecret,
   deriveKeys,
   hmacHex,
   isSealed,

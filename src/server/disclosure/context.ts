@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { User } from '../../disclosure/index.js';
 import {
+  type Clock,
   DEFAULT_UPLOAD_QUOTAS,
   DisclosureProgram,
   type Links,
@@ -11,7 +12,7 @@ import {
   type ServerKeys,
 } from '../../disclosure/index.js';
 import { OutboxMailer } from '../../mail/index.js';
-import type { AppDeps, Clock, RequestLimit } from '../deps.js';
+import type { AppDeps, RequestLimit } from '../deps.js';
 
 /** Where the disclosure program's pages live: under one prefix, so no npm package name is shadowed. */
 export const PAGES = '/disclosure';
