@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { disclosureApi } from './api/index.js';
-import { disclosureAssetRoutes } from './assets.js';
+import { disclosureAssetRoutes } from './assets/index.js';
 import { DEFAULT_ANCHOR_INTERVAL_MS, startAuditAnchor } from './audit-anchor-timer.js';
 import { createContext, DEFAULT_SCHEDULER_INTERVAL_MS, type DisclosureContext } from './context.js';
 import { enableLimits } from './limits.js';
