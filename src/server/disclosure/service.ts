@@ -7,8 +7,6 @@ import {
   type Origin,
   type Report,
   type ReportView,
-  TEAM_ROLES,
-  type TeamRole,
   type Transition,
   type TransitionParams,
 } from '../../disclosure/index.js';
@@ -191,13 +189,6 @@ export async function requestPasswordReset(
     log,
     'password reset',
   );
-}
-
-/** Checks a list of role names from a request. */
-export function teamRoles(input: unknown): TeamRole[] {
-  if (!Array.isArray(input) || input.some((r) => !(TEAM_ROLES as readonly unknown[]).includes(r)))
-    throw new NswgError('E_AUTH', `roles must be a list of ${TEAM_ROLES.join(', ')}`, { field: 'roles' });
-  return input as TeamRole[];
 }
 
 /** A report the caller may see (read inside its own transaction, not recorded: the caller acts on it next). */

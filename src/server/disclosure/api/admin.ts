@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { assertCan } from '../../../disclosure/index.js';
 import { requireInteractive, requireScope } from '../auth.js';
 import { type DisclosureContext, originOf, paths } from '../context.js';
-import { teamRoles } from '../service.js';
 import { userJson } from './accounts.js';
 import { AuditEntrySchema, errors, IdParams, Role, UserSchema } from './schemas.js';
 
@@ -144,11 +143,10 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireInteractive(req.caller);
-      const roles = teamRoles((req.body as { roles: unknown }).roles);
       const user = await accounts.setRoles(
         req.caller.actor,
         (req.params as { id: string }).id,
-        roles,
+        (req.body as { roles: string[] }).roles,
         originOf(req),
       );
       return userJson(user);

@@ -68,9 +68,11 @@ export function queueFilter(q: {
       .filter(Boolean);
     const bad = states.filter((s) => !(REPORT_STATES as readonly string[]).includes(s));
     if (bad.length)
-      throw new NswgError('E_USAGE', `unknown state ${bad[0]}: one of ${REPORT_STATES.join(', ')}`, {
-        field: 'state',
-      });
+      throw new NswgError(
+        'E_REQUEST_INVALID',
+        `unknown state ${bad[0]}: one of ${REPORT_STATES.join(', ')}`,
+        { field: 'querystring.state' },
+      );
     f.states = states as ReportState[];
   }
   if (q.package?.trim()) f.packageName = q.package.trim();
