@@ -3,10 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { User } from '../../../disclosure/index.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../../disclosure/index.js';
 import { NswgError } from '../../../errors.js';
+import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../account-mail.js';
 import { requireScope, requireUser } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
 import { limited } from '../limits.js';
-import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../service.js';
 import { errors, Me, Ok, Prefs, Scope, TokenInfo, UserSchema } from './schemas.js';
 
 const tags = ['accounts'];

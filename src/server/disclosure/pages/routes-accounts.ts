@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NOTIFICATION_KINDS } from '../../../disclosure/index.js';
 import { isNswgError } from '../../../errors.js';
+import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../account-mail.js';
 import { clearSessionCookie, sessionCaller, setSessionCookie } from '../auth.js';
 import { type DisclosureContext, originOf, PAGES } from '../context.js';
 import { limited } from '../limits.js';
-import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../service.js';
 import { field, pageCtx, safeNext, seeOther, sendPage, toLogin } from './layout.js';
 import {
   type AccountExtras,
