@@ -194,7 +194,10 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
   app.post(`${PAGES}/account/verify-email`, { schema: hidden }, async (req, reply) => {
     const user = req.caller.user;
     if (!user) return toLogin(req, reply);
-    if (!user.emailVerified) await sendVerification(ctx, user, req.log);
+    // a confirmed address needs no link: the page just goes back to the account
+    await sendVerification(ctx, user, req.log).catch((e) => {
+      if (!isNswgError(e) || e.code !== 'E_CONFLICT') throw e;
+    });
     return seeOther(reply, `${PAGES}/account${ctx.delivery === 'mail' ? '?msg=verify-sent' : ''}`);
   });
 
