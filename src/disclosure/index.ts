@@ -145,7 +145,7 @@ export type {
 export { DisclosureProgram } from './program.js';
 export type { Collaboration } from './program-collaboration.js';
 export type { ProgramDeps } from './program-context.js';
-export { OPEN_STATES, overlaps, type PossibleDuplicate } from './program-duplicates.js';
+export type { PossibleDuplicate } from './program-duplicates.js';
 export {
   INVITATION_DAYS,
   type InvitationStatus,

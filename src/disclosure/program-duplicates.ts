@@ -22,7 +22,7 @@ export interface PossibleDuplicate {
 }
 
 /** The states in which a report is still open (the team owes work on it). */
-export const OPEN_STATES: readonly ReportState[] = ['new', 'needs-more-info', ...PUBLICATION_CLOCK_STATES];
+const OPEN_STATES: readonly ReportState[] = ['new', 'needs-more-info', ...PUBLICATION_CLOCK_STATES];
 
 /** At most this many of each kind: a list to look through, not a search. */
 const LIMIT = 20;
