@@ -1,6 +1,7 @@
 /** Stable error codes; the server maps them to HTTP problems, the CLI to a message and exit code 2. */
 export type NswgErrorCode =
   | 'E_USAGE'
+  | 'E_REQUEST_INVALID'
   | 'E_NOT_FOUND'
   | 'E_FILE_READ'
   | 'E_JSON_PARSE'
@@ -18,6 +19,7 @@ export type NswgErrorCode =
   | 'E_DB_CONNECT'
   | 'E_REMOTE'
   | 'E_REPORT_INVALID'
+  | 'E_ACCOUNT_INVALID'
   | 'E_FORBIDDEN'
   | 'E_TRANSITION'
   | 'E_VOTE'

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { MIN_SECRET_LENGTH, newServerSecret } from '../disclosure/index.js';
+import { checkServerSecret, newServerSecret } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 
 /** The default secret file: next to the default database (~/.nswg/secret; NSWG_HOME moves it). */
@@ -75,10 +75,5 @@ function readSecretFile(file: string): string {
       field: '--secret-file',
     });
   }
-  if (text.length < MIN_SECRET_LENGTH)
-    throw new NswgError('E_USAGE', `the secret must be at least ${MIN_SECRET_LENGTH} characters`, {
-      field: '--secret-file',
-      file,
-    });
-  return text;
+  return checkServerSecret(text, { field: '--secret-file', file });
 }

@@ -97,6 +97,7 @@ export {
   validateFixProposal,
 } from './fix-proposal.js';
 export {
+  checkServerSecret,
   deriveKeys,
   hmacHex,
   isSealed,
@@ -129,30 +130,44 @@ export {
   TWO_FACTORS_FIRST,
 } from './permissions.js';
 export type {
+  AuditLogReader,
   Comment,
   DisclosureRepository,
   DisclosureTx,
   InternalNote,
   Invitation,
+  KeptMessage,
+  OutboxReader,
+  PackageRegistry,
+  PublishedAdvisories,
   ReportFilter,
 } from './ports.js';
 export { DisclosureProgram } from './program.js';
-export {
-  type Dashboard,
-  type InvitationView,
-  type ReadReport,
-  type ReportHeadline,
-  type ReportSummary,
-  type ReportView,
-  reportHeadline,
-} from './program-intake.js';
+export type { Collaboration } from './program-collaboration.js';
+export type { ProgramDeps } from './program-context.js';
+export type { PossibleDuplicate } from './program-duplicates.js';
 export {
   INVITATION_DAYS,
   type InvitationStatus,
+  type Invitations,
   type IssuedInvitation,
   invitationStatus,
   maskAddress,
 } from './program-invitations.js';
+export type { Dashboard, Figures, Queue, QueueFilter, QueueItem } from './program-queue.js';
+export type { AuditQuery, Records } from './program-records.js';
+export {
+  type InvitationView,
+  type OnBehalfOf,
+  type ReadReport,
+  type ReportHeadline,
+  type Reports,
+  type ReportView,
+  reportHeadline,
+  type Submitted,
+} from './program-reports.js';
+export type { Votes } from './program-votes.js';
+export type { Workflow } from './program-workflow.js';
 export { advisoryFromReport, advisoryKindOf, nextAdvisoryId, publishedRanges } from './publication.js';
 export {
   checkUploadQuota,

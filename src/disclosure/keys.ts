@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { NswgError } from '../errors.js';
+import { type ErrorLocation, NswgError } from '../errors.js';
 
 /** The shortest server secret accepted (characters). */
 export const MIN_SECRET_LENGTH = 32;
@@ -25,12 +25,16 @@ export interface ServerKeys {
 const derive = (secret: string, label: string): Buffer =>
   Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), `nswg ${label}`, 32));
 
+/** The server secret, checked: E_USAGE (at `where`: the secret file, say) when it is too short. */
+export function checkServerSecret(secret: unknown, where: ErrorLocation = { field: 'secret' }): string {
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH)
+    throw new NswgError('E_USAGE', `the secret must be at least ${MIN_SECRET_LENGTH} characters`, where);
+  return secret;
+}
+
 /** The keys of a server secret; E_USAGE when the secret is too short. */
 export function deriveKeys(secret: string): ServerKeys {
-  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH)
-    throw new NswgError('E_USAGE', `the server secret must be at least ${MIN_SECRET_LENGTH} characters`, {
-      field: 'secret',
-    });
+  checkServerSecret(secret);
   return {
     invitations: derive(secret, 'invitations'),
     csrf: derive(secret, 'csrf'),

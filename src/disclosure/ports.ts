@@ -1,9 +1,9 @@
 import type { Advisory, AdvisoryKind } from '../advisories/index.js';
 import type { DisclosureStatement } from './agreement.js';
 import type { AttachmentMeta } from './attachments.js';
-import type { AuditEntryInput } from './audit.js';
+import type { AuditEntry, AuditEntryInput } from './audit.js';
 import type { DueAction } from './deadlines.js';
-import type { Audience, NotificationKind } from './notifications.js';
+import type { Audience, MailMessage, NotificationKind } from './notifications.js';
 import type { UploadUsage } from './quotas.js';
 import type { Report } from './report.js';
 import type { ExtensionProposal, Vote } from './votes.js';
@@ -89,6 +89,8 @@ export interface DisclosureTx {
   votes(proposalId: string): Promise<Vote[]>;
   /** True when `userId` is a registered, active user. */
   userExists(userId: string): Promise<boolean>;
+  /** The id of the account of an e-mail address (trimmed, lower-cased), or null when none has it. */
+  userIdByEmail(email: string): Promise<string | null>;
   /**
    * Claims a due action: records it under its unique (report, action, due) key and returns true, or
    * returns false when it was claimed already (by this or another instance).
@@ -107,4 +109,38 @@ export interface DisclosureTx {
 /** Runs work in one transaction that holds the disclosure write lock (one writer at a time, across instances). */
 export interface DisclosureRepository {
   transaction<T>(fn: (tx: DisclosureTx) => Promise<T>): Promise<T>;
+}
+
+/** The published advisories, read for a report's possible duplicates (the store's advisory database). */
+export interface PublishedAdvisories {
+  /** The advisories about one npm package, or about Node.js (`node`, ecosystem `node`). */
+  forPackage(name: string, ecosystem: 'npm' | 'node'): Promise<Advisory[]>;
+}
+
+/**
+ * The npm registry the server answers for (its upstream), asked whether a package exists: a report
+ * about a name nobody publishes is a mistake the reporter should hear about at once.
+ */
+export interface PackageRegistry {
+  /** False only when the registry says there is no such package; true when there is, or no answer came. */
+  hasPackage(name: string): Promise<boolean>;
+}
+
+/** The audit log as admins read it (the store's), outside any disclosure transaction. */
+export interface AuditLogReader {
+  /** Entries after `afterSeq`, oldest first, at most `limit`, about one report or all. */
+  list(opts: { reportId?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
+  /** The last entry's sequence number (0 when the log is empty). */
+  head(): Promise<{ seq: number }>;
+}
+
+/** A message kept in the outbox of a server without mail. */
+export interface KeptMessage extends MailMessage {
+  id: string;
+  createdAt: string;
+}
+
+/** The mail a server without SMTP kept, newest first (the store's outbox). */
+export interface OutboxReader {
+  all(opts: { to?: string; limit?: number }): Promise<KeptMessage[]>;
 }

@@ -1,40 +1,88 @@
 import { randomUUID } from 'node:crypto';
 import { NswgError } from '../errors.js';
 import { auditEntry, type Origin } from './audit.js';
-import type { DisclosureDeps } from './effects.js';
+import { commitAndSend, type DisclosureDeps, type Outgoing } from './effects.js';
 import type { ServerKeys } from './keys.js';
 import { type Action, assertCan } from './permissions.js';
-import type { DisclosureTx } from './ports.js';
+import type {
+  AuditLogReader,
+  DisclosureTx,
+  OutboxReader,
+  PackageRegistry,
+  PublishedAdvisories,
+} from './ports.js';
 import type { Report } from './report.js';
 import type { Actor } from './roles.js';
 
-/** What every part of the disclosure program shares: its dependencies, new ids, the time, the checked read. */
+/**
+ * What the program depends on besides what it shares with the scheduler: the published advisories
+ * (possible duplicates), the audit log and the outbox as admins read them, and the upstream npm
+ * registry when there is one (none: every package name is taken to exist).
+ */
+export interface ProgramDeps extends DisclosureDeps {
+  advisories: PublishedAdvisories;
+  auditLog: AuditLogReader;
+  outbox: OutboxReader;
+  registry?: PackageRegistry;
+}
+
+/** What every part of the disclosure program shares: its dependencies, new ids, the time, units of work. */
 export interface ProgramContext {
-  readonly deps: DisclosureDeps;
+  readonly deps: ProgramDeps;
   /** The keys derived from the server secret (invitations are signed with one). */
   readonly keys: ServerKeys;
   /** A new id (deps.newId, or a random UUID). */
   newId(): string;
   /** The clock's time. */
   now(): Date;
+  /**
+   * One unit of work of `actor`: a transaction holding the disclosure write lock, whose mail goes out
+   * once it committed. When it was refused because the actor may not see a private report that
+   * exists, the refusal is recorded in the audit log (in a transaction of its own: the work's was
+   * rolled back) before the "not found" goes on, so every operation records refusals alike.
+   */
+  transaction<T>(
+    actor: Actor,
+    origin: Origin,
+    fn: (tx: DisclosureTx, out: Outgoing) => Promise<T>,
+  ): Promise<T>;
   /** The report, once the actor may do `action` to it; E_NOT_FOUND when there is none. */
   load(tx: DisclosureTx, actor: Actor, reportId: string, action: Action, now: Date): Promise<Report>;
 }
 
 /** The context of a program over `deps`. */
-export function programContext(deps: DisclosureDeps): ProgramContext {
+export function programContext(deps: ProgramDeps): ProgramContext {
+  const now = () => deps.clock.now();
   return {
     deps,
     keys: deps.keys,
     newId: deps.newId ?? randomUUID,
-    now: () => deps.clock.now(),
-    async load(tx, actor, reportId, action, now) {
+    now,
+    async transaction(actor, origin, fn) {
+      try {
+        return await commitAndSend(deps, fn);
+      } catch (e) {
+        const refused = e && typeof e === 'object' ? refusals.get(e) : undefined;
+        if (refused) {
+          const at = now();
+          await deps.repo.transaction((tx) =>
+            tx.audit(
+              auditEntry(actor, 'report.read-refused', origin, at, refused.reportId, {
+                action: refused.action,
+              }),
+            ),
+          );
+        }
+        throw e;
+      }
+    },
+    async load(tx, actor, reportId, action, at) {
       const r = await tx.getReport(reportId);
       if (!r) throw new NswgError('E_NOT_FOUND', 'report not found', { field: 'report' });
       try {
-        assertCan(actor, action, r, now);
+        assertCan(actor, action, r, at);
       } catch (e) {
-        // a private report that exists was asked for by someone who may not see it: log it after the rollback
+        // a private report that exists was asked for by someone who may not see it: logged after the rollback
         if (e instanceof NswgError && e.code === 'E_NOT_FOUND' && r.state !== 'published')
           refusals.set(e, { reportId: r.id, action });
         throw e;
@@ -47,7 +95,7 @@ export function programContext(deps: DisclosureDeps): ProgramContext {
 /** The refusals to log, by the error that carried each out of its (rolled back) transaction. */
 const refusals = new WeakMap<object, { reportId: string; action: string }>();
 
-/** "Not found" for a private report the actor may not see, marked to be logged by loggingRefusals. */
+/** "Not found" for a private report the actor may not see, marked to be recorded as a refused read. */
 export function refusedRead(reportId: string, action: string, what = 'report'): NswgError {
   const e = new NswgError('E_NOT_FOUND', `${what} not found`, { field: what });
   refusals.set(e, { reportId, action });
@@ -55,28 +103,15 @@ export function refusedRead(reportId: string, action: string, what = 'report'): 
 }
 
 /**
- * Runs a program operation; when it was refused because the actor may not see a private report that
- * exists, the refusal is recorded in the audit log (in a transaction of its own: the operation's was
- * rolled back) before the "not found" goes on.
+ * Rethrows a "not found" as the one answer about `what` (a vote, asked for by its own id): whether it
+ * does not exist or its report is hidden from the actor reads the same. A refusal stays recorded.
  */
-export async function loggingRefusals<T>(
-  ctx: ProgramContext,
-  actor: Actor,
-  origin: Origin,
-  run: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    const refused = e && typeof e === 'object' ? refusals.get(e) : undefined;
-    if (refused) {
-      const now = ctx.now();
-      await ctx.deps.repo.transaction((tx) =>
-        tx.audit(
-          auditEntry(actor, 'report.read-refused', origin, now, refused.reportId, { action: refused.action }),
-        ),
-      );
-    }
-    throw e;
-  }
+export function notFoundAs(what: string, field: string): (e: unknown) => never {
+  return (e) => {
+    if (!(e instanceof NswgError) || e.code !== 'E_NOT_FOUND') throw e;
+    const same = new NswgError('E_NOT_FOUND', `${what} not found`, { field });
+    const refused = refusals.get(e);
+    if (refused) refusals.set(same, refused);
+    throw same;
+  };
 }

@@ -10,7 +10,7 @@ import {
 import { commitAndSend, type DisclosureDeps, transitionInTx } from './effects.js';
 import { reminderNotice } from './notifications.js';
 import type { DisclosureTx } from './ports.js';
-import { closeVoteInTx } from './program.js';
+import { closeVoteInTx } from './program-votes.js';
 import type { Report } from './report.js';
 import { SYSTEM } from './roles.js';
 

@@ -1,13 +1,6 @@
-import type { AnchorSink, Mailer, UploadQuotas } from '../disclosure/index.js';
+import type { AnchorSink, Clock, Mailer, UploadQuotas } from '../disclosure/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
-
-/** The time source; tests pass a fake one that they move forward. */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
 
 /** A limit on one kind of request per client address: at most `max` in `timeWindowMs`. */
 export interface RequestLimit {
@@ -41,6 +34,7 @@ export interface DisclosureOptions {
 export interface AppDeps {
   store: Store;
   config: ServerConfig;
+  /** The time source (the domain's Clock): tests pass one they move forward. */
   clock: Clock;
   /** Where the disclosure program's e-mail goes (default: the database's outbox, which admins read). */
   mailer?: Mailer;

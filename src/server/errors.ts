@@ -2,18 +2,33 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { isNswgError, type NswgErrorCode } from '../errors.js';
 import { bodyTooLarge } from './body.js';
 
-const STATUS: Partial<Record<NswgErrorCode, number>> = {
-  E_NOT_FOUND: 404,
+/**
+ * The HTTP status of every NswgError code, one kind of failure each: a code without one fails the
+ * type check, so a new code gets its status decided here. The client's mistakes are 4xx (a bad field
+ * 400, who are you? 401, not allowed 403, no such thing 404, the state forbids it 409, an unknown
+ * format 415, too many 429); what the server could not do itself is 5xx, and is logged.
+ */
+const STATUS: Record<NswgErrorCode, number> = {
   E_USAGE: 400,
+  E_REQUEST_INVALID: 400,
+  E_NOT_FOUND: 404,
+  E_FILE_READ: 500,
   E_JSON_PARSE: 400,
+  E_FORMAT_UNKNOWN: 415,
   E_ADVISORY_INVALID: 400,
   E_RANGE_PARSE: 400,
   E_VERSION_PARSE: 400,
   E_DUPLICATE_ID: 409,
-  E_FORMAT_UNKNOWN: 415,
+  E_LOCKFILE_PARSE: 400,
+  E_LOCKFILE_VERSION: 400,
+  E_LOCKFILE_MISSING: 400,
+  E_LOCKFILE_MISMATCH: 400,
+  E_IGNORE_FILE: 400,
   E_DB: 503,
   E_DB_CONNECT: 503,
+  E_REMOTE: 502,
   E_REPORT_INVALID: 400,
+  E_ACCOUNT_INVALID: 400,
   E_ATTACHMENT: 400,
   E_TOKEN: 400,
   E_AUTH: 401,
@@ -25,7 +40,7 @@ const STATUS: Partial<Record<NswgErrorCode, number>> = {
   E_QUOTA: 429,
 };
 
-/** The HTTP status an NswgError code is answered with (400 for codes without one of their own). */
+/** The HTTP status an NswgError code is answered with (400 for a code from another copy of the module). */
 export const httpStatusOf = (code: NswgErrorCode): number => STATUS[code] ?? 400;
 
 /** The JSON body of every error answer. */
@@ -47,7 +62,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let body: ErrorBody;
     if (isNswgError(err)) {
-      const statusCode = STATUS[err.code] ?? 400;
+      const statusCode = httpStatusOf(err.code);
+      if (statusCode >= 500) req.log.error({ err }, 'request failed');
       body = { statusCode, code: err.code, error: reasonOf(statusCode), message: err.message };
       if (err.field) body.field = err.field;
       if (err.problems?.length)
@@ -102,6 +118,8 @@ function reasonOf(status: number): string {
       413: 'Payload Too Large',
       415: 'Unsupported Media Type',
       429: 'Too Many Requests',
+      500: 'Internal Server Error',
+      502: 'Bad Gateway',
       503: 'Service Unavailable',
     }[status] ?? 'Error'
   );

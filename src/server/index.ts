@@ -1,3 +1,4 @@
+export { type Clock, systemClock } from '../disclosure/index.js';
 export { type App, buildApp, CONTENT_SECURITY_POLICY } from './app.js';
 export { type ServerConfig, serverConfig } from './config.js';
-export { type AppDeps, type Clock, systemClock } from './deps.js';
+export type { AppDeps } from './deps.js';

@@ -1,36 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import {
-  type Actor,
-  assertCan,
-  auditEntry,
-  type Clock,
-  type MailMessage,
-  type Origin,
-  systemClock,
-} from '../disclosure/index.js';
-import { AuditLog } from './audit-log.js';
+import { type Clock, type KeptMessage, type MailMessage, systemClock } from '../disclosure/index.js';
+import type { AuditLog } from './audit-log.js';
 import { type DisclosureDb, withDisclosure } from './disclosure-schema.js';
 import type { Database } from './schema.js';
 
 /** A message kept in the outbox. */
-export interface OutboxMessage extends MailMessage {
-  id: string;
-  createdAt: string;
-}
+export type OutboxMessage = KeptMessage;
 
-/** The embedded default's mail: messages kept in a table that admins read instead of an SMTP server. */
+/**
+ * The embedded default's mail: messages kept in a table that admins read instead of an SMTP server.
+ * Who may read them, and the record of each read, are the program's (Records.outbox).
+ */
 export class OutboxStore {
   private readonly db: Kysely<DisclosureDb>;
-  private readonly audit: AuditLog;
 
+  /** `_audit` is accepted for the callers that pass the audit log; the program records the reads. */
   constructor(
     db: Kysely<Database>,
     private readonly clock: Clock = systemClock,
-    audit?: AuditLog,
+    _audit?: AuditLog,
   ) {
     this.db = withDisclosure(db);
-    this.audit = audit ?? new AuditLog(db, () => null);
   }
 
   /** Keeps one message. */
@@ -47,19 +38,7 @@ export class OutboxStore {
       .execute();
   }
 
-  /** The newest messages first, for admins only (the read is audited: messages carry private links). */
-  async list(
-    actor: Actor,
-    origin: Origin,
-    opts: { to?: string; limit?: number } = {},
-  ): Promise<OutboxMessage[]> {
-    const now = this.clock.now();
-    assertCan(actor, 'read-outbox', null, now);
-    await this.audit.append(auditEntry(actor, 'outbox.read', origin, now, null, { to: opts.to ?? null }));
-    return this.all(opts);
-  }
-
-  /** Every kept message (newest first) without a permission check: for tests and the command line. */
+  /** The kept messages, newest first (to one address, at most `limit`): the program's OutboxReader. */
   async all(opts: { to?: string; limit?: number } = {}): Promise<OutboxMessage[]> {
     let q = this.db.selectFrom('outbox').selectAll();
     if (opts.to) q = q.where('to_address', '=', opts.to.toLowerCase());

@@ -18,6 +18,7 @@ export type PeopleQueries = Pick<
   | 'addMaintainer'
   | 'removeMaintainer'
   | 'userExists'
+  | 'userIdByEmail'
   | 'userContact'
   | 'recipients'
 >;
@@ -142,6 +143,15 @@ export function peopleQueries(db: Kysely<DisclosureDb>): PeopleQueries {
         .where('email_verified_at', 'is not', null)
         .executeTakeFirst();
       return r !== undefined;
+    },
+
+    async userIdByEmail(email) {
+      const r = await db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', email.trim().toLowerCase())
+        .executeTakeFirst();
+      return r?.id ?? null;
     },
 
     async recipients(report, audiences, kind) {

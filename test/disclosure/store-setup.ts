@@ -3,6 +3,7 @@ import {
   DisclosureProgram,
   type Mailer,
   ManualClock,
+  type ProgramDeps,
   Scheduler,
   type TeamRole,
 } from '../../src/disclosure/index.js';
@@ -28,6 +29,8 @@ export interface World {
   store: Store;
   clock: ManualClock;
   program: DisclosureProgram;
+  /** What the program was made with (to make another with a port changed). */
+  deps: ProgramDeps;
   scheduler: Scheduler;
   users: Record<
     'reporter' | 'triage1' | 'triage2' | 'core' | 'admin' | 'maintainer' | 'stranger',
@@ -41,8 +44,11 @@ export async function makeWorld(engine: 'sqlite' | 'postgres', mailer?: Mailer):
   const tdb = await freshDb(engine);
   const clock = new ManualClock(START);
   const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2, secret: SECRET });
-  const deps = {
+  const deps: ProgramDeps = {
     repo: store.reports,
+    advisories: store.advisories,
+    auditLog: store.auditLog,
+    outbox: store.outbox,
     mailer: mailer ?? new OutboxMailer(store.outbox),
     clock,
     links: LINKS,
@@ -76,6 +82,7 @@ export async function makeWorld(engine: 'sqlite' | 'postgres', mailer?: Mailer):
     store,
     clock,
     program: new DisclosureProgram(deps),
+    deps,
     scheduler: new Scheduler(deps, `test-${engine}`),
     users,
     emails,
@@ -86,6 +93,6 @@ export async function makeWorld(engine: 'sqlite' | 'postgres', mailer?: Mailer):
   };
 }
 
-/** Submits a valid report as `actor`. */
-export const submit = (w: World, actor: Actor, over: Record<string, unknown> = {}) =>
-  w.program.submit(actor, validInput(over), ORIGIN);
+/** Submits a valid report as `actor`: the report. */
+export const submit = async (w: World, actor: Actor, over: Record<string, unknown> = {}) =>
+  (await w.program.reports.submit(actor, validInput(over), ORIGIN)).report;

@@ -42,7 +42,7 @@ describe('mail over SMTP (a real server on loopback)', () => {
     const { reporter, triage1, triage2 } = w.users;
     const r = await submit(w, reporter);
     smtp.messages.length = 0;
-    await w.program.transition(triage1, r.id, 'request-info', {}, ORIGIN);
+    await w.program.workflow.transition(triage1, r.id, 'request-info', {}, ORIGIN);
     const subject = `[nswg] ${r.id} is now needs-more-info`;
     const got = smtp.messages
       .filter((m) => header(m.raw, 'Subject') === subject)
@@ -56,20 +56,20 @@ describe('mail over SMTP (a real server on loopback)', () => {
 
     await w.store.accounts.setNotificationPref(triage2.id, 'state-change', false);
     smtp.messages.length = 0;
-    await w.program.transition(reporter, r.id, 'provide-info', {}, ORIGIN);
+    await w.program.workflow.transition(reporter, r.id, 'provide-info', {}, ORIGIN);
     expect(smtp.messages.flatMap((m) => m.to).sort()).toEqual([w.emails.reporter, w.emails.triage1].sort());
   });
 
   it('sends the maintainer invitation with its single-use link', async () => {
     const { reporter, triage1, triage2, maintainer } = w.users;
     const r = await submit(w, reporter);
-    await w.program.transition(triage1, r.id, 'accept', {}, ORIGIN);
+    await w.program.workflow.transition(triage1, r.id, 'accept', {}, ORIGIN);
     smtp.messages.length = 0;
-    const inv = await w.program.inviteMaintainer(triage2, r.id, 'maintainer@example.org', ORIGIN);
+    const inv = await w.program.invitations.invite(triage2, r.id, 'maintainer@example.org', ORIGIN);
     const mail = smtp.messages.find((m) => m.to.includes('maintainer@example.org'))!;
     const link = /https:\/\/nswg\.example\/invitations\/(\S+)/.exec(mail.raw.replace(/=\r?\n/g, ''))![1]!;
     expect(link).toBe(inv.token);
-    await expect(w.program.acceptInvitation(maintainer, link, ORIGIN)).resolves.toMatchObject({ id: r.id });
+    await expect(w.program.invitations.accept(maintainer, link, ORIGIN)).resolves.toMatchObject({ id: r.id });
   });
 
   it('chooses SMTP when configured and the outbox otherwise', () => {

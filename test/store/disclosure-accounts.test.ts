@@ -209,7 +209,7 @@ describe.each(engines)('accounts on %s', (engine) => {
     expect(atRest.rows[0]!.totp_secret).not.toContain(secret);
     await expect(
       store.accounts.enableTotp(u.id, code(secret) === '000000' ? '111111' : '000000', ORIGIN),
-    ).rejects.toMatchObject({ code: 'E_AUTH' });
+    ).rejects.toMatchObject({ code: 'E_ACCOUNT_INVALID', field: 'code' });
     const enrolled = await store.accounts.enableTotp(u.id, nextCode(secret), ORIGIN);
     expect(enrolled.recoveryCodes).toHaveLength(10);
     expect((await store.accounts.authenticate(enrolled.session.token))?.mfa).toBe(true);

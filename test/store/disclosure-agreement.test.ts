@@ -24,9 +24,9 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
   async function withMaintainer(over: Record<string, unknown> = {}) {
     const { reporter, triage1, maintainer } = w.users;
     const r = await submit(w, reporter, over);
-    await w.program.transition(triage1, r.id, 'accept', {}, ORIGIN);
-    const inv = await w.program.inviteMaintainer(triage1, r.id, w.emails.maintainer!, ORIGIN);
-    await w.program.acceptInvitation(maintainer, inv.token, ORIGIN);
+    await w.program.workflow.transition(triage1, r.id, 'accept', {}, ORIGIN);
+    const inv = await w.program.invitations.invite(triage1, r.id, w.emails.maintainer!, ORIGIN);
+    await w.program.invitations.accept(maintainer, inv.token, ORIGIN);
     return r.id;
   }
 
@@ -49,20 +49,35 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
   it('keeps the fix proposal as a field of the report, its history in the audit log, and publishes its versions', async () => {
     const { reporter, triage1, triage2, maintainer, stranger } = w.users;
     const id = await withMaintainer({ packageName: 'fix-plan-widget', affectedVersions: '>=1.0.0 <1.4.3' });
-    await w.program.transition(maintainer, id, 'start-fix', {}, ORIGIN);
+    await w.program.workflow.transition(maintainer, id, 'start-fix', {}, ORIGIN);
     const yesterday = inDays(w, -1);
     await expect(
-      w.program.proposeFix(maintainer, id, { patchedVersions: '>=1.4.2', releaseDate: yesterday }, ORIGIN),
+      w.program.workflow.proposeFix(
+        maintainer,
+        id,
+        { patchedVersions: '>=1.4.2', releaseDate: yesterday },
+        ORIGIN,
+      ),
     ).rejects.toMatchObject({ code: 'E_REPORT_INVALID', field: 'releaseDate' });
     await expect(
-      w.program.proposeFix(reporter, id, { patchedVersions: '>=1.4.2', releaseDate: inDays(w, 3) }, ORIGIN),
+      w.program.workflow.proposeFix(
+        reporter,
+        id,
+        { patchedVersions: '>=1.4.2', releaseDate: inDays(w, 3) },
+        ORIGIN,
+      ),
     ).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
     await expect(
-      w.program.proposeFix(stranger, id, { patchedVersions: '>=1.4.2', releaseDate: inDays(w, 3) }, ORIGIN),
+      w.program.workflow.proposeFix(
+        stranger,
+        id,
+        { patchedVersions: '>=1.4.2', releaseDate: inDays(w, 3) },
+        ORIGIN,
+      ),
     ).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
-    expect((await w.program.view(reporter, id, ORIGIN)).report.fixProposal).toBeNull();
+    expect((await w.program.reports.view(reporter, id, ORIGIN)).report.fixProposal).toBeNull();
 
-    const first = await w.program.proposeFix(
+    const first = await w.program.workflow.proposeFix(
       maintainer,
       id,
       { patchedVersions: '>=1.4.2', releaseDate: inDays(w, 5), note: 'needs a test first' },
@@ -79,9 +94,11 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
     expect((await w.store.reports.transaction((tx) => tx.getReport(id)))!.fixProposal).toEqual(
       first.fixProposal,
     );
-    expect((await w.program.view(reporter, id, ORIGIN)).report.fixProposal).toEqual(first.fixProposal);
+    expect((await w.program.reports.view(reporter, id, ORIGIN)).report.fixProposal).toEqual(
+      first.fixProposal,
+    );
     w.clock.advance(3_600_000);
-    const second = await w.program.proposeFix(
+    const second = await w.program.workflow.proposeFix(
       triage1,
       id,
       { patchedVersions: '>=1.4.3', releaseDate: inDays(w, 7) },
@@ -123,15 +140,20 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
     expect(told.some((m) => m.subject === `[nswg] ${id}: fix planned for ${inDays(w, 7)}`)).toBe(true);
 
     // marked fixed without versions: the proposal's; published with them
-    const fixed = await w.program.transition(maintainer, id, 'mark-fixed', {}, ORIGIN);
+    const fixed = await w.program.workflow.transition(maintainer, id, 'mark-fixed', {}, ORIGIN);
     expect(fixed.patchedVersions).toBe('>=1.4.3');
-    const published = await w.program.transition(triage2, id, 'publish', {}, ORIGIN);
+    const published = await w.program.workflow.transition(triage2, id, 'publish', {}, ORIGIN);
     expect((await w.store.advisories.get(published.advisoryId!))!.affected[0]).toMatchObject({
       vulnerable: '>=1.0.0 <1.4.3',
       patched: '>=1.4.3',
     });
     await expect(
-      w.program.proposeFix(triage1, id, { patchedVersions: '>=2.0.0', releaseDate: inDays(w, 9) }, ORIGIN),
+      w.program.workflow.proposeFix(
+        triage1,
+        id,
+        { patchedVersions: '>=2.0.0', releaseDate: inDays(w, 9) },
+        ORIGIN,
+      ),
     ).rejects.toMatchObject({ code: 'E_TRANSITION' });
   });
 
@@ -151,21 +173,26 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
   it('records each party’s statements, and discloses exactly what was agreed, only once published', async () => {
     const { reporter, triage1, triage2, maintainer, stranger } = w.users;
     const id = await withMaintainer({ packageName: 'agreement-widget' });
-    const a1 = await w.program.addAttachment(reporter, id, { filename: 'shot.png', bytes: PNG }, ORIGIN);
-    const a2 = await w.program.addAttachment(
+    const a1 = await w.program.collaboration.addAttachment(
+      reporter,
+      id,
+      { filename: 'shot.png', bytes: PNG },
+      ORIGIN,
+    );
+    const a2 = await w.program.collaboration.addAttachment(
       reporter,
       id,
       { filename: 'poc.txt', bytes: text('poc\n') },
       ORIGIN,
     );
-    const a3 = await w.program.addAttachment(
+    const a3 = await w.program.collaboration.addAttachment(
       maintainer,
       id,
       { filename: 'fix.txt', bytes: text('fix\n') },
       ORIGIN,
     );
     const other = await submit(w, reporter);
-    const elsewhere = await w.program.addAttachment(
+    const elsewhere = await w.program.collaboration.addAttachment(
       reporter,
       other.id,
       { filename: 'x.png', bytes: PNG },
@@ -173,16 +200,21 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
     );
 
     const all = (yes: boolean) => [a1, a2, a3].map((a) => ({ id: a.id, disclosable: yes }));
-    await w.program.comment(reporter, id, 'The payload reaches Object.prototype in 1.4.1 as well.', ORIGIN);
-    await w.program.stateDisclosure(
+    await w.program.collaboration.comment(
+      reporter,
+      id,
+      'The payload reaches Object.prototype in 1.4.1 as well.',
+      ORIGIN,
+    );
+    await w.program.workflow.stateDisclosure(
       reporter,
       id,
       { proofOfConcept: true, comments: true, attachments: all(true) },
       ORIGIN,
     );
     // the team: triage1 says no to the proof of concept, then triage2 yes: the latest word counts
-    await w.program.stateDisclosure(triage1, id, { proofOfConcept: false }, ORIGIN);
-    await w.program.stateDisclosure(
+    await w.program.workflow.stateDisclosure(triage1, id, { proofOfConcept: false }, ORIGIN);
+    await w.program.workflow.stateDisclosure(
       triage2,
       id,
       {
@@ -196,7 +228,7 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
       },
       ORIGIN,
     );
-    const answer = await w.program.stateDisclosure(
+    const answer = await w.program.workflow.stateDisclosure(
       maintainer,
       id,
       { attachments: [{ id: a2.id, disclosable: false }] },
@@ -218,16 +250,16 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
       [a2.id, true, true, [{ userId: maintainer.id, disclosable: false }], false],
       [a3.id, true, false, [{ userId: maintainer.id, disclosable: null }], false],
     ]);
-    const view = await w.program.view(triage1, id, ORIGIN);
+    const view = await w.program.reports.view(triage1, id, ORIGIN);
     expect(view.party).toBe('team');
     expect(view.agreement).toEqual(answer.agreement);
     expect(view.allowed).toContain('state-disclosure');
 
     await expect(
-      w.program.stateDisclosure(stranger, id, { proofOfConcept: true }, ORIGIN),
+      w.program.workflow.stateDisclosure(stranger, id, { proofOfConcept: true }, ORIGIN),
     ).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
     await expect(
-      w.program.stateDisclosure(
+      w.program.workflow.stateDisclosure(
         reporter,
         id,
         { attachments: [{ id: elsewhere.id, disclosable: true }] },
@@ -251,42 +283,46 @@ describe.each(engines)('the fix proposal and the disclosure agreement on %s', (e
     });
 
     // before publication: private, whatever was agreed
-    await expect(w.program.readAttachment(ANONYMOUS, a1.id, ORIGIN)).rejects.toMatchObject({
+    await expect(w.program.collaboration.readAttachment(ANONYMOUS, a1.id, ORIGIN)).rejects.toMatchObject({
       code: 'E_NOT_FOUND',
     });
-    await expect(w.program.readAttachment(stranger, a1.id, ORIGIN)).rejects.toMatchObject({
+    await expect(w.program.collaboration.readAttachment(stranger, a1.id, ORIGIN)).rejects.toMatchObject({
       code: 'E_NOT_FOUND',
     });
 
-    await w.program.transition(maintainer, id, 'start-fix', {}, ORIGIN);
-    await w.program.transition(maintainer, id, 'mark-fixed', { patchedVersions: '>=1.4.2' }, ORIGIN);
-    await w.program.transition(triage2, id, 'publish', {}, ORIGIN);
+    await w.program.workflow.transition(maintainer, id, 'start-fix', {}, ORIGIN);
+    await w.program.workflow.transition(maintainer, id, 'mark-fixed', { patchedVersions: '>=1.4.2' }, ORIGIN);
+    await w.program.workflow.transition(triage2, id, 'publish', {}, ORIGIN);
 
     // after: anyone reads the agreed attachment, nobody outside reads the others
-    expect(Buffer.from((await w.program.readAttachment(ANONYMOUS, a1.id, ORIGIN)).bytes)).toEqual(
-      Buffer.from(PNG),
+    expect(
+      Buffer.from((await w.program.collaboration.readAttachment(ANONYMOUS, a1.id, ORIGIN)).bytes),
+    ).toEqual(Buffer.from(PNG));
+    expect((await w.program.collaboration.readAttachment(stranger, a1.id, ORIGIN)).meta.filename).toBe(
+      'shot.png',
     );
-    expect((await w.program.readAttachment(stranger, a1.id, ORIGIN)).meta.filename).toBe('shot.png');
     for (const a of [a2, a3]) {
-      await expect(w.program.readAttachment(ANONYMOUS, a.id, ORIGIN)).rejects.toMatchObject({
+      await expect(w.program.collaboration.readAttachment(ANONYMOUS, a.id, ORIGIN)).rejects.toMatchObject({
         code: 'E_NOT_FOUND',
       });
-      await expect(w.program.readAttachment(stranger, a.id, ORIGIN)).rejects.toMatchObject({
+      await expect(w.program.collaboration.readAttachment(stranger, a.id, ORIGIN)).rejects.toMatchObject({
         code: 'E_NOT_FOUND',
       });
     }
     // the comments were agreed: everyone reads the thread in the disclosed form
-    const disclosed = await w.program.read(ANONYMOUS, id, ORIGIN);
+    const disclosed = await w.program.reports.read(ANONYMOUS, id, ORIGIN);
     expect(disclosed.form).toBe('disclosed');
     if (disclosed.form === 'disclosed')
       expect(disclosed.disclosure.comments.map((c) => [c.author, c.body])).toEqual([
         ['reporter', 'The payload reaches Object.prototype in 1.4.1 as well.'],
       ]);
     // participants still read everything (and those reads are recorded)
-    expect((await w.program.readAttachment(maintainer, a2.id, ORIGIN)).meta.filename).toBe('poc.txt');
+    expect((await w.program.collaboration.readAttachment(maintainer, a2.id, ORIGIN)).meta.filename).toBe(
+      'poc.txt',
+    );
     // the agreement is frozen at publication
     await expect(
-      w.program.stateDisclosure(reporter, id, { proofOfConcept: false }, ORIGIN),
+      w.program.workflow.stateDisclosure(reporter, id, { proofOfConcept: false }, ORIGIN),
     ).rejects.toMatchObject({ code: 'E_TRANSITION' });
     const reads = (await w.store.auditLog.list({ reportId: id, limit: 5000 })).filter(
       (e) => e.action === 'attachment.read',

@@ -43,7 +43,7 @@ describe.each(engines)('the scheduler on %s', (engine) => {
     const { reporter, triage1 } = w.users;
     const quiet = await submit(w, reporter, { title: 'nobody answers this one' }); // Monday 09:00
     const r = await submit(w, reporter, { affectedVersions: '>=2.0.0 <2.5.0' });
-    await w.program.transition(triage1, r.id, 'accept', {}, ORIGIN);
+    await w.program.workflow.transition(triage1, r.id, 'accept', {}, ORIGIN);
     const team = () => w.store.outbox.all({ to: w.emails.triage2!, limit: 1000 });
     const before = (await team()).length;
 
@@ -54,9 +54,9 @@ describe.each(engines)('the scheduler on %s', (engine) => {
     expect((await w.scheduler.runDue()).performed.map((a) => `${a.action} ${a.reportId}`)).toEqual([
       `first-answer-overdue ${quiet.id}`,
     ]);
-    expect((await w.program.dashboard(triage1, ORIGIN)).overdueFirstAnswer.map((s) => s.id)).toEqual([
-      quiet.id,
-    ]);
+    const dashboard = await w.program.queue.dashboard(triage1, ORIGIN);
+    expect(dashboard.queue.filter((i) => i.overdue).map((i) => i.id)).toEqual([quiet.id]);
+    expect(dashboard.figures.overdueFirstAnswer).toBe(1);
     const mails = (await team()).slice(0, (await team()).length - before).map((m) => m.subject);
     expect(mails.filter((s) => s.includes(quiet.id))).toEqual([
       `[nswg] OVERDUE: ${quiet.id} has had no answer for 2 business days`,
@@ -69,7 +69,7 @@ describe.each(engines)('the scheduler on %s', (engine) => {
     const run = await w.scheduler.runDue();
     expect(run.performed.map((a) => a.action)).toEqual(['auto-publish']);
     expect((await w.scheduler.runDue()).performed).toEqual([]);
-    const view = await w.program.view(reporter, r.id, ORIGIN);
+    const view = await w.program.reports.view(reporter, r.id, ORIGIN);
     expect(view.report.state).toBe('published');
     const advisory = await w.store.advisories.get(view.report.advisoryId!);
     expect(advisory!.affected[0]).toMatchObject({ vulnerable: '>=2.0.0', patched: null });
@@ -84,19 +84,19 @@ describe.each(engines)('the scheduler on %s', (engine) => {
     const accepted: string[] = [];
     for (let i = 0; i < 10; i++) {
       const r = await submit(w, reporter, { packageName: `pkg-${i}` });
-      await w.program.transition(triage1, r.id, 'accept', {}, ORIGIN); // due 2026-02-19T09:00
+      await w.program.workflow.transition(triage1, r.id, 'accept', {}, ORIGIN); // due 2026-02-19T09:00
       accepted.push(r.id);
     }
     // A passed extension vote on the first: its deadline moves, so it must not be published.
     w.clock.set('2026-02-10T09:00:00Z');
-    const p = await w.program.proposeExtension(
+    const p = await w.program.votes.propose(
       reporter,
       accepted[0]!,
       { days: 10, reason: 'major release needed', windowHours: 24 },
       ORIGIN,
     );
-    await w.program.vote(reporter, p.id, true, ORIGIN);
-    await w.program.vote(triage2, p.id, true, ORIGIN);
+    await w.program.votes.cast(reporter, p.id, true, ORIGIN);
+    await w.program.votes.cast(triage2, p.id, true, ORIGIN);
     w.clock.set('2026-02-16T09:00:00Z');
     for (let i = 0; i < 10; i++) await submit(w, reporter, { packageName: `late-${i}` }); // overdue on the 18th
     const now = '2026-02-20T12:00:00.000Z';
@@ -117,11 +117,11 @@ describe.each(engines)('the scheduler on %s', (engine) => {
     const keys = entries.map((e) => `${e.reportId} ${e.details.action} ${e.details.dueAt}`);
     expect(new Set(keys).size).toBe(20);
     expect(keys.length).toBe(20);
-    const published = await w.program.list(triage1, ORIGIN, { states: ['published'] });
+    const published = await w.program.queue.list(triage1, ORIGIN, { states: ['published'] });
     expect(published).toHaveLength(9);
     expect(published.map((s) => s.id)).not.toContain(accepted[0]);
     const advisoryIds = await Promise.all(
-      published.map(async (s) => (await w.program.view(triage1, s.id, ORIGIN)).report.advisoryId),
+      published.map(async (s) => (await w.program.reports.view(triage1, s.id, ORIGIN)).report.advisoryId),
     );
     expect(new Set(advisoryIds).size).toBe(9);
     const overdue = await w.store.outbox.all({ to: w.emails.triage1!, limit: 1000 });

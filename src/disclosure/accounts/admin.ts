@@ -41,9 +41,13 @@ export async function setRoles(
   assertCan(actor, 'manage-team', null, now);
   const bad = roles.filter((r) => !(TEAM_ROLES as readonly string[]).includes(r));
   if (bad.length)
-    throw new NswgError('E_AUTH', `unknown roles: ${bad.join(', ')} (roles: ${TEAM_ROLES.join(', ')})`, {
-      field: 'roles',
-    });
+    throw new NswgError(
+      'E_ACCOUNT_INVALID',
+      `unknown roles: ${bad.join(', ')} (roles: ${TEAM_ROLES.join(', ')})`,
+      {
+        field: 'roles',
+      },
+    );
   const next = TEAM_ROLES.filter((r) => roles.includes(r));
   return ctx.repo.transaction(async (tx) => {
     const r = await tx.userById(userId);
@@ -139,9 +143,13 @@ export async function createAccount(
   if (roles.length) assertCan(actor, 'manage-team', null, now);
   const bad = roles.filter((r) => !(TEAM_ROLES as readonly string[]).includes(r));
   if (bad.length)
-    throw new NswgError('E_AUTH', `unknown roles: ${bad.join(', ')} (roles: ${TEAM_ROLES.join(', ')})`, {
-      field: 'roles',
-    });
+    throw new NswgError(
+      'E_ACCOUNT_INVALID',
+      `unknown roles: ${bad.join(', ')} (roles: ${TEAM_ROLES.join(', ')})`,
+      {
+        field: 'roles',
+      },
+    );
   const email = String(input.email ?? '')
     .trim()
     .toLowerCase();
@@ -210,6 +218,8 @@ export async function setNotificationPref(
   enabled: boolean,
 ): Promise<void> {
   if (!NOTIFICATION_KINDS.includes(kind))
-    throw new NswgError('E_AUTH', `kind must be one of ${NOTIFICATION_KINDS.join(', ')}`, { field: 'kind' });
+    throw new NswgError('E_ACCOUNT_INVALID', `kind must be one of ${NOTIFICATION_KINDS.join(', ')}`, {
+      field: 'kind',
+    });
   await ctx.repo.direct((tx) => tx.setNotificationPref(userId, kind, enabled));
 }

@@ -47,7 +47,8 @@ export type { ApiTokenInfo, TokenMaker } from './tokens.js';
  * use, password reset, API tokens, notification preferences, and account administration by admins
  * and the operator. Passwords are argon2id hashes, TOTP secrets are sealed with the server's key,
  * every token is stored as its SHA-256; every change is in the audit log. Errors are NswgErrors:
- * E_AUTH, E_LOCKED, E_TOKEN, E_CONFLICT, E_FORBIDDEN, E_NOT_FOUND. The work lives in sign-in.ts,
+ * E_AUTH (who are you?), E_ACCOUNT_INVALID (a bad field, named), E_LOCKED, E_TOKEN, E_CONFLICT,
+ * E_FORBIDDEN, E_NOT_FOUND. The work lives in sign-in.ts,
  * links.ts, tokens.ts and admin.ts; this class is the one door to it.
  */
 export class Accounts {
@@ -59,7 +60,7 @@ export class Accounts {
 
   /**
    * Signs up (the same answer for the caller whatever the outcome: see SignUp). A handle held by a
-   * confirmed account is E_CONFLICT (handles are public); a bad field is E_AUTH naming it.
+   * confirmed account is E_CONFLICT (handles are public); a bad field is E_ACCOUNT_INVALID naming it.
    */
   register(
     input: { email?: unknown; displayName?: unknown; handle?: unknown; password?: unknown },

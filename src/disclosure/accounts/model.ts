@@ -53,7 +53,7 @@ export const normalEmail = (email: unknown): string =>
     .trim()
     .toLowerCase();
 
-/** The fields of a new account, checked: E_AUTH names the first bad one. */
+/** The fields of a new account, checked: E_ACCOUNT_INVALID names the first bad one. */
 export function checkRegistration(input: {
   email?: unknown;
   displayName?: unknown;
@@ -64,19 +64,21 @@ export function checkRegistration(input: {
   const displayName = String(input.displayName ?? '').trim();
   const handle = input.handle ? String(input.handle).trim() : null;
   if (!EMAIL.test(email) || email.length > 254)
-    throw new NswgError('E_AUTH', 'email is not an e-mail address', { field: 'email' });
+    throw new NswgError('E_ACCOUNT_INVALID', 'email is not an e-mail address', { field: 'email' });
   if (!displayName || displayName.length > 100)
-    throw new NswgError('E_AUTH', 'displayName must be 1 to 100 characters', { field: 'displayName' });
+    throw new NswgError('E_ACCOUNT_INVALID', 'displayName must be 1 to 100 characters', {
+      field: 'displayName',
+    });
   if (handle !== null && !HANDLE.test(handle))
-    throw new NswgError('E_AUTH', 'handle must be letters, digits, - and _', { field: 'handle' });
+    throw new NswgError('E_ACCOUNT_INVALID', 'handle must be letters, digits, - and _', { field: 'handle' });
   checkPassword(input.password);
   return { email, displayName, handle, password: input.password as string };
 }
 
-/** E_AUTH unless the password is MIN_PASSWORD to 1024 characters. */
+/** E_ACCOUNT_INVALID unless the password is MIN_PASSWORD to 1024 characters. */
 export function checkPassword(p: unknown): asserts p is string {
   if (typeof p !== 'string' || p.length < MIN_PASSWORD || p.length > 1024) {
-    throw new NswgError('E_AUTH', `password must be ${MIN_PASSWORD} to 1024 characters`, {
+    throw new NswgError('E_ACCOUNT_INVALID', `password must be ${MIN_PASSWORD} to 1024 characters`, {
       field: 'password',
     });
   }

@@ -330,11 +330,22 @@ export async function enableTotp(
   const sealing = keysOf(ctx).sealing;
   return ctx.repo.transaction(async (tx) => {
     const r = await tx.userById(userId);
-    if (!r?.totpSecret || r.totpEnabled) throw loginFailed();
+    if (!r) throw new NswgError('E_NOT_FOUND', 'no such user', { field: 'user' });
+    if (r.totpEnabled)
+      throw new NswgError('E_CONFLICT', 'two-factor authentication is on already', { field: 'totp' });
+    // the user is known (a session): a code that confirms nothing is bad input, not "who are you?"
+    if (!r.totpSecret)
+      throw new NswgError(
+        'E_ACCOUNT_INVALID',
+        'no set-up is waiting for a code: set up two-factor authentication first',
+        {
+          field: 'code',
+        },
+      );
     const secret = isSealed(r.totpSecret) ? unseal(sealing, r.totpSecret, r.id) : r.totpSecret;
     const step = await totpStep(secret, String(code ?? '').trim(), now);
     if (step === null)
-      throw new NswgError('E_AUTH', 'that code is not right: enter the code your app shows now', {
+      throw new NswgError('E_ACCOUNT_INVALID', 'that code is not right: enter the code your app shows now', {
         field: 'code',
       });
     await tx.updateUser(userId, { totpEnabled: true, totpLastStep: step });

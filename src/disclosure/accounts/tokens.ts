@@ -38,13 +38,17 @@ export async function createApiToken(
   if (!maker.user.emailVerified) throw new NswgError('E_FORBIDDEN', CONFIRM_FIRST, { field: 'email' });
   const bad = scopes.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
   if (!scopes.length || bad.length)
-    throw new NswgError('E_AUTH', `scopes must be among ${API_SCOPES.join(', ')}`, { field: 'scopes' });
+    throw new NswgError('E_ACCOUNT_INVALID', `scopes must be among ${API_SCOPES.join(', ')}`, {
+      field: 'scopes',
+    });
   const label = String(name ?? '').trim();
   if (!label || label.length > 100)
-    throw new NswgError('E_AUTH', 'name must be 1 to 100 characters', { field: 'name' });
+    throw new NswgError('E_ACCOUNT_INVALID', 'name must be 1 to 100 characters', { field: 'name' });
   const now = ctx.clock.now();
   if (expiresAt !== null && !(Date.parse(expiresAt) > now.getTime()))
-    throw new NswgError('E_AUTH', 'expiresAt must be a time in the future', { field: 'expiresAt' });
+    throw new NswgError('E_ACCOUNT_INVALID', 'expiresAt must be a time in the future', {
+      field: 'expiresAt',
+    });
   const token = newToken('nswg_');
   const id = randomUUID();
   await ctx.repo.transaction(async (tx) => {

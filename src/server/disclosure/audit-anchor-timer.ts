@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { type AnchorSink, anchorLine, anchorMacMatches, parseAnchors } from '../../disclosure/index.js';
+import {
+  type AnchorSink,
+  anchorLine,
+  anchorMacMatches,
+  type Clock,
+  parseAnchors,
+} from '../../disclosure/index.js';
 import type { Store } from '../../store/index.js';
-import type { Clock } from '../deps.js';
 
 /** How much of the anchor file's end the start-up check reads: a few hundred lines. */
 const ANCHOR_TAIL_BYTES = 64 * 1024;

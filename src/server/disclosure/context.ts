@@ -1,17 +1,21 @@
 import type { FastifyRequest } from 'fastify';
-import type { User } from '../../disclosure/index.js';
+import type { PossibleDuplicate, ReportView, User } from '../../disclosure/index.js';
 import {
+  type Clock,
   DEFAULT_UPLOAD_QUOTAS,
   DisclosureProgram,
   type Links,
   type Mailer,
   newServerSecret,
   type Origin,
+  type ProgramDeps,
   Scheduler,
   type ServerKeys,
 } from '../../disclosure/index.js';
 import { OutboxMailer } from '../../mail/index.js';
-import type { AppDeps, Clock, RequestLimit } from '../deps.js';
+import type { AppDeps, RequestLimit } from '../deps.js';
+import { advisoryPath } from '../pages/html.js';
+import { upstreamPackages } from './upstream.js';
 
 /** Where the disclosure program's pages live: under one prefix, so no npm package name is shadowed. */
 export const PAGES = '/disclosure';
@@ -25,6 +29,9 @@ export const paths = {
   login: () => `${PAGES}/login`,
   passwordResetRequest: () => `${PAGES}/password-reset`,
   attachment: (id: string) => `${PAGES}/attachments/${encodeURIComponent(id)}`,
+  /** A possible duplicate: the report's page, or the published advisory's. */
+  duplicate: (d: PossibleDuplicate) =>
+    d.kind === 'advisory' ? advisoryPath(d.id) : `${PAGES}/reports/${encodeURIComponent(d.id)}`,
 };
 
 /** The limits applied when the caller sets none. */
@@ -56,6 +63,8 @@ export interface DisclosureContext {
   limits: Record<'login' | 'signup' | 'reset' | 'submit', RequestLimit | null>;
   /** An absolute URL on this server (the public URL is read at each call: `--port 0` learns it late). */
   url(path: string): string;
+  /** The names of users, for one request's answer or page. */
+  names(): UserNames;
 }
 
 /** Builds the program and the scheduler from the server's dependencies. */
@@ -73,8 +82,13 @@ export async function createContext(
   if (!deps.store.keys) await deps.store.useSecret(newServerSecret());
   const keys = deps.store.keys!;
   const quotas = deps.disclosure?.uploadQuotas;
-  const programDeps = {
+  const upstream = deps.config.upstreamRegistry;
+  const programDeps: ProgramDeps = {
     repo: deps.store.reports,
+    advisories: deps.store.advisories,
+    auditLog: deps.store.auditLog,
+    outbox: deps.store.outbox,
+    ...(upstream ? { registry: upstreamPackages(upstream) } : {}),
     uploadQuotas:
       quotas === null
         ? { burst: null, day: null, reportFiles: null }
@@ -103,6 +117,7 @@ export async function createContext(
       submit: limit('submit'),
     },
     url,
+    names: () => new UserNames((id) => deps.store.accounts.get(id)),
   };
 }
 
@@ -112,7 +127,10 @@ export function originOf(req: FastifyRequest): Origin {
   return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null };
 }
 
-/** Names of users for pages and answers, looked up once per request. */
+/**
+ * Names of users for pages and answers, looked up once per request. It only formats: whom a reader
+ * sees under a role instead of a name is the program's word (ReportView.shownAs).
+ */
 export class UserNames {
   private readonly cache = new Map<string, Promise<User | null>>();
   constructor(private readonly get: (id: string) => Promise<User | null>) {}
@@ -125,6 +143,11 @@ export class UserNames {
       this.cache.set(id, p);
     }
     return p;
+  }
+
+  /** How a user appears to the reader of `view`: as the program says (an anonymous reporter), else by name. */
+  async nameIn(view: Pick<ReportView, 'shownAs'>, id: string | null): Promise<string> {
+    return (id && view.shownAs[id]) || this.name(id);
   }
 
   /** The display name (with the handle when there is one), or a placeholder. */

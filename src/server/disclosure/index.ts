@@ -1,10 +1,12 @@
 // The disclosure program over HTTP: the JSON API under /api/, the pages under /disclosure/, the
-// in-process scheduler. Every rule is the domain's (src/disclosure): these routes only call it.
+// in-process scheduler. Every rule is the domain's (src/disclosure): routes and pages translate HTTP
+// to calls of the program (and the accounts) and their answers back; the program owns transactions,
+// permission checks and the audit log.
 import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { disclosureApi } from './api/index.js';
-import { disclosureAssetRoutes } from './assets.js';
+import { disclosureAssetRoutes } from './assets/index.js';
 import { DEFAULT_ANCHOR_INTERVAL_MS, startAuditAnchor } from './audit-anchor-timer.js';
 import { createContext, DEFAULT_SCHEDULER_INTERVAL_MS, type DisclosureContext } from './context.js';
 import { enableLimits } from './limits.js';

@@ -115,6 +115,40 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
     expect(s.inbox.messages.some((m) => m.to.includes('nobody@example.org'))).toBe(false);
   });
 
+  it('answers a bad account field with 400 naming the field, keeping 401 for "who are you?"', async () => {
+    const bad = async (path: string, body: object, token: string | null = null) => {
+      const res = await api(s, token, 'POST', path, body);
+      expect(res.statusCode, res.body).toBe(400);
+      return res.json() as { code: string; field: string };
+    };
+    const signup = { email: 'fields@example.org', displayName: 'Fields', password: 'a long enough password' };
+    expect(await bad('/api/signup', { ...signup, displayName: ' ' })).toMatchObject({
+      code: 'E_ACCOUNT_INVALID',
+      field: 'displayName',
+    });
+    expect(await bad('/api/signup', { ...signup, email: 'not an address' })).toMatchObject({
+      code: 'E_ACCOUNT_INVALID',
+      field: 'email',
+    });
+    expect(await bad('/api/signup', { ...signup, handle: 'no spaces' })).toMatchObject({
+      code: 'E_ACCOUNT_INVALID',
+      field: 'handle',
+    });
+    expect(await bad('/api/signup', { ...signup, password: 'short' })).toMatchObject({
+      code: 'E_ACCOUNT_INVALID',
+      field: 'password',
+    });
+    const p = await makeUser(s, 'fields');
+    const session = await apiLogin(s, p);
+    expect(await bad('/api/tokens', { name: ' ', scopes: ['reports:read'] }, session)).toMatchObject({
+      code: 'E_ACCOUNT_INVALID',
+      field: 'name',
+    });
+    const admins = await api(s, adminToken, 'PUT', `/api/users/${p.user.id}/roles`, { roles: ['root'] });
+    expect(admins.statusCode).toBe(400);
+    expect((await api(s, null, 'POST', '/api/logout')).statusCode).toBe(401);
+  });
+
   it('lets a team member act as team only once TOTP is on', async () => {
     const t = await makeUser(s, 'newtriage', { roles: ['triage'] });
     const token = await apiLogin(s, t);
@@ -127,7 +161,10 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
     expect(begin.statusCode).toBe(200);
     const { secret, uri } = begin.json();
     expect(uri).toMatch(/^otpauth:\/\/totp\//);
-    expect((await api(s, token, 'POST', '/api/me/totp/enable', { code: '000000' })).statusCode).toBe(401);
+    // a wrong code is bad input from someone known: 400 naming the field, never 401 ("who are you?")
+    const wrong = await api(s, token, 'POST', '/api/me/totp/enable', { code: '000000' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ code: 'E_ACCOUNT_INVALID', field: 'code' });
     const on = await api(s, token, 'POST', '/api/me/totp/enable', { code: totpCode(secret, s.clock.now()) });
     expect(on.statusCode).toBe(200);
     expect(on.json().recoveryCodes).toHaveLength(10);
@@ -147,8 +184,9 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
       field: 'credentials',
       message: 'wrong e-mail address, password or code',
     });
-    // enrolling again would turn it off: refused
+    // enrolling again would turn it off: refused, and so is enabling it again
     expect((await api(s, fresh, 'POST', '/api/me/totp')).statusCode).toBe(409);
+    expect((await api(s, fresh, 'POST', '/api/me/totp/enable', { code: '000000' })).statusCode).toBe(409);
   });
 
   it('issues scoped, revocable API tokens', async () => {

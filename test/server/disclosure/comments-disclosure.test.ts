@@ -75,7 +75,7 @@ describe.each(engines)('comments on publication follow the agreement (%s)', (eng
       return res;
     };
     await call('triage', 'transitions', { transition: 'accept' });
-    const inv = await disclosureOf(s.app).program.inviteMaintainer(
+    const inv = await disclosureOf(s.app).program.invitations.invite(
       userActor(triage.user.id, ['triage']),
       id,
       maintainer.email,

@@ -125,7 +125,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       file: mark(),
       content: mark(),
     };
-    const r = await program.submit(
+    const { report: r } = await program.reports.submit(
       reporterActor(),
       submission({
         kind,
@@ -142,9 +142,9 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     );
     const id = r.id;
     const T = teamActor(kind);
-    await program.comment(reporterActor(), id, `Comment ${m.comment}`, origin);
-    await program.addNote(T, id, `Note ${m.note}`, origin);
-    const att = await program.addAttachment(
+    await program.collaboration.comment(reporterActor(), id, `Comment ${m.comment}`, origin);
+    await program.collaboration.addNote(T, id, `Note ${m.note}`, origin);
+    const att = await program.collaboration.addAttachment(
       reporterActor(),
       id,
       { filename: `${m.file}.txt`, bytes: Buffer.from(`file ${m.content}\n`) },
@@ -153,13 +153,13 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     // the agreement (see attachmentDisclosed, proofOfConceptDisclosed, commentsDisclosed): the reporter
     // agrees to all three; the team to the proof of concept, and to the attachment and (saying nothing
     // on core reports) the comments on npm reports only
-    await program.stateDisclosure(
+    await program.workflow.stateDisclosure(
       reporterActor(),
       id,
       { proofOfConcept: true, comments: true, attachments: [{ id: att.id, disclosable: true }] },
       origin,
     );
-    await program.stateDisclosure(
+    await program.workflow.stateDisclosure(
       T,
       id,
       {
@@ -171,8 +171,11 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     );
     let proposalId: string | null = null;
     let invitationId: string | null = null;
-    const go = (t: Parameters<DisclosureProgram['transition']>[2], actor: Actor = T, params = {}) =>
-      program.transition(actor, id, t, params, origin);
+    const go = (
+      t: Parameters<DisclosureProgram['workflow']['transition']>[2],
+      actor: Actor = T,
+      params = {},
+    ) => program.workflow.transition(actor, id, t, params, origin);
     switch (state) {
       case 'new':
         break;
@@ -191,14 +194,19 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       default: {
         await go('accept');
         if (opts.proposal)
-          proposalId = (await program.proposeExtension(T, id, { days: 5, reason: 'matrix' }, origin)).id;
+          proposalId = (await program.votes.propose(T, id, { days: 5, reason: 'matrix' }, origin)).id;
         if (state === 'accepted') break;
         if (kind === 'npm') {
-          const inv = await program.inviteMaintainer(T, id, people.maintainer.email, origin);
-          await program.acceptInvitation(actorOf(people.maintainer), inv.token, origin);
+          const inv = await program.invitations.invite(T, id, people.maintainer.email, origin);
+          await program.invitations.accept(actorOf(people.maintainer), inv.token, origin);
           invitationId = inv.invitationId;
           // the maintainer objects to the proof of concept (and says nothing of the attachment)
-          await program.stateDisclosure(actorOf(people.maintainer), id, { proofOfConcept: false }, origin);
+          await program.workflow.stateDisclosure(
+            actorOf(people.maintainer),
+            id,
+            { proofOfConcept: false },
+            origin,
+          );
           if (state === 'maintainer-invited') break;
         }
         await go('start-fix');

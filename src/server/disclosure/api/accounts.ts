@@ -2,11 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { User } from '../../../disclosure/index.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../../disclosure/index.js';
-import { NswgError } from '../../../errors.js';
+import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../account-mail.js';
 import { requireScope, requireUser } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
 import { limited } from '../limits.js';
-import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../service.js';
 import { errors, Me, Ok, Prefs, Scope, TokenInfo, UserSchema } from './schemas.js';
 
 const tags = ['accounts'];
@@ -191,10 +190,7 @@ export function accountApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req, reply) => {
       requireScope(req.caller, 'session');
-      const user = requireUser(req.caller);
-      if (user.emailVerified)
-        throw new NswgError('E_CONFLICT', 'this address is confirmed already', { field: 'email' });
-      await sendVerification(ctx, user, req.log);
+      await sendVerification(ctx, requireUser(req.caller), req.log);
       return reply.code(202).send({ ok: true as const });
     },
   );

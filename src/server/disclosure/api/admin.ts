@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { assertCan } from '../../../disclosure/index.js';
 import { requireInteractive, requireScope } from '../auth.js';
 import { type DisclosureContext, originOf, paths } from '../context.js';
-import { teamRoles } from '../service.js';
 import { userJson } from './accounts.js';
 import { AuditEntrySchema, errors, IdParams, Role, UserSchema } from './schemas.js';
 
@@ -14,8 +12,8 @@ const interactive =
 
 /** What admins do over JSON: read the audit log and the outbox, administer accounts and the team. */
 export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
-  const store = ctx.deps.store;
-  const accounts = store.accounts;
+  const { records } = ctx.program;
+  const accounts = ctx.deps.store.accounts;
 
   app.get(
     '/api/audit-log',
@@ -37,12 +35,11 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireScope(req.caller, 'audit:read');
-      assertCan(req.caller.actor, 'view-audit-log', null, ctx.clock.now());
       const q = req.query as { reportId?: string; afterSeq?: string; limit?: string };
-      return store.auditLog.list({
+      return records.auditLog(req.caller.actor, {
         ...(q.reportId ? { reportId: q.reportId } : {}),
-        afterSeq: Number(q.afterSeq ?? 0),
-        limit: Math.min(5000, Math.max(1, Number(q.limit ?? 1000))),
+        ...(q.afterSeq ? { afterSeq: Number(q.afterSeq) } : {}),
+        ...(q.limit ? { limit: Number(q.limit) } : {}),
       });
     },
   );
@@ -78,9 +75,9 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     async (req) => {
       requireInteractive(req.caller);
       const q = req.query as { to?: string; limit?: string };
-      return store.outbox.list(req.caller.actor, originOf(req), {
+      return records.outbox(req.caller.actor, originOf(req), {
         ...(q.to ? { to: q.to } : {}),
-        limit: Math.min(1000, Math.max(1, Number(q.limit ?? 200))),
+        ...(q.limit ? { limit: Number(q.limit) } : {}),
       });
     },
   );
@@ -125,7 +122,6 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireInteractive(req.caller);
-      assertCan(req.caller.actor, 'manage-team', null, ctx.clock.now());
       return (await accounts.listUsers(req.caller.actor, { team: true })).map(userJson);
     },
   );
@@ -144,11 +140,10 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireInteractive(req.caller);
-      const roles = teamRoles((req.body as { roles: unknown }).roles);
       const user = await accounts.setRoles(
         req.caller.actor,
         (req.params as { id: string }).id,
-        roles,
+        (req.body as { roles: string[] }).roles,
         originOf(req),
       );
       return userJson(user);

@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireScope } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
+import { sendAttachment } from '../downloads.js';
+import { queueFilter } from '../filters.js';
 import { limited } from '../limits.js';
-import { dashboardData, possibleDuplicates, reportQueue } from '../queries.js';
-import { readReport, reportNotFound, sameNotFound, submitReport } from '../service.js';
 import { uploadedFile } from '../uploads.js';
 import {
   AttachmentSchema,
@@ -18,12 +18,14 @@ import {
   ReportViewSchema,
   Submission,
 } from './schemas.js';
-import { queueFilter, reportJson, sendAttachment, viewJson } from './views.js';
+import { duplicateJson, reportJson, viewJson } from './views.js';
 
 const tags = ['disclosure'];
 
 /** Reports over JSON: submit, list, read (in full or disclosed), possible duplicates, the dashboard, attachments. */
 export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
+  const { reports, queue, collaboration } = ctx.program;
+  const id = (req: { params: unknown }) => (req.params as { id: string }).id;
   app.post(
     '/api/reports',
     {
@@ -43,13 +45,16 @@ export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req, reply) => {
       requireScope(req.caller, 'reports:write');
-      const { report, duplicates } = await submitReport(
-        ctx,
-        req.caller,
-        req.body as Record<string, unknown>,
+      const { onBehalfOf, ...input } = req.body as { onBehalfOf?: string };
+      const { report, duplicates } = await reports.submit(
+        req.caller.actor,
+        input,
         originOf(req),
+        onBehalfOf ? { onBehalfOf: { id: onBehalfOf } } : {},
       );
-      return reply.code(201).send({ report: reportJson(report), possibleDuplicates: duplicates });
+      return reply
+        .code(201)
+        .send({ report: reportJson(report), possibleDuplicates: duplicates.map(duplicateJson) });
     },
   );
 
@@ -65,12 +70,7 @@ export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireScope(req.caller, 'reports:read');
-      return reportQueue(
-        ctx,
-        req.caller.actor,
-        originOf(req),
-        queueFilter(req.query as Record<string, string>),
-      );
+      return queue.list(req.caller.actor, originOf(req), queueFilter(req.query as Record<string, string>));
     },
   );
 
@@ -89,8 +89,8 @@ export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       if (req.caller.user) requireScope(req.caller, 'reports:read');
-      const read = await readReport(ctx, req.caller, (req.params as { id: string }).id, originOf(req));
-      return viewJson(read);
+      const read = await reports.read(req.caller.actor, id(req), originOf(req));
+      return viewJson(read, ctx.names());
     },
   );
 
@@ -107,10 +107,7 @@ export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireScope(req.caller, 'reports:read');
-      // the same check as every read: someone who may not see the report in full gets "not found"
-      const read = await readReport(ctx, req.caller, (req.params as { id: string }).id, originOf(req));
-      if (read.form !== 'full') throw reportNotFound();
-      return possibleDuplicates(ctx, req.caller.actor, originOf(req), read.view.report);
+      return (await reports.duplicates(req.caller.actor, id(req), originOf(req))).map(duplicateJson);
     },
   );
 
@@ -127,8 +124,7 @@ export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireScope(req.caller, 'reports:read');
-      return dashboardData(
-        ctx,
+      return queue.dashboard(
         req.caller.actor,
         originOf(req),
         queueFilter(req.query as Record<string, string>),
@@ -149,11 +145,7 @@ export function reportApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req, reply) => {
       if (req.caller.user) requireScope(req.caller, 'reports:read');
-      const { meta, bytes } = await ctx.program.readAttachment(
-        req.caller.actor,
-        (req.params as { id: string }).id,
-        originOf(req),
-      );
+      const { meta, bytes } = await collaboration.readAttachment(req.caller.actor, id(req), originOf(req));
       return sendAttachment(reply, meta, bytes);
     },
   );
@@ -184,9 +176,12 @@ export function attachmentApi(app: FastifyInstance, ctx: DisclosureContext): voi
     },
     async (req, reply) => {
       const file = await uploadedFile(req);
-      const meta = await ctx.program
-        .addAttachment(req.caller.actor, (req.params as { id: string }).id, file, originOf(req))
-        .catch(sameNotFound);
+      const meta = await ctx.program.collaboration.addAttachment(
+        req.caller.actor,
+        (req.params as { id: string }).id,
+        file,
+        originOf(req),
+      );
       return reply.code(201).send(meta);
     },
   );

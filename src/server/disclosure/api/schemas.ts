@@ -25,7 +25,9 @@ const literals = (list: readonly string[], description?: string) =>
 export const ApiError = Type.Object(
   {
     statusCode: Type.Integer(),
-    code: Str('stable error code: E_AUTH, E_FORBIDDEN, E_NOT_FOUND, E_REPORT_INVALID, E_TRANSITION, …'),
+    code: Str(
+      'stable error code, one per kind of failure: E_REQUEST_INVALID, E_REPORT_INVALID, E_ACCOUNT_INVALID, E_AUTH, E_FORBIDDEN, E_NOT_FOUND, E_TRANSITION, …',
+    ),
     error: Str(),
     message: Str('what is wrong, for people'),
     field: Type.Optional(Str()),

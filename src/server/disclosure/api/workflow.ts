@@ -1,10 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { IssuedInvitation, Transition } from '../../../disclosure/index.js';
-import { isNswgError, NswgError } from '../../../errors.js';
 import { requireScope } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
-import { sameNotFound, transitionReport } from '../service.js';
 import {
   AgreementAnswer,
   CommentSchema,
@@ -41,16 +39,9 @@ const Body = Type.Object(
   { additionalProperties: false },
 );
 
-/** "Not found" for a vote, whether it does not exist or belongs to a report the caller may not see. */
-function sameVoteNotFound(e: unknown): never {
-  if (isNswgError(e) && e.code === 'E_NOT_FOUND')
-    throw new NswgError('E_NOT_FOUND', 'vote not found', { field: 'proposal' });
-  throw e;
-}
-
 /** The workflow over JSON: transitions, assessment, comments and notes, invitations, extension votes. */
 export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void {
-  const p = ctx.program;
+  const { workflow, collaboration, invitations, votes } = ctx.program;
   const id = (req: { params: unknown }) => (req.params as { id: string }).id;
 
   app.post(
@@ -85,7 +76,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
         patchedVersions?: string | null;
       };
       const { transition, ...params } = b;
-      const report = await transitionReport(ctx, req.caller, id(req), transition, params, originOf(req));
+      const report = await workflow.transition(req.caller.actor, id(req), transition, params, originOf(req));
       return { report: reportJson(report) };
     },
   );
@@ -112,9 +103,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req) => {
       requireScope(req.caller, 'reports:write');
-      const report = await p
-        .assess(req.caller.actor, id(req), req.body as object, originOf(req))
-        .catch(sameNotFound);
+      const report = await workflow.assess(req.caller.actor, id(req), req.body as object, originOf(req));
       return { report: reportJson(report) };
     },
   );
@@ -124,9 +113,13 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     [
       '/api/reports/:id/comments',
       'Comment (every participant sees it; a team member’s comment is the first answer)',
-      p.comment.bind(p),
+      collaboration.comment.bind(collaboration),
     ],
-    ['/api/reports/:id/notes', 'Add an internal note (the team only)', p.addNote.bind(p)],
+    [
+      '/api/reports/:id/notes',
+      'Add an internal note (the team only)',
+      collaboration.addNote.bind(collaboration),
+    ],
   ] as const) {
     app.post(
       path,
@@ -135,12 +128,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
       },
       async (req, reply) => {
         requireScope(req.caller, 'reports:write');
-        const c = await add(
-          req.caller.actor,
-          id(req),
-          (req.body as { body: string }).body,
-          originOf(req),
-        ).catch(sameNotFound);
+        const c = await add(req.caller.actor, id(req), (req.body as { body: string }).body, originOf(req));
         return reply.code(201).send({ ...c, author: req.caller.user!.displayName });
       },
     );
@@ -171,9 +159,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req, reply) => {
       requireScope(req.caller, 'reports:write');
-      const report = await p
-        .proposeFix(req.caller.actor, id(req), req.body, originOf(req))
-        .catch(sameNotFound);
+      const report = await workflow.proposeFix(req.caller.actor, id(req), req.body, originOf(req));
       return reply.code(201).send({ report: reportJson(report) });
     },
   );
@@ -213,7 +199,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req) => {
       requireScope(req.caller, 'reports:write');
-      return p.stateDisclosure(req.caller.actor, id(req), req.body, originOf(req)).catch(sameNotFound);
+      return workflow.stateDisclosure(req.caller.actor, id(req), req.body, originOf(req));
     },
   );
 
@@ -235,9 +221,12 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req, reply) => {
       requireScope(req.caller, 'reports:write');
-      const inv = await p
-        .inviteMaintainer(req.caller.actor, id(req), (req.body as { email: string }).email, originOf(req))
-        .catch(sameNotFound);
+      const inv = await invitations.invite(
+        req.caller.actor,
+        id(req),
+        (req.body as { email: string }).email,
+        originOf(req),
+      );
       return reply.code(201).send(issued(ctx, inv));
     },
   );
@@ -255,7 +244,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     async (req) => {
       requireScope(req.caller, 'reports:write');
       const { id: reportId, invitationId } = req.params as { id: string; invitationId: string };
-      await p.revokeInvitation(req.caller.actor, reportId, invitationId, originOf(req)).catch(sameNotFound);
+      await invitations.revoke(req.caller.actor, reportId, invitationId, originOf(req));
       return { ok: true as const };
     },
   );
@@ -273,9 +262,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     async (req, reply) => {
       requireScope(req.caller, 'reports:write');
       const { id: reportId, invitationId } = req.params as { id: string; invitationId: string };
-      const inv = await p
-        .resendInvitation(req.caller.actor, reportId, invitationId, originOf(req))
-        .catch(sameNotFound);
+      const inv = await invitations.resend(req.caller.actor, reportId, invitationId, originOf(req));
       return reply.code(201).send(issued(ctx, inv));
     },
   );
@@ -293,9 +280,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     async (req) => {
       requireScope(req.caller, 'reports:write');
       const { id: reportId, userId } = req.params as { id: string; userId: string };
-      const report = await p
-        .removeMaintainer(req.caller.actor, reportId, userId, originOf(req))
-        .catch(sameNotFound);
+      const report = await invitations.removeMaintainer(req.caller.actor, reportId, userId, originOf(req));
       return { report: reportJson(report) };
     },
   );
@@ -313,7 +298,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req) => {
       requireScope(req.caller, 'reports:write');
-      const report = await p.confirmFix(req.caller.actor, id(req), originOf(req)).catch(sameNotFound);
+      const report = await workflow.confirmFix(req.caller.actor, id(req), originOf(req));
       return { report: reportJson(report) };
     },
   );
@@ -342,9 +327,12 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req) => {
       requireScope(req.caller, 'reports:write');
-      const report = await p
-        .requestEarlyPublication(req.caller.actor, id(req), req.body, originOf(req))
-        .catch(sameNotFound);
+      const report = await workflow.requestEarlyPublication(
+        req.caller.actor,
+        id(req),
+        req.body,
+        originOf(req),
+      );
       return { report: reportJson(report) };
     },
   );
@@ -361,9 +349,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req) => {
       requireScope(req.caller, 'reports:write');
-      const report = await p
-        .withdrawEarlyPublication(req.caller.actor, id(req), originOf(req))
-        .catch(sameNotFound);
+      const report = await workflow.withdrawEarlyPublication(req.caller.actor, id(req), originOf(req));
       return { report: reportJson(report) };
     },
   );
@@ -380,7 +366,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req) => {
       requireScope(req.caller, 'reports:write');
-      const report = await p.acceptInvitation(
+      const report = await invitations.accept(
         req.caller.actor,
         (req.body as { token: string }).token,
         originOf(req),
@@ -409,14 +395,12 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req, reply) => {
       requireScope(req.caller, 'reports:write');
-      const proposal = await p
-        .proposeExtension(
-          req.caller.actor,
-          id(req),
-          req.body as { days: number; reason: string },
-          originOf(req),
-        )
-        .catch(sameNotFound);
+      const proposal = await votes.propose(
+        req.caller.actor,
+        id(req),
+        req.body as { days: number; reason: string },
+        originOf(req),
+      );
       return reply.code(201).send(proposal);
     },
   );
@@ -442,9 +426,12 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req, reply) => {
       requireScope(req.caller, 'reports:write');
-      const v = await p
-        .vote(req.caller.actor, id(req), (req.body as { inFavour: boolean }).inFavour, originOf(req))
-        .catch(sameVoteNotFound);
+      const v = await votes.cast(
+        req.caller.actor,
+        id(req),
+        (req.body as { inFavour: boolean }).inFavour,
+        originOf(req),
+      );
       return reply.code(201).send(v);
     },
   );
@@ -461,7 +448,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     },
     async (req) => {
       requireScope(req.caller, 'reports:write');
-      return p.closeVote(req.caller.actor, id(req), originOf(req)).catch(sameVoteNotFound);
+      return votes.close(req.caller.actor, id(req), originOf(req));
     },
   );
 }

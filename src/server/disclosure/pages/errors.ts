@@ -30,6 +30,7 @@ export function pageErrorHandler(err: FastifyError, req: FastifyRequest, reply: 
   if (isNswgError(err)) {
     status = httpStatusOf(err.code);
     message = err.message;
+    if (status >= 500) req.log.error({ err }, 'request failed');
   } else if (CSRF_CODES.has(err.code)) {
     status = 403;
     message =

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ASSETS } from '../../pages/assets/index.js';
 import { type Html, html, type SafeHtml } from '../../pages/html.js';
-import { disclosureAssets } from '../assets.js';
+import { disclosureAssets } from '../assets/index.js';
 import { type Caller, csrfUserInfo } from '../auth.js';
 import { PAGES } from '../context.js';
 

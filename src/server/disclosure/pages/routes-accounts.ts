@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NOTIFICATION_KINDS } from '../../../disclosure/index.js';
 import { isNswgError } from '../../../errors.js';
+import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../account-mail.js';
 import { clearSessionCookie, sessionCaller, setSessionCookie } from '../auth.js';
 import { type DisclosureContext, originOf, PAGES } from '../context.js';
 import { limited } from '../limits.js';
-import { requestPasswordReset, sendVerification, signUp, signUpMessage } from '../service.js';
 import { field, pageCtx, safeNext, seeOther, sendPage, toLogin } from './layout.js';
 import {
   type AccountExtras,
@@ -40,7 +40,7 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
     try {
       await signUp(ctx, { ...values, handle: values.handle || null, password }, originOf(req), req.log);
     } catch (e) {
-      if (!isNswgError(e) || !['E_AUTH', 'E_CONFLICT'].includes(e.code)) throw e;
+      if (!isNswgError(e) || !['E_ACCOUNT_INVALID', 'E_CONFLICT'].includes(e.code)) throw e;
       const problems = e.field ? { [e.field]: e.message } : {};
       return sendPage(
         reply,
@@ -153,7 +153,7 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
       try {
         await accounts.resetPassword(req.params.token, field(req.body, 'password', 1024), originOf(req));
       } catch (e) {
-        if (!isNswgError(e) || !['E_TOKEN', 'E_AUTH'].includes(e.code)) throw e;
+        if (!isNswgError(e) || !['E_TOKEN', 'E_ACCOUNT_INVALID'].includes(e.code)) throw e;
         return sendPage(reply, resetPage(pageCtx(req, reply), req.params.token, e.message), 400);
       }
       clearSessionCookie(reply, secure);
@@ -194,7 +194,10 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
   app.post(`${PAGES}/account/verify-email`, { schema: hidden }, async (req, reply) => {
     const user = req.caller.user;
     if (!user) return toLogin(req, reply);
-    if (!user.emailVerified) await sendVerification(ctx, user, req.log);
+    // a confirmed address needs no link: the page just goes back to the account
+    await sendVerification(ctx, user, req.log).catch((e) => {
+      if (!isNswgError(e) || e.code !== 'E_CONFLICT') throw e;
+    });
     return seeOther(reply, `${PAGES}/account${ctx.delivery === 'mail' ? '?msg=verify-sent' : ''}`);
   });
 
@@ -211,7 +214,7 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
     try {
       enrolled = await accounts.enableTotp(user.id, field(req.body, 'code', 10).trim(), originOf(req));
     } catch (e) {
-      if (!isNswgError(e) || e.code !== 'E_AUTH') throw e;
+      if (!isNswgError(e) || !['E_ACCOUNT_INVALID', 'E_CONFLICT'].includes(e.code)) throw e;
       // the secret stays as it was: start again to see a new one
       return account(
         req,
@@ -248,7 +251,7 @@ export function accountPages(app: FastifyInstance, ctx: DisclosureContext): void
       const t = await accounts.createApiToken({ user, mfa: req.caller.mfa }, name, scopes, originOf(req));
       return account(req, reply, { newToken: { name, token: t.token } });
     } catch (e) {
-      if (!isNswgError(e) || e.code !== 'E_AUTH') throw e;
+      if (!isNswgError(e) || e.code !== 'E_ACCOUNT_INVALID') throw e;
       return account(req, reply, { error: e.message }, 400);
     }
   });

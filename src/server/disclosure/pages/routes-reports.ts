@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StatementsInput, Transition } from '../../../disclosure/index.js';
-import { isNswgError, NswgError } from '../../../errors.js';
-import { sendAttachment } from '../api/views.js';
+import { isNswgError } from '../../../errors.js';
 import { type DisclosureContext, originOf, PAGES, paths } from '../context.js';
+import { sendAttachment } from '../downloads.js';
 import { limited } from '../limits.js';
-import { possibleDuplicates, reportQueue } from '../queries.js';
-import { authorName, readReport, sameNotFound, submitReport, transitionReport } from '../service.js';
 import { uploadedFile } from '../uploads.js';
 import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
 import { invitationLinkPage, invitationPage, myReportsPage } from './views-lists.js';
@@ -17,13 +15,13 @@ type IdReq = FastifyRequest<{ Params: { id: string } }>;
 
 /** The report pages: the form, my reports, one report (in full or disclosed), and every action on it. */
 export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void {
-  const program = ctx.program;
+  const { reports, queue, workflow, collaboration, invitations, votes } = ctx.program;
   const back = (id: string, msg: string) => `${paths.report(id)}?msg=${msg}`;
 
   app.get(`${PAGES}/reports`, { schema: hidden }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
+    const items = await queue.list(req.caller.actor, originOf(req), { mine: true });
     const team = req.caller.actor.kind === 'user' && req.caller.actor.roles.length > 0;
-    const items = await reportQueue(ctx, req.caller.actor, originOf(req), team ? { mine: true } : {});
     return sendPage(reply, myReportsPage(pageCtx(req, reply), items, team));
   });
 
@@ -43,20 +41,13 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
   app.post(`${PAGES}/reports`, { schema: hidden, config: limited(ctx, 'submit') }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
     try {
-      const input = submissionFromForm(req.body);
-      const forEmail = field(req.body, 'onBehalfOf', 254).trim();
-      if (forEmail) {
-        const reporter = await ctx.deps.store.accounts.byEmail(forEmail);
-        if (!reporter)
-          throw new NswgError(
-            'E_REPORT_INVALID',
-            'onBehalfOf: no registered user has this address',
-            { field: 'onBehalfOf' },
-            [{ field: 'onBehalfOf', message: 'no registered user has this address' }],
-          );
-        input.onBehalfOf = reporter.id;
-      }
-      const { report } = await submitReport(ctx, req.caller, input, originOf(req));
+      const email = field(req.body, 'onBehalfOf', 254).trim();
+      const { report } = await reports.submit(
+        req.caller.actor,
+        submissionFromForm(req.body),
+        originOf(req),
+        email ? { onBehalfOf: { email } } : {},
+      );
       return seeOther(reply, back(report.id, 'submitted'));
     } catch (e) {
       if (!isNswgError(e) || !['E_REPORT_INVALID', 'E_FORBIDDEN'].includes(e.code)) throw e;
@@ -75,10 +66,10 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
   });
 
   app.get(`${PAGES}/reports/:id`, { schema: hidden }, async (req: IdReq, reply) => {
-    const read = await readReport(ctx, req.caller, req.params.id, originOf(req));
+    const read = await reports.read(req.caller.actor, req.params.id, originOf(req), { duplicates: true });
     if (read.form === 'disclosed')
       return sendPage(reply, disclosedPage(pageCtx(req, reply), read.disclosure));
-    const { view, names, team } = read;
+    const { view } = read;
     const r = view.report;
     const ids = new Set<string>([
       r.reporterId,
@@ -91,15 +82,10 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
       ...view.proposals.map((x) => x.proposedBy),
       ...(r.fixProposal ? [r.fixProposal.proposedBy] : []),
     ]);
+    const names = ctx.names();
     const resolved = new Map<string, string>();
-    for (const id of ids) resolved.set(id, await authorName(names, r, team, id));
-    const data = {
-      view,
-      team,
-      names: resolved,
-      duplicates: await possibleDuplicates(ctx, req.caller.actor, originOf(req), r),
-      now: ctx.clock.now(),
-    };
+    for (const id of ids) resolved.set(id, await names.nameIn(view, id));
+    const data = { view, names: resolved, duplicates: read.duplicates ?? [], now: ctx.clock.now() };
     return sendPage(reply, reportPage(pageCtx(req, reply), data));
   });
 
@@ -119,7 +105,7 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
       ...(field(b, 'duplicateOf') ? { duplicateOf: field(b, 'duplicateOf', 100).trim() } : {}),
       ...(t === 'mark-fixed' ? { patchedVersions: field(b, 'patchedVersions', 500) } : {}),
     };
-    await transitionReport(ctx, req.caller, req.params.id, t, params, originOf(req));
+    await workflow.transition(req.caller.actor, req.params.id, t, params, originOf(req));
     return 'moved';
   });
 
@@ -127,65 +113,73 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     const b = req.body;
     const opt = (n: string, max: number) => field(b, n, max).trim() || null;
     const affected = field(b, 'affectedVersions', 500).trim();
-    await program
-      .assess(
-        req.caller.actor,
-        req.params.id,
-        {
-          cvssVector: opt('cvssVector', 200),
-          cwe: opt('cwe', 12),
-          cveId: opt('cveId', 20),
-          ...(affected ? { affectedVersions: affected } : {}),
-        },
-        originOf(req),
-      )
-      .catch(sameNotFound);
+    await workflow.assess(
+      req.caller.actor,
+      req.params.id,
+      {
+        cvssVector: opt('cvssVector', 200),
+        cwe: opt('cwe', 12),
+        cveId: opt('cveId', 20),
+        ...(affected ? { affectedVersions: affected } : {}),
+      },
+      originOf(req),
+    );
     return 'assessed';
   });
 
   action('comments', async (req) => {
-    await program
-      .comment(req.caller.actor, req.params.id, field(req.body, 'body', 50_000), originOf(req))
-      .catch(sameNotFound);
+    await collaboration.comment(
+      req.caller.actor,
+      req.params.id,
+      field(req.body, 'body', 50_000),
+      originOf(req),
+    );
     return 'commented';
   });
 
   action('notes', async (req) => {
-    await program
-      .addNote(req.caller.actor, req.params.id, field(req.body, 'body', 50_000), originOf(req))
-      .catch(sameNotFound);
+    await collaboration.addNote(
+      req.caller.actor,
+      req.params.id,
+      field(req.body, 'body', 50_000),
+      originOf(req),
+    );
     return 'noted';
   });
 
   action('fix-proposals', async (req) => {
     const b = req.body;
-    await program
-      .proposeFix(
-        req.caller.actor,
-        req.params.id,
-        {
-          patchedVersions: field(b, 'patchedVersions', 500),
-          releaseDate: field(b, 'releaseDate', 10),
-          note: field(b, 'note', 5000),
-        },
-        originOf(req),
-      )
-      .catch(sameNotFound);
+    await workflow.proposeFix(
+      req.caller.actor,
+      req.params.id,
+      {
+        patchedVersions: field(b, 'patchedVersions', 500),
+        releaseDate: field(b, 'releaseDate', 10),
+        note: field(b, 'note', 5000),
+      },
+      originOf(req),
+    );
     return 'fix-proposed';
   });
 
   action('disclosure-statements', async (req) => {
-    await program
-      .stateDisclosure(req.caller.actor, req.params.id, statementsFromForm(req.body), originOf(req))
-      .catch(sameNotFound);
+    await workflow.stateDisclosure(
+      req.caller.actor,
+      req.params.id,
+      statementsFromForm(req.body),
+      originOf(req),
+    );
     return 'disclosure-stated';
   });
 
   app.post(`${PAGES}/reports/:id/invitations`, { schema: hidden }, async (req: IdReq, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
-    const inv = await program
-      .inviteMaintainer(req.caller.actor, req.params.id, field(req.body, 'email', 254), originOf(req))
-      .catch(sameNotFound);
+    const inv = await invitations.invite(
+      req.caller.actor,
+      req.params.id,
+      field(req.body, 'email', 254),
+      originOf(req),
+    );
     if (ctx.delivery === 'mail') return seeOther(reply, back(req.params.id, 'invited'));
     // no mail to carry it: the inviter hands the link over (only the invited address's account accepts it)
     return sendPage(
@@ -202,14 +196,10 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
         if (!req.caller.user) return toLogin(req, reply);
         const { id, invitationId } = req.params;
         if (verb === 'revoke') {
-          await program
-            .revokeInvitation(req.caller.actor, id, invitationId, originOf(req))
-            .catch(sameNotFound);
+          await invitations.revoke(req.caller.actor, id, invitationId, originOf(req));
           return seeOther(reply, back(id, 'invitation-revoked'));
         }
-        const inv = await program
-          .resendInvitation(req.caller.actor, id, invitationId, originOf(req))
-          .catch(sameNotFound);
+        const inv = await invitations.resend(req.caller.actor, id, invitationId, originOf(req));
         if (ctx.delivery === 'mail') return seeOther(reply, back(id, 'invitation-resent'));
         return sendPage(reply, invitationLinkPage(pageCtx(req, reply), id, ctx.links.invitation(inv.token)));
       },
@@ -222,74 +212,70 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     { schema: hidden },
     async (req: FastifyRequest<{ Params: { id: string; userId: string } }>, reply) => {
       if (!req.caller.user) return toLogin(req, reply);
-      await program
-        .removeMaintainer(req.caller.actor, req.params.id, req.params.userId, originOf(req))
-        .catch(sameNotFound);
+      await invitations.removeMaintainer(req.caller.actor, req.params.id, req.params.userId, originOf(req));
       return seeOther(reply, back(req.params.id, 'maintainer-removed'));
     },
   );
 
   action('fix-proposals/confirm', async (req) => {
-    await program.confirmFix(req.caller.actor, req.params.id, originOf(req)).catch(sameNotFound);
+    await workflow.confirmFix(req.caller.actor, req.params.id, originOf(req));
     return 'fix-confirmed';
   });
 
   action('early-publication', async (req) => {
-    await program
-      .requestEarlyPublication(
-        req.caller.actor,
-        req.params.id,
-        { reason: field(req.body, 'reason', 40), details: field(req.body, 'details', 5000) },
-        originOf(req),
-      )
-      .catch(sameNotFound);
+    await workflow.requestEarlyPublication(
+      req.caller.actor,
+      req.params.id,
+      { reason: field(req.body, 'reason', 40), details: field(req.body, 'details', 5000) },
+      originOf(req),
+    );
     return 'early-asked';
   });
 
   action('early-publication/withdraw', async (req) => {
-    await program
-      .withdrawEarlyPublication(req.caller.actor, req.params.id, originOf(req))
-      .catch(sameNotFound);
+    await workflow.withdrawEarlyPublication(req.caller.actor, req.params.id, originOf(req));
     return 'early-withdrawn';
   });
 
   action('proposals', async (req) => {
     const b = req.body;
     const hours = field(b, 'windowHours', 10).trim();
-    await program
-      .proposeExtension(
-        req.caller.actor,
-        req.params.id,
-        {
-          days: Number(field(b, 'days', 10)),
-          reason: field(b, 'reason', 5000),
-          ...(hours ? { windowHours: Number(hours) } : {}),
-        },
-        originOf(req),
-      )
-      .catch(sameNotFound);
+    await votes.propose(
+      req.caller.actor,
+      req.params.id,
+      {
+        days: Number(field(b, 'days', 10)),
+        reason: field(b, 'reason', 5000),
+        ...(hours ? { windowHours: Number(hours) } : {}),
+      },
+      originOf(req),
+    );
     return 'proposed';
   });
 
-  const reportOfProposal = async (id: string) =>
-    (await ctx.deps.store.reports.transaction((tx) => tx.proposal(id)))?.reportId ?? '';
-
   app.post(`${PAGES}/proposals/:id/vote`, { schema: hidden }, async (req: IdReq, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
-    await program
-      .vote(req.caller.actor, req.params.id, field(req.body, 'inFavour') === 'yes', originOf(req))
-      .catch(sameNotFound);
-    return seeOther(reply, back(await reportOfProposal(req.params.id), 'voted'));
+    const v = await votes.cast(
+      req.caller.actor,
+      req.params.id,
+      field(req.body, 'inFavour') === 'yes',
+      originOf(req),
+    );
+    return seeOther(reply, back(v.reportId, 'voted'));
   });
 
   app.post(`${PAGES}/proposals/:id/close`, { schema: hidden }, async (req: IdReq, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
-    const p = await program.closeVote(req.caller.actor, req.params.id, originOf(req)).catch(sameNotFound);
+    const p = await votes.close(req.caller.actor, req.params.id, originOf(req));
     return seeOther(reply, back(p.reportId, 'closed'));
   });
 
   app.get(`${PAGES}/attachments/:id`, { schema: hidden }, async (req: IdReq, reply) => {
-    const { meta, bytes } = await program.readAttachment(req.caller.actor, req.params.id, originOf(req));
+    const { meta, bytes } = await collaboration.readAttachment(
+      req.caller.actor,
+      req.params.id,
+      originOf(req),
+    );
     return sendAttachment(reply, meta, bytes);
   });
 
@@ -306,7 +292,7 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     { schema: hidden },
     async (req: FastifyRequest<{ Params: { token: string } }>, reply) => {
       if (!req.caller.user) return toLogin(req, reply);
-      const report = await program.acceptInvitation(req.caller.actor, req.params.token, originOf(req));
+      const report = await invitations.accept(req.caller.actor, req.params.token, originOf(req));
       return seeOther(reply, back(report.id, 'joined'));
     },
   );
@@ -317,7 +303,7 @@ export function attachmentPage(app: FastifyInstance, ctx: DisclosureContext): vo
   app.post(`${PAGES}/reports/:id/attachments`, { schema: hidden }, async (req: IdReq, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
     const file = await uploadedFile(req);
-    await ctx.program.addAttachment(req.caller.actor, req.params.id, file, originOf(req)).catch(sameNotFound);
+    await ctx.program.collaboration.addAttachment(req.caller.actor, req.params.id, file, originOf(req));
     return seeOther(reply, `${paths.report(req.params.id)}?msg=attached`);
   });
 }

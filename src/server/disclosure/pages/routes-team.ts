@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { assertCan } from '../../../disclosure/index.js';
-import { queueFilter } from '../api/views.js';
 import { type DisclosureContext, originOf, PAGES, paths } from '../context.js';
-import { dashboardData } from '../queries.js';
+import { queueFilter } from '../filters.js';
 import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
 import { type IssuedLink, outboxPage, usersPage } from './views-admin.js';
 import { auditLogPage, dashboardPage } from './views-lists.js';
@@ -15,14 +13,8 @@ const hidden = { hide: true };
 export function teamPages(app: FastifyInstance, ctx: DisclosureContext): void {
   app.get(`${PAGES}/triage`, { schema: hidden }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
-    const q = req.query as Record<string, string | undefined>;
-    const filter = queueFilter({
-      ...(q.state ? { state: q.state } : {}),
-      ...(q.package ? { package: q.package } : {}),
-      ...(q.severity ? { severity: q.severity } : {}),
-      ...(q.mine ? { mine: q.mine } : {}),
-    });
-    const data = await dashboardData(ctx, req.caller.actor, originOf(req), filter);
+    const filter = queueFilter(req.query as Record<string, string | undefined>);
+    const data = await ctx.program.queue.dashboard(req.caller.actor, originOf(req), filter);
     return sendPage(reply, dashboardPage(pageCtx(req, reply), data, filter));
   });
 
@@ -66,15 +58,13 @@ export function teamPages(app: FastifyInstance, ctx: DisclosureContext): void {
 
   app.get(`${PAGES}/admin/outbox`, { schema: hidden }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
-    const messages = await ctx.deps.store.outbox.list(req.caller.actor, originOf(req), { limit: 200 });
+    const messages = await ctx.program.records.outbox(req.caller.actor, originOf(req), { limit: 200 });
     return sendPage(reply, outboxPage(pageCtx(req, reply), messages));
   });
 
   app.get(`${PAGES}/admin/audit-log`, { schema: hidden }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
-    assertCan(req.caller.actor, 'view-audit-log', null, ctx.clock.now());
-    const head = await ctx.deps.store.auditLog.head();
-    const entries = await ctx.deps.store.auditLog.list({ afterSeq: Math.max(0, head.seq - 200), limit: 200 });
+    const entries = await ctx.program.records.auditLog(req.caller.actor, { latest: 200 });
     return sendPage(reply, auditLogPage(pageCtx(req, reply), entries));
   });
 }

@@ -1,9 +1,8 @@
-import type { AuditEntry } from '../../../disclosure/index.js';
+import type { AuditEntry, Dashboard, QueueFilter, QueueItem } from '../../../disclosure/index.js';
 import { REPORT_STATES } from '../../../disclosure/index.js';
 import { html, type SafeHtml } from '../../pages/html.js';
 import { severityBadge } from '../../pages/parts.js';
 import { PAGES, paths } from '../context.js';
-import type { DashboardData, QueueFilter, QueueItem } from '../queries.js';
 import { csrfField, type PageCtx, page, stateBadge, when } from './layout.js';
 
 /** A table of reports, most urgent first. */
@@ -35,7 +34,7 @@ const hours = (h: number | null) =>
   h === null ? '—' : h < 48 ? `${h} h` : `${Math.round(h / 2.4) / 10} days`;
 
 /** The team's dashboard: figures, counts by state, the filtered queue. */
-export function dashboardPage(p: PageCtx, d: DashboardData, f: QueueFilter): SafeHtml {
+export function dashboardPage(p: PageCtx, d: Dashboard, f: QueueFilter): SafeHtml {
   const f0 = d.figures;
   const sel = (on: boolean) => (on ? html`selected` : '');
   return page(

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../../pages/html.js';
-import { disclosureAssets } from '../assets.js';
+import { disclosureAssets } from '../assets/index.js';
 import { PAGES } from '../context.js';
 import { csrfField, field, type PageCtx, type Problems, page, problemOf } from './layout.js';
 import { formError } from './views-accounts.js';

@@ -1,10 +1,9 @@
 import { severityOfScore } from '../../../advisories/index.js';
-import type { Disclosure, ReportAction, ReportView } from '../../../disclosure/index.js';
+import type { Disclosure, PossibleDuplicate, ReportAction, ReportView } from '../../../disclosure/index.js';
 import { advisoryPath, html, packagePath, type SafeHtml } from '../../pages/html.js';
 import { renderMarkdown } from '../../pages/markdown.js';
 import { externalLink, severityBadge } from '../../pages/parts.js';
 import { PAGES, paths } from '../context.js';
-import type { PossibleDuplicate } from '../queries.js';
 import { csrfField, type PageCtx, page, postButton, stateBadge, when } from './layout.js';
 import {
   agreementSection,
@@ -19,8 +18,7 @@ import { teamForms, WITHOUT_FIX_WORDS } from './views-report-team.js';
 /** Everything the report page shows, resolved beforehand (names, duplicates). */
 export interface ReportPageData {
   view: ReportView;
-  team: boolean;
-  /** Who each user id is, as this viewer may know them. */
+  /** Who each user id is, as this viewer may know them (ReportView.shownAs). */
   names: Map<string, string>;
   duplicates: PossibleDuplicate[];
   now: Date;
@@ -55,7 +53,7 @@ function transitionForms(p: PageCtx, d: ReportPageData): SafeHtml[] {
       );
   if (allowed.includes('start-fix'))
     out.push(
-      html`<div data-action="start-fix">${postButton(p, action, d.team ? 'Start the fix' : 'Accept the report as valid and start the fix', '', hiddenT('start-fix'))}</div>`,
+      html`<div data-action="start-fix">${postButton(p, action, d.view.team ? 'Start the fix' : 'Accept the report as valid and start the fix', '', hiddenT('start-fix'))}</div>`,
     );
   if (allowed.includes('reject'))
     out.push(html`<div data-action="reject"><h3>Reject</h3><form class="stack" method="post" action="${action}">${csrfField(p)}${hiddenT('reject')}
@@ -172,7 +170,7 @@ ${
         'Possible duplicates',
         html`<ul>${d.duplicates.map(
           (x) =>
-            html`<li data-duplicate="${x.id}"><a href="${x.path}">${x.kind === 'advisory' ? x.id : 'report'}</a>: ${x.title} ${stateBadge(x.state)} <code>${x.affected}</code></li>`,
+            html`<li data-duplicate="${x.id}"><a href="${paths.duplicate(x)}">${x.kind === 'advisory' ? x.id : 'report'}</a>: ${x.title} ${stateBadge(x.state)} <code>${x.affected}</code></li>`,
         )}</ul>`,
       )
     : ''

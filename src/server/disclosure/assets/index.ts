@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { CVSS_FORM_JS } from '../pages/assets/cvss-form-js.js';
-import { DISCLOSURE_CSS } from '../pages/assets/disclosure-css.js';
+import { CVSS_FORM_JS } from './cvss-form-js.js';
+import { DISCLOSURE_CSS } from './disclosure-css.js';
 
 interface Asset {
   path: string;
