@@ -1,4 +1,4 @@
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import type { Clock } from './clock.js';
 import type { ServerKeys } from './keys.js';
 import {

@@ -41,7 +41,7 @@ export {
   LOCAL_ORIGIN,
   type Origin,
   verifyChain,
-} from './audit.js';
+} from './audit-log.js';
 export {
   type AnchorSink,
   type AuditAnchor,
@@ -52,13 +52,13 @@ export {
   type ParsedAnchors,
   parseAnchors,
   type ReadAnchor,
-} from './audit-anchor.js';
+} from './audit-log-anchor.js';
 export {
   type AuditCheckOptions,
   type AuditVerdict,
   AuditVerifier,
   type StoredAuditEntry,
-} from './audit-verify.js';
+} from './audit-log-verify.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   addBusinessDays,

@@ -1,7 +1,7 @@
 import type { Advisory, AdvisoryKind } from '../advisories/index.js';
 import type { DisclosureStatement } from './agreement.js';
 import type { AttachmentMeta } from './attachments.js';
-import type { AuditEntry, AuditEntryInput } from './audit.js';
+import type { AuditEntry, AuditEntryInput } from './audit-log.js';
 import type { DueAction } from './deadlines.js';
 import type { Audience, MailMessage, NotificationKind } from './notifications.js';
 import type { UploadUsage } from './quotas.js';

@@ -1,7 +1,7 @@
 import { NswgError } from '../errors.js';
 import { disclosedContent } from './agreement.js';
 import { type AttachmentMeta, checkAttachment } from './attachments.js';
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import { commentNotice } from './notifications.js';
 import { assertCan, can } from './permissions.js';
 import type { Comment, InternalNote } from './ports.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NswgError } from '../errors.js';
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import { commitAndSend, type DisclosureDeps, type Outgoing } from './effects.js';
 import type { ServerKeys } from './keys.js';
 import { type Action, assertCan } from './permissions.js';

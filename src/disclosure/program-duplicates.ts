@@ -1,6 +1,6 @@
 import type { Advisory } from '../advisories/index.js';
 import { intersect, parseRange } from '../versions/index.js';
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import { PUBLICATION_CLOCK_STATES } from './deadlines.js';
 import { can } from './permissions.js';
 import type { ProgramContext } from './program-context.js';

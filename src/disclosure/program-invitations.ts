@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NswgError } from '../errors.js';
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import { type Outgoing, transitionInTx } from './effects.js';
 import { invitationMessage } from './notifications.js';
 import type { DisclosureTx, Invitation } from './ports.js';

@@ -1,5 +1,5 @@
 import { type Severity, severityOfScore } from '../advisories/index.js';
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import { isFirstAnswerOverdue, isPublicationDue, PUBLICATION_CLOCK_STATES } from './deadlines.js';
 import { releaseAfterDeadline } from './fix-proposal.js';
 import { assertCan, can } from './permissions.js';

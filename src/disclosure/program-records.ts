@@ -1,4 +1,4 @@
-import { type AuditEntry, auditEntry, type Origin } from './audit.js';
+import { type AuditEntry, auditEntry, type Origin } from './audit-log.js';
 import { assertCan } from './permissions.js';
 import type { KeptMessage } from './ports.js';
 import type { ProgramContext } from './program-context.js';

@@ -1,7 +1,7 @@
 import { NswgError } from '../errors.js';
 import { agreementOf, type Party, partyOf, type SubjectAgreement } from './agreement.js';
 import type { AttachmentMeta } from './attachments.js';
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import { isFirstAnswerOverdue, isPublicationDue } from './deadlines.js';
 import { type Disclosure, disclosedReport } from './disclosed.js';
 import { assertCan, can, REPORT_ACTIONS, type ReportAction } from './permissions.js';

@@ -1,5 +1,5 @@
 import { NswgError } from '../errors.js';
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import { voteNotice } from './notifications.js';
 import { assertCan } from './permissions.js';
 import type { DisclosureTx } from './ports.js';

@@ -1,6 +1,6 @@
 import { NswgError } from '../errors.js';
 import { agreementOf, type Party, partyOf, type SubjectAgreement, validateStatements } from './agreement.js';
-import { auditEntry, type Origin } from './audit.js';
+import { auditEntry, type Origin } from './audit-log.js';
 import { transitionInTx } from './effects.js';
 import {
   applyFixProposal,

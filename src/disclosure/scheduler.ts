@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditEntry, LOCAL_ORIGIN } from './audit.js';
+import { auditEntry, LOCAL_ORIGIN } from './audit-log.js';
 import {
   type DueAction,
   dueActions,

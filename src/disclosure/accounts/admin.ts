@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { NswgError } from '../../errors.js';
-import { auditEntry, type Origin } from '../audit.js';
+import { auditEntry, type Origin } from '../audit-log.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../notifications.js';
 import { assertCan } from '../permissions.js';
 import { type Actor, TEAM_ROLES, type TeamRole } from '../roles.js';

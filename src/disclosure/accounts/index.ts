@@ -1,4 +1,4 @@
-import type { Origin } from '../audit.js';
+import type { Origin } from '../audit-log.js';
 import type { NotificationKind } from '../notifications.js';
 import type { Actor } from '../roles.js';
 import * as admin from './admin.js';

@@ -1,5 +1,5 @@
 import { NswgError } from '../../errors.js';
-import { auditEntry, type Origin } from '../audit.js';
+import { auditEntry, type Origin } from '../audit-log.js';
 import { type AccountsContext, hashPassword, sha256, toUser } from './context.js';
 import {
   actorFor,

@@ -1,4 +1,4 @@
-import type { AuditEntryInput } from '../audit.js';
+import type { AuditEntryInput } from '../audit-log.js';
 import type { NotificationKind } from '../notifications.js';
 import type { TeamRole } from '../roles.js';
 import type { ApiScope } from './model.js';

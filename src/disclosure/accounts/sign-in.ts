@@ -1,5 +1,5 @@
 import { NswgError } from '../../errors.js';
-import { auditEntry, type Origin } from '../audit.js';
+import { auditEntry, type Origin } from '../audit-log.js';
 import { isSealed, seal, unseal } from '../keys.js';
 import type { Actor } from '../roles.js';
 import {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NswgError } from '../../errors.js';
-import { auditEntry, type Origin } from '../audit.js';
+import { auditEntry, type Origin } from '../audit-log.js';
 import { CONFIRM_FIRST } from '../permissions.js';
 import { type Actor, isAdmin } from '../roles.js';
 import { type AccountsContext, newToken, sha256, toUser } from './context.js';

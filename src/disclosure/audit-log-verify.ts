@@ -1,5 +1,10 @@
-import { type AuditEntry, ChainVerifier } from './audit.js';
-import { anchorMacMatches, auditMacMatches, type ParsedAnchors, type ReadAnchor } from './audit-anchor.js';
+import { type AuditEntry, ChainVerifier } from './audit-log.js';
+import {
+  anchorMacMatches,
+  auditMacMatches,
+  type ParsedAnchors,
+  type ReadAnchor,
+} from './audit-log-anchor.js';
 
 /** An entry as stored: with its MAC, null when it was written without the audit key. */
 export type StoredAuditEntry = AuditEntry & { mac: string | null };

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { canonicalJson } from './audit.js';
+import { canonicalJson } from './audit-log.js';
 import { hmacHex } from './keys.js';
 
 // The audit log's hash chain shows an entry edited, inserted or deleted, but a database writer can
