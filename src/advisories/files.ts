@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { type ErrorProblem, NswgError } from '../errors.js';
-import { jsonSyntaxError } from '../util/json-syntax.js';
+import { parseJsonOr } from '../util/json-syntax.js';
 import { fromNswgCore, fromNswgNpm, isNswgCore, isNswgNpm } from './formats/nswg-json.js';
 import { fromOsv, type OsvRecord } from './formats/osv.js';
 import type { Advisory } from './model.js';
@@ -75,20 +75,10 @@ export function listJsonFiles(paths: readonly string[]): string[] {
 
 /** Parses JSON text; a syntax error becomes E_JSON_PARSE naming the file, line and column. */
 export function parseJsonFile(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const at = jsonSyntaxError(text);
-    if (!at) throw new NswgError('E_JSON_PARSE', `not valid JSON: ${(e as Error).message}`, { file });
-    throw new NswgError(
-      'E_JSON_PARSE',
-      `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`,
-      {
-        file,
-        line: at.line,
-      },
-    );
-  }
+  return parseJsonOr(
+    text,
+    (why, line) => new NswgError('E_JSON_PARSE', `not valid JSON: ${why}`, line ? { file, line } : { file }),
+  );
 }
 
 /**

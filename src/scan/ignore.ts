@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { NswgError } from '../errors.js';
-import { jsonSyntaxError } from '../util/json-syntax.js';
+import { parseJsonOr } from '../util/json-syntax.js';
 import type { Finding, IgnoredFinding } from './findings.js';
 
 /** One entry of `.nswg-ignore.json`. */
@@ -39,17 +39,10 @@ export function readIgnoreFile(file: string): IgnoreEntry[] {
       { file },
     );
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const at = jsonSyntaxError(text);
-    throw new NswgError(
-      'E_IGNORE_FILE',
-      `not valid JSON: ${at?.reason ?? 'syntax error'}`,
-      at ? { file, line: at.line } : { file },
-    );
-  }
+  const value = parseJsonOr(
+    text,
+    (why, line) => new NswgError('E_IGNORE_FILE', `not valid JSON: ${why}`, line ? { file, line } : { file }),
+  );
   const list = Array.isArray(value) ? value : (value as { ignore?: unknown })?.ignore;
   if (!Array.isArray(list))
     throw new NswgError('E_IGNORE_FILE', 'must be {"ignore": [ … ]} or an array of entries', {
