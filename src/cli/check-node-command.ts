@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { releaseSchedule } from '../files/data-files.js';
 import { checkNode } from '../scan/index.js';
 import { type DbOption, printJson, withDb } from './context.js';
 import { writeStdout } from './output.js';
@@ -15,6 +16,7 @@ export async function checkNodeCommand(
       opts.platform ?? process.platform,
       await storeSource(store).core(),
       new Date(),
+      releaseSchedule(),
     ),
   );
   if (opts.format === 'json') {

@@ -8,10 +8,9 @@ export type {
   NodeCheck,
   ScannedLockfile,
 } from './findings.js';
-export { applyIgnores, IGNORE_FILE_NAME, type IgnoreEntry, readIgnoreFile } from './ignore.js';
+export { applyIgnores, IGNORE_FILE_NAME, type IgnoreEntry, parseIgnoreFile } from './ignore.js';
 export { atOrAbove, fixFor, groupByVersion, matchFindings, type PackageVersion } from './match.js';
 export {
-  bundledSchedule,
   checkNode,
   lineOf,
   PLATFORMS,

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Advisory } from '../advisories/model.js';
 import { severityOf } from '../advisories/severity.js';
 import { NswgError } from '../errors.js';
-import { dataFile } from '../util/data-dir.js';
 import { contains, fromOsvRanges, parseVersion } from '../versions/index.js';
 import type { NodeCheck } from './findings.js';
 
@@ -15,17 +13,8 @@ export interface ReleaseLine {
   codename?: string;
 }
 
+/** The release lines by name (`v20`, `v0.12`), as data/node-release-schedule.json holds them. */
 export type ReleaseSchedule = Record<string, ReleaseLine>;
-
-let bundled: ReleaseSchedule | null = null;
-
-/** The release schedule the package ships (data/node-release-schedule.json); no network. */
-export function bundledSchedule(): ReleaseSchedule {
-  bundled ??= (
-    JSON.parse(readFileSync(dataFile('node-release-schedule.json'), 'utf8')) as { lines: ReleaseSchedule }
-  ).lines;
-  return bundled;
-}
 
 /** Platforms as `process.platform` names them, and the words core advisories use for each. */
 const PLATFORM_WORDS: Record<string, string[]> = {
@@ -53,14 +42,14 @@ export function lineOf(major: number, minor: number): string {
 /**
  * Which core advisories affect Node.js `version` on `platform`: vulnerable and not patched, for
  * that platform (what is-my-node-vulnerable decides), and whether its release line has reached
- * end-of-life on `today`.
+ * end-of-life on `today` by the release `schedule`.
  */
 export function checkNode(
   version: string,
   platform: string,
   core: readonly Advisory[],
   today: Date,
-  schedule: ReleaseSchedule = bundledSchedule(),
+  schedule: ReleaseSchedule,
 ): NodeCheck {
   const v = parseVersion(version.trim());
   if (!v)
