@@ -1,6 +1,3 @@
-// store/seed.ts still takes readAdvisoryFiles from here. Reading files is files/'s work: this one
-// re-export goes, with its exception in .dependency-cruiser.cjs, once the seed imports it from there.
-export { readAdvisoryFiles } from '../files/advisory-files.js';
 export { cvssBaseScore, cvssLibrary, cvssVersion, normalizeCvssVector } from './cvss.js';
 export { bulkIdOf, type NpmBulkAdvisory, toNpmBulk, wgUrlOf } from './formats/npm-bulk.js';
 export {
