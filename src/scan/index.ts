@@ -11,6 +11,17 @@ export type {
 export { applyIgnores, IGNORE_FILE_NAME, type IgnoreEntry, parseIgnoreFile } from './ignore.js';
 export { atOrAbove, fixFor, groupByVersion, matchFindings, type PackageVersion } from './match.js';
 export {
+  affects,
+  EntryMatcher,
+  entriesHolding,
+  entryHolds,
+  firstHolding,
+  type MatchableAdvisory,
+  type MatchableEntry,
+  matchable,
+  matcherOf,
+} from './matcher.js';
+export {
   checkNode,
   lineOf,
   PLATFORMS,

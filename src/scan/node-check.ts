@@ -1,8 +1,9 @@
 import type { Advisory } from '../advisories/model.js';
 import { severityOf } from '../advisories/severity.js';
 import { NswgError } from '../errors.js';
-import { contains, fromOsvRanges, parseVersion } from '../versions/index.js';
+import { parseVersion } from '../versions/index.js';
 import type { NodeCheck } from './findings.js';
+import { matchable } from './matcher.js';
 
 /** One release line of the Node.js release schedule. */
 export interface ReleaseLine {
@@ -67,9 +68,10 @@ export function checkNode(
   const numbered = core.map((a) => ({ a, n: coreNumber(a.id) })).sort((x, y) => x.n - y.n);
   for (const { a } of numbered) {
     if (a.withdrawn) continue;
-    const x = a.affected.find((e) => e.ecosystem === 'node');
+    const i = a.affected.findIndex((e) => e.ecosystem === 'node');
+    const x = a.affected[i];
     if (!x || !appliesTo(x.platforms, platform)) continue;
-    if (!contains(fromOsvRanges(x.ranges), v)) continue;
+    if (!matchable(a).matchers[i]!.holds(v.version, v)) continue;
     findings.push({
       id: a.id,
       aliases: [...a.aliases],
