@@ -67,7 +67,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
     // files/'s modules one by one, not its index: the audit reads no advisory files
     extractors: import('../files/lockfiles.js'),
     ignoreFile: import('../files/ignore-file.js'),
-    dataFiles: import('../files/data-files.js'),
+    schedule: import('../files/release-schedule.js'),
     target: import('../store/target.js'),
     reader: import('../store/sqlite-reader.js'),
   };
@@ -84,7 +84,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
       : {
           version: opts.nodeVersion ?? process.version,
           platform: opts.platform ?? process.platform,
-          schedule: (await loading.dataFiles).releaseSchedule(),
+          schedule: (await loading.schedule).releaseSchedule(),
         };
 
   // only the text report has colours; asking whether stdout is a terminal loads the tty module (and

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { releaseSchedule } from '../files/data-files.js';
+import { releaseSchedule } from '../files/release-schedule.js';
 import { checkNode } from '../scan/index.js';
 import { type DbOption, printJson, withDb } from './context.js';
 import { writeStdout } from './output.js';

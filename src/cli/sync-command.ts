@@ -1,6 +1,6 @@
 import { type Advisory, fromOsv, idFromOsv, type OsvRecord } from '../advisories/index.js';
 import { isNswgError, NswgError } from '../errors.js';
-import { validateOsvSchema } from '../files/data-files.js';
+import { validateOsvSchema } from '../files/osv-schema-file.js';
 import { openAdvisoryReads } from '../store/advisory-reads.js';
 import { type DbOption, withDb } from './context.js';
 import { progress } from './progress.js';

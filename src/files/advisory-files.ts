@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AdvisoryFile, type ReadResult, readAdvisoryJson } from '../advisories/read.js';
 import { NswgError } from '../errors.js';
-import { validateOsvSchema } from './data-files.js';
+import { validateOsvSchema } from './osv-schema-file.js';
 
 export interface ReadOptions {
   /** `modified` for core advisories, whose files carry no date; default: the file's modification time. */

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { NswgError } from '../errors.js';
 import {
@@ -9,16 +9,12 @@ import {
   type ProjectFolder,
 } from '../scan/extractors/index.js';
 import type { LockfileContents } from '../scan/types.js';
-import { readText, statOrNull } from './read.js';
+import { readText, readTextOrNull, statOrNull } from './read.js';
 
 /** The project's folder on disk, as the extractors read it: package.json files and sub-folders. */
 export const projectFolder: ProjectFolder = {
   async readText(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return null;
-    }
+    return readTextOrNull(path);
   },
   async listFolders(path) {
     try {
