@@ -1,15 +1,4 @@
 export { cvssBaseScore, cvssLibrary, cvssVersion, normalizeCvssVector } from './cvss.js';
-export {
-  assertNoErrors,
-  type FileProblem,
-  formatProblem,
-  listJsonFiles,
-  parseJsonFile,
-  type ReadAdvisory,
-  type ReadOptions,
-  type ReadResult,
-  readAdvisoryFiles,
-} from './files.js';
 export { bulkIdOf, type NpmBulkAdvisory, toNpmBulk, wgUrlOf } from './formats/npm-bulk.js';
 export {
   fromNswgCore,
@@ -32,6 +21,16 @@ export {
   toOsv,
 } from './formats/osv.js';
 export * from './model.js';
-export { validateOsvSchema } from './osv-schema.js';
+export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
+export {
+  type AdvisoryFile,
+  assertNoErrors,
+  type FileProblem,
+  formatProblem,
+  parseJsonFile,
+  type ReadAdvisory,
+  type ReadResult,
+  readAdvisoryJson,
+} from './read.js';
 export { severityOf, severityOfScore, severityRank } from './severity.js';
 export { describe as describeValue, type Problem, validateNswgCore, validateNswgNpm } from './validate.js';

@@ -1,34 +1,36 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { dataFile } from '../util/data-dir.js';
 import type { Problem } from './validate.js';
 
+// Ajv is required on first use, not imported: most commands never check a record against the schema
 const require = createRequire(import.meta.url);
-let compiled: ValidateFunction | null = null;
 
-/** The official OSV 1.7 JSON Schema, compiled once (Ajv, draft 2020-12, with formats). */
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
+/** The problems of a record against an OSV JSON Schema; [] when it is valid. */
+export type OsvSchemaCheck = (record: unknown, prefix?: string) => Problem[];
+
+/**
+ * The check of records against an OSV JSON Schema (the official one, draft 2020-12, with formats),
+ * compiled on the first record it checks.
+ */
+export function osvSchemaCheck(schema: object): OsvSchemaCheck {
+  let validate: ValidateFunction | null = null;
+  return (record, prefix = '') => {
+    validate ??= compile(schema);
+    if (validate(record)) return [];
+    return (validate.errors ?? []).filter(useful).map((e) => ({
+      field: `${prefix}${pointerToField(e.instancePath)}` || '(root)',
+      message: `${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as string[]).join(', ')})` : ''}`,
+      level: 'error' as const,
+    }));
+  };
+}
+
+function compile(schema: object): ValidateFunction {
   const Ajv2020 = (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).default;
   const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats(ajv);
-  const schema = JSON.parse(readFileSync(dataFile('schemas/osv-schema-1.7.json'), 'utf8'));
-  const fn = ajv.compile(schema);
-  compiled = fn;
-  return fn;
-}
-
-/** Problems of an OSV record against the official schema; [] when it is valid. */
-export function validateOsvSchema(record: unknown, prefix = ''): Problem[] {
-  const validate = validator();
-  if (validate(record)) return [];
-  return (validate.errors ?? []).filter(useful).map((e) => ({
-    field: `${prefix}${pointerToField(e.instancePath)}` || '(root)',
-    message: `${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as string[]).join(', ')})` : ''}`,
-    level: 'error' as const,
-  }));
+  return ajv.compile(schema);
 }
 
 /** Ajv's "must match a schema in oneOf/if" lines repeat what the specific errors already say. */

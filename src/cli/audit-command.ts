@@ -11,7 +11,6 @@ import {
   type LockfileContents,
   parseAuditLevel,
   parseOmit,
-  readIgnoreFile,
   runAudit,
 } from '../scan/index.js';
 import { isReportFormat, REPORT_FORMATS } from '../scan/reporters/formats.js';
@@ -36,7 +35,7 @@ export interface AuditCommandOptions extends DbOption {
 }
 
 async function readProject(paths: string[]): Promise<{ root: string; lockfiles: LockfileContents[] }> {
-  const { extractLockfile, extractProject } = await import('../scan/extractors/index.js');
+  const { extractLockfile, extractProject } = await import('../files/lockfiles.js');
   const lockfiles: LockfileContents[] = [];
   let root = '';
   for (const p of paths.length ? paths : ['.']) {
@@ -61,7 +60,10 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
   // renderer's loader refuses an unknown format)
   const loading = {
     render: loadRenderer(format),
-    extractors: import('../scan/extractors/index.js'),
+    // files/'s modules one by one, not its index: the audit reads no advisory files
+    extractors: import('../files/lockfiles.js'),
+    ignoreFile: import('../files/ignore-file.js'),
+    schedule: import('../files/release-schedule.js'),
     target: import('../store/target.js'),
     reader: import('../store/sqlite-reader.js'),
   };
@@ -70,11 +72,16 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
   const omit = parseOmit(opts.omit);
   const project = await readProject(paths);
   const ignoreFile = opts.ignoreFile ? resolve(opts.ignoreFile) : join(project.root, IGNORE_FILE_NAME);
-  const ignore: IgnoreEntry[] = opts.ignoreFile || existsSync(ignoreFile) ? readIgnoreFile(ignoreFile) : [];
+  const ignore: IgnoreEntry[] =
+    opts.ignoreFile || existsSync(ignoreFile) ? (await loading.ignoreFile).readIgnoreFile(ignoreFile) : [];
   const node =
     opts.node === false
       ? null
-      : { version: opts.nodeVersion ?? process.version, platform: opts.platform ?? process.platform };
+      : {
+          version: opts.nodeVersion ?? process.version,
+          platform: opts.platform ?? process.platform,
+          schedule: (await loading.schedule).releaseSchedule(),
+        };
 
   // only the text report has colours; asking whether stdout is a terminal loads the tty module (and
   // with it net and the streams, ~3 ms), which the other formats have no use for

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { releaseSchedule } from '../files/release-schedule.js';
 import { checkNode } from '../scan/index.js';
 import { dbOption, formatOption, runsAndExits } from './command-kit.js';
 import { type DbOption, printJson, withDb } from './context.js';
@@ -17,6 +18,7 @@ export async function checkNodeCommand(
       opts.platform ?? process.platform,
       await storeSource(store).core(),
       new Date(),
+      releaseSchedule(),
     ),
   );
   if (opts.format === 'json') {

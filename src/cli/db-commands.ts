@@ -6,12 +6,12 @@ import {
   assertNoErrors,
   formatProblem,
   parseWgId,
-  readAdvisoryFiles,
   toNswgCore,
   toNswgNpm,
   toOsv,
 } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
+import { readAdvisoryFiles } from '../files/index.js';
 import { type ImportSummary, SCHEMA_VERSION, seedBundled } from '../store/index.js';
 import { dbOption, formatOption, runs } from './command-kit.js';
 import { type DbOption, printJson, withDb } from './context.js';

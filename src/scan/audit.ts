@@ -2,7 +2,7 @@ import { type Advisory, SEVERITIES, type Severity } from '../advisories/model.js
 import type { AuditReport, DatabaseInfo } from './findings.js';
 import { applyIgnores, type IgnoreEntry } from './ignore.js';
 import { matchFindings } from './match.js';
-import { checkNode } from './node-check.js';
+import { checkNode, type ReleaseSchedule } from './node-check.js';
 import { type OmitKind, omitPackages } from './policy.js';
 import type { InstalledPackage, LockfileContents } from './types.js';
 
@@ -19,8 +19,8 @@ export interface AuditOptions {
   omit: ReadonlySet<OmitKind>;
   ignore: readonly IgnoreEntry[];
   auditLevel: Severity;
-  /** The Node.js to check; null: do not check Node.js. */
-  node: { version: string; platform: string } | null;
+  /** The Node.js to check, and the release schedule that says whether its line is end-of-life; null: do not check Node.js. */
+  node: { version: string; platform: string; schedule: ReleaseSchedule } | null;
   today: Date;
 }
 
@@ -73,7 +73,9 @@ export async function runAudit(
   ]);
   const matched = matchFindings(packages, advisories);
   const { findings, ignored, expired } = applyIgnores(matched, opts.ignore, opts.today);
-  const node = opts.node ? checkNode(opts.node.version, opts.node.platform, core, opts.today) : null;
+  const node = opts.node
+    ? checkNode(opts.node.version, opts.node.platform, core, opts.today, opts.node.schedule)
+    : null;
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) bySeverity[f.severity]++;
   return {

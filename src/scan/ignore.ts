@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { NswgError } from '../errors.js';
-import { jsonSyntaxError } from '../util/json-syntax.js';
+import { parseJsonOr } from '../util/json-syntax.js';
 import type { Finding, IgnoredFinding } from './findings.js';
 
 /** One entry of `.nswg-ignore.json`. */
@@ -25,31 +24,14 @@ export const IGNORE_FILE_NAME = '.nswg-ignore.json';
 const KEYS = new Set(['id', 'package', 'path', 'reason', 'expires']);
 
 /**
- * Reads an ignore file: `{"ignore": [entries]}` or a bare array. Every problem names the file and
- * the entry's field; a bad file is an error (exit 2), never silently "nothing ignored".
+ * Parses an ignore file's text: `{"ignore": [entries]}` or a bare array. Every problem names the
+ * file and the entry's field; a bad file is an error (exit 2), never silently "nothing ignored".
  */
-export function readIgnoreFile(file: string): IgnoreEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new NswgError(
-      'E_IGNORE_FILE',
-      `cannot read the ignore file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      { file },
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const at = jsonSyntaxError(text);
-    throw new NswgError(
-      'E_IGNORE_FILE',
-      `not valid JSON: ${at?.reason ?? 'syntax error'}`,
-      at ? { file, line: at.line } : { file },
-    );
-  }
+export function parseIgnoreFile(text: string, file: string): IgnoreEntry[] {
+  const value = parseJsonOr(
+    text,
+    (why, line) => new NswgError('E_IGNORE_FILE', `not valid JSON: ${why}`, line ? { file, line } : { file }),
+  );
   const list = Array.isArray(value) ? value : (value as { ignore?: unknown })?.ignore;
   if (!Array.isArray(list))
     throw new NswgError('E_IGNORE_FILE', 'must be {"ignore": [ … ]} or an array of entries', {

@@ -8,10 +8,20 @@ export type {
   NodeCheck,
   ScannedLockfile,
 } from './findings.js';
-export { applyIgnores, IGNORE_FILE_NAME, type IgnoreEntry, readIgnoreFile } from './ignore.js';
+export { applyIgnores, IGNORE_FILE_NAME, type IgnoreEntry, parseIgnoreFile } from './ignore.js';
 export { atOrAbove, fixFor, groupByVersion, matchFindings, type PackageVersion } from './match.js';
 export {
-  bundledSchedule,
+  affects,
+  EntryMatcher,
+  entriesHolding,
+  entryHolds,
+  firstHolding,
+  type MatchableAdvisory,
+  type MatchableEntry,
+  matchable,
+  matcherOf,
+} from './matcher.js';
+export {
   checkNode,
   lineOf,
   PLATFORMS,

@@ -3,18 +3,17 @@ import { severityOf, severityRank } from '../advisories/severity.js';
 import {
   complement,
   contains,
-  fromOsvRanges,
   intersect,
   intervalHolding,
   leastAtOrAbove,
   nextVersion,
   parseRange,
   parseVersion,
-  union,
   type VersionSet,
 } from '../versions/index.js';
 import { preparePaths } from './extractors/shared.js';
 import type { Finding, Fix } from './findings.js';
+import { firstHolding, matchable, matcherOf } from './matcher.js';
 import type { InstalledPackage } from './types.js';
 
 /** One (name, version) with all its installed copies merged. */
@@ -47,7 +46,7 @@ export function fixFor(version: string, affected: Affected): Fix {
   const patched = affected.patched;
   const v = parseVersion(version);
   if (!v) return { version: null, patched };
-  const vulnerable = vulnerableSet(affected);
+  const vulnerable = matcherOf(affected).set;
   const within = patchedSet(affected);
   const interval = intervalHolding(vulnerable, v);
   // The versions the vulnerable range leaves out start where v's interval ends (the intervals are
@@ -79,24 +78,6 @@ export function fixFor(version: string, affected: Affected): Fix {
   return { version: lo.version, patched };
 }
 
-const sets = new WeakMap<Affected, VersionSet>();
-
-/**
- * The versions an npm advisory entry affects, from its OSV events (kept with the record and proven
- * to decide exactly as npm's semver does on the range as written), parsed once per entry: reading
- * a few versions is much cheaper than parsing npm range syntax on every audit.
- */
-function vulnerableSet(affected: Affected): VersionSet {
-  let set = sets.get(affected);
-  if (!set) {
-    set = affected.ranges.length ? fromOsvRanges(affected.ranges) : parseRange(affected.vulnerable);
-    if (affected.versions.length)
-      set = union(set, parseRange(affected.versions.map((x) => `=${x}`).join(' || ')));
-    sets.set(affected, set);
-  }
-  return set;
-}
-
 const patchedSets = new WeakMap<Affected, VersionSet | null>();
 
 /** The versions an entry's patched range holds; null without one (or with one npm cannot read, which says nothing more). */
@@ -122,7 +103,7 @@ const safeSets = new WeakMap<Affected, VersionSet>();
 function safeSet(affected: Affected): VersionSet {
   let set = safeSets.get(affected);
   if (!set) {
-    set = complement(vulnerableSet(affected));
+    set = complement(matcherOf(affected).set);
     const within = patchedSet(affected);
     if (within) set = intersect(set, within);
     safeSets.set(affected, set);
@@ -169,9 +150,9 @@ function pathsOf(g: PackageVersion): string[][] {
 const MAX_PATHS = 5;
 
 /**
- * The findings for installed packages, deciding exactly as npm audit does: an advisory affects an
- * installed version when npm's semver (loose, prereleases included) puts it in the vulnerable range.
- * Withdrawn advisories never match.
+ * The findings for installed packages, deciding exactly as npm audit does (the one matcher,
+ * matcher.ts): an advisory affects an installed version when npm's semver (loose, prereleases
+ * included) puts it in the vulnerable range. Withdrawn advisories never match.
  */
 export function matchFindings(
   packages: readonly InstalledPackage[],
@@ -186,14 +167,11 @@ export function matchFindings(
   }
   for (const g of groupByVersion(candidates)) {
     const advisories = advisoriesByName.get(g.name)!;
+    // a version npm cannot parse is in no range, but an advisory may still list it
     const version = parseVersion(g.version);
-    if (!version) continue;
     for (const a of advisories) {
-      if (a.withdrawn) continue;
-      const entry = a.affected.find(
-        (x) => x.ecosystem === 'npm' && x.name === g.name && contains(vulnerableSet(x), version),
-      );
-      if (entry) matched.push({ g, a, entry });
+      const i = firstHolding(matchable(a), 'npm', g.name, g.version, version);
+      if (i >= 0) matched.push({ g, a, entry: a.affected[i]! });
     }
   }
   // the dependency paths of the affected packages only, searched together

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Advisory } from '../advisories/model.js';
 import { severityOf } from '../advisories/severity.js';
 import { NswgError } from '../errors.js';
-import { dataFile } from '../util/data-dir.js';
-import { contains, fromOsvRanges, parseVersion } from '../versions/index.js';
+import { parseVersion } from '../versions/index.js';
 import type { NodeCheck } from './findings.js';
+import { matchable } from './matcher.js';
 
 /** One release line of the Node.js release schedule. */
 export interface ReleaseLine {
@@ -15,17 +14,8 @@ export interface ReleaseLine {
   codename?: string;
 }
 
+/** The release lines by name (`v20`, `v0.12`), as data/node-release-schedule.json holds them. */
 export type ReleaseSchedule = Record<string, ReleaseLine>;
-
-let bundled: ReleaseSchedule | null = null;
-
-/** The release schedule the package ships (data/node-release-schedule.json); no network. */
-export function bundledSchedule(): ReleaseSchedule {
-  bundled ??= (
-    JSON.parse(readFileSync(dataFile('node-release-schedule.json'), 'utf8')) as { lines: ReleaseSchedule }
-  ).lines;
-  return bundled;
-}
 
 /** Platforms as `process.platform` names them, and the words core advisories use for each. */
 const PLATFORM_WORDS: Record<string, string[]> = {
@@ -53,14 +43,14 @@ export function lineOf(major: number, minor: number): string {
 /**
  * Which core advisories affect Node.js `version` on `platform`: vulnerable and not patched, for
  * that platform (what is-my-node-vulnerable decides), and whether its release line has reached
- * end-of-life on `today`.
+ * end-of-life on `today` by the release `schedule`.
  */
 export function checkNode(
   version: string,
   platform: string,
   core: readonly Advisory[],
   today: Date,
-  schedule: ReleaseSchedule = bundledSchedule(),
+  schedule: ReleaseSchedule,
 ): NodeCheck {
   const v = parseVersion(version.trim());
   if (!v)
@@ -78,9 +68,10 @@ export function checkNode(
   const numbered = core.map((a) => ({ a, n: coreNumber(a.id) })).sort((x, y) => x.n - y.n);
   for (const { a } of numbered) {
     if (a.withdrawn) continue;
-    const x = a.affected.find((e) => e.ecosystem === 'node');
+    const i = a.affected.findIndex((e) => e.ecosystem === 'node');
+    const x = a.affected[i];
     if (!x || !appliesTo(x.platforms, platform)) continue;
-    if (!contains(fromOsvRanges(x.ranges), v)) continue;
+    if (!matchable(a).matchers[i]!.holds(v.version, v)) continue;
     findings.push({
       id: a.id,
       aliases: [...a.aliases],

@@ -59,3 +59,21 @@ export interface LockfileContents {
   workspaces: string[];
   packages: InstalledPackage[];
 }
+
+/** One package folder of an installed tree: where it sits (npm's location) and its package.json. */
+export interface InstalledFolder {
+  /** npm's location: `node_modules/a/node_modules/b`, `packages/web/node_modules/c`. */
+  loc: string;
+  file: string;
+  text: string;
+}
+
+/**
+ * What an installed tree holds: the package folders of the root's node_modules and of each
+ * workspace's, nested node_modules and scopes included, and the symlinks to the project's own
+ * folders (workspaces), by location, with the folder each leads to (relative to the project).
+ */
+export interface InstalledTree {
+  folders: InstalledFolder[];
+  links: ReadonlyMap<string, string>;
+}

@@ -2,7 +2,7 @@ import querystring from 'node:querystring';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { jsonSyntaxError } from '../util/json-syntax.js';
+import { parseJsonOr } from '../util/json-syntax.js';
 import { httpError } from './http-error.js';
 import { checkJsonLimits, type JsonLimits, limitNote, SMALL_JSON } from './json-limits.js';
 
@@ -74,13 +74,9 @@ export function bodyTooLarge(limit: number): Error {
 /** Parses JSON text; a syntax error becomes a 400 that says where. */
 export function parseJsonBody(text: string): unknown {
   if (!text.trim()) throw httpError(400, 'E_JSON_PARSE', 'the request body is empty: send a JSON document');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const at = jsonSyntaxError(text);
-    const where = at ? `${at.reason} (line ${at.line}, column ${at.column})` : (e as Error).message;
-    throw httpError(400, 'E_JSON_PARSE', `the request body is not valid JSON: ${where}`);
-  }
+  return parseJsonOr(text, (why) =>
+    httpError(400, 'E_JSON_PARSE', `the request body is not valid JSON: ${why}`),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { assertNoErrors, readAdvisoryFiles } from '../advisories/index.js';
+import { assertNoErrors } from '../advisories/index.js';
+import { readAdvisoryFiles } from '../files/index.js';
 import { dataDir } from '../util/data-dir.js';
 import type { ImportOptions, ImportSummary } from './advisory-store.js';
 import type { Store } from './store.js';

@@ -123,6 +123,20 @@ export function jsonSyntaxError(
   }
 }
 
+/**
+ * JSON.parse for input that came from someone: a syntax error becomes the error `fail` makes from
+ * what is wrong (the reason with its line and column, when the scanner finds them) and the line.
+ */
+export function parseJsonOr(text: string, fail: (why: string, line?: number) => Error): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = jsonSyntaxError(text);
+    if (!at) throw fail((e as Error).message);
+    throw fail(`${at.reason} (line ${at.line}, column ${at.column})`, at.line);
+  }
+}
+
 function describe(c: string | undefined): string {
   if (c === undefined) return 'the end of the file';
   return JSON.stringify(c);

@@ -14,4 +14,4 @@ export {
   type VersionSet,
 } from './intervals.js';
 export { fromOsvRanges, type OsvEvent, type OsvRange, toOsvRanges } from './osv-events.js';
-export { isValidRange, NPM_SEMVER, parseVersion, satisfies } from './semver-options.js';
+export { compareVersions, isValidRange, NPM_SEMVER, parseVersion, satisfies } from './semver-options.js';

@@ -43,3 +43,12 @@ export function isValidRange(range: string): boolean {
     return false;
   }
 }
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** npm's order of two versions, equal ones (1.0.0 and v1.0.0) by their text; one npm cannot parse sorts by its text. */
+export function compareVersions(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  return (x && y ? x.compare(y) : 0) || byText(a, b);
+}

@@ -8,8 +8,8 @@ import {
   type NswgNpmJson,
   type OsvRecord,
   toOsv,
-  validateOsvSchema,
 } from '../../src/advisories/index.js';
+import { validateOsvSchema } from '../../src/files/index.js';
 import { contains, fromOsvRanges, satisfies } from '../../src/versions/index.js';
 import { wgCore, wgNpm } from '../helpers/shared.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateOsvSchema } from '../../src/advisories/index.js';
+import { validateOsvSchema } from '../../src/files/index.js';
 import { nswg } from '../helpers/cli.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
 import { readJson, wgCore, wgNpm } from '../helpers/shared.js';

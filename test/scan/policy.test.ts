@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromNswgNpm, type NswgNpmJson } from '../../src/advisories/index.js';
+import { readIgnoreFile } from '../../src/files/index.js';
 import {
   applyIgnores,
   matchFindings,
   omitPackages,
   parseAuditLevel,
   parseOmit,
-  readIgnoreFile,
 } from '../../src/scan/index.js';
 import type { InstalledPackage } from '../../src/scan/types.js';
 import { wgNpm } from '../helpers/shared.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxError } from '../../src/util/json-syntax.js';
+import { jsonSyntaxError, parseJsonOr } from '../../src/util/json-syntax.js';
 
 const parses = (t: string) => {
   try {
@@ -47,5 +47,13 @@ describe('locating JSON syntax errors', () => {
       reason: 'the JSON ends too early (truncated file?)',
     });
     expect(jsonSyntaxError('{"a": 1,}')).toMatchObject({ reason: 'expected a "quoted" key, found "}"' });
+  });
+
+  it('parses, or hands the reason with its line and column to the caller', () => {
+    const fail = (why: string, line?: number) => Object.assign(new Error(why), { line });
+    expect(parseJsonOr('{"a": [1]}', fail)).toEqual({ a: [1] });
+    expect(() => parseJsonOr('{\n  "a": 1,\n  "b": oops\n}', fail)).toThrow(
+      expect.objectContaining({ message: 'unexpected "o" (line 3, column 8)', line: 3 }),
+    );
   });
 });

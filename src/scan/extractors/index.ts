@@ -1,9 +1,9 @@
-import type { Dirent, Stats } from 'node:fs';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { NswgError } from '../../errors.js';
-import type { LockfileContents } from '../types.js';
-import { Project } from './project.js';
+import type { InstalledTree, LockfileContents } from '../types.js';
+import { Project, type ProjectFolder } from './project.js';
+
+export { Project, type ProjectFolder } from './project.js';
 
 type Kind = 'npm' | 'yarn-v1' | 'yarn-berry' | 'pnpm' | 'bun' | 'cyclonedx';
 
@@ -16,95 +16,67 @@ const PROJECT_LOCKFILES = [
   'bun.lock',
 ];
 
-/**
- * Reads one lockfile (or SBOM, or a node_modules folder) into the packages it installs. The format is
- * told by the file's name and content; the package.json beside it supplies what the lockfile omits.
- */
-export async function extractLockfile(file: string): Promise<LockfileContents> {
-  const abs = resolve(file);
-  const st = await statOrNull(abs);
-  if (!st) throw new NswgError('E_LOCKFILE_MISSING', 'no such lockfile', { file: abs });
-  if (st.isDirectory()) {
-    if (basename(abs) !== 'node_modules')
-      throw new NswgError(
-        'E_USAGE',
-        'is a directory, not a lockfile (give a lockfile, or read the project)',
-        { file: abs },
-      );
-    const { extractNodeModules } = await import('./node-modules.js');
-    return extractNodeModules(abs, await Project.load(dirname(abs)));
-  }
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (e) {
-    throw new NswgError(
-      'E_FILE_READ',
-      `cannot read the lockfile: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
-      {
-        file: abs,
-      },
-    );
-  }
-  const kind = detect(abs, text);
-  const project = await Project.load(dirname(abs));
-  switch (kind) {
-    case 'npm':
-      return (await import('./npm.js')).extractNpm(abs, text, project);
-    case 'yarn-v1':
-      return (await import('./yarn-v1.js')).extractYarnV1(abs, text, project);
-    case 'yarn-berry':
-      return (await import('./yarn-berry.js')).extractYarnBerry(abs, text, project);
-    case 'pnpm':
-      return (await import('./pnpm.js')).extractPnpm(abs, text, project);
-    case 'bun':
-      return (await import('./bun.js')).extractBun(abs, text, project);
-    case 'cyclonedx':
-      return (await import('./cyclonedx.js')).extractCycloneDx(abs, text, project);
-  }
+/** One entry of a project directory, as far as choosing its lockfiles goes. */
+export interface FolderEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
 }
 
 /**
- * Reads the lockfiles of a project directory: npm-shrinkwrap.json (else package-lock.json), yarn.lock,
- * pnpm-lock.yaml and bun.lock, whichever are there; node_modules when none is. A file is read as one lockfile.
+ * Which entries of a project directory to read: npm-shrinkwrap.json (else package-lock.json),
+ * yarn.lock, pnpm-lock.yaml and bun.lock, whichever are there; node_modules when none is.
+ * E_LOCKFILE_MISSING when there is nothing to read.
  */
-export async function extractProject(dir: string): Promise<LockfileContents[]> {
-  const abs = resolve(dir);
-  const st = await statOrNull(abs);
-  if (!st) throw new NswgError('E_LOCKFILE_MISSING', 'no such file or directory', { file: abs });
-  if (!st.isDirectory()) return [await extractLockfile(abs)];
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(abs, { withFileTypes: true });
-  } catch (e) {
-    throw new NswgError(
-      'E_FILE_READ',
-      `cannot list the directory: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
-      {
-        file: abs,
-      },
-    );
-  }
-  const files = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
+export function chooseLockfiles(dir: string, entries: readonly FolderEntry[]): string[] {
+  const files = new Set(entries.filter((e) => e.isFile).map((e) => e.name));
   const shrinkwrap = files.has('npm-shrinkwrap.json');
   const chosen = PROJECT_LOCKFILES.filter((n) => files.has(n) && !(shrinkwrap && n === 'package-lock.json'));
   if (chosen.length === 0 && files.has('bun.lockb')) chosen.push('bun.lockb');
-  if (chosen.length > 0) return Promise.all(chosen.map((n) => extractLockfile(resolve(abs, n))));
-  if (entries.some((e) => e.name === 'node_modules' && e.isDirectory()))
-    return [await extractLockfile(resolve(abs, 'node_modules'))];
+  if (chosen.length > 0) return chosen;
+  if (entries.some((e) => e.name === 'node_modules' && e.isDirectory)) return ['node_modules'];
   throw new NswgError(
     'E_LOCKFILE_MISSING',
     `no lockfile here (looked for ${PROJECT_LOCKFILES.join(', ')} and node_modules)`,
-    { file: abs },
+    { file: dir },
   );
 }
 
-async function statOrNull(path: string): Promise<Stats | null> {
-  try {
-    return statSync(path);
-  } catch {
-    return null;
+/**
+ * The packages a lockfile (or SBOM) installs, from its text. The format is told by the file's
+ * name and content; the package.json files of its folder supply what the lockfile omits. Each
+ * format's reader is loaded only when a lockfile of that format comes.
+ */
+export async function extractLockfileText(
+  file: string,
+  text: string,
+  folder: ProjectFolder,
+): Promise<LockfileContents> {
+  const kind = detect(file, text);
+  const project = await Project.open(dirname(file), folder);
+  switch (kind) {
+    case 'npm':
+      return (await import('./npm.js')).extractNpm(file, text, project);
+    case 'yarn-v1':
+      return (await import('./yarn-v1.js')).extractYarnV1(file, text, project);
+    case 'yarn-berry':
+      return (await import('./yarn-berry.js')).extractYarnBerry(file, text, project);
+    case 'pnpm':
+      return (await import('./pnpm.js')).extractPnpm(file, text, project);
+    case 'bun':
+      return (await import('./bun.js')).extractBun(file, text, project);
+    case 'cyclonedx':
+      return (await import('./cyclonedx.js')).extractCycloneDx(file, text, project);
   }
+}
+
+/** The packages of an installed node_modules tree `dir`, from what was read of it (`tree`). */
+export async function extractInstalledTree(
+  dir: string,
+  tree: InstalledTree,
+  project: Project,
+): Promise<LockfileContents> {
+  return (await import('./node-modules.js')).extractNodeModules(dir, tree, project);
 }
 
 /** The format of a lockfile, from its name and its first bytes. */

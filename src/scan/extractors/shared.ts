@@ -1,5 +1,5 @@
 import { type ErrorLocation, NswgError } from '../../errors.js';
-import { jsonSyntaxError } from '../../util/json-syntax.js';
+import { parseJsonOr } from '../../util/json-syntax.js';
 import type { InstalledPackage } from '../types.js';
 
 /** The dependency kinds of a package.json, as npm's Arborist names its edges. */
@@ -35,15 +35,7 @@ export function lineAt(text: string, pos: number): number {
 
 /** JSON.parse with E_LOCKFILE_PARSE naming the file, the line and what is wrong there. */
 export function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const at = jsonSyntaxError(text);
-    if (!at) throw parseError(file, `not valid JSON: ${(e as Error).message}`);
-    throw parseError(file, `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`, {
-      line: at.line,
-    });
-  }
+  return parseJsonOr(text, (why, line) => parseError(file, `not valid JSON: ${why}`, line ? { line } : {}));
 }
 
 /**

@@ -1,33 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { type Advisory, type NpmBulkAdvisory, toNpmBulk, toOsv } from '../../advisories/index.js';
+import { EntryMatcher, type MatchableAdvisory } from '../../scan/index.js';
 import { type AdvisoryReads, type MatchRow, openAdvisoryReads } from '../../store/advisory-reads.js';
-import { contains, fromOsvRanges, parseRange, parseVersion, type VersionSet } from '../../versions/index.js';
 import type { AppDeps } from '../deps.js';
 
-export { parseVersion };
-
-type SemVer = NonNullable<ReturnType<typeof parseVersion>>;
-
-/** Which versions of one package an `affected` entry holds: compiled on first use. */
-interface Matcher {
-  ecosystem: 'npm' | 'node';
-  name: string;
-  /** What the set is compiled from; dropped once it is. */
-  entry?: Pick<Advisory['affected'][number], 'ecosystem' | 'vulnerable' | 'ranges'>;
-  set?: VersionSet;
-  versions: ReadonlySet<string>;
-}
-
 /**
- * An advisory as the API routes use it, kept small because many are cached: the matchers, what
- * npm's bulk answer needs and, once asked for, the OSV record as JSON text. The whole record is
- * read again by the rare routes that need it.
+ * An advisory as the API routes use it, kept small because many are cached: the matchers (the
+ * scanner's own, so that every endpoint decides as `nswg audit` does), what npm's bulk answer
+ * needs and, once asked for, the OSV record as JSON text. The whole record is read again by the
+ * rare routes that need it.
  */
-export interface CachedAdvisory {
+export interface CachedAdvisory extends MatchableAdvisory {
   id: string;
   modified: string;
   withdrawn: boolean;
-  matchers: Matcher[];
+  matchers: EntryMatcher[];
   /** The npm package this advisory was looked up by (null: by id, or Node.js core). */
   name: string | null;
   /** The reduced record, until the bulk entries are made from it. */
@@ -44,27 +31,6 @@ export interface CachedAdvisory {
 const MAX_PACKAGE_ADVISORIES = 16_000;
 const MAX_SINGLE = 2000;
 
-/**
- * The versions an `affected` entry holds. For npm packages its OSV ranges say exactly what the
- * npm range `vulnerable` says (docs/formats.md; a property test checks it) and are several times
- * cheaper to compile; for core they are the vulnerable versions minus the patched ones.
- */
-function setOf(m: Matcher): VersionSet {
-  if (!m.set) {
-    const x = m.entry!;
-    if (x.ranges.length || x.ecosystem === 'node') m.set = fromOsvRanges(x.ranges);
-    else {
-      try {
-        m.set = parseRange(x.vulnerable);
-      } catch {
-        m.set = [];
-      }
-    }
-    m.entry = undefined;
-  }
-  return m.set;
-}
-
 /** The cache entry of an advisory; `name` is the npm package it was looked up by, if any. */
 function entryOf(row: MatchRow, name: string | null): CachedAdvisory {
   const a = JSON.parse(row.partial) as Advisory;
@@ -72,12 +38,7 @@ function entryOf(row: MatchRow, name: string | null): CachedAdvisory {
     id: row.id,
     modified: a.modified,
     withdrawn: a.withdrawn !== null && a.withdrawn !== undefined,
-    matchers: a.affected.map((x) => ({
-      ecosystem: x.ecosystem,
-      name: x.name,
-      entry: { ecosystem: x.ecosystem, vulnerable: x.vulnerable, ranges: x.ranges },
-      versions: new Set(x.versions),
-    })),
+    matchers: a.affected.map((x) => new EntryMatcher(x)),
     name,
     ...(name !== null ? { partial: row.partial } : {}),
   };
@@ -99,52 +60,6 @@ export function bulkEntries(c: CachedAdvisory): Map<number, NpmBulkAdvisory> {
     c.partial = undefined;
   }
   return c.bulk;
-}
-
-/** Does an affected entry concern the package (for core: any entry naming Node.js)? */
-const concerns = (m: Matcher, ecosystem: 'npm' | 'node', name: string) =>
-  m.ecosystem === ecosystem && (ecosystem === 'node' || m.name === name);
-
-/**
- * The indexes of the advisory's `affected` entries for the package that hold `version`. Withdrawn
- * advisories hold nothing; a version npm cannot parse is in no range (it can still be listed one
- * by one in OSV `versions`).
- */
-export function matchingEntries(
-  c: CachedAdvisory,
-  ecosystem: 'npm' | 'node',
-  name: string,
-  version: string,
-  parsed: SemVer | null,
-): number[] {
-  if (c.withdrawn) return [];
-  const out: number[] = [];
-  c.matchers.forEach((m, i) => {
-    if (
-      concerns(m, ecosystem, name) &&
-      (m.versions.has(version) || (parsed !== null && contains(setOf(m), parsed)))
-    )
-      out.push(i);
-  });
-  return out;
-}
-
-/** Does the advisory's `affected` entry `i` hold `version`? (Withdrawn advisories: see matchingEntries.) */
-export function entryHolds(c: CachedAdvisory, i: number, version: string, parsed: SemVer | null): boolean {
-  const m = c.matchers[i];
-  return m !== undefined && (m.versions.has(version) || (parsed !== null && contains(setOf(m), parsed)));
-}
-
-/** Does the advisory affect the version (any version, when `version` is null) of the package? */
-export function affects(
-  c: CachedAdvisory,
-  ecosystem: 'npm' | 'node',
-  name: string,
-  version: string | null,
-  parsed: SemVer | null,
-): boolean {
-  if (version === null) return !c.withdrawn && c.matchers.some((m) => concerns(m, ecosystem, name));
-  return matchingEntries(c, ecosystem, name, version, parsed).length > 0;
 }
 
 const byId = (a: CachedAdvisory, b: CachedAdvisory) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

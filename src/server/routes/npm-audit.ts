@@ -1,16 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { entryHolds } from '../../scan/index.js';
+import { parseVersion } from '../../versions/index.js';
 import { acceptJsonBodies, jsonBodyLimits } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import type { JsonLimits } from '../json-limits.js';
-import {
-  type AdvisoryLookup,
-  bulkEntries,
-  type CachedAdvisory,
-  entryHolds,
-  lookupFor,
-  parseVersion,
-} from './lookup.js';
+import { type AdvisoryLookup, bulkEntries, type CachedAdvisory, lookupFor } from './lookup.js';
 import { legacyAudit, TREE_LIMITS } from './npm-legacy-audit.js';
 import { limitPostRequests } from './rate-limit.js';
 import { registryRoutes } from './registry.js';
@@ -169,9 +164,7 @@ async function bulk(
       if (c.withdrawn) continue;
       let texts: Map<number, string> | undefined;
       for (let i = 0; i < c.matchers.length; i++) {
-        const m = c.matchers[i]!;
-        if (m.ecosystem !== 'npm' || m.name !== name) continue;
-        if (!versions.some((v, k) => entryHolds(c, i, v, parsed[k]!))) continue;
+        if (!versions.some((v, k) => entryHolds(c, i, 'npm', name, v, parsed[k]!))) continue;
         texts ??= bulkTexts(c, urlOf(c.id), serialize);
         hits.push(texts.get(i)!);
       }

@@ -1,9 +1,9 @@
-import semver from 'semver';
 import { type Advisory, bulkIdOf, type Severity, severityOf } from '../../advisories/index.js';
-import { NPM_SEMVER } from '../../versions/index.js';
+import { entriesHolding } from '../../scan/index.js';
+import { compareVersions, parseVersion } from '../../versions/index.js';
 import { httpError } from '../http-error.js';
 import type { JsonLimits } from '../json-limits.js';
-import { type AdvisoryLookup, matchingEntries, parseVersion } from './lookup.js';
+import type { AdvisoryLookup } from './lookup.js';
 
 /** How deep a dependency tree may nest, and how many nodes it may have, before it is refused. */
 const MAX_DEPTH = 1000;
@@ -179,15 +179,6 @@ function legacyAdvisory(
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Versions in semver order; one listed verbatim that npm cannot parse sorts by its text. */
-function versionOrder(a: string, b: string): number {
-  try {
-    return semver.compare(a, b, NPM_SEMVER) || byText(a, b);
-  } catch {
-    return byText(a, b);
-  }
-}
-
 /**
  * The answer of the retired audit endpoints for a dependency tree: each affected package version
  * with its paths (`findings`), a `review` action per advisory and the counts. The server decides
@@ -211,7 +202,7 @@ export async function legacyAudit(
       const findings: LegacyAdvisory['findings'] = [];
       let entryIndex = -1;
       for (const [version, p] of parsed) {
-        const hits = matchingEntries(c, 'npm', name, version, p);
+        const hits = entriesHolding(c, 'npm', name, version, p);
         if (!hits.length) continue;
         if (entryIndex < 0) entryIndex = hits[0]!;
         const o = versions.get(version)!;
@@ -226,7 +217,7 @@ export async function legacyAudit(
       if (!findings.length) continue;
       const a = await lookup.record(c);
       if (!a) continue;
-      findings.sort((x, y) => versionOrder(x.version, y.version));
+      findings.sort((x, y) => compareVersions(x.version, y.version));
       // an advisory naming two packages of the tree is listed once per package, under distinct numbers
       let id = bulkIdOf(a.id);
       if (advisories[String(id)]) id = bulkIdOf(`${a.id}/${name}`);

@@ -2,10 +2,12 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { idFromOsv, NODE_OSV_PACKAGE, osvIdOf } from '../../advisories/index.js';
 import { NswgError } from '../../errors.js';
+import { affects } from '../../scan/index.js';
+import { parseVersion } from '../../versions/index.js';
 import { acceptJsonBodies, jsonBodyLimits } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import { limitsOfLargest } from '../json-limits.js';
-import { type AdvisoryLookup, affects, type CachedAdvisory, lookupFor, parseVersion } from './lookup.js';
+import { type AdvisoryLookup, type CachedAdvisory, lookupFor } from './lookup.js';
 import { limitPostRequests } from './rate-limit.js';
 import { errorResponses, OsvRecordSchema } from './schemas.js';
 

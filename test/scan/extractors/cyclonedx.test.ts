@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractLockfile } from '../../../src/scan/extractors/index.js';
+import { extractLockfile } from '../../../src/files/index.js';
 import {
   expectError,
   expectedPackages,

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractLockfile, extractProject } from '../../../src/scan/extractors/index.js';
+import { extractLockfile, extractProject } from '../../../src/files/index.js';
+import {
+  chooseLockfiles,
+  extractInstalledTree,
+  extractLockfileText,
+  Project,
+  type ProjectFolder,
+} from '../../../src/scan/extractors/index.js';
 import { ROOT } from '../../helpers/shared.js';
 import { expectError, FIXTURES, LOCKFILES, rejection, removeTemps, tempProject } from './helpers.js';
 
@@ -101,6 +108,67 @@ describe('reading a project directory', () => {
       file: join(tmp, 'package.json'),
       line: 1,
     });
+  });
+});
+
+describe('the extractors, given text instead of files', () => {
+  /** A project folder held in memory: the extractors read nothing else. */
+  const folderOf = (
+    files: Record<string, string>,
+    folders: Record<string, string[]> = {},
+  ): ProjectFolder => ({
+    readText: async (path) => files[path] ?? null,
+    listFolders: async (path) => folders[path] ?? [],
+  });
+
+  it('read a lockfile and the package.json files around it', async () => {
+    const manifest = { name: 'app', version: '1.0.0', dependencies: { ms: '^2.0.0' } };
+    const lock = {
+      name: 'app',
+      lockfileVersion: 3,
+      packages: { '': manifest, 'node_modules/ms': { version: '2.0.0' } },
+    };
+    const c = await extractLockfileText(
+      '/app/package-lock.json',
+      JSON.stringify(lock),
+      folderOf({ '/app/package.json': JSON.stringify(manifest) }),
+    );
+    expect(c.packages.map((p) => [p.name, p.version, p.paths])).toEqual([['ms', '2.0.0', [['root', 'ms']]]]);
+  });
+
+  it('read an installed tree from its package.json texts, workspaces found through the folder listing', async () => {
+    const folder = folderOf(
+      {
+        '/app/package.json': JSON.stringify({ name: 'app', workspaces: ['packages/*'] }),
+        '/app/packages/web/package.json': JSON.stringify({ name: 'web', dependencies: { ms: '2.0.0' } }),
+      },
+      { '/app/packages': ['web', 'node_modules', '.cache'] },
+    );
+    const project = await Project.open('/app', folder);
+    expect(await project.workspacePaths()).toEqual(['packages/web']);
+    const tree = {
+      folders: [
+        { loc: 'node_modules/ms', file: '/x/ms/package.json', text: '{"name": "ms", "version": "2.0.0"}' },
+      ],
+      links: new Map([['node_modules/web', 'packages/web']]),
+    };
+    const c = await extractInstalledTree('/app/node_modules', tree, project);
+    expect(c.packages.map((p) => [p.name, p.version, p.paths])).toEqual([
+      ['ms', '2.0.0', [['root', 'packages/web', 'ms']]],
+    ]);
+  });
+
+  it('choose the lockfiles of a folder from its listing', () => {
+    const entry = (name: string, isDirectory = false) => ({ name, isFile: !isDirectory, isDirectory });
+    expect(
+      chooseLockfiles('/p', [entry('package-lock.json'), entry('npm-shrinkwrap.json'), entry('yarn.lock')]),
+    ).toEqual(['npm-shrinkwrap.json', 'yarn.lock']);
+    expect(chooseLockfiles('/p', [entry('node_modules', true), entry('package.json')])).toEqual([
+      'node_modules',
+    ]);
+    expect(() => chooseLockfiles('/p', [entry('package.json')])).toThrow(
+      expect.objectContaining({ code: 'E_LOCKFILE_MISSING' }),
+    );
   });
 });
 

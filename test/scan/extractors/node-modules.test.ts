@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractLockfile, extractProject } from '../../../src/scan/extractors/index.js';
+import { extractLockfile, extractProject } from '../../../src/files/index.js';
 import { ROOT } from '../../helpers/shared.js';
 import {
   expectError,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { extractLockfile, extractProject } from '../../../src/scan/extractors/index.js';
+import { extractLockfile, extractProject } from '../../../src/files/index.js';
 import {
   expectError,
   expectedFindings,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { projectFolder } from '../../../src/files/index.js';
 import { Project } from '../../../src/scan/extractors/project.js';
 import {
   DepGraph,
@@ -202,11 +203,11 @@ describe('small helpers', () => {
       'apps/web/node_modules/dep/package.json': '{"name": "dep"}',
       'apps/group/mobile/package.json': '{"name": "mobile"}',
     });
-    const project = await Project.load(tmp);
+    const project = await Project.open(tmp, projectFolder);
     expect(await project.workspacePaths()).toEqual(['apps/group/mobile', 'apps/web', 'packages/a']);
     expect(await project.manifestAt('packages/a')).toEqual({ name: 'a' });
-    expect(await new Project(join(tmp, 'nowhere'), null).workspacePaths()).toEqual([]);
+    expect(await new Project(join(tmp, 'nowhere'), null, projectFolder).workspacePaths()).toEqual([]);
     const broken = await tempProject({ 'package.json': '[1, 2]' });
-    expect((await rejection(Project.load(broken))).code).toBe('E_JSON_PARSE');
+    expect((await rejection(Project.open(broken, projectFolder))).code).toBe('E_JSON_PARSE');
   });
 });

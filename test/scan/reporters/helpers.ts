@@ -8,6 +8,7 @@ import {
   SEVERITIES,
   type Severity,
 } from '../../../src/advisories/index.js';
+import { releaseSchedule } from '../../../src/files/index.js';
 import type { AdvisorySource, AuditReport, DatabaseInfo, Finding } from '../../../src/scan/index.js';
 import { checkNode, matchFindings, runAudit } from '../../../src/scan/index.js';
 import type { InstalledPackage, LockfileContents } from '../../../src/scan/types.js';
@@ -133,7 +134,7 @@ export function buildReport(spec: ReportSpec = {}): AuditReport {
     findings,
     ignored,
     expiredIgnores: spec.expiredIgnores ?? [],
-    node: node ? checkNode(node.version, node.platform, coreAdvisories(), NOW) : null,
+    node: node ? checkNode(node.version, node.platform, coreAdvisories(), NOW, releaseSchedule()) : null,
     project: {
       root: '/work/project',
       name: 'demo-app',
@@ -165,7 +166,7 @@ export function bundledSource(): AdvisorySource {
 export async function auditFixture(
   lockfile: string,
 ): Promise<{ report: AuditReport; lockfiles: LockfileContents[] }> {
-  const { extractLockfile } = await import('../../../src/scan/extractors/index.js');
+  const { extractLockfile } = await import('../../../src/files/index.js');
   const contents = await extractLockfile(lockfile);
   const report = await runAudit(dirname(lockfile), [contents], bundledSource(), {
     omit: new Set(),

@@ -1,5 +1,5 @@
 import type { Advisory } from '../../../advisories/index.js';
-import { satisfies } from '../../../versions/index.js';
+import { affects, matchable } from '../../../scan/index.js';
 import { advisoryPath, html, packagePath, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
 import { advisoryItem } from '../parts.js';
@@ -15,11 +15,11 @@ const entriesFor = (a: Advisory, name: string) =>
   a.affected.filter((x) => x.ecosystem === 'npm' && x.name === name);
 
 /**
- * Does the advisory affect this version of the package? npm audit's decision: the version satisfies
- * the vulnerable range (withdrawn advisories affect nothing).
+ * Does the advisory affect this version of the package? The audit's own decision, npm audit's
+ * (withdrawn advisories affect nothing).
  */
 export function affectsPackage(a: Advisory, name: string, version: string): boolean {
-  return !a.withdrawn && entriesFor(a, name).some((x) => satisfies(version, x.vulnerable));
+  return affects(matchable(a), 'npm', name, version);
 }
 
 function checkResult(name: string, check: VersionCheck): SafeHtml {

@@ -1,11 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { type ErrorProblem, NswgError } from '../errors.js';
-import { jsonSyntaxError } from '../util/json-syntax.js';
+import { parseJsonOr } from '../util/json-syntax.js';
 import { fromNswgCore, fromNswgNpm, isNswgCore, isNswgNpm } from './formats/nswg-json.js';
 import { fromOsv, type OsvRecord } from './formats/osv.js';
 import type { Advisory } from './model.js';
-import { validateOsvSchema } from './osv-schema.js';
+import type { OsvSchemaCheck } from './osv-schema.js';
 import { type Problem, validateNswgCore, validateNswgNpm } from './validate.js';
 
 /** A problem found in a file, with its level. */
@@ -31,105 +30,65 @@ export interface ReadAdvisory {
   format: 'nswg-npm' | 'nswg-core' | 'osv';
 }
 
+/** What reading advisory files found: the advisories, every problem, and how many files were read. */
 export interface ReadResult {
   advisories: ReadAdvisory[];
   problems: FileProblem[];
   files: number;
 }
 
-export interface ReadOptions {
-  /** `modified` for core advisories, whose files carry no date; default: the file's modification time. */
-  coreModified?: string;
-}
-
-/** The JSON files named: files as given, directories walked (sorted; index.json skipped). */
-export function listJsonFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(p);
-    } catch {
-      throw new NswgError('E_FILE_READ', 'no such file or directory', { file: p });
-    }
-    if (st.isDirectory()) {
-      const walk = (dir: string) => {
-        for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-          a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-        )) {
-          const full = join(dir, e.name);
-          if (e.isDirectory()) {
-            if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(full);
-          } else if (e.name.endsWith('.json') && e.name !== 'index.json' && e.name !== 'package.json') {
-            out.push(full);
-          }
-        }
-      };
-      walk(p);
-    } else {
-      out.push(p);
-    }
-  }
-  return out;
-}
+/**
+ * One JSON file of advisories as it was read: its text and the `modified` date its core advisories
+ * get (their files carry none), or why it could not be read.
+ */
+export type AdvisoryFile =
+  | { file: string; text: string; modified: string }
+  | { file: string; unreadable: string };
 
 /** Parses JSON text; a syntax error becomes E_JSON_PARSE naming the file, line and column. */
 export function parseJsonFile(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const at = jsonSyntaxError(text);
-    if (!at) throw new NswgError('E_JSON_PARSE', `not valid JSON: ${(e as Error).message}`, { file });
-    throw new NswgError(
-      'E_JSON_PARSE',
-      `not valid JSON: ${at.reason} (line ${at.line}, column ${at.column})`,
-      {
-        file,
-        line: at.line,
-      },
-    );
-  }
+  return parseJsonOr(
+    text,
+    (why, line) => new NswgError('E_JSON_PARSE', `not valid JSON: ${why}`, line ? { file, line } : { file }),
+  );
 }
 
 /**
- * Reads advisories from files and directories: the Working Group's JSON (npm and core, one per
- * file or a combined array) and OSV records (one per file or an array), detected per record.
- * Every problem is collected (file, field, reason); advisories with errors are left out.
+ * Reads advisories from JSON files' text: the Working Group's JSON (npm and core, one per file or a
+ * combined array) and OSV records (one per file or an array, checked by `validateOsv`), detected per
+ * record. Every problem is collected (file, field, reason); advisories with errors are left out.
+ * The files are taken one at a time, so that a large directory is never held in memory at once.
  */
-export function readAdvisoryFiles(paths: readonly string[], opts: ReadOptions = {}): ReadResult {
-  const files = listJsonFiles(paths);
+export function readAdvisoryJson(files: Iterable<AdvisoryFile>, validateOsv: OsvSchemaCheck): ReadResult {
   const advisories: ReadAdvisory[] = [];
   const problems: FileProblem[] = [];
   const seen = new Map<string, string>();
-  for (const file of files) {
+  let count = 0;
+  for (const f of files) {
+    count++;
+    const file = f.file;
+    if ('unreadable' in f) {
+      problems.push({ file, field: '(file)', message: `cannot be read: ${f.unreadable}`, level: 'error' });
+      continue;
+    }
     let value: unknown;
     try {
-      value = parseJsonFile(readFileSync(file, 'utf8'), file);
+      value = parseJsonFile(f.text, file);
     } catch (e) {
-      if (e instanceof NswgError) {
-        problems.push({
-          file,
-          field: '',
-          message: e.message,
-          level: 'error',
-          ...(e.line ? { line: e.line } : {}),
-        });
-        continue;
-      }
+      const line = (e as NswgError).line;
       problems.push({
         file,
-        field: '(file)',
-        message: `cannot be read: ${(e as Error).message}`,
+        field: '',
+        message: (e as Error).message,
         level: 'error',
+        ...(line ? { line } : {}),
       });
       continue;
     }
     const items = Array.isArray(value) ? value : [value];
-    const coreModified =
-      opts.coreModified ?? new Date(statSync(file).mtimeMs).toISOString().replace('.000Z', 'Z');
     items.forEach((item, i) => {
       const prefix = Array.isArray(value) ? `[${i}]` : '';
-      const got = readOne(item, file, prefix, coreModified, problems);
+      const got = readOne(item, file, prefix, f.modified, validateOsv, problems);
       if (!got) return;
       const other = seen.get(got.advisory.id);
       if (other !== undefined) {
@@ -145,7 +104,7 @@ export function readAdvisoryFiles(paths: readonly string[], opts: ReadOptions = 
       advisories.push(got);
     });
   }
-  return { advisories, problems, files: files.length };
+  return { advisories, problems, files: count };
 }
 
 function readOne(
@@ -153,6 +112,7 @@ function readOne(
   file: string,
   prefix: string,
   coreModified: string,
+  validateOsv: OsvSchemaCheck,
   problems: FileProblem[],
 ): ReadAdvisory | null {
   const report = (list: Problem[]) => {
@@ -189,7 +149,7 @@ function readOne(
       'id' in item &&
       ('modified' in item || 'schema_version' in item)
     ) {
-      if (report(validateOsvSchema(item, dot))) return null;
+      if (report(validateOsv(item, dot))) return null;
       return { advisory: fromOsv(item as OsvRecord), file, format: 'osv' };
     }
     report([

@@ -1,0 +1,33 @@
+import { readFileSync, type Stats, statSync } from 'node:fs';
+import { NswgError, type NswgErrorCode } from '../errors.js';
+
+/**
+ * The text of a file the user named. One that cannot be read is the error `code`, saying what it
+ * is and why (ENOENT, EACCES…), so that bad input never ends in a stack trace.
+ */
+export function readText(file: string, code: NswgErrorCode, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new NswgError(code, `cannot read ${what}: ${why}`, { file });
+  }
+}
+
+/** The text of a file, or null when there is none (or it cannot be read). */
+export function readTextOrNull(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** What is at `path`, or null when nothing is. */
+export function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
