@@ -2,8 +2,8 @@
 // Bundles the `nswg` command into dist/bin/ so that it starts fast:
 // - cli.cjs: the whole command line in one CommonJS file instead of hundreds of small modules
 //   (Kysely alone is 280). A command's modules run only when that command runs. Packages with
-//   native code, optional parts or large dependency trees (pg, fastify, …; better-sqlite3's addon)
-//   stay in node_modules and load from there when needed.
+//   native code, optional parts or large dependency trees (pg, fastify, …) stay in node_modules
+//   and load from there when needed; SQLite is Node.js's own node:sqlite.
 // - nswg.js: the executable, which runs cli.cjs through V8's code cache (src/cli/launch.ts). The
 //   cache skips parsing and compiling, so one file costs nothing for the code a command does not
 //   run; ES module chunks could not use it on Node.js 20.
@@ -21,8 +21,6 @@ const BUNDLED = new Set([
   'yaml',
   '@yarnpkg/parsers',
   'fflate',
-  // its JavaScript only: the compiled addon is loaded from its package (store/sqlite-open.ts)
-  'better-sqlite3',
 ]);
 
 /**
