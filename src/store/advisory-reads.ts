@@ -106,6 +106,7 @@ class SqliteReads implements AdvisoryReads {
   private readonly recentStmt: SqliteStatement;
   private readonly pageAll: SqliteStatement;
   private readonly pageKind: SqliteStatement;
+  private readonly dataVersionStmt: SqliteStatement;
 
   constructor(private readonly conn: SqliteDatabase) {
     this.forPackageStmt = conn.prepare(PACKAGE_SQL);
@@ -127,6 +128,7 @@ class SqliteReads implements AdvisoryReads {
     this.pageKind = conn.prepare(
       'select id, modified, record from advisories where id > ? and +kind = ? order by id limit ?',
     );
+    this.dataVersionStmt = conn.prepare('PRAGMA data_version');
     this.recentStmt = conn.prepare(
       'select id, modified, record from advisories where published is not null and withdrawn is null order by published desc, id limit ?',
     );
@@ -178,7 +180,7 @@ class SqliteReads implements AdvisoryReads {
 
   async dataVersion(): Promise<string> {
     // this connection never writes, so data_version moves with every commit of any other connection
-    return String((this.conn.prepare('PRAGMA data_version').get() as { data_version: number }).data_version);
+    return String((this.dataVersionStmt.get() as { data_version: number }).data_version);
   }
 
   close(): void {
