@@ -2,11 +2,11 @@
 // Bundles the `nswg` command into dist/bin/ so that it starts fast:
 // - cli.cjs: the whole command line in one CommonJS file instead of hundreds of small modules
 //   (Kysely alone is 280). A command's modules run only when that command runs. Packages with
-//   native code, optional parts or large dependency trees (pg, fastify, …; better-sqlite3's addon)
-//   stay in node_modules and load from there when needed.
+//   native code, optional parts or large dependency trees (pg, fastify, …) stay in node_modules
+//   and load from there when needed; SQLite is Node.js's own node:sqlite.
 // - nswg.js: the executable, which runs cli.cjs through V8's code cache (src/cli/launch.ts). The
 //   cache skips parsing and compiling, so one file costs nothing for the code a command does not
-//   run; ES module chunks could not use it on Node.js 20.
+//   run.
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
@@ -21,8 +21,6 @@ const BUNDLED = new Set([
   'yaml',
   '@yarnpkg/parsers',
   'fflate',
-  // its JavaScript only: the compiled addon is loaded from its package (store/sqlite-open.ts)
-  'better-sqlite3',
 ]);
 
 /**
@@ -34,13 +32,13 @@ const PURE = ['advisories', 'versions', 'scan'].map((d) => resolve('src', d) + s
 
 const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 
-/** What both files are built with: CommonJS for Node.js 20, ASCII (see below). */
+/** What both files are built with: CommonJS for the supported Node.js versions, ASCII (see below). */
 const common = {
   outdir: 'dist/bin',
   bundle: true,
   format: 'cjs',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   charset: 'ascii',
   logLevel: 'warning',
 };

@@ -1,4 +1,3 @@
-import type { Advisory } from '../advisories/index.js';
 import type { AdvisorySource, DatabaseInfo } from '../scan/index.js';
 import type { Store } from '../store/index.js';
 
@@ -13,10 +12,6 @@ export function storeSource(store: Store): AdvisorySource {
       return { name: store.name, source, newest: summary.newest, advisories: summary.total };
     },
     forPackages: (names) => store.advisories.forPackages(names),
-    async core(): Promise<Advisory[]> {
-      const out: Advisory[] = [];
-      for await (const a of store.advisories.all('core')) out.push(a);
-      return out;
-    },
+    core: () => store.advisories.core(),
   };
 }

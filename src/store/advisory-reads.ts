@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+import type { StatementSync } from 'node:sqlite';
 import { type Kysely, sql } from 'kysely';
 import type { AdvisoryKind } from '../advisories/index.js';
+import { type Ecosystem, groupByName, type PackageReads, SqlitePackageReads } from './package-reads.js';
+import { packageReadsOf } from './package-reads-kysely.js';
 import type { Database } from './schema.js';
-import { openSqlite } from './sqlite-open.js';
+import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
 import type { Store } from './store.js';
 
 /** One stored advisory as its indexed columns and the JSON of its record. */
@@ -24,8 +28,8 @@ export interface MatchRow {
  * The server's read paths: the advisories of a package, one advisory, the modified-date index and
  * the newest publications, plus a token that changes whenever the data may have changed (so that
  * callers can cache). On an SQLite file the hot look-ups go through a second, read-only
- * better-sqlite3 connection with prepared statements (Kysely's per-query overhead dominated them);
- * elsewhere through Kysely.
+ * connection with prepared statements (Kysely's per-query overhead dominated them); elsewhere
+ * through Kysely. The advisories of many packages are the store's package reads (package-reads.ts).
  */
 export interface AdvisoryReads {
   /** The records affecting the package (ecosystem `npm`, or `node` for Node.js core), by id. */
@@ -50,16 +54,15 @@ export interface AdvisoryReads {
   close(): void;
 }
 
-type SqliteDb = import('better-sqlite3').Database;
-type SqliteStatement = import('better-sqlite3').Statement;
+type SqliteStatement = StatementSync;
 
 /** Opens the read paths of a store. */
 export async function openAdvisoryReads(store: Pick<Store, 'db' | 'target'>): Promise<AdvisoryReads> {
   if (store.target.kind === 'sqlite' && store.target.file !== ':memory:') {
     try {
-      const conn = await openSqlite(store.target.file, { fileMustExist: true });
-      conn.pragma('busy_timeout = 5000');
-      conn.pragma('query_only = 1');
+      if (!existsSync(store.target.file)) throw new Error('no such file');
+      const conn = openSqlite(store.target.file);
+      conn.exec('PRAGMA query_only = 1');
       return new SqliteReads(conn);
     } catch {
       // fall through to Kysely (e.g. the file is not readable this way)
@@ -83,32 +86,19 @@ const PARTIAL =
 const MATCH_SQL =
   `select id, modified, ${PARTIAL} as partial from advisories where id in ` +
   '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
-/** The same for many names in one statement (the names as a JSON array). */
-/**
- * The same for many names in one statement (the names as a JSON array): the brief stored with each
- * row, or for a row written before migration 0004 filled it (none once it ran), the record cut down.
- * One row per (name, advisory) is kept by byName: SQL's `distinct` would compare the briefs.
- */
-const MATCH_MANY_SQL =
-  `select name, advisory_id as id, coalesce(brief, (select ${PARTIAL} from advisories where advisories.id = affected.advisory_id)) as partial ` +
-  'from affected where ecosystem = ? and name in (select value from json_each(?))';
-
-/** Rows of (name, match row) grouped by name. */
-function byName(rows: (MatchRow & { name: string })[]): Map<string, MatchRow[]> {
-  const out = new Map<string, MatchRow[]>();
-  for (const { name, ...row } of rows) {
-    const list = out.get(name);
-    if (!list) out.set(name, [row]);
-    // an advisory with two `affected` entries for one package has two rows
-    else if (!list.some((r) => r.id === row.id)) list.push(row);
-  }
-  return out;
+/** Match rows by package name, from the package reads' briefs (package-reads.ts). */
+async function matchRowsOf(
+  reads: PackageReads,
+  ecosystem: Ecosystem,
+  names: readonly string[],
+): Promise<Map<string, MatchRow[]>> {
+  return groupByName(await reads.briefRows(ecosystem, names), (r) => ({ id: r.id, partial: r.brief }));
 }
 
 class SqliteReads implements AdvisoryReads {
   private readonly forPackageStmt: SqliteStatement;
   private readonly matchStmt: SqliteStatement;
-  private readonly matchManyStmt: SqliteStatement;
+  private readonly packages: SqlitePackageReads;
   private readonly byIdStmt: SqliteStatement;
   private readonly byAliasStmt: SqliteStatement;
   private readonly indexAll: SqliteStatement;
@@ -116,11 +106,12 @@ class SqliteReads implements AdvisoryReads {
   private readonly recentStmt: SqliteStatement;
   private readonly pageAll: SqliteStatement;
   private readonly pageKind: SqliteStatement;
+  private readonly dataVersionStmt: SqliteStatement;
 
-  constructor(private readonly conn: SqliteDb) {
+  constructor(private readonly conn: SqliteDatabase) {
     this.forPackageStmt = conn.prepare(PACKAGE_SQL);
     this.matchStmt = conn.prepare(MATCH_SQL);
-    this.matchManyStmt = conn.prepare(MATCH_MANY_SQL);
+    this.packages = new SqlitePackageReads(conn);
     this.byIdStmt = conn.prepare('select id, modified, record from advisories where id = ?');
     this.byAliasStmt = conn.prepare(
       'select a.id, a.modified, a.record from aliases s join advisories a on a.id = s.advisory_id where s.alias = ? order by a.id',
@@ -137,22 +128,22 @@ class SqliteReads implements AdvisoryReads {
     this.pageKind = conn.prepare(
       'select id, modified, record from advisories where id > ? and +kind = ? order by id limit ?',
     );
+    this.dataVersionStmt = conn.prepare('PRAGMA data_version');
     this.recentStmt = conn.prepare(
       'select id, modified, record from advisories where published is not null and withdrawn is null order by published desc, id limit ?',
     );
   }
 
   async forPackage(ecosystem: 'npm' | 'node', name: string): Promise<StoredRecord[]> {
-    return this.forPackageStmt.all(ecosystem, name) as StoredRecord[];
+    return this.forPackageStmt.all(ecosystem, name) as unknown as StoredRecord[];
   }
 
   async matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]> {
-    return this.matchStmt.all(ecosystem, name) as MatchRow[];
+    return this.matchStmt.all(ecosystem, name) as unknown as MatchRow[];
   }
 
   async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
-    const json = JSON.stringify(names);
-    return byName(this.matchManyStmt.all(ecosystem, json) as (MatchRow & { name: string })[]);
+    return matchRowsOf(this.packages, ecosystem, names);
   }
 
   async byId(id: string): Promise<StoredRecord | null> {
@@ -160,24 +151,27 @@ class SqliteReads implements AdvisoryReads {
   }
 
   async byAlias(alias: string): Promise<StoredRecord[]> {
-    return this.byAliasStmt.all(alias) as StoredRecord[];
+    return this.byAliasStmt.all(alias) as unknown as StoredRecord[];
   }
 
   async modifiedIndex(kind?: AdvisoryKind): Promise<{ id: string; modified: string }[]> {
-    return (kind ? this.indexKind.all(kind) : this.indexAll.all()) as { id: string; modified: string }[];
+    return (kind ? this.indexKind.all(kind) : this.indexAll.all()) as unknown as {
+      id: string;
+      modified: string;
+    }[];
   }
 
   async recentlyPublished(limit: number): Promise<StoredRecord[]> {
-    return this.recentStmt.all(limit) as StoredRecord[];
+    return this.recentStmt.all(limit) as unknown as StoredRecord[];
   }
 
   async *all(kind?: AdvisoryKind): AsyncGenerator<StoredRecord> {
     let after = '';
     for (;;) {
       // one page per statement run: an open iterator would hold the connection the other routes share
-      const rows = (
-        kind ? this.pageKind.all(after, kind, PAGE) : this.pageAll.all(after, PAGE)
-      ) as StoredRecord[];
+      const rows = (kind
+        ? this.pageKind.all(after, kind, PAGE)
+        : this.pageAll.all(after, PAGE)) as unknown as StoredRecord[];
       for (const r of rows) yield r;
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1]!.id;
@@ -186,19 +180,23 @@ class SqliteReads implements AdvisoryReads {
 
   async dataVersion(): Promise<string> {
     // this connection never writes, so data_version moves with every commit of any other connection
-    return String(this.conn.pragma('data_version', { simple: true }));
+    return String((this.dataVersionStmt.get() as { data_version: number }).data_version);
   }
 
   close(): void {
-    if (this.conn.open) this.conn.close();
+    if (this.conn.isOpen) this.conn.close();
   }
 }
 
 class KyselyReads implements AdvisoryReads {
+  private readonly packages: PackageReads;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: 'sqlite' | 'postgres',
-  ) {}
+  ) {
+    this.packages = packageReadsOf(db);
+  }
 
   async forPackage(ecosystem: 'npm' | 'node', name: string): Promise<StoredRecord[]> {
     return this.db
@@ -222,25 +220,7 @@ class KyselyReads implements AdvisoryReads {
   }
 
   async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
-    const rows: (MatchRow & { name: string })[] = [];
-    for (let i = 0; i < names.length; i += 500) {
-      const part = await this.db
-        .selectFrom('affected')
-        .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
-        .select([
-          'affected.name as name',
-          'advisories.id as id',
-          'advisories.modified as modified',
-          'affected.brief',
-          'advisories.record',
-        ])
-        .where('affected.ecosystem', '=', ecosystem)
-        .where('affected.name', 'in', names.slice(i, i + 500))
-        .distinct()
-        .execute();
-      for (const r of part) rows.push({ name: r.name, id: r.id, partial: r.brief ?? r.record });
-    }
-    return byName(rows);
+    return matchRowsOf(this.packages, ecosystem, names);
   }
 
   async byId(id: string): Promise<StoredRecord | null> {

@@ -2,7 +2,8 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Advisory, type AdvisoryKind, severityOf } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
 import { briefOf } from './advisory-brief.js';
-import { rawSqlite } from './connect.js';
+import type { Ecosystem, PackageReads } from './package-reads.js';
+import { packageReadsOf } from './package-reads-kysely.js';
 import type { Database } from './schema.js';
 
 /** What an import did. */
@@ -70,7 +71,12 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The advisory tables: import, look-ups by id, alias and package, search, statistics. */
 export class AdvisoryStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** The reads of advisories by package: prepared statements on SQLite, Kysely on PostgreSQL. */
+  private readonly packages: PackageReads;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.packages = packageReadsOf(db);
+  }
 
   /**
    * Adds or updates advisories in one transaction: all of them or, on any error, none. An advisory
@@ -245,58 +251,20 @@ export class AdvisoryStore {
     return rows.map((r) => JSON.parse(r.record) as Advisory);
   }
 
-  /** The advisories of many packages at once, by package name (for the audit and the bulk endpoint). */
+  /**
+   * The advisories of many packages at once, by package name (for the audit and the bulk endpoint):
+   * on SQLite from the briefs, each record read on first use while the store is open (package-reads.ts).
+   */
   async forPackages(
     names: readonly string[],
-    ecosystem: 'npm' | 'node' = 'npm',
+    ecosystem: Ecosystem = 'npm',
   ): Promise<Map<string, Advisory[]>> {
-    const out = new Map<string, Advisory[]>();
-    const cache = new Map<string, Advisory>();
-    const raw = rawSqlite(this.db);
-    if (raw) {
-      // every audit asks this for hundreds of names: one prepared statement instead of building SQL
-      const rows = raw
-        .prepare(
-          `SELECT affected.name AS name, advisories.id AS id, advisories.record AS record FROM affected
-           JOIN advisories ON advisories.id = affected.advisory_id
-           WHERE affected.ecosystem = ? AND affected.name IN (SELECT value FROM json_each(?))
-           ORDER BY advisories.id`,
-        )
-        .all(ecosystem, JSON.stringify([...new Set(names)])) as {
-        name: string;
-        id: string;
-        record: string;
-      }[];
-      for (const r of rows) this.collect(out, cache, r);
-      return out;
-    }
-    for (const part of chunks([...new Set(names)], 500)) {
-      const rows = await this.db
-        .selectFrom('affected')
-        .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
-        .select(['affected.name', 'advisories.id', 'advisories.record'])
-        .where('affected.ecosystem', '=', ecosystem)
-        .where('affected.name', 'in', part)
-        .orderBy('advisories.id')
-        .execute();
-      for (const r of rows) this.collect(out, cache, r);
-    }
-    return out;
+    return this.packages.forPackages(names, ecosystem);
   }
 
-  private collect(
-    out: Map<string, Advisory[]>,
-    cache: Map<string, Advisory>,
-    r: { name: string; id: string; record: string },
-  ): void {
-    let a = cache.get(r.id);
-    if (!a) {
-      a = JSON.parse(r.record) as Advisory;
-      cache.set(r.id, a);
-    }
-    const list = out.get(r.name) ?? [];
-    if (!list.includes(a)) list.push(a);
-    out.set(r.name, list);
+  /** The Node.js core advisories, by id (for the audit and check-node). */
+  async core(): Promise<Advisory[]> {
+    return this.packages.core();
   }
 
   /** Advisories whose id, alias, package, title or text contains `text` (case-insensitive), newest first. */

@@ -1,18 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { NswgError } from '../errors.js';
 import type { Database } from './schema.js';
+import { sqliteDialect } from './sqlite-dialect.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
 import { type DbTarget, describeTarget } from './target.js';
 
 export { type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './target.js';
 
 /** The SQLite connection under a Kysely instance opened by `connect`, for the few hot read paths. */
-const sqliteHandles = new WeakMap<Kysely<Database>, import('better-sqlite3').Database>();
+const sqliteHandles = new WeakMap<Kysely<Database>, SqliteDatabase>();
 
-/** The better-sqlite3 connection of an SQLite database (null on PostgreSQL). */
-export function rawSqlite(db: Kysely<Database>): import('better-sqlite3').Database | null {
+/** The node:sqlite connection of an SQLite database (null on PostgreSQL). */
+export function rawSqlite(db: Kysely<Database>): SqliteDatabase | null {
   return sqliteHandles.get(db) ?? null;
 }
 
@@ -22,21 +23,20 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
     if (t.file !== ':memory:') mkdirSync(dirname(t.file), { recursive: true });
     let database: SqliteDatabase;
     try {
-      database = await openSqlite(t.file);
-      database.pragma('journal_mode = WAL');
+      database = openSqlite(t.file);
+      database.exec('PRAGMA journal_mode = WAL');
       // Durable across a crash of the process (or of the server's worker thread): a commit is in
       // the WAL file, written to the operating system, before the server answers. Not across a
       // power loss or an OS crash: the WAL is synced at checkpoints, not at every commit, so the
       // last transactions before one can be lost then (FULL would sync each commit, at a cost).
-      database.pragma('synchronous = NORMAL');
-      database.pragma('foreign_keys = ON');
-      database.pragma('busy_timeout = 5000');
+      database.exec('PRAGMA synchronous = NORMAL');
+      database.exec('PRAGMA foreign_keys = ON');
     } catch (e) {
       throw new NswgError('E_DB_CONNECT', `cannot open the SQLite database: ${(e as Error).message}`, {
         file: t.file,
       });
     }
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: sqliteDialect(database) });
     sqliteHandles.set(db, database);
     return db;
   }

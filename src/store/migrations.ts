@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { NswgError } from '../errors.js';
 import { briefAliasesMigration, briefMigration } from './advisory-brief.js';
 import { disclosureAgreementMigration } from './disclosure-agreement-migration.js';

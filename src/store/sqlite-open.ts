@@ -1,33 +1,42 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { DatabaseSync } from 'node:sqlite';
 
-export type SqliteDatabase = BetterSqlite3.Database;
+export type SqliteDatabase = DatabaseSync;
 
-let binding: string | undefined | null = null;
-
-/**
- * better-sqlite3's compiled addon, found in its package. Passed to every connection, so that the
- * `bindings` package (which searches a dozen folders from its caller's stack trace, ~4 ms, and
- * fails from inside the command's bundle) is never asked. Undefined when the addon is elsewhere.
- */
-function nativeBinding(): string | undefined {
-  if (binding === null) {
-    try {
-      const pkg = createRequire(import.meta.url).resolve('better-sqlite3/package.json');
-      const file = join(dirname(pkg), 'build', 'Release', 'better_sqlite3.node');
-      binding = existsSync(file) ? file : undefined;
-    } catch {
-      binding = undefined;
-    }
-  }
-  return binding;
+export interface SqliteOpenOptions {
+  /** Opens the file read-only (it must exist). */
+  readOnly?: boolean;
 }
 
-/** Opens an SQLite database with better-sqlite3 (its options, plus the addon located once). */
-export async function openSqlite(file: string, options: BetterSqlite3.Options = {}): Promise<SqliteDatabase> {
-  const { default: SQLite } = await import('better-sqlite3');
-  const nativeBindingFile = nativeBinding();
-  return new SQLite(file, nativeBindingFile ? { ...options, nativeBinding: nativeBindingFile } : options);
+let sqlite: typeof import('node:sqlite') | undefined;
+
+/**
+ * Node.js's own SQLite module. Node.js 22 calls it experimental and says so on stderr when it is
+ * loaded, which the commands must not print: that one warning is left out while the module loads
+ * (its API is stable on the versions the engines field allows); every other warning is emitted.
+ */
+function sqliteModule(): typeof import('node:sqlite') {
+  if (sqlite) return sqlite;
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (type === 'ExperimentalWarning' && /^SQLite is an experimental feature/.test(text)) return;
+    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    // synchronous, and the same from the ES modules and from the command's CommonJS bundle
+    sqlite = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+  return sqlite;
+}
+
+/**
+ * Opens an SQLite database with node:sqlite, built into Node.js: nothing to compile or download at
+ * install. Waits up to 5 s for a lock another connection holds (as the server's writers may).
+ */
+export function openSqlite(file: string, options: SqliteOpenOptions = {}): SqliteDatabase {
+  const { DatabaseSync } = sqliteModule();
+  return new DatabaseSync(file, { readOnly: options.readOnly ?? false, timeout: 5000 });
 }

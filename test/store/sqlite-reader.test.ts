@@ -31,8 +31,10 @@ describe('the read-only SQLite reader', () => {
     for (const [name, list] of fromStore) {
       const got = fromReader.get(name)!;
       expect(got.map((a) => a.id)).toEqual(list.map((a) => a.id));
-      // every field through the object's own reads (the brief's and the loaded rest alike)
-      for (const [i, a] of list.entries()) {
+      // every field through the object's own reads (the brief's and the loaded rest alike), against
+      // the stored record (the store's SQLite reads are the reader's: the record is the reference)
+      for (const [i, listed] of list.entries()) {
+        const a = (await store.advisories.get(listed.id))!;
         const b = got[i]!;
         for (const key of Object.keys(a) as (keyof Advisory)[])
           expect(b[key], `${a.id} ${key}`).toEqual(a[key]);
