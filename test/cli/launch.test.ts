@@ -1,6 +1,8 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -12,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nswg, tempHome } from '../helpers/cli.js';
 
@@ -127,5 +130,48 @@ describe('nswg executable: code cache', () => {
     await nswg(checkNode, { home, env });
     // not read, so written again: the file is the current user's
     expect(statSync(path).uid).toBe(0);
+  });
+});
+
+// a machine's own Node.js may be older than nswg needs (Debian's is 20): the one npm installed with
+// nswg runs the command then, or the command says which Node.js it needs
+const machineNode = '/usr/bin/node';
+const machineNodeIsOld = (() => {
+  try {
+    const [major = 0, minor = 0] = execFileSync(machineNode, ['-p', 'process.versions.node'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('.')
+      .map(Number);
+    return major < 22 || (major === 22 && minor < 16);
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!machineNodeIsOld)('nswg executable started by an older Node.js', () => {
+  const bin = fileURLToPath(new URL('../../dist/bin/nswg.js', import.meta.url));
+
+  it('runs the command on the Node.js installed with it, with its arguments, output and exit status', () => {
+    const version = spawnSync(machineNode, [bin, '--version'], { encoding: 'utf8' });
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const home = tempHome();
+    const run = spawnSync(machineNode, [bin, ...checkNode], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: home },
+    });
+    expect(run.status).toBe(1); // Node.js 20.0.0 is affected
+    expect(JSON.parse(run.stdout).version).toBe('20.0.0');
+  });
+
+  it('says which Node.js it needs when none is installed with it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nswg-alone-'));
+    copyFileSync(bin, join(dir, 'nswg.js'));
+    const run = spawnSync(machineNode, [join(dir, 'nswg.js'), '--version'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/needs Node\.js 22\.16 or newer, not v\d+/);
   });
 });

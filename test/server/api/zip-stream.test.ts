@@ -60,7 +60,7 @@ describe('zipStream', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // 65,536 files: minutes on a busy machine
 
   it('stops reading entries when the reader goes away', async () => {
     let made = 0;
