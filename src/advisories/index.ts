@@ -26,7 +26,6 @@ export {
   type AdvisoryFile,
   assertNoErrors,
   type FileProblem,
-  formatProblem,
   parseJsonFile,
   type ReadAdvisory,
   type ReadResult,

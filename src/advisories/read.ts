@@ -13,16 +13,6 @@ export interface FileProblem extends Problem {
   line?: number;
 }
 
-/** `file:line: field: message`, the way every problem is printed. */
-export function formatProblem(
-  p: { file?: string; line?: number; field?: string; message: string },
-  root = process.cwd(),
-): string {
-  const file = p.file ? relative(root, p.file) || p.file : '';
-  const at = file ? `${file}${p.line ? `:${p.line}` : ''}: ` : '';
-  return `${at}${p.field ? `${p.field}: ` : ''}${p.message}`;
-}
-
 /** One advisory read from a file, with where it came from. */
 export interface ReadAdvisory {
   advisory: Advisory;

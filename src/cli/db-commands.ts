@@ -2,20 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
-import {
-  assertNoErrors,
-  formatProblem,
-  parseWgId,
-  toNswgCore,
-  toNswgNpm,
-  toOsv,
-} from '../advisories/index.js';
-import { NswgError } from '../errors.js';
+import { assertNoErrors, parseWgId, toNswgCore, toNswgNpm, toOsv } from '../advisories/index.js';
+import { formatProblem, NswgError } from '../errors.js';
 import { readAdvisoryFiles } from '../files/index.js';
 import { type ImportSummary, SCHEMA_VERSION, seedBundled } from '../store/index.js';
 import { dbOption, formatOption, runs } from './command-kit.js';
 import { type DbOption, printJson, withDb } from './context.js';
 import { progress } from './progress.js';
+import { relativeFile } from './report-error.js';
 import { define as defineSync } from './sync-command.js';
 
 const rel = (p: string) => relative(process.cwd(), p) || p;
@@ -40,7 +34,7 @@ export async function dbInit(opts: DbOption): Promise<void> {
 export async function dbImport(paths: string[], opts: DbOption): Promise<void> {
   const read = readAdvisoryFiles(paths);
   for (const p of read.problems.filter((x) => x.level === 'warning')) {
-    process.stderr.write(`${pc.yellow('warning')} ${formatProblem(p)}\n`);
+    process.stderr.write(`${pc.yellow('warning')} ${formatProblem(p, relativeFile)}\n`);
   }
   assertNoErrors(read);
   if (!read.advisories.length) {
@@ -126,7 +120,7 @@ export async function dbValidate(paths: string[], opts: { format?: string }): Pr
   } else {
     for (const p of read.problems) {
       const tag = p.level === 'error' ? pc.red('error') : pc.yellow('warning');
-      process.stdout.write(`${formatProblem(p)} (${tag})\n`);
+      process.stdout.write(`${formatProblem(p, relativeFile)} (${tag})\n`);
     }
     process.stdout.write(
       `${read.files} file${read.files === 1 ? '' : 's'}, ${read.advisories.length} valid advisories, ` +

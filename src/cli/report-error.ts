@@ -1,5 +1,11 @@
+import { relative } from 'node:path';
 import { formatProblem, isNswgError } from '../errors.js';
 import { writeStderr } from './output.js';
+
+/** A file as the command line shows it: relative to the working folder when inside it. */
+export function relativeFile(file: string): string {
+  return relative(process.cwd(), file) || file;
+}
 
 /** Prints an error the way the CLI reports bad input (no stack trace) and sets exit code 2. */
 export function reportError(e: unknown): void {
