@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import { assertNoErrors, parseWgId, toNswgCore, toNswgNpm, toOsv } from '../advisories/index.js';
@@ -11,8 +11,6 @@ import { type DbOption, printJson, withDb } from './context.js';
 import { progress } from './progress.js';
 import { relativeFile } from './report-error.js';
 import { define as defineSync } from './sync-command.js';
-
-const rel = (p: string) => relative(process.cwd(), p) || p;
 
 function printSummary(s: ImportSummary, name: string): void {
   process.stdout.write(
@@ -97,7 +95,7 @@ export async function dbExport(opts: ExportOptions): Promise<void> {
       );
       written++;
     }
-    process.stdout.write(`wrote ${written} advisories to ${rel(opts.out)}\n`);
+    process.stdout.write(`wrote ${written} advisories to ${relativeFile(opts.out)}\n`);
     if (skipped) {
       process.stdout.write(
         `skipped ${skipped} advisories from other databases (the Working Group format holds only NSWG ids; use --format osv)\n`,
@@ -115,7 +113,7 @@ export async function dbValidate(paths: string[], opts: { format?: string }): Pr
     printJson({
       files: read.files,
       advisories: read.advisories.length,
-      problems: read.problems.map((p) => ({ ...p, file: rel(p.file) })),
+      problems: read.problems.map((p) => ({ ...p, file: relativeFile(p.file) })),
     });
   } else {
     for (const p of read.problems) {
