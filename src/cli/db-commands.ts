@@ -51,23 +51,13 @@ export async function dbImport(paths: string[], opts: DbOption): Promise<void> {
 }
 
 export interface ExportOptions extends DbOption {
-  format: string;
+  format: 'nswg' | 'osv';
   out: string;
-  kind?: string;
+  kind?: 'npm' | 'core';
 }
 
 /** `nswg db export`: the Working Group's layout (npm/<n>.json, core/<n>.json) or one OSV file per advisory. */
 export async function dbExport(opts: ExportOptions): Promise<void> {
-  if (opts.format !== 'nswg' && opts.format !== 'osv') {
-    throw new NswgError('E_USAGE', `unknown format ${JSON.stringify(opts.format)}: use nswg or osv`, {
-      field: '--format',
-    });
-  }
-  if (opts.kind && opts.kind !== 'npm' && opts.kind !== 'core') {
-    throw new NswgError('E_USAGE', `unknown kind ${JSON.stringify(opts.kind)}: use npm or core`, {
-      field: '--kind',
-    });
-  }
   await withDb(opts, 'read', async (store) => {
     let written = 0;
     let skipped = 0;
@@ -77,7 +67,7 @@ export async function dbExport(opts: ExportOptions): Promise<void> {
       made.add(d);
       return d;
     };
-    for await (const a of store.advisories.all(opts.kind as 'npm' | 'core' | undefined)) {
+    for await (const a of store.advisories.all(opts.kind)) {
       if (opts.format === 'osv') {
         writeFileSync(join(dir(opts.out), `${a.id}.json`), `${JSON.stringify(toOsv(a), null, 2)}\n`);
         written++;

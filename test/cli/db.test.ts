@@ -257,6 +257,22 @@ describe('the command line', () => {
     }
   });
 
+  it('refuses a format or kind it does not write, naming the option and the choices, before opening anything', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'nswg-home-'));
+    for (const [args, choices] of [
+      [['db', 'export', '--format', 'xml', '--out', join(home, 'out')], 'nswg, osv'],
+      [['db', 'export', '--format', 'osv', '--kind', 'pypi', '--out', join(home, 'out')], 'npm, core'],
+      [['advisory', 'show', 'NSWG-ECO-1', '--format', 'xml'], 'text, json, osv, nswg'],
+      [['advisory', 'search', 'lodash', '--format', 'osv'], 'text, json'],
+    ] as const) {
+      const r = await nswg([...args], { home });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`Allowed choices are ${choices}.`);
+      expect(r.stdout).toBe('');
+    }
+    expect(readdirSync(home)).toEqual([]); // no database made, nothing written
+  });
+
   it('seeds the default database on first use, and refuses a named one that does not exist', async () => {
     const home = mkdtempSync(join(tmpdir(), 'nswg-home-'));
     const r = await nswg(['db', 'stats', '--format', 'json'], { home });
