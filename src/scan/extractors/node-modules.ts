@@ -1,15 +1,14 @@
 import type { InstalledTree, LockfileContents } from '../types.js';
+import { lastName, resolveLoc } from './npm-locations.js';
 import type { Project } from './project.js';
 import {
   asObject,
   checkDirect,
   DepGraph,
   forEachEdge,
-  lastName,
   type Manifest,
   parseError,
   parseJson,
-  resolveLoc,
 } from './shared.js';
 
 /**

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { NswgError } from '../../errors.js';
 import type { LockfileContents } from '../types.js';
+import { lastName, resolveLoc } from './npm-locations.js';
 import type { Project } from './project.js';
 import {
   asDeps,
@@ -10,13 +11,11 @@ import {
   DepGraph,
   type DepType,
   forEachEdge,
-  lastName,
   lineAt,
   type Manifest,
   parseAliasSpec,
   parseError,
   parseJson,
-  resolveLoc,
 } from './shared.js';
 
 /**

@@ -7,7 +7,6 @@ import {
   parseAliasSpec,
   parseJson,
   parseJsonc,
-  resolveLoc,
   splitIdent,
 } from '../../../src/scan/extractors/shared.js';
 import type { InstalledPackage } from '../../../src/scan/types.js';
@@ -160,21 +159,6 @@ describe('small helpers', () => {
     expect(splitIdent('@scope/name@1.2.3')).toEqual({ name: '@scope/name', version: '1.2.3' });
     expect(splitIdent('name@npm:other@1')).toEqual({ name: 'name', version: 'npm:other@1' });
     expect(splitIdent('@scope/name')).toBeNull();
-  });
-
-  it("resolves like node's module lookup", () => {
-    const have = new Set([
-      'node_modules/a',
-      'node_modules/a/node_modules/b',
-      'node_modules/b',
-      'packages/x/node_modules/b',
-    ]);
-    const has = (l: string) => have.has(l);
-    expect(resolveLoc('node_modules/a', 'b', has)).toBe('node_modules/a/node_modules/b');
-    expect(resolveLoc('node_modules/a/node_modules/b', 'a', has)).toBe('node_modules/a');
-    expect(resolveLoc('packages/x', 'b', has)).toBe('packages/x/node_modules/b');
-    expect(resolveLoc('packages/x', 'a', has)).toBe('node_modules/a');
-    expect(resolveLoc('', 'c', has)).toBeUndefined();
   });
 
   it("finds the line of a JSON error from V8's context when it gives no position", async () => {
