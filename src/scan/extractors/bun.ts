@@ -1,10 +1,10 @@
 import { NswgError } from '../../errors.js';
+import { DepGraph } from '../graph.js';
 import type { LockfileContents } from '../types.js';
 import type { Project } from './project.js';
 import {
   asObject,
   checkDirect,
-  DepGraph,
   forEachEdge,
   lineAt,
   type Manifest,

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { NswgError } from '../../errors.js';
+import { type DepFlags, DepGraph, type DepType } from '../graph.js';
 import type { LockfileContents } from '../types.js';
 import { lastName, resolveLoc } from './npm-locations.js';
 import type { Project } from './project.js';
@@ -7,9 +8,6 @@ import {
   asDeps,
   asObject,
   checkDirect,
-  type DepFlags,
-  DepGraph,
-  type DepType,
   forEachEdge,
   lineAt,
   type Manifest,

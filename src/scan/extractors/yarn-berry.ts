@@ -1,13 +1,12 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import { NswgError } from '../../errors.js';
+import { DepGraph, type DepType } from '../graph.js';
 import type { LockfileContents } from '../types.js';
 import type { Project } from './project.js';
 import {
   asDeps,
   asObject,
   checkDirect,
-  DepGraph,
-  type DepType,
   type Manifest,
   manifestEdges,
   parseError,

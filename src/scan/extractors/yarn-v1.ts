@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import type * as YarnLockfile from '@yarnpkg/lockfile';
+import { DepGraph } from '../graph.js';
 import type { LockfileContents } from '../types.js';
 import type { Project } from './project.js';
 import {
   asDeps,
   asObject,
   checkDirect,
-  DepGraph,
   lineAt,
   type Manifest,
   manifestEdges,

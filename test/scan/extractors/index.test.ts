@@ -181,6 +181,7 @@ describe('loading only the parser in use', () => {
     for (const file of [
       'index.ts',
       'shared.ts',
+      '../graph.ts',
       'project.ts',
       'npm.ts',
       'bun.ts',
