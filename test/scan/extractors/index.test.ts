@@ -181,6 +181,8 @@ describe('loading only the parser in use', () => {
     for (const file of [
       'index.ts',
       'shared.ts',
+      'manifest.ts',
+      'npm-locations.ts',
       '../graph.ts',
       'project.ts',
       'npm.ts',

@@ -2,22 +2,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectFolder } from '../../../src/files/index.js';
 import { Project } from '../../../src/scan/extractors/project.js';
-import { parseAliasSpec, parseJson, parseJsonc, splitIdent } from '../../../src/scan/extractors/shared.js';
+import { parseJson, parseJsonc } from '../../../src/scan/extractors/shared.js';
 import { rejection, removeTemps, tempProject } from './helpers.js';
 
 afterAll(removeTemps);
 
 describe('small helpers', () => {
-  it('parses npm: aliases and name@version identifiers', () => {
-    expect(parseAliasSpec('npm:jquery@3.0.0-rc1')).toEqual({ name: 'jquery', range: '3.0.0-rc1' });
-    expect(parseAliasSpec('npm:@babel/core@^7.0.0')).toEqual({ name: '@babel/core', range: '^7.0.0' });
-    expect(parseAliasSpec('npm:lodash')).toEqual({ name: 'lodash', range: '*' });
-    expect(parseAliasSpec('^1.0.0')).toBeNull();
-    expect(splitIdent('@scope/name@1.2.3')).toEqual({ name: '@scope/name', version: '1.2.3' });
-    expect(splitIdent('name@npm:other@1')).toEqual({ name: 'name', version: 'npm:other@1' });
-    expect(splitIdent('@scope/name')).toBeNull();
-  });
-
   it("finds the line of a JSON error from V8's context when it gives no position", async () => {
     const text = '[\n  "aaaaaaaaaaaaaaaaaaaaaaa",\nxyz,\n  "bbbbbbbbbbbbbbbbbbbbbbbbbb"\n]\n';
     const e = await rejection(Promise.resolve().then(() => parseJson('f.json', text)));
