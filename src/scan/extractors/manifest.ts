@@ -1,6 +1,6 @@
 import { NswgError } from '../../errors.js';
 import type { DepType } from '../graph.js';
-import { asDeps, asObject } from './shared.js';
+import { asDeps, asObject } from './parse.js';
 
 /** The parts of a package.json that the extractors read. */
 export interface Manifest {

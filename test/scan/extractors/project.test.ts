@@ -2,26 +2,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectFolder } from '../../../src/files/index.js';
 import { Project } from '../../../src/scan/extractors/project.js';
-import { parseJson, parseJsonc } from '../../../src/scan/extractors/shared.js';
 import { rejection, removeTemps, tempProject } from './helpers.js';
 
 afterAll(removeTemps);
 
-describe('small helpers', () => {
-  it("finds the line of a JSON error from V8's context when it gives no position", async () => {
-    const text = '[\n  "aaaaaaaaaaaaaaaaaaaaaaa",\nxyz,\n  "bbbbbbbbbbbbbbbbbbbbbbbbbb"\n]\n';
-    const e = await rejection(Promise.resolve().then(() => parseJson('f.json', text)));
-    expect(e).toMatchObject({ code: 'E_LOCKFILE_PARSE', file: 'f.json', line: 3 });
-    const cut = await rejection(Promise.resolve().then(() => parseJson('f.json', '{\n  "a": [\n')));
-    expect(cut).toMatchObject({ line: 3 });
-    expect(cut.message).toContain('truncated');
-  });
-
-  it('reads JSONC without touching strings that look like comments or commas', () => {
-    const text = '{\n  // a comment\n  "url": "http://x/*y*/, }",\n  /* block\n */ "list": [1, 2,],\n}\n';
-    expect(parseJsonc('f.lock', text)).toEqual({ url: 'http://x/*y*/, }', list: [1, 2] });
-  });
-
+describe('the project', () => {
   it("expands the root package.json's workspace globs", async () => {
     const tmp = await tempProject({
       'package.json': JSON.stringify({
