@@ -11,8 +11,8 @@ import {
   parseVersion,
   type VersionSet,
 } from '../versions/index.js';
-import { preparePaths } from './extractors/shared.js';
 import type { Finding, Fix } from './findings.js';
+import { preparePaths } from './graph.js';
 import { firstHolding, matchable, matcherOf } from './matcher.js';
 import type { InstalledPackage } from './types.js';
 

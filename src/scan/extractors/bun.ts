@@ -1,18 +1,9 @@
 import { NswgError } from '../../errors.js';
+import { DepGraph } from '../graph.js';
 import type { LockfileContents } from '../types.js';
+import { checkDirect, forEachEdge, type Manifest, manifestEdges, splitIdent } from './manifest.js';
+import { asObject, lineAt, parseError, parseJsonc } from './parse.js';
 import type { Project } from './project.js';
-import {
-  asObject,
-  checkDirect,
-  DepGraph,
-  forEachEdge,
-  lineAt,
-  type Manifest,
-  manifestEdges,
-  parseError,
-  parseJsonc,
-  splitIdent,
-} from './shared.js';
 
 /** The text bun.lock versions bun 1.1.39 to 1.3 write (the format is the same but for small additions). */
 const KNOWN_VERSIONS = new Set([0, 1, 2]);

@@ -1,15 +1,10 @@
 import { NswgError } from '../../errors.js';
+import { DepGraph, type DepType } from '../graph.js';
 import type { LockfileContents } from '../types.js';
+import { manifestEdges } from './manifest.js';
+import { lastName } from './npm-locations.js';
+import { asObject, parseError, parseJson } from './parse.js';
 import type { Project } from './project.js';
-import {
-  asObject,
-  DepGraph,
-  type DepType,
-  lastName,
-  manifestEdges,
-  parseError,
-  parseJson,
-} from './shared.js';
 
 const SPEC_VERSIONS = new Set(['1.4', '1.5', '1.6']);
 const PURL_NPM = 'pkg:npm/';

@@ -1,16 +1,9 @@
+import { DepGraph } from '../graph.js';
 import type { InstalledTree, LockfileContents } from '../types.js';
+import { checkDirect, forEachEdge, type Manifest } from './manifest.js';
+import { lastName, resolveLoc } from './npm-locations.js';
+import { asObject, parseError, parseJson } from './parse.js';
 import type { Project } from './project.js';
-import {
-  asObject,
-  checkDirect,
-  DepGraph,
-  forEachEdge,
-  lastName,
-  type Manifest,
-  parseError,
-  parseJson,
-  resolveLoc,
-} from './shared.js';
 
 /**
  * The packages of an installed node_modules tree `dir` (read by the shell into `tree`), each

@@ -1,23 +1,11 @@
 import { posix } from 'node:path';
 import { NswgError } from '../../errors.js';
+import { type DepFlags, DepGraph, type DepType } from '../graph.js';
 import type { LockfileContents } from '../types.js';
+import { checkDirect, forEachEdge, type Manifest, parseAliasSpec } from './manifest.js';
+import { lastName, resolveLoc } from './npm-locations.js';
+import { asDeps, asObject, lineAt, parseError, parseJson } from './parse.js';
 import type { Project } from './project.js';
-import {
-  asDeps,
-  asObject,
-  checkDirect,
-  type DepFlags,
-  DepGraph,
-  type DepType,
-  forEachEdge,
-  lastName,
-  lineAt,
-  type Manifest,
-  parseAliasSpec,
-  parseError,
-  parseJson,
-  resolveLoc,
-} from './shared.js';
 
 /**
  * Reads package-lock.json or npm-shrinkwrap.json: lockfileVersion 2 and 3 from the `packages` section

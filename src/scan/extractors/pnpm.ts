@@ -1,18 +1,11 @@
 import { posix } from 'node:path';
 import { parseSyml } from '@yarnpkg/parsers';
 import { NswgError } from '../../errors.js';
+import { DepGraph, type DepType } from '../graph.js';
 import type { LockfileContents, LockfileFormat } from '../types.js';
+import { checkDirect, splitIdent } from './manifest.js';
+import { asDeps, asObject, lineAt, parseError } from './parse.js';
 import type { Project } from './project.js';
-import {
-  asDeps,
-  asObject,
-  checkDirect,
-  DepGraph,
-  type DepType,
-  lineAt,
-  parseError,
-  splitIdent,
-} from './shared.js';
 
 const FORMATS: Record<string, LockfileFormat> = { '5': 'pnpm-v5', '6': 'pnpm-v6', '9': 'pnpm-v9' };
 const IMPORTER_SECTIONS = [

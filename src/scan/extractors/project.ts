@@ -1,6 +1,7 @@
 import { join, posix } from 'node:path';
 import { NswgError } from '../../errors.js';
-import { asObject, type Manifest, parseJson } from './shared.js';
+import type { Manifest } from './manifest.js';
+import { asObject, parseJson } from './parse.js';
 
 /** What the extractors read of a project's folder: its package.json files and its sub-folders. */
 export interface ProjectFolder {

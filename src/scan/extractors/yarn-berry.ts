@@ -1,18 +1,10 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import { NswgError } from '../../errors.js';
+import { DepGraph, type DepType } from '../graph.js';
 import type { LockfileContents } from '../types.js';
+import { checkDirect, type Manifest, manifestEdges, splitIdent } from './manifest.js';
+import { asDeps, asObject, parseError } from './parse.js';
 import type { Project } from './project.js';
-import {
-  asDeps,
-  asObject,
-  checkDirect,
-  DepGraph,
-  type DepType,
-  type Manifest,
-  manifestEdges,
-  parseError,
-  splitIdent,
-} from './shared.js';
 
 /** The `__metadata.version`s written by yarn 2 to 4 (the entry format has not changed in between). */
 const KNOWN_VERSIONS = new Set([4, 5, 6, 7, 8, 9, 10]);

@@ -1,19 +1,10 @@
 import { createRequire } from 'node:module';
 import type * as YarnLockfile from '@yarnpkg/lockfile';
+import { DepGraph } from '../graph.js';
 import type { LockfileContents } from '../types.js';
+import { checkDirect, type Manifest, manifestEdges, parseAliasSpec, splitIdent } from './manifest.js';
+import { asDeps, asObject, lineAt, parseError } from './parse.js';
 import type { Project } from './project.js';
-import {
-  asDeps,
-  asObject,
-  checkDirect,
-  DepGraph,
-  lineAt,
-  type Manifest,
-  manifestEdges,
-  parseAliasSpec,
-  parseError,
-  splitIdent,
-} from './shared.js';
 
 // Through require: the package is a CommonJS bundle whose default export differs between loaders.
 const { parse } = createRequire(import.meta.url)('@yarnpkg/lockfile') as typeof YarnLockfile;

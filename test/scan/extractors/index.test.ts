@@ -180,7 +180,10 @@ describe('loading only the parser in use', () => {
   it('index.ts and the JSON formats import no parser package: reading a package-lock loads no YAML parser', () => {
     for (const file of [
       'index.ts',
-      'shared.ts',
+      'parse.ts',
+      'manifest.ts',
+      'npm-locations.ts',
+      '../graph.ts',
       'project.ts',
       'npm.ts',
       'bun.ts',

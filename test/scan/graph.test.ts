@@ -1,19 +1,7 @@
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { projectFolder } from '../../../src/files/index.js';
-import { Project } from '../../../src/scan/extractors/project.js';
-import {
-  DepGraph,
-  parseAliasSpec,
-  parseJson,
-  parseJsonc,
-  resolveLoc,
-  splitIdent,
-} from '../../../src/scan/extractors/shared.js';
-import type { InstalledPackage } from '../../../src/scan/types.js';
-import { flags, rejection, removeTemps, tempProject } from './helpers.js';
-
-afterAll(removeTemps);
+import { describe, expect, it } from 'vitest';
+import { DepGraph } from '../../src/scan/graph.js';
+import type { InstalledPackage } from '../../src/scan/types.js';
+import { flags } from './extractors/helpers.js';
 
 /** A graph from `from -type-> to` lines; "root" is the root, `ws:path` a workspace. */
 function graphOf(spec: string): Map<string, InstalledPackage> {
@@ -148,66 +136,5 @@ describe('paths', () => {
       peer: false,
       paths: [['root', 'a', 'stray']],
     });
-  });
-});
-
-describe('small helpers', () => {
-  it('parses npm: aliases and name@version identifiers', () => {
-    expect(parseAliasSpec('npm:jquery@3.0.0-rc1')).toEqual({ name: 'jquery', range: '3.0.0-rc1' });
-    expect(parseAliasSpec('npm:@babel/core@^7.0.0')).toEqual({ name: '@babel/core', range: '^7.0.0' });
-    expect(parseAliasSpec('npm:lodash')).toEqual({ name: 'lodash', range: '*' });
-    expect(parseAliasSpec('^1.0.0')).toBeNull();
-    expect(splitIdent('@scope/name@1.2.3')).toEqual({ name: '@scope/name', version: '1.2.3' });
-    expect(splitIdent('name@npm:other@1')).toEqual({ name: 'name', version: 'npm:other@1' });
-    expect(splitIdent('@scope/name')).toBeNull();
-  });
-
-  it("resolves like node's module lookup", () => {
-    const have = new Set([
-      'node_modules/a',
-      'node_modules/a/node_modules/b',
-      'node_modules/b',
-      'packages/x/node_modules/b',
-    ]);
-    const has = (l: string) => have.has(l);
-    expect(resolveLoc('node_modules/a', 'b', has)).toBe('node_modules/a/node_modules/b');
-    expect(resolveLoc('node_modules/a/node_modules/b', 'a', has)).toBe('node_modules/a');
-    expect(resolveLoc('packages/x', 'b', has)).toBe('packages/x/node_modules/b');
-    expect(resolveLoc('packages/x', 'a', has)).toBe('node_modules/a');
-    expect(resolveLoc('', 'c', has)).toBeUndefined();
-  });
-
-  it("finds the line of a JSON error from V8's context when it gives no position", async () => {
-    const text = '[\n  "aaaaaaaaaaaaaaaaaaaaaaa",\nxyz,\n  "bbbbbbbbbbbbbbbbbbbbbbbbbb"\n]\n';
-    const e = await rejection(Promise.resolve().then(() => parseJson('f.json', text)));
-    expect(e).toMatchObject({ code: 'E_LOCKFILE_PARSE', file: 'f.json', line: 3 });
-    const cut = await rejection(Promise.resolve().then(() => parseJson('f.json', '{\n  "a": [\n')));
-    expect(cut).toMatchObject({ line: 3 });
-    expect(cut.message).toContain('truncated');
-  });
-
-  it('reads JSONC without touching strings that look like comments or commas', () => {
-    const text = '{\n  // a comment\n  "url": "http://x/*y*/, }",\n  /* block\n */ "list": [1, 2,],\n}\n';
-    expect(parseJsonc('f.lock', text)).toEqual({ url: 'http://x/*y*/, }', list: [1, 2] });
-  });
-
-  it("expands the root package.json's workspace globs", async () => {
-    const tmp = await tempProject({
-      'package.json': JSON.stringify({
-        workspaces: { packages: ['packages/*', 'apps/**', '!packages/skip'] },
-      }),
-      'packages/a/package.json': '{"name": "a"}',
-      'packages/skip/package.json': '{"name": "skip"}',
-      'packages/no-manifest/README.md': '',
-      'apps/web/package.json': '{"name": "web"}',
-      'apps/web/node_modules/dep/package.json': '{"name": "dep"}',
-      'apps/group/mobile/package.json': '{"name": "mobile"}',
-    });
-    const project = await Project.open(tmp, projectFolder);
-    expect(await project.workspacePaths()).toEqual(['apps/group/mobile', 'apps/web', 'packages/a']);
-    expect(await project.manifestAt('packages/a')).toEqual({ name: 'a' });
-    expect(await new Project(join(tmp, 'nowhere'), null, projectFolder).workspacePaths()).toEqual([]);
-    const broken = await tempProject({ 'package.json': '[1, 2]' });
-    expect((await rejection(Project.open(broken, projectFolder))).code).toBe('E_JSON_PARSE');
   });
 });
