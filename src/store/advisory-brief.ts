@@ -69,26 +69,3 @@ export async function backfillBriefs(db: Kysely<any>): Promise<number> {
     after = rows[rows.length - 1]!.id;
   }
 }
-
-/** Migration 0004: `affected.brief`, filled for the advisories already stored. */
-export const briefMigration = {
-  async up(db: Kysely<any>): Promise<void> {
-    await db.schema.alterTable('affected').addColumn('brief', 'text').execute();
-    await backfillBriefs(db);
-  },
-  async down(db: Kysely<any>): Promise<void> {
-    await db.schema.alterTable('affected').dropColumn('brief').execute();
-  },
-};
-
-/** Migration 0005: every brief made again, now with the advisory's aliases. */
-export const briefAliasesMigration = {
-  async up(db: Kysely<any>): Promise<void> {
-    await db.updateTable('affected').set({ brief: null }).execute();
-    await backfillBriefs(db);
-  },
-  async down(db: Kysely<any>): Promise<void> {
-    // briefs with aliases are read as they were before: nothing to undo
-    void db;
-  },
-};

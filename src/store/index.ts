@@ -12,7 +12,7 @@ export { type OutboxMessage, OutboxStore } from './disclosure-outbox.js';
 export type { DisclosureDb, DisclosureTables } from './disclosure-schema.js';
 export { DisclosureStore } from './disclosure-store.js';
 export { MetaStore } from './meta.js';
-export { isMigrated, migrateToLatest, SCHEMA_VERSION } from './migrations.js';
+export { isMigrated, migrateToLatest, SCHEMA_VERSION } from './migrations/index.js';
 export type { Database } from './schema.js';
 export { BUNDLED_DATA, bundledMeta, seedBundled } from './seed.js';
 export { type OpenOptions, openStore, type Store } from './store.js';

@@ -19,7 +19,7 @@ import { OutboxStore } from './disclosure-outbox.js';
 import { withDisclosure } from './disclosure-schema.js';
 import { DisclosureStore } from './disclosure-store.js';
 import { MetaStore } from './meta.js';
-import { isMigrated, migrateToLatest } from './migrations.js';
+import { isMigrated, migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 /** An open database: the advisory tables and the metadata, on SQLite or PostgreSQL. */
