@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DisclosureRepository, DisclosureTx } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
-import { AdvisoryStore } from './advisory-store.js';
+import { AdvisoryStore } from './advisories/store.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
 import { withDisclosure } from './disclosure-schema.js';
 import { peopleQueries } from './disclosure-store-people.js';

@@ -12,7 +12,7 @@ import {
 } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 import { AccountsStore } from './accounts-store.js';
-import { AdvisoryStore } from './advisory-store.js';
+import { AdvisoryStore } from './advisories/store.js';
 import { AuditLog, type SealOutcome } from './audit-log.js';
 import { connect, type DbTarget, describeTarget } from './connect.js';
 import { OutboxStore } from './disclosure-outbox.js';

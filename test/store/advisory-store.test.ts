@@ -7,8 +7,8 @@ import {
   toNswgCore,
   toNswgNpm,
 } from '../../src/advisories/index.js';
-import { backfillBriefs, briefOf } from '../../src/store/advisory-brief.js';
-import { openAdvisoryReads } from '../../src/store/advisory-reads.js';
+import { backfillBriefs, briefOf } from '../../src/store/advisories/brief.js';
+import { openAdvisoryReads } from '../../src/store/advisories/reads.js';
 import { openStore, type Store, seedBundled } from '../../src/store/index.js';
 import { briefAliasesMigration } from '../../src/store/migrations/0005-brief-aliases.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';

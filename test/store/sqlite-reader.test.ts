@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Advisory } from '../../src/advisories/index.js';
+import { type AdvisoryReader, openSqliteReader } from '../../src/store/advisories/sqlite-reader.js';
 import { openStore, type Store, seedBundled } from '../../src/store/index.js';
-import { type AdvisoryReader, openSqliteReader } from '../../src/store/sqlite-reader.js';
 import { freshDb, type TestDb } from '../helpers/db.js';
 
 /** The read-only SQLite path of `nswg audit`: advisories from their briefs, the rest of each record on first use. */
@@ -92,7 +92,7 @@ describe('the read-only SQLite reader', () => {
       );
     } finally {
       other!.close();
-      const { backfillBriefs } = await import('../../src/store/advisory-brief.js');
+      const { backfillBriefs } = await import('../../src/store/advisories/brief.js');
       await backfillBriefs(store.db);
     }
   });

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import { backfillBriefs } from '../advisory-brief.js';
+import { backfillBriefs } from '../advisories/brief.js';
 
 /** Migration 0004_advisory_brief: `affected.brief`, filled for the advisories already stored. */
 export const advisoryBriefMigration: Migration = {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import { backfillBriefs } from '../advisory-brief.js';
+import { backfillBriefs } from '../advisories/brief.js';
 
 /** Migration 0005_brief_aliases: every brief made again, now with the advisory's aliases. */
 export const briefAliasesMigration: Migration = {

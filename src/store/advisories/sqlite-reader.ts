@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { Advisory } from '../advisories/index.js';
-import { NswgError } from '../errors.js';
+import type { Advisory } from '../../advisories/index.js';
+import { NswgError } from '../../errors.js';
+import { SCHEMA_VERSION } from '../schema-version.js';
+import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
 import { SqlitePackageReads } from './package-reads.js';
-import { SCHEMA_VERSION } from './schema-version.js';
-import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
 
 /** What an audit reads from the database. */
 export interface AdvisoryReader {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Advisory } from '../advisories/index.js';
+import type { Advisory } from '../../advisories/index.js';
 
 /**
  * An advisory without its prose (details, references, credits): what matching a version, npm's

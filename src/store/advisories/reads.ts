@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { StatementSync } from 'node:sqlite';
 import { type Kysely, sql } from 'kysely';
-import type { AdvisoryKind } from '../advisories/index.js';
+import type { AdvisoryKind } from '../../advisories/index.js';
+import type { Database } from '../schema.js';
+import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
+import type { Store } from '../store.js';
 import { type Ecosystem, groupByName, type PackageReads, SqlitePackageReads } from './package-reads.js';
 import { packageReadsOf } from './package-reads-kysely.js';
-import type { Database } from './schema.js';
-import { openSqlite, type SqliteDatabase } from './sqlite-open.js';
-import type { Store } from './store.js';
 
 /** One stored advisory as its indexed columns and the JSON of its record. */
 export interface StoredRecord {

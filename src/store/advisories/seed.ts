@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { assertNoErrors } from '../advisories/index.js';
-import { readAdvisoryFiles } from '../files/index.js';
-import { dataDir } from '../util/data-dir.js';
-import type { ImportOptions, ImportSummary } from './advisory-store.js';
-import type { Store } from './store.js';
+import { assertNoErrors } from '../../advisories/index.js';
+import { readAdvisoryFiles } from '../../files/index.js';
+import { dataDir } from '../../util/data-dir.js';
+import type { Store } from '../store.js';
+import type { ImportOptions, ImportSummary } from './store.js';
 
 /** The data directory the package ships (the Working Group's advisories, schemas, release schedule). */
 export const BUNDLED_DATA = `${dataDir()}/`;

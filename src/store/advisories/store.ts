@@ -1,10 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { type Advisory, type AdvisoryKind, severityOf } from '../advisories/index.js';
-import { NswgError } from '../errors.js';
-import { briefOf } from './advisory-brief.js';
+import { type Advisory, type AdvisoryKind, severityOf } from '../../advisories/index.js';
+import { NswgError } from '../../errors.js';
+import type { Database } from '../schema.js';
+import { briefOf } from './brief.js';
 import type { Ecosystem, PackageReads } from './package-reads.js';
 import { packageReadsOf } from './package-reads-kysely.js';
-import type { Database } from './schema.js';
 
 /** What an import did. */
 export interface ImportSummary {

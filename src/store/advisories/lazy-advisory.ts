@@ -1,13 +1,13 @@
-import type { Advisory } from '../advisories/index.js';
-import type { AdvisoryBrief } from './advisory-brief.js';
+import type { Advisory } from '../../advisories/index.js';
+import type { AdvisoryBrief } from './brief.js';
 
 /**
- * An advisory read from its brief, which holds what matching and the usual reports need; the rest
+ * An advisory read from its brief (brief.ts), which holds what matching and the usual reports need; the rest
  * of the record (details, references, credits, …) is read and parsed on first use, for the
  * advisories that match and only by the reports that show it (SARIF, CycloneDX).
  * Readable only while its connection is open.
  */
-export class BriefAdvisory implements Advisory {
+export class LazyAdvisory implements Advisory {
   readonly id: string;
   readonly modified: string;
   readonly withdrawn: string | null;

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Advisory } from '../advisories/index.js';
-import { rawSqlite } from './connect.js';
+import type { Advisory } from '../../advisories/index.js';
+import { rawSqlite } from '../connect.js';
+import type { Database } from '../schema.js';
 import type { BriefRow, Ecosystem, PackageReads } from './package-reads.js';
 import { groupByName, SqlitePackageReads } from './package-reads.js';
-import type { Database } from './schema.js';
 
 /** Names per statement: PostgreSQL takes many parameters, but a plan for thousands costs. */
 const PART = 500;

@@ -1,8 +1,8 @@
 import type { StatementSync } from 'node:sqlite';
-import type { Advisory } from '../advisories/index.js';
-import type { AdvisoryBrief } from './advisory-brief.js';
-import { BriefAdvisory } from './brief-advisory.js';
-import type { SqliteDatabase } from './sqlite-open.js';
+import type { Advisory } from '../../advisories/index.js';
+import type { SqliteDatabase } from '../sqlite-open.js';
+import type { AdvisoryBrief } from './brief.js';
+import { LazyAdvisory } from './lazy-advisory.js';
 
 export type Ecosystem = 'npm' | 'node';
 
@@ -50,7 +50,7 @@ export function groupByName<R extends { name: string }, T extends { id: string }
 /**
  * The SQLite reads, on a connection (the store's, or the audit's read-only one). Advisories are made
  * from their briefs, found through the package index; the rest of a record is read on first use
- * (BriefAdvisory), so the large records are not read to match.
+ * (LazyAdvisory), so the large records are not read to match.
  */
 export class SqlitePackageReads implements PackageReads {
   #byName?: StatementSync;
@@ -114,7 +114,7 @@ export class SqlitePackageReads implements PackageReads {
   #advisory(r: { id: string; brief: string }, made: Map<string, Advisory>): Advisory {
     let a = made.get(r.id);
     if (!a) {
-      a = new BriefAdvisory(JSON.parse(r.brief) as AdvisoryBrief, (id) => this.#load(id));
+      a = new LazyAdvisory(JSON.parse(r.brief) as AdvisoryBrief, (id) => this.#load(id));
       made.set(r.id, a);
     }
     return a;
