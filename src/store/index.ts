@@ -1,4 +1,3 @@
-export { AccountsStore } from './accounts-store.js';
 export { BUNDLED_DATA, bundledMeta, seedBundled } from './advisories/seed.js';
 export {
   type AdvisoryStats,
@@ -7,11 +6,12 @@ export {
   type ImportSummary,
   type SearchOptions,
 } from './advisories/store.js';
-export { AuditLog, lockDisclosure, type SealOutcome } from './audit-log.js';
 export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
-export { type OutboxMessage, OutboxStore } from './disclosure-outbox.js';
-export type { DisclosureDb, DisclosureTables } from './disclosure-schema.js';
-export { DisclosureStore } from './disclosure-store.js';
+export { AccountsStore } from './disclosure/accounts.js';
+export { AuditLog, lockDisclosure, type SealOutcome } from './disclosure/audit-log.js';
+export { type OutboxMessage, OutboxStore } from './disclosure/outbox.js';
+export type { DisclosureDb, DisclosureTables } from './disclosure/schema.js';
+export { DisclosureStore } from './disclosure/store.js';
 export { MetaStore } from './meta.js';
 export { isMigrated, migrateToLatest, SCHEMA_VERSION } from './migrations/index.js';
 export type { Database } from './schema.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DisclosureTx, Report, ReportFilter, StateChange } from '../disclosure/index.js';
-import { NswgError } from '../errors.js';
-import type { DisclosureDb } from './disclosure-schema.js';
+import type { DisclosureTx, Report, ReportFilter, StateChange } from '../../disclosure/index.js';
+import { NswgError } from '../../errors.js';
+import type { DisclosureDb } from './schema.js';
 
-// The reports and their history, for the disclosure program's transaction (disclosure-store.ts).
+// The reports and their history, for the disclosure program's transaction (store.ts).
 
 /** The reports part of a DisclosureTx: reports, their maintainers as read, their state changes. */
 export type ReportQueries = Pick<

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { AttachmentMeta, Comment, DisclosureStatement, DisclosureTx } from '../disclosure/index.js';
-import type { DisclosureDb } from './disclosure-schema.js';
+import type { AttachmentMeta, Comment, DisclosureStatement, DisclosureTx } from '../../disclosure/index.js';
+import type { DisclosureDb } from './schema.js';
 
-// What participants add to a report, for the disclosure program's transaction (disclosure-store.ts):
+// What participants add to a report, for the disclosure program's transaction (store.ts):
 // comments, internal notes, attachments (and what the upload quotas count), and each party's
 // disclosure statements.
 

@@ -1,19 +1,19 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DisclosureRepository, DisclosureTx } from '../disclosure/index.js';
-import { NswgError } from '../errors.js';
-import { AdvisoryStore } from './advisories/store.js';
+import type { DisclosureRepository, DisclosureTx } from '../../disclosure/index.js';
+import { NswgError } from '../../errors.js';
+import { AdvisoryStore } from '../advisories/store.js';
+import type { Database } from '../schema.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
-import { withDisclosure } from './disclosure-schema.js';
-import { peopleQueries } from './disclosure-store-people.js';
-import { reportQueries } from './disclosure-store-reports.js';
-import { threadQueries } from './disclosure-store-threads.js';
-import { voteQueries } from './disclosure-store-votes.js';
-import type { Database } from './schema.js';
+import { peopleQueries } from './people.js';
+import { reportQueries } from './reports.js';
+import { withDisclosure } from './schema.js';
+import { threadQueries } from './threads.js';
+import { voteQueries } from './votes.js';
 
 /**
  * The disclosure program's storage, inside one transaction that holds the disclosure write lock: the
- * reports, threads, people and votes parts (disclosure-store-*.ts), then the scheduler's claims, the
- * advisories and the audit log, which share that transaction.
+ * reports, threads, people and votes parts (reports.ts, threads.ts, people.ts, votes.ts), then the
+ * scheduler's claims, the advisories and the audit log, which share that transaction.
  */
 function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: AdvisoryStore): DisclosureTx {
   const db = withDisclosure(trx);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { type Clock, type KeptMessage, type MailMessage, systemClock } from '../disclosure/index.js';
+import { type Clock, type KeptMessage, type MailMessage, systemClock } from '../../disclosure/index.js';
+import type { Database } from '../schema.js';
 import type { AuditLog } from './audit-log.js';
-import { type DisclosureDb, withDisclosure } from './disclosure-schema.js';
-import type { Database } from './schema.js';
+import { type DisclosureDb, withDisclosure } from './schema.js';
 
 /** A message kept in the outbox. */
 export type OutboxMessage = KeptMessage;

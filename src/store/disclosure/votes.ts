@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { DisclosureTx, ExtensionProposal } from '../disclosure/index.js';
-import { NswgError } from '../errors.js';
-import type { DisclosureDb } from './disclosure-schema.js';
+import type { DisclosureTx, ExtensionProposal } from '../../disclosure/index.js';
+import { NswgError } from '../../errors.js';
+import type { DisclosureDb } from './schema.js';
 
-// Extension proposals and their votes, for the disclosure program's transaction (disclosure-store.ts).
+// Extension proposals and their votes, for the disclosure program's transaction (store.ts).
 
 /** The votes part of a DisclosureTx. */
 export type VoteQueries = Pick<

@@ -8,10 +8,10 @@ import type {
   SessionRecord,
   TeamRole,
   UserRecord,
-} from '../disclosure/index.js';
+} from '../../disclosure/index.js';
+import type { Database } from '../schema.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
-import { type DisclosureDb, withDisclosure } from './disclosure-schema.js';
-import type { Database } from './schema.js';
+import { type DisclosureDb, withDisclosure } from './schema.js';
 
 // The accounts' storage (the rules are the domain's: src/disclosure/accounts): users, sessions, API
 // tokens, mailed links, the login throttle, recovery codes and notification preferences.

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from '../schema.js';
 
 // The disclosure program's tables (migration 0002_disclosure). Timestamps are ISO 8601 UTC text;
 // flags are 0/1 integers; lists are JSON text: the same on SQLite and PostgreSQL.

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { DisclosureTx, Invitation } from '../disclosure/index.js';
-import { NswgError } from '../errors.js';
-import type { DisclosureDb } from './disclosure-schema.js';
+import type { DisclosureTx, Invitation } from '../../disclosure/index.js';
+import { NswgError } from '../../errors.js';
+import type { DisclosureDb } from './schema.js';
 
-// Who takes part in a report and who is told, for the disclosure program's transaction
-// (disclosure-store.ts): maintainer invitations, maintainers, users, notification recipients.
+// Who takes part in a report and who is told, for the disclosure program's transaction (store.ts):
+// maintainer invitations, maintainers, users, notification recipients.
 
 /** The people part of a DisclosureTx. */
 export type PeopleQueries = Pick<

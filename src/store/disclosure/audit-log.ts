@@ -11,11 +11,11 @@ import {
   type Json,
   type ParsedAnchors,
   type StoredAuditEntry,
-} from '../disclosure/index.js';
-import { NswgError } from '../errors.js';
-import { type DisclosureDb, withDisclosure } from './disclosure-schema.js';
-import { MetaStore } from './meta.js';
-import type { Database } from './schema.js';
+} from '../../disclosure/index.js';
+import { NswgError } from '../../errors.js';
+import { MetaStore } from '../meta.js';
+import type { Database } from '../schema.js';
+import { type DisclosureDb, withDisclosure } from './schema.js';
 
 type Row = DisclosureDb['audit_log'];
 
