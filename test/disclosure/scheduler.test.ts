@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeWorld, ORIGIN, SECRET, submit, type World } from '../disclosure/store-setup.js';
 import { testEngines } from '../helpers/db.js';
 import { ROOT } from '../helpers/shared.js';
+import { makeWorld, ORIGIN, SECRET, submit, type World } from './store-setup.js';
 
 const engines = await testEngines();
 const DAY = 86_400_000;

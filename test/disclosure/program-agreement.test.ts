@@ -3,9 +3,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/index.js';
-import { ANONYMOUS, utcDay } from '../disclosure/imports.js';
-import { makeWorld, ORIGIN, submit, type World } from '../disclosure/store-setup.js';
 import { testEngines } from '../helpers/db.js';
+import { ANONYMOUS, utcDay } from './imports.js';
+import { makeWorld, ORIGIN, submit, type World } from './store-setup.js';
 
 const engines = await testEngines();
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);

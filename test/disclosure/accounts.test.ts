@@ -9,8 +9,8 @@ import {
   type SignUp,
 } from '../../src/disclosure/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { ORIGIN, SECRET, TEST_ARGON2 } from '../disclosure/store-setup.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
+import { ORIGIN, SECRET, TEST_ARGON2 } from './store-setup.js';
 
 const engines = await testEngines();
 const OPERATOR = operatorActor('root@server');

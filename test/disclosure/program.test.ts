@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeWorld, ORIGIN, submit, type World } from '../disclosure/store-setup.js';
 import { testEngines } from '../helpers/db.js';
+import { makeWorld, ORIGIN, submit, type World } from './store-setup.js';
 
 const engines = await testEngines();
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
@@ -108,7 +108,7 @@ describe.each(engines)('the disclosure program on %s', (engine) => {
     });
     const { report: filed } = await w.program.reports.submit(
       triage1,
-      (await import('../disclosure/fixtures.js')).validInput(),
+      (await import('./fixtures.js')).validInput(),
       ORIGIN,
       { onBehalfOf: { id: reporter.id } },
     );

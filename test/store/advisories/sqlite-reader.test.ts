@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Advisory } from '../../src/advisories/index.js';
-import { type AdvisoryReader, openSqliteReader } from '../../src/store/advisories/sqlite-reader.js';
-import { openStore, type Store, seedBundled } from '../../src/store/index.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import type { Advisory } from '../../../src/advisories/index.js';
+import { type AdvisoryReader, openSqliteReader } from '../../../src/store/advisories/sqlite-reader.js';
+import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
+import { freshDb, type TestDb } from '../../helpers/db.js';
 
 /** The read-only SQLite path of `nswg audit`: advisories from their briefs, the rest of each record on first use. */
 describe('the read-only SQLite reader', () => {
@@ -92,7 +92,7 @@ describe('the read-only SQLite reader', () => {
       );
     } finally {
       other!.close();
-      const { backfillBriefs } = await import('../../src/store/advisories/brief.js');
+      const { backfillBriefs } = await import('../../../src/store/advisories/brief.js');
       await backfillBriefs(store.db);
     }
   });
@@ -101,8 +101,8 @@ describe('the read-only SQLite reader', () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { openSqlite } = await import('../../src/store/sqlite-open.js');
-    const { SCHEMA_VERSION } = await import('../../src/store/schema-version.js');
+    const { openSqlite } = await import('../../../src/store/sqlite-open.js');
+    const { SCHEMA_VERSION } = await import('../../../src/store/schema-version.js');
     const broken = join(mkdtempSync(join(tmpdir(), 'nswg-broken-')), 'broken.db');
     const db = await openSqlite(broken);
     db.exec('CREATE TABLE nswg_migrations (name TEXT)');

@@ -6,10 +6,10 @@ import {
   auditMacMatches,
   deriveKeys,
   parseAnchors,
-} from '../../src/disclosure/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { DatabaseWriter } from '../helpers/audit-attack.js';
-import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
+} from '../../../src/disclosure/index.js';
+import { openStore, type Store } from '../../../src/store/index.js';
+import { DatabaseWriter } from '../../helpers/audit-attack.js';
+import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
 
 const engines = await testEngines();
 const SECRET = 'the server secret, kept in its file'.padEnd(40, '.');

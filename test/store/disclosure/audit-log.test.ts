@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditEntry } from '../../src/disclosure/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
+import { auditEntry } from '../../../src/disclosure/index.js';
+import { openStore, type Store } from '../../../src/store/index.js';
+import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
 
 const engines = await testEngines();
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Advisory } from '../../src/advisories/index.js';
 import { DisclosureProgram } from '../../src/disclosure/index.js';
-import { validInput } from '../disclosure/fixtures.js';
-import { makeWorld, ORIGIN, submit, type World } from '../disclosure/store-setup.js';
 import { testEngines } from '../helpers/db.js';
+import { validInput } from './fixtures.js';
+import { makeWorld, ORIGIN, submit, type World } from './store-setup.js';
 
 const engines = await testEngines();
 

@@ -6,13 +6,13 @@ import {
   type NswgNpmJson,
   toNswgCore,
   toNswgNpm,
-} from '../../src/advisories/index.js';
-import { backfillBriefs, briefOf } from '../../src/store/advisories/brief.js';
-import { openAdvisoryReads } from '../../src/store/advisories/reads.js';
-import { openStore, type Store, seedBundled } from '../../src/store/index.js';
-import { briefAliasesMigration } from '../../src/store/migrations/0005-brief-aliases.js';
-import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
-import { wgCore, wgNpm } from '../helpers/shared.js';
+} from '../../../src/advisories/index.js';
+import { backfillBriefs, briefOf } from '../../../src/store/advisories/brief.js';
+import { openAdvisoryReads } from '../../../src/store/advisories/reads.js';
+import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
+import { briefAliasesMigration } from '../../../src/store/migrations/0005-brief-aliases.js';
+import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
+import { wgCore, wgNpm } from '../../helpers/shared.js';
 
 const engines = await testEngines();
 

@@ -1,10 +1,10 @@
 import { copyFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anchorLine, auditEntry, deriveKeys, parseAnchors } from '../../src/disclosure/index.js';
-import { type DbTarget, openStore, type Store } from '../../src/store/index.js';
-import { DatabaseWriter } from '../helpers/audit-attack.js';
-import { freshDb, PG_ADMIN_URL, type TestDb, testEngines } from '../helpers/db.js';
+import { anchorLine, auditEntry, deriveKeys, parseAnchors } from '../../../src/disclosure/index.js';
+import { type DbTarget, openStore, type Store } from '../../../src/store/index.js';
+import { DatabaseWriter } from '../../helpers/audit-attack.js';
+import { freshDb, PG_ADMIN_URL, type TestDb, testEngines } from '../../helpers/db.js';
 
 const engines = await testEngines();
 const SECRET = 'the server secret, kept in its file'.padEnd(40, '.');
