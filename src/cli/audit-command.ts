@@ -65,7 +65,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
     ignoreFile: import('../files/ignore-file.js'),
     schedule: import('../files/release-schedule.js'),
     target: import('../store/target.js'),
-    reader: import('../store/sqlite-reader.js'),
+    reader: import('../store/advisories/sqlite-reader.js'),
   };
   for (const p of Object.values(loading)) p.catch(() => {});
   const auditLevel = parseAuditLevel(opts.auditLevel);

@@ -1,5 +1,5 @@
 import type { AdvisorySource } from '../scan/index.js';
-import type { AdvisoryReader } from '../store/sqlite-reader.js';
+import type { AdvisoryReader } from '../store/advisories/sqlite-reader.js';
 
 /** The read-only SQLite view as the audit's advisory source. */
 export function readerSource(reader: AdvisoryReader): AdvisorySource {

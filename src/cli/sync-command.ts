@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type Advisory, fromOsv, idFromOsv, type OsvRecord } from '../advisories/index.js';
 import { isNswgError, NswgError } from '../errors.js';
 import { validateOsvSchema } from '../files/osv-schema-file.js';
-import { openAdvisoryReads } from '../store/advisory-reads.js';
+import { openAdvisoryReads } from '../store/advisories/reads.js';
 import { dbOption, runs } from './command-kit.js';
 import { type DbOption, withDb } from './context.js';
 import { progress } from './progress.js';

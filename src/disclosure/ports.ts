@@ -46,7 +46,7 @@ export interface ReportFilter {
 
 /**
  * What the disclosure program needs from storage, all inside one transaction. The store implements it
- * (src/store/disclosure-store.ts); the domain never sees SQL.
+ * (src/store/disclosure/store.ts); the domain never sees SQL.
  */
 export interface DisclosureTx {
   getReport(id: string): Promise<Report | null>;

@@ -1,18 +1,18 @@
-export { AccountsStore } from './accounts-store.js';
+export { BUNDLED_DATA, bundledMeta, seedBundled } from './advisories/seed.js';
 export {
   type AdvisoryStats,
   AdvisoryStore,
   type ImportOptions,
   type ImportSummary,
   type SearchOptions,
-} from './advisory-store.js';
-export { AuditLog, lockDisclosure, type SealOutcome } from './audit-log.js';
+} from './advisories/store.js';
 export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
-export { type OutboxMessage, OutboxStore } from './disclosure-outbox.js';
-export type { DisclosureDb, DisclosureTables } from './disclosure-schema.js';
-export { DisclosureStore } from './disclosure-store.js';
+export { AccountsStore } from './disclosure/accounts.js';
+export { AuditLog, lockDisclosure, type SealOutcome } from './disclosure/audit-log.js';
+export { type OutboxMessage, OutboxStore } from './disclosure/outbox.js';
+export type { DisclosureDb, DisclosureTables } from './disclosure/schema.js';
+export { DisclosureStore } from './disclosure/store.js';
 export { MetaStore } from './meta.js';
-export { isMigrated, migrateToLatest, SCHEMA_VERSION } from './migrations.js';
+export { isMigrated, migrateToLatest, SCHEMA_VERSION } from './migrations/index.js';
 export type { Database } from './schema.js';
-export { BUNDLED_DATA, bundledMeta, seedBundled } from './seed.js';
 export { type OpenOptions, openStore, type Store } from './store.js';

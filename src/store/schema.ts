@@ -19,7 +19,7 @@ export interface AffectedTable {
   ecosystem: string;
   name: string;
   vulnerable: string;
-  /** The advisory without its prose (see advisory-brief.ts); null only before migration 0004 filled it. */
+  /** The advisory without its prose (see advisories/brief.ts); null only before migration 0004 filled it. */
   brief: string | null;
 }
 

@@ -11,15 +11,15 @@ import {
   systemClock,
 } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
-import { AccountsStore } from './accounts-store.js';
-import { AdvisoryStore } from './advisory-store.js';
-import { AuditLog, type SealOutcome } from './audit-log.js';
+import { AdvisoryStore } from './advisories/store.js';
 import { connect, type DbTarget, describeTarget } from './connect.js';
-import { OutboxStore } from './disclosure-outbox.js';
-import { withDisclosure } from './disclosure-schema.js';
-import { DisclosureStore } from './disclosure-store.js';
+import { AccountsStore } from './disclosure/accounts.js';
+import { AuditLog, type SealOutcome } from './disclosure/audit-log.js';
+import { OutboxStore } from './disclosure/outbox.js';
+import { withDisclosure } from './disclosure/schema.js';
+import { DisclosureStore } from './disclosure/store.js';
 import { MetaStore } from './meta.js';
-import { isMigrated, migrateToLatest } from './migrations.js';
+import { isMigrated, migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 /** An open database: the advisory tables and the metadata, on SQLite or PostgreSQL. */

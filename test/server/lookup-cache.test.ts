@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdvisoryLookup } from '../../src/server/routes/lookup.js';
-import { type AdvisoryReads, openAdvisoryReads } from '../../src/store/advisory-reads.js';
+import { type AdvisoryReads, openAdvisoryReads } from '../../src/store/advisories/reads.js';
 import { openStore, type Store, seedBundled } from '../../src/store/index.js';
 import { freshDb, type TestDb } from '../helpers/db.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Advisory, type NpmBulkAdvisory, toNpmBulk, toOsv } from '../../advisories/index.js';
 import { EntryMatcher, type MatchableAdvisory } from '../../scan/index.js';
-import { type AdvisoryReads, type MatchRow, openAdvisoryReads } from '../../store/advisory-reads.js';
+import { type AdvisoryReads, type MatchRow, openAdvisoryReads } from '../../store/advisories/reads.js';
 import type { AppDeps } from '../deps.js';
 
 /**

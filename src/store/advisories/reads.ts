@@ -1,0 +1,295 @@
+import { existsSync } from 'node:fs';
+import type { StatementSync } from 'node:sqlite';
+import { type Kysely, sql } from 'kysely';
+import type { AdvisoryKind } from '../../advisories/index.js';
+import type { Database } from '../schema.js';
+import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
+import type { Store } from '../store.js';
+import { type Ecosystem, groupByName, type PackageReads, SqlitePackageReads } from './package-reads.js';
+import { packageReadsOf } from './package-reads-kysely.js';
+
+/** One stored advisory as its indexed columns and the JSON of its record. */
+export interface StoredRecord {
+  id: string;
+  modified: string;
+  record: string;
+}
+
+/** An advisory reduced to what deciding matches needs: its id, modified date and a JSON object
+ * with at least `id`, `modified`, `withdrawn`, `title`, `cvss`, `declaredSeverity`, `weaknesses`
+ * and `affected` of the record (the whole record where the engine cannot cut it cheaply). */
+export interface MatchRow {
+  id: string;
+  /** The advisory reduced to what matching needs, as JSON (it carries `modified` too). */
+  partial: string;
+}
+
+/**
+ * The server's read paths: the advisories of a package, one advisory, the modified-date index and
+ * the newest publications, plus a token that changes whenever the data may have changed (so that
+ * callers can cache). On an SQLite file the hot look-ups go through a second, read-only
+ * connection with prepared statements (Kysely's per-query overhead dominated them); elsewhere
+ * through Kysely. The advisories of many packages are the store's package reads (package-reads.ts).
+ */
+export interface AdvisoryReads {
+  /** The records affecting the package (ecosystem `npm`, or `node` for Node.js core), by id. */
+  forPackage(ecosystem: 'npm' | 'node', name: string): Promise<StoredRecord[]>;
+  /** The same advisories reduced to what matching needs (see MatchRow): less to read and parse. */
+  matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]>;
+  /** matchRows for many packages in one read, by package name (names without advisories are absent). */
+  matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>>;
+  /** One record by id; null when there is none. */
+  byId(id: string): Promise<StoredRecord | null>;
+  /** The records that have `alias` among their aliases, by id. */
+  byAlias(alias: string): Promise<StoredRecord[]>;
+  /** Every record (of a kind, when given), by id, read a page at a time (for exports). */
+  all(kind?: AdvisoryKind): AsyncGenerator<StoredRecord>;
+  /** Every advisory of a kind as (id, modified), newest first (ties by id). */
+  modifiedIndex(kind?: AdvisoryKind): Promise<{ id: string; modified: string }[]>;
+  /** The most recently published advisories (not withdrawn), newest first. */
+  recentlyPublished(limit: number): Promise<StoredRecord[]>;
+  /** Changes whenever committed data may have changed (any writer, this process or another). */
+  dataVersion(): Promise<string>;
+  /** Releases the extra connection, when there is one. */
+  close(): void;
+}
+
+type SqliteStatement = StatementSync;
+
+/** Opens the read paths of a store. */
+export async function openAdvisoryReads(store: Pick<Store, 'db' | 'target'>): Promise<AdvisoryReads> {
+  if (store.target.kind === 'sqlite' && store.target.file !== ':memory:') {
+    try {
+      if (!existsSync(store.target.file)) throw new Error('no such file');
+      const conn = openSqlite(store.target.file);
+      conn.exec('PRAGMA query_only = 1');
+      return new SqliteReads(conn);
+    } catch {
+      // fall through to Kysely (e.g. the file is not readable this way)
+    }
+  }
+  return new KyselyReads(store.db, store.target.kind);
+}
+
+/** Records per page of an export. */
+const PAGE = 500;
+
+const PACKAGE_SQL =
+  'select id, modified, record from advisories where id in ' +
+  '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
+
+/** SQLite cuts the record down itself (`->` keeps JSON values as JSON). */
+const PARTIAL =
+  "json_object('id', advisories.id, 'modified', advisories.modified, 'withdrawn', advisories.withdrawn, 'title', advisories.title, " +
+  "'cvss', record -> '$.cvss', 'declaredSeverity', record -> '$.declaredSeverity', 'weaknesses', record -> '$.weaknesses', " +
+  "'affected', record -> '$.affected')";
+const MATCH_SQL =
+  `select id, modified, ${PARTIAL} as partial from advisories where id in ` +
+  '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
+/** Match rows by package name, from the package reads' briefs (package-reads.ts). */
+async function matchRowsOf(
+  reads: PackageReads,
+  ecosystem: Ecosystem,
+  names: readonly string[],
+): Promise<Map<string, MatchRow[]>> {
+  return groupByName(await reads.briefRows(ecosystem, names), (r) => ({ id: r.id, partial: r.brief }));
+}
+
+class SqliteReads implements AdvisoryReads {
+  private readonly forPackageStmt: SqliteStatement;
+  private readonly matchStmt: SqliteStatement;
+  private readonly packages: SqlitePackageReads;
+  private readonly byIdStmt: SqliteStatement;
+  private readonly byAliasStmt: SqliteStatement;
+  private readonly indexAll: SqliteStatement;
+  private readonly indexKind: SqliteStatement;
+  private readonly recentStmt: SqliteStatement;
+  private readonly pageAll: SqliteStatement;
+  private readonly pageKind: SqliteStatement;
+  private readonly dataVersionStmt: SqliteStatement;
+
+  constructor(private readonly conn: SqliteDatabase) {
+    this.forPackageStmt = conn.prepare(PACKAGE_SQL);
+    this.matchStmt = conn.prepare(MATCH_SQL);
+    this.packages = new SqlitePackageReads(conn);
+    this.byIdStmt = conn.prepare('select id, modified, record from advisories where id = ?');
+    this.byAliasStmt = conn.prepare(
+      'select a.id, a.modified, a.record from aliases s join advisories a on a.id = s.advisory_id where s.alias = ? order by a.id',
+    );
+    this.indexAll = conn.prepare('select id, modified from advisories order by modified desc, id');
+    this.indexKind = conn.prepare(
+      'select id, modified from advisories where kind = ? order by modified desc, id',
+    );
+    this.pageAll = conn.prepare(
+      'select id, modified, record from advisories where id > ? order by id limit ?',
+    );
+    // `+kind`: walk the primary key in order, as paging needs; with the kind index SQLite would
+    // sort every advisory of the kind again for each page
+    this.pageKind = conn.prepare(
+      'select id, modified, record from advisories where id > ? and +kind = ? order by id limit ?',
+    );
+    this.dataVersionStmt = conn.prepare('PRAGMA data_version');
+    this.recentStmt = conn.prepare(
+      'select id, modified, record from advisories where published is not null and withdrawn is null order by published desc, id limit ?',
+    );
+  }
+
+  async forPackage(ecosystem: 'npm' | 'node', name: string): Promise<StoredRecord[]> {
+    return this.forPackageStmt.all(ecosystem, name) as unknown as StoredRecord[];
+  }
+
+  async matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]> {
+    return this.matchStmt.all(ecosystem, name) as unknown as MatchRow[];
+  }
+
+  async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
+    return matchRowsOf(this.packages, ecosystem, names);
+  }
+
+  async byId(id: string): Promise<StoredRecord | null> {
+    return (this.byIdStmt.get(id) as StoredRecord | undefined) ?? null;
+  }
+
+  async byAlias(alias: string): Promise<StoredRecord[]> {
+    return this.byAliasStmt.all(alias) as unknown as StoredRecord[];
+  }
+
+  async modifiedIndex(kind?: AdvisoryKind): Promise<{ id: string; modified: string }[]> {
+    return (kind ? this.indexKind.all(kind) : this.indexAll.all()) as unknown as {
+      id: string;
+      modified: string;
+    }[];
+  }
+
+  async recentlyPublished(limit: number): Promise<StoredRecord[]> {
+    return this.recentStmt.all(limit) as unknown as StoredRecord[];
+  }
+
+  async *all(kind?: AdvisoryKind): AsyncGenerator<StoredRecord> {
+    let after = '';
+    for (;;) {
+      // one page per statement run: an open iterator would hold the connection the other routes share
+      const rows = (kind
+        ? this.pageKind.all(after, kind, PAGE)
+        : this.pageAll.all(after, PAGE)) as unknown as StoredRecord[];
+      for (const r of rows) yield r;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async dataVersion(): Promise<string> {
+    // this connection never writes, so data_version moves with every commit of any other connection
+    return String((this.dataVersionStmt.get() as { data_version: number }).data_version);
+  }
+
+  close(): void {
+    if (this.conn.isOpen) this.conn.close();
+  }
+}
+
+class KyselyReads implements AdvisoryReads {
+  private readonly packages: PackageReads;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: 'sqlite' | 'postgres',
+  ) {
+    this.packages = packageReadsOf(db);
+  }
+
+  async forPackage(ecosystem: 'npm' | 'node', name: string): Promise<StoredRecord[]> {
+    return this.db
+      .selectFrom('advisories')
+      .select(['id', 'modified', 'record'])
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('affected')
+          .select('advisory_id')
+          .where('ecosystem', '=', ecosystem)
+          .where('name', '=', name),
+      )
+      .orderBy('id')
+      .execute();
+  }
+
+  async matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]> {
+    return [...((await this.matchRowsMany(ecosystem, [name])).get(name) ?? [])].sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
+  }
+
+  async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
+    return matchRowsOf(this.packages, ecosystem, names);
+  }
+
+  async byId(id: string): Promise<StoredRecord | null> {
+    return (
+      (await this.db
+        .selectFrom('advisories')
+        .select(['id', 'modified', 'record'])
+        .where('id', '=', id)
+        .executeTakeFirst()) ?? null
+    );
+  }
+
+  async byAlias(alias: string): Promise<StoredRecord[]> {
+    return this.db
+      .selectFrom('aliases')
+      .innerJoin('advisories', 'advisories.id', 'aliases.advisory_id')
+      .select(['advisories.id', 'advisories.modified', 'advisories.record'])
+      .where('aliases.alias', '=', alias)
+      .orderBy('advisories.id')
+      .execute();
+  }
+
+  async modifiedIndex(kind?: AdvisoryKind): Promise<{ id: string; modified: string }[]> {
+    let q = this.db.selectFrom('advisories').select(['id', 'modified']);
+    if (kind) q = q.where('kind', '=', kind);
+    return q.orderBy('modified', 'desc').orderBy('id').execute();
+  }
+
+  async recentlyPublished(limit: number): Promise<StoredRecord[]> {
+    return this.db
+      .selectFrom('advisories')
+      .select(['id', 'modified', 'record'])
+      .where('published', 'is not', null)
+      .where('withdrawn', 'is', null)
+      .orderBy('published', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  async *all(kind?: AdvisoryKind): AsyncGenerator<StoredRecord> {
+    let after = '';
+    for (;;) {
+      let q = this.db.selectFrom('advisories').select(['id', 'modified', 'record']).where('id', '>', after);
+      if (kind) q = q.where('kind', '=', kind);
+      const rows = await q.orderBy('id').limit(PAGE).execute();
+      for (const r of rows) yield r;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async dataVersion(): Promise<string> {
+    if (this.engine === 'sqlite') {
+      // one connection does everything: its own writes show in total_changes(), other processes' in data_version
+      const r = await sql<{
+        v: number;
+        c: number;
+      }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(this.db);
+      return `${r.rows[0]?.v}:${r.rows[0]?.c}`;
+    }
+    // any commit moves the WAL position: cheap, and never misses a change (it may see others' too)
+    const r = await sql<{
+      v: string;
+    }>`select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as v`.execute(
+      this.db,
+    );
+    return r.rows[0]?.v ?? '';
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,346 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Advisory, type AdvisoryKind, severityOf } from '../../advisories/index.js';
+import { NswgError } from '../../errors.js';
+import type { Database } from '../schema.js';
+import { briefOf } from './brief.js';
+import type { Ecosystem, PackageReads } from './package-reads.js';
+import { packageReadsOf } from './package-reads-kysely.js';
+
+/** What an import did. */
+export interface ImportSummary {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Kept the stored copy because it was modified later than the one imported. */
+  older: number;
+}
+
+export interface ImportOptions {
+  /** Called after each batch with the number of advisories handled so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SearchOptions {
+  /** Only advisories affecting this package. */
+  package?: string;
+  kind?: AdvisoryKind;
+  limit?: number;
+  offset?: number;
+}
+
+export interface AdvisoryStats {
+  total: number;
+  byKind: Record<string, number>;
+  bySeverity: Record<string, number>;
+  packages: number;
+  withdrawn: number;
+  newestModified: string | null;
+}
+
+const BATCH = 400;
+
+function searchText(a: Advisory): string {
+  return [a.id, ...a.aliases, ...a.affected.map((x) => x.name), a.title ?? '', a.details ?? '']
+    .join('\n')
+    .toLowerCase();
+}
+
+function row(a: Advisory, record: string) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    modified: a.modified,
+    published: a.published,
+    withdrawn: a.withdrawn,
+    title: a.title,
+    severity: severityOf(a),
+    cvss_score: a.cvss?.score ?? null,
+    search: searchText(a),
+    record,
+  };
+}
+
+const chunks = <T>(list: readonly T[], n: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n));
+  return out;
+};
+
+/** Escapes LIKE wildcards so that a search for `50%` means the text "50%". */
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The advisory tables: import, look-ups by id, alias and package, search, statistics. */
+export class AdvisoryStore {
+  /** The reads of advisories by package: prepared statements on SQLite, Kysely on PostgreSQL. */
+  private readonly packages: PackageReads;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.packages = packageReadsOf(db);
+  }
+
+  /**
+   * Adds or updates advisories in one transaction: all of them or, on any error, none. An advisory
+   * already stored is replaced when the imported one is as new or newer (by `modified`) and differs.
+   */
+  async import(list: readonly Advisory[], opts: ImportOptions = {}): Promise<ImportSummary> {
+    const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, older: 0 };
+    const ids = new Set<string>();
+    for (const a of list) {
+      if (ids.has(a.id))
+        throw new NswgError('E_DUPLICATE_ID', `${a.id} appears twice in one import`, { field: 'id' });
+      ids.add(a.id);
+    }
+    await this.db.transaction().execute(async (trx) => {
+      let done = 0;
+      for (const batch of chunks(list, BATCH)) {
+        await this.importBatch(trx, batch, summary);
+        done += batch.length;
+        opts.onProgress?.(done, list.length);
+      }
+      if (summary.added || summary.updated) await this.refreshSummary(trx);
+    });
+    return summary;
+  }
+
+  /** Keeps the count and newest date in `meta`, so that every audit can say them without counting. */
+  private async refreshSummary(trx: Transaction<Database>): Promise<void> {
+    const r = await trx
+      .selectFrom('advisories')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('modified').as('newest')])
+      .executeTakeFirstOrThrow();
+    for (const [key, value] of [
+      ['advisories.total', String(Number(r.n))],
+      ['advisories.newest', String(r.newest ?? '')],
+    ] as const) {
+      await trx
+        .insertInto('meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    }
+  }
+
+  /** How many advisories there are and the newest `modified`: one small read. */
+  async summary(): Promise<{ total: number; newest: string | null }> {
+    const rows = await this.db
+      .selectFrom('meta')
+      .select(['key', 'value'])
+      .where('key', 'in', ['advisories.total', 'advisories.newest'])
+      .execute();
+    const m = new Map(rows.map((r) => [r.key, r.value]));
+    if (m.has('advisories.total'))
+      return { total: Number(m.get('advisories.total')), newest: m.get('advisories.newest') || null };
+    const s = await this.stats();
+    return { total: s.total, newest: s.newestModified };
+  }
+
+  /**
+   * Like import, inside a transaction the caller holds, so that the advisory is stored together with
+   * other changes (publishing a disclosure report stores it with the report's state change).
+   */
+  async importInTransaction(trx: Transaction<Database>, list: readonly Advisory[]): Promise<ImportSummary> {
+    const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, older: 0 };
+    if (new Set(list.map((a) => a.id)).size !== list.length) {
+      throw new NswgError('E_DUPLICATE_ID', 'an advisory appears twice in one import', { field: 'id' });
+    }
+    for (const batch of chunks(list, BATCH)) await this.importBatch(trx, batch, summary);
+    if (summary.added || summary.updated) await this.refreshSummary(trx);
+    return summary;
+  }
+
+  private async importBatch(
+    trx: Transaction<Database>,
+    batch: Advisory[],
+    summary: ImportSummary,
+  ): Promise<void> {
+    const existing = new Map(
+      (
+        await trx
+          .selectFrom('advisories')
+          .select(['id', 'modified', 'record'])
+          .where(
+            'id',
+            'in',
+            batch.map((a) => a.id),
+          )
+          .execute()
+      ).map((r) => [r.id, r]),
+    );
+    const write: { a: Advisory; record: string }[] = [];
+    const replaced: string[] = [];
+    for (const a of batch) {
+      const record = JSON.stringify(a);
+      const old = existing.get(a.id);
+      if (!old) {
+        summary.added++;
+        write.push({ a, record });
+      } else if (old.modified > a.modified) {
+        summary.older++;
+      } else if (old.record === record) {
+        summary.unchanged++;
+      } else {
+        summary.updated++;
+        replaced.push(a.id);
+        write.push({ a, record });
+      }
+    }
+    if (replaced.length) {
+      await trx.deleteFrom('affected').where('advisory_id', 'in', replaced).execute();
+      await trx.deleteFrom('aliases').where('advisory_id', 'in', replaced).execute();
+      await trx.deleteFrom('advisories').where('id', 'in', replaced).execute();
+    }
+    if (!write.length) return;
+    for (const part of chunks(write, 80)) {
+      await trx
+        .insertInto('advisories')
+        .values(part.map((w) => row(w.a, w.record)))
+        .execute();
+    }
+    const affected = write.flatMap(({ a }) => {
+      const brief = briefOf(a);
+      return a.affected.map((x) => ({
+        advisory_id: a.id,
+        ecosystem: x.ecosystem,
+        name: x.name,
+        vulnerable: x.vulnerable,
+        brief,
+      }));
+    });
+    for (const part of chunks(affected, 200)) await trx.insertInto('affected').values(part).execute();
+    const aliases = write.flatMap(({ a }) =>
+      [...new Set(a.aliases)].map((alias) => ({ alias, advisory_id: a.id })),
+    );
+    for (const part of chunks(aliases, 400)) await trx.insertInto('aliases').values(part).execute();
+  }
+
+  /** One advisory by id, or by alias (a CVE id) when no id matches; null when unknown. */
+  async get(idOrAlias: string): Promise<Advisory | null> {
+    const byId = await this.db
+      .selectFrom('advisories')
+      .select('record')
+      .where('id', '=', idOrAlias)
+      .executeTakeFirst();
+    if (byId) return JSON.parse(byId.record) as Advisory;
+    const list = await this.byAlias(idOrAlias);
+    return list[0] ?? null;
+  }
+
+  /** Every advisory that has `alias` among its aliases (a CVE may be in several), by id. */
+  async byAlias(alias: string): Promise<Advisory[]> {
+    const rows = await this.db
+      .selectFrom('aliases')
+      .innerJoin('advisories', 'advisories.id', 'aliases.advisory_id')
+      .select('advisories.record')
+      .where('aliases.alias', '=', alias)
+      .orderBy('advisories.id')
+      .execute();
+    return rows.map((r) => JSON.parse(r.record) as Advisory);
+  }
+
+  /** All advisories affecting the package `name` (one index lookup). */
+  async forPackage(name: string, ecosystem: 'npm' | 'node' = 'npm'): Promise<Advisory[]> {
+    const rows = await this.db
+      .selectFrom('affected')
+      .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
+      .select(['advisories.id', 'advisories.record'])
+      .where('affected.ecosystem', '=', ecosystem)
+      .where('affected.name', '=', name)
+      .orderBy('advisories.id')
+      .distinct()
+      .execute();
+    return rows.map((r) => JSON.parse(r.record) as Advisory);
+  }
+
+  /**
+   * The advisories of many packages at once, by package name (for the audit and the bulk endpoint):
+   * on SQLite from the briefs, each record read on first use while the store is open (package-reads.ts).
+   */
+  async forPackages(
+    names: readonly string[],
+    ecosystem: Ecosystem = 'npm',
+  ): Promise<Map<string, Advisory[]>> {
+    return this.packages.forPackages(names, ecosystem);
+  }
+
+  /** The Node.js core advisories, by id (for the audit and check-node). */
+  async core(): Promise<Advisory[]> {
+    return this.packages.core();
+  }
+
+  /** Advisories whose id, alias, package, title or text contains `text` (case-insensitive), newest first. */
+  async search(text: string, opts: SearchOptions = {}): Promise<Advisory[]> {
+    let q = this.db.selectFrom('advisories').select('advisories.record');
+    const needle = text.trim().toLowerCase();
+    if (needle) q = q.where(sql<boolean>`advisories.search like ${`%${likeEscape(needle)}%`} escape '\\'`);
+    if (opts.kind) q = q.where('advisories.kind', '=', opts.kind);
+    if (opts.package) {
+      const pkg = opts.package;
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('affected')
+            .select('affected.advisory_id')
+            .whereRef('affected.advisory_id', '=', 'advisories.id')
+            .where('affected.name', '=', pkg),
+        ),
+      );
+    }
+    const rows = await q
+      .orderBy('advisories.modified', 'desc')
+      .orderBy('advisories.id')
+      .limit(opts.limit ?? 50)
+      .offset(opts.offset ?? 0)
+      .execute();
+    return rows.map((r) => JSON.parse(r.record) as Advisory);
+  }
+
+  /** Every advisory (of one kind, when given), by id; for exports. */
+  async *all(kind?: AdvisoryKind): AsyncGenerator<Advisory> {
+    let after = '';
+    for (;;) {
+      let q = this.db.selectFrom('advisories').select(['id', 'record']).where('id', '>', after);
+      if (kind) q = q.where('kind', '=', kind);
+      const rows = await q.orderBy('id').limit(1000).execute();
+      for (const r of rows) yield JSON.parse(r.record) as Advisory;
+      if (rows.length < 1000) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** Counts for `db stats`. */
+  async stats(): Promise<AdvisoryStats> {
+    const byKind = await this.db
+      .selectFrom('advisories')
+      .select(['kind', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('kind')
+      .execute();
+    const bySeverity = await this.db
+      .selectFrom('advisories')
+      .select(['severity', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('severity')
+      .execute();
+    const packages = await this.db
+      .selectFrom('affected')
+      .select((eb) => eb.fn.count<string>('name').distinct().as('n'))
+      .where('ecosystem', '=', 'npm')
+      .executeTakeFirstOrThrow();
+    const withdrawn = await this.db
+      .selectFrom('advisories')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('withdrawn', 'is not', null)
+      .executeTakeFirstOrThrow();
+    const newest = await this.db
+      .selectFrom('advisories')
+      .select((eb) => eb.fn.max('modified').as('m'))
+      .executeTakeFirst();
+    const kinds = Object.fromEntries(byKind.map((r) => [r.kind, Number(r.n)]));
+    return {
+      total: Object.values(kinds).reduce((s, n) => s + n, 0),
+      byKind: kinds,
+      bySeverity: Object.fromEntries(bySeverity.map((r) => [r.severity, Number(r.n)])),
+      packages: Number(packages.n),
+      withdrawn: Number(withdrawn.n),
+      newestModified: (newest?.m as string | null | undefined) ?? null,
+    };
+  }
+}

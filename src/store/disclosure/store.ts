@@ -1,0 +1,77 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DisclosureRepository, DisclosureTx } from '../../disclosure/index.js';
+import { NswgError } from '../../errors.js';
+import { AdvisoryStore } from '../advisories/store.js';
+import type { Database } from '../schema.js';
+import { type AuditLog, lockDisclosure } from './audit-log.js';
+import { peopleQueries } from './people.js';
+import { reportQueries } from './reports.js';
+import { withDisclosure } from './schema.js';
+import { threadQueries } from './threads.js';
+import { voteQueries } from './votes.js';
+
+/**
+ * The disclosure program's storage, inside one transaction that holds the disclosure write lock: the
+ * reports, threads, people and votes parts (reports.ts, threads.ts, people.ts, votes.ts), then the
+ * scheduler's claims, the advisories and the audit log, which share that transaction.
+ */
+function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: AdvisoryStore): DisclosureTx {
+  const db = withDisclosure(trx);
+  return {
+    ...reportQueries(db),
+    ...threadQueries(db),
+    ...peopleQueries(db),
+    ...voteQueries(db),
+
+    async claim(a, instance, at) {
+      const res = await db
+        .insertInto('scheduled_actions')
+        .values({
+          report_id: a.reportId,
+          action: a.proposalId ? `${a.action}:${a.proposalId}` : a.action,
+          due_at: a.dueAt,
+          claimed_at: at,
+          claimed_by: instance,
+        })
+        .onConflict((oc) => oc.columns(['report_id', 'action', 'due_at']).doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
+
+    async advisoryIds(kind) {
+      const rows = await db.selectFrom('advisories').select('id').where('kind', '=', kind).execute();
+      return rows.map((r) => r.id);
+    },
+
+    async insertAdvisory(a) {
+      const s = await advisories.importInTransaction(trx, [a]);
+      if (s.added !== 1) throw new NswgError('E_DUPLICATE_ID', `${a.id} exists already`, { field: 'id' });
+    },
+
+    async audit(e) {
+      await auditLog.append(e, trx);
+    },
+  };
+}
+
+/** The disclosure program's repository: one locked transaction per unit of work. */
+export class DisclosureStore implements DisclosureRepository {
+  private readonly auditLog: AuditLog;
+  private readonly advisories: AdvisoryStore;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    auditLog: AuditLog,
+  ) {
+    this.auditLog = auditLog;
+    this.advisories = new AdvisoryStore(db);
+  }
+
+  /** Runs `fn` in a transaction that first takes the disclosure write lock (see lockDisclosure). */
+  transaction<T>(fn: (tx: DisclosureTx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      await lockDisclosure(trx);
+      return fn(storeTx(trx, this.auditLog, this.advisories));
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { NswgError } from '../../errors.js';
+import { SCHEMA_VERSION } from '../schema-version.js';
+import { advisoriesMigration } from './0001-advisories.js';
+import { disclosureMigration } from './0002-disclosure.js';
+import { disclosureAgreementMigration } from './0003-disclosure-agreement.js';
+import { advisoryBriefMigration } from './0004-advisory-brief.js';
+import { briefAliasesMigration } from './0005-brief-aliases.js';
+import { disclosureHardeningMigration } from './0006-disclosure-hardening.js';
+
+/**
+ * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
+ * Kysely records in nswg_migrations for the migration once run: never rename one. A new migration
+ * is the next numbered file here, listed below, with schema-version.ts naming it.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_advisories': advisoriesMigration,
+  '0002_disclosure': disclosureMigration,
+  '0003_disclosure_agreement': disclosureAgreementMigration,
+  '0004_advisory_brief': advisoryBriefMigration,
+  '0005_brief_aliases': briefAliasesMigration,
+  '0006_disclosure_hardening': disclosureHardeningMigration,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Brings the schema up to date; a failed migration leaves the database as it was. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'nswg_migrations',
+    migrationLockTableName: 'nswg_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new NswgError('E_DB', `migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+/** The newest migration's name, for `db stats`. */
+if (Object.keys(MIGRATIONS).at(-1) !== SCHEMA_VERSION) {
+  throw new Error(
+    `schema-version.ts says ${SCHEMA_VERSION}, but the last migration is ${Object.keys(MIGRATIONS).at(-1)}`,
+  );
+}
+
+export { SCHEMA_VERSION };
+
+/** True when the schema has been created (the migration table exists). */
+export async function isMigrated(db: Kysely<any>): Promise<boolean> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  return tables.some((t) => t.name === 'nswg_migrations');
+}
