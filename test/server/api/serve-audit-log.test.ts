@@ -8,7 +8,7 @@ import { type DbTarget, openStore } from '../../../src/store/index.js';
 import { DatabaseWriter } from '../../helpers/audit-attack.js';
 import { nswg } from '../../helpers/cli.js';
 import { freshDb, testEngines } from '../../helpers/db.js';
-import { serveCli } from './helpers.js';
+import { serveCli } from '../../helpers/server.js';
 
 const SECRET = 'the server secret, kept in its file'.padEnd(40, '.');
 const NOW = new Date('2026-05-01T00:00:00Z');

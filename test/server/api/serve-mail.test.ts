@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { smtpFromUrl } from '../../../src/cli/serve-command.js';
+import { serveCli } from '../../helpers/server.js';
 import { startInbox } from '../../helpers/smtp.js';
-import { serveCli } from './helpers.js';
 
 describe('nswg serve: the disclosure program configuration', () => {
   it('reads SMTP URLs', () => {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toOsv } from '../../../src/advisories/index.js';
 import { nswg } from '../../helpers/cli.js';
 import { freshDb, testEngines } from '../../helpers/db.js';
-import { npmAdvisory, type Served, serveCli, storeOf } from './helpers.js';
+import { npmAdvisory, type Served, serveCli, storeOf } from '../../helpers/server.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
