@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/index.js';
 import { parseRange, toOsvRanges } from '../../src/versions/index.js';
 import { nswg, tempHome } from '../helpers/cli.js';
 import { testEngines } from '../helpers/db.js';
-import { npmAdvisory, testApp } from '../server/api/helpers.js';
+import { npmAdvisory, testApp } from '../helpers/server.js';
 import { elementById, linkedAdvisoryIds } from '../server/pages/html-check.js';
 
 /**

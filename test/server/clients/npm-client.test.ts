@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expected, fixtureCopy, json, npmTriples, type Served, serveCli } from './helpers.js';
+import { expected, fixtureCopy, json, npmTriples, type Served, serveCli } from '../../helpers/server.js';
 
 let server: Served;
 let home: string;

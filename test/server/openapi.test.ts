@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/server/index.js';
-import { haveChromium, launchChromium } from '../../helpers/browser.js';
-import { npmAdvisory, testApp } from './helpers.js';
+import type { App } from '../../src/server/index.js';
+import { haveChromium, launchChromium } from '../helpers/browser.js';
+import { npmAdvisory, testApp } from '../helpers/server.js';
 
 /** Every JSON API route: method, OpenAPI path, and whether it takes a JSON body. */
 const JSON_ROUTES: [string, string, boolean][] = [

@@ -14,23 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/disclosure/index.js';
-import { SmtpMailer } from '../../src/mail/index.js';
-import { disclosureOf } from '../../src/server/disclosure/index.js';
-import { type App, buildApp, serverConfig } from '../../src/server/index.js';
-import { openStore, type Store, seedBundled } from '../../src/store/index.js';
-import { haveChromium, launchChromium } from '../helpers/browser.js';
-import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
-import { ROOT } from '../helpers/shared.js';
-import {
-  type Inbox,
-  makeUser,
-  type Person,
-  PNG,
-  startInbox,
-  TEST_ARGON2,
-  totpCode,
-} from '../server/disclosure/helpers.js';
+import { ManualClock } from '../../../src/disclosure/index.js';
+import { SmtpMailer } from '../../../src/mail/index.js';
+import { disclosureOf } from '../../../src/server/disclosure/index.js';
+import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
+import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
+import { haveChromium, launchChromium } from '../../helpers/browser.js';
+import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
+import { ROOT } from '../../helpers/shared.js';
+import { type Inbox, makeUser, type Person, PNG, startInbox, TEST_ARGON2, totpCode } from './helpers.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** A Tuesday morning, UTC. */

@@ -8,7 +8,7 @@ import type { App } from '../../../src/server/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { nswg } from '../../helpers/cli.js';
 import { testEngines } from '../../helpers/db.js';
-import { npmAdvisory, PUBLIC_URL, testApp } from './helpers.js';
+import { npmAdvisory, PUBLIC_URL, testApp } from '../../helpers/server.js';
 
 /** An advisory whose text tries to break the feed's XML. */
 const NASTY = npmAdvisory('GHSA-xml0-nast-test', 'nswg-<feed>&"test"', '<1.0.0', {

@@ -2,9 +2,9 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { smtpFromUrl } from '../../../src/cli/serve-command.js';
-import { startInbox } from '../../helpers/smtp.js';
-import { serveCli } from './helpers.js';
+import { smtpFromUrl } from '../../src/cli/serve-command.js';
+import { serveCli } from '../helpers/server.js';
+import { startInbox } from '../helpers/smtp.js';
 
 describe('nswg serve: the disclosure program configuration', () => {
   it('reads SMTP URLs', () => {

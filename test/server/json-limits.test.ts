@@ -4,9 +4,9 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../../src/server/index.js';
-import { checkJsonLimits } from '../../../src/server/json-limits.js';
-import { FIXTURES, testApp } from './helpers.js';
+import type { App } from '../../src/server/index.js';
+import { checkJsonLimits } from '../../src/server/json-limits.js';
+import { FIXTURES, testApp } from '../helpers/server.js';
 
 const json = { 'content-type': 'application/json' };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Served, serveCli } from './helpers.js';
+import { type Served, serveCli } from '../helpers/server.js';
 
 const dirs: string[] = [];
 const tempDir = () => {

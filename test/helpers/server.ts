@@ -2,13 +2,13 @@ import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_pro
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Advisory, severityOfScore } from '../../../src/advisories/index.js';
-import { buildApp, type ServerConfig, serverConfig } from '../../../src/server/index.js';
-import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
-import { parseRange, satisfies, toOsvRanges } from '../../../src/versions/index.js';
-import { BIN } from '../../helpers/cli.js';
-import { freshDb } from '../../helpers/db.js';
-import { readJson, SHARED, wgNpm } from '../../helpers/shared.js';
+import { type Advisory, severityOfScore } from '../../src/advisories/index.js';
+import { buildApp, type ServerConfig, serverConfig } from '../../src/server/index.js';
+import { openStore, type Store, seedBundled } from '../../src/store/index.js';
+import { parseRange, satisfies, toOsvRanges } from '../../src/versions/index.js';
+import { BIN } from './cli.js';
+import { freshDb } from './db.js';
+import { readJson, SHARED, wgNpm } from './shared.js';
 
 export const PUBLIC_URL = 'http://nswg.test';
 

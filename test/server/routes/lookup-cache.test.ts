@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdvisoryLookup } from '../../src/server/routes/lookup.js';
-import { type AdvisoryReads, openAdvisoryReads } from '../../src/store/advisories/reads.js';
-import { openStore, type Store, seedBundled } from '../../src/store/index.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { AdvisoryLookup } from '../../../src/server/routes/lookup.js';
+import { type AdvisoryReads, openAdvisoryReads } from '../../../src/store/advisories/reads.js';
+import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
+import { freshDb, type TestDb } from '../../helpers/db.js';
 
 /** The server's per-package cache: bounded, least recently used out first, and still right after evicting. */
 describe('the advisory look-up cache', () => {

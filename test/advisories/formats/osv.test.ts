@@ -8,10 +8,10 @@ import {
   type NswgNpmJson,
   type OsvRecord,
   toOsv,
-} from '../../src/advisories/index.js';
-import { validateOsvSchema } from '../../src/files/index.js';
-import { contains, fromOsvRanges, satisfies } from '../../src/versions/index.js';
-import { wgCore, wgNpm } from '../helpers/shared.js';
+} from '../../../src/advisories/index.js';
+import { validateOsvSchema } from '../../../src/files/index.js';
+import { contains, fromOsvRanges, satisfies } from '../../../src/versions/index.js';
+import { wgCore, wgNpm } from '../../helpers/shared.js';
 
 const all = (): Advisory[] => [
   ...(wgNpm() as unknown as NswgNpmJson[]).map(fromNswgNpm),

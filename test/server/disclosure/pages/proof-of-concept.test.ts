@@ -11,7 +11,7 @@ import {
   submission,
   type TestServer,
   testServer,
-} from './helpers.js';
+} from '../helpers.js';
 
 const POC = [
   'const merge = require("poc-widget").merge;',

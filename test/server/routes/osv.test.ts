@@ -4,8 +4,8 @@ import type { App } from '../../../src/server/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { satisfies } from '../../../src/versions/index.js';
 import { testEngines } from '../../helpers/db.js';
+import { npmAdvisory, storeOf, testApp } from '../../helpers/server.js';
 import { wgCore, wgNpm } from '../../helpers/shared.js';
-import { npmAdvisory, storeOf, testApp } from './helpers.js';
 
 /** The Working Group's npm advisories for a package version, by npm's own decision (the oracle). */
 const wgFor = (name: string, version: string) =>

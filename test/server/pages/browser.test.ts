@@ -2,14 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/server/index.js';
-import { buildApp, serverConfig, systemClock } from '../../src/server/index.js';
-import { openStore, type Store, seedBundled } from '../../src/store/index.js';
-import { satisfies } from '../../src/versions/index.js';
-import { CHROMIUM, haveChromium, launchChromium } from '../helpers/browser.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
-import { ROOT } from '../helpers/shared.js';
-import { SCOPED_ADVISORY, XSS_ADVISORY } from '../server/pages/fixtures.js';
+import type { App } from '../../../src/server/index.js';
+import { buildApp, serverConfig, systemClock } from '../../../src/server/index.js';
+import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
+import { satisfies } from '../../../src/versions/index.js';
+import { CHROMIUM, haveChromium, launchChromium } from '../../helpers/browser.js';
+import { freshDb, type TestDb } from '../../helpers/db.js';
+import { ROOT } from '../../helpers/shared.js';
+import { SCOPED_ADVISORY, XSS_ADVISORY } from './fixtures.js';
 
 /** Debian's Chromium (CI installs it); playwright-core downloads no browser of its own. */
 const ARTIFACTS = join(ROOT, 'test-artifacts');

@@ -8,8 +8,8 @@ import {
   toNswgNpm,
   validateNswgCore,
   validateNswgNpm,
-} from '../../src/advisories/index.js';
-import { wgCore, wgNpm } from '../helpers/shared.js';
+} from '../../../src/advisories/index.js';
+import { wgCore, wgNpm } from '../../helpers/shared.js';
 
 const FALLBACK = '2026-04-08T21:26:49Z';
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp } from './helpers.js';
+import { testApp } from '../helpers/server.js';
 
 /** A raw connection: what it received, and how long after opening it the server closed it. */
 interface Raw {

@@ -16,7 +16,7 @@ import {
   type Served,
   serveCli,
   yarnBlindSpots,
-} from './helpers.js';
+} from '../../helpers/server.js';
 import { type TlsProxy, tlsProxy } from './tls-proxy.js';
 
 /** yarn 1's hard-coded registry (`YARN_REGISTRY` in its source): where it sends `yarn audit`. */

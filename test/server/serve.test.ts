@@ -3,10 +3,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toOsv } from '../../../src/advisories/index.js';
-import { nswg } from '../../helpers/cli.js';
-import { freshDb, testEngines } from '../../helpers/db.js';
-import { npmAdvisory, type Served, serveCli, storeOf } from './helpers.js';
+import { toOsv } from '../../src/advisories/index.js';
+import { nswg } from '../helpers/cli.js';
+import { freshDb, testEngines } from '../helpers/db.js';
+import { npmAdvisory, type Served, serveCli, storeOf } from '../helpers/server.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -139,7 +139,7 @@ describe.each(await testEngines())('nswg db sync into %s', (engine) => {
     const dir = tempDir();
     const sourceFile = join(dir, 'source.db');
     const source = await storeOf({ kind: 'sqlite', file: sourceFile });
-    const { seedBundled } = await import('../../../src/store/index.js');
+    const { seedBundled } = await import('../../src/store/index.js');
     await seedBundled(source);
     await source.advisories.import([
       npmAdvisory('GHSA-sync-0001-test', 'nswg-sync-test', '<1.0.0', { aliases: ['CVE-2099-1111'] }),

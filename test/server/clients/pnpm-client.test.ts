@@ -15,7 +15,7 @@ import {
   run,
   type Served,
   serveCli,
-} from './helpers.js';
+} from '../../helpers/server.js';
 
 let server: Served;
 let home: string;

@@ -44,7 +44,7 @@ import {
   team,
   tokenExpect,
   transitionExpect,
-} from './matrix-rules.js';
+} from './permission-matrix-rules.js';
 import { type RouteEntry, routeTable } from './route-table.js';
 
 const engines = await testEngines();
@@ -319,7 +319,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         !RULES[key(r)] &&
         !PUBLIC.some((p) => p.test(key(r))),
     );
-    expect(unruled.map(key), 'routes with no rule in matrix-rules.ts').toEqual([]);
+    expect(unruled.map(key), 'routes with no rule in permission-matrix-rules.ts').toEqual([]);
     const stale = Object.keys(RULES).filter((k) => !table.some((r) => key(r) === k));
     expect(stale, 'rules for routes that do not exist').toEqual([]);
   });

@@ -2,7 +2,7 @@
 // page and its actions, CSRF, sessions, and the attacks of the issue, each refused with a clear
 // message that leaks nothing of a private report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../../src/server/index.js';
+import { CONTENT_SECURITY_POLICY } from '../../../../src/server/index.js';
 import {
   api,
   apiLogin,
@@ -15,7 +15,7 @@ import {
   submission,
   type TestServer,
   testServer,
-} from './helpers.js';
+} from '../helpers.js';
 
 const XSS = `<script>alert("x")</script><img src=x onerror=alert(1)>"'><svg onload=alert(2)>`;
 
@@ -101,7 +101,7 @@ describe('the disclosure pages', () => {
     const tls = await testServer('sqlite', { inbox: s.inbox });
     try {
       const p = await makeUser(tls, 'tls-user');
-      const { buildApp, serverConfig } = await import('../../../src/server/index.js');
+      const { buildApp, serverConfig } = await import('../../../../src/server/index.js');
       const app = await buildApp({
         store: tls.store,
         clock: tls.clock,
@@ -780,7 +780,7 @@ describe('the disclosure pages', () => {
     const secret = /id="totp-secret">([A-Z2-7]+)</.exec(begun.body)![1]!;
     // the QR code beside the key, as an image the CSP allows, of the same otpauth URI
     expect(begun.body).toMatch(/<img id="totp-qr" class="qr" src="data:image\/svg\+xml;base64,/);
-    const { totpCode } = await import('./helpers.js');
+    const { totpCode } = await import('../helpers.js');
     const other = new PageSession(s);
     await other.login(t);
     const on = await b.post(

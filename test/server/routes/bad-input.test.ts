@@ -3,7 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/server/index.js';
 import { testEngines } from '../../helpers/db.js';
-import { testApp } from './helpers.js';
+import { testApp } from '../../helpers/server.js';
 
 const json = { 'content-type': 'application/json' };
 

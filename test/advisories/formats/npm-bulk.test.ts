@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromNswgNpm, type NswgNpmJson, severityOfScore, toNpmBulk } from '../../src/advisories/index.js';
-import { wgNpm } from '../helpers/shared.js';
+import { fromNswgNpm, type NswgNpmJson, severityOfScore, toNpmBulk } from '../../../src/advisories/index.js';
+import { wgNpm } from '../../helpers/shared.js';
 
 describe("npm's bulk advisory shape", () => {
   it('maps CVSS scores to npm severities at the documented thresholds', () => {

@@ -6,10 +6,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, launchChromium } from '../helpers/browser.js';
-import { nswg, tempHome } from '../helpers/cli.js';
-import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
-import { type Served, serveCli } from '../server/api/helpers.js';
+import { haveChromium, launchChromium } from '../../helpers/browser.js';
+import { nswg, tempHome } from '../../helpers/cli.js';
+import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
+import { type Served, serveCli } from '../../helpers/server.js';
 
 const engines = await testEngines();
 

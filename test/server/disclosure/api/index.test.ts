@@ -2,7 +2,7 @@
 // e-mail link from a real SMTP server, TOTP for the team, the whole workflow to publication, and
 // the advisory showing up in the public APIs the moment it is published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEngines } from '../../helpers/db.js';
+import { testEngines } from '../../../helpers/db.js';
 import {
   api,
   apiLogin,
@@ -15,7 +15,7 @@ import {
   type TestServer,
   testServer,
   totpCode,
-} from './helpers.js';
+} from '../helpers.js';
 
 const engines = await testEngines();
 

@@ -6,8 +6,8 @@ import { severityOfScore } from '../../../src/advisories/index.js';
 import type { App } from '../../../src/server/index.js';
 import { satisfies } from '../../../src/versions/index.js';
 import { testEngines } from '../../helpers/db.js';
+import { npmAdvisory, PUBLIC_URL, testApp } from '../../helpers/server.js';
 import { wgNpm } from '../../helpers/shared.js';
-import { npmAdvisory, PUBLIC_URL, testApp } from './helpers.js';
 
 /** The bulk answer npm's registry gives, built from the Working Group's files (the oracle): matching advisories only. */
 function expectedBulk(request: Record<string, string[]>) {
