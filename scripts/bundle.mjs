@@ -4,10 +4,9 @@
 //   (Kysely alone is 280). A command's modules run only when that command runs. Packages with
 //   native code, optional parts or large dependency trees (pg, fastify, …) stay in node_modules
 //   and load from there when needed; SQLite is Node.js's own node:sqlite.
-// - nswg.js: the executable, which runs cli.cjs through V8's code cache (src/cli/launch.ts). The
-//   cache skips parsing and compiling, so one file costs nothing for the code a command does not
+// - nswg.js: the executable, which loads cli.cjs with Node.js's compile cache (src/cli/launch.ts).
+//   The cache skips parsing and compiling, so one file costs little for the code a command does not
 //   run.
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { build } from 'esbuild';
@@ -48,7 +47,7 @@ await build({
   ...common,
   entryPoints: { cli: 'src/cli/main.ts' },
   outExtension: { '.js': '.cjs' },
-  // Minified: V8's code cache of a bundle holds every function's name and scope, so short names make
+  // Minified: the compile cache of a bundle holds every function's name and scope, so short names make
   // it smaller and faster to load (an audit's cache: 487 KB → 390 KB, ~10 ms less). No code here
   // depends on a function's or class's own name (errors set theirs; commander's error name is only
   // shown in its own messages): keepNames, which renames every closure as it is made, would cost
@@ -58,8 +57,8 @@ await build({
   minify: process.env.NSWG_BUNDLE_MINIFY !== '0',
   sourcemap: 'linked',
   legalComments: 'linked',
-  // import() of a package left in node_modules becomes require(): the launcher runs the bundle as a
-  // script, where import() would need a module loader of its own (and every such package is CommonJS)
+  // import() of a package left in node_modules becomes require(): every such package is CommonJS, and
+  // require() loads it at once, without a promise
   supported: { 'dynamic-import': false },
   // the modules' own location, for createRequire and the data folder: the bundle's
   define: { 'import.meta.url': '__nswgModuleUrl' },
@@ -104,8 +103,8 @@ await build({
   ],
 });
 
-// The launcher reads the bundle as latin1, without decoding (5 ms less): it must be ASCII. It runs
-// as a script: no #! line.
+// The bundle is ASCII (esbuild escapes the rest), which this checks, and is loaded as a module: no
+// #! line.
 let cli = readFileSync('dist/bin/cli.cjs', 'utf8').replace(/^#!.*/, '');
 // the readable build keeps the packages' comments, some not ASCII: the minified build's check (the
 // same code, without comments) shows that only comments have such characters
@@ -114,12 +113,10 @@ const nonAscii = /[^\x00-\x7f]/.exec(cli);
 if (nonAscii) throw new Error(`dist/bin/cli.cjs is not ASCII at offset ${nonAscii.index}`);
 if (/\bString\.raw\b/.test(cli)) throw new Error('dist/bin/cli.cjs reads String.raw: its templates were escaped');
 writeFileSync('dist/bin/cli.cjs', cli);
-const hash = createHash('sha256').update(cli).digest('hex').slice(0, 16);
 
 await build({
   ...common,
   entryPoints: { nswg: 'src/cli/launch.ts' },
-  define: { NSWG_BUNDLE_HASH: JSON.stringify(hash) },
   banner: { js: '#!/usr/bin/env node' },
 });
 // package.json says "type": "module"; these two files are CommonJS
