@@ -1,4 +1,23 @@
 export { cvssBaseScore, cvssLibrary, cvssVersion, normalizeCvssVector } from './cvss.js';
+export {
+  CVE_DATA_VERSION,
+  type CveCreditInput,
+  type CveCreditType,
+  type CveDiscovery,
+  type CveProduct,
+  type CveRecord,
+  type CveRecordOptions,
+  type CveRejectedRecord,
+  type CveRejectionOptions,
+  type CveStatus,
+  type CveTimelineEvent,
+  type CveTimelineInput,
+  type CveVersion,
+  NPM_COLLECTION_URL,
+  toCveRecord,
+  toRejectedCveRecord,
+} from './formats/cve.js';
+export { type CveVersions, cveVersionsOf } from './formats/cve-versions.js';
 export { bulkIdOf, type NpmBulkAdvisory, toNpmBulk, wgUrlOf } from './formats/npm-bulk.js';
 export {
   fromNswgCore,
