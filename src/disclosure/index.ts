@@ -61,6 +61,26 @@ export {
 } from './audit-log-verify.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
+  CVE_LOW_WATER,
+  CVE_SOURCES,
+  CVE_STATES,
+  type CveFigures,
+  type CveMove,
+  type CveRecord,
+  type CveSource,
+  type CveState,
+  cveFigures,
+  cveIdOf,
+  cveMove,
+  isCveLow,
+  isPastYear,
+  MAX_BLOCK,
+  parseBlock,
+  parseCveId,
+  validateCveId,
+  validateWithoutCveReason,
+} from './cve-ids.js';
+export {
   addBusinessDays,
   addDays,
   type DueAction,
