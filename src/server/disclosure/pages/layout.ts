@@ -32,6 +32,7 @@ const NOTICES: Record<string, string> = {
   'roles-saved': 'The roles are saved: they take effect when the user logs in with two factors.',
   'fix-confirmed': 'The fixed versions are confirmed: they are what will be published.',
   'early-asked': 'Early publication is asked for: a second team member publishes.',
+  'cve-assigned': 'A CVE id is assigned to the report: it is announced with the advisory.',
   'early-withdrawn': 'The request for early publication is withdrawn.',
   'invitation-revoked': 'The invitation is revoked: its link no longer works.',
   'invitation-resent': 'A new invitation is sent; the old link no longer works.',
