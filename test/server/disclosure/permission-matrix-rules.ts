@@ -497,6 +497,10 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/admin/users/:id/roles': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/users/:id/links': { rule: user('login', adminOnly(200)) },
   'GET /disclosure/admin/outbox': { rule: user('login', adminOnly(200)) },
+  'GET /disclosure/admin/cve': { rule: user('login', adminOnly(200)) },
+  // a fresh block each time; retiring an id of the current year is refused
+  'POST /disclosure/admin/cve/blocks': { rule: user('login', adminOnly(303)) },
+  'POST /disclosure/admin/cve/:cveId/retire': { rule: user('login', adminOnly(409)) },
 };
 
 /**

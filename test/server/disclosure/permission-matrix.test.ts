@@ -415,6 +415,10 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         details: 'discussed in a public issue of the package',
       },
       '/disclosure/admin/users/:id/roles': { roles: '' },
+      '/disclosure/admin/cve/blocks': {
+        year: '2026',
+        ids: String(100_000 + Math.floor(Math.random() * 900_000)),
+      },
       '/disclosure/admin/users/:id/links': { purpose: 'reset-password' },
       '/disclosure/reports/:id/proposals': { days: '5', reason: 'matrix' },
       '/disclosure/proposals/:id/vote': { inFavour: 'yes' },
