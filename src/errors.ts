@@ -28,7 +28,8 @@ export type NswgErrorCode =
   | 'E_ATTACHMENT'
   | 'E_CONFLICT'
   | 'E_LOCKED'
-  | 'E_QUOTA';
+  | 'E_QUOTA'
+  | 'E_CVE_INVALID';
 
 /** Where a problem is: the file, the field inside it (a JSON path or a key) and the line, when known. */
 export interface ErrorLocation {

@@ -41,6 +41,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandModu
     load: () => import('./user-commands.js'),
   },
   {
+    name: 'cve',
+    summary: "the program's CVE ids: blocks received from the CVE Program, where each id stands",
+    load: () => import('./cve-commands.js'),
+  },
+  {
     name: 'serve',
     summary: 'serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)',
     load: () => import('./serve-command.js'),

@@ -27,7 +27,7 @@ export interface UserOptions extends DbOption {
 export const PUBLIC_URL_KEY = 'server.public-url';
 
 /** Who runs the command, for the audit log: the operator, `user@host`. */
-function operator(): Actor {
+export function operator(): Actor {
   let name = 'unknown';
   try {
     name = userInfo().username;

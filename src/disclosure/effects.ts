@@ -1,5 +1,6 @@
 import { auditEntry, type Origin } from './audit-log.js';
 import type { Clock } from './clock.js';
+import { cveAtPublication, cveOnClose } from './cve-effects.js';
 import type { ServerKeys } from './keys.js';
 import {
   type Links,
@@ -73,7 +74,8 @@ export async function commitAndSend<T>(
 /**
  * Applies a transition inside `tx` and records it: the report, its state change, the audit entry, the
  * notices. Publishing also allocates the advisory id (the highest number + 1, in this same
- * transaction) and stores the advisory, so a report is never published twice or under a taken id.
+ * transaction) and stores the advisory, so a report is never published twice or under a taken id; and
+ * announces the report's CVE id, or assigns the next available one (cve-effects.ts).
  */
 export async function transitionInTx(
   tx: DisclosureTx,
@@ -89,6 +91,8 @@ export async function transitionInTx(
   const { report: moved, change } = applyTransition(actor, report, t, params, now);
   let next = moved;
   if (t === 'publish') {
+    // the CVE id first: it is one of the advisory's aliases
+    next = await cveAtPublication(tx, out, actor, next, params.withoutCveReason, origin, now);
     const kind = advisoryKindOf(next);
     const id = nextAdvisoryId(kind, await tx.advisoryIds(kind));
     const advisory = advisoryFromReport(next, id, now);
@@ -99,9 +103,12 @@ export async function transitionInTx(
         advisoryId: id,
         vulnerable: advisory.affected[0]?.vulnerable ?? null,
         patched: advisory.affected[0]?.patched ?? null,
+        cveId: next.cveId,
       }),
     );
   }
+  if (next.state === 'rejected' || next.state === 'duplicate' || next.state === 'withdrawn')
+    await cveOnClose(tx, actor, next, origin, now);
   await tx.updateReport(next);
   await tx.addStateChange(change);
   await tx.audit(

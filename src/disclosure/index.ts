@@ -60,6 +60,27 @@ export {
   type StoredAuditEntry,
 } from './audit-log-verify.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
+export { DEADLINE_WITHOUT_CVE } from './cve-effects.js';
+export {
+  CVE_LOW_WATER,
+  CVE_SOURCES,
+  CVE_STATES,
+  type CveFigures,
+  type CveMove,
+  type CveRecord,
+  type CveSource,
+  type CveState,
+  cveFigures,
+  cveIdOf,
+  cveMove,
+  isCveLow,
+  isPastYear,
+  MAX_BLOCK,
+  parseBlock,
+  parseCveId,
+  validateCveId,
+  validateWithoutCveReason,
+} from './cve-ids.js';
 export {
   addBusinessDays,
   addDays,
@@ -145,6 +166,7 @@ export type {
 export { DisclosureProgram } from './program.js';
 export type { Collaboration } from './program-collaboration.js';
 export type { ProgramDeps } from './program-context.js';
+export type { Cves } from './program-cve.js';
 export type { PossibleDuplicate } from './program-duplicates.js';
 export {
   INVITATION_DAYS,

@@ -41,6 +41,7 @@ export const REPORT_ACTIONS = [
   'manage-invitations',
   'remove-maintainer',
   'request-early-publication',
+  'assign-cve',
   ...TRANSITIONS,
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
@@ -54,6 +55,7 @@ export const GLOBAL_ACTIONS = [
   'manage-accounts',
   'view-audit-log',
   'read-outbox',
+  'manage-cve-ids',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
@@ -78,6 +80,7 @@ function globalDecision(actor: Actor, action: GlobalAction): Decision {
     case 'manage-accounts':
     case 'view-audit-log':
     case 'read-outbox':
+    case 'manage-cve-ids':
       return isAdmin(actor) || actor.kind === 'operator' ? ALLOW : refuse('only admins may do this');
   }
 }
@@ -143,6 +146,9 @@ function reportDecision(actor: Actor, action: ReportAction, r: WorkflowReport, n
       return INVITATION_STATES.includes(r.state)
         ? ALLOW
         : refuseInState(`a report that is ${r.state} takes no more changes to its maintainers`);
+    case 'assign-cve':
+      if (!team) return refuse("only the report's team assigns it a CVE id");
+      return closed ? refuseInState(`a report that is ${r.state} takes no CVE id`) : ALLOW;
     case 'request-early-publication':
       if (!team) return refuse('only the team asks for early publication');
       if (own)

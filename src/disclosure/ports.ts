@@ -2,6 +2,7 @@ import type { Advisory, AdvisoryKind } from '../advisories/index.js';
 import type { DisclosureStatement } from './agreement.js';
 import type { AttachmentMeta } from './attachments.js';
 import type { AuditEntry, AuditEntryInput } from './audit-log.js';
+import type { CveRecord, CveState } from './cve-ids.js';
 import type { DueAction } from './deadlines.js';
 import type { Audience, MailMessage, NotificationKind } from './notifications.js';
 import type { UploadUsage } from './quotas.js';
@@ -102,6 +103,27 @@ export interface DisclosureTx {
   insertAdvisory(a: Advisory): Promise<void>;
   /** Appends to the audit log, in this transaction. */
   audit(e: AuditEntryInput): Promise<void>;
+  /** Records new CVE ids (a block, or one entered by hand); E_CONFLICT naming those known already. */
+  addCveIds(ids: readonly CveRecord[]): Promise<void>;
+  /** The CVE ids the program knows of, by year and number; only those in `states` when given. */
+  cveIds(filter?: { states?: readonly CveState[] }): Promise<CveRecord[]>;
+  /** One CVE id, or null. */
+  cveId(id: string): Promise<CveRecord | null>;
+  /** The CVE id held by a report (pending, announced or rejected), or null. */
+  cveOfReport(reportId: string): Promise<CveRecord | null>;
+  /**
+   * Moves the next available id of a block (lowest year and number) to pending on the report, by one
+   * conditional update that only an available id passes; null when none is available.
+   */
+  assignNextCve(reportId: string, at: string): Promise<CveRecord | null>;
+  /** Moves an id to `to` if it is in one of `from` (false when it was not): conditional, race-free. */
+  moveCve(id: string, from: readonly CveState[], to: CveState, at: string): Promise<boolean>;
+  /** Forgets an id another CNA assigned (replaced or cleared by the team before publication). */
+  removeCve(id: string): Promise<void>;
+  /** Flags the available ids of years before `year` not flagged yet, and returns them. */
+  flagPastYearCves(year: number, at: string): Promise<string[]>;
+  /** The addresses of the admins (active, confirmed), for the notices about CVE ids. */
+  adminAddresses(): Promise<string[]>;
   /** The e-mail addresses to notify: the audiences of the report, less those who turned `kind` off. */
   recipients(report: Report, audiences: readonly Audience[], kind: NotificationKind): Promise<string[]>;
 }

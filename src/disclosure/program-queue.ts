@@ -1,5 +1,6 @@
 import { type Severity, severityOfScore } from '../advisories/index.js';
 import { auditEntry, type Origin } from './audit-log.js';
+import { type CveFigures, cveFigures } from './cve-ids.js';
 import { isFirstAnswerOverdue, isPublicationDue, PUBLICATION_CLOCK_STATES } from './deadlines.js';
 import { releaseAfterDeadline } from './fix-proposal.js';
 import { assertCan, can } from './permissions.js';
@@ -58,6 +59,8 @@ export interface Dashboard {
   queue: QueueItem[];
   byState: Partial<Record<ReportState, number>>;
   figures: Figures;
+  /** The CVE ids by state, and the notices: request a new block, ids of a past year still available. */
+  cveIds: CveFigures;
 }
 
 /** The program's lists of reports. */
@@ -100,7 +103,8 @@ export class Queue {
         await tx.audit(
           auditEntry(actor, 'report.list', origin, now, null, { reports: visible.map((r) => r.id) }),
         );
-      return { queue: queueOf(visible, actor, now, filter), byState, figures };
+      const cveIds = cveFigures(await tx.cveIds(), now);
+      return { queue: queueOf(visible, actor, now, filter), byState, figures, cveIds };
     });
   }
 }

@@ -2,6 +2,7 @@ import { NswgError } from '../errors.js';
 import { agreementOf, type Party, partyOf, type SubjectAgreement } from './agreement.js';
 import type { AttachmentMeta } from './attachments.js';
 import { auditEntry, type Origin } from './audit-log.js';
+import type { CveSource, CveState } from './cve-ids.js';
 import { isFirstAnswerOverdue, isPublicationDue } from './deadlines.js';
 import { type Disclosure, disclosedReport } from './disclosed.js';
 import { assertCan, can, REPORT_ACTIONS, type ReportAction } from './permissions.js';
@@ -20,6 +21,12 @@ import { newReportFields, type StateChange } from './workflow.js';
 /** Everything one actor may see of one report. */
 export interface ReportView {
   report: Report;
+  /**
+   * The report's CVE id and where it stands (pending, announced, rejected) and came from (the
+   * program's blocks, another CNA): whoever sees the report sees it, its reporter and maintainers
+   * included (they name it in their release); nobody else before publication.
+   */
+  cve: { id: string; state: CveState; source: CveSource } | null;
   history: StateChange[];
   comments: Comment[];
   /** Internal notes: present only for the team. */
@@ -213,6 +220,7 @@ export class Reports {
         allowed: REPORT_ACTIONS.filter((a) => can(actor, a, report, now)),
         team,
         shownAs: !team && report.credit.as === 'anonymous' ? { [report.reporterId]: 'the reporter' } : {},
+        cve: await cveOf(tx, report),
       };
     });
   }
@@ -277,4 +285,16 @@ async function proposalViews(
       };
     }),
   );
+}
+
+/** A report's CVE id as its readers see it (one typed before the table existed: another CNA's). */
+async function cveOf(tx: DisclosureTx, r: Report): Promise<ReportView['cve']> {
+  const held = await tx.cveOfReport(r.id);
+  if (held) return { id: held.id, state: held.state, source: held.source };
+  if (!r.cveId) return null;
+  return {
+    id: r.cveId,
+    state: r.state === 'published' ? 'announced' : 'pending',
+    source: r.cveSource ?? 'other-cna',
+  };
 }

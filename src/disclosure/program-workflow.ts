@@ -11,6 +11,7 @@ import {
 import { earlyPublicationNotice, fixProposalNotice } from './notifications.js';
 import { can } from './permissions.js';
 import type { ProgramContext } from './program-context.js';
+import { enterCveInTx } from './program-cve.js';
 import { type AssessmentInput, type Report, validateAssessment, validateEarlyPublication } from './report.js';
 import { type Actor, actorId, isTeamFor } from './roles.js';
 import type { Transition, TransitionParams } from './workflow.js';
@@ -54,14 +55,21 @@ export class Workflow {
     });
   }
 
-  /** The team's assessment: CVSS 3.1 vector (scored by the library), CWE, CVE id, affected versions. */
+  /**
+   * The team's assessment: CVSS 3.1 vector (scored by the library), CWE, affected versions, and a CVE
+   * id another CNA assigned (recorded with that origin; the program's own ids are assigned by
+   * program.cve.assignNext or at publication).
+   */
   async assess(actor: Actor, reportId: string, input: AssessmentInput, origin: Origin): Promise<Report> {
     const { ctx } = this;
     const now = ctx.now();
     const change = validateAssessment(input);
     return ctx.transaction(actor, origin, async (tx) => {
       const report = await ctx.load(tx, actor, reportId, 'edit-assessment', now);
-      const next: Report = { ...report, ...change, updatedAt: now.toISOString() };
+      // a CVE id typed by the team is another CNA's, recorded as such (ours are assigned, not typed)
+      const cve =
+        change.cveId !== undefined ? await enterCveInTx(tx, actor, report, change.cveId, origin, now) : {};
+      const next: Report = { ...report, ...change, ...cve, updatedAt: now.toISOString() };
       await tx.updateReport(next);
       await tx.audit(
         auditEntry(actor, 'report.assess', origin, now, reportId, JSON.parse(JSON.stringify(change))),

@@ -1,5 +1,6 @@
 import { Collaboration } from './program-collaboration.js';
 import { type ProgramDeps, programContext } from './program-context.js';
+import { Cves } from './program-cve.js';
 import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
 import { Records } from './program-records.js';
@@ -36,6 +37,8 @@ export class DisclosureProgram {
   readonly votes: Votes;
   /** The audit log and the outbox, for admins. */
   readonly records: Records;
+  /** The CVE ids: blocks (admins), assignment to a report (the team). */
+  readonly cve: Cves;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -46,5 +49,6 @@ export class DisclosureProgram {
     this.invitations = new Invitations(ctx);
     this.votes = new Votes(ctx);
     this.records = new Records(ctx);
+    this.cve = new Cves(ctx);
   }
 }

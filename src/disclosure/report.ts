@@ -1,6 +1,7 @@
 import { cvssBaseScore, cvssVersion } from '../advisories/index.js';
 import { type ErrorProblem, NswgError } from '../errors.js';
 import { isValidRange } from '../versions/index.js';
+import type { CveSource } from './cve-ids.js';
 import type { FixProposal } from './fix-proposal.js';
 import type { ReportState } from './workflow.js';
 
@@ -76,7 +77,15 @@ export interface Report extends ReportDetails {
   patchedVersions: string | null;
   /** The latest proposal of fixed versions and a release date (earlier ones are in the audit log). */
   fixProposal: FixProposal | null;
+  /**
+   * The report's CVE id: one of the program's blocks (assigned by the team, or at publication), or one
+   * another CNA assigned, entered by hand by the team (`cveSource`). Seen by whoever sees the report.
+   */
   cveId: string | null;
+  /** Where the CVE id came from: `block` (ours) or `other-cna`; null without one. */
+  cveSource: CveSource | null;
+  /** Why the report was published without a CVE id (the team's reason, or the scheduler's at the deadline). */
+  withoutCve: string | null;
   advisoryId: string | null;
   publishedAt: string | null;
   updatedAt: string;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { auditEntry, LOCAL_ORIGIN } from './audit-log.js';
+import { tellAdmins } from './cve-effects.js';
 import {
   type DueAction,
   dueActions,
@@ -18,6 +19,8 @@ import { SYSTEM } from './roles.js';
 export interface RunSummary {
   performed: DueAction[];
   skipped: number;
+  /** Available CVE ids of a past year flagged in this run (at the turn of the year; each once). */
+  flaggedCveIds: string[];
 }
 
 /**
@@ -43,7 +46,7 @@ export class Scheduler {
       reports: await tx.listReports({ states: ['new', 'needs-more-info', ...PUBLICATION_CLOCK_STATES] }),
       proposals: await tx.openProposals(),
     }));
-    const summary: RunSummary = { performed: [], skipped: 0 };
+    const summary: RunSummary = { performed: [], skipped: 0, flaggedCveIds: [] };
     for (const action of dueActions(reports, proposals, now)) {
       const done = await commitAndSend(this.deps, async (tx, out) => {
         const report = await tx.getReport(action.reportId);
@@ -69,7 +72,35 @@ export class Scheduler {
       if (done) summary.performed.push(action);
       else summary.skipped++;
     }
+    summary.flaggedCveIds = await this.flagPastYearCves(now);
     return summary;
+  }
+
+  /**
+   * Flags the available CVE ids of a past year (the first run after the turn of the year, or after a
+   * past year's block was recorded) and tells the admins, who use them up or retire them. One
+   * conditional update under the disclosure lock: each id is flagged, and the admins told, once.
+   */
+  private flagPastYearCves(now: Date): Promise<string[]> {
+    return commitAndSend(this.deps, async (tx, out) => {
+      const ids = await tx.flagPastYearCves(now.getUTCFullYear(), now.toISOString());
+      if (!ids.length) return ids;
+      await tx.audit(
+        auditEntry(SYSTEM, 'cve.past-year', LOCAL_ORIGIN, now, null, {
+          count: ids.length,
+          first: ids[0]!,
+          last: ids.at(-1)!,
+          instance: this.instance,
+        }),
+      );
+      await tellAdmins(
+        tx,
+        out,
+        `${ids.length} CVE id${ids.length === 1 ? '' : 's'} of a past year still available`,
+        `These CVE ids of a past year were never assigned: ${ids.join(', ')}.\nAssign them soon, or retire them (POST /api/cve/ids/{id}/retire) and request a block of the current year.\n`,
+      );
+      return ids;
+    });
   }
 }
 

@@ -152,6 +152,8 @@ export interface TransitionParams {
   reason?: string;
   duplicateOf?: string;
   patchedVersions?: string | null;
+  /** Publishing with no CVE id available or entered: why (e.g. "CVE requested from another CNA"). */
+  withoutCveReason?: string;
 }
 
 /** One recorded move of a report, for its history and the audit log. */
@@ -268,6 +270,8 @@ export function newReportFields(
   | 'patchedVersions'
   | 'fixProposal'
   | 'cveId'
+  | 'cveSource'
+  | 'withoutCve'
   | 'advisoryId'
   | 'publishedAt'
   | 'updatedAt'
@@ -290,6 +294,8 @@ export function newReportFields(
     patchedVersions: null,
     fixProposal: null,
     cveId: null,
+    cveSource: null,
+    withoutCve: null,
     advisoryId: null,
     publishedAt: null,
     updatedAt: at,

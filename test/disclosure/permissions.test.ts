@@ -76,6 +76,9 @@ function expected(
       return team && kind === 'npm' && BETWEEN_TRIAGE_AND_PUBLICATION.includes(state);
     case 'request-early-publication':
       return team && !OWN.includes(role) && EARLY_STATES.includes(state);
+    case 'assign-cve':
+      // the team, even who reported or filed it: an id is no triage decision
+      return team && !CLOSED.includes(state);
   }
 }
 
@@ -97,6 +100,7 @@ const GLOBAL: Record<GlobalAction, Role[]> = {
   'manage-accounts': ['admin', 'operator'],
   'view-audit-log': ['admin', 'operator'],
   'read-outbox': ['admin', 'operator'],
+  'manage-cve-ids': ['admin', 'operator'],
 };
 
 describe('permissions: can(actor, action, report)', () => {

@@ -9,6 +9,7 @@ import {
 } from '../../src/disclosure/index.js';
 import { OutboxMailer } from '../../src/mail/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { seedCveBlock } from '../helpers/cve.js';
 import { freshDb, type TestDb } from '../helpers/db.js';
 import { validInput } from './fixtures.js';
 
@@ -40,10 +41,19 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function makeWorld(engine: 'sqlite' | 'postgres', mailer?: Mailer): Promise<World> {
+/**
+ * `cveIds`: how many CVE ids of 2026 the world starts with (CVE-2026-9000 on; default 20, as the
+ * program's blocks would hold), so that publications take theirs; 0 for none.
+ */
+export async function makeWorld(
+  engine: 'sqlite' | 'postgres',
+  mailer?: Mailer,
+  opts: { cveIds?: number } = {},
+): Promise<World> {
   const tdb = await freshDb(engine);
   const clock = new ManualClock(START);
   const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2, secret: SECRET });
+  if ((opts.cveIds ?? 20) > 0) await seedCveBlock(store, opts.cveIds ?? 20);
   const deps: ProgramDeps = {
     repo: store.reports,
     advisories: store.advisories,

@@ -47,6 +47,9 @@ export function reportQueries(db: Kysely<DisclosureDb>): ReportQueries {
         fixProposal: record.fixProposal ?? null,
         earlyPublication: record.earlyPublication ?? null,
         withoutFix: record.withoutFix ?? null,
+        // a CVE id typed before the program recorded its origin came from another CNA
+        cveSource: record.cveSource ?? (record.cveId ? 'other-cna' : null),
+        withoutCve: record.withoutCve ?? null,
         maintainerIds: links.filter((l) => l.report_id === r.id).map((l) => l.user_id),
       };
     });

@@ -223,6 +223,23 @@ export interface OutboxTable {
   created_at: string;
 }
 
+/** One CVE id the program knows of (migration 0007_cve_ids). */
+export interface CveIdTable {
+  id: string;
+  year: number;
+  /** The id's number, for handing out a block's ids in order. */
+  number: number;
+  state: string;
+  source: string;
+  report_id: string | null;
+  received_at: string;
+  received_by: string;
+  assigned_at: string | null;
+  announced_at: string | null;
+  closed_at: string | null;
+  past_year_flagged_at: string | null;
+}
+
 export type DisclosureTables = {
   users: UserTable;
   sessions: SessionTable;
@@ -245,6 +262,7 @@ export type DisclosureTables = {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   outbox: OutboxTable;
+  cve_ids: CveIdTable;
 };
 
 /** The whole schema as the disclosure modules see it. */

@@ -4,6 +4,7 @@ import { NswgError } from '../../errors.js';
 import { AdvisoryStore } from '../advisories/store.js';
 import type { Database } from '../schema.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
+import { cveQueries } from './cve-ids.js';
 import { peopleQueries } from './people.js';
 import { reportQueries } from './reports.js';
 import { withDisclosure } from './schema.js';
@@ -12,7 +13,8 @@ import { voteQueries } from './votes.js';
 
 /**
  * The disclosure program's storage, inside one transaction that holds the disclosure write lock: the
- * reports, threads, people and votes parts (reports.ts, threads.ts, people.ts, votes.ts), then the
+ * reports, threads, people, votes and CVE ids parts (reports.ts, threads.ts, people.ts, votes.ts,
+ * cve-ids.ts), then the
  * scheduler's claims, the advisories and the audit log, which share that transaction.
  */
 function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: AdvisoryStore): DisclosureTx {
@@ -22,6 +24,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...threadQueries(db),
     ...peopleQueries(db),
     ...voteQueries(db),
+    ...cveQueries(db),
 
     async claim(a, instance, at) {
       const res = await db

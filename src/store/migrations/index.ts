@@ -8,6 +8,7 @@ import { disclosureAgreementMigration } from './0003-disclosure-agreement.js';
 import { advisoryBriefMigration } from './0004-advisory-brief.js';
 import { briefAliasesMigration } from './0005-brief-aliases.js';
 import { disclosureHardeningMigration } from './0006-disclosure-hardening.js';
+import { cveIdsMigration } from './0007-cve-ids.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_advisory_brief': advisoryBriefMigration,
   '0005_brief_aliases': briefAliasesMigration,
   '0006_disclosure_hardening': disclosureHardeningMigration,
+  '0007_cve_ids': cveIdsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -20,6 +20,7 @@ import { disclosureOf } from '../../../src/server/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
 import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
 import { haveChromium, launchChromium } from '../../helpers/browser.js';
+import { seedCveBlock } from '../../helpers/cve.js';
 import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
 import { ROOT } from '../../helpers/shared.js';
 import { type Inbox, makeUser, type Person, PNG, startInbox, TEST_ARGON2, totpCode } from './helpers.js';
@@ -142,6 +143,8 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
         secret: 'journey-secret-journey-secret-journey-secret',
       });
       await seedBundled(store);
+      // the program's block of CVE ids: every publication takes one
+      await seedCveBlock(store, 20);
       const config = serverConfig({ logLevel: 'silent', port: 0, rateLimit: null });
       app = await buildApp({
         store,

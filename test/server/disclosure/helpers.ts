@@ -7,6 +7,7 @@ import type { DisclosureOptions } from '../../../src/server/deps.js';
 import { disclosureOf } from '../../../src/server/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
 import { openStore, type Store } from '../../../src/store/index.js';
+import { seedCveBlock } from '../../helpers/cve.js';
 import { freshDb, type TestDb } from '../../helpers/db.js';
 import { type Inbox, startInbox } from '../../helpers/smtp.js';
 
@@ -38,11 +39,14 @@ export async function testServer(
     publicUrl?: string;
     /** Keep mail in the database's outbox instead of sending it (fast; for tests that read no mail). */
     outbox?: boolean;
+    /** How many CVE ids of 2026 the program holds at the start (CVE-2026-9000 on; default 20; 0: none). */
+    cveIds?: number;
   } = {},
 ): Promise<TestServer> {
   const tdb = await freshDb(engine);
   const clock = new ManualClock(opts.start ?? START);
   const store = await openStore(tdb.target, { mode: 'create', clock, argon2: TEST_ARGON2, secret: SECRET });
+  if ((opts.cveIds ?? 20) > 0) await seedCveBlock(store, opts.cveIds ?? 20);
   const inbox = opts.inbox ?? (await startInbox());
   const smtp = new SmtpMailer({ host: '127.0.0.1', port: inbox.port, from: 'nswg <security@nswg.test>' });
   const app = await buildApp({

@@ -244,6 +244,9 @@ const EARLY: readonly State[] = ['accepted', 'maintainer-invited', 'fix-in-progr
 const askEarly = (ok: number): Rule =>
   seen((r, s) => (!team(r, s) ? 403 : EARLY.includes(s.state) ? ok : 409));
 const withdrawEarly = seen((r, s) => (!team(r, s) ? 403 : 409));
+/** Assigning the next CVE id: the report's team, until the report is closed (409 then). */
+const assignCve = (ok: number): Rule =>
+  seen((r, s) => (!team(r, s) ? 403 : CLOSED.includes(s.state) ? 409 : ok));
 
 // --- global routes --------------------------------------------------------------------------
 
@@ -288,6 +291,9 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'PUT /api/users/:id/roles': 'session',
     'POST /api/users/:id/confirm-email': 'session',
     'POST /api/users/:id/links': 'session',
+    'POST /api/cve/blocks': 'session',
+    'GET /api/cve/ids': 'session',
+    'POST /api/cve/ids/:cveId/retire': 'session',
     'GET /api/audit-log': 'audit:read',
     'GET /api/reports': 'reports:read',
     'GET /api/reports/:id/duplicates': 'reports:read',
@@ -393,6 +399,12 @@ export const RULES: Record<string, RouteRule> = {
   'POST /api/proposals/:id/close': { rule: user(401, closeVote), report: true },
   'GET /api/dashboard': { rule: user(401, teamOnly(200)) },
   'GET /api/audit-log': { rule: user(401, adminOnly(200)) },
+  // the program as a CNA: admins' sessions manage the blocks; a fresh block each time, so 201
+  'POST /api/cve/blocks': { rule: user(401, adminOnly(201)) },
+  'GET /api/cve/ids': { rule: user(401, adminOnly(200)) },
+  // the matrix retires an id of the current year: refused (only a past year's are retired)
+  'POST /api/cve/ids/:cveId/retire': { rule: user(401, adminOnly(409)) },
+  'POST /api/reports/:id/cve': { rule: user(401, assignCve(200)), report: true, mutates: true },
   'GET /api/outbox': { rule: user(401, adminOnly(200)) },
   'GET /api/team': { rule: user(401, adminOnly(200)) },
   'GET /api/users': { rule: user(401, adminOnly(200)) },
@@ -433,6 +445,7 @@ export const RULES: Record<string, RouteRule> = {
     mutates: true,
   },
   'POST /disclosure/reports/:id/assessment': { rule: user('login', assess(303)), report: true },
+  'POST /disclosure/reports/:id/cve': { rule: user('login', assignCve(303)), report: true, mutates: true },
   'POST /disclosure/reports/:id/comments': { rule: user('login', comment(303)), report: true },
   'POST /disclosure/reports/:id/notes': { rule: user('login', note(303)), report: true },
   'POST /disclosure/reports/:id/fix-proposals': { rule: user('login', fixProposal(303)), report: true },
@@ -484,6 +497,10 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/admin/users/:id/roles': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/users/:id/links': { rule: user('login', adminOnly(200)) },
   'GET /disclosure/admin/outbox': { rule: user('login', adminOnly(200)) },
+  'GET /disclosure/admin/cve': { rule: user('login', adminOnly(200)) },
+  // a fresh block each time; retiring an id of the current year is refused
+  'POST /disclosure/admin/cve/blocks': { rule: user('login', adminOnly(303)) },
+  'POST /disclosure/admin/cve/:cveId/retire': { rule: user('login', adminOnly(409)) },
 };
 
 /**

@@ -259,7 +259,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   beforeAll(async () => {
     // the fixtures and the upload routes attach hundreds of files from a few users: the upload
     // quotas have a test of their own (upload-quotas.test.ts)
-    s = await testServer(engine, { outbox: true, disclosure: { uploadQuotas: null } });
+    s = await testServer(engine, { outbox: true, cveIds: 1000, disclosure: { uploadQuotas: null } });
     program = disclosureOf(s.app).program;
     people.stranger = await makeUser(s, 'stranger');
     // whoever signed up and never confirmed the address: may do nothing
@@ -342,6 +342,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       .replace(/:invitationId/, f?.invitationId ?? randomUUID())
       .replace(/:userId/, people.maintainer.user.id)
       .replace(/\/tokens\/:id/, `/tokens/${randomUUID()}`)
+      .replace(/:cveId/, 'CVE-2026-9000')
       .replace(/:token/, 'bogus-token-0123456789')
       .replace(/:id/, f?.id ?? randomUUID());
     const unique = `m${randomBytes(6).toString('hex')}@example.org`;
@@ -378,6 +379,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/reports/:id/proposals': { days: 5, reason: 'matrix' },
       '/api/proposals/:id/votes': { inFavour: true },
       '/api/users/:id/roles': { roles: [] },
+      '/api/cve/blocks': { year: 2026, ids: String(100_000 + Math.floor(Math.random() * 900_000)) },
       '/disclosure/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
       '/disclosure/login': { email: unique, password: 'not the password' },
       '/disclosure/password-reset': { email: 'nobody@example.org' },
@@ -413,6 +415,10 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         details: 'discussed in a public issue of the package',
       },
       '/disclosure/admin/users/:id/roles': { roles: '' },
+      '/disclosure/admin/cve/blocks': {
+        year: '2026',
+        ids: String(100_000 + Math.floor(Math.random() * 900_000)),
+      },
       '/disclosure/admin/users/:id/links': { purpose: 'reset-password' },
       '/disclosure/reports/:id/proposals': { days: '5', reason: 'matrix' },
       '/disclosure/proposals/:id/vote': { inFavour: 'yes' },

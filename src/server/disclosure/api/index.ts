@@ -5,6 +5,7 @@ import type { DisclosureContext } from '../context.js';
 import { acceptUploads } from '../uploads.js';
 import { accountApi } from './accounts.js';
 import { adminApi } from './admin.js';
+import { cveApi } from './cve.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
 
@@ -24,6 +25,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   reportApi(app, ctx);
   workflowApi(app, ctx);
   adminApi(app, ctx);
+  cveApi(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentApi(uploads, ctx);

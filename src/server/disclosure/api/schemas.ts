@@ -1,6 +1,8 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import {
   API_SCOPES,
+  CVE_SOURCES,
+  CVE_STATES,
   NOTIFICATION_KINDS,
   REPORT_STATES,
   TEAM_ROLES,
@@ -12,6 +14,8 @@ const TRANSITION_LIST: readonly string[] = TRANSITIONS;
 const TEAM_ROLE_LIST: readonly string[] = TEAM_ROLES;
 const API_SCOPES_LIST: readonly string[] = API_SCOPES;
 const NOTIFICATION_KIND_LIST: readonly string[] = NOTIFICATION_KINDS;
+const CVE_STATE_LIST: readonly string[] = CVE_STATES;
+const CVE_SOURCE_LIST: readonly string[] = CVE_SOURCES;
 
 const Str = (description?: string) => Type.String(description ? { description } : {});
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -153,7 +157,11 @@ export const ReportSchema = Type.Object({
   impact: Str(),
   cvss: Nullable(Cvss),
   cwe: Nullable(Str()),
-  cveId: Nullable(Str()),
+  cveId: Nullable(Str('participants see it from its assignment (pending); everyone once published')),
+  cveSource: Type.Optional(
+    Nullable(literals(['block', 'other-cna'], "the program's blocks, or another CNA (entered by hand)")),
+  ),
+  withoutCve: Type.Optional(Nullable(Str('why it was published without a CVE id'))),
   advisoryId: Nullable(Str()),
   references: Type.Array(Str()),
   submittedAt: Str(),
@@ -281,6 +289,14 @@ export const ReportViewSchema = Type.Object({
   ),
   party: Type.Optional(Nullable(Str('participants: the party I speak for in the agreement'))),
   allowed: Type.Array(Str(), { description: 'what this caller may do to the report now' }),
+  cve: Type.Optional(
+    Nullable(
+      Type.Object(
+        { id: Str(), state: literals(CVE_STATE_LIST), source: literals(CVE_SOURCE_LIST) },
+        { description: 'participants: the CVE id, where it stands and where it came from' },
+      ),
+    ),
+  ),
 });
 
 export const DuplicateSchema = Type.Object({
@@ -315,6 +331,32 @@ export const QueueItemSchema = Type.Object({
   ),
 });
 
+/** The CVE ids by state, and whether to request a new block. */
+export const CveFiguresSchema = Type.Object({
+  available: Type.Integer(),
+  pending: Type.Integer(),
+  announced: Type.Integer(),
+  rejected: Type.Integer(),
+  retired: Type.Integer(),
+  requestBlock: Type.Boolean({ description: 'fewer than two ids available: request a new block' }),
+  pastYearAvailable: Type.Integer({ description: 'available ids of a past year: assign or retire them' }),
+});
+
+/** One CVE id of the program. */
+export const CveSchema = Type.Object({
+  id: Str(),
+  year: Type.Integer(),
+  state: literals(CVE_STATE_LIST),
+  source: literals(CVE_SOURCE_LIST),
+  reportId: Nullable(Str()),
+  receivedAt: Str(),
+  receivedBy: Str(),
+  assignedAt: Nullable(Str()),
+  announcedAt: Nullable(Str()),
+  closedAt: Nullable(Str()),
+  pastYearFlaggedAt: Nullable(Str()),
+});
+
 const Hours = Nullable(Type.Number());
 export const DashboardSchema = Type.Object({
   queue: Type.Array(QueueItemSchema),
@@ -326,6 +368,7 @@ export const DashboardSchema = Type.Object({
     publishedWithoutFix: Type.Integer(),
     overdueFirstAnswer: Type.Integer(),
   }),
+  cveIds: Type.Optional(CveFiguresSchema),
 });
 
 export const QueueQuery = Type.Object(

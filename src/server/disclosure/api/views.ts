@@ -49,5 +49,6 @@ export async function viewJson(read: ReadReport, names: UserNames) {
     agreement: view.agreement,
     party: view.party,
     allowed: view.allowed,
+    cve: view.cve,
   };
 }

@@ -51,7 +51,8 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
         summary: 'Move a report through the workflow',
         description:
           'request-info, provide-info, accept, reject (with `reason`), mark-duplicate (with `duplicateOf`), start-fix, ' +
-          'mark-fixed (with `patchedVersions`), publish, withdraw. A maintainer is invited with POST /api/reports/{id}/invitations. ' +
+          "mark-fixed (with `patchedVersions`), publish (the report's CVE id is announced, or the next available one assigned; " +
+          'with none, `withoutCveReason` says why, else 409), withdraw. A maintainer is invited with POST /api/reports/{id}/invitations. ' +
           'Refused moves answer 403 (who) or 409 (the state does not allow it), each with the reason.',
         tags,
         params: IdParams,
@@ -61,6 +62,12 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
             reason: Type.Optional(Type.String({ maxLength: 5000 })),
             duplicateOf: Type.Optional(Type.String({ maxLength: 100 })),
             patchedVersions: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+            withoutCveReason: Type.Optional(
+              Type.String({
+                maxLength: 500,
+                description: 'publish: why there is no CVE id, when none is held and none is available',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -74,6 +81,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
         reason?: string;
         duplicateOf?: string;
         patchedVersions?: string | null;
+        withoutCveReason?: string;
       };
       const { transition, ...params } = b;
       const report = await workflow.transition(req.caller.actor, id(req), transition, params, originOf(req));
@@ -86,7 +94,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
     {
       schema: {
         summary:
-          'Amend the assessment (the team, until the report is closed): CVSS vector, CWE, CVE id, affected versions',
+          'Amend the assessment (the team, until the report is closed): CVSS vector, CWE, affected versions, and a CVE id another CNA assigned (recorded as such)',
         tags,
         params: IdParams,
         body: Type.Object(

@@ -32,6 +32,9 @@ const NOTICES: Record<string, string> = {
   'roles-saved': 'The roles are saved: they take effect when the user logs in with two factors.',
   'fix-confirmed': 'The fixed versions are confirmed: they are what will be published.',
   'early-asked': 'Early publication is asked for: a second team member publishes.',
+  'cve-assigned': 'A CVE id is assigned to the report: it is announced with the advisory.',
+  'cve-block-added': 'The block is recorded: its ids are available.',
+  'cve-retired': 'The CVE id is retired.',
   'early-withdrawn': 'The request for early publication is withdrawn.',
   'invitation-revoked': 'The invitation is revoked: its link no longer works.',
   'invitation-resent': 'A new invitation is sent; the old link no longer works.',
@@ -120,7 +123,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <header class="site">
 <div class="wrap">
 <a class="brand" href="/"><span>nswg</span> advisories</a>
-<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a>${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
+<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a>${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
 <div class="account">${account}</div>
 </div>
 </header>

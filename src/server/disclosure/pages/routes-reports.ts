@@ -104,6 +104,9 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
       ...(field(b, 'reason') ? { reason: field(b, 'reason', 5000) } : {}),
       ...(field(b, 'duplicateOf') ? { duplicateOf: field(b, 'duplicateOf', 100).trim() } : {}),
       ...(t === 'mark-fixed' ? { patchedVersions: field(b, 'patchedVersions', 500) } : {}),
+      ...(t === 'publish' && field(b, 'withoutCveReason')
+        ? { withoutCveReason: field(b, 'withoutCveReason', 500) }
+        : {}),
     };
     await workflow.transition(req.caller.actor, req.params.id, t, params, originOf(req));
     return 'moved';
@@ -220,6 +223,11 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
   action('fix-proposals/confirm', async (req) => {
     await workflow.confirmFix(req.caller.actor, req.params.id, originOf(req));
     return 'fix-confirmed';
+  });
+
+  action('cve', async (req) => {
+    await ctx.program.cve.assignNext(req.caller.actor, req.params.id, originOf(req));
+    return 'cve-assigned';
   });
 
   action('early-publication', async (req) => {

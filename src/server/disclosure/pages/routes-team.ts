@@ -3,6 +3,7 @@ import { type DisclosureContext, originOf, PAGES, paths } from '../context.js';
 import { queueFilter } from '../filters.js';
 import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
 import { type IssuedLink, outboxPage, usersPage } from './views-admin.js';
+import { CVE_PAGE, cvePage } from './views-cve.js';
 import { auditLogPage, dashboardPage } from './views-lists.js';
 
 type UserReq = FastifyRequest<{ Params: { id: string } }>;
@@ -61,6 +62,34 @@ export function teamPages(app: FastifyInstance, ctx: DisclosureContext): void {
     const messages = await ctx.program.records.outbox(req.caller.actor, originOf(req), { limit: 200 });
     return sendPage(reply, outboxPage(pageCtx(req, reply), messages));
   });
+
+  // the program's CVE ids (admins): the figures, a new block, every id, retiring a past year's
+  app.get(CVE_PAGE, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const got = await ctx.program.cve.list(req.caller.actor, originOf(req));
+    return sendPage(reply, cvePage(pageCtx(req, reply), got.ids, got.figures, ctx.clock.now()));
+  });
+
+  app.post(`${CVE_PAGE}/blocks`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await ctx.program.cve.addBlock(
+      req.caller.actor,
+      field(req.body, 'year', 4),
+      field(req.body, 'ids', 20_000),
+      originOf(req),
+    );
+    return seeOther(reply, `${CVE_PAGE}?msg=cve-block-added`);
+  });
+
+  app.post(
+    `${CVE_PAGE}/:cveId/retire`,
+    { schema: hidden },
+    async (req: FastifyRequest<{ Params: { cveId: string } }>, reply) => {
+      if (!req.caller.user) return toLogin(req, reply);
+      await ctx.program.cve.retire(req.caller.actor, req.params.cveId, originOf(req));
+      return seeOther(reply, `${CVE_PAGE}?msg=cve-retired`);
+    },
+  );
 
   app.get(`${PAGES}/admin/audit-log`, { schema: hidden }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);

@@ -48,7 +48,10 @@ export function dashboardPage(p: PageCtx, d: Dashboard, f: QueueFilter): SafeHtm
 <li><strong>${hours(f0.medianHours.publication)}</strong>median time to publication</li>
 <li><strong id="published-without-fix">${f0.publishedWithoutFix}</strong>published without a fix (of ${f0.published})</li>
 <li><strong>${f0.overdueFirstAnswer}</strong>first answers overdue</li>
+<li><strong id="cve-available">${d.cveIds.available}</strong>CVE ids available (${d.cveIds.pending} pending)</li>
 </ul>
+${d.cveIds.requestBlock ? html`<div class="notice bad"><p id="cve-request-block">Fewer than two CVE ids are available: an admin requests a new block from the CVE Program and records it (<code>nswg cve add-block</code>).</p></div>` : ''}
+${d.cveIds.pastYearAvailable ? html`<div class="notice bad"><p id="cve-past-year">${d.cveIds.pastYearAvailable} available CVE id(s) of a past year: assign them soon, or retire them.</p></div>` : ''}
 <p class="muted">${REPORT_STATES.filter((s) => d.byState[s]).map((s) => html`${stateBadge(s)} ${d.byState[s]} `)}</p>
 <form class="filters" method="get" action="${PAGES}/triage">
 <label>State<select name="state"><option value="">open and closed</option>${REPORT_STATES.map(

@@ -46,11 +46,23 @@ function transitionForms(p: PageCtx, d: ReportPageData): SafeHtml[] {
   const action = `${paths.report(r.id)}/transition`;
   const hiddenT = (t: string) => html`<input type="hidden" name="transition" value="${t}">`;
   const out: SafeHtml[] = teamForms(p, d.view, d.names);
-  for (const t of ['request-info', 'provide-info', 'accept', 'publish', 'withdraw'] as const)
+  for (const t of ['request-info', 'provide-info', 'accept', 'withdraw'] as const)
     if (allowed.includes(t))
       out.push(
         html`<div data-action="${t}">${postButton(p, action, TRANSITION_LABELS[t]!, t === 'withdraw' ? 'danger' : '', hiddenT(t))}</div>`,
       );
+  if (allowed.includes('publish'))
+    out.push(
+      r.cveId
+        ? html`<div data-action="publish">${postButton(p, action, TRANSITION_LABELS.publish!, '', hiddenT('publish'))}</div>`
+        : html`<div data-action="publish"><form class="stack" method="post" action="${action}">${csrfField(p)}${hiddenT('publish')}
+<div><label for="withoutCveReason">Without a CVE id, because <span class="hint">only when none is available: the next available one is assigned otherwise</span></label><input id="withoutCveReason" name="withoutCveReason" type="text" maxlength="500" placeholder="CVE requested from another CNA"></div>
+<div><button type="submit">${TRANSITION_LABELS.publish!}</button></div></form></div>`,
+    );
+  if (allowed.includes('assign-cve') && !r.cveId)
+    out.push(
+      html`<div data-action="assign-cve">${postButton(p, `${paths.report(r.id)}/cve`, 'Assign the next CVE id', 'secondary')}</div>`,
+    );
   if (allowed.includes('start-fix'))
     out.push(
       html`<div data-action="start-fix">${postButton(p, action, d.view.team ? 'Start the fix' : 'Accept the report as valid and start the fix', '', hiddenT('start-fix'))}</div>`,
@@ -76,7 +88,7 @@ function transitionForms(p: PageCtx, d: ReportPageData): SafeHtml[] {
     out.push(html`<div data-action="assess"><h3>Assessment</h3><form class="stack" method="post" action="${paths.report(r.id)}/assessment">${csrfField(p)}
 <div><label for="as-cvss">CVSS 3.1 vector</label><input id="as-cvss" name="cvssVector" type="text" class="code" maxlength="200" value="${r.cvss?.vector ?? ''}"></div>
 <div><label for="as-cwe">CWE</label><input id="as-cwe" name="cwe" type="text" maxlength="12" value="${r.cwe ?? ''}"></div>
-<div><label for="as-cve">CVE id</label><input id="as-cve" name="cveId" type="text" maxlength="20" value="${r.cveId ?? ''}"></div>
+<div><label for="as-cve">CVE id <span class="hint">one another CNA assigned; ours are assigned with the button</span></label><input id="as-cve" name="cveId" type="text" maxlength="20" value="${r.cveId ?? ''}"></div>
 <div><label for="as-affected">Affected versions</label><input id="as-affected" name="affectedVersions" type="text" maxlength="500" value="${r.affectedVersions}"></div>
 <div><button type="submit" class="secondary">Save the assessment</button></div></form></div>`);
   if (allowed.includes('propose-extension'))
@@ -133,7 +145,7 @@ ${r.patchedVersions ? html`<dt>Fixed versions</dt><dd><code>${r.patchedVersions}
 ${fixProposalFacts(r, d.names)}
 <dt>Severity</dt><dd>${cvssLine(r.cvss)}</dd>
 <dt>Weakness</dt><dd>${r.cwe ?? html`<span class="muted">—</span>`}</dd>
-${r.cveId ? html`<dt>CVE</dt><dd>${r.cveId}</dd>` : ''}
+${d.view.cve ? html`<dt>CVE</dt><dd>${d.view.cve.id} <span class="muted">(${d.view.cve.state}${d.view.cve.source === 'other-cna' ? ', assigned by another CNA' : ''})</span></dd>` : ''}
 <dt>Reported by</dt><dd>${d.names.get(r.reporterId) ?? ''}${r.filedById !== r.reporterId ? html` <span class="muted">(filed by ${d.names.get(r.filedById) ?? ''})</span>` : ''}</dd>
 <dt>Credit</dt><dd>${credit}</dd>
 ${r.maintainerIds.length ? html`<dt>Maintainers</dt><dd>${r.maintainerIds.map((m, i) => html`${i ? ', ' : ''}${d.names.get(m) ?? ''}`)}</dd>` : ''}
