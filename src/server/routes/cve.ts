@@ -5,9 +5,6 @@ import type { AppDeps } from '../deps.js';
 import { advisoryPath } from '../pages/html.js';
 import { ErrorSchema } from './schemas.js';
 
-/** The path of a CVE id's record on this server. */
-export const cveRecordPath = (cveId: string): string => `/cve/${cveId}.json`;
-
 // One answer for every id without a public record, whatever the id's state: a pending id (assigned to
 // a report still private) must not be told apart from one never issued.
 const NOT_FOUND = JSON.stringify({

@@ -180,6 +180,19 @@ describe.each(await testEngines())('CVE records on %s', (engine) => {
     expect(res.json().message).toMatch(/--cna-org-id/);
   });
 
+  it('is linked from the advisory page when served, and only then', async () => {
+    const link = `href="/cve/${ids.announced}.json"`;
+    const page = await app.inject({ url: `/advisories/${advisoryId}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(link);
+    expect((await get(ids.announced)).statusCode).toBe(200);
+    // no CNA configured: no record, no link
+    expect((await bare.inject({ url: `/advisories/${advisoryId}` })).body).not.toContain('/cve/');
+    // another CNA's id is not the program's record to serve
+    const other = (await w.store.advisories.byAlias(ids.otherCna))[0]!;
+    expect((await app.inject({ url: `/advisories/${other.id}` })).body).not.toContain('/cve/');
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await app.inject({ url: '/openapi.json' })).json();
     expect(doc.paths['/cve/{file}'].get.responses['200'].content['application/json'].schema).toMatchObject({
