@@ -68,3 +68,15 @@ export const anchorFileOption = (what = "the audit log's anchor file") =>
     '--audit-anchor <file>',
     `${what} (default: $NSWG_AUDIT_ANCHOR, else audit-anchor.jsonl beside the secret file)`,
   );
+
+/** `--cna-org-id` and `--cna-short-name`: the program as a CNA, as the CVE Program registered it. */
+export const cnaOptions = (): Option[] => [
+  new Option(
+    '--cna-org-id <uuid>',
+    "the program's CNA organization id from the CVE Program, a UUID (default: $NSWG_CNA_ORG_ID)",
+  ),
+  new Option(
+    '--cna-short-name <name>',
+    "the program's CNA short name from the CVE Program (default: $NSWG_CNA_SHORT_NAME)",
+  ),
+];

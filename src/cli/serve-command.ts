@@ -3,12 +3,13 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { Command } from 'commander';
 import { isNswgError, NswgError } from '../errors.js';
 import type { ServerConfig } from '../server/index.js';
-import { anchorFileOption, dbOption, runs, secretFileOption } from './command-kit.js';
+import { type CnaOption, cnaOf } from './cna.js';
+import { anchorFileOption, cnaOptions, dbOption, runs, secretFileOption } from './command-kit.js';
 import type { DbOption } from './context.js';
 import { SERVE_THREAD_ARG } from './serve-thread.js';
 import { supervise, type WireError, writeLogLine } from './supervise.js';
 
-export interface ServeOptions extends DbOption {
+export interface ServeOptions extends DbOption, CnaOption {
   port?: string;
   host?: string;
   publicUrl?: string;
@@ -110,6 +111,8 @@ function timeouts(
  * `--max-heap 0` runs the server here, uncapped and unsupervised (a process manager's job then).
  */
 export async function serve(opts: ServeOptions): Promise<void> {
+  // checked here too, so that a wrong option is told before any thread starts
+  cnaOf(opts);
   const heap = integer(opts.maxHeap, DEFAULT_MAX_HEAP, '--max-heap', 1_000_000);
   if (heap === 0 || !isMainThread) return runServer(opts);
   if (heap < 64)
@@ -154,6 +157,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
     logLevel: opts.logLevel ?? 'info',
     rateLimit: perMinute ? { max: perMinute, timeWindowMs: 60_000 } : null,
     ...timeouts(opts),
+    cna: cnaOf(opts),
   };
   if (opts.publicUrl) partial.publicUrl = opts.publicUrl;
   if (opts.upstreamRegistry) partial.upstreamRegistry = opts.upstreamRegistry;
@@ -282,6 +286,8 @@ export function define(c: Command): void {
       'how long an idle connection stays open (behind a load balancer: more than its idle timeout)',
       '5',
     )
+    .addOption(cnaOptions()[0]!)
+    .addOption(cnaOptions()[1]!)
     .addOption(dbOption())
     .action(runs(serve));
 }

@@ -82,6 +82,13 @@ export {
   validateWithoutCveReason,
 } from './cve-ids.js';
 export {
+  type CnaIdentity,
+  CVE_REJECTED_REASON,
+  type PublicCve,
+  publicCveRecord,
+  validateCna,
+} from './cve-public.js';
+export {
   addBusinessDays,
   addDays,
   type DueAction,

@@ -8,6 +8,7 @@ import { installErrorHandler } from './errors.js';
 import { SMALL_JSON } from './json-limits.js';
 import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
+import { cveRoutes } from './routes/cve.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { npmAuditRoutes } from './routes/npm-audit.js';
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => npmAuditRoutes(scope, deps));
   await app.register(async (scope) => osvRoutes(scope, deps));
   await app.register(async (scope) => exportRoutes(scope, deps));
+  await app.register(async (scope) => cveRoutes(scope, deps));
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => disclosureRoutes(scope, deps));
   return app;

@@ -1,3 +1,5 @@
+import type { CnaIdentity } from '../disclosure/index.js';
+
 /** What a server is configured with (flags, environment), passed in by the CLI or a test. */
 export interface ServerConfig {
   /** The address the server listens on. */
@@ -33,6 +35,8 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** POST API requests one client address may make per time window; null: no limit. */
   rateLimit: { max: number; timeWindowMs: number } | null;
+  /** The program as a CNA (its organization id and short name); null: no CVE records are served. */
+  cna: CnaIdentity | null;
 }
 
 /** Defaults for everything not given. */
@@ -53,6 +57,7 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
     logLevel: partial.logLevel ?? 'info',
     secureCookies: partial.secureCookies ?? false,
     trustProxy: partial.trustProxy ?? false,
+    cna: partial.cna ?? null,
     rateLimit: partial.rateLimit === undefined ? { max: 1000, timeWindowMs: 60_000 } : partial.rateLimit,
   };
 }

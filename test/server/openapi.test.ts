@@ -14,6 +14,7 @@ const JSON_ROUTES: [string, string, boolean][] = [
   ['post', '/v1/querybatch', true],
   ['get', '/v1/vulns/{id}', false],
   ['get', '/healthz', false],
+  ['get', '/cve/{file}', false],
 ];
 
 describe('the OpenAPI document and the docs page', () => {

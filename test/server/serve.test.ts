@@ -132,6 +132,29 @@ describe('nswg serve', () => {
     expect(timeouts.code).toBe(2);
     expect(timeouts.stderr).toMatch(/--headers-timeout must not be longer than --request-timeout/);
   });
+
+  it('refuses a CNA organization id that is not a UUID, or one without the short name, naming the option', async () => {
+    const db = join(tempDir(), 'x.db');
+    const bad = await nswg(['serve', '--cna-org-id', 'nswg', '--cna-short-name', 'nswg', '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--cna-org-id must be the CNA organization id/);
+    const alone = await nswg(['serve', '--db', db], {
+      env: { NSWG_CNA_ORG_ID: '3c1d8aa1-5a33-4b6c-a5a3-6a1c0c5ff1e4' },
+    });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--cna-short-name is needed/);
+    const name = await nswg([
+      'serve',
+      '--cna-org-id',
+      '3c1d8aa1-5a33-4b6c-a5a3-6a1c0c5ff1e4',
+      '--cna-short-name',
+      'x',
+      '--db',
+      db,
+    ]);
+    expect(name.code).toBe(2);
+    expect(name.stderr).toMatch(/--cna-short-name must be the CNA short name/);
+  });
 });
 
 describe.each(await testEngines())('nswg db sync into %s', (engine) => {

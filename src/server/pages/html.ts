@@ -77,6 +77,9 @@ export function href(path: string, query: Record<string, string | number | null 
 /** The page of an advisory. */
 export const advisoryPath = (id: string): string => `/advisories/${encodeURIComponent(id)}`;
 
+/** The path of a CVE id's record on this server (GET /cve/{id}.json). */
+export const cveRecordPath = (cveId: string): string => `/cve/${encodeURIComponent(cveId)}.json`;
+
 /** The page of an npm package (`/packages/@scope/name` for scoped names). */
 export function packagePath(name: string): string {
   const m = /^@([^/]+)\/(.+)$/.exec(name);

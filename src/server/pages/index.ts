@@ -48,6 +48,18 @@ function canonicalId(text: string): string {
 }
 
 /** Registers the web pages: home, search, advisory, package and Node.js pages, and their assets. */
+/** The CVE ids of an advisory whose record this server serves: announced ids of the program's blocks. */
+async function servedCveRecords(deps: AppDeps, a: Advisory): Promise<string[]> {
+  if (!deps.config.cna) return [];
+  const out: string[] = [];
+  for (const alias of a.aliases) {
+    if (!alias.startsWith('CVE-')) continue;
+    const p = await deps.store.reports.publicCve(alias);
+    if (p?.state === 'announced' && p.advisoryId === a.id && !a.withdrawn) out.push(alias);
+  }
+  return out;
+}
+
 export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const advisories = deps.store.advisories;
   assetRoutes(app);
@@ -100,7 +112,7 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
   app.get<{ Params: { id: string } }>('/advisories/:id', hidden, async (req, reply) => {
     const id = req.params.id;
     const found = await advisories.get(id);
-    if (found?.id === id) return send(reply, advisoryPage(found));
+    if (found?.id === id) return send(reply, advisoryPage(found, await servedCveRecords(deps, found)));
     // Not an id: an alias (a CVE), perhaps typed in lower case, that names one advisory or several.
     const alias = canonicalId(id);
     const named = await advisories.byAlias(alias);

@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DisclosureRepository, DisclosureTx } from '../../disclosure/index.js';
+import type { DisclosureRepository, DisclosureTx, PublicCve } from '../../disclosure/index.js';
 import { NswgError } from '../../errors.js';
 import { AdvisoryStore } from '../advisories/store.js';
 import type { Database } from '../schema.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
-import { cveQueries } from './cve-ids.js';
+import { cveQueries, publicCveReads } from './cve-ids.js';
 import { peopleQueries } from './people.js';
 import { reportQueries } from './reports.js';
 import { withDisclosure } from './schema.js';
@@ -68,6 +68,16 @@ export class DisclosureStore implements DisclosureRepository {
   ) {
     this.auditLog = auditLog;
     this.advisories = new AdvisoryStore(db);
+  }
+
+  /** One announced or rejected CVE id of the program's blocks, as it may be told in public; null otherwise. */
+  publicCve(id: string): Promise<PublicCve | null> {
+    return publicCveReads(withDisclosure(this.db)).publicCve(id);
+  }
+
+  /** Every announced or rejected CVE id of the program's blocks, as they may be told in public. */
+  publicCves(): Promise<PublicCve[]> {
+    return publicCveReads(withDisclosure(this.db)).publicCves();
   }
 
   /** Runs `fn` in a transaction that first takes the disclosure write lock (see lockDisclosure). */

@@ -515,6 +515,8 @@ export const PUBLIC: RegExp[] = [
   /^(GET|HEAD) \/docs(\/.*)?$/,
   /^(GET|HEAD) \/assets\/[a-z-]+\.[0-9a-f]{12}\.(css|js|svg)$/,
   /^(GET|HEAD|POST) \/v1\//,
+  // the program's CVE records: public ids only, the same 404 for the rest (routes/cve.test.ts)
+  /^(GET|HEAD) \/cve\/:file$/,
   /^POST \/-\/npm\/v1\/security\//,
   // the npm registry's package metadata and tarballs, passed to the upstream registry
   /^(GET|HEAD) \/(@:scope\/:name\/-\/:file|:[a-z|:]+(\/(-\/:file|:second))?)$/,

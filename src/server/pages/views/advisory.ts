@@ -6,7 +6,7 @@ import {
   severityOf,
 } from '../../../advisories/index.js';
 import { explainCvss } from '../cvss-explain.js';
-import { advisoryPath, html, type SafeHtml } from '../html.js';
+import { advisoryPath, cveRecordPath, html, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
 import { renderMarkdown } from '../markdown.js';
 import { affectedLink, aliasLink, date, externalLink, severityBadge } from '../parts.js';
@@ -84,8 +84,8 @@ function cweLink(id: string, name: string | null): SafeHtml {
   return m ? externalLink(`https://cwe.mitre.org/data/definitions/${m[1]}.html`, label) : html`${label}`;
 }
 
-/** The page of one advisory. */
-export function advisoryPage(a: Advisory): SafeHtml {
+/** The page of one advisory; `cveRecords`: the CVE ids whose record this server serves (the program's own). */
+export function advisoryPage(a: Advisory, cveRecords: readonly string[] = []): SafeHtml {
   const title = a.title || a.id;
   const body = html`<article class="advisory">
 <p class="crumbs">${a.kind === 'core' ? html`<a href="/node">Node.js</a>` : a.affected.map((x, i) => html`${i ? ', ' : ''}${affectedLink(x)}`)} › ${a.id}</p>
@@ -96,6 +96,7 @@ ${a.aliases.map((x) => html`<li>${aliasLink(x)}</li>`)}
 <li>Published ${date(a.published)}</li>
 <li>Updated ${date(a.modified)}</li>
 <li><a href="/v1/vulns/${encodeURIComponent(a.id)}" type="application/json">OSV JSON</a></li>
+${cveRecords.map((c) => html`<li><a href="${cveRecordPath(c)}" type="application/json">CVE record ${c}</a></li>`)}
 </ul>
 ${a.withdrawn ? html`<div class="notice bad"><p><strong>Withdrawn</strong> on ${date(a.withdrawn)}: this advisory no longer applies.</p></div>` : ''}
 ${severitySection(a)}
