@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { isNswgError, NswgError } from '../errors.js';
 import type { ServerConfig } from '../server/index.js';
 import { type CnaOption, cnaOf } from './cna.js';
@@ -253,6 +253,7 @@ if (!isMainThread && (workerData as { nswgServe?: ServeOptions } | null)?.nswgSe
 
 /** Defines `nswg serve`. */
 export function define(c: Command): void {
+  const [cnaOrgId, cnaShortName] = cnaOptions() as [Option, Option];
   c.description('serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)')
     .option('--port <port>', 'port to listen on (default: $PORT or 8080; 0 picks a free one)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -286,8 +287,8 @@ export function define(c: Command): void {
       'how long an idle connection stays open (behind a load balancer: more than its idle timeout)',
       '5',
     )
-    .addOption(cnaOptions()[0]!)
-    .addOption(cnaOptions()[1]!)
+    .addOption(cnaOrgId)
+    .addOption(cnaShortName)
     .addOption(dbOption())
     .action(runs(serve));
 }

@@ -21,7 +21,8 @@ const NOT_SERVED = JSON.stringify({
     'this server publishes no CVE records: its CNA organization id and short name are not configured (nswg serve --cna-org-id, --cna-short-name)',
 });
 
-const FILE = /^(CVE-\d{4}-\d{4,7})\.json$/;
+/** `<id>.json`; the id's syntax is the program's one (parseCveId). */
+const FILE = /^(.{1,40})\.json$/;
 
 /** The program's CVE records as a CNA: GET /cve/{CVE-ID}.json. */
 export async function cveRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
