@@ -1,4 +1,5 @@
 import { disclosedContent } from './agreement.js';
+import type { CreditRole } from './credits.js';
 import type { DisclosureTx } from './ports.js';
 import type { Report } from './report.js';
 
@@ -24,6 +25,8 @@ export interface DisclosedReport {
   advisoryId: string | null;
   /** The credit as the reporter chose it; null for anonymous. */
   credit: string | null;
+  /** The other credits the advisory carries: those their credited person accepted (credits.ts). */
+  credits: { name: string; role: CreditRole }[];
   references: string[];
   submittedAt: string;
   triagedAt: string | null;
@@ -99,6 +102,9 @@ export async function disclosedReport(tx: DisclosureTx, id: string): Promise<Dis
       cveId: r.cveId,
       advisoryId: r.advisoryId,
       credit,
+      credits: (await tx.credits(id))
+        .filter((c) => c.state === 'accepted')
+        .map((c) => ({ name: c.name, role: c.role })),
       references: r.references,
       submittedAt: r.submittedAt,
       triagedAt: r.triagedAt,

@@ -1,5 +1,6 @@
 import { auditEntry, type Origin } from './audit-log.js';
 import type { Clock } from './clock.js';
+import { advisoryCredits } from './credits.js';
 import { cveAtPublication, cveOnClose } from './cve-effects.js';
 import type { ServerKeys } from './keys.js';
 import {
@@ -95,7 +96,7 @@ export async function transitionInTx(
     next = await cveAtPublication(tx, out, actor, next, params.withoutCveReason, origin, now);
     const kind = advisoryKindOf(next);
     const id = nextAdvisoryId(kind, await tx.advisoryIds(kind));
-    const advisory = advisoryFromReport(next, id, now);
+    const advisory = advisoryFromReport(next, id, now, advisoryCredits(next, await tx.credits(next.id)));
     await tx.insertAdvisory(advisory);
     next = { ...next, advisoryId: id };
     await tx.audit(

@@ -60,6 +60,18 @@ export {
   type StoredAuditEntry,
 } from './audit-log-verify.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
+export {
+  advisoryCredits,
+  CREDIT_ROLES,
+  CREDIT_STATES,
+  type CreditProposal,
+  type CreditRole,
+  type CreditState,
+  creditType,
+  MAX_CREDITS,
+  type ReportCredit,
+  validateCreditProposal,
+} from './credits.js';
 export { DEADLINE_WITHOUT_CVE } from './cve-effects.js';
 export {
   CVE_LOW_WATER,
@@ -173,6 +185,7 @@ export type {
 export { DisclosureProgram } from './program.js';
 export type { Collaboration } from './program-collaboration.js';
 export type { ProgramDeps } from './program-context.js';
+export type { CreditOffer, Credits, CreditView } from './program-credits.js';
 export type { Cves } from './program-cve.js';
 export type { PossibleDuplicate } from './program-duplicates.js';
 export {

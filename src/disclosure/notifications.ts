@@ -37,10 +37,12 @@ export interface Notification {
 
 const ref = (r: Pick<Report, 'id' | 'title'>) => `report ${r.id} ("${r.title}")`;
 
-/** The links the messages carry: where the server shows a report and accepts an invitation. */
+/** The links the messages carry: where the server shows a report, accepts an invitation, lists one's credits. */
 export interface Links {
   report(reportId: string): string;
   invitation(token: string): string;
+  /** The page where a person accepts or declines the credits proposed to them. */
+  credits(): string;
 }
 
 /** The notice of a state change: to the reporter and the team; maintainers from the invitation on. */
@@ -154,5 +156,24 @@ export function invitationMessage(
       `The Node.js Security Working Group received a vulnerability report about ${r.packageName} and invites you, as a maintainer, to see it and fix it.\n\n` +
       `Accept the invitation (once, before ${expiresAt}), logged in with the account of this address (${to}; sign up with it if you have none):\n${links.invitation(token)}\n\n` +
       'Please keep the report confidential until it is published.\n',
+  };
+}
+
+/**
+ * The message to a person with an account that a credit is proposed to them. It names the role and
+ * the name the advisory would show, never the report: they may not see it, and it is not public yet.
+ */
+export function creditMessage(
+  to: string,
+  c: { role: string; name: string },
+  proposer: 'the team' | 'the reporter',
+  links: Links,
+): MailMessage {
+  return {
+    to,
+    subject: '[nswg] You are proposed for a credit in a security advisory',
+    text:
+      `${proposer === 'the team' ? 'The Node.js Security Working Group' : 'The reporter of a vulnerability'} proposes to credit you, as ${c.role}, as "${c.name}", in the advisory the Node.js Security Working Group will publish about it.\n\n` +
+      `The credit is public only if you accept it. Accept or decline it, logged in with the account of this address (${to}):\n${links.credits()}\n`,
   };
 }

@@ -42,6 +42,8 @@ export const REPORT_ACTIONS = [
   'remove-maintainer',
   'request-early-publication',
   'assign-cve',
+  'propose-credit',
+  'enter-credit',
   ...TRANSITIONS,
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
@@ -149,6 +151,12 @@ function reportDecision(actor: Actor, action: ReportAction, r: WorkflowReport, n
     case 'assign-cve':
       if (!team) return refuse("only the report's team assigns it a CVE id");
       return closed ? refuseInState(`a report that is ${r.state} takes no CVE id`) : ALLOW;
+    case 'propose-credit':
+      if (!(team || isReporterOf(actor, r))) return refuse('the team and the reporter propose credits');
+      return closed ? refuseInState(`a report that is ${r.state} takes no more credits`) : ALLOW;
+    case 'enter-credit':
+      if (!team) return refuse('only the team enters the credit of a person without an account');
+      return closed ? refuseInState(`a report that is ${r.state} takes no more credits`) : ALLOW;
     case 'request-early-publication':
       if (!team) return refuse('only the team asks for early publication');
       if (own)

@@ -2,6 +2,7 @@ import type { Advisory, AdvisoryKind } from '../advisories/index.js';
 import type { DisclosureStatement } from './agreement.js';
 import type { AttachmentMeta } from './attachments.js';
 import type { AuditEntry, AuditEntryInput } from './audit-log.js';
+import type { ReportCredit } from './credits.js';
 import type { CveRecord, CveState } from './cve-ids.js';
 import type { DueAction } from './deadlines.js';
 import type { Audience, MailMessage, NotificationKind } from './notifications.js';
@@ -122,6 +123,13 @@ export interface DisclosureTx {
   removeCve(id: string): Promise<void>;
   /** Flags the available ids of years before `year` not flagged yet, and returns them. */
   flagPastYearCves(year: number, at: string): Promise<string[]>;
+  addCredit(c: ReportCredit): Promise<void>;
+  updateCredit(c: ReportCredit): Promise<void>;
+  credit(id: string): Promise<ReportCredit | null>;
+  /** The credits of a report, in the order they were proposed. */
+  credits(reportId: string): Promise<ReportCredit[]>;
+  /** The credits proposed to an address (trimmed, lower-cased), of every report, oldest first. */
+  creditsTo(email: string): Promise<ReportCredit[]>;
   /** The addresses of the admins (active, confirmed), for the notices about CVE ids. */
   adminAddresses(): Promise<string[]>;
   /** The e-mail addresses to notify: the audiences of the report, less those who turned `kind` off. */

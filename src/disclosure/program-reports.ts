@@ -8,6 +8,7 @@ import { type Disclosure, disclosedReport } from './disclosed.js';
 import { assertCan, can, REPORT_ACTIONS, type ReportAction } from './permissions.js';
 import type { Comment, DisclosureTx, InternalNote } from './ports.js';
 import type { ProgramContext } from './program-context.js';
+import { type CreditView, creditViews } from './program-credits.js';
 import { type PossibleDuplicate, possibleDuplicates } from './program-duplicates.js';
 import { type InvitationStatus, invitationStatus } from './program-invitations.js';
 import { type Report, type ReportDetails, validateReport } from './report.js';
@@ -27,6 +28,8 @@ export interface ReportView {
    * included (they name it in their release); nobody else before publication.
    */
   cve: { id: string; state: CveState; source: CveSource } | null;
+  /** The credits proposed, accepted, declined or withdrawn; addresses only for the team and their proposer. */
+  credits: CreditView[];
   history: StateChange[];
   comments: Comment[];
   /** Internal notes: present only for the team. */
@@ -221,6 +224,7 @@ export class Reports {
         team,
         shownAs: !team && report.credit.as === 'anonymous' ? { [report.reporterId]: 'the reporter' } : {},
         cve: await cveOf(tx, report),
+        credits: await creditViews(tx, actor, report, now),
       };
     });
   }

@@ -1,5 +1,6 @@
 import { Collaboration } from './program-collaboration.js';
 import { type ProgramDeps, programContext } from './program-context.js';
+import { Credits } from './program-credits.js';
 import { Cves } from './program-cve.js';
 import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
@@ -39,6 +40,8 @@ export class DisclosureProgram {
   readonly records: Records;
   /** The CVE ids: blocks (admins), assignment to a report (the team). */
   readonly cve: Cves;
+  /** Credits with roles: proposed, accepted or declined by the credited person, entered by the team. */
+  readonly credits: Credits;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -50,5 +53,6 @@ export class DisclosureProgram {
     this.votes = new Votes(ctx);
     this.records = new Records(ctx);
     this.cve = new Cves(ctx);
+    this.credits = new Credits(ctx);
   }
 }

@@ -10,6 +10,7 @@ import {
 import { referencesFromUrls } from '../advisories/references.js';
 import { NswgError } from '../errors.js';
 import { difference, NPM_SEMVER, parseRange, toNpmRange, toOsvRanges } from '../versions/index.js';
+import { reporterCredit } from './credits.js';
 import type { Report } from './report.js';
 
 /** The advisory family a report is published in. */
@@ -96,21 +97,18 @@ function recommendation(r: Report, patched: string | null): string {
     : `Upgrade ${what} to a version in \`${patched}\`.`;
 }
 
-function credits(r: Report): Credit[] {
-  const c = r.credit;
-  if (c.as === 'anonymous') return [];
-  const base = { type: 'FINDER' as const, website: null, contact: [] };
-  return c.as === 'name'
-    ? [{ ...base, name: c.name, username: null }]
-    : [{ ...base, name: c.handle, username: c.handle }];
-}
-
 /**
  * The Advisory record a report becomes when it is published, with the id allocated for it. The
  * proof of concept and the environment stay private: the advisory carries the description, the
- * impact, the ranges, the recommendation, CVSS, CWE, public references, the CVE and the credit.
+ * impact, the ranges, the recommendation, CVSS, CWE, public references, the CVE and the credits
+ * (by default the reporter's own; at publication, with the accepted ones: credits.ts).
  */
-export function advisoryFromReport(r: Report, id: string, now: Date): Advisory {
+export function advisoryFromReport(
+  r: Report,
+  id: string,
+  now: Date,
+  credits: Credit[] = reporterCredit(r),
+): Advisory {
   const wg = parseWgId(id);
   if (!wg || wg.kind !== advisoryKindOf(r)) {
     throw new NswgError('E_ADVISORY_INVALID', `${id} is not a ${advisoryKindOf(r)} advisory id`, {
@@ -150,7 +148,7 @@ export function advisoryFromReport(r: Report, id: string, now: Date): Advisory {
     declaredSeverity: null,
     weaknesses: r.cwe ? [{ id: r.cwe, name: null }] : [],
     references: referencesFromUrls(r.references),
-    credits: credits(r),
+    credits,
     coordinatingVendor: null,
     asWritten: {},
   };

@@ -79,6 +79,11 @@ function expected(
     case 'assign-cve':
       // the team, even who reported or filed it: an id is no triage decision
       return team && !CLOSED.includes(state);
+    case 'propose-credit':
+      // the team and the reporter, not the maintainers, until the report closes
+      return (team || role === 'reporter') && !CLOSED.includes(state);
+    case 'enter-credit':
+      return team && !CLOSED.includes(state);
   }
 }
 

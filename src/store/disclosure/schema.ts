@@ -240,6 +240,22 @@ export interface CveIdTable {
   past_year_flagged_at: string | null;
 }
 
+/** One credit of a report (migration 0008_credits). */
+export interface ReportCreditTable {
+  id: string;
+  report_id: string;
+  /** The credit's place among its report's, in the order they were proposed. */
+  position: number;
+  role: string;
+  name: string;
+  email: string | null;
+  state: string;
+  proposed_by: string;
+  proposed_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 export type DisclosureTables = {
   users: UserTable;
   sessions: SessionTable;
@@ -263,6 +279,7 @@ export type DisclosureTables = {
   audit_head: AuditHeadTable;
   outbox: OutboxTable;
   cve_ids: CveIdTable;
+  report_credits: ReportCreditTable;
 };
 
 /** The whole schema as the disclosure modules see it. */

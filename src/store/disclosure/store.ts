@@ -4,6 +4,7 @@ import { NswgError } from '../../errors.js';
 import { AdvisoryStore } from '../advisories/store.js';
 import type { Database } from '../schema.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
+import { creditQueries } from './credits.js';
 import { cveQueries, publicCveReads } from './cve-ids.js';
 import { peopleQueries } from './people.js';
 import { reportQueries } from './reports.js';
@@ -13,9 +14,8 @@ import { voteQueries } from './votes.js';
 
 /**
  * The disclosure program's storage, inside one transaction that holds the disclosure write lock: the
- * reports, threads, people, votes and CVE ids parts (reports.ts, threads.ts, people.ts, votes.ts,
- * cve-ids.ts), then the
- * scheduler's claims, the advisories and the audit log, which share that transaction.
+ * reports, threads, people, votes, CVE ids and credits parts (reports.ts, threads.ts, people.ts,
+ * votes.ts, cve-ids.ts, credits.ts), then the scheduler's claims, the advisories and the audit log, which share that transaction.
  */
 function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: AdvisoryStore): DisclosureTx {
   const db = withDisclosure(trx);
@@ -25,6 +25,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...peopleQueries(db),
     ...voteQueries(db),
     ...cveQueries(db),
+    ...creditQueries(db),
 
     async claim(a, instance, at) {
       const res = await db

@@ -5,6 +5,7 @@ import type { DisclosureContext } from '../context.js';
 import { acceptUploads } from '../uploads.js';
 import { accountApi } from './accounts.js';
 import { adminApi } from './admin.js';
+import { creditApi } from './credits.js';
 import { cveApi } from './cve.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
@@ -26,6 +27,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   workflowApi(app, ctx);
   adminApi(app, ctx);
   cveApi(app, ctx);
+  creditApi(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentApi(uploads, ctx);

@@ -1,6 +1,8 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import {
   API_SCOPES,
+  CREDIT_ROLES,
+  CREDIT_STATES,
   CVE_SOURCES,
   CVE_STATES,
   NOTIFICATION_KINDS,
@@ -16,6 +18,8 @@ const API_SCOPES_LIST: readonly string[] = API_SCOPES;
 const NOTIFICATION_KIND_LIST: readonly string[] = NOTIFICATION_KINDS;
 const CVE_STATE_LIST: readonly string[] = CVE_STATES;
 const CVE_SOURCE_LIST: readonly string[] = CVE_SOURCES;
+const CREDIT_ROLE_LIST: readonly string[] = CREDIT_ROLES;
+const CREDIT_STATE_LIST: readonly string[] = CREDIT_STATES;
 
 const Str = (description?: string) => Type.String(description ? { description } : {});
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -179,6 +183,11 @@ export const ReportSchema = Type.Object({
   contactedMaintainer: Type.Optional(Type.Boolean()),
   openedIssue: Type.Optional(Type.Boolean()),
   credit: Type.Optional(Type.Union([Credit, Str(), Type.Null()])),
+  credits: Type.Optional(
+    Type.Array(Type.Object({ name: Str(), role: literals(CREDIT_ROLE_LIST) }), {
+      description: "disclosed form: the accepted credits besides the reporter's own",
+    }),
+  ),
   reporterId: Type.Optional(Str()),
   filedById: Type.Optional(Str()),
   maintainerIds: Type.Optional(Type.Array(Str())),
@@ -272,6 +281,32 @@ const HistorySchema = Type.Object({
   reason: Type.Optional(Nullable(Str())),
 });
 
+/** A credit of a report, as its participants see it. */
+export const CreditSchema = Type.Object({
+  id: Str(),
+  reportId: Str(),
+  role: literals(CREDIT_ROLE_LIST),
+  name: Str('the name the advisory shows'),
+  email: Nullable(Str("the credited person's address: the team and the proposer only")),
+  state: literals(CREDIT_STATE_LIST),
+  proposedBy: Str(),
+  proposedAt: Str(),
+  decidedBy: Nullable(Str()),
+  decidedAt: Nullable(Str()),
+});
+
+/** A credit as the person it is proposed to sees it: never the report. */
+export const CreditOfferSchema = Type.Object({
+  id: Str(),
+  role: literals(CREDIT_ROLE_LIST),
+  name: Str(),
+  state: literals(CREDIT_STATE_LIST),
+  proposedBy: literals(['the team', 'the reporter']),
+  proposedAt: Str(),
+  advisoryId: Nullable(Str('the published advisory carrying it (accepted credits)')),
+  open: Type.Boolean({ description: 'false once the report is published or closed: the credit is final' }),
+});
+
 /** What one caller may see of one report: the full form for participants, the disclosed form for others. */
 export const ReportViewSchema = Type.Object({
   form: literals(['full', 'disclosed'], 'full for participants; disclosed for everyone once published'),
@@ -296,6 +331,11 @@ export const ReportViewSchema = Type.Object({
         { description: 'participants: the CVE id, where it stands and where it came from' },
       ),
     ),
+  ),
+  credits: Type.Optional(
+    Type.Array(CreditSchema, {
+      description: 'participants: the credits; the address only for the team and whoever proposed it',
+    }),
   ),
 });
 

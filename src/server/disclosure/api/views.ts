@@ -50,5 +50,6 @@ export async function viewJson(read: ReadReport, names: UserNames) {
     party: view.party,
     allowed: view.allowed,
     cve: view.cve,
+    credits: view.credits,
   };
 }
