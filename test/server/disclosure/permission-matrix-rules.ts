@@ -247,6 +247,20 @@ const withdrawEarly = seen((r, s) => (!team(r, s) ? 403 : 409));
 /** Assigning the next CVE id: the report's team, until the report is closed (409 then). */
 const assignCve = (ok: number): Rule =>
   seen((r, s) => (!team(r, s) ? 403 : CLOSED.includes(s.state) ? 409 : ok));
+/** Proposing a credit: the team and the reporter, until the report is closed (409 then). */
+const proposeCredit = (ok: number): Rule =>
+  seen((r, s) => (!(team(r, s) || baseOf(r) === 'reporter') ? 403 : CLOSED.includes(s.state) ? 409 : ok));
+/** Withdrawing the fixture's credit (the team proposed it): the team, until the report is closed. */
+const withdrawCredit = (ok: number): Rule =>
+  seen((r, s) => (!team(r, s) ? 403 : CLOSED.includes(s.state) ? 409 : ok));
+/**
+ * Accepting or declining the fixture's credit, proposed to the stranger's address: the stranger, until
+ * the report is closed; for everyone else it does not exist (404), whoever sees the report.
+ */
+const decideCredit =
+  (ok: number): Rule =>
+  (r, s) =>
+    baseOf(r) !== 'stranger' ? 404 : CLOSED.includes(s.state) ? 409 : ok;
 
 // --- global routes --------------------------------------------------------------------------
 
@@ -295,6 +309,7 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'GET /api/cve/ids': 'session',
     'POST /api/cve/ids/:cveId/retire': 'session',
     'GET /api/audit-log': 'audit:read',
+    'GET /api/credits': 'reports:read',
     'GET /api/reports': 'reports:read',
     'GET /api/reports/:id/duplicates': 'reports:read',
     'GET /api/dashboard': 'reports:read',
@@ -405,6 +420,16 @@ export const RULES: Record<string, RouteRule> = {
   // the matrix retires an id of the current year: refused (only a past year's are retired)
   'POST /api/cve/ids/:cveId/retire': { rule: user(401, adminOnly(409)) },
   'POST /api/reports/:id/cve': { rule: user(401, assignCve(200)), report: true, mutates: true },
+  // credits: the fixtures' credit was proposed by the team to the stranger's address
+  'POST /api/reports/:id/credits': { rule: user(401, proposeCredit(201)), report: true },
+  'POST /api/credits/:creditId/withdraw': {
+    rule: user(401, withdrawCredit(200)),
+    report: true,
+    mutates: true,
+  },
+  'POST /api/credits/:creditId/accept': { rule: user(401, decideCredit(200)), report: true, mutates: true },
+  'POST /api/credits/:creditId/decline': { rule: user(401, decideCredit(200)), report: true, mutates: true },
+  'GET /api/credits': { rule: user(401, confirmedOnly(any(200))) },
   'GET /api/outbox': { rule: user(401, adminOnly(200)) },
   'GET /api/team': { rule: user(401, adminOnly(200)) },
   'GET /api/users': { rule: user(401, adminOnly(200)) },
@@ -490,6 +515,23 @@ export const RULES: Record<string, RouteRule> = {
   },
   'POST /disclosure/proposals/:id/vote': { rule: user('login', vote(303)), report: true, mutates: true },
   'POST /disclosure/proposals/:id/close': { rule: user('login', closeVote), report: true },
+  'POST /disclosure/reports/:id/credits': { rule: user('login', proposeCredit(303)), report: true },
+  'POST /disclosure/credits/:creditId/withdraw': {
+    rule: user('login', withdrawCredit(303)),
+    report: true,
+    mutates: true,
+  },
+  'POST /disclosure/credits/:creditId/accept': {
+    rule: user('login', decideCredit(303)),
+    report: true,
+    mutates: true,
+  },
+  'POST /disclosure/credits/:creditId/decline': {
+    rule: user('login', decideCredit(303)),
+    report: true,
+    mutates: true,
+  },
+  'GET /disclosure/credits': { rule: user('login', confirmedOnly(any(200))) },
   'GET /disclosure/triage': { rule: user('login', teamOnly(200)) },
   'GET /disclosure/admin/audit-log': { rule: user('login', adminOnly(200)) },
   'GET /disclosure/admin/users': { rule: user('login', adminOnly(200)) },

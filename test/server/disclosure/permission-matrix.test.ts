@@ -86,6 +86,8 @@ interface Fixture {
   proposalId: string | null;
   /** The maintainer's invitation, accepted (npm reports from maintainer-invited on). */
   invitationId: string | null;
+  /** A credit the team proposed to the stranger's address. */
+  creditId: string;
   markers: Marker[];
 }
 
@@ -169,6 +171,12 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       },
       origin,
     );
+    const { id: creditId } = await program.credits.propose(
+      T,
+      id,
+      { role: 'analyst', name: 'Matrix Analyst', email: people.stranger.email },
+      origin,
+    );
     let proposalId: string | null = null;
     let invitationId: string | null = null;
     const go = (
@@ -222,6 +230,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       attachmentId: att.id,
       proposalId,
       invitationId,
+      creditId,
       markers: [
         { text: m.title, publicOnceDisclosed: true, teamOnly: false },
         { text: m.desc, publicOnceDisclosed: true, teamOnly: false },
@@ -343,6 +352,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       .replace(/:userId/, people.maintainer.user.id)
       .replace(/\/tokens\/:id/, `/tokens/${randomUUID()}`)
       .replace(/:cveId/, 'CVE-2026-9000')
+      .replace(/:creditId/, f?.creditId ?? randomUUID())
       .replace(/:token/, 'bogus-token-0123456789')
       .replace(/:id/, f?.id ?? randomUUID());
     const unique = `m${randomBytes(6).toString('hex')}@example.org`;
@@ -379,6 +389,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/reports/:id/proposals': { days: 5, reason: 'matrix' },
       '/api/proposals/:id/votes': { inFavour: true },
       '/api/users/:id/roles': { roles: [] },
+      '/api/reports/:id/credits': { role: 'analyst', name: 'Matrix', email: 'credited@example.org' },
       '/api/cve/blocks': { year: 2026, ids: String(100_000 + Math.floor(Math.random() * 900_000)) },
       '/disclosure/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
       '/disclosure/login': { email: unique, password: 'not the password' },
@@ -415,6 +426,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         details: 'discussed in a public issue of the package',
       },
       '/disclosure/admin/users/:id/roles': { roles: '' },
+      '/disclosure/reports/:id/credits': { role: 'analyst', name: 'Matrix', email: 'credited@example.org' },
       '/disclosure/admin/cve/blocks': {
         year: '2026',
         ids: String(100_000 + Math.floor(Math.random() * 900_000)),

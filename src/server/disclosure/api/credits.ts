@@ -92,24 +92,23 @@ export function creditApi(app: FastifyInstance, ctx: DisclosureContext): void {
               ? 'Accept a credit proposed to me, optionally under another name'
               : 'Decline a credit proposed to me (also one accepted before)',
           description:
+            (decision === 'accept'
+              ? 'An optional JSON body `{"name": "…"}` changes the name the advisory shows. '
+              : '') +
             'An API token needs reports:write. Only the holder of the confirmed address the credit was proposed to; 404 for anyone else. ' +
             '409 once the report is published: its credits are final.',
           tags,
           params: CreditParams,
-          body: Type.Optional(
-            Type.Object(
-              { name: Type.Optional(Type.String({ maxLength: 1000 })) },
-              { additionalProperties: false },
-            ),
-          ),
           response: { 200: Type.Object({ credit: CreditOfferSchema }), ...errors },
         },
       },
       async (req) => {
         requireScope(req.caller, 'reports:write');
         const { creditId } = req.params as { creditId: string };
-        const body = (req.body ?? {}) as { name?: string };
-        const opts = decision === 'accept' ? { name: body.name } : {};
+        // the body is optional (a name to show instead); the program checks the name itself
+        const body = req.body;
+        const name = body && typeof body === 'object' ? (body as { name?: unknown }).name : undefined;
+        const opts = decision === 'accept' ? { name } : {};
         return { credit: await credits.decide(req.caller.actor, creditId, decision, originOf(req), opts) };
       },
     );

@@ -35,6 +35,11 @@ const NOTICES: Record<string, string> = {
   'cve-assigned': 'A CVE id is assigned to the report: it is announced with the advisory.',
   'cve-block-added': 'The block is recorded: its ids are available.',
   'cve-retired': 'The CVE id is retired.',
+  'credit-proposed':
+    'The credit is recorded. One proposed to an address waits for its account to accept it; it is public only then.',
+  'credit-withdrawn': 'The credit is withdrawn.',
+  'credit-accepted': 'You accepted the credit: the advisory will carry it.',
+  'credit-declined': 'You declined the credit: the advisory will not carry it.',
   'early-withdrawn': 'The request for early publication is withdrawn.',
   'invitation-revoked': 'The invitation is revoked: its link no longer works.',
   'invitation-resent': 'A new invitation is sent; the old link no longer works.',
@@ -123,7 +128,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <header class="site">
 <div class="wrap">
 <a class="brand" href="/"><span>nswg</span> advisories</a>
-<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a>${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
+<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a>${u ? html`<a href="${PAGES}/credits">Credits</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
 <div class="account">${account}</div>
 </div>
 </header>

@@ -81,6 +81,7 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
       ...view.attachments.map((a) => a.uploadedBy),
       ...view.proposals.map((x) => x.proposedBy),
       ...(r.fixProposal ? [r.fixProposal.proposedBy] : []),
+      ...view.credits.map((c) => c.proposedBy),
     ]);
     const names = ctx.names();
     const resolved = new Map<string, string>();

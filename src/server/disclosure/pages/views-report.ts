@@ -13,6 +13,7 @@ import {
   fixProposalForm,
   proofOfConcept,
 } from './views-agreement.js';
+import { creditsSection, ROLE_WORDS } from './views-credits.js';
 import { teamForms, WITHOUT_FIX_WORDS } from './views-report-team.js';
 
 /** Everything the report page shows, resolved beforehand (names, duplicates). */
@@ -189,6 +190,7 @@ ${
 }
 ${forms.length ? section('actions', 'What you can do', html`<div class="actions">${forms}</div>`) : ''}
 ${proposals(p, d)}
+${creditsSection(p, d.view, d.names)}
 ${section(
   'attachments',
   'Attachments',
@@ -263,7 +265,7 @@ ${r.releaseDate ? html`<dt>Planned release</dt><dd>${r.releaseDate}</dd>` : ''}
 <dt>Severity</dt><dd>${cvssLine(r.cvss)}</dd>
 <dt>Weakness</dt><dd>${r.cwe ?? '—'}</dd>
 ${r.cveId ? html`<dt>CVE</dt><dd>${r.cveId}</dd>` : ''}
-<dt>Credit</dt><dd>${r.credit ?? html`<span class="muted">anonymous</span>`}</dd>
+<dt>Credit</dt><dd>${r.credit ?? html`<span class="muted">anonymous</span>`}${r.credits.map((c) => html`<br>${c.name} <span class="muted">(${ROLE_WORDS[c.role]})</span>`)}</dd>
 <dt>Submitted</dt><dd>${when(r.submittedAt)}</dd>
 <dt>Triaged</dt><dd>${when(r.triagedAt)}</dd>
 <dt>Published</dt><dd>${when(r.publishedAt)}</dd>
