@@ -6,10 +6,15 @@
 //     report and the dashboard); the researcher, the team and the maintainer each say what may be
 //     disclosed; the team publishes; the advisory is on the public pages, the report is public in
 //     the form they agreed, and `npm audit` reports it.
+//     The CVE ids come from a block an admin records on the admin page: publication takes the next
+//     one, the advisory's aliases and `nswg audit` name it, and GET /cve/{id}.json serves its record
+//     (valid against the CVE JSON 5.1 schema), crediting the maintainer, who accepted the credit the
+//     team proposed.
 //  2. the maintainer never answers: at day 45 (fake clock, scheduler run) the report is published
 //     with no upper bound (`*`), and `npm audit` reports every version.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -20,7 +25,7 @@ import { disclosureOf } from '../../../src/server/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
 import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
 import { haveChromium, launchChromium } from '../../helpers/browser.js';
-import { seedCveBlock } from '../../helpers/cve.js';
+import { nswg } from '../../helpers/cli.js';
 import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
 import { ROOT } from '../../helpers/shared.js';
 import { type Inbox, makeUser, type Person, PNG, startInbox, TEST_ARGON2, totpCode } from './helpers.js';
@@ -28,6 +33,21 @@ import { type Inbox, makeUser, type Person, PNG, startInbox, TEST_ARGON2, totpCo
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** A Tuesday morning, UTC. */
 const START = '2026-03-03T08:30:00.000Z';
+/** The program as a CNA (its organization id is a version 4 UUID). */
+const CNA = { orgId: '2b0c7a4e-9d1f-4c3a-8e5b-6f7a8b9c0d1e', shortName: 'nswg-journey' };
+const require = createRequire(import.meta.url);
+
+/** The official CVE JSON 5.1 schema (draft-07) with Ajv: the errors of a record, none when valid. */
+function cveSchemaErrors(record: unknown): string[] {
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(join(ROOT, 'data', 'schemas', 'cve-record-format-5.1-bundled.json'), 'utf8')),
+  );
+  return validate(record) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
 
 interface Trouble {
   kind: string;
@@ -123,6 +143,7 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
     let base: string;
     let browser: Browser;
     let triage: Person;
+    let admin: Person;
     const clock = new ManualClock(START);
     const trouble: Trouble[] = [];
     const dirs: string[] = [];
@@ -143,9 +164,7 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
         secret: 'journey-secret-journey-secret-journey-secret',
       });
       await seedBundled(store);
-      // the program's block of CVE ids: every publication takes one
-      await seedCveBlock(store, 20);
-      const config = serverConfig({ logLevel: 'silent', port: 0, rateLimit: null });
+      const config = serverConfig({ logLevel: 'silent', port: 0, rateLimit: null, cna: CNA });
       app = await buildApp({
         store,
         config,
@@ -157,6 +176,7 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       config.publicUrl = base;
       // the triage team member exists (admins give the role); they enrol TOTP in the browser
       triage = await makeUser({ store, clock }, 'triage', { roles: ['triage'] });
+      admin = await makeUser({ store, clock }, 'admin', { roles: ['admin'], totp: true });
       browser = await launchChromium();
     });
     afterAll(async () => {
@@ -226,6 +246,15 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
     it('journey 1: report, triage within the SLA, maintainer fix, publication, npm audit', {
       timeout: 180_000,
     }, async () => {
+      // an admin records the block of CVE ids the CVE Program sent, on the admin page
+      const desk = await person();
+      await login(desk, admin, true);
+      await desk.goto(`${base}/disclosure/admin/cve`);
+      await desk.fill('#cve-ids', 'CVE-2026-4100..CVE-2026-4119');
+      await submit(desk, 'form[action$="/cve/blocks"] button');
+      expect(await notice(desk)).toContain('The block is recorded');
+      expect(await desk.textContent('#cve-available')).toBe('20');
+
       // a researcher signs up and confirms the address with the link the SMTP server received
       researcher = await person();
       await researcher.goto(`${base}/`);
@@ -400,9 +429,24 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       expect(await state(maintainer)).toBe('fixed');
       await shot(maintainer, 'maintainer-fixed');
 
-      // the team sees the planned release on its dashboard, and publishes
+      // the team credits the maintainer, who accepts on their credits page (the mail says where)
       clock.advanceDays(7);
       await login(team, triage, true);
+      await team.goto(reportUrl);
+      await team.selectOption('#credit-role', 'remediation-developer');
+      await team.fill('#credit-name', 'Widget Dev');
+      await team.fill('#credit-email', 'widget-dev@example.org');
+      await submit(team, 'form[action$="/credits"] button');
+      expect(await notice(team)).toContain('The credit is recorded');
+      expect(await inbox.last('widget-dev@example.org', /proposed for a credit/)).toBeTruthy();
+      // (the maintainer's session of a week ago is still open)
+      await maintainer.click('header.site a[href="/disclosure/credits"]');
+      await maintainer.waitForURL(/\/disclosure\/credits$/);
+      expect(await maintainer.textContent('main')).toContain('remediation developer');
+      await submit(maintainer, 'li[data-credit] form[action$="/accept"] button');
+      expect(await notice(maintainer)).toContain('You accepted the credit');
+
+      // the team sees the planned release on its dashboard, and publishes
       await team.goto(`${base}/disclosure/triage`);
       expect(await team.textContent(`tr[data-report="${reportId}"] td.release`)).toContain('2026-03-10');
       await team.goto(reportUrl);
@@ -411,6 +455,9 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       const advisoryId = (await team.textContent('.meta a'))!.trim();
       expect(advisoryId).toMatch(/^NSWG-ECO-\d+$/);
       expect(Number(advisoryId.split('-')[2])).toBeGreaterThan(467);
+      // publication took the first id of the block
+      const cveId = 'CVE-2026-4100';
+      expect(await team.textContent('main')).toContain(`${cveId} (announced)`);
 
       // public at once: the advisory page, the package page, the disclosed report
       const visitor = await person();
@@ -434,6 +481,30 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       expect(disclosed).toContain('Planned release2026-03-10');
       await shot(visitor, 'disclosed-report');
 
+      // the CVE id: in the advisory's aliases over OSV, its record served and linked, with the credit
+      const osv = (await (await fetch(`${base}/v1/vulns/${advisoryId}`)).json()) as {
+        aliases: string[];
+        credits: unknown[];
+      };
+      expect(osv.aliases).toEqual([cveId]);
+      expect(osv.credits).toContainEqual({ name: 'Widget Dev', type: 'REMEDIATION_DEVELOPER' });
+      await visitor.goto(`${base}/advisories/${advisoryId}`);
+      expect(await visitor.textContent('#credits')).toBeTruthy();
+      expect(await visitor.textContent('main')).toContain('Widget Dev');
+      await Promise.all([visitor.waitForNavigation(), visitor.click(`a[href="/cve/${cveId}.json"]`)]);
+      const record = JSON.parse((await visitor.textContent('body'))!);
+      expect(cveSchemaErrors(record)).toEqual([]);
+      expect(record.cveMetadata).toMatchObject({
+        cveId,
+        state: 'PUBLISHED',
+        assignerShortName: 'nswg-journey',
+      });
+      expect(record.containers.cna.credits).toContainEqual({
+        lang: 'en',
+        value: 'Widget Dev',
+        type: 'remediation developer',
+      });
+
       // and the real npm audit reports it
       const dir = project('nswg-journey-widget', '1.3.0');
       dirs.push(dir);
@@ -451,6 +522,11 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       dirs.push(safe);
       const clean = await npmAudit(safe, base);
       expect(clean.code, clean.stderr).toBe(0);
+      // and nswg audit names the CVE id
+      const ours = await nswg(['audit', '--server', base, '--no-node', '--format', 'json'], { cwd: dir });
+      expect(ours.code, ours.stderr).toBe(1);
+      const found = JSON.parse(ours.stdout).findings as { id: string; aliases: string[] }[];
+      expect(found).toContainEqual(expect.objectContaining({ id: advisoryId, aliases: [cveId] }));
     });
 
     it('journey 2: the maintainer never answers, and the report is published at day 45 with no upper bound', {
