@@ -1,3 +1,4 @@
+import type { CveRequest } from './cve-requests.js';
 import type { ScheduledActionKind } from './deadlines.js';
 import type { Report } from './report.js';
 import type { StateChange } from './workflow.js';
@@ -41,6 +42,7 @@ const ref = (r: Pick<Report, 'id' | 'title'>) => `report ${r.id} ("${r.title}")`
 export interface Links {
   report(reportId: string): string;
   invitation(token: string): string;
+  cveRequest(requestId: string): string;
 }
 
 /** The notice of a state change: to the reporter and the team; maintainers from the invitation on. */
@@ -155,4 +157,54 @@ export function invitationMessage(
       `Accept the invitation (once, before ${expiresAt}), logged in with the account of this address (${to}; sign up with it if you have none):\n${links.invitation(token)}\n\n` +
       'Please keep the report confidential until it is published.\n',
   };
+}
+
+/** What a CVE request's notice is about: its submission, or one of its moves. */
+export type CveRequestEvent = 'submit' | 'acknowledge' | 'assign' | 'refuse' | 'announce' | 'withdraw';
+
+/**
+ * The notice of a CVE request's event: to the team of its kind when it needs them (submitted,
+ * withdrawn, announced), to its requester when the team decided (the refusal with its reason).
+ * `reportId` names the request: recipients treat its requester as the reporter.
+ */
+export function cveRequestNotice(q: CveRequest, e: CveRequestEvent, links: Links): Notification {
+  const about = `CVE request ${q.id} ("${q.title}")`;
+  const at = `\n${links.cveRequest(q.id)}\n`;
+  const n = (audiences: Audience[], subject: string, text: string): Notification => ({
+    kind: 'state-change',
+    reportId: q.id,
+    audiences,
+    subject: `[nswg] ${subject}`,
+    text: `${text}\n${at}`,
+  });
+  switch (e) {
+    case 'submit':
+      return n(
+        ['team'],
+        `New CVE request ${q.id}`,
+        `A CVE id was requested for a vulnerability fixed outside the program: the ${about}. Acknowledge it, then assign an id or refuse it with a reason.`,
+      );
+    case 'acknowledge':
+      return n(['reporter'], `CVE request ${q.id} acknowledged`, `The team acknowledged your ${about}.`);
+    case 'assign':
+      return n(
+        ['reporter'],
+        `CVE request ${q.id}: ${q.cveId} assigned`,
+        `Your ${about} was assigned ${q.cveId}. Keep it confidential until it is announced; announce it once your fix is public.`,
+      );
+    case 'refuse':
+      return n(
+        ['reporter'],
+        `CVE request ${q.id} refused`,
+        `The team refused your ${about}.\nReason: ${q.refusalReason}`,
+      );
+    case 'announce':
+      return n(
+        ['reporter', 'team'],
+        `${q.cveId} announced`,
+        `The ${about} was announced: ${q.cveId} is public, with the advisory ${q.advisoryId}.`,
+      );
+    case 'withdraw':
+      return n(['team'], `CVE request ${q.id} withdrawn`, `The requester withdrew the ${about}.`);
+  }
 }

@@ -1,6 +1,7 @@
 import { Collaboration } from './program-collaboration.js';
 import { type ProgramDeps, programContext } from './program-context.js';
 import { Cves } from './program-cve.js';
+import { CveRequests } from './program-cve-requests.js';
 import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
 import { Records } from './program-records.js';
@@ -39,6 +40,8 @@ export class DisclosureProgram {
   readonly records: Records;
   /** The CVE ids: blocks (admins), assignment to a report (the team). */
   readonly cve: Cves;
+  /** External CVE requests: asked for by anyone with an account, decided by the team. */
+  readonly cveRequests: CveRequests;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -50,5 +53,6 @@ export class DisclosureProgram {
     this.votes = new Votes(ctx);
     this.records = new Records(ctx);
     this.cve = new Cves(ctx);
+    this.cveRequests = new CveRequests(ctx);
   }
 }

@@ -19,6 +19,7 @@ export const ORIGIN = { ip: '203.0.113.9', userAgent: 'vitest' };
 export const LINKS = {
   report: (id: string) => `https://nswg.example/reports/${id}`,
   invitation: (t: string) => `https://nswg.example/invitations/${t}`,
+  cveRequest: (id: string) => `https://nswg.example/cve-requests/${id}`,
 };
 export const SECRET = 'test-secret-test-secret-test-secret-0123';
 /** A Monday morning. */

@@ -20,6 +20,7 @@ export async function seedCveBlock(
       state: 'available',
       source: 'block',
       reportId: null,
+      requestId: null,
       receivedAt: '2026-01-01T00:00:00.000Z',
       receivedBy: 'test-fixture',
       assignedAt: null,

@@ -24,6 +24,8 @@ export const PAGES = '/disclosure';
 export const paths = {
   report: (id: string) => `${PAGES}/reports/${encodeURIComponent(id)}`,
   invitation: (token: string) => `${PAGES}/invitations/${encodeURIComponent(token)}`,
+  cveRequest: (id: string) => `${PAGES}/cve-requests/${encodeURIComponent(id)}`,
+  cveRequests: () => `${PAGES}/cve-requests`,
   verifyEmail: (token: string) => `${PAGES}/verify-email/${encodeURIComponent(token)}`,
   passwordReset: (token: string) => `${PAGES}/password-reset/${encodeURIComponent(token)}`,
   login: () => `${PAGES}/login`,
@@ -76,6 +78,7 @@ export async function createContext(
   const links: Links = {
     report: (id) => url(paths.report(id)),
     invitation: (token) => url(paths.invitation(token)),
+    cveRequest: (id) => url(paths.cveRequest(id)),
   };
   const mailer = deps.mailer ?? new OutboxMailer(deps.store.outbox);
   // a store opened without the server secret (tests of the public pages) gets one for this run

@@ -232,12 +232,25 @@ export interface CveIdTable {
   state: string;
   source: string;
   report_id: string | null;
+  /** The CVE request holding it (migration 0009_cve_requests). */
+  request_id: string | null;
   received_at: string;
   received_by: string;
   assigned_at: string | null;
   announced_at: string | null;
   closed_at: string | null;
   past_year_flagged_at: string | null;
+}
+
+/** One external CVE request (migration 0009_cve_requests): the request as JSON, its list keys as columns. */
+export interface CveRequestTable {
+  id: string;
+  requester_id: string;
+  kind: string;
+  state: string;
+  submitted_at: string;
+  updated_at: string;
+  record: string;
 }
 
 export type DisclosureTables = {
@@ -263,6 +276,7 @@ export type DisclosureTables = {
   audit_head: AuditHeadTable;
   outbox: OutboxTable;
   cve_ids: CveIdTable;
+  cve_requests: CveRequestTable;
 };
 
 /** The whole schema as the disclosure modules see it. */

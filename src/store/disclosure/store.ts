@@ -5,6 +5,7 @@ import { AdvisoryStore } from '../advisories/store.js';
 import type { Database } from '../schema.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
 import { cveQueries, publicCveReads } from './cve-ids.js';
+import { cveRequestQueries } from './cve-requests.js';
 import { peopleQueries } from './people.js';
 import { reportQueries } from './reports.js';
 import { withDisclosure } from './schema.js';
@@ -13,8 +14,8 @@ import { voteQueries } from './votes.js';
 
 /**
  * The disclosure program's storage, inside one transaction that holds the disclosure write lock: the
- * reports, threads, people, votes and CVE ids parts (reports.ts, threads.ts, people.ts, votes.ts,
- * cve-ids.ts), then the
+ * reports, threads, people, votes, CVE ids and CVE requests parts (reports.ts, threads.ts, people.ts,
+ * votes.ts, cve-ids.ts, cve-requests.ts), then the
  * scheduler's claims, the advisories and the audit log, which share that transaction.
  */
 function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: AdvisoryStore): DisclosureTx {
@@ -25,6 +26,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...peopleQueries(db),
     ...voteQueries(db),
     ...cveQueries(db),
+    ...cveRequestQueries(db),
 
     async claim(a, instance, at) {
       const res = await db

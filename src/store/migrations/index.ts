@@ -9,6 +9,7 @@ import { advisoryBriefMigration } from './0004-advisory-brief.js';
 import { briefAliasesMigration } from './0005-brief-aliases.js';
 import { disclosureHardeningMigration } from './0006-disclosure-hardening.js';
 import { cveIdsMigration } from './0007-cve-ids.js';
+import { cveRequestsMigration } from './0009-cve-requests.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -23,6 +24,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_brief_aliases': briefAliasesMigration,
   '0006_disclosure_hardening': disclosureHardeningMigration,
   '0007_cve_ids': cveIdsMigration,
+  // 0008 is the credits' (another branch): the numbers stay in the order they were given
+  '0009_cve_requests': cveRequestsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
