@@ -6,6 +6,7 @@ import { acceptUploads } from '../uploads.js';
 import { accountApi } from './accounts.js';
 import { adminApi } from './admin.js';
 import { cveApi } from './cve.js';
+import { cveRequestApi } from './cve-requests.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
 
@@ -26,6 +27,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   workflowApi(app, ctx);
   adminApi(app, ctx);
   cveApi(app, ctx);
+  cveRequestApi(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentApi(uploads, ctx);
