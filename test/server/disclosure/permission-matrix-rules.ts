@@ -279,13 +279,13 @@ const seenRequest =
     return seesRequest(r, q) ? rule(r, q) : 404;
   };
 /** A move of a request: who may make it (else 403), and from where (else 409). */
-const requestMove = (who: 'team' | 'requester' | 'either', from: readonly RequestState[]): Rule =>
+const requestMove = (who: 'team' | 'requester' | 'either', from: readonly RequestState[], ok = 200): Rule =>
   seenRequest((r, q) => {
     const isTeam = team(r, { kind: q.kind, state: 'new' });
     const isRequester = baseOf(r) === 'reporter';
     const may = who === 'team' ? isTeam : who === 'requester' ? isRequester : isTeam || isRequester;
     if (!may) return 403;
-    return from.includes(q.state) ? 200 : 409;
+    return from.includes(q.state) ? ok : 409;
   });
 
 // --- global routes --------------------------------------------------------------------------
@@ -580,6 +580,40 @@ export const RULES: Record<string, RouteRule> = {
   // a fresh block each time; retiring an id of the current year is refused
   'POST /disclosure/admin/cve/blocks': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/cve/:cveId/retire': { rule: user('login', adminOnly(409)) },
+  'GET /disclosure/cve-requests': { rule: user('login', any(200)) },
+  'POST /disclosure/cve-requests': { rule: user('login', confirmedOnly(any(303))) },
+  'GET /disclosure/cve-requests/:id': {
+    rule: user(
+      'login',
+      seenRequest(() => 200),
+    ),
+    cveRequest: true,
+  },
+  'POST /disclosure/cve-requests/:id/acknowledge': {
+    rule: user('login', requestMove('team', ['requested'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /disclosure/cve-requests/:id/assign': {
+    rule: user('login', requestMove('team', ['acknowledged'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /disclosure/cve-requests/:id/refuse': {
+    rule: user('login', requestMove('team', ['requested', 'acknowledged'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /disclosure/cve-requests/:id/announce': {
+    rule: user('login', requestMove('either', ['assigned'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /disclosure/cve-requests/:id/withdraw': {
+    rule: user('login', requestMove('requester', ['requested', 'acknowledged'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
 };
 
 /**

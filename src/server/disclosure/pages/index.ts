@@ -7,6 +7,7 @@ import type { DisclosureContext } from '../context.js';
 import { acceptUploads } from '../uploads.js';
 import { pageErrorHandler } from './errors.js';
 import { accountPages } from './routes-accounts.js';
+import { cveRequestPages } from './routes-cve-requests.js';
 import { attachmentPage, reportPages } from './routes-reports.js';
 import { teamPages } from './routes-team.js';
 
@@ -50,6 +51,7 @@ export async function disclosurePages(app: FastifyInstance, ctx: DisclosureConte
   accountPages(app, ctx);
   reportPages(app, ctx);
   teamPages(app, ctx);
+  cveRequestPages(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentPage(uploads, ctx);
