@@ -1,3 +1,4 @@
+import type { Advisory, AdvisoryKind } from '../advisories/index.js';
 import { auditEntry, type Origin } from './audit-log.js';
 import type { Clock } from './clock.js';
 import { advisoryCredits } from './credits.js';
@@ -38,7 +39,11 @@ export class Outgoing {
   readonly messages: MailMessage[] = [];
 
   /** Resolves a notification to the addresses that want it and queues one message per address. */
-  async notify(tx: DisclosureTx, report: Report, n: Notification): Promise<void> {
+  async notify(
+    tx: DisclosureTx,
+    report: Pick<Report, 'id' | 'kind' | 'reporterId'>,
+    n: Notification,
+  ): Promise<void> {
     for (const to of await tx.recipients(report, n.audiences, n.kind)) {
       this.messages.push({ to, subject: n.subject, text: n.text });
     }
@@ -73,6 +78,21 @@ export async function commitAndSend<T>(
 }
 
 /**
+ * Publishes an advisory in the database inside `tx`: allocates the next id of its family (the highest
+ * number + 1, in this same transaction, so no id is taken twice), makes the advisory under it and
+ * stores it. The one path by which the program publishes, for reports and CVE requests alike.
+ */
+export async function publishAdvisoryInTx(
+  tx: DisclosureTx,
+  kind: AdvisoryKind,
+  make: (id: string) => Advisory,
+): Promise<Advisory> {
+  const advisory = make(nextAdvisoryId(kind, await tx.advisoryIds(kind)));
+  await tx.insertAdvisory(advisory);
+  return advisory;
+}
+
+/**
  * Applies a transition inside `tx` and records it: the report, its state change, the audit entry, the
  * notices. Publishing also allocates the advisory id (the highest number + 1, in this same
  * transaction) and stores the advisory, so a report is never published twice or under a taken id; and
@@ -94,10 +114,12 @@ export async function transitionInTx(
   if (t === 'publish') {
     // the CVE id first: it is one of the advisory's aliases
     next = await cveAtPublication(tx, out, actor, next, params.withoutCveReason, origin, now);
-    const kind = advisoryKindOf(next);
-    const id = nextAdvisoryId(kind, await tx.advisoryIds(kind));
-    const advisory = advisoryFromReport(next, id, now, advisoryCredits(next, await tx.credits(next.id)));
-    await tx.insertAdvisory(advisory);
+    const published = next;
+    const credits = advisoryCredits(next, await tx.credits(next.id));
+    const advisory = await publishAdvisoryInTx(tx, advisoryKindOf(next), (id) =>
+      advisoryFromReport(published, id, now, credits),
+    );
+    const id = advisory.id;
     next = { ...next, advisoryId: id };
     await tx.audit(
       auditEntry(actor, 'advisory.publish', origin, now, report.id, {

@@ -101,6 +101,25 @@ export {
   validateCna,
 } from './cve-public.js';
 export {
+  assertCanOnCveRequest,
+  CVE_REQUEST_ACTIONS,
+  type CveRequestAction,
+  checkCveRequest,
+  isRequesterOf,
+} from './cve-request-permissions.js';
+export {
+  CVE_REQUEST_MOVES,
+  CVE_REQUEST_STATES,
+  type CveRequest,
+  type CveRequestDetails,
+  type CveRequestMove,
+  type CveRequestState,
+  cveRequestMove,
+  MAX_REFUSAL_REASON,
+  validateCveRequest,
+  validateRefusalReason,
+} from './cve-requests.js';
+export {
   addBusinessDays,
   addDays,
   type DueAction,
@@ -149,6 +168,7 @@ export {
 } from './keys.js';
 export {
   type Audience,
+  type CveRequestEvent,
   type Links,
   type Mailer,
   type MailMessage,
@@ -172,6 +192,7 @@ export {
 export type {
   AuditLogReader,
   Comment,
+  CveRequestFilter,
   DisclosureRepository,
   DisclosureTx,
   InternalNote,
@@ -187,6 +208,7 @@ export type { Collaboration } from './program-collaboration.js';
 export type { ProgramDeps } from './program-context.js';
 export type { CreditOffer, Credits, CreditView } from './program-credits.js';
 export type { Cves } from './program-cve.js';
+export type { CveRequests } from './program-cve-requests.js';
 export type { PossibleDuplicate } from './program-duplicates.js';
 export {
   INVITATION_DAYS,
@@ -210,7 +232,14 @@ export {
 } from './program-reports.js';
 export type { Votes } from './program-votes.js';
 export type { Workflow } from './program-workflow.js';
-export { advisoryFromReport, advisoryKindOf, nextAdvisoryId, publishedRanges } from './publication.js';
+export {
+  advisoryFromCveRequest,
+  advisoryFromReport,
+  advisoryKindOf,
+  advisoryOf,
+  nextAdvisoryId,
+  publishedRanges,
+} from './publication.js';
 export {
   checkUploadQuota,
   DEFAULT_UPLOAD_QUOTAS,

@@ -1,3 +1,4 @@
+import type { CveRequest } from './cve-requests.js';
 import type { ScheduledActionKind } from './deadlines.js';
 import type { Report } from './report.js';
 import type { StateChange } from './workflow.js';
@@ -43,6 +44,7 @@ export interface Links {
   invitation(token: string): string;
   /** The page where a person accepts or declines the credits proposed to them. */
   credits(): string;
+  cveRequest(requestId: string): string;
 }
 
 /** The notice of a state change: to the reporter and the team; maintainers from the invitation on. */
@@ -176,4 +178,54 @@ export function creditMessage(
       `${proposer === 'the team' ? 'The Node.js Security Working Group' : 'The reporter of a vulnerability'} proposes to credit you, as ${c.role}, as "${c.name}", in the advisory the Node.js Security Working Group will publish about it.\n\n` +
       `The credit is public only if you accept it. Accept or decline it, logged in with the account of this address (${to}):\n${links.credits()}\n`,
   };
+}
+
+/** What a CVE request's notice is about: its submission, or one of its moves. */
+export type CveRequestEvent = 'submit' | 'acknowledge' | 'assign' | 'refuse' | 'announce' | 'withdraw';
+
+/**
+ * The notice of a CVE request's event: to the team of its kind when it needs them (submitted,
+ * withdrawn, announced), to its requester when the team decided (the refusal with its reason).
+ * `reportId` names the request: recipients treat its requester as the reporter.
+ */
+export function cveRequestNotice(q: CveRequest, e: CveRequestEvent, links: Links): Notification {
+  const about = `CVE request ${q.id} ("${q.title}")`;
+  const at = `\n${links.cveRequest(q.id)}\n`;
+  const n = (audiences: Audience[], subject: string, text: string): Notification => ({
+    kind: 'state-change',
+    reportId: q.id,
+    audiences,
+    subject: `[nswg] ${subject}`,
+    text: `${text}\n${at}`,
+  });
+  switch (e) {
+    case 'submit':
+      return n(
+        ['team'],
+        `New CVE request ${q.id}`,
+        `A CVE id was requested for a vulnerability fixed outside the program: the ${about}. Acknowledge it, then assign an id or refuse it with a reason.`,
+      );
+    case 'acknowledge':
+      return n(['reporter'], `CVE request ${q.id} acknowledged`, `The team acknowledged your ${about}.`);
+    case 'assign':
+      return n(
+        ['reporter'],
+        `CVE request ${q.id}: ${q.cveId} assigned`,
+        `Your ${about} was assigned ${q.cveId}. Keep it confidential until it is announced; announce it once your fix is public.`,
+      );
+    case 'refuse':
+      return n(
+        ['reporter'],
+        `CVE request ${q.id} refused`,
+        `The team refused your ${about}.\nReason: ${q.refusalReason}`,
+      );
+    case 'announce':
+      return n(
+        ['reporter', 'team'],
+        `${q.cveId} announced`,
+        `The ${about} was announced: ${q.cveId} is public, with the advisory ${q.advisoryId}.`,
+      );
+    case 'withdraw':
+      return n(['team'], `CVE request ${q.id} withdrawn`, `The requester withdrew the ${about}.`);
+  }
 }

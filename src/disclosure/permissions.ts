@@ -51,6 +51,7 @@ export type ReportAction = (typeof REPORT_ACTIONS)[number];
 /** Questions that concern no particular report. */
 export const GLOBAL_ACTIONS = [
   'submit-report',
+  'request-cve',
   'file-on-behalf',
   'see-dashboard',
   'manage-team',
@@ -75,6 +76,8 @@ function globalDecision(actor: Actor, action: GlobalAction): Decision {
   switch (action) {
     case 'submit-report':
       return actor.kind === 'user' ? ALLOW : refuse('log in to submit a report');
+    case 'request-cve':
+      return actor.kind === 'user' ? ALLOW : refuse('log in to request a CVE id');
     case 'file-on-behalf':
     case 'see-dashboard':
       return isTeamMember(actor) ? ALLOW : refuse('only team members may do this');

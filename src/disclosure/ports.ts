@@ -4,6 +4,7 @@ import type { AttachmentMeta } from './attachments.js';
 import type { AuditEntry, AuditEntryInput } from './audit-log.js';
 import type { ReportCredit } from './credits.js';
 import type { CveRecord, CveState } from './cve-ids.js';
+import type { CveRequest, CveRequestState } from './cve-requests.js';
 import type { DueAction } from './deadlines.js';
 import type { Audience, MailMessage, NotificationKind } from './notifications.js';
 import type { UploadUsage } from './quotas.js';
@@ -44,6 +45,13 @@ export interface ReportFilter {
   kinds?: readonly ('npm' | 'core')[];
   /** Reports this user reported, filed or maintains. */
   participant?: string;
+}
+
+/** Which CVE requests to list: a user's own, and those of the kinds whose team they are on. */
+export interface CveRequestFilter {
+  requesterId: string;
+  teamKinds: readonly ('npm' | 'core')[];
+  states?: readonly CveRequestState[];
 }
 
 /**
@@ -117,6 +125,15 @@ export interface DisclosureTx {
    * conditional update that only an available id passes; null when none is available.
    */
   assignNextCve(reportId: string, at: string): Promise<CveRecord | null>;
+  /** The CVE id held by a CVE request (pending or announced), or null. */
+  cveOfRequest(requestId: string): Promise<CveRecord | null>;
+  /** As assignNextCve, for a CVE request: the same ids, the same one conditional update. */
+  assignNextCveToRequest(requestId: string, at: string): Promise<CveRecord | null>;
+  insertCveRequest(r: CveRequest): Promise<void>;
+  updateCveRequest(r: CveRequest): Promise<void>;
+  getCveRequest(id: string): Promise<CveRequest | null>;
+  /** The requests of the filter, newest first. */
+  listCveRequests(filter: CveRequestFilter): Promise<CveRequest[]>;
   /** Moves an id to `to` if it is in one of `from` (false when it was not): conditional, race-free. */
   moveCve(id: string, from: readonly CveState[], to: CveState, at: string): Promise<boolean>;
   /** Forgets an id another CNA assigned (replaced or cleared by the team before publication). */
@@ -133,7 +150,11 @@ export interface DisclosureTx {
   /** The addresses of the admins (active, confirmed), for the notices about CVE ids. */
   adminAddresses(): Promise<string[]>;
   /** The e-mail addresses to notify: the audiences of the report, less those who turned `kind` off. */
-  recipients(report: Report, audiences: readonly Audience[], kind: NotificationKind): Promise<string[]>;
+  recipients(
+    report: Pick<Report, 'id' | 'kind' | 'reporterId'>,
+    audiences: readonly Audience[],
+    kind: NotificationKind,
+  ): Promise<string[]>;
 }
 
 /** Runs work in one transaction that holds the disclosure write lock (one writer at a time, across instances). */

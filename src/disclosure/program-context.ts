@@ -67,9 +67,11 @@ export function programContext(deps: ProgramDeps): ProgramContext {
           const at = now();
           await deps.repo.transaction((tx) =>
             tx.audit(
-              auditEntry(actor, 'report.read-refused', origin, at, refused.reportId, {
-                action: refused.action,
-              }),
+              'cveRequestId' in refused
+                ? auditEntry(actor, 'cve-request.read-refused', origin, at, null, { ...refused })
+                : auditEntry(actor, 'report.read-refused', origin, at, refused.reportId, {
+                    action: refused.action,
+                  }),
             ),
           );
         }
@@ -93,7 +95,16 @@ export function programContext(deps: ProgramDeps): ProgramContext {
 }
 
 /** The refusals to log, by the error that carried each out of its (rolled back) transaction. */
-const refusals = new WeakMap<object, { reportId: string; action: string }>();
+const refusals = new WeakMap<
+  object,
+  { reportId: string; action: string } | { cveRequestId: string; action: string }
+>();
+
+/** Marks `e`, the "not found" of a CVE request that exists, to be recorded as a refused read. */
+export function refusedCveRequestRead(e: NswgError, cveRequestId: string, action: string): NswgError {
+  refusals.set(e, { cveRequestId, action });
+  return e;
+}
 
 /** "Not found" for a private report the actor may not see, marked to be recorded as a refused read. */
 export function refusedRead(reportId: string, action: string, what = 'report'): NswgError {

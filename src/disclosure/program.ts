@@ -2,6 +2,7 @@ import { Collaboration } from './program-collaboration.js';
 import { type ProgramDeps, programContext } from './program-context.js';
 import { Credits } from './program-credits.js';
 import { Cves } from './program-cve.js';
+import { CveRequests } from './program-cve-requests.js';
 import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
 import { Records } from './program-records.js';
@@ -42,6 +43,8 @@ export class DisclosureProgram {
   readonly cve: Cves;
   /** Credits with roles: proposed, accepted or declined by the credited person, entered by the team. */
   readonly credits: Credits;
+  /** External CVE requests: asked for by anyone with an account, decided by the team. */
+  readonly cveRequests: CveRequests;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -54,5 +57,6 @@ export class DisclosureProgram {
     this.records = new Records(ctx);
     this.cve = new Cves(ctx);
     this.credits = new Credits(ctx);
+    this.cveRequests = new CveRequests(ctx);
   }
 }

@@ -11,10 +11,12 @@ import { referencesFromUrls } from '../advisories/references.js';
 import { NswgError } from '../errors.js';
 import { difference, NPM_SEMVER, parseRange, toNpmRange, toOsvRanges } from '../versions/index.js';
 import { reporterCredit } from './credits.js';
-import type { Report } from './report.js';
+import type { CveRequest } from './cve-requests.js';
+import type { Report, VulnerabilityFields } from './report.js';
 
 /** The advisory family a report is published in. */
-export const advisoryKindOf = (r: Pick<Report, 'kind'>): AdvisoryKind => (r.kind === 'core' ? 'core' : 'npm');
+export const advisoryKindOf = (r: Pick<VulnerabilityFields, 'kind'>): AdvisoryKind =>
+  r.kind === 'core' ? 'core' : 'npm';
 
 /**
  * The next free Working Group id of a family: the highest number among `existingIds` plus one
@@ -91,10 +93,76 @@ function recommendation(r: Report, patched: string | null): string {
           : `No fixed version of ${what} is available: consider an alternative package.`;
     return `${advice} ${whyNoFix(r)}`;
   }
+  return upgradeAdvice(what, patched);
+}
+
+/** The advice for a fixed vulnerability: upgrade `what` into the patched range. */
+function upgradeAdvice(what: string, patched: string): string {
   const m = /^>=\s*v?(\S+)$/.exec(patched);
   return m
     ? `Upgrade ${what} to version ${m[1]} or later.`
     : `Upgrade ${what} to a version in \`${patched}\`.`;
+}
+
+/**
+ * What an advisory is made of, whoever it comes from (a published report, an announced CVE
+ * request): the shared fields, the text, the ranges, the advice, the CVE id and the credits.
+ */
+export interface AdvisorySource extends VulnerabilityFields {
+  created: string;
+  details: string;
+  vulnerable: string;
+  patched: string | null;
+  recommendation: string;
+  cveId: string | null;
+  credits: Credit[];
+}
+
+/** The Advisory record of `s` under the id allocated for it (which must be of its kind's family). */
+export function advisoryOf(s: AdvisorySource, id: string, now: Date): Advisory {
+  const wg = parseWgId(id);
+  if (!wg || wg.kind !== advisoryKindOf(s)) {
+    throw new NswgError('E_ADVISORY_INVALID', `${id} is not a ${advisoryKindOf(s)} advisory id`, {
+      field: 'id',
+    });
+  }
+  const { vulnerable, patched } = s;
+  const vulnerableSet = parseRange(vulnerable, 'vulnerable');
+  const affectedSet =
+    s.kind === 'core' && patched ? difference(vulnerableSet, parseRange(patched, 'patched')) : vulnerableSet;
+  const at = now.toISOString().replace('.000Z', 'Z');
+  return {
+    id,
+    kind: advisoryKindOf(s),
+    modified: at,
+    published: at,
+    created: s.created,
+    withdrawn: null,
+    aliases: s.cveId ? [s.cveId] : [],
+    related: [],
+    title: s.title,
+    details: s.details,
+    recommendation: s.recommendation,
+    affected: [
+      {
+        ecosystem: s.kind === 'core' ? 'node' : 'npm',
+        name: s.kind === 'core' ? 'node' : s.packageName!,
+        vulnerable,
+        patched,
+        ranges: toOsvRanges(affectedSet),
+        versions: [],
+        platforms: [],
+        components: s.component ? [s.component] : [],
+      },
+    ],
+    cvss: s.cvss ? { vector: s.cvss.vector, score: s.cvss.score } : null,
+    declaredSeverity: null,
+    weaknesses: s.cwe ? [{ id: s.cwe, name: null }] : [],
+    references: referencesFromUrls(s.references),
+    credits: s.credits,
+    coordinatingVendor: null,
+    asWritten: {},
+  };
 }
 
 /**
@@ -109,47 +177,46 @@ export function advisoryFromReport(
   now: Date,
   credits: Credit[] = reporterCredit(r),
 ): Advisory {
-  const wg = parseWgId(id);
-  if (!wg || wg.kind !== advisoryKindOf(r)) {
-    throw new NswgError('E_ADVISORY_INVALID', `${id} is not a ${advisoryKindOf(r)} advisory id`, {
-      field: 'id',
-    });
-  }
   const { vulnerable, patched } = publishedRanges(r);
-  const vulnerableSet = parseRange(vulnerable, 'vulnerable');
-  const affectedSet =
-    r.kind === 'core' && patched ? difference(vulnerableSet, parseRange(patched, 'patched')) : vulnerableSet;
-  const at = now.toISOString().replace('.000Z', 'Z');
-  return {
+  return advisoryOf(
+    {
+      ...r,
+      created: r.submittedAt,
+      details: `${r.description}\n\n## Impact\n\n${r.impact}`,
+      vulnerable,
+      patched,
+      recommendation: recommendation(r, patched),
+      cveId: r.cveId,
+      credits,
+    },
     id,
-    kind: advisoryKindOf(r),
-    modified: at,
-    published: at,
-    created: r.submittedAt,
-    withdrawn: null,
-    aliases: r.cveId ? [r.cveId] : [],
-    related: [],
-    title: r.title,
-    details: `${r.description}\n\n## Impact\n\n${r.impact}`,
-    recommendation: recommendation(r, patched),
-    affected: [
-      {
-        ecosystem: r.kind === 'core' ? 'node' : 'npm',
-        name: r.kind === 'core' ? 'node' : r.packageName!,
-        vulnerable,
-        patched,
-        ranges: toOsvRanges(affectedSet),
-        versions: [],
-        platforms: [],
-        components: r.component ? [r.component] : [],
-      },
-    ],
-    cvss: r.cvss ? { vector: r.cvss.vector, score: r.cvss.score } : null,
-    declaredSeverity: null,
-    weaknesses: r.cwe ? [{ id: r.cwe, name: null }] : [],
-    references: referencesFromUrls(r.references),
-    credits,
-    coordinatingVendor: null,
-    asWritten: {},
-  };
+    now,
+  );
+}
+
+/**
+ * The Advisory record an announced CVE request becomes: its description, the affected versions less
+ * the fixed ones, the advice to upgrade, CVSS, CWE, references and its CVE id. No credit: the
+ * request names no finder.
+ */
+export function advisoryFromCveRequest(q: CveRequest, id: string, now: Date): Advisory {
+  const { vulnerable, patched } = publishedRanges({
+    affectedVersions: q.affectedVersions,
+    patchedVersions: q.fixedVersions,
+  });
+  const what = q.kind === 'core' ? 'Node.js' : `\`${q.packageName}\``;
+  return advisoryOf(
+    {
+      ...q,
+      created: q.submittedAt,
+      details: q.description,
+      vulnerable,
+      patched,
+      recommendation: upgradeAdvice(what, patched ?? q.fixedVersions),
+      cveId: q.cveId,
+      credits: [],
+    },
+    id,
+    now,
+  );
 }

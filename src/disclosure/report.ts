@@ -139,7 +139,7 @@ const CWE = /^CWE-\d{1,5}$/;
 const CVE = /^CVE-\d{4}-\d{4,7}$/;
 
 /** Collects problems field by field, so that a form shows every one at once. */
-class Checker {
+export class Checker {
   readonly problems: ErrorProblem[] = [];
   constructor(private readonly input: Record<string, unknown>) {}
 
@@ -197,7 +197,8 @@ function credit(c: Checker, v: unknown): CreditPreference {
   return { as: 'anonymous' };
 }
 
-function references(c: Checker, v: unknown): string[] {
+/** Public references: at most 20 http(s) URLs. */
+export function references(c: Checker, v: unknown): string[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.length > 20) {
     c.fail('references', 'must be a list of at most 20 URLs');
@@ -245,6 +246,51 @@ export function throwProblems(problems: ErrorProblem[]): void {
 export function validateReport(input: unknown): ReportDetails {
   const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const c = new Checker(o);
+  const v = vulnerabilityFields(c, o, { descriptionMax: 50_000 });
+  const impact = c.text('impact', { max: 20_000 });
+  const reproduction = c.text('reproduction', { max: 50_000 });
+  const patch = c.text('patch', { max: 200_000, optional: true });
+  const env = environment(c, o.environment);
+  const contactedMaintainer = c.flag('contactedMaintainer');
+  const openedIssue = c.flag('openedIssue');
+  const creditPref = credit(c, o.credit);
+  throwProblems(c.problems);
+  return {
+    ...v,
+    impact: impact!,
+    reproduction: reproduction!,
+    patch,
+    environment: env,
+    contactedMaintainer,
+    openedIssue,
+    credit: creditPref,
+  };
+}
+
+/** What every description of a vulnerability the program takes in has: a report, or a CVE request. */
+export type VulnerabilityFields = Pick<
+  ReportDetails,
+  | 'kind'
+  | 'packageName'
+  | 'component'
+  | 'affectedVersions'
+  | 'title'
+  | 'description'
+  | 'cvss'
+  | 'cwe'
+  | 'references'
+>;
+
+/**
+ * Checks the fields a report and a CVE request share (kind, package or component, affected
+ * versions, title, description, CVSS, CWE, references), collecting problems in `c`; the values are
+ * only meaningful once `throwProblems(c.problems)` passed.
+ */
+export function vulnerabilityFields(
+  c: Checker,
+  o: Record<string, unknown>,
+  opts: { descriptionMax: number },
+): VulnerabilityFields {
   const kind = o.kind === 'npm' || o.kind === 'core' ? o.kind : null;
   if (!kind) c.fail('kind', 'must be "npm" (a package) or "core" (Node.js itself)');
   let packageName: string | null = null;
@@ -263,13 +309,7 @@ export function validateReport(input: unknown): ReportDetails {
     c.fail('affectedVersions', 'must be an npm version range such as "<1.4.2" or ">=2.0.0 <2.3.1"');
   }
   const title = c.text('title', { min: 5, max: 200 });
-  const description = c.text('description', { min: 20, max: 50_000 });
-  const impact = c.text('impact', { max: 20_000 });
-  const reproduction = c.text('reproduction', { max: 50_000 });
-  const patch = c.text('patch', { max: 200_000, optional: true });
-  const env = environment(c, o.environment);
-  const contactedMaintainer = c.flag('contactedMaintainer');
-  const openedIssue = c.flag('openedIssue');
+  const description = c.text('description', { min: 20, max: opts.descriptionMax });
   let cvss: ReportCvss | null = null;
   const vector = c.text('cvssVector', { max: 200, optional: true });
   if (vector !== null) {
@@ -279,9 +319,7 @@ export function validateReport(input: unknown): ReportDetails {
   }
   const cwe = c.text('cwe', { max: 12, optional: true });
   if (cwe !== null && !CWE.test(cwe)) c.fail('cwe', 'must be a CWE id such as CWE-79');
-  const creditPref = credit(c, o.credit);
   const refs = references(c, o.references);
-  throwProblems(c.problems);
   return {
     kind: kind!,
     packageName,
@@ -289,15 +327,8 @@ export function validateReport(input: unknown): ReportDetails {
     affectedVersions: affectedVersions!,
     title: title!,
     description: description!,
-    impact: impact!,
-    reproduction: reproduction!,
-    patch,
-    environment: env,
-    contactedMaintainer,
-    openedIssue,
     cvss,
     cwe,
-    credit: creditPref,
     references: refs,
   };
 }

@@ -11,6 +11,8 @@ const store = await openStore(JSON.parse(target), { mode: 'existing', clock, sec
 const links = {
   report: (id) => `https://nswg.example/reports/${id}`,
   invitation: (t) => `https://nswg.example/invitations/${t}`,
+  cveRequest: (id) => `https://nswg.example/cve-requests/${id}`,
+  credits: () => `https://nswg.example/credits`,
 };
 const scheduler = new Scheduler(
   { repo: store.reports, mailer: new OutboxMailer(store.outbox), clock, links, keys: store.keys },

@@ -20,6 +20,7 @@ export const LINKS = {
   report: (id: string) => `https://nswg.example/reports/${id}`,
   invitation: (t: string) => `https://nswg.example/invitations/${t}`,
   credits: () => `https://nswg.example/credits`,
+  cveRequest: (id: string) => `https://nswg.example/cve-requests/${id}`,
 };
 export const SECRET = 'test-secret-test-secret-test-secret-0123';
 /** A Monday morning. */

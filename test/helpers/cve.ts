@@ -20,6 +20,7 @@ export async function seedCveBlock(
       state: 'available',
       source: 'block',
       reportId: null,
+      requestId: null,
       receivedAt: '2026-01-01T00:00:00.000Z',
       receivedBy: 'test-fixture',
       assignedAt: null,
@@ -30,3 +31,17 @@ export async function seedCveBlock(
   await store.reports.transaction((tx) => tx.addCveIds(ids));
   return ids.map((c) => c.id);
 }
+
+/** A valid request of an npm package fixed outside the program. */
+export const requestInput = (over: Record<string, unknown> = {}) => ({
+  kind: 'npm',
+  packageName: 'left-padder',
+  affectedVersions: '<2.3.1',
+  fixedVersions: '>=2.3.1',
+  title: 'Prototype pollution in left-padder options',
+  description: 'Merging user options into the defaults lets __proto__ keys through to Object.prototype.',
+  cwe: 'CWE-1321',
+  cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N',
+  references: ['https://github.com/example/left-padder/commit/abc123'],
+  ...over,
+});

@@ -25,6 +25,8 @@ export const paths = {
   report: (id: string) => `${PAGES}/reports/${encodeURIComponent(id)}`,
   invitation: (token: string) => `${PAGES}/invitations/${encodeURIComponent(token)}`,
   credits: () => `${PAGES}/credits`,
+  cveRequest: (id: string) => `${PAGES}/cve-requests/${encodeURIComponent(id)}`,
+  cveRequests: () => `${PAGES}/cve-requests`,
   verifyEmail: (token: string) => `${PAGES}/verify-email/${encodeURIComponent(token)}`,
   passwordReset: (token: string) => `${PAGES}/password-reset/${encodeURIComponent(token)}`,
   login: () => `${PAGES}/login`,
@@ -78,6 +80,7 @@ export async function createContext(
     report: (id) => url(paths.report(id)),
     invitation: (token) => url(paths.invitation(token)),
     credits: () => url(paths.credits()),
+    cveRequest: (id) => url(paths.cveRequest(id)),
   };
   const mailer = deps.mailer ?? new OutboxMailer(deps.store.outbox);
   // a store opened without the server secret (tests of the public pages) gets one for this run

@@ -232,6 +232,8 @@ export interface CveIdTable {
   state: string;
   source: string;
   report_id: string | null;
+  /** The CVE request holding it (migration 0009_cve_requests). */
+  request_id: string | null;
   received_at: string;
   received_by: string;
   assigned_at: string | null;
@@ -254,6 +256,17 @@ export interface ReportCreditTable {
   proposed_at: string;
   decided_by: string | null;
   decided_at: string | null;
+}
+
+/** One external CVE request (migration 0009_cve_requests): the request as JSON, its list keys as columns. */
+export interface CveRequestTable {
+  id: string;
+  requester_id: string;
+  kind: string;
+  state: string;
+  submitted_at: string;
+  updated_at: string;
+  record: string;
 }
 
 export type DisclosureTables = {
@@ -280,6 +293,7 @@ export type DisclosureTables = {
   outbox: OutboxTable;
   cve_ids: CveIdTable;
   report_credits: ReportCreditTable;
+  cve_requests: CveRequestTable;
 };
 
 /** The whole schema as the disclosure modules see it. */

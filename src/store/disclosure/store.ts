@@ -6,6 +6,7 @@ import type { Database } from '../schema.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
 import { creditQueries } from './credits.js';
 import { cveQueries, publicCveReads } from './cve-ids.js';
+import { cveRequestQueries } from './cve-requests.js';
 import { peopleQueries } from './people.js';
 import { reportQueries } from './reports.js';
 import { withDisclosure } from './schema.js';
@@ -14,8 +15,9 @@ import { voteQueries } from './votes.js';
 
 /**
  * The disclosure program's storage, inside one transaction that holds the disclosure write lock: the
- * reports, threads, people, votes, CVE ids and credits parts (reports.ts, threads.ts, people.ts,
- * votes.ts, cve-ids.ts, credits.ts), then the scheduler's claims, the advisories and the audit log, which share that transaction.
+ * reports, threads, people, votes, CVE ids, CVE requests and credits parts (reports.ts, threads.ts,
+ * people.ts, votes.ts, cve-ids.ts, cve-requests.ts, credits.ts), then the scheduler's claims, the
+ * advisories and the audit log, which share that transaction.
  */
 function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: AdvisoryStore): DisclosureTx {
   const db = withDisclosure(trx);
@@ -26,6 +28,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...voteQueries(db),
     ...cveQueries(db),
     ...creditQueries(db),
+    ...cveRequestQueries(db),
 
     async claim(a, instance, at) {
       const res = await db

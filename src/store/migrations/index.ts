@@ -10,6 +10,7 @@ import { briefAliasesMigration } from './0005-brief-aliases.js';
 import { disclosureHardeningMigration } from './0006-disclosure-hardening.js';
 import { cveIdsMigration } from './0007-cve-ids.js';
 import { creditsMigration } from './0008-credits.js';
+import { cveRequestsMigration } from './0009-cve-requests.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_disclosure_hardening': disclosureHardeningMigration,
   '0007_cve_ids': cveIdsMigration,
   '0008_credits': creditsMigration,
+  '0009_cve_requests': cveRequestsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -262,6 +262,46 @@ const decideCredit =
   (r, s) =>
     baseOf(r) !== 'stranger' ? 404 : CLOSED.includes(s.state) ? 409 : ok;
 
+// --- CVE request routes -----------------------------------------------------------------------
+
+export const REQUEST_STATES = [
+  'requested',
+  'acknowledged',
+  'assigned',
+  'refused',
+  'announced',
+  'withdrawn',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+/** The CVE request a request is about: the fixtures' requester is the reporter (no team member). */
+export interface RequestSubject {
+  kind: Kind;
+  state: RequestState;
+}
+export const REQUEST_SUBJECTS: RequestSubject[] = (['npm', 'core'] as const).flatMap((kind) =>
+  REQUEST_STATES.map((state) => ({ kind, state })),
+);
+/** Who sees a CVE request: its requester and the team of its kind (admins); nobody else, announced or not. */
+export const seesRequest = (r: Role, q: RequestSubject) =>
+  baseOf(r) === 'reporter' || team(r, { kind: q.kind, state: 'new' });
+/** A request's rule: 403 for a triager without the second factor (npm), 404 for who does not see it. */
+const seenRequest =
+  (rule: (r: Role, q: RequestSubject) => Expect): Rule =>
+  (r, s) => {
+    const q = s as unknown as RequestSubject;
+    if (waitsForTotp(r, { kind: q.kind, state: 'new' })) return 403;
+    return seesRequest(r, q) ? rule(r, q) : 404;
+  };
+/** A move of a request: who may make it (else 403), and from where (else 409). */
+const requestMove = (who: 'team' | 'requester' | 'either', from: readonly RequestState[], ok = 200): Rule =>
+  seenRequest((r, q) => {
+    const isTeam = team(r, { kind: q.kind, state: 'new' });
+    const isRequester = baseOf(r) === 'reporter';
+    const may = who === 'team' ? isTeam : who === 'requester' ? isRequester : isTeam || isRequester;
+    if (!may) return 403;
+    return from.includes(q.state) ? ok : 409;
+  });
+
 // --- global routes --------------------------------------------------------------------------
 
 const any =
@@ -308,6 +348,8 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'POST /api/cve/blocks': 'session',
     'GET /api/cve/ids': 'session',
     'POST /api/cve/ids/:cveId/retire': 'session',
+    'GET /api/cve-requests': 'reports:read',
+    'GET /api/cve-requests/:id': 'reports:read',
     'GET /api/audit-log': 'audit:read',
     'GET /api/credits': 'reports:read',
     'GET /api/reports': 'reports:read',
@@ -352,6 +394,8 @@ export interface RouteRule {
   mutates?: boolean;
   /** A success ends the session: run it with a throwaway one. */
   endsSession?: boolean;
+  /** The request is about a CVE request (run for every kind and state of one). */
+  cveRequest?: boolean;
 }
 
 /** Every route of the disclosure program, with its rule. */
@@ -430,6 +474,41 @@ export const RULES: Record<string, RouteRule> = {
   'POST /api/credits/:creditId/accept': { rule: user(401, decideCredit(200)), report: true, mutates: true },
   'POST /api/credits/:creditId/decline': { rule: user(401, decideCredit(200)), report: true, mutates: true },
   'GET /api/credits': { rule: user(401, confirmedOnly(any(200))) },
+  // external CVE requests: the requester (the fixtures' reporter) and the team of its kind
+  'POST /api/cve-requests': { rule: user(401, confirmedOnly(any(201))) },
+  'GET /api/cve-requests': { rule: user(401, any(200)) },
+  'GET /api/cve-requests/:id': {
+    rule: user(
+      401,
+      seenRequest(() => 200),
+    ),
+    cveRequest: true,
+  },
+  'POST /api/cve-requests/:id/acknowledge': {
+    rule: user(401, requestMove('team', ['requested'])),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /api/cve-requests/:id/assign': {
+    rule: user(401, requestMove('team', ['acknowledged'])),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /api/cve-requests/:id/refuse': {
+    rule: user(401, requestMove('team', ['requested', 'acknowledged'])),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /api/cve-requests/:id/announce': {
+    rule: user(401, requestMove('either', ['assigned'])),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /api/cve-requests/:id/withdraw': {
+    rule: user(401, requestMove('requester', ['requested', 'acknowledged'])),
+    cveRequest: true,
+    mutates: true,
+  },
   'GET /api/outbox': { rule: user(401, adminOnly(200)) },
   'GET /api/team': { rule: user(401, adminOnly(200)) },
   'GET /api/users': { rule: user(401, adminOnly(200)) },
@@ -543,6 +622,40 @@ export const RULES: Record<string, RouteRule> = {
   // a fresh block each time; retiring an id of the current year is refused
   'POST /disclosure/admin/cve/blocks': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/cve/:cveId/retire': { rule: user('login', adminOnly(409)) },
+  'GET /disclosure/cve-requests': { rule: user('login', any(200)) },
+  'POST /disclosure/cve-requests': { rule: user('login', confirmedOnly(any(303))) },
+  'GET /disclosure/cve-requests/:id': {
+    rule: user(
+      'login',
+      seenRequest(() => 200),
+    ),
+    cveRequest: true,
+  },
+  'POST /disclosure/cve-requests/:id/acknowledge': {
+    rule: user('login', requestMove('team', ['requested'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /disclosure/cve-requests/:id/assign': {
+    rule: user('login', requestMove('team', ['acknowledged'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /disclosure/cve-requests/:id/refuse': {
+    rule: user('login', requestMove('team', ['requested', 'acknowledged'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /disclosure/cve-requests/:id/announce': {
+    rule: user('login', requestMove('either', ['assigned'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
+  'POST /disclosure/cve-requests/:id/withdraw': {
+    rule: user('login', requestMove('requester', ['requested', 'acknowledged'], 303)),
+    cveRequest: true,
+    mutates: true,
+  },
 };
 
 /**

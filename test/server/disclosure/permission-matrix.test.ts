@@ -29,6 +29,8 @@ import {
   isToken,
   PUBLIC,
   proofOfConceptDisclosed,
+  REQUEST_SUBJECTS,
+  type RequestSubject,
   ROLES,
   type Role,
   type RouteRule,
@@ -37,6 +39,7 @@ import {
   SUBJECTS,
   type Subject,
   sees,
+  seesRequest,
   TOKENS,
   type TokenRole,
   TRANSITION_NAMES,
@@ -91,6 +94,13 @@ interface Fixture {
   markers: Marker[];
 }
 
+/** A CVE request in a known state, and the markers planted in it (its pending id among them). */
+interface RequestFixture {
+  subject: RequestSubject;
+  id: string;
+  markers: Marker[];
+}
+
 const mark = () => `mk${randomBytes(5).toString('hex')}x`;
 
 describe.each(engines)('the authorization matrix (%s)', (engine) => {
@@ -103,6 +113,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   const fixtures: Fixture[] = [];
   const shared = new Map<string, Fixture>();
   const bases = {} as Record<'npm' | 'core', Fixture>;
+  const requestFixtures: RequestFixture[] = [];
+  const sharedRequests = new Map<string, RequestFixture>();
   let dummyUserId: string;
   let requests = 0;
 
@@ -251,9 +263,51 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     return f;
   }
 
-  /** The markers `role` may not read, across every report built so far (a token: its maker's). */
+  /** Builds a CVE request of the reporter's in a state, through the domain. */
+  async function buildRequest(subject: RequestSubject): Promise<RequestFixture> {
+    const { kind, state } = subject;
+    const m = { title: mark(), desc: mark(), reason: mark() };
+    const { cveRequests } = program;
+    const T = teamActor(kind);
+    let q = await cveRequests.submit(
+      reporterActor(),
+      {
+        kind,
+        ...(kind === 'npm' ? { packageName: 'matrix-requested-widget' } : { component: 'http' }),
+        affectedVersions: '<2.0.0',
+        fixedVersions: '>=2.0.0',
+        title: `Title ${m.title}`,
+        description: `Description ${m.desc}: fixed outside the program.`,
+      },
+      origin,
+    );
+    if (state === 'refused') q = await cveRequests.refuse(T, q.id, `Refused ${m.reason}`, origin);
+    if (state === 'withdrawn') q = await cveRequests.withdraw(reporterActor(), q.id, origin);
+    if (['acknowledged', 'assigned', 'announced'].includes(state))
+      q = await cveRequests.acknowledge(T, q.id, origin);
+    if (['assigned', 'announced'].includes(state)) q = await cveRequests.assign(T, q.id, origin);
+    if (state === 'announced') q = await cveRequests.announce(T, q.id, origin);
+    const announced = state === 'announced';
+    const f: RequestFixture = {
+      subject,
+      id: q.id,
+      markers: [
+        { text: m.title, publicOnceDisclosed: announced, teamOnly: false },
+        { text: m.desc, publicOnceDisclosed: announced, teamOnly: false },
+        { text: m.reason, publicOnceDisclosed: false, teamOnly: false },
+        ...(q.cveId && !announced ? [{ text: q.cveId, publicOnceDisclosed: false, teamOnly: false }] : []),
+      ],
+    };
+    requestFixtures.push(f);
+    return f;
+  }
+
+  /** The markers `role` may not read, across every report and CVE request built so far (a token: its maker's). */
   function forbidden(role: Role): string[] {
     const out: string[] = [];
+    for (const f of requestFixtures)
+      for (const m of f.markers)
+        if (!seesRequest(role, f.subject) && !m.publicOnceDisclosed) out.push(m.text);
     for (const f of fixtures) {
       const full = sees(role, f.subject);
       const published = f.subject.state === 'published';
@@ -288,6 +342,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         `${subject.kind}/${subject.state}`,
         await build(subject, { proposal: hasProposal(subject) }),
       );
+    for (const subject of REQUEST_SUBJECTS)
+      sharedRequests.set(`${subject.kind}/${subject.state}`, await buildRequest(subject));
     for (const role of ROLES) {
       if (role === 'anonymous') {
         bearer[role] = null;
@@ -340,11 +396,13 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     f: Fixture | null,
     t?: TransitionName,
     throwaway?: { bearer: string | null; cookie: string; csrf: string },
+    requestId?: string,
   ): InjectOptions {
     const [method, pattern] = route.split(' ') as [InjectOptions['method'], string];
     const isApi = pattern.startsWith('/api/');
     const proposal = f?.proposalId ?? randomUUID();
     const url = pattern
+      .replace(/\/cve-requests\/:id/, `/cve-requests/${requestId ?? randomUUID()}`)
       .replace(/\/(attachments)\/:id$/, `/$1/${f?.attachmentId ?? randomUUID()}`)
       .replace(/\/proposals\/:id\//, `/proposals/${proposal}/`)
       .replace(/\/users\/:id\//, `/users/${dummyUserId}/`)
@@ -390,6 +448,24 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/proposals/:id/votes': { inFavour: true },
       '/api/users/:id/roles': { roles: [] },
       '/api/reports/:id/credits': { role: 'analyst', name: 'Matrix', email: 'credited@example.org' },
+      '/api/cve-requests': {
+        kind: 'npm',
+        packageName: 'matrix-new-request',
+        affectedVersions: '<1.0.0',
+        fixedVersions: '>=1.0.0',
+        title: 'A matrix CVE request',
+        description: 'A description that is long enough to pass.',
+      },
+      '/api/cve-requests/:id/refuse': { reason: 'not for this program, matrix' },
+      '/disclosure/cve-requests': {
+        kind: 'npm',
+        packageName: 'matrix-form-request',
+        affectedVersions: '<1.0.0',
+        fixedVersions: '>=1.0.0',
+        title: 'A matrix CVE request',
+        description: 'A description that is long enough to pass.',
+      },
+      '/disclosure/cve-requests/:id/refuse': { reason: 'not for this program, matrix' },
       '/api/cve/blocks': { year: 2026, ids: String(100_000 + Math.floor(Math.random() * 900_000)) },
       '/disclosure/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
       '/disclosure/login': { email: unique, password: 'not the password' },
@@ -482,6 +558,30 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
 
   const succeeded = (e: Expect) => typeof e === 'number' && e < 400;
 
+  /** One cell of a CVE request route: a fresh request when a success changes it. */
+  async function checkRequest(route: string, rule: RouteRule, role: Role, subject: RequestSubject) {
+    const isPage = route.includes(' /disclosure/');
+    const as: Role = isToken(role) && isPage ? 'anonymous' : role;
+    const subj = subject as unknown as Subject;
+    const expected: Expect =
+      isToken(as) && !isPage ? tokenExpect(route, as, rule.rule, subj) : rule.rule(as, subj);
+    let f = sharedRequests.get(`${subject.kind}/${subject.state}`)!;
+    const fresh = Boolean(rule.mutates && succeeded(expected));
+    if (fresh) f = await buildRequest(subject);
+    const res = await s.app.inject(request(route, role, null, undefined, undefined, f.id));
+    requests++;
+    const where = `${route} as ${role} on the ${subject.kind} CVE request ${subject.state}`;
+    if (expected === 'login') {
+      expect(res.statusCode, `${where}: ${res.body.slice(0, 300)}`).toBe(303);
+      expect(res.headers.location, where).toMatch(/^\/disclosure\/login\?next=/);
+    } else {
+      expect(res.statusCode, `${where}: ${res.body.slice(0, 300)}`).toBe(expected);
+    }
+    const leaked = forbidden(as).filter((m) => res.body.includes(m));
+    expect(leaked, `${where} shows text it may not`).toEqual([]);
+    if (fresh) requestFixtures.splice(requestFixtures.indexOf(f), 1);
+  }
+
   async function check(
     route: string,
     rule: RouteRule,
@@ -548,6 +648,10 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       for (const role of ROLES) {
         // a token is nobody on the pages (they read the cookie only): one token role shows it there
         if (isToken(role) && route.includes(' /disclosure/') && role !== 'reporter-token-write') continue;
+        if (rule.cveRequest) {
+          for (const q of REQUEST_SUBJECTS) await checkRequest(route, rule, role, q);
+          continue;
+        }
         if (!rule.report) {
           await check(route, rule, role, null);
           continue;

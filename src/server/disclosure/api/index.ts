@@ -7,6 +7,7 @@ import { accountApi } from './accounts.js';
 import { adminApi } from './admin.js';
 import { creditApi } from './credits.js';
 import { cveApi } from './cve.js';
+import { cveRequestApi } from './cve-requests.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
 
@@ -28,6 +29,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   adminApi(app, ctx);
   cveApi(app, ctx);
   creditApi(app, ctx);
+  cveRequestApi(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentApi(uploads, ctx);

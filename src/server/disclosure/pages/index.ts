@@ -8,6 +8,7 @@ import { acceptUploads } from '../uploads.js';
 import { pageErrorHandler } from './errors.js';
 import { accountPages } from './routes-accounts.js';
 import { creditPages } from './routes-credits.js';
+import { cveRequestPages } from './routes-cve-requests.js';
 import { attachmentPage, reportPages } from './routes-reports.js';
 import { teamPages } from './routes-team.js';
 
@@ -52,6 +53,7 @@ export async function disclosurePages(app: FastifyInstance, ctx: DisclosureConte
   reportPages(app, ctx);
   teamPages(app, ctx);
   creditPages(app, ctx);
+  cveRequestPages(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentPage(uploads, ctx);

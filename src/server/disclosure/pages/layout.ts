@@ -128,7 +128,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <header class="site">
 <div class="wrap">
 <a class="brand" href="/"><span>nswg</span> advisories</a>
-<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a>${u ? html`<a href="${PAGES}/credits">Credits</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
+<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a><a href="${PAGES}/cve-requests">CVE requests</a>${u ? html`<a href="${PAGES}/credits">Credits</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
 <div class="account">${account}</div>
 </div>
 </header>

@@ -41,6 +41,7 @@ export function dashboardPage(p: PageCtx, d: Dashboard, f: QueueFilter): SafeHtm
     p,
     'Triage',
     html`<h1>Triage</h1>
+<p><a href="${PAGES}/cve-requests">CVE requests</a>: external requests for a CVE id, waiting for the team.</p>
 <ul class="figures" aria-label="Figures">
 <li><strong>${hours(f0.medianHours.firstAnswer)}</strong>median time to the first answer</li>
 <li><strong>${hours(f0.medianHours.triage)}</strong>median time to triage</li>

@@ -723,6 +723,9 @@ describe.each(engines)('the disclosure API (%s)', (engine) => {
       '/api/audit-log',
       '/api/reports/{id}/fix-proposals',
       '/api/reports/{id}/disclosure-statements',
+      '/api/cve-requests',
+      '/api/cve-requests/{id}',
+      '/api/cve-requests/{id}/refuse',
     ])
       expect(paths).toContain(p);
     expect(doc.paths['/api/reports'].post.requestBody).toBeDefined();
