@@ -199,7 +199,6 @@ export type {
   Invitation,
   KeptMessage,
   OutboxReader,
-  PackageRegistry,
   PublishedAdvisories,
   ReportFilter,
 } from './ports.js';
@@ -220,6 +219,7 @@ export {
 } from './program-invitations.js';
 export type { Dashboard, Figures, Queue, QueueFilter, QueueItem } from './program-queue.js';
 export type { AuditQuery, Records } from './program-records.js';
+export type { RegistryOverrides } from './program-registry.js';
 export {
   type InvitationView,
   type OnBehalfOf,
@@ -247,6 +247,17 @@ export {
   type UploadQuotas,
   type UploadUsage,
 } from './quotas.js';
+export {
+  checkPackageOrScope,
+  isScope,
+  type MonthlyDownloads,
+  overriddenDownloads,
+  overriddenPackage,
+  type PackageFacts,
+  type PackageRegistry,
+  type RegistryOverride,
+  validateOverride,
+} from './registry-facts.js';
 export {
   type AssessmentInput,
   type CreditPreference,

@@ -8,6 +8,7 @@ import { adminApi } from './admin.js';
 import { creditApi } from './credits.js';
 import { cveApi } from './cve.js';
 import { cveRequestApi } from './cve-requests.js';
+import { registryApi } from './registry.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
 
@@ -29,6 +30,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   adminApi(app, ctx);
   cveApi(app, ctx);
   creditApi(app, ctx);
+  registryApi(app, ctx);
   cveRequestApi(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
