@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'cve.announce',
   'cve.reject',
   'cve.retire',
+  'cve.remove',
   'cve.missing',
   'cve.low-water',
   'cve.past-year',

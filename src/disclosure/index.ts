@@ -96,6 +96,7 @@ export {
 export {
   type CnaIdentity,
   CVE_REJECTED_REASON,
+  cveWithdrawnReason,
   type PublicCve,
   publicCveRecord,
   validateCna,

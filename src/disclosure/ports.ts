@@ -139,6 +139,8 @@ export interface DisclosureTx {
   moveCve(id: string, from: readonly CveState[], to: CveState, at: string): Promise<boolean>;
   /** Forgets an id another CNA assigned (replaced or cleared by the team before publication). */
   removeCve(id: string): Promise<void>;
+  /** Forgets the ids of `ids` that are available ids of a block (recorded by mistake); returns those forgotten. */
+  removeAvailableCves(ids: readonly string[]): Promise<string[]>;
   /** Flags the available ids of years before `year` not flagged yet, and returns them. */
   flagPastYearCves(year: number, at: string): Promise<string[]>;
   addCredit(c: ReportCredit): Promise<void>;

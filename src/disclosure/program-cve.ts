@@ -92,6 +92,39 @@ export class Cves {
     });
   }
 
+  /**
+   * Removes ids recorded by mistake (a mistyped block): each must be an available id of a block, never
+   * assigned, or nothing is removed (E_CONFLICT naming those that are not). Admins, the operator.
+   */
+  async removeIds(
+    actor: Actor,
+    year: number | string,
+    ids: string | readonly string[],
+    origin: Origin,
+  ): Promise<{ removed: string[]; figures: CveFigures }> {
+    const now = this.ctx.now();
+    assertCan(actor, 'manage-cve-ids', null, now);
+    const asked = parseBlock(year, ids);
+    return this.ctx.transaction(actor, origin, async (tx) => {
+      const removed = await tx.removeAvailableCves(asked);
+      const kept = asked.filter((id) => !removed.includes(id));
+      if (kept.length)
+        throw new NswgError(
+          'E_CONFLICT',
+          `only available ids of a block are removed; these are not: ${kept.slice(0, 20).join(', ')}${kept.length > 20 ? ', …' : ''}`,
+          { field: 'ids' },
+        );
+      await tx.audit(
+        auditEntry(actor, 'cve.remove', origin, now, null, {
+          first: removed[0]!,
+          last: removed.at(-1)!,
+          count: removed.length,
+        }),
+      );
+      return { removed, figures: cveFigures(await tx.cveIds(), now) };
+    });
+  }
+
   /** Retires an available id of a past year that will not be used (admins, the operator). */
   async retire(actor: Actor, cveId: string, origin: Origin): Promise<CveRecord> {
     const now = this.ctx.now();

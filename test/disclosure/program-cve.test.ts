@@ -264,6 +264,35 @@ describe.each(engines)('CVE ids through the program, on %s', (engine) => {
     });
     expect(await log()).toEqual(expect.arrayContaining(['cve.past-year', 'cve.retire']));
   });
+
+  it('removes ids recorded by mistake: available ones only, all or none, admins only', async () => {
+    const { admin, triage1, reporter } = w.users;
+    await w.program.cve.addBlock(admin, 2027, '7000..7003', ORIGIN);
+    const r = await submit(w, reporter);
+    const held = (await w.program.cve.assignNext(triage1, r.id, ORIGIN)).cveId!;
+    await expect(w.program.cve.removeIds(triage1, 2027, '7001..7003', ORIGIN)).rejects.toMatchObject({
+      code: 'E_FORBIDDEN',
+    });
+    // an assigned id, or one never recorded, refuses the whole removal
+    const known = async () => (await w.program.cve.list(admin, ORIGIN)).ids.map((c) => c.id);
+    const before = await known();
+    await expect(w.program.cve.removeIds(admin, held.slice(4, 8), [held], ORIGIN)).rejects.toMatchObject({
+      code: 'E_CONFLICT',
+      message: expect.stringContaining(held),
+    });
+    await expect(w.program.cve.removeIds(admin, 2027, '7003..7004', ORIGIN)).rejects.toMatchObject({
+      code: 'E_CONFLICT',
+      message: expect.stringContaining('CVE-2027-7004'),
+    });
+    expect(await known()).toEqual(before);
+    const done = await w.program.cve.removeIds(admin, 2027, '7002..7003', ORIGIN);
+    expect(done.removed).toEqual(['CVE-2027-7002', 'CVE-2027-7003']);
+    expect(await known()).not.toContain('CVE-2027-7003');
+    expect(await known()).toContain(held);
+    // removed ids may be recorded again, rightly this time
+    await w.program.cve.addBlock(admin, 2027, '7002', ORIGIN);
+    expect(await log()).toEqual(expect.arrayContaining(['cve.remove']));
+  });
 });
 
 describe.each(engines.filter((e) => e === 'postgres'))(

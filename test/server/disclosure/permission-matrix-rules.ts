@@ -346,6 +346,7 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'POST /api/users/:id/confirm-email': 'session',
     'POST /api/users/:id/links': 'session',
     'POST /api/cve/blocks': 'session',
+    'POST /api/cve/blocks/remove': 'session',
     'GET /api/registry/overrides': 'session',
     'PUT /api/registry/overrides': 'session',
     'POST /api/registry/overrides/clear': 'session',
@@ -463,6 +464,8 @@ export const RULES: Record<string, RouteRule> = {
   'GET /api/audit-log': { rule: user(401, adminOnly(200)) },
   // the program as a CNA: admins' sessions manage the blocks; a fresh block each time, so 201
   'POST /api/cve/blocks': { rule: user(401, adminOnly(201)) },
+  // removing ids the program never recorded: refused (409), for whoever may try
+  'POST /api/cve/blocks/remove': { rule: user(401, adminOnly(409)) },
   'GET /api/cve/ids': { rule: user(401, adminOnly(200)) },
   // the matrix retires an id of the current year: refused (only a past year's are retired)
   'POST /api/cve/ids/:cveId/retire': { rule: user(401, adminOnly(409)) },
@@ -629,6 +632,7 @@ export const RULES: Record<string, RouteRule> = {
   // a fresh block each time; retiring an id of the current year is refused
   'POST /disclosure/admin/cve/blocks': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/cve/:cveId/retire': { rule: user('login', adminOnly(409)) },
+  'POST /disclosure/admin/cve/blocks/remove': { rule: user('login', adminOnly(409)) },
   'GET /disclosure/cve-requests': { rule: user('login', any(200)) },
   'POST /disclosure/cve-requests': { rule: user('login', confirmedOnly(any(303))) },
   'GET /disclosure/cve-requests/:id': {

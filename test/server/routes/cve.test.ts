@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CVE_REJECTED_REASON } from '../../../src/disclosure/index.js';
+import { CVE_REJECTED_REASON, cveWithdrawnReason } from '../../../src/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
 import { makeWorld, ORIGIN, submit, type World } from '../../disclosure/store-setup.js';
 import { testEngines } from '../../helpers/db.js';
@@ -191,6 +191,32 @@ describe.each(await testEngines())('CVE records on %s', (engine) => {
     // another CNA's id is not the program's record to serve
     const other = (await w.store.advisories.byAlias(ids.otherCna))[0]!;
     expect((await app.inject({ url: `/advisories/${other.id}` })).body).not.toContain('/cve/');
+  });
+
+  it('rejects, rather than hides, the record of an announced id whose advisory is withdrawn', async () => {
+    const { reporter, core } = w.users;
+    const r = await submit(w, reporter, {
+      kind: 'core',
+      packageName: null,
+      component: 'dns',
+      title: 'Withdrawn later',
+    });
+    await w.program.workflow.transition(core, r.id, 'accept', {}, ORIGIN);
+    await w.program.workflow.transition(core, r.id, 'start-fix', {}, ORIGIN);
+    await w.program.workflow.transition(core, r.id, 'mark-fixed', { patchedVersions: '>=24.1.1' }, ORIGIN);
+    const p = await w.program.workflow.transition(core, r.id, 'publish', {}, ORIGIN);
+    expect((await get(p.cveId!)).json().cveMetadata.state).toBe('PUBLISHED');
+    const advisory = (await w.store.advisories.get(p.advisoryId!))!;
+    const withdrawn = '2026-02-01T00:00:00Z';
+    await w.store.advisories.import([{ ...advisory, withdrawn, modified: withdrawn }]);
+    const res = await get(p.cveId!);
+    expect(res.statusCode).toBe(200);
+    const record = res.json();
+    expect(schemaErrors(record)).toEqual([]);
+    expect(record.cveMetadata).toMatchObject({ cveId: p.cveId, state: 'REJECTED' });
+    expect(record.containers.cna.rejectedReasons).toEqual([
+      { lang: 'en', value: cveWithdrawnReason(p.advisoryId!) },
+    ]);
   });
 
   it('is in the OpenAPI document', async () => {

@@ -44,6 +44,36 @@ export function cveApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
   );
 
+  app.post(
+    '/api/cve/blocks/remove',
+    {
+      schema: {
+        summary: 'Remove CVE ids recorded by mistake: available ids of a block, never assigned (admins)',
+        description: `${interactive} \`ids\` as for a block. All of them or none: 409 naming those that are not available ids of a block.`,
+        tags,
+        body: Type.Object(
+          {
+            year: Type.Integer({ minimum: 1999, maximum: 9999 }),
+            ids: Type.Union([
+              Type.String({ maxLength: 20_000 }),
+              Type.Array(Type.String({ maxLength: 20 }), { maxItems: 1000 }),
+            ]),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ removed: Type.Array(Type.String()), figures: CveFiguresSchema }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      requireInteractive(req.caller);
+      const b = req.body as { year: number; ids: string | string[] };
+      return cve.removeIds(req.caller.actor, b.year, b.ids, originOf(req));
+    },
+  );
+
   app.get(
     '/api/cve/ids',
     {

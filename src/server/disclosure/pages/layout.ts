@@ -34,6 +34,7 @@ const NOTICES: Record<string, string> = {
   'early-asked': 'Early publication is asked for: a second team member publishes.',
   'cve-assigned': 'A CVE id is assigned to the report: it is announced with the advisory.',
   'cve-block-added': 'The block is recorded: its ids are available.',
+  'cve-ids-removed': 'The ids recorded by mistake are removed.',
   'cve-retired': 'The CVE id is retired.',
   'credit-proposed':
     'The credit is recorded. One proposed to an address waits for its account to accept it; it is public only then.',

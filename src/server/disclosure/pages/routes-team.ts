@@ -81,6 +81,17 @@ export function teamPages(app: FastifyInstance, ctx: DisclosureContext): void {
     return seeOther(reply, `${CVE_PAGE}?msg=cve-block-added`);
   });
 
+  app.post(`${CVE_PAGE}/blocks/remove`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await ctx.program.cve.removeIds(
+      req.caller.actor,
+      field(req.body, 'year', 4),
+      field(req.body, 'ids', 20_000),
+      originOf(req),
+    );
+    return seeOther(reply, `${CVE_PAGE}?msg=cve-ids-removed`);
+  });
+
   app.post(
     `${CVE_PAGE}/:cveId/retire`,
     { schema: hidden },

@@ -34,7 +34,12 @@ ${f.pastYearAvailable ? html`<div class="notice bad"><p id="cve-past-year">${f.p
 <form class="stack" method="post" action="${CVE_PAGE}/blocks">${csrfField(p)}
 <div><label for="cve-year">Year</label><input id="cve-year" name="year" type="text" inputmode="numeric" pattern="[0-9]{4}" maxlength="4" required value="${String(now.getUTCFullYear())}"></div>
 <div><label for="cve-ids">Ids <span class="hint">a range such as CVE-2027-1000..CVE-2027-1009, or the ids</span></label><textarea id="cve-ids" name="ids" required maxlength="20000"></textarea></div>
-<div><button type="submit">Record the block</button></div></form></section>
+<div><button type="submit">Record the block</button></div></form>
+<details><summary>Remove ids recorded by mistake</summary>
+<form class="stack" method="post" action="${CVE_PAGE}/blocks/remove">${csrfField(p)}
+<div><label for="cve-remove-year">Year</label><input id="cve-remove-year" name="year" type="text" inputmode="numeric" pattern="[0-9]{4}" maxlength="4" required value="${String(now.getUTCFullYear())}"></div>
+<div><label for="cve-remove-ids">Ids <span class="hint">only available ids, never assigned: all of them or none are removed</span></label><textarea id="cve-remove-ids" name="ids" required maxlength="20000"></textarea></div>
+<div><button type="submit" class="danger">Remove these ids</button></div></form></details></section>
 <section aria-labelledby="all-ids"><h2 id="all-ids">Every id</h2>
 ${
   ids.length
