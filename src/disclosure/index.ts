@@ -303,3 +303,4 @@ export {
   type TransitionParams,
   targetState,
 } from './workflow.js';
+export * from './policy/index.js';
