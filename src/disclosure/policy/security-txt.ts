@@ -140,25 +140,25 @@ export function checkSecurityTxt(text: string, ctx: SecurityTxtContext): Securit
     out.signed = true;
     ({ lines, offset } = body);
   }
-  lines.forEach((raw, i) => {
+  for (const [i, raw] of lines.entries()) {
     const n = i + 1 + offset;
     const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
+    if (!line || line.startsWith('#')) continue;
     const m = /^([A-Za-z0-9-]+):[ \t]*(.*)$/.exec(line);
-    if (!m) return problem('not "Field: value", a comment (#) or an empty line', n);
+    if (!m) {
+      problem('not "Field: value", a comment (#) or an empty line', n);
+      continue;
+    }
     const name = m[1]!.toLowerCase();
     const value = m[2]!.trim();
     if (!KNOWN.has(name)) {
       out.unknown.push(m[1]!);
-      return;
+      continue;
     }
     out.fields.push({ name, value, line: n });
-    if (!value) return problem('has no value', n, m[1]);
-    if (URI_FIELDS.has(name)) {
-      const p = uriProblem(value);
-      if (p) problem(p, n, m[1]);
-    }
-  });
+    const p = !value ? 'has no value' : URI_FIELDS.has(name) ? uriProblem(value) : null;
+    if (p) problem(p, n, m[1]);
+  }
   const named = (name: string) => out.fields.filter((f) => f.name === name);
   const contacts = named('contact');
   if (!contacts.length)
