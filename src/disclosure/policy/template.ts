@@ -71,7 +71,7 @@ pull request or discussion.
 ## Reporting a vulnerability
 
 Use the Working Group's report form, which keeps the report private:
-${links.reportForm}
+<${links.reportForm}>
 (an account on that server with a confirmed e-mail address is needed).
 ${email}
 Please include the affected versions, a description of the vulnerability and its impact, the
@@ -88,12 +88,12 @@ npm versions).
 4. The vulnerability is disclosed publicly at the latest ${PUBLICATION_DAYS} days after triage, with
    or without a fix; the team may vote to extend that deadline when a fix needs more time.
 5. A CVE id is assigned and the advisory is published in the Working Group's vulnerability
-   database (${links.advisories}), crediting you as you chose.
+   database (<${links.advisories}>), crediting you as you chose.
 
 ## Bug bounty
 
 ${name} may be eligible for the Working Group's bug bounty if it is listed as an eligible module:
-see ${links.bounty}.
+see <${links.bounty}>.
 
 ## Badge
 
