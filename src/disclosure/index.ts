@@ -189,6 +189,7 @@ export {
   type ReportAction,
   TWO_FACTORS_FIRST,
 } from './permissions.js';
+export * from './policy/index.js';
 export type {
   AuditLogReader,
   Comment,
@@ -303,4 +304,3 @@ export {
   type TransitionParams,
   targetState,
 } from './workflow.js';
-export * from './policy/index.js';

@@ -17,6 +17,7 @@ export {
   type SecurityTxtField,
   type SecurityTxtInput,
   type SecurityTxtProblem,
+  securityContactProblem,
   securityTxt,
 } from './security-txt.js';
 export {

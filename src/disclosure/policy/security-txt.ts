@@ -202,3 +202,12 @@ export function checkSecurityTxt(text: string, ctx: SecurityTxtContext): Securit
     problem(`no Canonical names ${ctx.url}, where the file was found`, canonical[0]!.line, 'Canonical');
   return out;
 }
+
+/** Why `uri` cannot be a security.txt Contact (mailto:, tel: or https://); null when it can. */
+export function securityContactProblem(uri: string): string | null {
+  const p = uriProblem(uri);
+  if (p) return p;
+  return /^(mailto|tel|https):/i.test(uri)
+    ? null
+    : `${JSON.stringify(uri)}: use a mailto:, tel: or https:// URI`;
+}
