@@ -237,3 +237,18 @@ describe('nswg policy check URL', () => {
     expect(none.stdout).toMatch(/no security\.txt: the site answered 404/);
   });
 });
+
+describe('nswg serve --security-contact', () => {
+  it('refuses a contact that is no mailto:, tel: or https:// URI, from the option or the environment', async () => {
+    const r = await nswg(['serve', '--port', '0', '--security-contact', 'http://example.org/sec']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^nswg: --security-contact: a web URI must begin with https:\/\//);
+    const env = await nswg(['serve', '--port', '0'], {
+      env: { NSWG_SECURITY_CONTACT: 'mailto:a@b.example ftp://x' },
+    });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toMatch(
+      /^nswg: --security-contact: "ftp:\/\/x": use a mailto:, tel: or https:\/\/ URI/,
+    );
+  });
+});
