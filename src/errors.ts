@@ -4,6 +4,7 @@ export type NswgErrorCode =
   | 'E_REQUEST_INVALID'
   | 'E_NOT_FOUND'
   | 'E_FILE_READ'
+  | 'E_FILE_WRITE'
   | 'E_JSON_PARSE'
   | 'E_FORMAT_UNKNOWN'
   | 'E_ADVISORY_INVALID'

@@ -51,6 +51,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandModu
     load: () => import('./registry-commands.js'),
   },
   {
+    name: 'policy',
+    summary: "a package's SECURITY.md from the Working Group's template; check SECURITY.md and security.txt",
+    load: () => import('./policy-commands.js'),
+  },
+  {
     name: 'serve',
     summary: 'serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)',
     load: () => import('./serve-command.js'),

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Command, Option } from 'commander';
+import { securityContactProblem } from '../disclosure/index.js';
 import { isNswgError, NswgError } from '../errors.js';
 import type { ServerConfig } from '../server/index.js';
 import { type CnaOption, cnaOf } from './cna.js';
@@ -27,6 +28,7 @@ export interface ServeOptions extends DbOption, CnaOption {
   requestTimeout?: string;
   headersTimeout?: string;
   keepAliveTimeout?: string;
+  securityContact?: string[];
 }
 
 /** SMTP settings from a URL: smtp://user:pass@host:587 (STARTTLS required) or smtps://…:465. */
@@ -83,6 +85,20 @@ function seconds(text: string | undefined, fallback: number, flag: string): numb
   return n * 1000;
 }
 
+/**
+ * The security contacts of --security-contact, else $NSWG_SECURITY_CONTACT (separated by spaces),
+ * each a mailto:, tel: or https:// URI.
+ */
+export function securityContactsOf(opts: Pick<ServeOptions, 'securityContact'>): string[] {
+  const given =
+    opts.securityContact ?? (process.env.NSWG_SECURITY_CONTACT ?? '').split(/\s+/).filter(Boolean);
+  for (const uri of given) {
+    const problem = securityContactProblem(uri);
+    if (problem) throw new NswgError('E_USAGE', problem, { field: '--security-contact' });
+  }
+  return given;
+}
+
 /** The server's timeouts from the command line; the headers must come within the whole request's time. */
 function timeouts(
   opts: ServeOptions,
@@ -114,6 +130,7 @@ function timeouts(
 export async function serve(opts: ServeOptions): Promise<void> {
   // checked here too, so that a wrong option is told before any thread starts
   cnaOf(opts);
+  securityContactsOf(opts);
   const heap = integer(opts.maxHeap, DEFAULT_MAX_HEAP, '--max-heap', 1_000_000);
   if (heap === 0 || !isMainThread) return runServer(opts);
   if (heap < 64)
@@ -159,6 +176,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
     rateLimit: perMinute ? { max: perMinute, timeWindowMs: 60_000 } : null,
     ...timeouts(opts),
     cna: cnaOf(opts),
+    securityContacts: securityContactsOf(opts),
   };
   if (opts.publicUrl) partial.publicUrl = opts.publicUrl;
   if (opts.upstreamRegistry) partial.upstreamRegistry = opts.upstreamRegistry;
@@ -297,6 +315,10 @@ export function define(c: Command): void {
       '--keep-alive-timeout <seconds>',
       'how long an idle connection stays open (behind a load balancer: more than its idle timeout)',
       '5',
+    )
+    .option(
+      '--security-contact <uri...>',
+      'the security contacts of /.well-known/security.txt besides the report form: mailto:, https:// or tel: URIs (default: $NSWG_SECURITY_CONTACT)',
     )
     .addOption(cnaOrgId)
     .addOption(cnaShortName)

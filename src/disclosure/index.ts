@@ -190,6 +190,7 @@ export {
   type ReportAction,
   TWO_FACTORS_FIRST,
 } from './permissions.js';
+export * from './policy/index.js';
 export type {
   AuditLogReader,
   Comment,

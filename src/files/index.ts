@@ -7,3 +7,4 @@ export { readInstalledTree } from './node-modules.js';
 export { validateOsvSchema } from './osv-schema-file.js';
 export { readText, readTextOrNull, statOrNull } from './read.js';
 export { releaseSchedule } from './release-schedule.js';
+export { type FoundPolicy, findSecurityPolicies, writeFileAtomic } from './security-policy-files.js';

@@ -8,11 +8,14 @@ import { installErrorHandler } from './errors.js';
 import { SMALL_JSON } from './json-limits.js';
 import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
+import { policyPageRoutes } from './pages/policy-pages.js';
+import { badgeRoutes } from './routes/badge.js';
 import { cveRoutes } from './routes/cve.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { npmAuditRoutes } from './routes/npm-audit.js';
 import { osvRoutes } from './routes/osv.js';
+import { securityTxtRoutes } from './routes/security-txt.js';
 
 /** The server as a Fastify instance with every route family registered; not listening yet. */
 export type App = FastifyInstance;
@@ -82,7 +85,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => osvRoutes(scope, deps));
   await app.register(async (scope) => exportRoutes(scope, deps));
   await app.register(async (scope) => cveRoutes(scope, deps));
+  await app.register(async (scope) => securityTxtRoutes(scope, deps));
+  await app.register(async (scope) => badgeRoutes(scope, deps));
   await app.register(async (scope) => pageRoutes(scope, deps));
+  await app.register(async (scope) => policyPageRoutes(scope, deps));
   await app.register(async (scope) => disclosureRoutes(scope, deps));
   return app;
 }

@@ -39,6 +39,12 @@ export interface ServerConfig {
   rateLimit: { max: number; timeWindowMs: number } | null;
   /** The program as a CNA (its organization id and short name); null: no CVE records are served. */
   cna: CnaIdentity | null;
+  /**
+   * The program's security contacts (mailto:, https: or tel: URIs) for /.well-known/security.txt,
+   * before the report form, which is always one; the first mailto: is also the address the packages'
+   * SECURITY.md names.
+   */
+  securityContacts: string[];
 }
 
 /** Defaults for everything not given. */
@@ -61,6 +67,7 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
     secureCookies: partial.secureCookies ?? false,
     trustProxy: partial.trustProxy ?? false,
     cna: partial.cna ?? null,
+    securityContacts: partial.securityContacts ?? [],
     rateLimit: partial.rateLimit === undefined ? { max: 1000, timeWindowMs: 60_000 } : partial.rateLimit,
   };
 }

@@ -683,6 +683,11 @@ export const PUBLIC: RegExp[] = [
   /^(GET|HEAD|POST) \/v1\//,
   // the program's CVE records: public ids only, the same 404 for the rest (routes/cve.test.ts)
   /^(GET|HEAD) \/cve\/:file$/,
+  // security.txt, the badges and the policy pages: the configuration and a package name, nothing of
+  // a report (routes/badge.test.ts, routes/security-txt.test.ts)
+  /^(GET|HEAD) \/(\.well-known\/)?security\.txt$/,
+  /^(GET|HEAD) \/badge\/:[a-z|:]+(\/:file)?$/,
+  /^(GET|HEAD) \/policy(\/:[a-z|:]+(\/:name)?)?$/,
   /^POST \/-\/npm\/v1\/security\//,
   // the npm registry's package metadata and tarballs, passed to the upstream registry
   /^(GET|HEAD) \/(@:scope\/:name\/-\/:file|:[a-z|:]+(\/(-\/:file|:second))?)$/,

@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { StatementsInput, Transition } from '../../../disclosure/index.js';
+import {
+  checkPackageOrScope,
+  isScope,
+  type StatementsInput,
+  type Transition,
+} from '../../../disclosure/index.js';
 import { isNswgError } from '../../../errors.js';
 import { type DisclosureContext, originOf, PAGES, paths } from '../context.js';
 import { sendAttachment } from '../downloads.js';
@@ -11,6 +16,15 @@ import { disclosedPage, reportPage } from './views-report.js';
 import { formField, formValues, reportFormPage, submissionFromForm } from './views-report-form.js';
 
 const hidden = { hide: true };
+
+/** A package name (not a scope alone), as `?package=` may give one. */
+function isPackageName(name: string): boolean {
+  try {
+    return checkPackageOrScope(name) === name && !isScope(name);
+  } catch {
+    return false;
+  }
+}
 type IdReq = FastifyRequest<{ Params: { id: string } }>;
 
 /** The report pages: the form, my reports, one report (in full or disclosed), and every action on it. */
@@ -28,8 +42,11 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
   app.get(`${PAGES}/reports/new`, { schema: hidden }, async (req, reply) => {
     const u = req.caller.user;
     if (!u) return toLogin(req, reply);
+    // a package's SECURITY.md links here with its name: the form starts with it (a valid name only)
+    const asked = (req.query as { package?: unknown } | undefined)?.package;
     const defaults = {
       kind: 'npm',
+      ...(typeof asked === 'string' && isPackageName(asked) ? { packageName: asked } : {}),
       contactedMaintainer: '',
       creditAs: u.handle ? 'handle' : 'name',
       creditHandle: u.handle ?? '',

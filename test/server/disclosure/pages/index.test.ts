@@ -159,6 +159,17 @@ describe('the disclosure pages', () => {
     expect(ok.statusCode, ok.body.slice(0, 500)).toBe(303);
   });
 
+  it('starts the form with the package a SECURITY.md links with, and only with a valid name', async () => {
+    const page = new PageSession(s);
+    await page.login(reporter);
+    const named = await page.get('/disclosure/reports/new?package=%40acme%2Fwidget');
+    expect(named.body).toMatch(/id="packageName"[^>]*value="@acme\/widget"/);
+    for (const bad of ['%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E', '%40acme', 'a%20b'])
+      expect((await page.get(`/disclosure/reports/new?package=${bad}`)).body).not.toMatch(
+        /id="packageName"[^>]*value="[^"]+"/,
+      );
+  });
+
   it('submits through the form, shows every bad field, and computes the CVSS score itself', async () => {
     const b = new PageSession(s);
     await b.login(reporter);
