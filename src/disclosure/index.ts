@@ -210,6 +210,7 @@ export type { CreditOffer, Credits, CreditView } from './program-credits.js';
 export type { Cves } from './program-cve.js';
 export type { CveRequests } from './program-cve-requests.js';
 export type { PossibleDuplicate } from './program-duplicates.js';
+export type { Intake } from './program-intake.js';
 export {
   INVITATION_DAYS,
   type InvitationStatus,
@@ -233,6 +234,13 @@ export {
 export type { Votes } from './program-votes.js';
 export type { Workflow } from './program-workflow.js';
 export {
+  NOTE_CATEGORIES,
+  type PublicNote,
+  type PublicNoteView,
+  publicNoteView,
+  validatePublicNote,
+} from './public-notes.js';
+export {
   advisoryFromCveRequest,
   advisoryFromReport,
   advisoryKindOf,
@@ -249,20 +257,35 @@ export {
 } from './quotas.js';
 export {
   type AssessmentInput,
+  CLOSE_CATEGORIES,
+  type CloseCategory,
+  type ClosedAs,
   type CreditPreference,
   EARLY_PUBLICATION_REASONS,
   type EarlyPublication,
   type EarlyPublicationReason,
   isCveId,
+  REPRODUCTION_MIN,
   type Report,
   type ReportCvss,
   type ReportDetails,
   type ReportKind,
+  TOOLS_USED,
+  type ToolsUsed,
   validateAssessment,
   validateEarlyPublication,
   validateReport,
   type WithoutFix,
 } from './report.js';
+export {
+  checkIntake,
+  DEFAULT_INTAKE_LIMITS,
+  type IntakeLimits,
+  isNewReporter,
+  type OutcomeCount,
+  type ReporterSignal,
+  reporterSignal,
+} from './reporter-signal.js';
 export {
   type Actor,
   ANONYMOUS,

@@ -10,8 +10,11 @@ import type { Comment, DisclosureTx, InternalNote } from './ports.js';
 import type { ProgramContext } from './program-context.js';
 import { type CreditView, creditViews } from './program-credits.js';
 import { type PossibleDuplicate, possibleDuplicates } from './program-duplicates.js';
+import { checkIntakeInTx, intakeLimitsOf } from './program-intake.js';
 import { type InvitationStatus, invitationStatus } from './program-invitations.js';
+import type { PublicNote } from './public-notes.js';
 import { type Report, type ReportDetails, validateReport } from './report.js';
+import { type ReporterSignal, reporterSignal } from './reporter-signal.js';
 import { type Actor, actorId } from './roles.js';
 import { type ExtensionProposal, tally } from './votes.js';
 import { newReportFields, type StateChange } from './workflow.js';
@@ -47,6 +50,10 @@ export interface ReportView {
   allowed: ReportAction[];
   /** The actor is of the report's team (sees its internal notes and invitations). */
   team: boolean;
+  /** How the reporter's reports ended (their signal): present only for the team. */
+  reporterSignal: ReporterSignal | null;
+  /** The public note the team made from the report once closed, if any. */
+  publicNote: PublicNote | null;
   /**
    * Users this actor sees under a role instead of their name, by id: a reporter who chose to stay
    * anonymous is "the reporter" to everyone outside the team. Everyone else is named.
@@ -129,6 +136,7 @@ export class Reports {
       const reporterId = opts.onBehalfOf ? await userIdOf(tx, opts.onBehalfOf) : filer;
       if (!(await tx.userExists(reporterId)))
         throw new NswgError('E_NOT_FOUND', 'no such reporter', { field: 'onBehalfOf' });
+      await checkIntakeInTx(tx, intakeLimitsOf(ctx), actor, reporterId, now);
       const report: Report = {
         ...details,
         ...newReportFields(now),
@@ -141,6 +149,7 @@ export class Reports {
         auditEntry(actor, 'report.submit', origin, now, report.id, {
           kind: report.kind,
           onBehalfOf: opts.onBehalfOf ? reporterId : null,
+          toolsUsed: report.toolsUsed,
         }),
       );
       await out.notify(tx, report, {
@@ -222,6 +231,10 @@ export class Reports {
         party: partyOf(actor, report),
         allowed: REPORT_ACTIONS.filter((a) => can(actor, a, report, now)),
         team,
+        reporterSignal: can(actor, 'view-reporter-signal', report, now)
+          ? reporterSignal(report.reporterId, await tx.reporterOutcomes([report.reporterId]))
+          : null,
+        publicNote: await tx.publicNoteOfReport(reportId),
         shownAs: !team && report.credit.as === 'anonymous' ? { [report.reporterId]: 'the reporter' } : {},
         cve: await cveOf(tx, report),
         credits: await creditViews(tx, actor, report, now),

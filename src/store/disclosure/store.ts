@@ -7,6 +7,7 @@ import { type AuditLog, lockDisclosure } from './audit-log.js';
 import { creditQueries } from './credits.js';
 import { cveQueries, publicCveReads } from './cve-ids.js';
 import { cveRequestQueries } from './cve-requests.js';
+import { intakeQueries } from './intake.js';
 import { peopleQueries } from './people.js';
 import { reportQueries } from './reports.js';
 import { withDisclosure } from './schema.js';
@@ -29,6 +30,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...cveQueries(db),
     ...creditQueries(db),
     ...cveRequestQueries(db),
+    ...intakeQueries(db),
 
     async claim(a, instance, at) {
       const res = await db
