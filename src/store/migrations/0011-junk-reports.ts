@@ -13,7 +13,6 @@ export const junkReportsMigration: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('reports').addColumn('closed_as', 'text').execute();
     await sql`update reports set closed_as = 'duplicate' where state = 'duplicate'`.execute(db);
-    await db.schema.createIndex('reports_reporter').on('reports').column('reporter_id').execute();
     await db.schema
       .createTable('public_notes')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -31,7 +30,6 @@ export const junkReportsMigration: Migration = {
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('public_notes').execute();
-    await db.schema.dropIndex('reports_reporter').execute();
     await db.schema.alterTable('reports').dropColumn('closed_as').execute();
   },
 };

@@ -85,7 +85,13 @@ describe.each(await testEngines())('CVE records on %s', (engine) => {
     // rejected with a private reason
     const b = await submit(w, reporter);
     ids.rejected = (await w.program.cve.assignNext(triage1, b.id, ORIGIN)).cveId!;
-    await w.program.workflow.transition(triage2, b.id, 'reject', { reason: MARKERS.rejectReason }, ORIGIN);
+    await w.program.workflow.transition(
+      triage2,
+      b.id,
+      'reject',
+      { reason: MARKERS.rejectReason, closedAs: 'informative' },
+      ORIGIN,
+    );
     // pending: assigned to a report still private
     const c = await submit(w, reporter);
     ids.pending = (await w.program.cve.assignNext(triage1, c.id, ORIGIN)).cveId!;
