@@ -54,6 +54,8 @@ export const AUDIT_ACTIONS = [
   'cve-request.refuse',
   'cve-request.announce',
   'cve-request.withdraw',
+  'registry.override-set',
+  'registry.override-clear',
   'scheduler.action',
   'user.register',
   'user.replace',

@@ -176,6 +176,7 @@ export {
   type Notification,
   type NotificationKind,
 } from './notifications.js';
+export { checkPackageFacts } from './package-check.js';
 export {
   type Action,
   assertCan,
@@ -199,7 +200,6 @@ export type {
   Invitation,
   KeptMessage,
   OutboxReader,
-  PackageRegistry,
   PublishedAdvisories,
   ReportFilter,
 } from './ports.js';
@@ -221,6 +221,7 @@ export {
 } from './program-invitations.js';
 export type { Dashboard, Figures, Queue, QueueFilter, QueueItem } from './program-queue.js';
 export type { AuditQuery, Records } from './program-records.js';
+export type { RegistryOverrides } from './program-registry.js';
 export {
   type InvitationView,
   type OnBehalfOf,
@@ -255,6 +256,17 @@ export {
   type UploadQuotas,
   type UploadUsage,
 } from './quotas.js';
+export {
+  checkPackageOrScope,
+  isScope,
+  type MonthlyDownloads,
+  overriddenDownloads,
+  overriddenPackage,
+  type PackageFacts,
+  type PackageRegistry,
+  type RegistryOverride,
+  validateOverride,
+} from './registry-facts.js';
 export {
   type AssessmentInput,
   CLOSE_CATEGORIES,

@@ -62,6 +62,7 @@ export const GLOBAL_ACTIONS = [
   'view-audit-log',
   'read-outbox',
   'manage-cve-ids',
+  'manage-registry-overrides',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
@@ -89,6 +90,7 @@ function globalDecision(actor: Actor, action: GlobalAction): Decision {
     case 'view-audit-log':
     case 'read-outbox':
     case 'manage-cve-ids':
+    case 'manage-registry-overrides':
       return isAdmin(actor) || actor.kind === 'operator' ? ALLOW : refuse('only admins may do this');
   }
 }

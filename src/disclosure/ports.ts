@@ -9,6 +9,7 @@ import type { DueAction } from './deadlines.js';
 import type { Audience, MailMessage, NotificationKind } from './notifications.js';
 import type { PublicNote } from './public-notes.js';
 import type { UploadUsage } from './quotas.js';
+import type { RegistryOverride } from './registry-facts.js';
 import type { Report } from './report.js';
 import type { OutcomeCount } from './reporter-signal.js';
 import type { ExtensionProposal, Vote } from './votes.js';
@@ -161,6 +162,13 @@ export interface DisclosureTx {
   publicNoteOfReport(reportId: string): Promise<PublicNote | null>;
   /** The public notes, newest first; about one package or component when given. */
   publicNotes(filter: { packageName?: string; component?: string }): Promise<PublicNote[]>;
+  /** The registry overrides admins set, by name. */
+  registryOverrides(): Promise<RegistryOverride[]>;
+  registryOverride(name: string): Promise<RegistryOverride | null>;
+  /** Records an override, replacing the name's earlier one. */
+  putRegistryOverride(o: RegistryOverride): Promise<void>;
+  /** Forgets a name's override; false when there was none. */
+  removeRegistryOverride(name: string): Promise<boolean>;
   /** The addresses of the admins (active, confirmed), for the notices about CVE ids. */
   adminAddresses(): Promise<string[]>;
   /** The e-mail addresses to notify: the audiences of the report, less those who turned `kind` off. */
@@ -180,15 +188,6 @@ export interface DisclosureRepository {
 export interface PublishedAdvisories {
   /** The advisories about one npm package, or about Node.js (`node`, ecosystem `node`). */
   forPackage(name: string, ecosystem: 'npm' | 'node'): Promise<Advisory[]>;
-}
-
-/**
- * The npm registry the server answers for (its upstream), asked whether a package exists: a report
- * about a name nobody publishes is a mistake the reporter should hear about at once.
- */
-export interface PackageRegistry {
-  /** False only when the registry says there is no such package; true when there is, or no answer came. */
-  hasPackage(name: string): Promise<boolean>;
 }
 
 /** The audit log as admins read it (the store's), outside any disclosure transaction. */

@@ -5,6 +5,7 @@ import { auditEntry, type Origin } from './audit-log.js';
 import type { CveSource, CveState } from './cve-ids.js';
 import { isFirstAnswerOverdue, isPublicationDue } from './deadlines.js';
 import { type Disclosure, disclosedReport } from './disclosed.js';
+import { checkPackageFacts } from './package-check.js';
 import { assertCan, can, REPORT_ACTIONS, type ReportAction } from './permissions.js';
 import type { Comment, DisclosureTx, InternalNote } from './ports.js';
 import type { ProgramContext } from './program-context.js';
@@ -242,17 +243,14 @@ export class Reports {
     });
   }
 
-  /** E_REPORT_INVALID when the upstream registry (if any) says the npm package does not exist. */
+  /**
+   * E_REPORT_INVALID when the registry (an override, the upstream) says the npm package does not exist,
+   * or that none of its published versions is in the affected range (package-check.ts).
+   */
   private async checkPackage(details: ReportDetails): Promise<void> {
     const registry = this.ctx.deps.registry;
-    const name = details.packageName;
-    if (!registry || details.kind !== 'npm' || !name || (await registry.hasPackage(name))) return;
-    throw new NswgError(
-      'E_REPORT_INVALID',
-      `packageName ${name} is not a package on the registry`,
-      { field: 'packageName' },
-      [{ field: 'packageName', message: 'is not a package on the registry' }],
-    );
+    if (!registry || details.kind !== 'npm' || !details.packageName) return;
+    checkPackageFacts(details, await registry.package(details.packageName));
   }
 }
 

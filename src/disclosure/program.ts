@@ -7,6 +7,7 @@ import { Intake } from './program-intake.js';
 import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
 import { Records } from './program-records.js';
+import { RegistryOverrides } from './program-registry.js';
 import { Reports } from './program-reports.js';
 import { Votes } from './program-votes.js';
 import { Workflow } from './program-workflow.js';
@@ -42,6 +43,8 @@ export class DisclosureProgram {
   readonly records: Records;
   /** The CVE ids: blocks (admins), assignment to a report (the team). */
   readonly cve: Cves;
+  /** The admins' answers for the npm registry (package versions, downloads), when it cannot be asked. */
+  readonly registry: RegistryOverrides;
   /** Credits with roles: proposed, accepted or declined by the credited person, entered by the team. */
   readonly credits: Credits;
   /** External CVE requests: asked for by anyone with an account, decided by the team. */
@@ -60,6 +63,7 @@ export class DisclosureProgram {
     this.records = new Records(ctx);
     this.cve = new Cves(ctx);
     this.credits = new Credits(ctx);
+    this.registry = new RegistryOverrides(ctx);
     this.cveRequests = new CveRequests(ctx);
     this.intake = new Intake(ctx);
   }

@@ -4,6 +4,7 @@ import {
   applyTransition,
   can,
   checkIntake,
+  checkPackageFacts,
   DEFAULT_INTAKE_LIMITS,
   isNewReporter,
   reporterSignal,
@@ -159,5 +160,42 @@ describe("a reporter's signal", () => {
       /3 reports in the last 24 hours: at most 3/,
     );
     expect(() => checkIntake(L, week, reporterSignal('u1', [row('new', null, 1)]), 2, NOW)).not.toThrow();
+  });
+});
+
+describe('the package and versions a report names, against the registry', () => {
+  const npm = { kind: 'npm' as const, packageName: 'left-pad-ng', affectedVersions: '>=1.0.0 <1.4.2' };
+
+  it('refuses a package the registry says does not exist, naming packageName', () => {
+    expect(problemsOf(() => checkPackageFacts(npm, { state: 'missing' }))).toEqual({
+      packageName: 'is not a package on the registry',
+    });
+  });
+
+  it('refuses a range no published version satisfies (npm semantics), naming affectedVersions', () => {
+    const problems = problemsOf(() =>
+      checkPackageFacts(npm, { state: 'published', versions: ['2.0.0', '0.9.0', '1.4.2', '10.0.0'] }),
+    );
+    expect(problems.affectedVersions).toBe(
+      'matches no published version of left-pad-ng (latest published: 0.9.0, 1.4.2, 2.0.0, 10.0.0)',
+    );
+    // a prerelease counts, as npm audit counts it
+    expect(() =>
+      checkPackageFacts(
+        { ...npm, affectedVersions: '<1.0.0' },
+        { state: 'published', versions: ['1.0.0-beta.1'] },
+      ),
+    ).not.toThrow();
+    expect(() => checkPackageFacts(npm, { state: 'published', versions: ['1.4.1'] })).not.toThrow();
+  });
+
+  it('lets everything through when nobody answered, and for core reports', () => {
+    expect(() => checkPackageFacts(npm, { state: 'unknown' })).not.toThrow();
+    expect(() =>
+      checkPackageFacts(
+        { kind: 'core', packageName: null, affectedVersions: '<1.0.0' },
+        { state: 'missing' },
+      ),
+    ).not.toThrow();
   });
 });

@@ -123,6 +123,7 @@ const GLOBAL: Record<GlobalAction, Role[]> = {
   'view-audit-log': ['admin', 'operator'],
   'read-outbox': ['admin', 'operator'],
   'manage-cve-ids': ['admin', 'operator'],
+  'manage-registry-overrides': ['admin', 'operator'],
 };
 
 describe('permissions: can(actor, action, report)', () => {

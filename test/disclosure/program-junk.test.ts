@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryFacts } from '../../src/server/disclosure/registry-facts.js';
 import { testEngines } from '../helpers/db.js';
-import { DEFAULT_INTAKE_LIMITS } from './imports.js';
+import { setRegistryOverride } from '../helpers/registry.js';
+import { validInput } from './fixtures.js';
+import { DEFAULT_INTAKE_LIMITS, DisclosureProgram } from './imports.js';
 import { makeWorld, ORIGIN, submit, type World } from './store-setup.js';
 
 const engines = await testEngines();
@@ -160,14 +163,9 @@ describe.each(engines)('the program against junk reports on %s', (engine) => {
       code: 'E_QUOTA',
       message: expect.stringMatching(/2 reports waiting for the team's decision: at most 2/),
     });
-    const filed = await w.program.reports.submit(
-      triage1,
-      { ...(await import('./fixtures.js')).validInput() },
-      ORIGIN,
-      {
-        onBehalfOf: { id: stranger.id },
-      },
-    );
+    const filed = await w.program.reports.submit(triage1, validInput(), ORIGIN, {
+      onBehalfOf: { id: stranger.id },
+    });
     expect(filed.report.reporterId).toBe(stranger.id);
     // decisions free places; the day's limit then counts every submission of the last 24 hours
     for (const id of [a.id, filed.report.id])
@@ -185,5 +183,47 @@ describe.each(engines)('the program against junk reports on %s', (engine) => {
     w.clock.advance(DAY + 1000);
     expect((await submit(w, stranger, { title: 'Fifth try' })).state).toBe('new');
     expect((await w.program.intake.mySignal(stranger, ORIGIN)).notApplicable).toBe(2);
+  });
+});
+
+describe.each(engines)("the registry's word on the package and versions at intake, on %s", (engine) => {
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld(engine);
+  });
+  afterAll(async () => w?.close());
+
+  it('refuses a package the override says does not exist, and versions it never published', async () => {
+    const program = new DisclosureProgram({
+      ...w.deps,
+      registry: registryFacts({
+        overrides: w.store.reports,
+        upstream: null,
+        downloadsApi: null,
+        clock: w.clock,
+      }),
+    });
+    await setRegistryOverride(w.store, 'ghost-widget', { versions: [] });
+    await setRegistryOverride(w.store, 'real-widget', { versions: ['1.0.0', '1.1.0', '2.0.0'] });
+    const submitTo = (over: Record<string, unknown>) =>
+      program.reports.submit(w.users.reporter, validInput(over), ORIGIN);
+    await expect(submitTo({ packageName: 'ghost-widget' })).rejects.toMatchObject({
+      code: 'E_REPORT_INVALID',
+      field: 'packageName',
+    });
+    await expect(submitTo({ packageName: 'real-widget', affectedVersions: '>=3.0.0' })).rejects.toMatchObject(
+      {
+        code: 'E_REPORT_INVALID',
+        field: 'affectedVersions',
+        message: expect.stringMatching(/matches no published version of real-widget/),
+      },
+    );
+    expect(
+      (await submitTo({ packageName: 'real-widget', affectedVersions: '>=1.1.0 <2.0.0' })).report.state,
+    ).toBe('new');
+    // nobody to ask about this one: it goes through
+    expect(
+      (await submitTo({ packageName: 'unknown-widget', affectedVersions: '>=9.0.0' })).report.state,
+    ).toBe('new');
   });
 });

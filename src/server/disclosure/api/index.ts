@@ -9,6 +9,7 @@ import { creditApi } from './credits.js';
 import { cveApi } from './cve.js';
 import { cveRequestApi } from './cve-requests.js';
 import { intakeApi } from './intake.js';
+import { registryApi } from './registry.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
 
@@ -30,6 +31,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   adminApi(app, ctx);
   cveApi(app, ctx);
   creditApi(app, ctx);
+  registryApi(app, ctx);
   cveRequestApi(app, ctx);
   intakeApi(app, ctx);
   await app.register(async (uploads) => {
