@@ -72,7 +72,7 @@ describe.each(await testEngines())('CVE records on %s', (engine) => {
     };
     // published, with private text in every private part
     const a = await fixing('Request smuggling in the HTTP parser', {
-      reproduction: `curl … ${MARKERS.reproduction}`,
+      reproduction: `curl -X POST http://localhost … ${MARKERS.reproduction}`,
       environment: { os: MARKERS.environment, node: '24.1.0', npm: '11.0.0' },
     });
     await w.program.cve.assignNext(core, a.id, ORIGIN);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { StatementsInput, Transition } from '../../../disclosure/index.js';
+import type { CloseCategory, StatementsInput, Transition } from '../../../disclosure/index.js';
 import { isNswgError } from '../../../errors.js';
 import { type DisclosureContext, originOf, PAGES, paths } from '../context.js';
 import { sendAttachment } from '../downloads.js';
@@ -103,6 +103,7 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     const t = field(b, 'transition', 40) as Transition;
     const params = {
       ...(field(b, 'reason') ? { reason: field(b, 'reason', 5000) } : {}),
+      ...(field(b, 'closedAs') ? { closedAs: field(b, 'closedAs', 40) as CloseCategory } : {}),
       ...(field(b, 'duplicateOf') ? { duplicateOf: field(b, 'duplicateOf', 100).trim() } : {}),
       ...(t === 'mark-fixed' ? { patchedVersions: field(b, 'patchedVersions', 500) } : {}),
       ...(t === 'publish' && field(b, 'withoutCveReason')
@@ -111,6 +112,16 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     };
     await workflow.transition(req.caller.actor, req.params.id, t, params, originOf(req));
     return 'moved';
+  });
+
+  action('public-note', async (req) => {
+    await ctx.program.intake.publishNote(
+      req.caller.actor,
+      req.params.id,
+      { title: field(req.body, 'title', 200), text: field(req.body, 'text', 5000) },
+      originOf(req),
+    );
+    return 'note-published';
   });
 
   action('assessment', async (req) => {
