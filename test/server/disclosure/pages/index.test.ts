@@ -225,7 +225,7 @@ describe('the disclosure pages', () => {
       (
         await t.post(
           `/disclosure/reports/${id}/transition`,
-          { transition: 'reject', reason: `Reason ${XSS}` },
+          { transition: 'reject', closedAs: 'informative', reason: `Reason ${XSS}` },
           team,
         )
       ).statusCode,
