@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'report.fix-proposal',
   'report.fix-confirm',
   'report.early-publication',
+  'report.public-note',
   'report.early-publication-withdrawn',
   'report.read-refused',
   'disclosure.statement',

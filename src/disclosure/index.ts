@@ -177,6 +177,7 @@ export {
   type Notification,
   type NotificationKind,
 } from './notifications.js';
+export { checkPackageFacts } from './package-check.js';
 export {
   type Action,
   assertCan,
@@ -211,6 +212,7 @@ export type { CreditOffer, Credits, CreditView } from './program-credits.js';
 export type { Cves } from './program-cve.js';
 export type { CveRequests } from './program-cve-requests.js';
 export type { PossibleDuplicate } from './program-duplicates.js';
+export type { Intake } from './program-intake.js';
 export {
   INVITATION_DAYS,
   type InvitationStatus,
@@ -234,6 +236,13 @@ export {
 } from './program-reports.js';
 export type { Votes } from './program-votes.js';
 export type { Workflow } from './program-workflow.js';
+export {
+  NOTE_CATEGORIES,
+  type PublicNote,
+  type PublicNoteView,
+  publicNoteView,
+  validatePublicNote,
+} from './public-notes.js';
 export {
   advisoryFromCveRequest,
   advisoryFromReport,
@@ -262,20 +271,35 @@ export {
 } from './registry-facts.js';
 export {
   type AssessmentInput,
+  CLOSE_CATEGORIES,
+  type CloseCategory,
+  type ClosedAs,
   type CreditPreference,
   EARLY_PUBLICATION_REASONS,
   type EarlyPublication,
   type EarlyPublicationReason,
   isCveId,
+  REPRODUCTION_MIN,
   type Report,
   type ReportCvss,
   type ReportDetails,
   type ReportKind,
+  TOOLS_USED,
+  type ToolsUsed,
   validateAssessment,
   validateEarlyPublication,
   validateReport,
   type WithoutFix,
 } from './report.js';
+export {
+  checkIntake,
+  DEFAULT_INTAKE_LIMITS,
+  type IntakeLimits,
+  isNewReporter,
+  type OutcomeCount,
+  type ReporterSignal,
+  reporterSignal,
+} from './reporter-signal.js';
 export {
   type Actor,
   ANONYMOUS,

@@ -49,7 +49,13 @@ export interface Links {
 
 /** The notice of a state change: to the reporter and the team; maintainers from the invitation on. */
 export function stateChangeNotice(r: Report, c: StateChange, links: Links): Notification {
-  const reason = c.reason ? `\nReason: ${c.reason}\n` : '';
+  // a closed report tells its reporter how it was closed and the team's message, in so many words
+  const reason =
+    c.transition === 'reject' && r.closedAs
+      ? `\nClosed as ${r.closedAs}. The team's message:\n\n${r.rejectReason ?? ''}\n`
+      : c.reason
+        ? `\nReason: ${c.reason}\n`
+        : '';
   const audiences: Audience[] = ['reporter', 'team'];
   if (['maintainer-invited', 'fix-in-progress', 'fixed', 'published'].includes(c.to))
     audiences.push('maintainers');

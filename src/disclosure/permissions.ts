@@ -1,6 +1,7 @@
 import { NswgError } from '../errors.js';
 import { partyOf } from './agreement.js';
 import { PUBLICATION_CLOCK_STATES } from './deadlines.js';
+import { NOTE_CATEGORIES } from './public-notes.js';
 import {
   type Actor,
   CONFIRM_FIRST,
@@ -44,6 +45,8 @@ export const REPORT_ACTIONS = [
   'assign-cve',
   'propose-credit',
   'enter-credit',
+  'view-reporter-signal',
+  'publish-note',
   ...TRANSITIONS,
 ] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
@@ -162,6 +165,14 @@ function reportDecision(actor: Actor, action: ReportAction, r: WorkflowReport, n
     case 'enter-credit':
       if (!team) return refuse('only the team enters the credit of a person without an account');
       return closed ? refuseInState(`a report that is ${r.state} takes no more credits`) : ALLOW;
+    case 'view-reporter-signal':
+      // how a reporter's reports ended is the team's to weigh, not their peers' or maintainers'
+      return team ? ALLOW : refuse("only the team sees a reporter's signal");
+    case 'publish-note':
+      if (!team) return refuse('only the team publishes a note from a closed report');
+      return r.state === 'rejected' && (NOTE_CATEGORIES as readonly unknown[]).includes(r.closedAs)
+        ? ALLOW
+        : refuseInState('a public note comes from a report closed as informative or not applicable');
     case 'request-early-publication':
       if (!team) return refuse('only the team asks for early publication');
       if (own)

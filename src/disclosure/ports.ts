@@ -7,9 +7,11 @@ import type { CveRecord, CveState } from './cve-ids.js';
 import type { CveRequest, CveRequestState } from './cve-requests.js';
 import type { DueAction } from './deadlines.js';
 import type { Audience, MailMessage, NotificationKind } from './notifications.js';
+import type { PublicNote } from './public-notes.js';
 import type { UploadUsage } from './quotas.js';
 import type { RegistryOverride } from './registry-facts.js';
 import type { Report } from './report.js';
+import type { OutcomeCount } from './reporter-signal.js';
 import type { ExtensionProposal, Vote } from './votes.js';
 import type { ReportState, StateChange } from './workflow.js';
 
@@ -150,6 +152,18 @@ export interface DisclosureTx {
   credits(reportId: string): Promise<ReportCredit[]>;
   /** The credits proposed to an address (trimmed, lower-cased), of every report, oldest first. */
   creditsTo(email: string): Promise<ReportCredit[]>;
+  /** How many reports each of these reporters has, by state and how it was closed. */
+  reporterOutcomes(reporterIds: readonly string[]): Promise<OutcomeCount[]>;
+  /** How many reports a reporter submitted (themselves or filed for them) after `since`. */
+  reportsSubmittedSince(reporterId: string, since: string): Promise<number>;
+  /** When a user's account was made, or null when there is no such user. */
+  accountCreatedAt(userId: string): Promise<string | null>;
+  /** Stores a public note (one per report: E_CONFLICT when the report has one). */
+  addPublicNote(n: PublicNote): Promise<void>;
+  /** The public note made from a report, or null. */
+  publicNoteOfReport(reportId: string): Promise<PublicNote | null>;
+  /** The public notes, newest first; about one package or component when given. */
+  publicNotes(filter: { packageName?: string; component?: string }): Promise<PublicNote[]>;
   /** The registry overrides admins set, by name. */
   registryOverrides(): Promise<RegistryOverride[]>;
   registryOverride(name: string): Promise<RegistryOverride | null>;

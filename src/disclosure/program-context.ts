@@ -7,6 +7,7 @@ import { type Action, assertCan } from './permissions.js';
 import type { AuditLogReader, DisclosureTx, OutboxReader, PublishedAdvisories } from './ports.js';
 import type { PackageRegistry } from './registry-facts.js';
 import type { Report } from './report.js';
+import type { IntakeLimits } from './reporter-signal.js';
 import type { Actor } from './roles.js';
 
 /**
@@ -19,6 +20,8 @@ export interface ProgramDeps extends DisclosureDeps {
   auditLog: AuditLogReader;
   outbox: OutboxReader;
   registry?: PackageRegistry;
+  /** The tighter limits on new reporters (default: DEFAULT_INTAKE_LIMITS; null: none). */
+  intakeLimits?: IntakeLimits | null;
 }
 
 /** What every part of the disclosure program shares: its dependencies, new ids, the time, units of work. */

@@ -6,8 +6,10 @@ import { releaseAfterDeadline } from './fix-proposal.js';
 import { assertCan, can } from './permissions.js';
 import type { DisclosureTx } from './ports.js';
 import type { ProgramContext } from './program-context.js';
+import { signalsOf } from './program-intake.js';
 import { type ReportHeadline, reportHeadline } from './program-reports.js';
-import type { Report } from './report.js';
+import type { Report, ToolsUsed } from './report.js';
+import type { ReporterSignal } from './reporter-signal.js';
 import { type Actor, isTeamMember } from './roles.js';
 import type { ReportState } from './workflow.js';
 
@@ -26,6 +28,10 @@ export interface QueueItem extends ReportHeadline {
   mine: boolean;
   /** The proposed fix: its versions, its release day, and whether that falls after the deadline. */
   fixProposal: { patchedVersions: string; releaseDate: string; afterDeadline: boolean } | null;
+  /** Whether tools or AI were used, as the reporter stated it (null: not stated). */
+  toolsUsed: ToolsUsed | null;
+  /** How the reporter's reports ended: for the team only (null for everyone else). */
+  reporterSignal: ReporterSignal | null;
 }
 
 /** Which reports of the queue to show. */
@@ -36,6 +42,8 @@ export interface QueueFilter {
   severity?: Severity;
   /** Only reports the asker reported, filed or maintains. */
   mine?: boolean;
+  /** Only reports whose reporter stated this about tools and AI ('unstated': those who said nothing). */
+  toolsUsed?: ToolsUsed | 'unstated';
 }
 
 /** The figures the Working Group reports, over the reports the asker may see. */
@@ -76,11 +84,17 @@ export class Queue {
     const now = this.ctx.now();
     return this.ctx.transaction(actor, origin, async (tx) => {
       const candidates = await tx.listReports(isTeamMember(actor) ? {} : { participant: actor.id });
-      const out = queueOf(
-        candidates.filter((r) => can(actor, 'view-report', r, now)),
+      const out = await withSignals(
+        tx,
         actor,
+        queueOf(
+          candidates.filter((r) => can(actor, 'view-report', r, now)),
+          actor,
+          now,
+          filter,
+        ),
+        candidates,
         now,
-        filter,
       );
       if (out.length)
         await tx.audit(
@@ -104,7 +118,8 @@ export class Queue {
           auditEntry(actor, 'report.list', origin, now, null, { reports: visible.map((r) => r.id) }),
         );
       const cveIds = cveFigures(await tx.cveIds(), now);
-      return { queue: queueOf(visible, actor, now, filter), byState, figures, cveIds };
+      const queue = await withSignals(tx, actor, queueOf(visible, actor, now, filter), visible, now);
+      return { queue, byState, figures, cveIds };
     });
   }
 }
@@ -169,6 +184,8 @@ function item(r: Report, actor: Actor, now: Date): QueueItem {
           afterDeadline: releaseAfterDeadline(r),
         }
       : null,
+    toolsUsed: r.toolsUsed,
+    reporterSignal: null,
   };
 }
 
@@ -188,6 +205,7 @@ function matches(i: QueueItem, f: QueueFilter): boolean {
   if (f.packageName && i.packageName !== f.packageName && i.component !== f.packageName) return false;
   if (f.severity && i.severity !== f.severity) return false;
   if (f.mine && !i.mine) return false;
+  if (f.toolsUsed && (i.toolsUsed ?? 'unstated') !== f.toolsUsed) return false;
   return true;
 }
 
@@ -197,4 +215,22 @@ function queueOf(reports: Report[], actor: Actor, now: Date, filter: QueueFilter
     .map((r) => item(r, actor, now))
     .filter((i) => matches(i, filter))
     .sort(urgency);
+}
+
+/** The queue with each reporter's signal on the items whose report lets the actor see it (the team's). */
+async function withSignals(
+  tx: DisclosureTx,
+  actor: Actor,
+  items: QueueItem[],
+  reports: Report[],
+  now: Date,
+): Promise<QueueItem[]> {
+  const byId = new Map(reports.map((r) => [r.id, r]));
+  const shown = items.filter((i) => can(actor, 'view-reporter-signal', byId.get(i.id), now));
+  if (!shown.length) return items;
+  const signals = await signalsOf(tx, [...new Set(shown.map((i) => byId.get(i.id)!.reporterId))]);
+  const see = new Set(shown.map((i) => i.id));
+  return items.map((i) =>
+    see.has(i.id) ? { ...i, reporterSignal: signals.get(byId.get(i.id)!.reporterId) ?? null } : i,
+  );
 }

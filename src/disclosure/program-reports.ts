@@ -5,13 +5,17 @@ import { auditEntry, type Origin } from './audit-log.js';
 import type { CveSource, CveState } from './cve-ids.js';
 import { isFirstAnswerOverdue, isPublicationDue } from './deadlines.js';
 import { type Disclosure, disclosedReport } from './disclosed.js';
+import { checkPackageFacts } from './package-check.js';
 import { assertCan, can, REPORT_ACTIONS, type ReportAction } from './permissions.js';
 import type { Comment, DisclosureTx, InternalNote } from './ports.js';
 import type { ProgramContext } from './program-context.js';
 import { type CreditView, creditViews } from './program-credits.js';
 import { type PossibleDuplicate, possibleDuplicates } from './program-duplicates.js';
+import { checkIntakeInTx, intakeLimitsOf } from './program-intake.js';
 import { type InvitationStatus, invitationStatus } from './program-invitations.js';
+import type { PublicNote } from './public-notes.js';
 import { type Report, type ReportDetails, validateReport } from './report.js';
+import { type ReporterSignal, reporterSignal } from './reporter-signal.js';
 import { type Actor, actorId } from './roles.js';
 import { type ExtensionProposal, tally } from './votes.js';
 import { newReportFields, type StateChange } from './workflow.js';
@@ -47,6 +51,10 @@ export interface ReportView {
   allowed: ReportAction[];
   /** The actor is of the report's team (sees its internal notes and invitations). */
   team: boolean;
+  /** How the reporter's reports ended (their signal): present only for the team. */
+  reporterSignal: ReporterSignal | null;
+  /** The public note the team made from the report once closed, if any. */
+  publicNote: PublicNote | null;
   /**
    * Users this actor sees under a role instead of their name, by id: a reporter who chose to stay
    * anonymous is "the reporter" to everyone outside the team. Everyone else is named.
@@ -129,6 +137,7 @@ export class Reports {
       const reporterId = opts.onBehalfOf ? await userIdOf(tx, opts.onBehalfOf) : filer;
       if (!(await tx.userExists(reporterId)))
         throw new NswgError('E_NOT_FOUND', 'no such reporter', { field: 'onBehalfOf' });
+      await checkIntakeInTx(tx, intakeLimitsOf(ctx), actor, reporterId, now);
       const report: Report = {
         ...details,
         ...newReportFields(now),
@@ -141,6 +150,7 @@ export class Reports {
         auditEntry(actor, 'report.submit', origin, now, report.id, {
           kind: report.kind,
           onBehalfOf: opts.onBehalfOf ? reporterId : null,
+          toolsUsed: report.toolsUsed,
         }),
       );
       await out.notify(tx, report, {
@@ -222,6 +232,10 @@ export class Reports {
         party: partyOf(actor, report),
         allowed: REPORT_ACTIONS.filter((a) => can(actor, a, report, now)),
         team,
+        reporterSignal: can(actor, 'view-reporter-signal', report, now)
+          ? reporterSignal(report.reporterId, await tx.reporterOutcomes([report.reporterId]))
+          : null,
+        publicNote: await tx.publicNoteOfReport(reportId),
         shownAs: !team && report.credit.as === 'anonymous' ? { [report.reporterId]: 'the reporter' } : {},
         cve: await cveOf(tx, report),
         credits: await creditViews(tx, actor, report, now),
@@ -229,18 +243,14 @@ export class Reports {
     });
   }
 
-  /** E_REPORT_INVALID when the registry (an override, the upstream) says the npm package does not exist. */
+  /**
+   * E_REPORT_INVALID when the registry (an override, the upstream) says the npm package does not exist,
+   * or that none of its published versions is in the affected range (package-check.ts).
+   */
   private async checkPackage(details: ReportDetails): Promise<void> {
     const registry = this.ctx.deps.registry;
-    const name = details.packageName;
-    if (!registry || details.kind !== 'npm' || !name) return;
-    if ((await registry.package(name)).state !== 'missing') return;
-    throw new NswgError(
-      'E_REPORT_INVALID',
-      `packageName ${name} is not a package on the registry`,
-      { field: 'packageName' },
-      [{ field: 'packageName', message: 'is not a package on the registry' }],
-    );
+    if (!registry || details.kind !== 'npm' || !details.packageName) return;
+    checkPackageFacts(details, await registry.package(details.packageName));
   }
 }
 

@@ -3,6 +3,7 @@ import { type ProgramDeps, programContext } from './program-context.js';
 import { Credits } from './program-credits.js';
 import { Cves } from './program-cve.js';
 import { CveRequests } from './program-cve-requests.js';
+import { Intake } from './program-intake.js';
 import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
 import { Records } from './program-records.js';
@@ -48,6 +49,8 @@ export class DisclosureProgram {
   readonly credits: Credits;
   /** External CVE requests: asked for by anyone with an account, decided by the team. */
   readonly cveRequests: CveRequests;
+  /** Against junk: each reporter's signal, public notes from closed reports that still help. */
+  readonly intake: Intake;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -62,5 +65,6 @@ export class DisclosureProgram {
     this.credits = new Credits(ctx);
     this.registry = new RegistryOverrides(ctx);
     this.cveRequests = new CveRequests(ctx);
+    this.intake = new Intake(ctx);
   }
 }

@@ -8,6 +8,14 @@ import type { ReportState } from './workflow.js';
 /** What a report is about: an npm package, or Node.js core (with the affected component). */
 export type ReportKind = 'npm' | 'core';
 
+/**
+ * What the reporter says they used to find or write up the vulnerability, beyond reading the code:
+ * tools (fuzzers, scanners, static analysis), AI (a language model), both, or neither. The team sees it
+ * and filters on it; it decides nothing by itself.
+ */
+export const TOOLS_USED = ['none', 'tools', 'ai', 'tools-and-ai'] as const;
+export type ToolsUsed = (typeof TOOLS_USED)[number];
+
 /** How the reporter wants to be credited in the advisory. */
 export type CreditPreference =
   | { as: 'name'; name: string }
@@ -46,7 +54,17 @@ export interface ReportDetails {
   credit: CreditPreference;
   /** Public references (http/https URLs) that may appear in the advisory. */
   references: string[];
+  /** Whether tools or AI were used, as the reporter stated it (null: not stated). */
+  toolsUsed: ToolsUsed | null;
 }
+
+/**
+ * How the team closed a report it did not take: as spam, informative (true but not a vulnerability
+ * to fix), not applicable (outside the program, or no security impact), or a duplicate (linked).
+ */
+export const CLOSE_CATEGORIES = ['spam', 'informative', 'not-applicable'] as const;
+export type CloseCategory = (typeof CLOSE_CATEGORIES)[number];
+export type ClosedAs = CloseCategory | 'duplicate';
 
 /** A report as stored: the details plus where it stands in the workflow. Timestamps are ISO 8601 UTC. */
 export interface Report extends ReportDetails {
@@ -69,6 +87,8 @@ export interface Report extends ReportDetails {
   publicationDue: string | null;
   extensionDays: number;
   rejectReason: string | null;
+  /** How the team closed it (reject with its category, or mark-duplicate); null while it is not closed so. */
+  closedAs: ClosedAs | null;
   duplicateOf: string | null;
   /**
    * The fixed versions (npm range) publication uses: set when the fix is marked (from the fix
@@ -248,7 +268,15 @@ export function validateReport(input: unknown): ReportDetails {
   const c = new Checker(o);
   const v = vulnerabilityFields(c, o, { descriptionMax: 50_000 });
   const impact = c.text('impact', { max: 20_000 });
-  const reproduction = c.text('reproduction', { max: 50_000 });
+  // the steps are what tells a finding from a guess: a placeholder or the description again is none
+  const reproduction = c.text('reproduction', { min: REPRODUCTION_MIN, max: 50_000 });
+  if (
+    reproduction !== null &&
+    reproduction.length >= REPRODUCTION_MIN &&
+    sameText(reproduction, v.description)
+  )
+    c.fail('reproduction', 'must give the steps or the code that show it, not repeat the description');
+  const toolsUsed = toolsUsedOf(c, o.toolsUsed);
   const patch = c.text('patch', { max: 200_000, optional: true });
   const env = environment(c, o.environment);
   const contactedMaintainer = c.flag('contactedMaintainer');
@@ -264,7 +292,22 @@ export function validateReport(input: unknown): ReportDetails {
     contactedMaintainer,
     openedIssue,
     credit: creditPref,
+    toolsUsed,
   };
+}
+
+/** The shortest proof of concept or reproduction steps taken: "see PoC" or "run it" are not steps. */
+export const REPRODUCTION_MIN = 30;
+
+const sameText = (a: string, b: string | null) =>
+  b !== null && a.replace(/\s+/g, ' ').toLowerCase() === b.replace(/\s+/g, ' ').toLowerCase();
+
+/** The reporter's statement on tools and AI: optional, one of TOOLS_USED. */
+function toolsUsedOf(c: Checker, v: unknown): ToolsUsed | null {
+  if (v === undefined || v === null || v === '') return null;
+  if ((TOOLS_USED as readonly unknown[]).includes(v)) return v as ToolsUsed;
+  c.fail('toolsUsed', `must be one of ${TOOLS_USED.join(', ')}`);
+  return null;
 }
 
 /** What every description of a vulnerability the program takes in has: a report, or a CVE request. */

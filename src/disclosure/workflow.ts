@@ -1,6 +1,12 @@
 import { NswgError } from '../errors.js';
 import { firstAnswerDue, isPublicationDue, publicationDue } from './deadlines.js';
-import { type Report, validatePatchedVersions, type WithoutFix } from './report.js';
+import {
+  CLOSE_CATEGORIES,
+  type CloseCategory,
+  type Report,
+  validatePatchedVersions,
+  type WithoutFix,
+} from './report.js';
 import {
   type Actor,
   actorId,
@@ -60,7 +66,7 @@ export const refuseInState = (reason: string): Decision => ({ ok: false, reason,
 /** The report as far as the workflow needs it. */
 export type WorkflowReport = Participants &
   Pick<Report, 'state' | 'publicationDue'> &
-  Partial<Pick<Report, 'earlyPublication'>>;
+  Partial<Pick<Report, 'earlyPublication' | 'closedAs'>>;
 
 /**
  * The state a transition leads to from `state` for a report of `kind`, or null when the workflow has
@@ -149,7 +155,10 @@ export function mayTransition(actor: Actor, r: WorkflowReport, t: Transition, no
  * fixed versions (mark-fixed; when none are given, those of the fix proposal).
  */
 export interface TransitionParams {
+  /** Reject: the message to the reporter, which they see on the report and are mailed. */
   reason?: string;
+  /** Reject: how the team closes the report (spam, informative, not-applicable). */
+  closedAs?: CloseCategory;
   duplicateOf?: string;
   patchedVersions?: string | null;
   /** Publishing with no CVE id available or entered: why (e.g. "CVE requested from another CNA"). */
@@ -196,6 +205,16 @@ export function applyTransition(
         { field: 'reason', message: 'is required' },
       ]);
     next.rejectReason = reason;
+    const closedAs = params.closedAs;
+    if (!closedAs || !CLOSE_CATEGORIES.includes(closedAs))
+      throw new NswgError(
+        'E_REPORT_INVALID',
+        `a rejection says how the report is closed: ${CLOSE_CATEGORIES.join(', ')}`,
+        { field: 'closedAs' },
+        [{ field: 'closedAs', message: `must be one of ${CLOSE_CATEGORIES.join(', ')}` }],
+      );
+    next.closedAs = closedAs;
+    reason = `${closedAs}: ${reason}`;
   }
   if (t === 'mark-duplicate') {
     const of = params.duplicateOf?.trim() ?? '';
@@ -208,6 +227,7 @@ export function applyTransition(
       );
     }
     next.duplicateOf = of;
+    next.closedAs = 'duplicate';
     reason = `duplicate of ${of}`;
   }
   if (TRIAGE_DECISIONS.includes(t)) {
@@ -266,6 +286,7 @@ export function newReportFields(
   | 'publicationDue'
   | 'extensionDays'
   | 'rejectReason'
+  | 'closedAs'
   | 'duplicateOf'
   | 'patchedVersions'
   | 'fixProposal'
@@ -290,6 +311,7 @@ export function newReportFields(
     publicationDue: null,
     extensionDays: 0,
     rejectReason: null,
+    closedAs: null,
     duplicateOf: null,
     patchedVersions: null,
     fixProposal: null,

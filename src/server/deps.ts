@@ -1,4 +1,4 @@
-import type { AnchorSink, Clock, Mailer, UploadQuotas } from '../disclosure/index.js';
+import type { AnchorSink, Clock, IntakeLimits, Mailer, UploadQuotas } from '../disclosure/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 
@@ -23,6 +23,11 @@ export interface DisclosureOptions {
    * each limit as given here (null: off), the others DEFAULT_UPLOAD_QUOTAS'; null: no quotas at all.
    */
   uploadQuotas?: Partial<UploadQuotas> | null;
+  /**
+   * The tighter limits on new reporters (accounts younger than a week, or with no accepted report
+   * yet): each as given here, the others DEFAULT_INTAKE_LIMITS'; null: none.
+   */
+  intakeLimits?: Partial<IntakeLimits> | null;
   /**
    * Where the audit log's head is written outside the database (the anchor file): at start, every
    * `intervalMs` (default: a minute) when it moved, and when the server closes. None: not anchored.

@@ -101,7 +101,7 @@ const details = (kind: ReportKind): ReportDetails => ({
   title: 'Prototype pollution in merge()',
   description: 'merge() copies __proto__ keys from its second argument into the target object.',
   impact: 'Process-wide prototype pollution.',
-  reproduction: 'see PoC',
+  reproduction: 'merge({}, JSON.parse(\'{"__proto__":{"x":1}}\'))',
   patch: null,
   environment: { os: null, node: null, npm: null },
   contactedMaintainer: false,
@@ -110,6 +110,7 @@ const details = (kind: ReportKind): ReportDetails => ({
   cwe: null,
   credit: { as: 'anonymous' },
   references: [],
+  toolsUsed: null,
 });
 
 /**

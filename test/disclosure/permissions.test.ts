@@ -84,6 +84,12 @@ function expected(
       return (team || role === 'reporter') && !CLOSED.includes(state);
     case 'enter-credit':
       return team && !CLOSED.includes(state);
+    case 'view-reporter-signal':
+      // how the reporter's reports ended: the team weighs it, nobody else sees it
+      return team && role !== 'system';
+    case 'publish-note':
+      // only from a report closed as informative or not applicable, which these fixtures never are
+      return false;
   }
 }
 

@@ -102,7 +102,13 @@ describe.each(engines)('CVE ids through the program, on %s', (engine) => {
     const r = await submit(w, reporter);
     const got = await w.program.cve.assignNext(triage1, r.id, ORIGIN);
     expect(got.cveId).toBe('CVE-2026-1001');
-    await w.program.workflow.transition(triage2, r.id, 'reject', { reason: 'not a vulnerability' }, ORIGIN);
+    await w.program.workflow.transition(
+      triage2,
+      r.id,
+      'reject',
+      { reason: 'not a vulnerability', closedAs: 'not-applicable' },
+      ORIGIN,
+    );
     const list = await w.program.cve.list(admin, ORIGIN);
     expect(list.ids.find((c) => c.id === 'CVE-2026-1001')).toMatchObject({
       state: 'rejected',

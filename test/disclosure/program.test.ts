@@ -114,10 +114,22 @@ describe.each(engines)('the disclosure program on %s', (engine) => {
     );
     expect(filed).toMatchObject({ reporterId: reporter.id, filedById: triage1.id });
     await expect(
-      w.program.workflow.transition(triage1, filed.id, 'reject', { reason: 'no' }, ORIGIN),
+      w.program.workflow.transition(
+        triage1,
+        filed.id,
+        'reject',
+        { reason: 'no', closedAs: 'not-applicable' },
+        ORIGIN,
+      ),
     ).rejects.toMatchObject({ code: 'E_FORBIDDEN' });
     await expect(
-      w.program.workflow.transition(triage2, filed.id, 'reject', { reason: 'not a vulnerability' }, ORIGIN),
+      w.program.workflow.transition(
+        triage2,
+        filed.id,
+        'reject',
+        { reason: 'not a vulnerability', closedAs: 'not-applicable' },
+        ORIGIN,
+      ),
     ).resolves.toMatchObject({ state: 'rejected' });
     await expect(
       w.program.reports.submit(reporter, {}, ORIGIN, { onBehalfOf: { id: triage1.id } }),

@@ -1,6 +1,7 @@
 import {
   type Actor,
   DisclosureProgram,
+  type IntakeLimits,
   type Mailer,
   ManualClock,
   type ProgramDeps,
@@ -50,7 +51,7 @@ export interface World {
 export async function makeWorld(
   engine: 'sqlite' | 'postgres',
   mailer?: Mailer,
-  opts: { cveIds?: number } = {},
+  opts: { cveIds?: number; intakeLimits?: IntakeLimits | null } = {},
 ): Promise<World> {
   const tdb = await freshDb(engine);
   const clock = new ManualClock(START);
@@ -65,6 +66,8 @@ export async function makeWorld(
     clock,
     links: LINKS,
     keys: store.keys!,
+    // the worlds' reporter files many reports at once; the limits' own tests turn them on
+    intakeLimits: opts.intakeLimits === undefined ? null : opts.intakeLimits,
   };
   const cast: [keyof World['users'], TeamRole[]][] = [
     ['reporter', []],

@@ -100,7 +100,12 @@ describe('the workflow state machine', () => {
         wrong.push(`${label}: expected ${want ? 'allowed' : 'refused'}`);
         continue;
       }
-      const params = { reason: 'not a vulnerability', duplicateOf: 'r-0', patchedVersions: '>=1.4.2' };
+      const params = {
+        reason: 'not a vulnerability',
+        closedAs: 'not-applicable' as const,
+        duplicateOf: 'r-0',
+        patchedVersions: '>=1.4.2',
+      };
       if (want === null) {
         expect(() => applyTransition(actor, report, t, params, NOW), label).toThrow();
         continue;
@@ -156,9 +161,10 @@ describe('the workflow state machine', () => {
     expect(() => applyTransition(team, r, 'reject', { reason: '  ' }, NOW)).toThrow(
       expect.objectContaining({ field: 'reason' }),
     );
-    expect(applyTransition(team, r, 'reject', { reason: 'works as intended' }, NOW).report.rejectReason).toBe(
-      'works as intended',
-    );
+    expect(
+      applyTransition(team, r, 'reject', { reason: 'works as intended', closedAs: 'informative' }, NOW).report
+        .rejectReason,
+    ).toBe('works as intended');
     expect(() => applyTransition(team, r, 'mark-duplicate', { duplicateOf: r.id }, NOW)).toThrow(
       expect.objectContaining({ field: 'duplicateOf' }),
     );

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PossibleDuplicate, ReportView, User } from '../../disclosure/index.js';
 import {
   type Clock,
+  DEFAULT_INTAKE_LIMITS,
   DEFAULT_UPLOAD_QUOTAS,
   DisclosureProgram,
   type Links,
@@ -103,6 +104,10 @@ export async function createContext(
       quotas === null
         ? { burst: null, day: null, reportFiles: null }
         : { ...DEFAULT_UPLOAD_QUOTAS, ...quotas },
+    intakeLimits:
+      deps.disclosure?.intakeLimits === null
+        ? null
+        : { ...DEFAULT_INTAKE_LIMITS, ...deps.disclosure?.intakeLimits },
     mailer,
     clock: deps.clock,
     links,

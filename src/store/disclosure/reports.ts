@@ -21,6 +21,7 @@ const reportColumns = (r: Report) => ({
   publication_due: r.publicationDue,
   submitted_at: r.submittedAt,
   updated_at: r.updatedAt,
+  closed_as: r.closedAs,
   // Maintainers live in report_maintainers: the record never holds a stale copy.
   record: JSON.stringify({ ...r, maintainerIds: [] }),
 });
@@ -50,6 +51,8 @@ export function reportQueries(db: Kysely<DisclosureDb>): ReportQueries {
         // a CVE id typed before the program recorded its origin came from another CNA
         cveSource: record.cveSource ?? (record.cveId ? 'other-cna' : null),
         withoutCve: record.withoutCve ?? null,
+        toolsUsed: record.toolsUsed ?? null,
+        closedAs: record.closedAs ?? (record.state === 'duplicate' ? 'duplicate' : null),
         maintainerIds: links.filter((l) => l.report_id === r.id).map((l) => l.user_id),
       };
     });

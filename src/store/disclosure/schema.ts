@@ -87,6 +87,8 @@ export interface ReportTable {
   publication_due: string | null;
   submitted_at: string;
   updated_at: string;
+  /** How the team closed it (migration 0011), for counting a reporter's outcomes. */
+  closed_as: string | null;
   /** The whole Report as JSON (its maintainers live in report_maintainers). */
   record: string;
 }
@@ -269,6 +271,18 @@ export interface CveRequestTable {
   record: string;
 }
 
+export interface PublicNoteTable {
+  id: string;
+  report_id: string;
+  kind: string;
+  package_name: string | null;
+  component: string | null;
+  title: string;
+  text: string;
+  published_by: string;
+  published_at: string;
+}
+
 /** An admin's answer for the npm registry about a package or scope (migration 0010_registry_overrides). */
 export interface RegistryOverrideTable {
   name: string;
@@ -305,6 +319,7 @@ export type DisclosureTables = {
   report_credits: ReportCreditTable;
   registry_overrides: RegistryOverrideTable;
   cve_requests: CveRequestTable;
+  public_notes: PublicNoteTable;
 };
 
 /** The whole schema as the disclosure modules see it. */

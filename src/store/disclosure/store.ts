@@ -12,6 +12,7 @@ import { type AuditLog, lockDisclosure } from './audit-log.js';
 import { creditQueries } from './credits.js';
 import { cveQueries, publicCveReads } from './cve-ids.js';
 import { cveRequestQueries } from './cve-requests.js';
+import { intakeQueries } from './intake.js';
 import { peopleQueries } from './people.js';
 import { registryOverrideQueries } from './registry-overrides.js';
 import { reportQueries } from './reports.js';
@@ -36,6 +37,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...creditQueries(db),
     ...registryOverrideQueries(db),
     ...cveRequestQueries(db),
+    ...intakeQueries(db),
 
     async claim(a, instance, at) {
       const res = await db

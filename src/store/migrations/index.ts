@@ -12,6 +12,7 @@ import { cveIdsMigration } from './0007-cve-ids.js';
 import { creditsMigration } from './0008-credits.js';
 import { cveRequestsMigration } from './0009-cve-requests.js';
 import { registryOverridesMigration } from './0010-registry-overrides.js';
+import { junkReportsMigration } from './0011-junk-reports.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_credits': creditsMigration,
   '0009_cve_requests': cveRequestsMigration,
   '0010_registry_overrides': registryOverridesMigration,
+  '0011_junk_reports': junkReportsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

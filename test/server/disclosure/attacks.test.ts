@@ -509,7 +509,7 @@ describe.each(engines)('attacks on the disclosure program (%s)', (engine) => {
       title: 'A report before the holidays',
       description: 'A description that is long enough to pass the form.',
       impact: 'Impact.',
-      reproduction: 'Steps.',
+      reproduction: 'Steps: call merge() with a __proto__ key.',
       contactedMaintainer: 'no',
       openedIssue: 'no',
       creditAs: 'anonymous',

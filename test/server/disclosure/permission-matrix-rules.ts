@@ -244,6 +244,13 @@ const EARLY: readonly State[] = ['accepted', 'maintainer-invited', 'fix-in-progr
 const askEarly = (ok: number): Rule =>
   seen((r, s) => (!team(r, s) ? 403 : EARLY.includes(s.state) ? ok : 409));
 const withdrawEarly = seen((r, s) => (!team(r, s) ? 403 : 409));
+/**
+ * A public note for the maintainer: the report's team, from a report closed as informative or not
+ * applicable (the fixtures' rejected reports are closed as not applicable); from any other state the
+ * move does not exist (409).
+ */
+const publishNote = (ok: number): Rule =>
+  seen((r, s) => (!team(r, s) ? 403 : s.state === 'rejected' ? ok : 409));
 /** Assigning the next CVE id: the report's team, until the report is closed (409 then). */
 const assignCve = (ok: number): Rule =>
   seen((r, s) => (!team(r, s) ? 403 : CLOSED.includes(s.state) ? 409 : ok));
@@ -357,6 +364,7 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'GET /api/audit-log': 'audit:read',
     'GET /api/credits': 'reports:read',
     'GET /api/reports': 'reports:read',
+    'GET /api/me/signal': 'reports:read',
     'GET /api/reports/:id/duplicates': 'reports:read',
     'GET /api/dashboard': 'reports:read',
     'GET /api/reports/:id': 'reports:read',
@@ -455,6 +463,11 @@ export const RULES: Record<string, RouteRule> = {
   },
   'POST /api/reports/:id/fix-proposals/confirm': { rule: user(401, confirmFix), report: true },
   'PUT /api/reports/:id/early-publication': { rule: user(401, askEarly(200)), report: true, mutates: true },
+  'POST /api/reports/:id/public-note': { rule: user(401, publishNote(201)), report: true, mutates: true },
+  // how one's own reports ended: every confirmed user, about themselves only
+  'GET /api/me/signal': { rule: user(401, confirmedOnly(any(200))) },
+  // the public notes carry no word of a report: anyone reads them
+  'GET /api/public-notes': { rule: any(200) },
   'DELETE /api/reports/:id/early-publication': { rule: user(401, withdrawEarly), report: true },
   'POST /api/invitations/accept': { rule: user(401, any(400)) },
   'POST /api/reports/:id/proposals': { rule: user(401, propose(201)), report: true, mutates: true },
@@ -588,6 +601,11 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/reports/:id/fix-proposals/confirm': { rule: user('login', confirmFix), report: true },
   'POST /disclosure/reports/:id/early-publication': {
     rule: user('login', askEarly(303)),
+    report: true,
+    mutates: true,
+  },
+  'POST /disclosure/reports/:id/public-note': {
+    rule: user('login', publishNote(303)),
     report: true,
     mutates: true,
   },

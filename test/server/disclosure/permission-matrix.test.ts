@@ -206,7 +206,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         await go('withdraw', reporterActor());
         break;
       case 'rejected':
-        await go('reject', T, { reason: 'not a vulnerability' });
+        await go('reject', T, { reason: 'not a vulnerability', closedAs: 'not-applicable' });
         break;
       case 'duplicate':
         await go('mark-duplicate', T, { duplicateOf: bases[kind].id });
@@ -429,6 +429,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/reports/:id/transitions': {
         transition: t,
         reason: 'matrix',
+        closedAs: 'not-applicable',
         duplicateOf,
         patchedVersions: '>=9.9.9',
       },
@@ -438,6 +439,14 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/reports/:id/fix-proposals': { patchedVersions: '>=9.9.9', releaseDate: '2026-03-01' },
       '/api/reports/:id/disclosure-statements': { proofOfConcept: true },
       '/api/reports/:id/invitations': { email: 'invited@example.org' },
+      '/api/reports/:id/public-note': {
+        title: 'A matrix note',
+        text: 'A hint for the maintainer, from the matrix.',
+      },
+      '/disclosure/reports/:id/public-note': {
+        title: 'A matrix note',
+        text: 'A hint for the maintainer, from the matrix.',
+      },
       '/api/reports/:id/early-publication': {
         reason: 'already-public',
         details: 'discussed in a public issue of the package',
@@ -484,7 +493,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         title: 'A matrix report',
         description: 'A description that is long enough to pass.',
         impact: 'Impact.',
-        reproduction: 'Steps.',
+        reproduction: 'Steps: require the package, call merge() with __proto__.',
         contactedMaintainer: 'no',
         openedIssue: 'no',
         creditAs: 'anonymous',
@@ -492,6 +501,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/disclosure/reports/:id/transition': {
         transition: t,
         reason: 'matrix',
+        closedAs: 'not-applicable',
         duplicateOf,
         patchedVersions: '>=9.9.9',
       },

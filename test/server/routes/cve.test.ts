@@ -72,7 +72,7 @@ describe.each(await testEngines())('CVE records on %s', (engine) => {
     };
     // published, with private text in every private part
     const a = await fixing('Request smuggling in the HTTP parser', {
-      reproduction: `curl … ${MARKERS.reproduction}`,
+      reproduction: `curl -X POST http://localhost … ${MARKERS.reproduction}`,
       environment: { os: MARKERS.environment, node: '24.1.0', npm: '11.0.0' },
     });
     await w.program.cve.assignNext(core, a.id, ORIGIN);
@@ -85,7 +85,13 @@ describe.each(await testEngines())('CVE records on %s', (engine) => {
     // rejected with a private reason
     const b = await submit(w, reporter);
     ids.rejected = (await w.program.cve.assignNext(triage1, b.id, ORIGIN)).cveId!;
-    await w.program.workflow.transition(triage2, b.id, 'reject', { reason: MARKERS.rejectReason }, ORIGIN);
+    await w.program.workflow.transition(
+      triage2,
+      b.id,
+      'reject',
+      { reason: MARKERS.rejectReason, closedAs: 'informative' },
+      ORIGIN,
+    );
     // pending: assigned to a report still private
     const c = await submit(w, reporter);
     ids.pending = (await w.program.cve.assignNext(triage1, c.id, ORIGIN)).cveId!;

@@ -8,6 +8,7 @@ import { adminApi } from './admin.js';
 import { creditApi } from './credits.js';
 import { cveApi } from './cve.js';
 import { cveRequestApi } from './cve-requests.js';
+import { intakeApi } from './intake.js';
 import { registryApi } from './registry.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
@@ -32,6 +33,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   creditApi(app, ctx);
   registryApi(app, ctx);
   cveRequestApi(app, ctx);
+  intakeApi(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentApi(uploads, ctx);

@@ -1,6 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import {
   API_SCOPES,
+  CLOSE_CATEGORIES,
   CREDIT_ROLES,
   CREDIT_STATES,
   CVE_SOURCES,
@@ -8,6 +9,7 @@ import {
   NOTIFICATION_KINDS,
   REPORT_STATES,
   TEAM_ROLES,
+  TOOLS_USED,
   TRANSITIONS,
 } from '../../../disclosure/index.js';
 
@@ -20,6 +22,8 @@ const CVE_STATE_LIST: readonly string[] = CVE_STATES;
 const CVE_SOURCE_LIST: readonly string[] = CVE_SOURCES;
 const CREDIT_ROLE_LIST: readonly string[] = CREDIT_ROLES;
 const CREDIT_STATE_LIST: readonly string[] = CREDIT_STATES;
+const TOOLS_USED_LIST: readonly string[] = TOOLS_USED;
+const CLOSED_AS_LIST: readonly string[] = [...CLOSE_CATEGORIES, 'duplicate'];
 
 const Str = (description?: string) => Type.String(description ? { description } : {});
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -61,6 +65,14 @@ export const TransitionName = literals(TRANSITION_LIST, 'a move of the workflow'
 export const Role = literals(TEAM_ROLE_LIST);
 export const Scope = literals(API_SCOPES_LIST);
 export const NotificationKind = literals(NOTIFICATION_KIND_LIST);
+export const ToolsUsed = literals(
+  TOOLS_USED_LIST,
+  'whether tools or AI were used, as the reporter states it',
+);
+export const CloseCategory = literals(
+  CLOSE_CATEGORIES,
+  'reject: how the report is closed (spam, informative, not-applicable)',
+);
 
 export const UserSchema = Type.Object({
   id: Str(),
@@ -127,6 +139,7 @@ export const Submission = Type.Object(
     cwe: Type.Optional(Nullable(Str('CWE-<n>'))),
     credit: Type.Optional(Credit),
     references: Type.Optional(Type.Array(Str())),
+    toolsUsed: Type.Optional(Nullable(ToolsUsed)),
     onBehalfOf: Type.Optional(Str('team only: the user id of the reporter this is filed for')),
   },
   { additionalProperties: true, description: 'Other fields (a CVSS score, for one) are ignored.' },
@@ -196,7 +209,13 @@ export const ReportSchema = Type.Object({
   triagedBy: Type.Optional(Nullable(Str())),
   publicationDue: Type.Optional(Nullable(Str())),
   extensionDays: Type.Optional(Type.Integer()),
-  rejectReason: Type.Optional(Nullable(Str())),
+  rejectReason: Type.Optional(
+    Nullable(Str("the team's message to the reporter when it rejected the report")),
+  ),
+  closedAs: Type.Optional(
+    Nullable(literals(CLOSED_AS_LIST, 'participants: how the team closed it (spam, informative, …)')),
+  ),
+  toolsUsed: Type.Optional(Nullable(ToolsUsed)),
   duplicateOf: Type.Optional(Nullable(Str())),
   updatedAt: Type.Optional(Str()),
   publishedWithoutFix: Type.Optional(Type.Boolean()),
@@ -307,6 +326,33 @@ export const CreditOfferSchema = Type.Object({
   open: Type.Boolean({ description: 'false once the report is published or closed: the credit is final' }),
 });
 
+/** How one reporter's reports ended: the team sees it on every report; the reporter sees their own. */
+export const SignalSchema = Type.Object({
+  reporterId: Str(),
+  reports: Type.Integer(),
+  open: Type.Integer({ description: 'waiting for a decision' }),
+  valid: Type.Integer({ description: 'accepted by the team (and whatever followed)' }),
+  spam: Type.Integer(),
+  informative: Type.Integer(),
+  notApplicable: Type.Integer(),
+  duplicate: Type.Integer(),
+  rejectedOther: Type.Integer({ description: 'rejected before the closing categories existed' }),
+  withdrawn: Type.Integer(),
+  decided: Type.Integer(),
+  validShare: Nullable(Type.Number({ description: 'valid / decided; null before any decision' })),
+});
+
+/** A public note for the maintainer, from a closed report: no CVE id, no advisory. */
+export const PublicNoteSchema = Type.Object({
+  id: Str(),
+  kind: literals(['npm', 'core']),
+  packageName: Nullable(Str()),
+  component: Nullable(Str()),
+  title: Str(),
+  text: Str('Markdown, written by the team'),
+  publishedAt: Str(),
+});
+
 /** What one caller may see of one report: the full form for participants, the disclosed form for others. */
 export const ReportViewSchema = Type.Object({
   form: literals(['full', 'disclosed'], 'full for participants; disclosed for everyone once published'),
@@ -337,6 +383,12 @@ export const ReportViewSchema = Type.Object({
       description: 'participants: the credits; the address only for the team and whoever proposed it',
     }),
   ),
+  reporterSignal: Type.Optional(
+    Type.Union([SignalSchema, Type.Null()], {
+      description: "the team: how the reporter's reports ended (null for everyone else)",
+    }),
+  ),
+  publicNote: Type.Optional(Nullable(PublicNoteSchema)),
 });
 
 export const DuplicateSchema = Type.Object({
@@ -369,6 +421,10 @@ export const QueueItemSchema = Type.Object({
       afterDeadline: Type.Boolean({ description: 'planned after the publication deadline' }),
     }),
   ),
+  toolsUsed: Nullable(ToolsUsed),
+  reporterSignal: Type.Union([SignalSchema, Type.Null()], {
+    description: "the team: how the reporter's reports ended (null for everyone else)",
+  }),
 });
 
 /** The CVE ids by state, and whether to request a new block. */
@@ -417,6 +473,9 @@ export const QueueQuery = Type.Object(
     package: Type.Optional(Str('an npm package name or a core component')),
     severity: Type.Optional(literals(['info', 'low', 'moderate', 'high', 'critical'])),
     mine: Type.Optional(literals(['1', 'true'], 'only reports I reported, filed or maintain')),
+    toolsUsed: Type.Optional(
+      literals([...TOOLS_USED_LIST, 'unstated'], 'only reports whose reporter said this about tools and AI'),
+    ),
   },
   { additionalProperties: false },
 );

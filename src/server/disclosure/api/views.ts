@@ -1,4 +1,10 @@
-import type { PossibleDuplicate, ReadReport, Report, ReportView } from '../../../disclosure/index.js';
+import {
+  type PossibleDuplicate,
+  publicNoteView,
+  type ReadReport,
+  type Report,
+  type ReportView,
+} from '../../../disclosure/index.js';
 import { paths, type UserNames } from '../context.js';
 
 // The API's answers: the program's results as JSON.
@@ -51,5 +57,7 @@ export async function viewJson(read: ReadReport, names: UserNames) {
     allowed: view.allowed,
     cve: view.cve,
     credits: view.credits,
+    reporterSignal: view.reporterSignal,
+    publicNote: view.publicNote ? publicNoteView(view.publicNote) : null,
   };
 }

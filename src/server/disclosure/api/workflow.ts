@@ -1,10 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { IssuedInvitation, Transition } from '../../../disclosure/index.js';
+import type {
+  CloseCategory as CloseCategoryName,
+  IssuedInvitation,
+  Transition,
+} from '../../../disclosure/index.js';
 import { requireScope } from '../auth.js';
 import { type DisclosureContext, originOf } from '../context.js';
 import {
   AgreementAnswer,
+  CloseCategory,
   CommentSchema,
   errors,
   IdParams,
@@ -50,7 +55,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
       schema: {
         summary: 'Move a report through the workflow',
         description:
-          'request-info, provide-info, accept, reject (with `reason`), mark-duplicate (with `duplicateOf`), start-fix, ' +
+          'request-info, provide-info, accept, reject (with `closedAs`: spam, informative or not-applicable, and `reason`: the message to the reporter), mark-duplicate (with `duplicateOf`), start-fix, ' +
           "mark-fixed (with `patchedVersions`), publish (the report's CVE id is announced, or the next available one assigned; " +
           'with none, `withoutCveReason` says why, else 409), withdraw. A maintainer is invited with POST /api/reports/{id}/invitations. ' +
           'Refused moves answer 403 (who) or 409 (the state does not allow it), each with the reason.',
@@ -59,7 +64,10 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
         body: Type.Object(
           {
             transition: TransitionName,
-            reason: Type.Optional(Type.String({ maxLength: 5000 })),
+            reason: Type.Optional(
+              Type.String({ maxLength: 5000, description: "reject: the team's message to the reporter" }),
+            ),
+            closedAs: Type.Optional(CloseCategory),
             duplicateOf: Type.Optional(Type.String({ maxLength: 100 })),
             patchedVersions: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
             withoutCveReason: Type.Optional(
@@ -79,6 +87,7 @@ export function workflowApi(app: FastifyInstance, ctx: DisclosureContext): void 
       const b = req.body as {
         transition: Transition;
         reason?: string;
+        closedAs?: CloseCategoryName;
         duplicateOf?: string;
         patchedVersions?: string | null;
         withoutCveReason?: string;

@@ -42,6 +42,7 @@ const NOTICES: Record<string, string> = {
   'credit-accepted': 'You accepted the credit: the advisory will carry it.',
   'credit-declined': 'You declined the credit: the advisory will not carry it.',
   'early-withdrawn': 'The request for early publication is withdrawn.',
+  'note-published': 'The public note is published on the package: no CVE id, no advisory.',
   'invitation-revoked': 'The invitation is revoked: its link no longer works.',
   'invitation-resent': 'A new invitation is sent; the old link no longer works.',
   'maintainer-removed': 'The maintainer no longer sees this report.',

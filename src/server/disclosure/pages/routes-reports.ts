@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  type CloseCategory,
   checkPackageOrScope,
   isScope,
   type StatementsInput,
@@ -120,6 +121,7 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     const t = field(b, 'transition', 40) as Transition;
     const params = {
       ...(field(b, 'reason') ? { reason: field(b, 'reason', 5000) } : {}),
+      ...(field(b, 'closedAs') ? { closedAs: field(b, 'closedAs', 40) as CloseCategory } : {}),
       ...(field(b, 'duplicateOf') ? { duplicateOf: field(b, 'duplicateOf', 100).trim() } : {}),
       ...(t === 'mark-fixed' ? { patchedVersions: field(b, 'patchedVersions', 500) } : {}),
       ...(t === 'publish' && field(b, 'withoutCveReason')
@@ -128,6 +130,16 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     };
     await workflow.transition(req.caller.actor, req.params.id, t, params, originOf(req));
     return 'moved';
+  });
+
+  action('public-note', async (req) => {
+    await ctx.program.intake.publishNote(
+      req.caller.actor,
+      req.params.id,
+      { title: field(req.body, 'title', 200), text: field(req.body, 'text', 5000) },
+      originOf(req),
+    );
+    return 'note-published';
   });
 
   action('assessment', async (req) => {

@@ -8,15 +8,28 @@ import { csrfField, type PageCtx, page, stateBadge, when } from './layout.js';
 /** A table of reports, most urgent first. */
 export function queueTable(items: readonly QueueItem[], empty: string): SafeHtml {
   if (!items.length) return html`<p class="muted">${empty}</p>`;
-  return html`<div class="table-scroll"><table class="queue"><thead><tr><th>Report</th><th>Affects</th><th>State</th><th>Severity</th><th>Next deadline</th><th>Planned release</th><th>Age</th></tr></thead><tbody>${items.map(
+  // the reporter's signal and the statement on tools are the team's: their columns only when it sees them
+  const withSignal = items.some((i) => i.reporterSignal !== null);
+  return html`<div class="table-scroll"><table class="queue"><thead><tr><th>Report</th><th>Affects</th><th>State</th>${withSignal ? html`<th>Reporter's signal</th><th>Tools or AI</th>` : ''}<th>Severity</th><th>Next deadline</th><th>Planned release</th><th>Age</th></tr></thead><tbody>${items.map(
     (
       i,
     ) => html`<tr class="${i.overdue ? 'overdue-row' : ''}" data-report="${i.id}"><td><a href="${paths.report(i.id)}">${i.title}</a>${i.mine ? html` <span class="muted">(yours)</span>` : ''}</td>
-<td>${i.kind === 'npm' ? i.packageName : html`Node.js ${i.component}`}</td><td>${stateBadge(i.state)}</td>
+<td>${i.kind === 'npm' ? i.packageName : html`Node.js ${i.component}`}</td><td>${stateBadge(i.state)}</td>${signalCells(i, withSignal)}
 <td>${i.severity ? severityBadge(i.severity) : html`<span class="muted">—</span>`}</td>
 <td>${i.deadline ? when(i.deadline) : html`<span class="muted">—</span>`}${i.overdue ? html` <span class="overdue">overdue</span>` : ''}</td>
 <td class="release">${i.fixProposal ? html`${i.fixProposal.releaseDate} <code>${i.fixProposal.patchedVersions}</code>${i.fixProposal.afterDeadline ? html` <span class="overdue">after the deadline</span>` : ''}` : html`<span class="muted">—</span>`}</td><td>${i.ageDays} d</td></tr>`,
   )}</tbody></table></div>`;
+}
+
+/** The team's columns of a queue line: the reporter's share of valid reports, and the statement on tools. */
+function signalCells(i: QueueItem, shown: boolean): SafeHtml | '' {
+  if (!shown) return '';
+  const s = i.reporterSignal;
+  const share =
+    !s || s.validShare === null
+      ? html`<span class="muted">new</span>`
+      : html`${Math.round(s.validShare * 100)}% <span class="muted">of ${s.decided}${s.spam ? `, ${s.spam} spam` : ''}</span>`;
+  return html`<td class="signal">${share}</td><td>${i.toolsUsed ?? html`<span class="muted">—</span>`}</td>`;
 }
 
 /** The reports a user takes part in. */
@@ -62,6 +75,15 @@ ${d.cveIds.pastYearAvailable ? html`<div class="notice bad"><p id="cve-past-year
 <label>Severity<select name="severity"><option value="">any</option>${(
       ['critical', 'high', 'moderate', 'low', 'info'] as const
     ).map((s) => html`<option value="${s}" ${sel(f.severity === s)}>${s}</option>`)}</select></label>
+<label>Tools or AI<select name="toolsUsed"><option value="">any</option>${(
+      [
+        ['none', 'neither'],
+        ['tools', 'tools'],
+        ['ai', 'AI'],
+        ['tools-and-ai', 'tools and AI'],
+        ['unstated', 'not stated'],
+      ] as const
+    ).map(([v, w]) => html`<option value="${v}" ${sel(f.toolsUsed === v)}>${w}</option>`)}</select></label>
 <label><span><input type="checkbox" name="mine" value="1" ${f.mine ? html`checked` : ''}> only mine</span></label>
 <button type="submit" class="secondary">Filter</button>
 </form>

@@ -96,6 +96,7 @@ export function submissionFromForm(body: unknown): Record<string, unknown> {
     environment: { os: f('envOs') || null, node: f('envNode') || null, npm: f('envNpm') || null },
     contactedMaintainer: yesNo('contactedMaintainer'),
     openedIssue: yesNo('openedIssue'),
+    toolsUsed: f('toolsUsed') || null,
     cvssVector: f('cvssVector') || null,
     cwe: f('cwe') || null,
     credit:
@@ -165,7 +166,7 @@ ${text('affectedVersions', 'Affected versions', 'an npm range, e.g. <1.4.2 or >=
 ${text('title', 'Title', 'one line, e.g. “Prototype pollution in merge()”', 200)}
 ${area('description', 'Description', 'the vulnerability')}
 ${area('impact', 'Impact', 'what an attacker gains')}
-${area('reproduction', 'Steps to reproduce', 'the proof of concept, shown as code; public after publication only if you, the team and the maintainers agree', 'code')}
+${area('reproduction', 'Steps to reproduce', 'the proof of concept: code or steps the team can run (at least 30 characters, not the description again); public after publication only if you, the team and the maintainers agree', 'code')}
 ${area('patch', 'Patch', 'optional: a fix, as a diff', 'code')}
 <fieldset><legend>Environment <span class="hint">optional</span></legend>
 ${text('envOs', 'Operating system', '', 200)}${text('envNode', 'Node.js version', '', 200)}${text('envNpm', 'npm version', '', 200)}</fieldset>
@@ -177,6 +178,16 @@ ${radios('openedIssue', 'Did you open a public issue?', [
   ['yes', 'Yes'],
   ['no', 'No'],
 ])}
+${radios(
+  'toolsUsed',
+  'Did you use tools or AI to find it or write it up? (optional; the team sees your answer)',
+  [
+    ['none', 'Neither'],
+    ['tools', 'Tools (fuzzers, scanners, static analysis)'],
+    ['ai', 'AI (a language model)'],
+    ['tools-and-ai', 'Both'],
+  ],
+)}
 <fieldset><legend>Severity (CVSS 3.1) <span class="hint">optional; the team may amend it</span></legend>
 ${wrap(
   'cvssVector',
@@ -222,6 +233,7 @@ export function formValues(body: unknown): Record<string, string> {
     'envNpm',
     'contactedMaintainer',
     'openedIssue',
+    'toolsUsed',
     'cvssVector',
     'cwe',
     'references',

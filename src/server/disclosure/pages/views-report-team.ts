@@ -70,9 +70,48 @@ ${may ? postButton(p, `${paths.report(r.id)}/early-publication/withdraw`, 'Withd
 <p class="hint muted">A second team member then publishes it; every participant is told.</p></div>`;
 }
 
+/** How the reporter's reports ended, for the team: the counts, and the share of valid ones. */
+function reporterSignal(view: ReportView): SafeHtml | '' {
+  const s = view.reporterSignal;
+  if (!s) return '';
+  const share = s.validShare === null ? 'no decision yet' : `${Math.round(s.validShare * 100)}% valid`;
+  return html`<div data-action="reporter-signal" id="reporter-signal"><h3>The reporter's signal: ${share}</h3>
+<p>${s.reports} reports: ${s.valid} valid, ${s.spam} spam, ${s.informative} informative, ${s.notApplicable} not applicable, ${s.duplicate} duplicate${s.rejectedOther ? `, ${s.rejectedOther} rejected otherwise` : ''}; ${s.open} waiting, ${s.withdrawn} withdrawn.</p></div>`;
+}
+
+/** The public note made from the report, and the team's form to make one from a report closed so. */
+function publicNote(p: PageCtx, view: ReportView): SafeHtml | '' {
+  const n = view.publicNote;
+  if (n)
+    return html`<div data-action="public-note" id="public-note"><h3>Public note for the maintainer</h3><p><strong>${n.title}</strong> <span class="muted">(${when(n.publishedAt)}; no CVE id, no advisory)</span></p><div class="prose">${n.text}</div></div>`;
+  if (!view.allowed.includes('publish-note')) return '';
+  return html`<div data-action="public-note"><h3>A public note for the maintainer</h3><form class="stack" method="post" action="${paths.report(view.report.id)}/public-note">${csrfField(p)}
+<div><label for="note-title">Title</label><input id="note-title" name="title" type="text" required minlength="5" maxlength="200"></div>
+<div><label for="note-text">Text <span class="hint">your own words, never the report's: shown on the package with no CVE id and no advisory</span></label><textarea id="note-text" name="text" required minlength="20" maxlength="5000"></textarea></div>
+<div><button type="submit" class="secondary">Publish the note</button></div></form></div>`;
+}
+
+/** How a report was closed, in words. */
+export const CLOSED_AS_WORDS: Record<NonNullable<ReportView['report']['closedAs']>, string> = {
+  spam: 'spam',
+  informative: 'informative: true, but not a vulnerability',
+  'not-applicable': 'not applicable',
+  duplicate: 'duplicate',
+};
+
+/** The reporter's statement on tools and AI, in words. */
+export const TOOLS_USED_WORDS: Record<NonNullable<ReportView['report']['toolsUsed']>, string> = {
+  none: 'neither',
+  tools: 'tools',
+  ai: 'AI',
+  'tools-and-ai': 'tools and AI',
+};
+
 /** The team's forms on the report page (empty for everyone else). */
 export function teamForms(p: PageCtx, view: ReportView, names: Map<string, string>): SafeHtml[] {
   return [
+    reporterSignal(view),
+    publicNote(p, view),
     confirmFix(p, view, names),
     earlyPublication(p, view, names),
     invitations(p, view, names),

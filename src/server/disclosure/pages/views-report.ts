@@ -14,7 +14,7 @@ import {
   proofOfConcept,
 } from './views-agreement.js';
 import { creditsSection, ROLE_WORDS } from './views-credits.js';
-import { teamForms, WITHOUT_FIX_WORDS } from './views-report-team.js';
+import { CLOSED_AS_WORDS, TOOLS_USED_WORDS, teamForms, WITHOUT_FIX_WORDS } from './views-report-team.js';
 
 /** Everything the report page shows, resolved beforehand (names, duplicates). */
 export interface ReportPageData {
@@ -70,8 +70,10 @@ function transitionForms(p: PageCtx, d: ReportPageData): SafeHtml[] {
     );
   if (allowed.includes('reject'))
     out.push(html`<div data-action="reject"><h3>Reject</h3><form class="stack" method="post" action="${action}">${csrfField(p)}${hiddenT('reject')}
-<div><label for="reason">Reason <span class="hint">the reporter sees it</span></label><textarea id="reason" name="reason" required maxlength="5000"></textarea></div>
-<div><button type="submit" class="danger">Reject the report</button></div></form></div>`);
+<div><label for="closedAs">Close it as</label><select id="closedAs" name="closedAs" required><option value="">–</option><option value="spam">spam (junk, machine-written, made up)</option><option value="informative">informative (true, but not a vulnerability)</option><option value="not-applicable">not applicable (outside the program, no security impact)</option></select></div>
+<div><label for="reason">Message to the reporter <span class="hint">they see it here and are mailed it</span></label><textarea id="reason" name="reason" required maxlength="5000"></textarea></div>
+<div><button type="submit" class="danger">Reject the report</button></div></form>
+<p class="hint muted">Spam, informative and not applicable count against the reporter's signal, as duplicates do.</p></div>`);
   if (allowed.includes('mark-duplicate'))
     out.push(html`<div data-action="mark-duplicate"><h3>Duplicate</h3><form class="inline" method="post" action="${action}">${csrfField(p)}${hiddenT('mark-duplicate')}
 <label for="duplicateOf">Of report</label><input id="duplicateOf" name="duplicateOf" type="text" maxlength="100" required><button type="submit" class="secondary">Mark as duplicate</button></form></div>`);
@@ -152,10 +154,12 @@ ${d.view.cve ? html`<dt>CVE</dt><dd>${d.view.cve.id} <span class="muted">(${d.vi
 ${r.maintainerIds.length ? html`<dt>Maintainers</dt><dd>${r.maintainerIds.map((m, i) => html`${i ? ', ' : ''}${d.names.get(m) ?? ''}`)}</dd>` : ''}
 <dt>Maintainer contacted</dt><dd>${r.contactedMaintainer ? 'yes' : 'no'}</dd>
 <dt>Public issue</dt><dd>${r.openedIssue ? 'yes' : 'no'}</dd>
+<dt>Tools or AI used</dt><dd id="tools-used">${r.toolsUsed ? TOOLS_USED_WORDS[r.toolsUsed] : html`<span class="muted">not stated</span>`}</dd>
 <dt>Environment</dt><dd>${[r.environment.os, r.environment.node && `Node.js ${r.environment.node}`, r.environment.npm && `npm ${r.environment.npm}`].filter(Boolean).join(', ') || '—'}</dd>
 <dt>Submitted</dt><dd>${when(r.submittedAt)}</dd>
 <dt>First answer due</dt><dd>${when(r.firstAnswerDue)}${d.view.flags.firstAnswerOverdue ? html` <span class="overdue">overdue</span>` : r.firstAnswerAt ? html` <span class="muted">(answered ${when(r.firstAnswerAt)})</span>` : ''}</dd>
 ${r.publicationDue ? html`<dt>Publication due</dt><dd>${when(r.publicationDue)}${d.view.flags.publicationDue ? html` <span class="overdue">reached</span>` : ''}${r.extensionDays ? html` <span class="muted">(extended by ${r.extensionDays} days)</span>` : ''}</dd>` : ''}
+${r.closedAs ? html`<dt>Closed as</dt><dd id="closed-as">${CLOSED_AS_WORDS[r.closedAs]}</dd>` : ''}
 ${r.rejectReason ? html`<dt>Rejected because</dt><dd>${r.rejectReason}</dd>` : ''}
 ${r.duplicateOf ? html`<dt>Duplicate of</dt><dd><a href="${paths.report(r.duplicateOf)}">${r.duplicateOf}</a></dd>` : ''}
 ${r.references.length ? html`<dt>References</dt><dd>${r.references.map((u) => html`${externalLink(u)}<br>`)}</dd>` : ''}

@@ -27,7 +27,7 @@ const form = (over: Record<string, string> = {}) => ({
   title: 'Command injection in run()',
   description: 'run() passes its argument to a shell without quoting it, so input reaches the shell.',
   impact: 'Remote code execution where input reaches run().',
-  reproduction: 'run("; touch /tmp/pwned")',
+  reproduction: 'run("; touch /tmp/pwned") creates the file',
   contactedMaintainer: 'no',
   openedIssue: 'no',
   cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
@@ -236,7 +236,7 @@ describe('the disclosure pages', () => {
       (
         await t.post(
           `/disclosure/reports/${id}/transition`,
-          { transition: 'reject', reason: `Reason ${XSS}` },
+          { transition: 'reject', closedAs: 'informative', reason: `Reason ${XSS}` },
           team,
         )
       ).statusCode,
