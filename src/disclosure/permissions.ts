@@ -59,6 +59,8 @@ export const GLOBAL_ACTIONS = [
   'view-audit-log',
   'read-outbox',
   'manage-cve-ids',
+  'manage-bounty',
+  'decide-reward',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
@@ -86,7 +88,11 @@ function globalDecision(actor: Actor, action: GlobalAction): Decision {
     case 'view-audit-log':
     case 'read-outbox':
     case 'manage-cve-ids':
+    case 'manage-bounty':
       return isAdmin(actor) || actor.kind === 'operator' ? ALLOW : refuse('only admins may do this');
+    case 'decide-reward':
+      // rewards are for npm reports: their team (the triage team, admins) approves them
+      return isTeamFor(actor, 'npm') ? ALLOW : refuse('only the triage team decides rewards');
   }
 }
 

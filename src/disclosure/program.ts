@@ -1,3 +1,4 @@
+import { Bounty } from './program-bounty.js';
 import { Collaboration } from './program-collaboration.js';
 import { type ProgramDeps, programContext } from './program-context.js';
 import { Credits } from './program-credits.js';
@@ -45,6 +46,8 @@ export class DisclosureProgram {
   readonly credits: Credits;
   /** External CVE requests: asked for by anyone with an account, decided by the team. */
   readonly cveRequests: CveRequests;
+  /** The bug bounty: eligible modules, the budget and its ledger, rewards approved by a second member. */
+  readonly bounty: Bounty;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -58,5 +61,6 @@ export class DisclosureProgram {
     this.cve = new Cves(ctx);
     this.credits = new Credits(ctx);
     this.cveRequests = new CveRequests(ctx);
+    this.bounty = new Bounty(ctx);
   }
 }

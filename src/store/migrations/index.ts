@@ -11,6 +11,7 @@ import { disclosureHardeningMigration } from './0006-disclosure-hardening.js';
 import { cveIdsMigration } from './0007-cve-ids.js';
 import { creditsMigration } from './0008-credits.js';
 import { cveRequestsMigration } from './0009-cve-requests.js';
+import { bountyMigration } from './0012-bounty.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_cve_ids': cveIdsMigration,
   '0008_credits': creditsMigration,
   '0009_cve_requests': cveRequestsMigration,
+  '0012_bounty': bountyMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
