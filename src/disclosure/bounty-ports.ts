@@ -36,4 +36,8 @@ export interface BountyTx {
   /** Whether the researcher chose a public profile. */
   publicProfile(userId: string): Promise<boolean>;
   setPublicProfile(userId: string, on: boolean, at: string): Promise<void>;
+  /** The handles of the researchers who opted in to a public profile (and have a handle), by user id. */
+  publicProfiles(): Promise<Map<string, string>>;
+  /** The user id of the opted-in researcher with this handle (any case), or null. */
+  publicResearcher(handle: string): Promise<string | null>;
 }

@@ -157,6 +157,7 @@ export {
   utcDay,
   validateFixProposal,
 } from './fix-proposal.js';
+export * from './hall-of-fame.js';
 export {
   checkServerSecret,
   deriveKeys,

@@ -6,6 +6,7 @@ import { Cves } from './program-cve.js';
 import { CveRequests } from './program-cve-requests.js';
 import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
+import { Recognition } from './program-recognition.js';
 import { Records } from './program-records.js';
 import { Reports } from './program-reports.js';
 import { Votes } from './program-votes.js';
@@ -48,6 +49,8 @@ export class DisclosureProgram {
   readonly cveRequests: CveRequests;
   /** The bug bounty: eligible modules, the budget and its ledger, rewards approved by a second member. */
   readonly bounty: Bounty;
+  /** The hall of fame, and researchers' public profiles. */
+  readonly recognition: Recognition;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -62,5 +65,6 @@ export class DisclosureProgram {
     this.credits = new Credits(ctx);
     this.cveRequests = new CveRequests(ctx);
     this.bounty = new Bounty(ctx);
+    this.recognition = new Recognition(ctx);
   }
 }

@@ -241,6 +241,28 @@ export function bountyQueries(trx: Kysely<DisclosureDb>): BountyTx {
         .executeTakeFirst();
       return Number(r?.public ?? 0) === 1;
     },
+    async publicProfiles() {
+      const rows = await db
+        .selectFrom('researcher_profiles')
+        .innerJoin('users', 'users.id', 'researcher_profiles.user_id')
+        .select(['users.id', 'users.handle'])
+        .where('researcher_profiles.public', '=', 1)
+        .where('users.handle', 'is not', null)
+        .where('users.disabled', '=', 0)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.handle!]));
+    },
+    async publicResearcher(handle) {
+      const r = await db
+        .selectFrom('researcher_profiles')
+        .innerJoin('users', 'users.id', 'researcher_profiles.user_id')
+        .select('users.id')
+        .where('researcher_profiles.public', '=', 1)
+        .where('users.disabled', '=', 0)
+        .where(sql<string>`lower(users.handle)`, '=', handle.toLowerCase())
+        .executeTakeFirst();
+      return r?.id ?? null;
+    },
     async setPublicProfile(userId, on, at) {
       await db
         .insertInto('researcher_profiles')

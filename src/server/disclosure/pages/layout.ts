@@ -38,6 +38,14 @@ const NOTICES: Record<string, string> = {
   'credit-proposed':
     'The credit is recorded. One proposed to an address waits for its account to accept it; it is public only then.',
   'credit-withdrawn': 'The credit is withdrawn.',
+  'reward-approved': 'The reward is approved: its money is reserved, or it waits for budget.',
+  'reward-ineligible': 'The reward is ineligible: the researcher reads the reason.',
+  'reward-paid': 'The payment is recorded.',
+  'module-added': 'The module is in the bounty.',
+  'module-removed': 'The module is out of the bounty.',
+  'module-refreshed': 'The download count is refreshed.',
+  'table-saved': 'The reward table is saved: it applies to rewards proposed from now on.',
+  deposited: 'The deposit is recorded; rewards waiting for budget were funded as far as it goes.',
   'credit-accepted': 'You accepted the credit: the advisory will carry it.',
   'credit-declined': 'You declined the credit: the advisory will not carry it.',
   'early-withdrawn': 'The request for early publication is withdrawn.',
@@ -128,7 +136,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <header class="site">
 <div class="wrap">
 <a class="brand" href="/"><span>nswg</span> advisories</a>
-<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a><a href="${PAGES}/cve-requests">CVE requests</a>${u ? html`<a href="${PAGES}/credits">Credits</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
+<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a><a href="${PAGES}/cve-requests">CVE requests</a>${u ? html`<a href="${PAGES}/credits">Credits</a><a href="${PAGES}/rewards" id="nav-rewards">Rewards</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a><a href="${PAGES}/bounty" id="nav-bounty-team">Bounty</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/bounty" id="nav-bounty-admin">Budget</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
 <div class="account">${account}</div>
 </div>
 </header>

@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type DisclosureContext, originOf } from '../context.js';
+import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
+import {
+  ADMIN_BOUNTY,
+  adminBountyPage,
+  BOUNTY_PUBLIC,
+  bountyPublicPage,
+  MY_REWARDS,
+  myRewardsPage,
+  TEAM_REWARDS,
+  teamRewardsPage,
+} from './views-bounty.js';
+
+const hidden = { hide: true };
+type RewardReq = FastifyRequest<{ Params: { rewardId: string } }>;
+type ModuleReq = FastifyRequest<{ Params: { module: string } }>;
+
+/** Cents from a form's dollars ("500", "250.50"); NaN when it is not an amount (the program refuses it). */
+export function centsOf(text: string): number {
+  const t = text.trim().replace(/^\$/, '').replaceAll(',', '');
+  return /^\d{1,9}(\.\d{1,2})?$/.test(t) ? Math.round(Number(t) * 100) : Number.NaN;
+}
+
+/** The bug bounty's pages: public, the researcher's, the team's rewards, the admins' modules and budget. */
+export function bountyPages(app: FastifyInstance, ctx: DisclosureContext): void {
+  const { bounty } = ctx.program;
+
+  app.get(BOUNTY_PUBLIC, { schema: hidden }, async (req, reply) =>
+    sendPage(reply, bountyPublicPage(pageCtx(req, reply), await bounty.overview())),
+  );
+
+  app.get(MY_REWARDS, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    return sendPage(
+      reply,
+      myRewardsPage(pageCtx(req, reply), await bounty.mine(req.caller.actor, originOf(req))),
+    );
+  });
+
+  app.get(TEAM_REWARDS, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const rewards = await bounty.rewards(req.caller.actor, originOf(req));
+    const names = ctx.names();
+    const map = new Map<string, string>();
+    for (const r of rewards) map.set(r.researcherId, await names.name(r.researcherId));
+    return sendPage(
+      reply,
+      teamRewardsPage(pageCtx(req, reply), rewards, map, {
+        admin: req.caller.actor.kind === 'user' && req.caller.actor.roles.includes('admin'),
+        me: req.caller.user.id,
+      }),
+    );
+  });
+
+  app.post(`${TEAM_REWARDS}/rewards/:rewardId/approve`, { schema: hidden }, async (req: RewardReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const share = field(req.body, 'maintainerShare', 20).trim();
+    await bounty.approve(
+      req.caller.actor,
+      req.params.rewardId,
+      share && share !== '0' ? { maintainerShare: centsOf(share) } : {},
+      originOf(req),
+    );
+    return seeOther(reply, `${TEAM_REWARDS}?msg=reward-approved`);
+  });
+
+  app.post(
+    `${TEAM_REWARDS}/rewards/:rewardId/ineligible`,
+    { schema: hidden },
+    async (req: RewardReq, reply) => {
+      if (!req.caller.user) return toLogin(req, reply);
+      await bounty.markIneligible(
+        req.caller.actor,
+        req.params.rewardId,
+        field(req.body, 'reason', 1000),
+        originOf(req),
+      );
+      return seeOther(reply, `${TEAM_REWARDS}?msg=reward-ineligible`);
+    },
+  );
+
+  app.post(`${TEAM_REWARDS}/rewards/:rewardId/paid`, { schema: hidden }, async (req: RewardReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await bounty.markPaid(
+      req.caller.actor,
+      req.params.rewardId,
+      field(req.body, 'reference', 400),
+      originOf(req),
+    );
+    return seeOther(reply, `${TEAM_REWARDS}?msg=reward-paid`);
+  });
+
+  app.get(ADMIN_BOUNTY, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const ledger = await bounty.ledger(req.caller.actor, originOf(req));
+    return sendPage(
+      reply,
+      adminBountyPage(pageCtx(req, reply), await bounty.overview(), ledger, ctx.clock.now()),
+    );
+  });
+
+  app.post(`${ADMIN_BOUNTY}/modules`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const b = req.body;
+    await bounty.addModule(
+      req.caller.actor,
+      {
+        name: field(b, 'name', 300),
+        section: field(b, 'section', 40),
+        approvedBy: field(b, 'approvedBy', 400),
+        approvedOn: field(b, 'approvedOn', 20),
+      },
+      originOf(req),
+    );
+    return seeOther(reply, `${ADMIN_BOUNTY}?msg=module-added`);
+  });
+
+  app.post(`${ADMIN_BOUNTY}/modules/:module/remove`, { schema: hidden }, async (req: ModuleReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await bounty.removeModule(req.caller.actor, req.params.module, originOf(req));
+    return seeOther(reply, `${ADMIN_BOUNTY}?msg=module-removed`);
+  });
+
+  app.post(`${ADMIN_BOUNTY}/table`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const t: Record<string, number> = {};
+    for (const s of ['critical', 'high', 'moderate', 'low', 'info']) {
+      const v = field(req.body, s, 20);
+      if (v.trim()) t[s] = centsOf(v);
+    }
+    await bounty.setTable(req.caller.actor, t, originOf(req));
+    return seeOther(reply, `${ADMIN_BOUNTY}?msg=table-saved`);
+  });
+
+  app.post(`${ADMIN_BOUNTY}/deposits`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await bounty.deposit(
+      req.caller.actor,
+      centsOf(field(req.body, 'amount', 20)),
+      field(req.body, 'reason', 1000),
+      originOf(req),
+    );
+    return seeOther(reply, `${ADMIN_BOUNTY}?msg=deposited`);
+  });
+}
