@@ -411,6 +411,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       .replace(/\/tokens\/:id/, `/tokens/${randomUUID()}`)
       .replace(/:cveId/, 'CVE-2026-9000')
       .replace(/:module/, 'matrix-no-such-module')
+      .replace(/:handle/, 'matrix-nobody')
       .replace(/:rewardId/, randomUUID())
       .replace(/:creditId/, f?.creditId ?? randomUUID())
       .replace(/:token/, 'bogus-token-0123456789')
@@ -477,6 +478,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       },
       '/api/bounty/modules/:module': { section: 'confirmed', approvedBy: 'Matrix', approvedOn: '2020-01-01' },
       '/api/bounty/table': {},
+      '/api/me/researcher-profile': { public: false },
       '/api/bounty/deposits': { amount: 100, reason: 'a deposit the matrix makes' },
       '/api/bounty/rewards/:rewardId/approve': {},
       '/api/bounty/rewards/:rewardId/ineligible': { reason: 'the matrix says it is ineligible' },

@@ -280,4 +280,82 @@ export function bountyApi(app: FastifyInstance, ctx: DisclosureContext): void {
       return { reward: await bounty.markPaid(req.caller.actor, rewardId, reference, originOf(req)) };
     },
   );
+
+  const { recognition } = ctx.program;
+  const Fame = Type.Object({
+    advisoryId: Type.String(),
+    title: Type.String(),
+    subject: Type.String(),
+    publishedAt: Type.String(),
+  });
+
+  app.get(
+    '/api/hall-of-fame',
+    {
+      schema: {
+        summary: 'The hall of fame: researchers by year and month, as each chose to be credited (anyone)',
+        tags,
+        response: {
+          200: Type.Object({
+            years: Type.Array(
+              Type.Object({
+                year: Type.String(),
+                months: Type.Array(
+                  Type.Object({
+                    month: Type.String(),
+                    researchers: Type.Array(
+                      Type.Object({
+                        shownAs: Type.String(),
+                        profile: Type.Union([Type.String(), Type.Null()]),
+                        advisories: Type.Array(Fame),
+                      }),
+                    ),
+                  }),
+                ),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async () => ({ years: await recognition.hallOfFame() }),
+  );
+
+  app.get(
+    '/api/researchers/:handle',
+    {
+      schema: {
+        summary: 'A researcher’s public profile (anyone): 404 unless they opted in',
+        tags,
+        params: Type.Object({ handle: Type.String({ maxLength: 100 }) }),
+        response: {
+          200: Type.Object({
+            handle: Type.String(),
+            advisories: Type.Array(Type.Object({ ...Fame.properties, shownAs: Type.String() })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => recognition.profile((req.params as { handle: string }).handle),
+  );
+
+  app.put(
+    '/api/me/researcher-profile',
+    {
+      schema: {
+        summary: 'Turn my public researcher profile on or off (it lives under my handle)',
+        description: 'A login session, not an API token.',
+        tags,
+        body: Type.Object({ public: Type.Boolean() }, { additionalProperties: false }),
+        response: { 200: Type.Object({ public: Type.Boolean() }), ...errors },
+      },
+    },
+    async (req) => {
+      requireScope(req.caller, 'session');
+      const on = (req.body as { public: boolean }).public;
+      return { public: await recognition.setProfile(req.caller.actor, on, originOf(req)) };
+    },
+  );
 }

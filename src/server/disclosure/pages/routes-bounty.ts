@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type DisclosureContext, originOf } from '../context.js';
+import { type DisclosureContext, originOf, PAGES } from '../context.js';
 import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
 import {
   ADMIN_BOUNTY,
@@ -11,6 +11,7 @@ import {
   TEAM_REWARDS,
   teamRewardsPage,
 } from './views-bounty.js';
+import { HALL_OF_FAME, hallOfFamePage, profileChoice, profilePage } from './views-fame.js';
 
 const hidden = { hide: true };
 type RewardReq = FastifyRequest<{ Params: { rewardId: string } }>;
@@ -24,18 +25,41 @@ export function centsOf(text: string): number {
 
 /** The bug bounty's pages: public, the researcher's, the team's rewards, the admins' modules and budget. */
 export function bountyPages(app: FastifyInstance, ctx: DisclosureContext): void {
-  const { bounty } = ctx.program;
+  const { bounty, recognition } = ctx.program;
 
   app.get(BOUNTY_PUBLIC, { schema: hidden }, async (req, reply) =>
     sendPage(reply, bountyPublicPage(pageCtx(req, reply), await bounty.overview())),
   );
 
+  app.get(HALL_OF_FAME, { schema: hidden }, async (req, reply) =>
+    sendPage(reply, hallOfFamePage(pageCtx(req, reply), await recognition.hallOfFame())),
+  );
+
+  app.get(
+    `${PAGES}/researchers/:handle`,
+    { schema: hidden },
+    async (req: FastifyRequest<{ Params: { handle: string } }>, reply) =>
+      sendPage(reply, profilePage(pageCtx(req, reply), await recognition.profile(req.params.handle))),
+  );
+
   app.get(MY_REWARDS, { schema: hidden }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
-    return sendPage(
-      reply,
-      myRewardsPage(pageCtx(req, reply), await bounty.mine(req.caller.actor, originOf(req))),
+    const rewards = await bounty.mine(req.caller.actor, originOf(req));
+    const p = pageCtx(req, reply);
+    const choice = profileChoice(
+      p,
+      await recognition.profileChoice(req.caller.actor),
+      req.caller.user.handle ?? null,
+      `${MY_REWARDS}/profile`,
     );
+    return sendPage(reply, myRewardsPage(p, rewards, choice));
+  });
+
+  app.post(`${MY_REWARDS}/profile`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const on = field(req.body, 'public', 3) === 'yes';
+    await recognition.setProfile(req.caller.actor, on, originOf(req));
+    return seeOther(reply, `${MY_REWARDS}?msg=${on ? 'profile-public' : 'profile-private'}`);
   });
 
   app.get(TEAM_REWARDS, { schema: hidden }, async (req, reply) => {
@@ -53,7 +77,7 @@ export function bountyPages(app: FastifyInstance, ctx: DisclosureContext): void 
     );
   });
 
-  app.post(`${TEAM_REWARDS}/rewards/:rewardId/approve`, { schema: hidden }, async (req: RewardReq, reply) => {
+  app.post(`${TEAM_REWARDS}/:rewardId/approve`, { schema: hidden }, async (req: RewardReq, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
     const share = field(req.body, 'maintainerShare', 20).trim();
     await bounty.approve(
@@ -65,22 +89,18 @@ export function bountyPages(app: FastifyInstance, ctx: DisclosureContext): void 
     return seeOther(reply, `${TEAM_REWARDS}?msg=reward-approved`);
   });
 
-  app.post(
-    `${TEAM_REWARDS}/rewards/:rewardId/ineligible`,
-    { schema: hidden },
-    async (req: RewardReq, reply) => {
-      if (!req.caller.user) return toLogin(req, reply);
-      await bounty.markIneligible(
-        req.caller.actor,
-        req.params.rewardId,
-        field(req.body, 'reason', 1000),
-        originOf(req),
-      );
-      return seeOther(reply, `${TEAM_REWARDS}?msg=reward-ineligible`);
-    },
-  );
+  app.post(`${TEAM_REWARDS}/:rewardId/ineligible`, { schema: hidden }, async (req: RewardReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await bounty.markIneligible(
+      req.caller.actor,
+      req.params.rewardId,
+      field(req.body, 'reason', 1000),
+      originOf(req),
+    );
+    return seeOther(reply, `${TEAM_REWARDS}?msg=reward-ineligible`);
+  });
 
-  app.post(`${TEAM_REWARDS}/rewards/:rewardId/paid`, { schema: hidden }, async (req: RewardReq, reply) => {
+  app.post(`${TEAM_REWARDS}/:rewardId/paid`, { schema: hidden }, async (req: RewardReq, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
     await bounty.markPaid(
       req.caller.actor,

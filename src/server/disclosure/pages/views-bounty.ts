@@ -17,9 +17,10 @@ import { csrfField, type PageCtx, page, postButton, when } from './layout.js';
 // The bug bounty's pages: the public one (/bounty), a researcher's rewards, the team's rewards to
 // decide, and the admins' modules and budget. Stable ids and data attributes for the browser walk.
 
-export const BOUNTY_PUBLIC = '/bounty';
+/** Under the program's prefix, as every page of it: no npm package name is shadowed. */
+export const BOUNTY_PUBLIC = `${PAGES}/bounty`;
 export const MY_REWARDS = `${PAGES}/rewards`;
-export const TEAM_REWARDS = `${PAGES}/bounty`;
+export const TEAM_REWARDS = `${PAGES}/bounty/rewards`;
 export const ADMIN_BOUNTY = `${PAGES}/admin/bounty`;
 
 const SEVERITIES = ['critical', 'high', 'moderate', 'low', 'info'] as const;
@@ -64,7 +65,7 @@ export function bountyPublicPage(p: PageCtx, o: BountyOverview): SafeHtml {
 <section aria-labelledby="rewards-h"><h2 id="rewards-h">Rewards</h2>${tableRows(o.table)}</section>
 <section aria-labelledby="confirmed-h"><h2 id="confirmed-h">Confirmed</h2>${moduleList(confirmed, 'modules-confirmed')}</section>
 <section aria-labelledby="progress-h"><h2 id="progress-h">Work in progress</h2>${moduleList(progress, 'modules-in-progress')}</section>
-<p><a href="/hall-of-fame">Hall of fame</a></p>`,
+<p><a href="${PAGES}/hall-of-fame" id="to-hall-of-fame">Hall of fame</a></p>`,
   );
 }
 
@@ -75,7 +76,7 @@ function rewardLine(r: RewardView | Reward): SafeHtml {
 }
 
 /** A researcher's rewards: each with its amount, where it stands, and the reason when ineligible. */
-export function myRewardsPage(p: PageCtx, rewards: RewardView[]): SafeHtml {
+export function myRewardsPage(p: PageCtx, rewards: RewardView[], profile: SafeHtml | '' = ''): SafeHtml {
   return page(
     p,
     'My rewards',
@@ -85,7 +86,8 @@ ${
   rewards.length
     ? html`<table id="my-rewards"><thead><tr><th>Advisory</th><th>Package</th><th>Severity</th><th>Reward</th><th>State</th></tr></thead><tbody>${rewards.map((r) => html`<tr data-reward="${r.id}">${rewardLine(r)}</tr>`)}</tbody></table>`
     : html`<p class="muted" id="no-rewards">No reward yet.</p>`
-}`,
+}
+${profile}`,
   );
 }
 
@@ -97,7 +99,7 @@ export function teamRewardsPage(
   opts: { admin: boolean; me: string },
 ): SafeHtml {
   const actions = (r: Reward): SafeHtml | '' => {
-    const base = `${TEAM_REWARDS}/rewards/${encodeURIComponent(r.id)}`;
+    const base = `${TEAM_REWARDS}/${encodeURIComponent(r.id)}`;
     const out: SafeHtml[] = [];
     if (r.state === 'proposed' && r.researcherId !== opts.me)
       out.push(
