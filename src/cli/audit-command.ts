@@ -13,7 +13,6 @@ import {
   parseOmit,
   runAudit,
 } from '../scan/index.js';
-import { isReportFormat, REPORT_FORMATS } from '../scan/reporters/formats.js';
 import { loadRenderer } from '../scan/reporters/load.js';
 import { dbOption, formatOption, runsAndExits } from './command-kit.js';
 import type { DbOption } from './context.js';

@@ -46,6 +46,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandModu
     load: () => import('./cve-commands.js'),
   },
   {
+    name: 'registry',
+    summary: 'what the server says of npm packages when the registry cannot be asked',
+    load: () => import('./registry-commands.js'),
+  },
+  {
     name: 'serve',
     summary: 'serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)',
     load: () => import('./serve-command.js'),

@@ -14,6 +14,7 @@ export interface ServeOptions extends DbOption, CnaOption {
   host?: string;
   publicUrl?: string;
   upstreamRegistry?: string;
+  downloadsApi?: string;
   logLevel?: string;
   rateLimit?: string;
   maxHeap?: string;
@@ -161,6 +162,9 @@ async function runServer(opts: ServeOptions): Promise<void> {
   };
   if (opts.publicUrl) partial.publicUrl = opts.publicUrl;
   if (opts.upstreamRegistry) partial.upstreamRegistry = opts.upstreamRegistry;
+  // npm's downloads API goes with npm's registry unless another (or "none") is named
+  const downloads = opts.downloadsApi ?? (opts.upstreamRegistry ? NPM_DOWNLOADS_API : undefined);
+  if (downloads && downloads !== 'none') partial.downloadsApi = downloads;
   if (opts.trustProxy) partial.trustProxy = true;
   if (/^https:/i.test(partial.publicUrl ?? '')) partial.secureCookies = true;
   const config = serverConfig(partial);
@@ -252,6 +256,9 @@ if (!isMainThread && (workerData as { nswgServe?: ServeOptions } | null)?.nswgSe
 }
 
 /** Defines `nswg serve`. */
+/** npm's public downloads API. */
+const NPM_DOWNLOADS_API = 'https://api.npmjs.org';
+
 export function define(c: Command): void {
   const [cnaOrgId, cnaShortName] = cnaOptions() as [Option, Option];
   c.description('serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)')
@@ -261,6 +268,10 @@ export function define(c: Command): void {
     .option(
       '--upstream-registry <url>',
       'npm registry to pass package metadata requests to (default: none, they get 404)',
+    )
+    .option(
+      '--downloads-api <url>',
+      `npm's downloads API, for the bug bounty's eligible modules (default: ${NPM_DOWNLOADS_API} with --upstream-registry, else none; "none" for none)`,
     )
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--rate-limit <n>', 'POST API requests per minute per client address (0: no limit)', '1000')

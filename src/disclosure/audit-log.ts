@@ -68,6 +68,8 @@ export const AUDIT_ACTIONS = [
   'bounty.reward-ineligible',
   'bounty.rewards-read',
   'researcher.profile',
+  'registry.override-set',
+  'registry.override-clear',
   'scheduler.action',
   'user.register',
   'user.replace',

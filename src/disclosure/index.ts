@@ -202,7 +202,6 @@ export type {
   Invitation,
   KeptMessage,
   OutboxReader,
-  PackageRegistry,
   PublishedAdvisories,
   ReportFilter,
 } from './ports.js';
@@ -224,6 +223,7 @@ export {
 } from './program-invitations.js';
 export type { Dashboard, Figures, Queue, QueueFilter, QueueItem } from './program-queue.js';
 export type { AuditQuery, Records } from './program-records.js';
+export type { RegistryOverrides } from './program-registry.js';
 export {
   type InvitationView,
   type OnBehalfOf,
@@ -251,6 +251,17 @@ export {
   type UploadQuotas,
   type UploadUsage,
 } from './quotas.js';
+export {
+  checkPackageOrScope,
+  isScope,
+  type MonthlyDownloads,
+  overriddenDownloads,
+  overriddenPackage,
+  type PackageFacts,
+  type PackageRegistry,
+  type RegistryOverride,
+  validateOverride,
+} from './registry-facts.js';
 export {
   type AssessmentInput,
   type CreditPreference,

@@ -61,6 +61,7 @@ export const GLOBAL_ACTIONS = [
   'manage-cve-ids',
   'manage-bounty',
   'decide-reward',
+  'manage-registry-overrides',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
@@ -89,6 +90,7 @@ function globalDecision(actor: Actor, action: GlobalAction): Decision {
     case 'read-outbox':
     case 'manage-cve-ids':
     case 'manage-bounty':
+    case 'manage-registry-overrides':
       return isAdmin(actor) || actor.kind === 'operator' ? ALLOW : refuse('only admins may do this');
     case 'decide-reward':
       // rewards are for npm reports: their team (the triage team, admins) approves them

@@ -9,6 +9,7 @@ import type { CveRequest, CveRequestState } from './cve-requests.js';
 import type { DueAction } from './deadlines.js';
 import type { Audience, MailMessage, NotificationKind } from './notifications.js';
 import type { UploadUsage } from './quotas.js';
+import type { RegistryOverride } from './registry-facts.js';
 import type { Report } from './report.js';
 import type { ExtensionProposal, Vote } from './votes.js';
 import type { ReportState, StateChange } from './workflow.js';
@@ -148,6 +149,13 @@ export interface DisclosureTx extends BountyTx {
   credits(reportId: string): Promise<ReportCredit[]>;
   /** The credits proposed to an address (trimmed, lower-cased), of every report, oldest first. */
   creditsTo(email: string): Promise<ReportCredit[]>;
+  /** The registry overrides admins set, by name. */
+  registryOverrides(): Promise<RegistryOverride[]>;
+  registryOverride(name: string): Promise<RegistryOverride | null>;
+  /** Records an override, replacing the name's earlier one. */
+  putRegistryOverride(o: RegistryOverride): Promise<void>;
+  /** Forgets a name's override; false when there was none. */
+  removeRegistryOverride(name: string): Promise<boolean>;
   /** The addresses of the admins (active, confirmed), for the notices about CVE ids. */
   adminAddresses(): Promise<string[]>;
   /** The e-mail addresses to notify: the audiences of the report, less those who turned `kind` off. */
@@ -167,15 +175,6 @@ export interface DisclosureRepository {
 export interface PublishedAdvisories {
   /** The advisories about one npm package, or about Node.js (`node`, ecosystem `node`). */
   forPackage(name: string, ecosystem: 'npm' | 'node'): Promise<Advisory[]>;
-}
-
-/**
- * The npm registry the server answers for (its upstream), asked whether a package exists: a report
- * about a name nobody publishes is a mistake the reporter should hear about at once.
- */
-export interface PackageRegistry {
-  /** False only when the registry says there is no such package; true when there is, or no answer came. */
-  hasPackage(name: string): Promise<boolean>;
 }
 
 /** The audit log as admins read it (the store's), outside any disclosure transaction. */

@@ -21,6 +21,7 @@ import {
 import { assertCan } from './permissions.js';
 import type { DisclosureTx } from './ports.js';
 import type { ProgramContext } from './program-context.js';
+import type { MonthlyDownloads } from './registry-facts.js';
 import { type Actor, actorId, CONFIRM_FIRST, isConfirmedUser } from './roles.js';
 
 // The bug bounty (bounty.ts): admins keep the eligible modules, the reward table and the budget;
@@ -64,18 +65,22 @@ export class Bounty {
     });
   }
 
-  /** Adds an eligible module with its maintainer's approval (admins, the operator). */
+  /**
+   * Adds an eligible module with its maintainer's approval (admins, the operator), counted at once
+   * when the registry (or an admin's override) knows its downloads.
+   */
   async addModule(actor: Actor, input: unknown, origin: Origin): Promise<BountyModule> {
     const now = this.ctx.now();
     assertCan(actor, 'manage-bounty', null, now);
     const m = validateModule(input, now);
     const at = now.toISOString();
+    const counted = await this.count(m.name);
     return this.ctx.transaction(actor, origin, async (tx) => {
       const module: BountyModule = {
         ...m,
-        downloads: null,
-        downloadsAsOf: null,
-        downloadsSource: null,
+        downloads: counted?.count ?? null,
+        downloadsAsOf: counted?.asOf ?? null,
+        downloadsSource: counted?.source ?? null,
         addedBy: byWhom(actor),
         addedAt: at,
         updatedAt: at,
@@ -84,6 +89,65 @@ export class Bounty {
       await tx.audit(auditEntry(actor, 'bounty.module-add', origin, now, null, { ...m }));
       return module;
     });
+  }
+
+  /**
+   * Refreshes a module's count of downloads a month from the registry, or an admin's override (admins,
+   * the operator, the scheduler). The registry is asked before the transaction: no network wait holds
+   * the write lock. E_CONFLICT when nobody knows the count (no registry: an admin sets an override).
+   */
+  async refreshDownloads(actor: Actor, name: string, origin: Origin): Promise<BountyModule> {
+    const now = this.ctx.now();
+    if (actor.kind !== 'system') assertCan(actor, 'manage-bounty', null, now);
+    const key = checkModuleName(name);
+    const counted = await this.count(key);
+    return this.ctx.transaction(actor, origin, async (tx) => {
+      const known = await tx.bountyModule(key);
+      if (!known) throw moduleNotFound();
+      if (!counted)
+        throw new NswgError(
+          'E_CONFLICT',
+          `the downloads of ${key} are unknown: no registry answered; an admin sets them as an override (nswg registry override)`,
+          { field: 'downloads' },
+        );
+      const next: BountyModule = {
+        ...known,
+        downloads: counted.count,
+        downloadsAsOf: counted.asOf,
+        downloadsSource: counted.source,
+        updatedAt: now.toISOString(),
+      };
+      await tx.updateBountyModule(next);
+      await tx.audit(auditEntry(actor, 'bounty.downloads', origin, now, null, { name: key, ...counted }));
+      return next;
+    });
+  }
+
+  /** Refreshes every module's count (the weekly refresh): the names refreshed, and those nobody could count. */
+  async refreshAll(actor: Actor, origin: Origin): Promise<{ refreshed: string[]; unknown: string[] }> {
+    if (actor.kind !== 'system') assertCan(actor, 'manage-bounty', null, this.ctx.now());
+    const modules = await this.ctx.deps.repo.transaction((tx) => tx.bountyModules());
+    const out = { refreshed: [] as string[], unknown: [] as string[] };
+    for (const m of modules) {
+      try {
+        await this.refreshDownloads(actor, m.name, origin);
+        out.refreshed.push(m.name);
+      } catch (e) {
+        if (!(e instanceof NswgError) || e.code !== 'E_CONFLICT') throw e;
+        out.unknown.push(m.name);
+      }
+    }
+    return out;
+  }
+
+  /** The downloads of a package or scope last month, as the registry (or an override) says; null when unknown. */
+  private async count(name: string): Promise<MonthlyDownloads | null> {
+    try {
+      return (await this.ctx.deps.registry?.monthlyDownloads(name)) ?? null;
+    } catch {
+      // an unreachable registry is an unknown count, never a failed admin action
+      return null;
+    }
   }
 
   /** Changes a module's section or approval (admins, the operator); its counts stay. */

@@ -4,20 +4,15 @@ import { auditEntry, type Origin } from './audit-log.js';
 import { commitAndSend, type DisclosureDeps, type Outgoing } from './effects.js';
 import type { ServerKeys } from './keys.js';
 import { type Action, assertCan } from './permissions.js';
-import type {
-  AuditLogReader,
-  DisclosureTx,
-  OutboxReader,
-  PackageRegistry,
-  PublishedAdvisories,
-} from './ports.js';
+import type { AuditLogReader, DisclosureTx, OutboxReader, PublishedAdvisories } from './ports.js';
+import type { PackageRegistry } from './registry-facts.js';
 import type { Report } from './report.js';
 import type { Actor } from './roles.js';
 
 /**
  * What the program depends on besides what it shares with the scheduler: the published advisories
  * (possible duplicates), the audit log and the outbox as admins read them, and the upstream npm
- * registry when there is one (none: every package name is taken to exist).
+ * registry (an admin's override first, then the upstream; none: every package name is taken to exist).
  */
 export interface ProgramDeps extends DisclosureDeps {
   advisories: PublishedAdvisories;

@@ -229,11 +229,12 @@ export class Reports {
     });
   }
 
-  /** E_REPORT_INVALID when the upstream registry (if any) says the npm package does not exist. */
+  /** E_REPORT_INVALID when the registry (an override, the upstream) says the npm package does not exist. */
   private async checkPackage(details: ReportDetails): Promise<void> {
     const registry = this.ctx.deps.registry;
     const name = details.packageName;
-    if (!registry || details.kind !== 'npm' || !name || (await registry.hasPackage(name))) return;
+    if (!registry || details.kind !== 'npm' || !name) return;
+    if ((await registry.package(name)).state !== 'missing') return;
     throw new NswgError(
       'E_REPORT_INVALID',
       `packageName ${name} is not a package on the registry`,

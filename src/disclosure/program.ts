@@ -8,6 +8,7 @@ import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
 import { Recognition } from './program-recognition.js';
 import { Records } from './program-records.js';
+import { RegistryOverrides } from './program-registry.js';
 import { Reports } from './program-reports.js';
 import { Votes } from './program-votes.js';
 import { Workflow } from './program-workflow.js';
@@ -43,6 +44,8 @@ export class DisclosureProgram {
   readonly records: Records;
   /** The CVE ids: blocks (admins), assignment to a report (the team). */
   readonly cve: Cves;
+  /** The admins' answers for the npm registry (package versions, downloads), when it cannot be asked. */
+  readonly registry: RegistryOverrides;
   /** Credits with roles: proposed, accepted or declined by the credited person, entered by the team. */
   readonly credits: Credits;
   /** External CVE requests: asked for by anyone with an account, decided by the team. */
@@ -63,6 +66,7 @@ export class DisclosureProgram {
     this.records = new Records(ctx);
     this.cve = new Cves(ctx);
     this.credits = new Credits(ctx);
+    this.registry = new RegistryOverrides(ctx);
     this.cveRequests = new CveRequests(ctx);
     this.bounty = new Bounty(ctx);
     this.recognition = new Recognition(ctx);

@@ -9,6 +9,8 @@ export interface ServerConfig {
   publicUrl: string;
   /** An npm registry that package metadata requests (`GET /<name>`) are passed to; none: 404. */
   upstreamRegistry: string | null;
+  /** npm's downloads API, for the bug bounty's eligible modules; null: none (the admins' overrides only). */
+  downloadsApi: string | null;
   /**
    * How long a client may take to send a whole request, headers and body, in milliseconds (then
    * 408 and the connection is closed). It bounds a client that sends its body slowly; 60 s lets
@@ -51,6 +53,7 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
       '',
     ),
     upstreamRegistry: partial.upstreamRegistry ?? null,
+    downloadsApi: partial.downloadsApi ?? null,
     requestTimeoutMs: partial.requestTimeoutMs ?? 60_000,
     headersTimeoutMs: partial.headersTimeoutMs ?? 10_000,
     keepAliveTimeoutMs: partial.keepAliveTimeoutMs ?? 5_000,

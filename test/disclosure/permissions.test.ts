@@ -120,6 +120,7 @@ const GLOBAL: Record<GlobalAction, Role[]> = {
   'manage-bounty': ['admin', 'operator'],
   // rewards are for npm reports: the triage team and admins decide them, not the core security team
   'decide-reward': ['filer', 'team', 'team-reporter', 'admin'],
+  'manage-registry-overrides': ['admin', 'operator'],
 };
 
 describe('permissions: can(actor, action, report)', () => {

@@ -5,7 +5,9 @@
 // holds every movement and the balance never goes below zero, even with approvals at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, DisclosureProgram, operatorActor, type Reward } from '../../src/disclosure/index.js';
+import { registryFacts } from '../../src/server/disclosure/registry-facts.js';
 import { testEngines } from '../helpers/db.js';
+import { setRegistryOverride } from '../helpers/registry.js';
 import { makeWorld, ORIGIN, submit, type World } from './store-setup.js';
 
 const engines = await testEngines();
@@ -24,17 +26,11 @@ describe.each(engines)('the bug bounty through the program, on %s', (engine) => 
     approvedBy: 'Jane Maintainer (@jane)',
     approvedOn: '2026-01-02',
   });
-  /** Sets a module's last count, as a refresh from the registry would. */
-  const counted = (name: string, downloads: number) =>
-    w.store.reports.transaction(async (tx) => {
-      const m = (await tx.bountyModule(name))!;
-      await tx.updateBountyModule({
-        ...m,
-        downloads,
-        downloadsAsOf: '2026-01-04',
-        downloadsSource: 'override',
-      });
-    });
+  /** Sets a module's downloads as an admin's override of the registry, and refreshes its count. */
+  const counted = async (name: string, downloads: number) => {
+    await setRegistryOverride(w.store, name, { monthlyDownloads: downloads });
+    return w.program.bounty.refreshDownloads(w.users.admin, name, ORIGIN);
+  };
   /** A report of `over` taken from submission to publication: triaged, fixed by its maintainer, published. */
   const published = async (over: Record<string, unknown> = {}, reporter: Actor = w.users.reporter) => {
     const { triage1, triage2, maintainer } = w.users;
@@ -61,6 +57,16 @@ describe.each(engines)('the bug bounty through the program, on %s', (engine) => 
 
   beforeAll(async () => {
     w = await makeWorld(engine);
+    // the server's registry: an admin's override answers, with no upstream to ask
+    w.program = new DisclosureProgram({
+      ...w.deps,
+      registry: registryFacts({
+        overrides: w.store.reports,
+        upstream: null,
+        downloadsApi: null,
+        clock: w.clock,
+      }),
+    });
   });
   afterAll(async () => w?.close());
 
@@ -112,6 +118,34 @@ describe.each(engines)('the bug bounty through the program, on %s', (engine) => 
       field: 'high',
     });
     expect(await log()).toEqual(['bounty.module-add', 'bounty.module-add']);
+  });
+
+  it("counts a module's downloads from the registry or an admin's override, with the date and source", async () => {
+    const { admin, triage1 } = w.users;
+    await expect(w.program.bounty.refreshDownloads(admin, 'left-pad-ng', ORIGIN)).rejects.toMatchObject({
+      code: 'E_CONFLICT',
+      field: 'downloads',
+    });
+    await expect(w.program.bounty.refreshDownloads(triage1, 'left-pad-ng', ORIGIN)).rejects.toMatchObject({
+      code: 'E_FORBIDDEN',
+    });
+    await expect(w.program.bounty.refreshDownloads(admin, 'not-in-the-bounty', ORIGIN)).rejects.toMatchObject(
+      {
+        code: 'E_NOT_FOUND',
+      },
+    );
+    const m = await counted('left-pad-ng', 120_000);
+    expect(m).toMatchObject({ downloads: 120_000, downloadsSource: 'override', downloadsAsOf: '2026-01-01' });
+    // a module added with an override known is counted at once
+    await setRegistryOverride(w.store, '@counted', { monthlyDownloads: 4_000 });
+    expect(await w.program.bounty.addModule(admin, module('@counted'), ORIGIN)).toMatchObject({
+      downloads: 4_000,
+    });
+    expect(await w.program.bounty.refreshAll(admin, ORIGIN)).toEqual({
+      refreshed: ['@counted', 'left-pad-ng'],
+      unknown: ['@acme'],
+    });
+    await w.program.bounty.removeModule(admin, '@counted', ORIGIN);
   });
 
   it('proposes a reward at publication from the CVSS severity, or says why there is none', async () => {

@@ -111,16 +111,21 @@ describe.each(engines)('the disclosure program reads (%s)', (engine) => {
     expect(refused).toHaveLength(1);
   });
 
-  it('asks the upstream registry, when there is one, whether the package exists', async () => {
+  it('asks the registry, when there is one, whether the package exists', async () => {
     const { reporter } = w.users;
     const asked: string[] = [];
     const program = new DisclosureProgram({
       ...w.deps,
       registry: {
-        hasPackage: async (name) => {
+        package: async (name) => {
           asked.push(name);
-          return name !== 'nobody-publishes-this';
+          return name === 'nobody-publishes-this'
+            ? { state: 'missing' }
+            : name === 'nobody-knows'
+              ? { state: 'unknown' }
+              : { state: 'published', versions: ['1.0.0'] };
         },
+        monthlyDownloads: async () => null,
       },
     });
     await expect(
@@ -131,6 +136,8 @@ describe.each(engines)('the disclosure program reads (%s)', (engine) => {
       problems: [{ field: 'packageName', message: 'is not a package on the registry' }],
     });
     await program.reports.submit(reporter, validInput({ packageName: '@scope/published' }), ORIGIN);
+    // a registry that could not say stops nothing
+    await program.reports.submit(reporter, validInput({ packageName: 'nobody-knows' }), ORIGIN);
     // a core report names no package; an invalid one is refused before anyone is asked
     await program.reports.submit(
       reporter,
@@ -144,7 +151,7 @@ describe.each(engines)('the disclosure program reads (%s)', (engine) => {
         ORIGIN,
       ),
     ).rejects.toMatchObject({ code: 'E_REPORT_INVALID', field: 'title' });
-    expect(asked).toEqual(['nobody-publishes-this', '@scope/published']);
+    expect(asked).toEqual(['nobody-publishes-this', '@scope/published', 'nobody-knows']);
   });
 
   it('files a report for a registered user named by address, and says so when nobody has it', async () => {

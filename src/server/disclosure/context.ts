@@ -15,7 +15,7 @@ import {
 import { OutboxMailer } from '../../mail/index.js';
 import type { AppDeps, RequestLimit } from '../deps.js';
 import { advisoryPath } from '../pages/html.js';
-import { upstreamPackages } from './upstream.js';
+import { registryFacts } from './registry-facts.js';
 
 /** Where the disclosure program's pages live: under one prefix, so no npm package name is shadowed. */
 export const PAGES = '/disclosure';
@@ -93,7 +93,12 @@ export async function createContext(
     advisories: deps.store.advisories,
     auditLog: deps.store.auditLog,
     outbox: deps.store.outbox,
-    ...(upstream ? { registry: upstreamPackages(upstream) } : {}),
+    registry: registryFacts({
+      overrides: deps.store.reports,
+      upstream,
+      downloadsApi: deps.config.downloadsApi,
+      clock: deps.clock,
+    }),
     uploadQuotas:
       quotas === null
         ? { burst: null, day: null, reportFiles: null }

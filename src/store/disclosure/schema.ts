@@ -269,6 +269,16 @@ export interface CveRequestTable {
   record: string;
 }
 
+/** An admin's answer for the npm registry about a package or scope (migration 0010_registry_overrides). */
+export interface RegistryOverrideTable {
+  name: string;
+  /** A JSON list of versions ([]: no such package); null: the registry's. */
+  versions: string | null;
+  monthly_downloads: number | string | null;
+  set_at: string;
+  set_by: string;
+}
+
 export type DisclosureTables = {
   users: UserTable;
   sessions: SessionTable;
@@ -293,6 +303,7 @@ export type DisclosureTables = {
   outbox: OutboxTable;
   cve_ids: CveIdTable;
   report_credits: ReportCreditTable;
+  registry_overrides: RegistryOverrideTable;
   cve_requests: CveRequestTable;
 };
 

@@ -1,5 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DisclosureRepository, DisclosureTx, PublicCve } from '../../disclosure/index.js';
+import type {
+  DisclosureRepository,
+  DisclosureTx,
+  PublicCve,
+  RegistryOverride,
+} from '../../disclosure/index.js';
 import { NswgError } from '../../errors.js';
 import { AdvisoryStore } from '../advisories/store.js';
 import type { Database } from '../schema.js';
@@ -9,6 +14,7 @@ import { creditQueries } from './credits.js';
 import { cveQueries, publicCveReads } from './cve-ids.js';
 import { cveRequestQueries } from './cve-requests.js';
 import { peopleQueries } from './people.js';
+import { registryOverrideQueries } from './registry-overrides.js';
 import { reportQueries } from './reports.js';
 import { withDisclosure } from './schema.js';
 import { threadQueries } from './threads.js';
@@ -29,6 +35,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...voteQueries(db),
     ...cveQueries(db),
     ...creditQueries(db),
+    ...registryOverrideQueries(db),
     ...cveRequestQueries(db),
     ...bountyQueries(db),
 
@@ -84,6 +91,11 @@ export class DisclosureStore implements DisclosureRepository {
   /** Every announced or rejected CVE id of the program's blocks, as they may be told in public. */
   publicCves(): Promise<PublicCve[]> {
     return publicCveReads(withDisclosure(this.db)).publicCves();
+  }
+
+  /** The admins' override for a package or scope, read outside any transaction (the registry facts). */
+  registryOverride(name: string): Promise<RegistryOverride | null> {
+    return registryOverrideQueries(withDisclosure(this.db)).registryOverride(name);
   }
 
   /** Runs `fn` in a transaction that first takes the disclosure write lock (see lockDisclosure). */

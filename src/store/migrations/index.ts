@@ -11,6 +11,7 @@ import { disclosureHardeningMigration } from './0006-disclosure-hardening.js';
 import { cveIdsMigration } from './0007-cve-ids.js';
 import { creditsMigration } from './0008-credits.js';
 import { cveRequestsMigration } from './0009-cve-requests.js';
+import { registryOverridesMigration } from './0010-registry-overrides.js';
 import { bountyMigration } from './0012-bounty.js';
 
 /**
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_cve_ids': cveIdsMigration,
   '0008_credits': creditsMigration,
   '0009_cve_requests': cveRequestsMigration,
+  '0010_registry_overrides': registryOverridesMigration,
   '0012_bounty': bountyMigration,
 };
 

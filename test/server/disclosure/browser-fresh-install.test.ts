@@ -2,7 +2,7 @@
 // `npm start` runs it (no SMTP server), the `nswg user` commands the README names, and a real browser
 // (Debian's Chromium), from nothing to a triaged report. The test never opens the database: whatever
 // the program needs, a person does through the pages or the commands.
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

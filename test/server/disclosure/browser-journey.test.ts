@@ -13,7 +13,7 @@
 //  2. the maintainer never answers: at day 45 (fake clock, scheduler run) the report is published
 //     with no upper bound (`*`), and `npm audit` reports every version.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

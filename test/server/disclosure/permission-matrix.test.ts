@@ -450,6 +450,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/reports/:id/proposals': { days: 5, reason: 'matrix' },
       '/api/proposals/:id/votes': { inFavour: true },
       '/api/users/:id/roles': { roles: [] },
+      '/api/registry/overrides': { name: 'matrix-widget', monthlyDownloads: 1234 },
+      '/api/registry/overrides/clear': { name: 'never-overridden-widget' },
       '/api/reports/:id/credits': { role: 'analyst', name: 'Matrix', email: 'credited@example.org' },
       '/api/cve-requests': {
         kind: 'npm',

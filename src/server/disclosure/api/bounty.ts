@@ -105,6 +105,43 @@ export function bountyApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
   );
 
+  app.post(
+    '/api/bounty/modules/:module/refresh',
+    {
+      schema: {
+        summary: 'Refresh a module’s downloads a month from the registry, or an admin’s override (admins)',
+        description: `${interactive} 409 when nobody knows the count (no registry, no override).`,
+        tags,
+        params: ModuleParams,
+        response: { 200: Type.Object({ module: ModuleSchema }), ...errors },
+      },
+    },
+    async (req) => {
+      requireInteractive(req.caller);
+      const { module } = req.params as { module: string };
+      return { module: moduleJson(await bounty.refreshDownloads(req.caller.actor, module, originOf(req))) };
+    },
+  );
+
+  app.post(
+    '/api/bounty/refresh',
+    {
+      schema: {
+        summary: 'Refresh every module’s downloads a month (admins)',
+        description: interactive,
+        tags,
+        response: {
+          200: Type.Object({ refreshed: Type.Array(Type.String()), unknown: Type.Array(Type.String()) }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      requireInteractive(req.caller);
+      return bounty.refreshAll(req.caller.actor, originOf(req));
+    },
+  );
+
   app.put(
     '/api/bounty/table',
     {

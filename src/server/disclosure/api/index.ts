@@ -9,6 +9,7 @@ import { bountyApi } from './bounty.js';
 import { creditApi } from './credits.js';
 import { cveApi } from './cve.js';
 import { cveRequestApi } from './cve-requests.js';
+import { registryApi } from './registry.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
 
@@ -30,6 +31,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   adminApi(app, ctx);
   cveApi(app, ctx);
   creditApi(app, ctx);
+  registryApi(app, ctx);
   cveRequestApi(app, ctx);
   bountyApi(app, ctx);
   await app.register(async (uploads) => {

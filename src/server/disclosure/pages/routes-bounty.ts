@@ -142,6 +142,12 @@ export function bountyPages(app: FastifyInstance, ctx: DisclosureContext): void 
     return seeOther(reply, `${ADMIN_BOUNTY}?msg=module-removed`);
   });
 
+  app.post(`${ADMIN_BOUNTY}/modules/:module/refresh`, { schema: hidden }, async (req: ModuleReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await bounty.refreshDownloads(req.caller.actor, req.params.module, originOf(req));
+    return seeOther(reply, `${ADMIN_BOUNTY}?msg=module-refreshed`);
+  });
+
   app.post(`${ADMIN_BOUNTY}/table`, { schema: hidden }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
     const t: Record<string, number> = {};
