@@ -66,11 +66,17 @@ export function hallOfFame(reports: readonly Published[], profiles: ReadonlyMap<
     const month = r.publishedAt!.slice(0, 7);
     const shownAs = creditShownAs(r.credit)!;
     let m = months.get(month);
-    if (!m) months.set(month, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      months.set(month, m);
+    }
     // the same person under two chosen credits stays two lines: each report's choice is its own
     const key = `${r.reporterId}\0${shownAs}`;
     let who = m.get(key);
-    if (!who) m.set(key, (who = { shownAs, profile: profiles.get(r.reporterId) ?? null, advisories: [] }));
+    if (!who) {
+      who = { shownAs, profile: profiles.get(r.reporterId) ?? null, advisories: [] };
+      m.set(key, who);
+    }
     who.advisories.push(advisoryOf(r));
   }
   const years = new Map<string, FameMonth[]>();
