@@ -193,6 +193,12 @@ export type RewardDecision =
   | { module: string; severity: Severity; amount: number; state: 'proposed' }
   | { module: string; severity: Severity; amount: 0; state: 'ineligible'; reason: string };
 
+/** Cents from dollars as people type them ("500", "250.50", "$1,000"); NaN otherwise (checkAmount refuses it). */
+export function centsOf(text: string): number {
+  const t = text.trim().replace(/^\$/, '').replaceAll(',', '');
+  return /^\d{1,9}(\.\d{1,2})?$/.test(t) ? Math.round(Number(t) * 100) : Number.NaN;
+}
+
 /** USD from cents, as the pages and mail show it. */
 export const dollars = (cents: number): string =>
   `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: cents % 100 ? 2 : 0 })}`;

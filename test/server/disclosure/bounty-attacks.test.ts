@@ -172,13 +172,20 @@ describe.each(engines)('attacks on the bounty routes (%s)', (engine) => {
       '/disclosure/admin/bounty/modules',
       {
         name: '@walk',
-        section: 'confirmed',
+        section: 'work-in-progress',
         approvedBy: 'Walk Maintainer',
         approvedOn: '2026-01-03',
       },
       await admin.csrf('/disclosure/admin/bounty'),
     );
     expect(added.statusCode, added.body).toBe(303);
+    // the maintainer's approval came through: the module moves to Confirmed
+    const moved = await admin.post(
+      `/disclosure/admin/bounty/modules/${encodeURIComponent('@walk')}`,
+      { section: 'confirmed', approvedBy: 'Walk Maintainer', approvedOn: '2026-01-04' },
+      await admin.csrf('/disclosure/admin/bounty'),
+    );
+    expect(moved.statusCode, moved.body).toBe(303);
     const deposited = await admin.post(
       '/disclosure/admin/bounty/deposits',
       { amount: '1,000.00', reason: 'the walk grant of the year' },

@@ -679,6 +679,8 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/admin/bounty/modules': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/bounty/modules/:module/remove': { rule: user('login', adminOnly(404)) },
   'POST /disclosure/admin/bounty/modules/:module/refresh': { rule: user('login', adminOnly(404)) },
+  'POST /disclosure/admin/bounty/modules/:module': { rule: user('login', adminOnly(404)) },
+  'POST /disclosure/admin/bounty/refresh': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/bounty/table': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/bounty/deposits': { rule: user('login', adminOnly(303)) },
   'GET /disclosure/cve-requests': { rule: user('login', any(200)) },

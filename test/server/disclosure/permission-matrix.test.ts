@@ -494,6 +494,11 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         approvedOn: '2020-01-01',
       },
       '/disclosure/admin/bounty/deposits': { amount: '1.00', reason: 'a deposit the matrix makes' },
+      '/disclosure/admin/bounty/modules/:module': {
+        section: 'confirmed',
+        approvedBy: 'Matrix',
+        approvedOn: '2020-01-01',
+      },
       '/disclosure/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
       '/disclosure/login': { email: unique, password: 'not the password' },
       '/disclosure/password-reset': { email: 'nobody@example.org' },

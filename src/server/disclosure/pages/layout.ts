@@ -43,6 +43,7 @@ const NOTICES: Record<string, string> = {
   'reward-paid': 'The payment is recorded.',
   'module-added': 'The module is in the bounty.',
   'module-removed': 'The module is out of the bounty.',
+  'module-saved': 'The module is saved.',
   'module-refreshed': 'The download count is refreshed.',
   'table-saved': 'The reward table is saved: it applies to rewards proposed from now on.',
   'profile-public': 'Your profile is public.',

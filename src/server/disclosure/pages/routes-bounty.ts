@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { centsOf } from '../../../disclosure/index.js';
 import { type DisclosureContext, originOf, PAGES } from '../context.js';
 import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
 import {
@@ -16,12 +17,6 @@ import { HALL_OF_FAME, hallOfFamePage, profileChoice, profilePage } from './view
 const hidden = { hide: true };
 type RewardReq = FastifyRequest<{ Params: { rewardId: string } }>;
 type ModuleReq = FastifyRequest<{ Params: { module: string } }>;
-
-/** Cents from a form's dollars ("500", "250.50"); NaN when it is not an amount (the program refuses it). */
-export function centsOf(text: string): number {
-  const t = text.trim().replace(/^\$/, '').replaceAll(',', '');
-  return /^\d{1,9}(\.\d{1,2})?$/.test(t) ? Math.round(Number(t) * 100) : Number.NaN;
-}
 
 /** The bug bounty's pages: public, the researcher's, the team's rewards, the admins' modules and budget. */
 export function bountyPages(app: FastifyInstance, ctx: DisclosureContext): void {
@@ -140,6 +135,28 @@ export function bountyPages(app: FastifyInstance, ctx: DisclosureContext): void 
     if (!req.caller.user) return toLogin(req, reply);
     await bounty.removeModule(req.caller.actor, req.params.module, originOf(req));
     return seeOther(reply, `${ADMIN_BOUNTY}?msg=module-removed`);
+  });
+
+  app.post(`${ADMIN_BOUNTY}/modules/:module`, { schema: hidden }, async (req: ModuleReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    const b = req.body;
+    await bounty.updateModule(
+      req.caller.actor,
+      req.params.module,
+      {
+        section: field(b, 'section', 40),
+        approvedBy: field(b, 'approvedBy', 400),
+        approvedOn: field(b, 'approvedOn', 20),
+      },
+      originOf(req),
+    );
+    return seeOther(reply, `${ADMIN_BOUNTY}?msg=module-saved`);
+  });
+
+  app.post(`${ADMIN_BOUNTY}/refresh`, { schema: hidden }, async (req, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await bounty.refreshAll(req.caller.actor, originOf(req));
+    return seeOther(reply, `${ADMIN_BOUNTY}?msg=module-refreshed`);
   });
 
   app.post(`${ADMIN_BOUNTY}/modules/:module/refresh`, { schema: hidden }, async (req: ModuleReq, reply) => {

@@ -156,10 +156,11 @@ ${
     ? html`<table id="admin-modules"><thead><tr><th>Module</th><th>Section</th><th>Downloads</th><th>Approved</th><th></th></tr></thead><tbody>${o.modules.map(
         (m) =>
           html`<tr data-module="${m.name}"><td><code>${m.name}</code></td><td>${m.section}</td><td>${count(m)}</td><td>${m.approvedBy}, ${m.approvedOn}</td>
-<td>${postButton(p, `${ADMIN_BOUNTY}/modules/${encodeURIComponent(m.name)}/refresh`, 'Refresh the count', 'secondary')}${postButton(p, `${ADMIN_BOUNTY}/modules/${encodeURIComponent(m.name)}/remove`, 'Remove', 'secondary')}</td></tr>`,
+<td><form class="inline" method="post" action="${ADMIN_BOUNTY}/modules/${encodeURIComponent(m.name)}">${csrfField(p)}<input type="hidden" name="approvedBy" value="${m.approvedBy}"><input type="hidden" name="approvedOn" value="${m.approvedOn}"><select name="section" aria-label="Section of ${m.name}">${(['confirmed', 'work-in-progress'] as const).map((s) => html`<option value="${s}"${s === m.section ? html` selected` : ''}>${s}</option>`)}</select><button type="submit" class="secondary">Save</button></form>${postButton(p, `${ADMIN_BOUNTY}/modules/${encodeURIComponent(m.name)}/refresh`, 'Refresh the count', 'secondary')}${postButton(p, `${ADMIN_BOUNTY}/modules/${encodeURIComponent(m.name)}/remove`, 'Remove', 'secondary')}</td></tr>`,
       )}</tbody></table>`
     : html`<p class="muted">No module yet.</p>`
 }
+${o.modules.length ? postButton(p, `${ADMIN_BOUNTY}/refresh`, 'Refresh every count', 'secondary') : ''}
 <form class="stack" method="post" action="${ADMIN_BOUNTY}/modules" id="module-form">${csrfField(p)}
 <div><label for="module-name">Package or @scope</label><input id="module-name" name="name" required maxlength="214"></div>
 <div><label for="module-section">Section</label><select id="module-section" name="section"><option value="confirmed">Confirmed</option><option value="work-in-progress">Work in progress</option></select></div>
