@@ -30,7 +30,8 @@ export type NswgErrorCode =
   | 'E_CONFLICT'
   | 'E_LOCKED'
   | 'E_QUOTA'
-  | 'E_CVE_INVALID';
+  | 'E_CVE_INVALID'
+  | 'E_BOUNTY_INVALID';
 
 /** Where a problem is: the file, the field inside it (a JSON path or a key) and the line, when known. */
 export interface ErrorLocation {

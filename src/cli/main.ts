@@ -56,6 +56,11 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandModu
     load: () => import('./policy-commands.js'),
   },
   {
+    name: 'bounty',
+    summary: 'the bug bounty: eligible modules, the budget and its ledger',
+    load: () => import('./bounty-commands.js'),
+  },
+  {
     name: 'serve',
     summary: 'serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)',
     load: () => import('./serve-command.js'),

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Advisory, AdvisoryKind } from '../advisories/index.js';
 import { auditEntry, type Origin } from './audit-log.js';
+import { rewardAtPublicationInTx } from './bounty-effects.js';
 import type { Clock } from './clock.js';
 import { advisoryCredits } from './credits.js';
 import { cveAtPublication, cveOnClose } from './cve-effects.js';
@@ -129,6 +131,7 @@ export async function transitionInTx(
         cveId: next.cveId,
       }),
     );
+    await rewardAtPublicationInTx(tx, actor, next, deps.newId ?? randomUUID, origin, now);
   }
   if (next.state === 'rejected' || next.state === 'duplicate' || next.state === 'withdrawn')
     await cveOnClose(tx, actor, next, origin, now);

@@ -59,6 +59,8 @@ export {
   AuditVerifier,
   type StoredAuditEntry,
 } from './audit-log-verify.js';
+export * from './bounty.js';
+export type { BountyTx, LedgerMovement } from './bounty-ports.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   advisoryCredits,
@@ -156,6 +158,7 @@ export {
   utcDay,
   validateFixProposal,
 } from './fix-proposal.js';
+export * from './hall-of-fame.js';
 export {
   checkServerSecret,
   deriveKeys,
@@ -206,6 +209,7 @@ export type {
   ReportFilter,
 } from './ports.js';
 export { DisclosureProgram } from './program.js';
+export type { BountyOverview, RewardView } from './program-bounty.js';
 export type { Collaboration } from './program-collaboration.js';
 export type { ProgramDeps } from './program-context.js';
 export type { CreditOffer, Credits, CreditView } from './program-credits.js';

@@ -62,6 +62,8 @@ export const GLOBAL_ACTIONS = [
   'view-audit-log',
   'read-outbox',
   'manage-cve-ids',
+  'manage-bounty',
+  'decide-reward',
   'manage-registry-overrides',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
@@ -90,8 +92,12 @@ function globalDecision(actor: Actor, action: GlobalAction): Decision {
     case 'view-audit-log':
     case 'read-outbox':
     case 'manage-cve-ids':
+    case 'manage-bounty':
     case 'manage-registry-overrides':
       return isAdmin(actor) || actor.kind === 'operator' ? ALLOW : refuse('only admins may do this');
+    case 'decide-reward':
+      // rewards are for npm reports: their team (the triage team, admins) approves them
+      return isTeamFor(actor, 'npm') ? ALLOW : refuse('only the triage team decides rewards');
   }
 }
 

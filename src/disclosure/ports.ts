@@ -2,6 +2,7 @@ import type { Advisory, AdvisoryKind } from '../advisories/index.js';
 import type { DisclosureStatement } from './agreement.js';
 import type { AttachmentMeta } from './attachments.js';
 import type { AuditEntry, AuditEntryInput } from './audit-log.js';
+import type { BountyTx } from './bounty-ports.js';
 import type { ReportCredit } from './credits.js';
 import type { CveRecord, CveState } from './cve-ids.js';
 import type { CveRequest, CveRequestState } from './cve-requests.js';
@@ -61,7 +62,7 @@ export interface CveRequestFilter {
  * What the disclosure program needs from storage, all inside one transaction. The store implements it
  * (src/store/disclosure/store.ts); the domain never sees SQL.
  */
-export interface DisclosureTx {
+export interface DisclosureTx extends BountyTx {
   getReport(id: string): Promise<Report | null>;
   listReports(filter?: ReportFilter): Promise<Report[]>;
   insertReport(r: Report): Promise<void>;

@@ -1,3 +1,4 @@
+import { Bounty } from './program-bounty.js';
 import { Collaboration } from './program-collaboration.js';
 import { type ProgramDeps, programContext } from './program-context.js';
 import { Credits } from './program-credits.js';
@@ -6,6 +7,7 @@ import { CveRequests } from './program-cve-requests.js';
 import { Intake } from './program-intake.js';
 import { Invitations } from './program-invitations.js';
 import { Queue } from './program-queue.js';
+import { Recognition } from './program-recognition.js';
 import { Records } from './program-records.js';
 import { RegistryOverrides } from './program-registry.js';
 import { Reports } from './program-reports.js';
@@ -51,6 +53,10 @@ export class DisclosureProgram {
   readonly cveRequests: CveRequests;
   /** Against junk: each reporter's signal, public notes from closed reports that still help. */
   readonly intake: Intake;
+  /** The bug bounty: eligible modules, the budget and its ledger, rewards approved by a second member. */
+  readonly bounty: Bounty;
+  /** The hall of fame, and researchers' public profiles. */
+  readonly recognition: Recognition;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -66,5 +72,7 @@ export class DisclosureProgram {
     this.registry = new RegistryOverrides(ctx);
     this.cveRequests = new CveRequests(ctx);
     this.intake = new Intake(ctx);
+    this.bounty = new Bounty(ctx);
+    this.recognition = new Recognition(ctx);
   }
 }

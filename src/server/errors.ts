@@ -40,6 +40,7 @@ const STATUS: Record<NswgErrorCode, number> = {
   E_LOCKED: 429,
   E_QUOTA: 429,
   E_CVE_INVALID: 400,
+  E_BOUNTY_INVALID: 400,
 };
 
 /** The HTTP status an NswgError code is answered with (400 for a code from another copy of the module). */

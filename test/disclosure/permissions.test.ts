@@ -123,6 +123,9 @@ const GLOBAL: Record<GlobalAction, Role[]> = {
   'view-audit-log': ['admin', 'operator'],
   'read-outbox': ['admin', 'operator'],
   'manage-cve-ids': ['admin', 'operator'],
+  'manage-bounty': ['admin', 'operator'],
+  // rewards are for npm reports: the triage team and admins decide them, not the core security team
+  'decide-reward': ['filer', 'team', 'team-reporter', 'admin'],
   'manage-registry-overrides': ['admin', 'operator'],
 };
 

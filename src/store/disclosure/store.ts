@@ -9,6 +9,7 @@ import { NswgError } from '../../errors.js';
 import { AdvisoryStore } from '../advisories/store.js';
 import type { Database } from '../schema.js';
 import { type AuditLog, lockDisclosure } from './audit-log.js';
+import { bountyQueries } from './bounty.js';
 import { creditQueries } from './credits.js';
 import { cveQueries, publicCveReads } from './cve-ids.js';
 import { cveRequestQueries } from './cve-requests.js';
@@ -38,6 +39,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...registryOverrideQueries(db),
     ...cveRequestQueries(db),
     ...intakeQueries(db),
+    ...bountyQueries(db),
 
     async claim(a, instance, at) {
       const res = await db

@@ -13,6 +13,7 @@ import { creditsMigration } from './0008-credits.js';
 import { cveRequestsMigration } from './0009-cve-requests.js';
 import { registryOverridesMigration } from './0010-registry-overrides.js';
 import { junkReportsMigration } from './0011-junk-reports.js';
+import { bountyMigration } from './0012-bounty.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_cve_requests': cveRequestsMigration,
   '0010_registry_overrides': registryOverridesMigration,
   '0011_junk_reports': junkReportsMigration,
+  '0012_bounty': bountyMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -323,6 +323,11 @@ const adminOnly =
   (ok: number): Rule =>
   (r) =>
     baseOf(r) === 'admin' ? ok : 403;
+/** Rewards are for npm reports: the triage team and admins decide them (never the core security team). */
+const npmTeam =
+  (ok: number): Rule =>
+  (r) =>
+    ['triage', 'admin'].includes(baseOf(r)) ? ok : 403;
 const withTotp = (r: Role) => ['triage', 'core', 'admin'].includes(r);
 /** What a confirmed account may do that an account whose address is not confirmed may not: 403. */
 const confirmedOnly =
@@ -359,6 +364,18 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'POST /api/registry/overrides/clear': 'session',
     'GET /api/cve/ids': 'session',
     'POST /api/cve/ids/:cveId/retire': 'session',
+    'POST /api/bounty/modules': 'session',
+    'PUT /api/bounty/modules/:module': 'session',
+    'DELETE /api/bounty/modules/:module': 'session',
+    'POST /api/bounty/modules/:module/refresh': 'session',
+    'POST /api/bounty/refresh': 'session',
+    'PUT /api/bounty/table': 'session',
+    'POST /api/bounty/deposits': 'session',
+    'GET /api/bounty/ledger': 'session',
+    'POST /api/bounty/rewards/:rewardId/paid': 'session',
+    'GET /api/bounty/rewards': 'reports:read',
+    'PUT /api/me/researcher-profile': 'session',
+    'GET /api/bounty/rewards/mine': 'reports:read',
     'GET /api/cve-requests': 'reports:read',
     'GET /api/cve-requests/:id': 'reports:read',
     'GET /api/audit-log': 'audit:read',
@@ -528,6 +545,26 @@ export const RULES: Record<string, RouteRule> = {
     cveRequest: true,
     mutates: true,
   },
+  // the bug bounty: anyone reads the overview; admins' sessions keep the modules, the table and the
+  // budget; the triage team decides rewards (the matrix's reward ids do not exist: 404 once allowed)
+  'GET /api/bounty': { rule: any(200) },
+  'POST /api/bounty/modules': { rule: user(401, adminOnly(201)) },
+  'PUT /api/bounty/modules/:module': { rule: user(401, adminOnly(404)) },
+  'DELETE /api/bounty/modules/:module': { rule: user(401, adminOnly(404)) },
+  'POST /api/bounty/modules/:module/refresh': { rule: user(401, adminOnly(404)) },
+  'POST /api/bounty/refresh': { rule: user(401, adminOnly(200)) },
+  'PUT /api/bounty/table': { rule: user(401, adminOnly(200)) },
+  'POST /api/bounty/deposits': { rule: user(401, adminOnly(201)) },
+  'GET /api/bounty/ledger': { rule: user(401, adminOnly(200)) },
+  'GET /api/bounty/rewards': { rule: user(401, npmTeam(200)) },
+  'GET /api/bounty/rewards/mine': { rule: user(401, confirmedOnly(any(200))) },
+  'POST /api/bounty/rewards/:rewardId/approve': { rule: user(401, npmTeam(404)) },
+  'POST /api/bounty/rewards/:rewardId/ineligible': { rule: user(401, npmTeam(404)) },
+  'POST /api/bounty/rewards/:rewardId/paid': { rule: user(401, adminOnly(404)) },
+  // recognition: the matrix's handle has no public profile
+  'GET /api/hall-of-fame': { rule: any(200) },
+  'GET /api/researchers/:handle': { rule: any(404) },
+  'PUT /api/me/researcher-profile': { rule: user(401, confirmedOnly(any(200))) },
   // the admins' answers for the registry: a session with two factors; clearing a name with none is 404
   'GET /api/registry/overrides': { rule: user(401, adminOnly(200)) },
   'PUT /api/registry/overrides': { rule: user(401, adminOnly(200)) },
@@ -651,6 +688,23 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/admin/cve/blocks': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/cve/:cveId/retire': { rule: user('login', adminOnly(409)) },
   'POST /disclosure/admin/cve/blocks/remove': { rule: user('login', adminOnly(409)) },
+  'GET /disclosure/bounty': { rule: any(200) },
+  'GET /disclosure/hall-of-fame': { rule: any(200) },
+  'GET /disclosure/researchers/:handle': { rule: any(404) },
+  'POST /disclosure/rewards/profile': { rule: user('login', confirmedOnly(any(303))) },
+  'GET /disclosure/rewards': { rule: user('login', confirmedOnly(any(200))) },
+  'GET /disclosure/bounty/rewards': { rule: user('login', npmTeam(200)) },
+  'POST /disclosure/bounty/rewards/:rewardId/approve': { rule: user('login', npmTeam(404)) },
+  'POST /disclosure/bounty/rewards/:rewardId/ineligible': { rule: user('login', npmTeam(404)) },
+  'POST /disclosure/bounty/rewards/:rewardId/paid': { rule: user('login', adminOnly(404)) },
+  'GET /disclosure/admin/bounty': { rule: user('login', adminOnly(200)) },
+  'POST /disclosure/admin/bounty/modules': { rule: user('login', adminOnly(303)) },
+  'POST /disclosure/admin/bounty/modules/:module/remove': { rule: user('login', adminOnly(404)) },
+  'POST /disclosure/admin/bounty/modules/:module/refresh': { rule: user('login', adminOnly(404)) },
+  'POST /disclosure/admin/bounty/modules/:module': { rule: user('login', adminOnly(404)) },
+  'POST /disclosure/admin/bounty/refresh': { rule: user('login', adminOnly(303)) },
+  'POST /disclosure/admin/bounty/table': { rule: user('login', adminOnly(303)) },
+  'POST /disclosure/admin/bounty/deposits': { rule: user('login', adminOnly(303)) },
   'GET /disclosure/cve-requests': { rule: user('login', any(200)) },
   'POST /disclosure/cve-requests': { rule: user('login', confirmedOnly(any(303))) },
   'GET /disclosure/cve-requests/:id': {

@@ -410,6 +410,9 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       .replace(/:userId/, people.maintainer.user.id)
       .replace(/\/tokens\/:id/, `/tokens/${randomUUID()}`)
       .replace(/:cveId/, 'CVE-2026-9000')
+      .replace(/:module/, 'matrix-no-such-module')
+      .replace(/:handle/, 'matrix-nobody')
+      .replace(/:rewardId/, randomUUID())
       .replace(/:creditId/, f?.creditId ?? randomUUID())
       .replace(/:token/, 'bogus-token-0123456789')
       .replace(/:id/, f?.id ?? randomUUID());
@@ -480,6 +483,33 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       },
       '/disclosure/cve-requests/:id/refuse': { reason: 'not for this program, matrix' },
       '/api/cve/blocks': { year: 2026, ids: String(100_000 + Math.floor(Math.random() * 900_000)) },
+      '/api/bounty/modules': {
+        name: `matrix-${randomBytes(6).toString('hex')}`,
+        section: 'confirmed',
+        approvedBy: 'Matrix Maintainer',
+        approvedOn: '2020-01-01',
+      },
+      '/api/bounty/modules/:module': { section: 'confirmed', approvedBy: 'Matrix', approvedOn: '2020-01-01' },
+      '/api/bounty/table': {},
+      '/api/me/researcher-profile': { public: false },
+      '/api/bounty/deposits': { amount: 100, reason: 'a deposit the matrix makes' },
+      '/api/bounty/rewards/:rewardId/approve': {},
+      '/api/bounty/rewards/:rewardId/ineligible': { reason: 'the matrix says it is ineligible' },
+      '/api/bounty/rewards/:rewardId/paid': { reference: 'MATRIX-1' },
+      '/disclosure/bounty/rewards/:rewardId/ineligible': { reason: 'the matrix says it is ineligible' },
+      '/disclosure/bounty/rewards/:rewardId/paid': { reference: 'MATRIX-1' },
+      '/disclosure/admin/bounty/modules': {
+        name: `matrix-${randomBytes(6).toString('hex')}`,
+        section: 'confirmed',
+        approvedBy: 'Matrix Maintainer',
+        approvedOn: '2020-01-01',
+      },
+      '/disclosure/admin/bounty/deposits': { amount: '1.00', reason: 'a deposit the matrix makes' },
+      '/disclosure/admin/bounty/modules/:module': {
+        section: 'confirmed',
+        approvedBy: 'Matrix',
+        approvedOn: '2020-01-01',
+      },
       '/disclosure/signup': { email: unique, displayName: 'Matrix', password: 'a long enough password' },
       '/disclosure/login': { email: unique, password: 'not the password' },
       '/disclosure/password-reset': { email: 'nobody@example.org' },

@@ -5,6 +5,7 @@ import type { DisclosureContext } from '../context.js';
 import { acceptUploads } from '../uploads.js';
 import { accountApi } from './accounts.js';
 import { adminApi } from './admin.js';
+import { bountyApi } from './bounty.js';
 import { creditApi } from './credits.js';
 import { cveApi } from './cve.js';
 import { cveRequestApi } from './cve-requests.js';
@@ -34,6 +35,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   registryApi(app, ctx);
   cveRequestApi(app, ctx);
   intakeApi(app, ctx);
+  bountyApi(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentApi(uploads, ctx);

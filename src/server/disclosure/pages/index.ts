@@ -7,6 +7,7 @@ import type { DisclosureContext } from '../context.js';
 import { acceptUploads } from '../uploads.js';
 import { pageErrorHandler } from './errors.js';
 import { accountPages } from './routes-accounts.js';
+import { bountyPages } from './routes-bounty.js';
 import { creditPages } from './routes-credits.js';
 import { cveRequestPages } from './routes-cve-requests.js';
 import { attachmentPage, reportPages } from './routes-reports.js';
@@ -54,6 +55,7 @@ export async function disclosurePages(app: FastifyInstance, ctx: DisclosureConte
   teamPages(app, ctx);
   creditPages(app, ctx);
   cveRequestPages(app, ctx);
+  bountyPages(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentPage(uploads, ctx);

@@ -39,6 +39,17 @@ const NOTICES: Record<string, string> = {
   'credit-proposed':
     'The credit is recorded. One proposed to an address waits for its account to accept it; it is public only then.',
   'credit-withdrawn': 'The credit is withdrawn.',
+  'reward-approved': 'The reward is approved: its money is reserved, or it waits for budget.',
+  'reward-ineligible': 'The reward is ineligible: the researcher reads the reason.',
+  'reward-paid': 'The payment is recorded.',
+  'module-added': 'The module is in the bounty.',
+  'module-removed': 'The module is out of the bounty.',
+  'module-saved': 'The module is saved.',
+  'module-refreshed': 'The download count is refreshed.',
+  'table-saved': 'The reward table is saved: it applies to rewards proposed from now on.',
+  'profile-public': 'Your profile is public.',
+  'profile-private': 'Your profile is no longer public.',
+  deposited: 'The deposit is recorded; rewards waiting for budget were funded as far as it goes.',
   'credit-accepted': 'You accepted the credit: the advisory will carry it.',
   'credit-declined': 'You declined the credit: the advisory will not carry it.',
   'early-withdrawn': 'The request for early publication is withdrawn.',
@@ -130,7 +141,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <header class="site">
 <div class="wrap">
 <a class="brand" href="/"><span>nswg</span> advisories</a>
-<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a><a href="${PAGES}/cve-requests">CVE requests</a>${u ? html`<a href="${PAGES}/credits">Credits</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
+<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a><a href="${PAGES}/cve-requests">CVE requests</a>${u ? html`<a href="${PAGES}/credits">Credits</a><a href="${PAGES}/rewards" id="nav-rewards">Rewards</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a><a href="${PAGES}/bounty/rewards" id="nav-bounty-team">Rewards to decide</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/bounty" id="nav-bounty-admin">Budget</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
 <div class="account">${account}</div>
 </div>
 </header>
@@ -139,7 +150,7 @@ ${banners}
 ${body}
 </main>
 <footer class="site">
-<div class="wrap">The Node.js Security Working Group's responsible disclosure program: <a href="/">advisories</a> · <a href="/openapi.json">API</a>.</div>
+<div class="wrap">The Node.js Security Working Group's responsible disclosure program: <a href="/">advisories</a> · <a href="${PAGES}/bounty" id="footer-bounty">bug bounty</a> · <a href="${PAGES}/hall-of-fame" id="footer-hall-of-fame">hall of fame</a> · <a href="/openapi.json">API</a>.</div>
 </footer>
 </body>
 </html>
