@@ -39,7 +39,7 @@ describe('nswg policy init', () => {
     expect(text).toContain('sec@acme.example');
     expect(text).toMatch(/within 2 business days/);
     expect(text).toMatch(/45 days after triage/);
-    expect(text).toContain(`${SERVER}/bounty`);
+    expect(text).toContain(`${SERVER}/disclosure/bounty`);
     expect(text).toContain(
       `[![Security: Responsible Disclosure](${SERVER}/badge/@acme/widget.svg)](${SERVER}/policy/@acme/widget)`,
     );

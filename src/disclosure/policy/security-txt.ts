@@ -26,7 +26,7 @@ export function securityTxt(input: SecurityTxtInput): string {
     ...[...input.contacts, `${base}/disclosure/reports/new`].map((c) => `Contact: ${c}`),
     `Expires: ${expires.toISOString().replace('.000Z', 'Z')}`,
     `Policy: ${base}/policy`,
-    `Acknowledgments: ${base}/hall-of-fame`,
+    `Acknowledgments: ${base}/disclosure/hall-of-fame`,
     'Preferred-Languages: en',
     `Canonical: ${base}/.well-known/security.txt`,
   ];

@@ -26,7 +26,7 @@ export function policyLinks(publicUrl: string, name: string): PolicyLinks {
     reportForm: `${base}/disclosure/reports/new?package=${encodeURIComponent(name)}`,
     policyPage: `${base}/policy/${path}`,
     badge: `${base}/badge/${path}.svg`,
-    bounty: `${base}/bounty`,
+    bounty: `${base}/disclosure/bounty`,
     advisories: `${base}/packages/${path}`,
   };
 }

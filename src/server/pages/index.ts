@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Advisory } from '../../advisories/index.js';
+import { publicNoteView } from '../../disclosure/index.js';
 import { parseVersion } from '../../versions/index.js';
 import type { AppDeps } from '../deps.js';
 import { assetRoutes } from './assets/index.js';
@@ -128,7 +129,10 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
 
   const packageHandler = async (name: string, req: FastifyRequest, reply: FastifyReply) => {
     const list = await advisories.forPackage(name);
-    if (!list.length) return notFound(reply, `There is no advisory for the npm package ${name}.`);
+    // the team's notes for the maintainer (from reports that were no vulnerability): no advisory, no CVE
+    const notes = (await deps.store.reports.publicNotes({ packageName: name })).map(publicNoteView);
+    if (!list.length && !notes.length)
+      return notFound(reply, `There is no advisory for the npm package ${name}.`);
     const input = param(req, 'version');
     let check: VersionCheck = { kind: 'none' };
     if (input) {
@@ -141,7 +145,7 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
           }
         : { kind: 'invalid', input };
     }
-    return send(reply, packagePage(name, list, check), check.kind === 'invalid' ? 400 : 200);
+    return send(reply, packagePage(name, list, check, notes), check.kind === 'invalid' ? 400 : 200);
   };
   app.get<{ Params: { name: string } }>('/packages/:name', hidden, async (req, reply) =>
     packageHandler(req.params.name, req, reply),

@@ -3,6 +3,7 @@ import type {
   DisclosureRepository,
   DisclosureTx,
   PublicCve,
+  PublicNote,
   RegistryOverride,
 } from '../../disclosure/index.js';
 import { NswgError } from '../../errors.js';
@@ -98,6 +99,11 @@ export class DisclosureStore implements DisclosureRepository {
   /** The admins' override for a package or scope, read outside any transaction (the registry facts). */
   registryOverride(name: string): Promise<RegistryOverride | null> {
     return registryOverrideQueries(withDisclosure(this.db)).registryOverride(name);
+  }
+
+  /** The public notes for maintainers, newest first, read outside any transaction (the public pages). */
+  publicNotes(filter: { packageName?: string; component?: string }): Promise<PublicNote[]> {
+    return intakeQueries(withDisclosure(this.db)).publicNotes(filter);
   }
 
   /** Runs `fn` in a transaction that first takes the disclosure write lock (see lockDisclosure). */

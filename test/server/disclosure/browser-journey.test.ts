@@ -27,6 +27,7 @@ import { openStore, type Store, seedBundled } from '../../../src/store/index.js'
 import { haveChromium, launchChromium } from '../../helpers/browser.js';
 import { nswg } from '../../helpers/cli.js';
 import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
+import { setRegistryOverride } from '../../helpers/registry.js';
 import { ROOT } from '../../helpers/shared.js';
 import { type Inbox, makeUser, type Person, PNG, startInbox, TEST_ARGON2, totpCode } from './helpers.js';
 
@@ -254,6 +255,19 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       await submit(desk, 'form[action$="/cve/blocks"] button');
       expect(await notice(desk)).toContain('The block is recorded');
       expect(await desk.textContent('#cve-available')).toBe('20');
+      // and makes the widget an eligible module of the bug bounty (its maintainer approved), with a budget;
+      // its downloads come from the admins' override, as on a server with no registry to ask
+      await setRegistryOverride(store, 'nswg-journey-widget', { monthlyDownloads: 25_000 });
+      await desk.goto(`${base}/disclosure/admin/bounty`);
+      await desk.fill('#module-name', 'nswg-journey-widget');
+      await desk.selectOption('#module-section', 'confirmed');
+      await desk.fill('#module-approved-by', 'Widget Dev');
+      await submit(desk, '#module-form button[type=submit]');
+      expect(await desk.textContent('[data-module="nswg-journey-widget"]')).toContain('25');
+      await desk.fill('#deposit-amount', '1000');
+      await desk.fill('#deposit-reason', 'the bounty budget of the year');
+      await submit(desk, '#deposit-form button[type=submit]');
+      expect(await desk.getAttribute('#budget-balance', 'data-cents')).toBe('100000');
 
       // a researcher signs up and confirms the address with the link the SMTP server received
       researcher = await person();
@@ -527,6 +541,29 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       expect(ours.code, ours.stderr).toBe(1);
       const found = JSON.parse(ours.stdout).findings as { id: string; aliases: string[] }[];
       expect(found).toContainEqual(expect.objectContaining({ id: advisoryId, aliases: [cveId] }));
+
+      // the bounty: publication proposed the critical reward; a second member (the admin, not the
+      // triager who published it) approves it, and pays it
+      await desk.goto(`${base}/disclosure/bounty/rewards`);
+      const rewardId = (await desk.getAttribute('[data-reward]', 'data-reward'))!;
+      expect(await desk.textContent(`[data-reward="${rewardId}"]`)).toContain('$500');
+      await submit(desk, `#approve-${rewardId}`);
+      await desk.fill(`#reference-${rewardId}`, 'PAY-2026-0001');
+      await submit(desk, `#pay-${rewardId}`);
+      expect(await desk.getAttribute(`[data-reward="${rewardId}"] [data-state]`, 'data-state')).toBe('paid');
+      await researcher.goto(`${base}/disclosure/rewards`);
+      expect(await researcher.getAttribute(`[data-reward="${rewardId}"] [data-state]`, 'data-state')).toBe(
+        'paid',
+      );
+      await shot(researcher, 'reward-paid');
+      // the researcher in the hall of fame, as they chose to be credited
+      await visitor.goto(`${base}/disclosure/hall-of-fame`);
+      expect(await visitor.textContent(`[data-advisory="${advisoryId}"]`)).toBeTruthy();
+      expect(await visitor.getAttribute('[data-researcher]', 'data-researcher')).toMatch(/^@?ada$/);
+      expect(await visitor.textContent('main')).not.toContain('Ada Lovelace');
+      await visitor.goto(`${base}/disclosure/bounty`);
+      expect(await visitor.getAttribute('#bounty-paid', 'data-cents')).toBe('50000');
+      await shot(visitor, 'hall-of-fame');
     });
 
     it('journey 2: the maintainer never answers, and the report is published at day 45 with no upper bound', {
@@ -597,6 +634,51 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
 
       // the pages ran under the strict CSP without a violation or an error (the 403 of the team
       // member without TOTP is the one error the browser logs, as it logs any 4xx page)
+      const unexpected = trouble.filter((t) => !(t.kind === 'console' && /status of 403/.test(t.text)));
+      expect(unexpected).toEqual([]);
+    });
+
+    it('journey 3: a machine-written report is closed as spam, and the reporter’s signal drops', {
+      timeout: 120_000,
+    }, async () => {
+      await login(researcher, researcherPerson, false);
+      await researcher.goto(`${base}/disclosure/reports/new`);
+      await researcher.fill('#packageName', 'nswg-journey-widget');
+      await researcher.fill('#affectedVersions', '*');
+      await researcher.fill('#title', 'Critical remote code execution vulnerability in all functions');
+      await researcher.fill(
+        '#description',
+        'As an AI language model I have identified that the package may be vulnerable to many attacks.',
+      );
+      await researcher.fill('#impact', 'An attacker could potentially do anything at all to the system.');
+      await researcher.fill('#reproduction', 'Import the package and call any of its functions with input.');
+      await researcher.check('input[name="contactedMaintainer"][value="no"]');
+      await researcher.check('input[name="openedIssue"][value="no"]');
+      await researcher.check('input[name="toolsUsed"][value="ai"]');
+      await submit(researcher, '#report-form button[type=submit]');
+      const reportUrl = researcher.url().replace(/\?.*$/, '');
+
+      // the team sees who reports it: every earlier report of theirs was valid
+      const team = await person();
+      await login(team, triage, true);
+      await team.goto(reportUrl);
+      expect(await team.textContent('#reporter-signal h3')).toContain('100% valid');
+      await team.selectOption('#closedAs', 'spam');
+      await team.fill(
+        '#reason',
+        'Nothing here is a vulnerability: the report is generated text without a proof.',
+      );
+      await submit(team, '[data-action="reject"] button');
+      expect(await state(team)).toBe('rejected');
+      expect(await team.textContent('#closed-as')).toContain('spam');
+      // closed as spam, it counts against them: two valid of three decided
+      expect(await team.textContent('#reporter-signal h3')).toContain('67% valid');
+      await shot(team, 'closed-as-spam');
+      // the reporter reads why, and is mailed it
+      await researcher.goto(reportUrl);
+      expect(await researcher.textContent('main')).toContain('the report is generated text without a proof');
+      expect(await researcher.locator('#reporter-signal').count()).toBe(0);
+      expect(await inbox.last(researcherPerson.email, /is now rejected/)).toBeTruthy();
       const unexpected = trouble.filter((t) => !(t.kind === 'console' && /status of 403/.test(t.text)));
       expect(unexpected).toEqual([]);
     });

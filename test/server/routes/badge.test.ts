@@ -20,7 +20,7 @@ describe('the badge and the policy pages', () => {
     await submit(w, w.users.reporter, {
       packageName: '@acme/widget',
       title: `Path traversal ${MARKERS[0]}`,
-      reproduction: `curl ${MARKERS[1]}`,
+      reproduction: `curl http://localhost:3000/..%2f..%2fetc/passwd ${MARKERS[1]}`,
       description: `The description ${MARKERS[2]} in more than enough words to pass.`,
     });
     app = await buildApp({

@@ -54,7 +54,7 @@ describe('GET /.well-known/security.txt', () => {
       `${PUBLIC_URL}/disclosure/reports/new`,
     ]);
     expect(values('policy')).toEqual([`${PUBLIC_URL}/policy`]);
-    expect(values('acknowledgments')).toEqual([`${PUBLIC_URL}/hall-of-fame`]);
+    expect(values('acknowledgments')).toEqual([`${PUBLIC_URL}/disclosure/hall-of-fame`]);
     expect(values('preferred-languages')).toEqual(['en']);
     expect(values('canonical')).toEqual([CANONICAL]);
   });

@@ -1,4 +1,5 @@
 import type { Advisory } from '../../../advisories/index.js';
+import type { PublicNoteView } from '../../../disclosure/index.js';
 import { affects, matchable } from '../../../scan/index.js';
 import { advisoryPath, html, packagePath, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
@@ -44,7 +45,12 @@ function ranges(a: Advisory, name: string): SafeHtml {
 }
 
 /** The page of an npm package: its advisories and the version check. */
-export function packagePage(name: string, advisories: readonly Advisory[], check: VersionCheck): SafeHtml {
+export function packagePage(
+  name: string,
+  advisories: readonly Advisory[],
+  check: VersionCheck,
+  notes: readonly PublicNoteView[] = [],
+): SafeHtml {
   const hits = new Set(check.kind === 'checked' ? check.affecting.map((a) => a.id) : []);
   const value = check.kind === 'checked' ? check.version : check.kind === 'invalid' ? check.input : '';
   const n = advisories.length;
@@ -63,6 +69,15 @@ ${checkResult(name, check)}
 <section aria-labelledby="all">
 <h2 id="all">Advisories</h2>
 <ul class="advisories">${advisories.map((a) => advisoryItem(a, { hit: hits.has(a.id), extra: ranges(a, name) }))}</ul>
-</section>`;
+</section>
+${
+  notes.length
+    ? html`<section aria-labelledby="notes">
+<h2 id="notes">Notes for the maintainer</h2>
+<p class="muted">From reports the Working Group's team closed as no vulnerability: no advisory, no CVE id, nothing for an audit to report.</p>
+<ul class="notes">${notes.map((n) => html`<li data-note="${n.id}"><strong>${n.title}</strong> <span class="muted">${n.publishedAt.slice(0, 10)}</span><div class="prose">${n.text}</div></li>`)}</ul>
+</section>`
+    : ''
+}`;
   return layout({ title: name, body, description: `Security advisories for the npm package ${name}` });
 }

@@ -26,7 +26,7 @@ export function policyPage(input: { value?: string; problem?: string } = {}): Sa
 <li>The vulnerability is disclosed at the latest ${PUBLICATION_DAYS} days after triage, with or without a fix; the team may vote to extend that deadline.</li>
 <li>A CVE id is assigned and the advisory is published in this database, crediting the reporter as they chose.</li>
 </ol>
-<p>Some packages are eligible for the Working Group's <a href="/bounty">bug bounty</a>; reporters are thanked in the <a href="/hall-of-fame">hall of fame</a>. This server's <a href="/.well-known/security.txt">security.txt</a> says the same for machines.</p>
+<p>Some packages are eligible for the Working Group's <a href="/disclosure/bounty">bug bounty</a>; reporters are thanked in the <a href="/disclosure/hall-of-fame">hall of fame</a>. This server's <a href="/.well-known/security.txt">security.txt</a> says the same for machines.</p>
 <h2>For maintainers: SECURITY.md and the badge</h2>
 <p>Give your package a SECURITY.md that sends reporters here (it scores 10/10 on OpenSSF Scorecard's Security-Policy check), and the badge for its README. On the command line: <code>nswg policy init --package NAME --server URL</code>.</p>
 ${packageForm(input.value, input.problem)}`;

@@ -125,5 +125,13 @@ describe.each(engines)('against junk reports, over the API (%s)', (engine) => {
     });
     expect(audit.statusCode, audit.body).toBe(200);
     expect(audit.json()).toEqual({});
+    // the package's page shows the note to its maintainer, with no advisory and nothing of the report
+    const page = await s.app.inject({ url: '/packages/hint-widget' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Notes for the maintainer');
+    expect(page.body).toContain('Errors include the file system path of the module.');
+    expect(page.body).toContain('0 advisories');
+    expect(page.body).not.toContain('Verbose errors');
+    expect((await s.app.inject({ url: '/packages/no-note-widget' })).statusCode).toBe(404);
   });
 });
