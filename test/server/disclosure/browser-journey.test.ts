@@ -9,9 +9,13 @@
 //     The CVE ids come from a block an admin records on the admin page: publication takes the next
 //     one, the advisory's aliases and `nswg audit` name it, and GET /cve/{id}.json serves its record
 //     (valid against the CVE JSON 5.1 schema), crediting the maintainer, who accepted the credit the
-//     team proposed.
+//     team proposed. The widget is an eligible module of the bug bounty (an admin added it and a
+//     budget on the admin page): publication proposes the critical reward, a second member approves
+//     and pays it, the researcher sees it paid, and appears in the hall of fame as they chose.
 //  2. the maintainer never answers: at day 45 (fake clock, scheduler run) the report is published
 //     with no upper bound (`*`), and `npm audit` reports every version.
+//  3. a machine-written report is closed as spam with a message; the reporter's signal, which the
+//     team sees on the report, drops.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -171,7 +175,8 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
         config,
         clock,
         mailer,
-        disclosure: { schedulerIntervalMs: null },
+        // six people log in, some several times, within a minute: more than one address may per minute
+        disclosure: { schedulerIntervalMs: null, rateLimits: { login: { max: 100, timeWindowMs: 60_000 } } },
       });
       base = await app.listen({ host: '127.0.0.1', port: 0 });
       config.publicUrl = base;
@@ -656,6 +661,9 @@ describe.skipIf(!haveChromium && !process.env.CI).each(engines)(
       await researcher.check('input[name="openedIssue"][value="no"]');
       await researcher.check('input[name="toolsUsed"][value="ai"]');
       await submit(researcher, '#report-form button[type=submit]');
+      expect(researcher.url(), (await researcher.textContent('main')) ?? '').toMatch(
+        /\/disclosure\/reports\/[^/?]+\?/,
+      );
       const reportUrl = researcher.url().replace(/\?.*$/, '');
 
       // the team sees who reports it: every earlier report of theirs was valid
