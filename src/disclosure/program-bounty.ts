@@ -1,5 +1,5 @@
 import { NswgError } from '../errors.js';
-import { auditEntry, type Origin } from './audit-log.js';
+import { auditEntry, LOCAL_ORIGIN, type Origin } from './audit-log.js';
 import {
   type BountyModule,
   type BudgetFigures,
@@ -22,7 +22,7 @@ import { assertCan } from './permissions.js';
 import type { DisclosureTx } from './ports.js';
 import type { ProgramContext } from './program-context.js';
 import type { MonthlyDownloads } from './registry-facts.js';
-import { type Actor, actorId, CONFIRM_FIRST, isConfirmedUser } from './roles.js';
+import { type Actor, actorId, CONFIRM_FIRST, isConfirmedUser, SYSTEM } from './roles.js';
 
 // The bug bounty (bounty.ts): admins keep the eligible modules, the reward table and the budget;
 // publication proposes rewards (bounty-effects.ts); a second team member approves each, which
@@ -139,6 +139,35 @@ export class Bounty {
     }
     return out;
   }
+
+  /**
+   * The weekly refresh, by the scheduler: every module whose count is older than `days` (or was never
+   * taken) is counted again. In this process a module is asked about at most once in `days` when it
+   * was counted (an admin's override keeps its own date), and once an hour when nobody could count it,
+   * so a registry that is away is not asked every minute. The names refreshed.
+   */
+  async refreshStale(now: Date, days = 7): Promise<string[]> {
+    const modules = await this.ctx.deps.repo.transaction((tx) => tx.bountyModules());
+    const before = new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+    const out: string[] = [];
+    for (const m of modules) {
+      if (m.downloadsAsOf !== null && m.downloadsAsOf >= before) continue;
+      const last = this.tried.get(m.name);
+      if (last && now.getTime() - last.at < (last.counted ? days * 86_400_000 : 3_600_000)) continue;
+      try {
+        await this.refreshDownloads(SYSTEM, m.name, LOCAL_ORIGIN);
+        this.tried.set(m.name, { at: now.getTime(), counted: true });
+        out.push(m.name);
+      } catch (e) {
+        if (!(e instanceof NswgError) || !['E_CONFLICT', 'E_NOT_FOUND'].includes(e.code)) throw e;
+        this.tried.set(m.name, { at: now.getTime(), counted: false });
+      }
+    }
+    return out;
+  }
+
+  /** When this process last asked for each module's count, and whether anyone knew it (see refreshStale). */
+  private readonly tried = new Map<string, { at: number; counted: boolean }>();
 
   /** The downloads of a package or scope last month, as the registry (or an override) says; null when unknown. */
   private async count(name: string): Promise<MonthlyDownloads | null> {

@@ -148,6 +148,40 @@ describe.each(engines)('the bug bounty through the program, on %s', (engine) => 
     await w.program.bounty.removeModule(admin, '@counted', ORIGIN);
   });
 
+  it('counts again, by the scheduler, the modules whose count is over a week old; asks an absent registry hourly', async () => {
+    const { admin } = w.users;
+    const now = w.clock.now();
+    const later = (ms: number) => new Date(now.getTime() + ms);
+    await setRegistryOverride(w.store, '@weekly', { monthlyDownloads: 2_000 }, now.toISOString());
+    await w.program.bounty.addModule(admin, module('@weekly-gone'), ORIGIN);
+    await w.program.bounty.addModule(admin, module('@weekly'), ORIGIN);
+    // counted today: nothing to do; '@weekly-gone' nobody can count, and stale modules before it are asked
+    const first = await w.program.bounty.refreshStale(now);
+    expect(first).not.toContain('@weekly');
+    expect(first).not.toContain('@weekly-gone');
+    const log = async () =>
+      (await w.store.auditLog.list({ limit: 5000 })).filter(
+        (e) => e.action === 'bounty.downloads' && e.details.name === '@weekly',
+      ).length;
+    const counts = await log();
+    // eight days on, with a new count: refreshed once, then left alone for the week
+    await setRegistryOverride(w.store, '@weekly', { monthlyDownloads: 9_000 }, now.toISOString());
+    expect(await w.program.bounty.refreshStale(later(8 * 86_400_000))).toContain('@weekly');
+    expect(await w.program.bounty.refreshStale(later(8 * 86_400_000 + 60_000))).not.toContain('@weekly');
+    expect(await log()).toBe(counts + 1);
+    expect((await w.program.bounty.overview()).modules.find((m) => m.name === '@weekly')).toMatchObject({
+      downloads: 9_000,
+    });
+    // the module nobody can count is tried again after an hour, not every minute
+    await setRegistryOverride(w.store, '@weekly-gone', { monthlyDownloads: 1_500 });
+    expect(await w.program.bounty.refreshStale(later(8 * 86_400_000 + 120_000))).not.toContain(
+      '@weekly-gone',
+    );
+    expect(await w.program.bounty.refreshStale(later(8 * 86_400_000 + 3_660_000))).toContain('@weekly-gone');
+    await w.program.bounty.removeModule(admin, '@weekly', ORIGIN);
+    await w.program.bounty.removeModule(admin, '@weekly-gone', ORIGIN);
+  });
+
   it('proposes a reward at publication from the CVSS severity, or says why there is none', async () => {
     await counted('left-pad-ng', 120_000);
     const critical = await published();

@@ -47,6 +47,7 @@ export async function disclosureRoutes(app: FastifyInstance, deps: AppDeps): Pro
     ctx.scheduler,
     deps.clock,
     interval === undefined ? DEFAULT_SCHEDULER_INTERVAL_MS : interval,
+    (now) => ctx.program.bounty.refreshStale(now),
   );
   const anchor = deps.disclosure?.auditAnchor;
   if (anchor)

@@ -13,6 +13,8 @@ export function startSchedulerTimer(
   scheduler: Scheduler,
   clock: Clock,
   intervalMs: number | null,
+  /** More periodic work after each run (the bounty's weekly count of downloads). */
+  after: (now: Date) => Promise<unknown> = async () => {},
 ): () => Promise<void> {
   if (!intervalMs || intervalMs <= 0) return async () => {};
   let running: Promise<void> | null = null;
@@ -21,12 +23,13 @@ export function startSchedulerTimer(
     if (running || closing) return;
     running = scheduler
       .runDue(clock.now())
-      .then((s) => {
+      .then(async (s) => {
         if (s.performed.length)
           app.log.info(
             { performed: s.performed.map((a) => `${a.action} ${a.reportId}`), skipped: s.skipped },
             'disclosure scheduler',
           );
+        await after(clock.now());
       })
       .catch((e: unknown) => app.log.error({ err: e }, 'disclosure scheduler run failed'))
       .finally(() => {
