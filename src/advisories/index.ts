@@ -52,3 +52,16 @@ export {
 } from './read.js';
 export { severityOf, severityOfScore, severityRank } from './severity.js';
 export { describe as describeValue, type Problem, validateNswgCore, validateNswgNpm } from './validate.js';
+export {
+  type DependencyAssessment,
+  fixedVersionsOf,
+  NODE_PURL,
+  OPENVEX_CONTEXT,
+  type OpenVexDocument,
+  type OpenVexOptions,
+  parseDependencyList,
+  toOpenVex,
+  VEX_JUSTIFICATIONS,
+  type VexJustification,
+  type VexStatement,
+} from './formats/vex.js';

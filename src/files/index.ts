@@ -1,6 +1,7 @@
 // The files the domain needs, read for it: the domain folders get text and data, never a path to open.
 export { listJsonFiles, type ReadOptions, readAdvisoryFiles } from './advisory-files.js';
 export { readDataJson } from './data-files.js';
+export { dependencyList } from './dependency-list.js';
 export { readIgnoreFile } from './ignore-file.js';
 export { extractLockfile, extractProject, projectFolder } from './lockfiles.js';
 export { readInstalledTree } from './node-modules.js';
