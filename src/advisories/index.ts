@@ -39,19 +39,6 @@ export {
   osvIdOf,
   toOsv,
 } from './formats/osv.js';
-export * from './model.js';
-export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
-export {
-  type AdvisoryFile,
-  assertNoErrors,
-  type FileProblem,
-  parseJsonFile,
-  type ReadAdvisory,
-  type ReadResult,
-  readAdvisoryJson,
-} from './read.js';
-export { severityOf, severityOfScore, severityRank } from './severity.js';
-export { describe as describeValue, type Problem, validateNswgCore, validateNswgNpm } from './validate.js';
 export {
   type DependencyAssessment,
   fixedVersionsOf,
@@ -65,3 +52,16 @@ export {
   type VexJustification,
   type VexStatement,
 } from './formats/vex.js';
+export * from './model.js';
+export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
+export {
+  type AdvisoryFile,
+  assertNoErrors,
+  type FileProblem,
+  parseJsonFile,
+  type ReadAdvisory,
+  type ReadResult,
+  readAdvisoryJson,
+} from './read.js';
+export { severityOf, severityOfScore, severityRank } from './severity.js';
+export { describe as describeValue, type Problem, validateNswgCore, validateNswgNpm } from './validate.js';

@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { npmAuditRoutes } from './routes/npm-audit.js';
 import { osvRoutes } from './routes/osv.js';
 import { securityTxtRoutes } from './routes/security-txt.js';
+import { vexRoutes } from './routes/vex.js';
 
 /** The server as a Fastify instance with every route family registered; not listening yet. */
 export type App = FastifyInstance;
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => osvRoutes(scope, deps));
   await app.register(async (scope) => exportRoutes(scope, deps));
   await app.register(async (scope) => cveRoutes(scope, deps));
+  await app.register(async (scope) => vexRoutes(scope, deps));
   await app.register(async (scope) => securityTxtRoutes(scope, deps));
   await app.register(async (scope) => badgeRoutes(scope, deps));
   await app.register(async (scope) => pageRoutes(scope, deps));

@@ -1,3 +1,4 @@
+import type { DependencyAssessment } from '../advisories/index.js';
 import type { AnchorSink, Clock, IntakeLimits, Mailer, UploadQuotas } from '../disclosure/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
@@ -44,4 +45,9 @@ export interface AppDeps {
   /** Where the disclosure program's e-mail goes (default: the database's outbox, which admins read). */
   mailer?: Mailer;
   disclosure?: DisclosureOptions;
+  /**
+   * The dependency CVEs that do not reach Node.js, for the OpenVEX document, and the date of the
+   * list (default: the list the package ships, data/nswg-deps.json, dated by its snapshot).
+   */
+  vexDependencies?: { list: DependencyAssessment[]; modified: string | null };
 }

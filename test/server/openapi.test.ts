@@ -14,6 +14,7 @@ const JSON_ROUTES: [string, string, boolean][] = [
   ['get', '/v1/vulns/{id}', false],
   ['get', '/healthz', false],
   ['get', '/cve/{file}', false],
+  ['get', '/vex/node.openvex.json', false],
 ];
 
 describe('the OpenAPI document and the docs page', () => {

@@ -755,6 +755,8 @@ export const PUBLIC: RegExp[] = [
   /^(GET|HEAD|POST) \/v1\//,
   // the program's CVE records: public ids only, the same 404 for the rest (routes/cve.test.ts)
   /^(GET|HEAD) \/cve\/:file$/,
+  // OpenVEX for Node.js core: published advisories only (routes/vex.test.ts)
+  /^(GET|HEAD) \/vex\/node\.openvex\.json$/,
   // security.txt, the badges and the policy pages: the configuration and a package name, nothing of
   // a report (routes/badge.test.ts, routes/security-txt.test.ts)
   /^(GET|HEAD) \/(\.well-known\/)?security\.txt$/,
