@@ -37,6 +37,7 @@ export function csafSchemaErrors(doc: unknown): string[] {
   );
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the checks walk any JSON a document may hold
 type Json = any;
 
 /** Every product id the product tree defines (branches, full_product_names, relationships). */

@@ -220,7 +220,8 @@ export function toCsaf(a: Advisory, publisher: CsafPublisher): CsafDocument {
   const base = publisher.publicUrl.replace(/\/+$/, '');
   const modified = time(a.modified, 'modified');
   const initial = a.published ? time(a.published, 'published') : modified;
-  const current = modified > initial ? modified : initial;
+  // ISO 8601 UTC texts sort by time; a publication after the last modification is the current one
+  const current = [modified, initial].sort().at(-1)!;
   const { affected, fixed } = productTree(a);
   if (!affected.length) throw invalid('affected', `${a.id} names no affected Node.js version`);
   const affectedIds = affected.map((b) => b.product!.product_id);

@@ -10,6 +10,7 @@ const WHITE = '/.well-known/csaf/white';
  * The checks of CSAF 2.0 §7.1.20 on provider-metadata.json (its JSON schema is not among the
  * reference data): what is required, of which type, and the URLs' shapes.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the checks read any JSON the server sends
 function providerMetadataProblems(m: any, canonical: string): string[] {
   const problems: string[] = [];
   for (const key of [
