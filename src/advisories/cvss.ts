@@ -45,3 +45,26 @@ export function cvssBaseScore(vector: string): number | null {
     return null;
   }
 }
+
+/** FIRST's CVSS JSON of a vector (version, vectorString, baseScore, baseSeverity, metrics). */
+export type CvssJson = { version: string; vectorString: string; baseScore: number } & Record<string, unknown>;
+
+/**
+ * FIRST's CVSS JSON of a vector as the CVSS library writes it (score and severity computed by it,
+ * never here), keeping only the metrics the vector defines; null when it is no complete vector.
+ * CVE records and CSAF documents both embed this JSON.
+ */
+export function cvssJsonOf(vector: string): CvssJson | null {
+  try {
+    const parsed = cvssLibrary().fromVector(normalizeCvssVector(vector));
+    if (!parsed) return null;
+    if ('isBaseFullyDefined' in parsed && typeof parsed.isBaseFullyDefined === 'function') {
+      if (!parsed.isBaseFullyDefined()) return null;
+    }
+    const all = (parsed as unknown as { createJsonSchema(): Record<string, unknown> }).createJsonSchema();
+    const json = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== 'NOT_DEFINED')) as CvssJson;
+    return typeof json.baseScore === 'number' && typeof json.vectorString === 'string' ? json : null;
+  } catch {
+    return null;
+  }
+}

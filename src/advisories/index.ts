@@ -1,4 +1,30 @@
-export { cvssBaseScore, cvssLibrary, cvssVersion, normalizeCvssVector } from './cvss.js';
+export {
+  type CvssJson,
+  cvssBaseScore,
+  cvssJsonOf,
+  cvssLibrary,
+  cvssVersion,
+  normalizeCvssVector,
+} from './cvss.js';
+export { fixedVersionsOf } from './fixed-versions.js';
+export {
+  affectedVersRanges,
+  CSAF_PROVIDER_METADATA_PATH,
+  CSAF_PUBLISHER_NAME,
+  CSAF_WELL_KNOWN,
+  CSAF_WHITE_PATH,
+  type CsafDocument,
+  type CsafPublisher,
+  csafFileName,
+  csafPathOf,
+  toCsaf,
+} from './formats/csaf.js';
+export {
+  type CsafProviderMetadata,
+  csafChangesCsv,
+  csafIndexTxt,
+  csafProviderMetadata,
+} from './formats/csaf-provider.js';
 export {
   CVE_DATA_VERSION,
   type CveCreditInput,
@@ -41,7 +67,6 @@ export {
 } from './formats/osv.js';
 export {
   type DependencyAssessment,
-  fixedVersionsOf,
   NODE_PURL,
   OPENVEX_CONTEXT,
   type OpenVexDocument,

@@ -10,6 +10,7 @@ import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
 import { policyPageRoutes } from './pages/policy-pages.js';
 import { badgeRoutes } from './routes/badge.js';
+import { csafRoutes } from './routes/csaf.js';
 import { cveRoutes } from './routes/cve.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => exportRoutes(scope, deps));
   await app.register(async (scope) => cveRoutes(scope, deps));
   await app.register(async (scope) => vexRoutes(scope, deps));
+  await app.register(async (scope) => csafRoutes(scope, deps));
   await app.register(async (scope) => securityTxtRoutes(scope, deps));
   await app.register(async (scope) => badgeRoutes(scope, deps));
   await app.register(async (scope) => pageRoutes(scope, deps));

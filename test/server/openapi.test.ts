@@ -15,6 +15,8 @@ const JSON_ROUTES: [string, string, boolean][] = [
   ['get', '/healthz', false],
   ['get', '/cve/{file}', false],
   ['get', '/vex/node.openvex.json', false],
+  ['get', '/.well-known/csaf/provider-metadata.json', false],
+  ['get', '/.well-known/csaf/white/{year}/{file}', false],
 ];
 
 describe('the OpenAPI document and the docs page', () => {
@@ -53,6 +55,8 @@ describe('the OpenAPI document and the docs page', () => {
       '/v1/export/{kind}/modified_id.csv',
       '/v1/export/nswg.zip',
       '/feed.atom',
+      '/.well-known/csaf/white/index.txt',
+      '/.well-known/csaf/white/changes.csv',
       '/{name}',
     ]) {
       expect(doc.paths[path]?.get, path).toBeDefined();

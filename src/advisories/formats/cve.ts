@@ -1,5 +1,5 @@
 import { NswgError } from '../../errors.js';
-import { cvssLibrary, cvssVersion, normalizeCvssVector } from '../cvss.js';
+import { cvssJsonOf, cvssVersion, normalizeCvssVector } from '../cvss.js';
 import type { Advisory, Affected, CreditType, ReferenceType } from '../model.js';
 import { toTimestamp } from '../model.js';
 import { type CveStatus, type CveVersion, cveVersionsOf } from './cve-versions.js';
@@ -248,27 +248,13 @@ const METRIC_KEYS: Record<string, 'cvssV4_0' | 'cvssV3_1' | 'cvssV3_0' | 'cvssV2
   '2.0': 'cvssV2_0',
 };
 
-/**
- * FIRST's CVSS JSON of a vector, as the CVSS library writes it (score and severity computed by it,
- * never here), keeping only the metrics the vector defines; null when it is no complete vector.
- */
+/** FIRST's CVSS JSON of a vector and the metric key it goes under; null when it is no complete vector. */
 function cvssJson(vector: string): { key: (typeof METRIC_KEYS)[string]; json: CveCvss } | null {
-  const normalized = normalizeCvssVector(vector);
-  const version = cvssVersion(normalized);
+  const version = cvssVersion(normalizeCvssVector(vector));
   const key = version ? METRIC_KEYS[version] : undefined;
   if (!key) return null;
-  try {
-    const parsed = cvssLibrary().fromVector(normalized);
-    if (!parsed) return null;
-    if ('isBaseFullyDefined' in parsed && typeof parsed.isBaseFullyDefined === 'function') {
-      if (!parsed.isBaseFullyDefined()) return null;
-    }
-    const all = (parsed as unknown as { createJsonSchema(): Record<string, unknown> }).createJsonSchema();
-    const json = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== 'NOT_DEFINED')) as CveCvss;
-    return typeof json.baseScore === 'number' && typeof json.vectorString === 'string' ? { key, json } : null;
-  } catch {
-    return null;
-  }
+  const json = cvssJsonOf(vector);
+  return json ? { key, json } : null;
 }
 
 function metrics(a: Advisory, extra: readonly string[]): CveMetric[] {

@@ -760,6 +760,8 @@ export const PUBLIC: RegExp[] = [
   // security.txt, the badges and the policy pages: the configuration and a package name, nothing of
   // a report (routes/badge.test.ts, routes/security-txt.test.ts)
   /^(GET|HEAD) \/(\.well-known\/)?security\.txt$/,
+  // the CSAF provider: published advisories only (routes/csaf.test.ts)
+  /^(GET|HEAD) \/\.well-known\/csaf\/(provider-metadata\.json|white\/(index\.txt|changes\.csv|:year\/:file))$/,
   /^(GET|HEAD) \/badge\/:[a-z|:]+(\/:file)?$/,
   /^(GET|HEAD) \/policy(\/:[a-z|:]+(\/:name)?)?$/,
   /^POST \/-\/npm\/v1\/security\//,
