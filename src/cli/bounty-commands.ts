@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { type BountyModule, centsOf, dollars, moduleEligible } from '../disclosure/index.js';
-import { anchorFileOption, dbOption, formatOption, runs, secretFileOption } from './command-kit.js';
+import { runs } from './command-kit.js';
 import { printJson } from './context.js';
-import { type OperatorOptions, withOperatorProgram } from './operator-program.js';
+import { type OperatorOptions, withOperatorOptions, withOperatorProgram } from './operator-program.js';
 import { writeStdout } from './output.js';
 import { operator } from './user-commands.js';
 
@@ -88,12 +88,7 @@ export async function ledger(opts: OperatorOptions): Promise<void> {
 /** Defines `nswg bounty` and its subcommands. */
 export function define(bounty: Command): void {
   bounty.description('the bug bounty: eligible modules, the budget and its ledger');
-  const withOptions = (c: Command) =>
-    c
-      .addOption(dbOption())
-      .addOption(secretFileOption())
-      .addOption(anchorFileOption())
-      .addOption(formatOption(['text', 'json']));
+  const withOptions = withOperatorOptions;
   const module = bounty.command('module').description('the eligible modules (packages or scopes)');
   withOptions(
     module

@@ -1,7 +1,9 @@
+import type { Command } from 'commander';
 import { DisclosureProgram, LOCAL_ORIGIN, type Origin, systemClock } from '../disclosure/index.js';
 import { OutboxMailer } from '../mail/index.js';
 import type { Store } from '../store/index.js';
 import { withAuditedDb } from './audit-anchor.js';
+import { anchorFileOption, dbOption, formatOption, secretFileOption } from './command-kit.js';
 import type { DbOption } from './context.js';
 
 /** The options of a command the operator runs through the disclosure program (`nswg cve`, `nswg registry`). */
@@ -41,4 +43,13 @@ export function withOperatorProgram<T>(
       { ...LOCAL_ORIGIN, userAgent },
     ),
   );
+}
+
+/** Adds the options every operator command takes: the database, the secret, the anchor file, the format. */
+export function withOperatorOptions(c: Command): Command {
+  return c
+    .addOption(dbOption())
+    .addOption(secretFileOption())
+    .addOption(anchorFileOption())
+    .addOption(formatOption(['text', 'json']));
 }

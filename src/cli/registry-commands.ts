@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { RegistryOverride } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
-import { anchorFileOption, dbOption, formatOption, runs, secretFileOption } from './command-kit.js';
+import { runs } from './command-kit.js';
 import { printJson } from './context.js';
-import { type OperatorOptions, withOperatorProgram } from './operator-program.js';
+import { type OperatorOptions, withOperatorOptions, withOperatorProgram } from './operator-program.js';
 import { writeStdout } from './output.js';
 import { operator } from './user-commands.js';
 
@@ -70,12 +70,7 @@ export function define(registry: Command): void {
   const override = registry
     .command('override')
     .description("an admin's answer about a package or scope, used before the registry is asked");
-  const withOptions = (c: Command) =>
-    c
-      .addOption(dbOption())
-      .addOption(secretFileOption())
-      .addOption(anchorFileOption())
-      .addOption(formatOption(['text', 'json']));
+  const withOptions = withOperatorOptions;
   withOptions(
     override
       .command('set')

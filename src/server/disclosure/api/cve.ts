@@ -7,6 +7,17 @@ import { CveFiguresSchema, CveSchema, errors, IdParams, ReportSchema } from './s
 import { reportJson } from './views.js';
 
 const tags = ['cve'];
+/** A block's ids, as recorded or removed: a year, and a range or a list. */
+const BlockBody = Type.Object(
+  {
+    year: Type.Integer({ minimum: 1999, maximum: 9999 }),
+    ids: Type.Union([
+      Type.String({ maxLength: 20_000 }),
+      Type.Array(Type.String({ maxLength: 20 }), { maxItems: 1000 }),
+    ]),
+  },
+  { additionalProperties: false },
+);
 const interactive =
   'Admins only, from a login session opened with two factors: never an API token, whatever its scopes.';
 
@@ -21,16 +32,7 @@ export function cveApi(app: FastifyInstance, ctx: DisclosureContext): void {
         summary: 'Record a block of CVE ids received from the CVE Program (admins)',
         description: `${interactive} \`ids\`: a range (\`CVE-2027-1000..CVE-2027-1009\` or \`1000..1009\`) or a list, all of \`year\`. An id known already refuses the block (409).`,
         tags,
-        body: Type.Object(
-          {
-            year: Type.Integer({ minimum: 1999, maximum: 9999 }),
-            ids: Type.Union([
-              Type.String({ maxLength: 20_000 }),
-              Type.Array(Type.String({ maxLength: 20 }), { maxItems: 1000 }),
-            ]),
-          },
-          { additionalProperties: false },
-        ),
+        body: BlockBody,
         response: {
           201: Type.Object({ added: Type.Array(Type.String()), figures: CveFiguresSchema }),
           ...errors,
@@ -51,16 +53,7 @@ export function cveApi(app: FastifyInstance, ctx: DisclosureContext): void {
         summary: 'Remove CVE ids recorded by mistake: available ids of a block, never assigned (admins)',
         description: `${interactive} \`ids\` as for a block. All of them or none: 409 naming those that are not available ids of a block.`,
         tags,
-        body: Type.Object(
-          {
-            year: Type.Integer({ minimum: 1999, maximum: 9999 }),
-            ids: Type.Union([
-              Type.String({ maxLength: 20_000 }),
-              Type.Array(Type.String({ maxLength: 20 }), { maxItems: 1000 }),
-            ]),
-          },
-          { additionalProperties: false },
-        ),
+        body: BlockBody,
         response: {
           200: Type.Object({ removed: Type.Array(Type.String()), figures: CveFiguresSchema }),
           ...errors,
