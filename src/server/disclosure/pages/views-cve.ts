@@ -10,7 +10,13 @@ function row(p: PageCtx, c: CveRecord, now: Date): SafeHtml {
   const retirable = c.state === 'available' && c.year < now.getUTCFullYear();
   return html`<tr data-cve="${c.id}"><td><code>${c.id}</code></td><td>${c.state}${c.pastYearFlaggedAt ? html` <span class="muted">(a past year's)</span>` : ''}</td>
 <td>${c.source === 'other-cna' ? 'another CNA' : 'our block'}</td>
-<td>${c.reportId ? html`<a href="${paths.report(c.reportId)}">${c.reportId}</a>` : html`<span class="muted">—</span>`}</td>
+<td>${
+    c.reportId
+      ? html`<a href="${paths.report(c.reportId)}">${c.reportId}</a>`
+      : c.requestId
+        ? html`<a href="${paths.cveRequest(c.requestId)}">CVE request ${c.requestId}</a>`
+        : html`<span class="muted">—</span>`
+  }</td>
 <td>${when(c.announcedAt ?? c.assignedAt ?? c.receivedAt)}</td>
 <td>${retirable ? postButton(p, `${CVE_PAGE}/${encodeURIComponent(c.id)}/retire`, 'Retire', 'secondary') : ''}</td></tr>`;
 }
@@ -43,7 +49,7 @@ ${f.pastYearAvailable ? html`<div class="notice bad"><p id="cve-past-year">${f.p
 <section aria-labelledby="all-ids"><h2 id="all-ids">Every id</h2>
 ${
   ids.length
-    ? html`<div class="table-scroll"><table class="cve-ids"><thead><tr><th>Id</th><th>State</th><th>From</th><th>Report</th><th>Since</th><th></th></tr></thead><tbody>${ids.map((c) => row(p, c, now))}</tbody></table></div>`
+    ? html`<div class="table-scroll"><table class="cve-ids"><thead><tr><th>Id</th><th>State</th><th>From</th><th>Report or request</th><th>Since</th><th></th></tr></thead><tbody>${ids.map((c) => row(p, c, now))}</tbody></table></div>`
     : html`<p class="muted">No CVE id yet.</p>`
 }</section>`,
   );
