@@ -22,14 +22,11 @@ import { assertCan } from './permissions.js';
 import type { DisclosureTx } from './ports.js';
 import type { ProgramContext } from './program-context.js';
 import type { MonthlyDownloads } from './registry-facts.js';
-import { type Actor, actorId, CONFIRM_FIRST, isConfirmedUser, SYSTEM } from './roles.js';
+import { type Actor, actorId, actorLabel, CONFIRM_FIRST, isConfirmedUser, SYSTEM } from './roles.js';
 
 // The bug bounty (bounty.ts): admins keep the eligible modules, the reward table and the budget;
 // publication proposes rewards (bounty-effects.ts); a second team member approves each, which
 // reserves its money or leaves it waiting for budget; an admin records the payment.
-
-/** Who did something, as the ledger and the modules keep it: a user id, or the operator's name. */
-const byWhom = (a: Actor): string => (a.kind === 'user' ? a.id : a.kind === 'operator' ? a.name : a.kind);
 
 const rewardNotFound = () => new NswgError('E_NOT_FOUND', 'reward not found', { field: 'reward' });
 const moduleNotFound = () => new NswgError('E_NOT_FOUND', 'no such module in the bounty', { field: 'name' });
@@ -81,7 +78,7 @@ export class Bounty {
         downloads: counted?.count ?? null,
         downloadsAsOf: counted?.asOf ?? null,
         downloadsSource: counted?.source ?? null,
-        addedBy: byWhom(actor),
+        addedBy: actorLabel(actor),
         addedAt: at,
         updatedAt: at,
       };
@@ -238,7 +235,7 @@ export class Bounty {
         kind: 'deposit',
         amount: cents,
         rewardId: null,
-        by: byWhom(actor),
+        by: actorLabel(actor),
         at: now.toISOString(),
         reason: why,
       });
@@ -404,7 +401,7 @@ export class Bounty {
       const next: Reward = {
         ...reward,
         state: 'paid',
-        paidBy: byWhom(actor),
+        paidBy: actorLabel(actor),
         paidAt: at,
         paymentReference: ref,
       };
@@ -414,7 +411,7 @@ export class Bounty {
         kind: 'payment',
         amount: 0,
         rewardId: reward.id,
-        by: byWhom(actor),
+        by: actorLabel(actor),
         at,
         reason: `paid: ${ref}`,
       });
@@ -460,7 +457,7 @@ export class Bounty {
           kind: 'release',
           amount: reward.amount,
           rewardId: reward.id,
-          by: byWhom(actor),
+          by: actorLabel(actor),
           at: now.toISOString(),
           reason: why,
         });
@@ -491,7 +488,7 @@ function reserve(tx: DisclosureTx, actor: Actor, r: Reward, now: Date): Promise<
     kind: 'reserve',
     amount: -r.amount,
     rewardId: r.id,
-    by: byWhom(actor),
+    by: actorLabel(actor),
     at: now.toISOString(),
     reason: `reward of ${r.advisoryId ?? r.reportId} (${r.severity})`,
   });

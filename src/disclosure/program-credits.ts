@@ -15,6 +15,7 @@ import type { DisclosureTx } from './ports.js';
 import type { ProgramContext } from './program-context.js';
 import type { Report } from './report.js';
 import { type Actor, actorId, CONFIRM_FIRST, isConfirmedUser, isTeamFor } from './roles.js';
+import { CLOSED_STATES } from './workflow.js';
 
 // Credits with roles (credits.ts): the team or the reporter proposes, the credited person accepts or
 // declines, the team enters the credit of someone without an account; publication takes the accepted.
@@ -125,16 +126,7 @@ export class Credits {
         if (c.state === 'withdrawn') continue;
         const report = await tx.getReport(c.reportId);
         if (!report) continue;
-        out.push({
-          id: c.id,
-          role: c.role,
-          name: c.name,
-          state: c.state,
-          proposedBy: c.proposedBy === report.reporterId ? 'the reporter' : 'the team',
-          proposedAt: c.proposedAt,
-          advisoryId: report.state === 'published' && c.state === 'accepted' ? report.advisoryId : null,
-          open: isOpen(report),
-        });
+        out.push(offerOf(c, report));
       }
       return out;
     });
@@ -165,16 +157,7 @@ export class Credits {
           field: 'credit',
         });
       const next = await move(tx, actor, name ? { ...credit, name } : credit, decision, origin, now);
-      return {
-        id: next.id,
-        role: next.role,
-        name: next.name,
-        state: next.state,
-        proposedBy: next.proposedBy === report.reporterId ? 'the reporter' : 'the team',
-        proposedAt: next.proposedAt,
-        advisoryId: null,
-        open: true,
-      };
+      return offerOf(next, report);
     });
   }
 }
@@ -191,7 +174,19 @@ export async function creditViews(
   return (await tx.credits(report.id)).map((c) => (team || c.proposedBy === me ? c : { ...c, email: null }));
 }
 
-const isOpen = (r: Report) => !['published', 'rejected', 'duplicate', 'withdrawn'].includes(r.state);
+const isOpen = (r: Report) => !CLOSED_STATES.includes(r.state);
+
+/** A credit as the person it is proposed to sees it (never the report itself). */
+const offerOf = (c: ReportCredit, report: Report): CreditOffer => ({
+  id: c.id,
+  role: c.role,
+  name: c.name,
+  state: c.state,
+  proposedBy: c.proposedBy === report.reporterId ? 'the reporter' : 'the team',
+  proposedAt: c.proposedAt,
+  advisoryId: report.state === 'published' && c.state === 'accepted' ? report.advisoryId : null,
+  open: isOpen(report),
+});
 
 const proposerOf = (actor: Actor, r: Report): 'the team' | 'the reporter' =>
   isTeamFor(actor, r.kind) ? 'the team' : 'the reporter';

@@ -16,13 +16,10 @@ import { assertCan } from './permissions.js';
 import type { DisclosureTx } from './ports.js';
 import type { ProgramContext } from './program-context.js';
 import type { Report } from './report.js';
-import type { Actor } from './roles.js';
+import { type Actor, actorLabel } from './roles.js';
 
 // The program as a CNA: the blocks of CVE ids admins record, the ids the team assigns to reports, and
 // the ids another CNA assigned, entered by hand. Publication announces them (cve-effects.ts).
-
-/** Who recorded something, as the CVE id table keeps it: a user id, or the operator's name. */
-const byWhom = (a: Actor): string => (a.kind === 'user' ? a.id : a.kind === 'operator' ? a.name : a.kind);
 
 /** The CVE ids of the program. */
 export class Cves {
@@ -53,7 +50,7 @@ export class Cves {
           reportId: null,
           requestId: null,
           receivedAt: at,
-          receivedBy: byWhom(actor),
+          receivedBy: actorLabel(actor),
           assignedAt: null,
           announcedAt: null,
           closedAt: null,
@@ -227,7 +224,7 @@ export async function enterCveInTx(
       reportId: report.id,
       requestId: null,
       receivedAt: at,
-      receivedBy: byWhom(actor),
+      receivedBy: actorLabel(actor),
       assignedAt: at,
       announcedAt: null,
       closedAt: null,

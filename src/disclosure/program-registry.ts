@@ -3,10 +3,7 @@ import { auditEntry, type Origin } from './audit-log.js';
 import { assertCan } from './permissions.js';
 import type { ProgramContext } from './program-context.js';
 import { checkPackageOrScope, type RegistryOverride, validateOverride } from './registry-facts.js';
-import type { Actor } from './roles.js';
-
-/** Who set something, as the override table keeps it: a user id, or the operator's name. */
-const byWhom = (a: Actor): string => (a.kind === 'user' ? a.id : a.kind === 'operator' ? a.name : a.kind);
+import { type Actor, actorLabel } from './roles.js';
 
 /** The admins' answers for the registry (registry-facts.ts): listed, set, cleared; each change logged. */
 export class RegistryOverrides {
@@ -35,7 +32,7 @@ export class RegistryOverrides {
       name: n,
       ...validateOverride(n, input),
       setAt: now.toISOString(),
-      setBy: byWhom(actor),
+      setBy: actorLabel(actor),
     };
     return this.ctx.transaction(actor, origin, async (tx) => {
       await tx.putRegistryOverride(o);

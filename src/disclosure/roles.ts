@@ -54,6 +54,10 @@ export const operatorActor = (name: string): Actor => ({ kind: 'operator', name 
 export const isConfirmedUser = (a: Actor): a is Actor & { kind: 'user' } =>
   a.kind === 'user' && a.unconfirmed !== true;
 
+/** Who did something, as records that name their author keep it: a user id, the operator's name, or the kind. */
+export const actorLabel = (a: Actor): string =>
+  a.kind === 'user' ? a.id : a.kind === 'operator' ? a.name : a.kind;
+
 /** The actor's user id, or null for anonymous, the scheduler and the operator. */
 export const actorId = (a: Actor): string | null => (a.kind === 'user' ? a.id : null);
 

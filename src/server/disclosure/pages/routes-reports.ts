@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type CloseCategory,
-  checkPackageOrScope,
-  isScope,
+  isPackageName,
   type StatementsInput,
   type Transition,
 } from '../../../disclosure/index.js';
@@ -18,14 +17,6 @@ import { formField, formValues, reportFormPage, submissionFromForm } from './vie
 
 const hidden = { hide: true };
 
-/** A package name (not a scope alone), as `?package=` may give one. */
-function isPackageName(name: string): boolean {
-  try {
-    return checkPackageOrScope(name) === name && !isScope(name);
-  } catch {
-    return false;
-  }
-}
 type IdReq = FastifyRequest<{ Params: { id: string } }>;
 
 /** The report pages: the form, my reports, one report (in full or disclosed), and every action on it. */
