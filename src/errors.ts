@@ -20,6 +20,7 @@ export type NswgErrorCode =
   | 'E_DB_CONNECT'
   | 'E_REMOTE'
   | 'E_REPORT_INVALID'
+  | 'E_RELEASE_INVALID'
   | 'E_ACCOUNT_INVALID'
   | 'E_FORBIDDEN'
   | 'E_TRANSITION'
