@@ -37,6 +37,7 @@ export function withOperatorProgram<T>(
           invitation: () => '',
           credits: () => '/disclosure/credits',
           cveRequest: (id) => `/disclosure/cve-requests/${id}`,
+          release: (id) => `/disclosure/releases/${id}`,
         },
         keys: store.keys!,
       }),

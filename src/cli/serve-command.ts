@@ -29,6 +29,7 @@ export interface ServeOptions extends DbOption, CnaOption {
   headersTimeout?: string;
   keepAliveTimeout?: string;
   securityContact?: string[];
+  announcementList?: string;
 }
 
 /** SMTP settings from a URL: smtp://user:pass@host:587 (STARTTLS required) or smtps://…:465. */
@@ -99,6 +100,16 @@ export function securityContactsOf(opts: Pick<ServeOptions, 'securityContact'>):
   return given;
 }
 
+/** The announcement list's address, checked: one plain e-mail address. */
+export function announcementListOf(address: string): string {
+  const a = address.trim();
+  if (!/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/.test(a))
+    throw new NswgError('E_USAGE', `not an e-mail address: ${JSON.stringify(address)}`, {
+      field: '--announcement-list',
+    });
+  return a;
+}
+
 /** The server's timeouts from the command line; the headers must come within the whole request's time. */
 function timeouts(
   opts: ServeOptions,
@@ -131,6 +142,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   // checked here too, so that a wrong option is told before any thread starts
   cnaOf(opts);
   securityContactsOf(opts);
+  if (opts.announcementList) announcementListOf(opts.announcementList);
   const heap = integer(opts.maxHeap, DEFAULT_MAX_HEAP, '--max-heap', 1_000_000);
   if (heap === 0 || !isMainThread) return runServer(opts);
   if (heap < 64)
@@ -179,6 +191,8 @@ async function runServer(opts: ServeOptions): Promise<void> {
     securityContacts: securityContactsOf(opts),
   };
   if (opts.publicUrl) partial.publicUrl = opts.publicUrl;
+  const list = opts.announcementList ?? process.env.NSWG_ANNOUNCEMENT_LIST;
+  if (list) partial.announcementList = announcementListOf(list);
   if (opts.upstreamRegistry) partial.upstreamRegistry = opts.upstreamRegistry;
   // npm's downloads API goes with npm's registry unless another (or "none") is named
   const downloads = opts.downloadsApi ?? (opts.upstreamRegistry ? NPM_DOWNLOADS_API : undefined);
@@ -319,6 +333,10 @@ export function define(c: Command): void {
     .option(
       '--security-contact <uri...>',
       'the security contacts of /.well-known/security.txt besides the report form: mailto:, https:// or tel: URIs (default: $NSWG_SECURITY_CONTACT)',
+    )
+    .option(
+      '--announcement-list <address>',
+      "the announcement list the security releases' pre-announcements and announcements are mailed to (default: $NSWG_ANNOUNCEMENT_LIST; none: not mailed)",
     )
     .addOption(cnaOrgId)
     .addOption(cnaShortName)

@@ -228,6 +228,7 @@ export {
 export type { Dashboard, Figures, Queue, QueueFilter, QueueItem } from './program-queue.js';
 export type { AuditQuery, Records } from './program-records.js';
 export type { RegistryOverrides } from './program-registry.js';
+export type { PublicRelease, ReleaseFixView, ReleaseSettings, ReleaseView } from './program-releases.js';
 export {
   type InvitationView,
   type OnBehalfOf,
@@ -273,6 +274,8 @@ export {
   type RegistryOverride,
   validateOverride,
 } from './registry-facts.js';
+export type { ReleaseTx } from './release-ports.js';
+export * from './releases.js';
 export {
   type AssessmentInput,
   CLOSE_CATEGORIES,

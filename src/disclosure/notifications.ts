@@ -45,6 +45,8 @@ export interface Links {
   /** The page where a person accepts or declines the credits proposed to them. */
   credits(): string;
   cveRequest(requestId: string): string;
+  /** The page of a security release (the core security team's until it is published). */
+  release(releaseId: string): string;
 }
 
 /** The notice of a state change: to the reporter and the team; maintainers from the invitation on. */

@@ -11,6 +11,7 @@ import type { Audience, MailMessage, NotificationKind } from './notifications.js
 import type { PublicNote } from './public-notes.js';
 import type { UploadUsage } from './quotas.js';
 import type { RegistryOverride } from './registry-facts.js';
+import type { ReleaseTx } from './release-ports.js';
 import type { Report } from './report.js';
 import type { OutcomeCount } from './reporter-signal.js';
 import type { ExtensionProposal, Vote } from './votes.js';
@@ -62,7 +63,7 @@ export interface CveRequestFilter {
  * What the disclosure program needs from storage, all inside one transaction. The store implements it
  * (src/store/disclosure/store.ts); the domain never sees SQL.
  */
-export interface DisclosureTx extends BountyTx {
+export interface DisclosureTx extends BountyTx, ReleaseTx {
   getReport(id: string): Promise<Report | null>;
   listReports(filter?: ReportFilter): Promise<Report[]>;
   insertReport(r: Report): Promise<void>;

@@ -5,6 +5,7 @@ import { commitAndSend, type DisclosureDeps, type Outgoing } from './effects.js'
 import type { ServerKeys } from './keys.js';
 import { type Action, assertCan } from './permissions.js';
 import type { AuditLogReader, DisclosureTx, OutboxReader, PublishedAdvisories } from './ports.js';
+import type { ReleaseSettings } from './program-releases.js';
 import type { PackageRegistry } from './registry-facts.js';
 import type { Report } from './report.js';
 import type { IntakeLimits } from './reporter-signal.js';
@@ -22,6 +23,8 @@ export interface ProgramDeps extends DisclosureDeps {
   registry?: PackageRegistry;
   /** The tighter limits on new reporters (default: DEFAULT_INTAKE_LIMITS; null: none). */
   intakeLimits?: IntakeLimits | null;
+  /** How security releases run (none: the server runs none). */
+  releases?: ReleaseSettings;
 }
 
 /** What every part of the disclosure program shares: its dependencies, new ids, the time, units of work. */
@@ -67,9 +70,11 @@ export function programContext(deps: ProgramDeps): ProgramContext {
             tx.audit(
               'cveRequestId' in refused
                 ? auditEntry(actor, 'cve-request.read-refused', origin, at, null, { ...refused })
-                : auditEntry(actor, 'report.read-refused', origin, at, refused.reportId, {
-                    action: refused.action,
-                  }),
+                : 'releaseId' in refused
+                  ? auditEntry(actor, 'release.read-refused', origin, at, null, { ...refused })
+                  : auditEntry(actor, 'report.read-refused', origin, at, refused.reportId, {
+                      action: refused.action,
+                    }),
             ),
           );
         }
@@ -95,8 +100,16 @@ export function programContext(deps: ProgramDeps): ProgramContext {
 /** The refusals to log, by the error that carried each out of its (rolled back) transaction. */
 const refusals = new WeakMap<
   object,
-  { reportId: string; action: string } | { cveRequestId: string; action: string }
+  | { reportId: string; action: string }
+  | { cveRequestId: string; action: string }
+  | { releaseId: string; action: string }
 >();
+
+/** Marks `e`, the "not found" of a security release that exists, to be recorded as a refused read. */
+export function refusedReleaseRead(e: NswgError, releaseId: string, action: string): NswgError {
+  refusals.set(e, { releaseId, action });
+  return e;
+}
 
 /** Marks `e`, the "not found" of a CVE request that exists, to be recorded as a refused read. */
 export function refusedCveRequestRead(e: NswgError, cveRequestId: string, action: string): NswgError {

@@ -10,8 +10,10 @@ import {
 } from './fix-proposal.js';
 import { earlyPublicationNotice, fixProposalNotice } from './notifications.js';
 import { can } from './permissions.js';
+import type { DisclosureTx } from './ports.js';
 import type { ProgramContext } from './program-context.js';
 import { enterCveInTx } from './program-cve.js';
+import { ACTIVE_RELEASE_STATES } from './releases.js';
 import { type AssessmentInput, type Report, validateAssessment, validateEarlyPublication } from './report.js';
 import { type Actor, actorId, isTeamFor } from './roles.js';
 import type { Transition, TransitionParams } from './workflow.js';
@@ -51,6 +53,7 @@ export class Workflow {
           });
         }
       }
+      if (t === 'publish') await assertNotEmbargoed(tx, report.id);
       return transitionInTx(tx, out, ctx.deps, actor, report, t, params, origin, now);
     });
   }
@@ -226,4 +229,16 @@ export class Workflow {
       return next;
     });
   }
+}
+
+/** A report held by a security release not yet published is published by that release, on its day. */
+async function assertNotEmbargoed(tx: DisclosureTx, reportId: string): Promise<void> {
+  const id = await tx.releaseOfReport(reportId);
+  const r = id ? await tx.getRelease(id) : null;
+  if (r && ACTIVE_RELEASE_STATES.includes(r.state))
+    throw new NswgError(
+      'E_TRANSITION',
+      `this report is under embargo in the security release of ${r.targetDate}: it is published with the release, or taken out of it first`,
+      { field: 'transition' },
+    );
 }

@@ -10,6 +10,7 @@ import { Queue } from './program-queue.js';
 import { Recognition } from './program-recognition.js';
 import { Records } from './program-records.js';
 import { RegistryOverrides } from './program-registry.js';
+import { Releases } from './program-releases.js';
 import { Reports } from './program-reports.js';
 import { Votes } from './program-votes.js';
 import { Workflow } from './program-workflow.js';
@@ -57,6 +58,8 @@ export class DisclosureProgram {
   readonly bounty: Bounty;
   /** The hall of fame, and researchers' public profiles. */
   readonly recognition: Recognition;
+  /** Node.js core security releases: planned, pre-announced, published together on their day, by the core security team. */
+  readonly releases: Releases;
 
   constructor(deps: ProgramDeps) {
     const ctx = programContext(deps);
@@ -74,5 +77,6 @@ export class DisclosureProgram {
     this.intake = new Intake(ctx);
     this.bounty = new Bounty(ctx);
     this.recognition = new Recognition(ctx);
+    this.releases = new Releases(ctx);
   }
 }

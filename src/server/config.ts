@@ -45,6 +45,11 @@ export interface ServerConfig {
    * SECURITY.md names.
    */
   securityContacts: string[];
+  /**
+   * The announcement list's address, where the security releases' pre-announcements and
+   * announcements are mailed (the nodejs-sec list of the Node.js project); null: not mailed.
+   */
+  announcementList: string | null;
 }
 
 /** Defaults for everything not given. */
@@ -68,6 +73,7 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
     trustProxy: partial.trustProxy ?? false,
     cna: partial.cna ?? null,
     securityContacts: partial.securityContacts ?? [],
+    announcementList: partial.announcementList ?? null,
     rateLimit: partial.rateLimit === undefined ? { max: 1000, timeWindowMs: 60_000 } : partial.rateLimit,
   };
 }

@@ -1,5 +1,6 @@
 import type { DependencyAssessment } from '../advisories/index.js';
 import type { AnchorSink, Clock, IntakeLimits, Mailer, UploadQuotas } from '../disclosure/index.js';
+import type { ReleaseSchedule } from '../scan/index.js';
 import type { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 
@@ -50,4 +51,6 @@ export interface AppDeps {
    * list (default: the list the package ships, data/nswg-deps.json, dated by its snapshot).
    */
   vexDependencies?: { list: DependencyAssessment[]; modified: string | null };
+  /** The Node.js release schedule security releases are planned against (default: the one the package ships). */
+  releaseSchedule?: ReleaseSchedule;
 }

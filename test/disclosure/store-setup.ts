@@ -8,6 +8,7 @@ import {
   Scheduler,
   type TeamRole,
 } from '../../src/disclosure/index.js';
+import { releaseSchedule } from '../../src/files/index.js';
 import { OutboxMailer } from '../../src/mail/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { seedCveBlock } from '../helpers/cve.js';
@@ -22,8 +23,11 @@ export const LINKS = {
   invitation: (t: string) => `https://nswg.example/invitations/${t}`,
   credits: () => `https://nswg.example/credits`,
   cveRequest: (id: string) => `https://nswg.example/cve-requests/${id}`,
+  release: (id: string) => `https://nswg.example/releases/${id}`,
 };
 export const SECRET = 'test-secret-test-secret-test-secret-0123';
+/** The announcement list the worlds' security releases are mailed to. */
+export const ANNOUNCEMENT_LIST = 'nodejs-sec@lists.example.org';
 /** A Monday morning. */
 export const START = '2026-01-05T09:00:00.000Z';
 
@@ -68,6 +72,7 @@ export async function makeWorld(
     keys: store.keys!,
     // the worlds' reporter files many reports at once; the limits' own tests turn them on
     intakeLimits: opts.intakeLimits === undefined ? null : opts.intakeLimits,
+    releases: { schedule: releaseSchedule(), announcementList: ANNOUNCEMENT_LIST },
   };
   const cast: [keyof World['users'], TeamRole[]][] = [
     ['reporter', []],

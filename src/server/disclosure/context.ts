@@ -13,6 +13,7 @@ import {
   Scheduler,
   type ServerKeys,
 } from '../../disclosure/index.js';
+import { releaseSchedule } from '../../files/index.js';
 import { OutboxMailer } from '../../mail/index.js';
 import type { AppDeps, RequestLimit } from '../deps.js';
 import { advisoryPath } from '../pages/html.js';
@@ -28,6 +29,8 @@ export const paths = {
   credits: () => `${PAGES}/credits`,
   cveRequest: (id: string) => `${PAGES}/cve-requests/${encodeURIComponent(id)}`,
   cveRequests: () => `${PAGES}/cve-requests`,
+  release: (id: string) => `${PAGES}/releases/${encodeURIComponent(id)}`,
+  releases: () => `${PAGES}/releases`,
   verifyEmail: (token: string) => `${PAGES}/verify-email/${encodeURIComponent(token)}`,
   passwordReset: (token: string) => `${PAGES}/password-reset/${encodeURIComponent(token)}`,
   login: () => `${PAGES}/login`,
@@ -82,6 +85,7 @@ export async function createContext(
     invitation: (token) => url(paths.invitation(token)),
     credits: () => url(paths.credits()),
     cveRequest: (id) => url(paths.cveRequest(id)),
+    release: (id) => url(paths.release(id)),
   };
   const mailer = deps.mailer ?? new OutboxMailer(deps.store.outbox);
   // a store opened without the server secret (tests of the public pages) gets one for this run
@@ -108,6 +112,10 @@ export async function createContext(
       deps.disclosure?.intakeLimits === null
         ? null
         : { ...DEFAULT_INTAKE_LIMITS, ...deps.disclosure?.intakeLimits },
+    releases: {
+      schedule: deps.releaseSchedule ?? releaseSchedule(),
+      announcementList: deps.config.announcementList,
+    },
     mailer,
     clock: deps.clock,
     links,

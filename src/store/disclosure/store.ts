@@ -17,6 +17,7 @@ import { cveRequestQueries } from './cve-requests.js';
 import { intakeQueries } from './intake.js';
 import { peopleQueries } from './people.js';
 import { registryOverrideQueries } from './registry-overrides.js';
+import { releaseQueries } from './releases.js';
 import { reportQueries } from './reports.js';
 import { withDisclosure } from './schema.js';
 import { threadQueries } from './threads.js';
@@ -41,6 +42,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...cveRequestQueries(db),
     ...intakeQueries(db),
     ...bountyQueries(db),
+    ...releaseQueries(db),
 
     async claim(a, instance, at) {
       const res = await db

@@ -14,6 +14,7 @@ import { cveRequestsMigration } from './0009-cve-requests.js';
 import { registryOverridesMigration } from './0010-registry-overrides.js';
 import { junkReportsMigration } from './0011-junk-reports.js';
 import { bountyMigration } from './0012-bounty.js';
+import { securityReleasesMigration } from './0013-security-releases.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_registry_overrides': registryOverridesMigration,
   '0011_junk_reports': junkReportsMigration,
   '0012_bounty': bountyMigration,
+  '0013_security_releases': securityReleasesMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

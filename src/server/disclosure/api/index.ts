@@ -11,6 +11,7 @@ import { cveApi } from './cve.js';
 import { cveRequestApi } from './cve-requests.js';
 import { intakeApi } from './intake.js';
 import { registryApi } from './registry.js';
+import { releaseApi } from './releases.js';
 import { attachmentApi, reportApi } from './reports.js';
 import { workflowApi } from './workflow.js';
 
@@ -36,6 +37,7 @@ export async function disclosureApi(app: FastifyInstance, ctx: DisclosureContext
   cveRequestApi(app, ctx);
   intakeApi(app, ctx);
   bountyApi(app, ctx);
+  releaseApi(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentApi(uploads, ctx);
