@@ -274,7 +274,7 @@ export {
   type RegistryOverride,
   validateOverride,
 } from './registry-facts.js';
-export type { ReleaseTx } from './release-ports.js';
+export type { ReleaseTx, TeamMember } from './release-ports.js';
 export * from './releases.js';
 export {
   type AssessmentInput,

@@ -15,6 +15,7 @@ import {
   preAnnouncementMail,
   preAnnouncementMarkdown,
 } from './release-outputs.js';
+import type { TeamMember } from './release-ports.js';
 import {
   type AnnouncedFix,
   assertActive,
@@ -448,6 +449,12 @@ export class Releases {
         announcement: r.announcement ?? '',
       };
     });
+  }
+
+  /** Who may steward or release (the core security team and the admins), for the team's forms. */
+  async team(actor: Actor, origin: Origin): Promise<TeamMember[]> {
+    assertTeam(actor);
+    return this.ctx.transaction(actor, origin, (tx) => tx.coreTeam());
   }
 
   /** The release holding a report, for the team's view of the report (null: none, or not the team's to see). */

@@ -75,6 +75,19 @@ export function releaseQueries(trx: Kysely<DisclosureDb>): ReleaseTx {
       return row?.release_id ?? null;
     },
 
+    async coreTeam() {
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'display_name', 'handle'])
+        .where('disabled', '=', 0)
+        .where('email_verified_at', 'is not', null)
+        .where((eb) => eb.or([eb('roles', 'like', '%"core-security"%'), eb('roles', 'like', '%"admin"%')]))
+        .orderBy('display_name')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({ id: r.id, displayName: r.display_name, handle: r.handle }));
+    },
+
     async teamRolesOf(userId) {
       const row = await db
         .selectFrom('users')

@@ -10,6 +10,7 @@ import { accountPages } from './routes-accounts.js';
 import { bountyPages } from './routes-bounty.js';
 import { creditPages } from './routes-credits.js';
 import { cveRequestPages } from './routes-cve-requests.js';
+import { releasePages } from './routes-releases.js';
 import { attachmentPage, reportPages } from './routes-reports.js';
 import { teamPages } from './routes-team.js';
 
@@ -56,6 +57,7 @@ export async function disclosurePages(app: FastifyInstance, ctx: DisclosureConte
   creditPages(app, ctx);
   cveRequestPages(app, ctx);
   bountyPages(app, ctx);
+  releasePages(app, ctx);
   await app.register(async (uploads) => {
     await acceptUploads(uploads);
     attachmentPage(uploads, ctx);

@@ -109,6 +109,8 @@ export function page(p: PageCtx, title: string, body: Html, opts: { scripts?: st
   const u = p.caller.user;
   const team = p.caller.actor.kind === 'user' && p.caller.actor.roles.length > 0;
   const admin = p.caller.actor.kind === 'user' && p.caller.actor.roles.includes('admin');
+  const coreTeam =
+    admin || (p.caller.actor.kind === 'user' && p.caller.actor.roles.includes('core-security'));
   const pending = p.caller.actor.kind === 'user' ? (p.caller.actor.pendingRoles ?? []) : [];
   const account = u
     ? html`<a href="${PAGES}/account">${u.displayName}</a>${postButton(p, `${PAGES}/logout`, 'Log out', 'link')}`
@@ -141,7 +143,7 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <header class="site">
 <div class="wrap">
 <a class="brand" href="/"><span>nswg</span> advisories</a>
-<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a><a href="${PAGES}/cve-requests">CVE requests</a>${u ? html`<a href="${PAGES}/credits">Credits</a><a href="${PAGES}/rewards" id="nav-rewards">Rewards</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a><a href="${PAGES}/bounty/rewards" id="nav-bounty-team">Rewards to decide</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/bounty" id="nav-bounty-admin">Budget</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
+<nav aria-label="Disclosure program"><a href="${PAGES}/reports/new">Report a vulnerability</a><a href="${PAGES}/reports">My reports</a><a href="${PAGES}/cve-requests">CVE requests</a>${u ? html`<a href="${PAGES}/credits">Credits</a><a href="${PAGES}/rewards" id="nav-rewards">Rewards</a>` : ''}${team ? html`<a href="${PAGES}/triage">Triage</a><a href="${PAGES}/bounty/rewards" id="nav-bounty-team">Rewards to decide</a>` : ''}${coreTeam ? html`<a href="${PAGES}/releases" id="nav-releases">Security releases</a>` : ''}${admin ? html`<a href="${PAGES}/admin/users">Users</a><a href="${PAGES}/admin/cve">CVE ids</a><a href="${PAGES}/admin/bounty" id="nav-bounty-admin">Budget</a><a href="${PAGES}/admin/outbox">Outbox</a><a href="${PAGES}/admin/audit-log">Audit log</a>` : ''}</nav>
 <div class="account">${account}</div>
 </div>
 </header>
@@ -150,7 +152,7 @@ ${banners}
 ${body}
 </main>
 <footer class="site">
-<div class="wrap">The Node.js Security Working Group's responsible disclosure program: <a href="/">advisories</a> · <a href="${PAGES}/bounty" id="footer-bounty">bug bounty</a> · <a href="${PAGES}/hall-of-fame" id="footer-hall-of-fame">hall of fame</a> · <a href="/openapi.json">API</a>.</div>
+<div class="wrap">The Node.js Security Working Group's responsible disclosure program: <a href="/">advisories</a> · <a href="${PAGES}/bounty" id="footer-bounty">bug bounty</a> · <a href="${PAGES}/hall-of-fame" id="footer-hall-of-fame">hall of fame</a> · <a href="${PAGES}/releases" id="footer-releases">Node.js security releases</a> · <a href="/openapi.json">API</a>.</div>
 </footer>
 </body>
 </html>
