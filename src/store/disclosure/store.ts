@@ -1,10 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
-import type {
-  DisclosureRepository,
-  DisclosureTx,
-  PublicCve,
-  PublicNote,
-  RegistryOverride,
+import {
+  type DisclosureRepository,
+  type DisclosureTx,
+  PUBLIC_RELEASE_STATES,
+  type PublicCve,
+  type PublicNote,
+  type RegistryOverride,
+  type SecurityRelease,
 } from '../../disclosure/index.js';
 import { NswgError } from '../../errors.js';
 import { AdvisoryStore } from '../advisories/store.js';
@@ -96,6 +98,11 @@ export class DisclosureStore implements DisclosureRepository {
   /** Every announced or rejected CVE id of the program's blocks, as they may be told in public. */
   publicCves(): Promise<PublicCve[]> {
     return publicCveReads(withDisclosure(this.db)).publicCves();
+  }
+
+  /** The published security releases (released or completed), oldest first: public, read outside any transaction. */
+  publishedReleases(): Promise<SecurityRelease[]> {
+    return releaseQueries(withDisclosure(this.db)).listReleases({ states: PUBLIC_RELEASE_STATES });
   }
 
   /** The admins' override for a package or scope, read outside any transaction (the registry facts). */
