@@ -274,6 +274,17 @@ export {
   validateOverride,
 } from './registry-facts.js';
 export {
+  announcementMail,
+  announcementMarkdown,
+  cancellationMail,
+  postponementMail,
+  preAnnouncementMail,
+  preAnnouncementMarkdown,
+  type ReleaseMail,
+  SECURITY_LIST_URL,
+  SECURITY_POLICY_URL,
+} from './release-outputs.js';
+export {
   type AssessmentInput,
   CLOSE_CATEGORIES,
   type CloseCategory,
