@@ -130,7 +130,7 @@ export class Releases {
   }
 
   /** Changes the plan's steward, releasers and lines while planning (the date moves by postponing). */
-  updatePlan(actor: Actor, id: string, input: unknown, origin: Origin): Promise<SecurityRelease> {
+  async updatePlan(actor: Actor, id: string, input: unknown, origin: Origin): Promise<SecurityRelease> {
     return this.change(actor, id, 'release.update', origin, async (r, tx, now) => {
       assertPlanning(r, 'change its plan');
       const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
@@ -150,7 +150,7 @@ export class Releases {
   }
 
   /** Adds a core report the release fixes (planning): its summary, affected lines and patch authors. */
-  addFix(
+  async addFix(
     actor: Actor,
     id: string,
     reportId: string,
@@ -184,7 +184,7 @@ export class Releases {
   }
 
   /** Changes what the announcement says of a report (planning). */
-  updateFix(
+  async updateFix(
     actor: Actor,
     id: string,
     reportId: string,
@@ -207,7 +207,7 @@ export class Releases {
   }
 
   /** Takes a report out of the release (planning): it returns to the queue. */
-  removeFix(actor: Actor, id: string, reportId: string, origin: Origin): Promise<SecurityRelease> {
+  async removeFix(actor: Actor, id: string, reportId: string, origin: Origin): Promise<SecurityRelease> {
     return this.change(actor, id, 'release.remove-report', origin, async (r, tx) => {
       assertPlanning(r, 'let reports go');
       fixIndex(r, reportId);
@@ -221,7 +221,13 @@ export class Releases {
   }
 
   /** Ticks (or unticks) a step of the checklist that people do, while its phase is open. */
-  tick(actor: Actor, id: string, step: unknown, done: boolean, origin: Origin): Promise<SecurityRelease> {
+  async tick(
+    actor: Actor,
+    id: string,
+    step: unknown,
+    done: boolean,
+    origin: Origin,
+  ): Promise<SecurityRelease> {
     return this.change(actor, id, done ? 'release.tick' : 'release.untick', origin, async (r, _tx, now) => {
       const s = tickableStep(r, typeof step === 'string' ? step : '');
       const ticks = r.ticks.filter((t) => t.step !== s.id);
@@ -236,7 +242,7 @@ export class Releases {
    * reason. The pre-announcement (no details) goes to the announcement list; the team and the
    * reporters are told the date.
    */
-  preAnnounce(
+  async preAnnounce(
     actor: Actor,
     id: string,
     input: { override?: unknown },
@@ -278,7 +284,7 @@ export class Releases {
    * Moves the release date (planning or pre-announced; once pre-announced, only later): the history
    * keeps each move, and everyone who was told the date is told the new one.
    */
-  postpone(
+  async postpone(
     actor: Actor,
     id: string,
     input: { targetDate?: unknown; reason?: unknown },
@@ -318,7 +324,7 @@ export class Releases {
    * NSWG-COR advisory over the release lines, its CVE id is announced, and the announcement goes to
    * the list; the advisories, CVE records, OpenVEX and CSAF are public from this commit on, together.
    */
-  release(actor: Actor, id: string, origin: Origin): Promise<SecurityRelease> {
+  async release(actor: Actor, id: string, origin: Origin): Promise<SecurityRelease> {
     const { ctx } = this;
     return this.change(actor, id, 'release.publish', origin, async (r, tx, now, out) => {
       const reports = await this.reportsOf(tx, r);
@@ -354,7 +360,7 @@ export class Releases {
   }
 
   /** Completes a released release once its clean-up steps are ticked. */
-  complete(actor: Actor, id: string, origin: Origin): Promise<SecurityRelease> {
+  async complete(actor: Actor, id: string, origin: Origin): Promise<SecurityRelease> {
     return this.change(actor, id, 'release.complete', origin, async (r, _tx, now) => {
       checkCompletion(r);
       return { next: { ...r, state: 'completed', completedAt: now.toISOString() }, details: {} };
@@ -362,7 +368,7 @@ export class Releases {
   }
 
   /** Cancels a release not yet published: its reports return to the queue; whoever was told is told. */
-  cancel(actor: Actor, id: string, reason: unknown, origin: Origin): Promise<SecurityRelease> {
+  async cancel(actor: Actor, id: string, reason: unknown, origin: Origin): Promise<SecurityRelease> {
     const why = validateText(reason, 'reason', 10, 2000);
     return this.change(actor, id, 'release.cancel', origin, async (r, tx, now, out) => {
       assertActive(r, 'be cancelled');

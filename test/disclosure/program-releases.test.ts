@@ -163,8 +163,8 @@ describe.each(engines)('security releases through the program, on %s', (engine) 
     at('2026-02-05T09:00:00.000Z');
     let err = await w.program.releases.preAnnounce(core, release.id, {}, ORIGIN).catch((e) => e);
     expect(err).toMatchObject({ code: 'E_TRANSITION' });
-    expect(err.message).toContain(`report ${reports.a} lacks a CVE id, a CWE, a CVSS vector`);
-    expect(err.message).toContain(`report ${reports.b} lacks a CVE id, a summary, a CWE, a CVSS vector`);
+    expect(err.message).toContain(`report ${reports.a} lacks a CVE id;`);
+    expect(err.message).toContain(`report ${reports.b} lacks a CVE id, a summary;`);
     expect(err.message).toContain(
       '"The fixes are reviewed and land in the private security branches" is not ticked',
     );
@@ -259,8 +259,9 @@ describe.each(engines)('security releases through the program, on %s', (engine) 
     ]);
     const list = await mailTo(ANNOUNCEMENT_LIST);
     expect(list).toHaveLength(2);
-    expect(list[0]!.text).toContain('2026-02-17');
-    expect(list[0]!.text).toContain('a regression found in the 22.x build');
+    const postponement = list.find((m) => /postponed/.test(m.subject))!;
+    expect(postponement.text).toContain('2026-02-17');
+    expect(postponement.text).toContain('a regression found in the 22.x build');
     expect((await mailTo(w.emails.reporter!)).map((m) => m.subject)).toContain(
       '[nswg] Security release moved: 2026-02-10 → 2026-02-17',
     );
@@ -302,7 +303,7 @@ describe.each(engines)('security releases through the program, on %s', (engine) 
     expect(cves.ids.filter((c) => c.state === 'announced').map((c) => c.id)).toEqual(
       expect.arrayContaining([a.aliases[0], b.aliases[0]]),
     );
-    const [announcement] = await mailTo(ANNOUNCEMENT_LIST);
+    const announcement = (await mailTo(ANNOUNCEMENT_LIST)).find((m) => /available/.test(m.subject));
     expect(announcement!.text).toContain('Request smuggling in the HTTP parser');
     expect(announcement!.text).toContain(a.aliases[0]!);
     // public now, for everyone
@@ -363,7 +364,9 @@ describe.each(engines)('security releases through the program, on %s', (engine) 
     });
     const gone = await w.program.releases.cancel(core, r.id, 'the fix broke the TLS tests', ORIGIN);
     expect(gone).toMatchObject({ state: 'cancelled', cancelReason: 'the fix broke the TLS tests' });
-    expect((await mailTo(ANNOUNCEMENT_LIST))[0]!.subject).toMatch(/cancel/i);
+    expect((await mailTo(ANNOUNCEMENT_LIST)).map((m) => m.subject)).toContainEqual(
+      expect.stringMatching(/cancelled/),
+    );
     expect(await stateOf(c)).toBe('accepted');
     expect(await w.program.releases.ofReport(core, c, ORIGIN)).toBeNull();
     // back in the queue: free for the next release, and no longer under its embargo
