@@ -9,7 +9,6 @@ import { testEngines } from '../helpers/db.js';
 import { ANNOUNCEMENT_LIST, makeWorld, ORIGIN, submit, type World } from './store-setup.js';
 
 const engines = await testEngines();
-const DAY = 86_400_000;
 const VECTOR = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
 const PLAN_STEPS = ['plan-lines', 'plan-reports', 'plan-patches', 'plan-releasers'];
 
