@@ -21,9 +21,12 @@ export {
 } from './formats/csaf.js';
 export {
   type CsafProviderMetadata,
+  type CsafSite,
+  type CsafSiteRelease,
   csafChangesCsv,
   csafIndexTxt,
   csafProviderMetadata,
+  csafSite,
 } from './formats/csaf-provider.js';
 export { type CsafRelease, toCsafRelease } from './formats/csaf-release.js';
 export {

@@ -1,4 +1,4 @@
-import { severityOfScore } from '../advisories/index.js';
+import { CSAF_WHITE_PATH, severityOfScore } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
 import type { ReleaseSchedule } from '../scan/node-check.js';
 import { type AuditAction, auditEntry, type Json, type Origin } from './audit-log.js';
@@ -26,6 +26,7 @@ import {
   checklistStatus,
   checkPreAnnouncement,
   checkRelease,
+  csafReleasesOf,
   dayOf,
   fixRanges,
   linesReached,
@@ -91,6 +92,8 @@ export interface PublicRelease {
   lines: SecurityRelease['lines'];
   advisoryIds: string[];
   announcement: string;
+  /** The path of the release's CSAF document on this server. */
+  csafPath: string;
 }
 
 /** The security releases of the program. */
@@ -444,6 +447,8 @@ export class Releases {
         const e = new NswgError('E_NOT_FOUND', 'security release not found', { field: 'release' });
         throw r ? refusedReleaseRead(e, r.id, 'view-public') : e;
       }
+      const published = await tx.listReleases({ states: PUBLIC_RELEASE_STATES });
+      const csaf = csafReleasesOf(published, ctx.deps.links.release).find((c) => c.releaseId === r.id)!;
       return {
         id: r.id,
         title: releaseTitle(r),
@@ -453,6 +458,7 @@ export class Releases {
         lines: r.lines,
         advisoryIds: r.advisoryIds,
         announcement: r.announcement ?? '',
+        csafPath: `${CSAF_WHITE_PATH}/${csaf.path}`,
       };
     });
   }

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { Severity } from '../advisories/index.js';
+import { type CsafSiteRelease, csafFileName, type Severity } from '../advisories/index.js';
 import { type ErrorProblem, NswgError } from '../errors.js';
 import type { ReleaseSchedule } from '../scan/node-check.js';
 import { NPM_SEMVER, parseVersion } from '../versions/index.js';
@@ -603,4 +603,32 @@ export interface AnnouncedFix {
   reporters: string[];
   /** The advisory published for it at release (null before). */
   advisoryId: string | null;
+}
+
+/**
+ * The published releases as the CSAF provider lists them, in the order given (oldest first): tracking
+ * ids `NSWG-SR-<date>` (a second release of one day gets `-2`), the announcement page as the
+ * remediations' URL, and each one's path in the TLP:WHITE directory.
+ */
+export function csafReleasesOf(
+  list: readonly SecurityRelease[],
+  pageUrl: (releaseId: string) => string,
+): (CsafSiteRelease & { releaseId: string; path: string })[] {
+  const taken = new Map<string, number>();
+  return list.map((r) => {
+    const base = `NSWG-SR-${r.targetDate}`;
+    const n = (taken.get(base) ?? 0) + 1;
+    taken.set(base, n);
+    const trackingId = n === 1 ? base : `${base}-${n}`;
+    const releasedAt = r.releasedAt ?? r.updatedAt;
+    return {
+      releaseId: r.id,
+      trackingId,
+      title: releaseTitle(r),
+      releasedAt,
+      announcementUrl: pageUrl(r.id),
+      advisoryIds: r.advisoryIds,
+      path: `${releasedAt.slice(0, 4)}/${csafFileName(trackingId)}`,
+    };
+  });
 }

@@ -1,3 +1,4 @@
+import type { Advisory } from '../model.js';
 import {
   CSAF_PROVIDER_METADATA_PATH,
   CSAF_PUBLISHER_NAME,
@@ -5,7 +6,9 @@ import {
   type CsafDocument,
   type CsafPublisher,
   csafPathOf,
+  toCsaf,
 } from './csaf.js';
+import { type CsafRelease, toCsafRelease } from './csaf-release.js';
 
 /** A CSAF 2.0 provider's metadata (§7.1.20), `provider-metadata.json`. */
 export interface CsafProviderMetadata {
@@ -67,4 +70,52 @@ export function csafChangesCsv(docs: readonly CsafDocument[]): string {
   return newestFirst(docs)
     .map((r) => `${q(r.path)},${q(r.date)}\n`)
     .join('');
+}
+
+/** A published security release as the provider lists it: its document's fields and its advisories' ids. */
+export interface CsafSiteRelease extends CsafRelease {
+  advisoryIds: readonly string[];
+}
+
+/** What a provider publishes: the documents by path in the TLP:WHITE directory, the lists and the metadata. */
+export interface CsafSite {
+  files: Map<string, string>;
+  index: string;
+  changes: string;
+  metadata: string;
+}
+
+/**
+ * The whole TLP:WHITE directory of a provider: one document per Node.js core advisory that is not
+ * withdrawn, and one per published security release (over those of its advisories the list holds),
+ * with `index.txt`, `changes.csv` and `provider-metadata.json`. `now` dates the metadata only when
+ * there is no document at all; otherwise the newest document does, so it changes with the data.
+ */
+export function csafSite(
+  advisories: readonly Advisory[],
+  releases: readonly CsafSiteRelease[],
+  publisher: CsafPublisher,
+  now: Date,
+): CsafSite {
+  const core = advisories.filter(
+    (a) => a.kind === 'core' && !a.withdrawn && a.affected.some((x) => x.ecosystem === 'node'),
+  );
+  const byId = new Map(core.map((a) => [a.id, a]));
+  const docs: CsafDocument[] = core.map((a) => toCsaf(a, publisher));
+  for (const r of releases) {
+    const listed = r.advisoryIds.map((id) => byId.get(id)).filter((a): a is Advisory => !!a);
+    if (listed.length) docs.push(toCsafRelease(r, listed, publisher));
+  }
+  const files = new Map(docs.map((d) => [csafPathOf(d), `${JSON.stringify(d, null, 2)}\n`]));
+  const newest = docs
+    .map((d) => d.document.tracking.current_release_date)
+    .sort()
+    .at(-1);
+  const metadata = csafProviderMetadata(publisher, newest ?? now.toISOString().replace('.000Z', 'Z'));
+  return {
+    files,
+    index: csafIndexTxt(docs),
+    changes: csafChangesCsv(docs),
+    metadata: `${JSON.stringify(metadata, null, 2)}\n`,
+  };
 }

@@ -4,13 +4,10 @@ import {
   type Advisory,
   CSAF_PROVIDER_METADATA_PATH,
   CSAF_WHITE_PATH,
-  type CsafDocument,
-  csafChangesCsv,
-  csafIndexTxt,
-  csafPathOf,
-  csafProviderMetadata,
-  toCsaf,
+  type CsafSite,
+  csafSite,
 } from '../../advisories/index.js';
+import { csafReleasesOf } from '../../disclosure/index.js';
 import type { AppDeps } from '../deps.js';
 import { lookupFor } from './lookup.js';
 import { ErrorSchema } from './schemas.js';
@@ -26,33 +23,6 @@ const NOT_FOUND = JSON.stringify({
   message: 'no CSAF document has this path',
 });
 
-/** What the provider publishes, made once per data version: documents by path, and the lists. */
-interface CsafSite {
-  files: Map<string, string>;
-  index: string;
-  changes: string;
-  metadata: string;
-}
-
-/** The documents of the TLP:WHITE directory: every Node.js core advisory that is not withdrawn. */
-function siteOf(list: readonly Advisory[], publicUrl: string, now: Date): CsafSite {
-  const docs: CsafDocument[] = list
-    .filter((a) => a.kind === 'core' && !a.withdrawn && a.affected.some((x) => x.ecosystem === 'node'))
-    .map((a) => toCsaf(a, { publicUrl }));
-  const files = new Map(docs.map((d) => [csafPathOf(d), `${JSON.stringify(d, null, 2)}\n`]));
-  const newest = docs
-    .map((d) => d.document.tracking.current_release_date)
-    .sort()
-    .at(-1);
-  const metadata = csafProviderMetadata({ publicUrl }, newest ?? now.toISOString().replace('.000Z', 'Z'));
-  return {
-    files,
-    index: csafIndexTxt(docs),
-    changes: csafChangesCsv(docs),
-    metadata: `${JSON.stringify(metadata, null, 2)}\n`,
-  };
-}
-
 const json = { 200: Type.Object({}, { additionalProperties: true }), 404: ErrorSchema };
 
 /**
@@ -67,7 +37,12 @@ export async function csafRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     return lookup.memo('csaf', async () => {
       const list: Advisory[] = [];
       for await (const r of lookup.store.all('core')) list.push(JSON.parse(r.record) as Advisory);
-      return siteOf(list, deps.config.publicUrl, deps.clock.now());
+      const publicUrl = deps.config.publicUrl;
+      const releases = csafReleasesOf(
+        await deps.store.reports.publishedReleases(),
+        (id) => `${publicUrl}/disclosure/releases/${encodeURIComponent(id)}`,
+      );
+      return csafSite(list, releases, { publicUrl }, deps.clock.now());
     });
   }
 

@@ -162,6 +162,7 @@ export function releaseApi(app: FastifyInstance, ctx: DisclosureContext): void {
             lines: ReleaseSchema.properties.lines,
             advisoryIds: Type.Array(Str()),
             announcement: Str(),
+            csafPath: Str("the path of the release's CSAF 2.0 document in the provider's directory"),
           }),
           ...errors,
         },

@@ -210,7 +210,7 @@ export function publicReleasePage(p: PageCtx, r: PublicRelease): SafeHtml {
 <p>${stateBadge(r.state)} published ${when(r.releasedAt)}</p>
 <dl class="facts"><dt>Lines</dt><dd>${linesText(r)}</dd>
 <dt>Advisories</dt><dd>${r.advisoryIds.map((id, i) => html`${i ? ', ' : ''}<a href="${advisoryPath(id)}">${id}</a>`)}</dd>
-<dt>CSAF</dt><dd><a href="${`/api/releases/${encodeURIComponent(r.id)}/csaf.json`}">the release as a CSAF 2.0 advisory</a></dd></dl>
+<dt>CSAF</dt><dd><a href="${r.csafPath}" id="release-csaf">the release as a CSAF 2.0 advisory</a></dd></dl>
 <article class="prose" id="announcement">${renderMarkdown(withoutFrontMatter(r.announcement))}</article>`,
   );
 }
