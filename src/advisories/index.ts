@@ -73,6 +73,7 @@ export {
   type DependencyAssessment,
   NODE_PURL,
   OPENVEX_CONTEXT,
+  OPENVEX_PATH,
   type OpenVexDocument,
   type OpenVexOptions,
   parseDependencyList,

@@ -1,11 +1,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
-import { assertNoErrors, parseWgId, toNswgCore, toNswgNpm, toOsv } from '../advisories/index.js';
+import {
+  type Advisory,
+  assertNoErrors,
+  CSAF_WELL_KNOWN,
+  csafSite,
+  OPENVEX_PATH,
+  parseWgId,
+  toNswgCore,
+  toNswgNpm,
+  toOpenVex,
+  toOsv,
+} from '../advisories/index.js';
+import { csafReleasesOf } from '../disclosure/index.js';
 import { formatProblem, NswgError } from '../errors.js';
-import { readAdvisoryFiles } from '../files/index.js';
-import { type ImportSummary, SCHEMA_VERSION, seedBundled } from '../store/index.js';
+import { dependencyList, readAdvisoryFiles } from '../files/index.js';
+import { bundledMeta, type ImportSummary, SCHEMA_VERSION, seedBundled } from '../store/index.js';
 import { dbOption, formatOption, runs } from './command-kit.js';
 import { type DbOption, printJson, withDb } from './context.js';
 import { progress } from './progress.js';
@@ -51,13 +63,18 @@ export async function dbImport(paths: string[], opts: DbOption): Promise<void> {
 }
 
 export interface ExportOptions extends DbOption {
-  format: 'nswg' | 'osv';
+  format: 'nswg' | 'osv' | 'openvex' | 'csaf';
   out: string;
   kind?: 'npm' | 'core';
+  publicUrl?: string;
 }
 
-/** `nswg db export`: the Working Group's layout (npm/<n>.json, core/<n>.json) or one OSV file per advisory. */
+/**
+ * `nswg db export`: the Working Group's layout (npm/<n>.json, core/<n>.json), one OSV file per
+ * advisory, Node.js core's OpenVEX document, or a CSAF provider's directory, as the server publishes them.
+ */
 export async function dbExport(opts: ExportOptions): Promise<void> {
+  if (opts.format === 'openvex' || opts.format === 'csaf') return exportPublished(opts);
   await withDb(opts, 'read', async (store) => {
     let written = 0;
     let skipped = 0;
@@ -91,6 +108,63 @@ export async function dbExport(opts: ExportOptions): Promise<void> {
         `skipped ${skipped} advisories from other databases (the Working Group format holds only NSWG ids; use --format osv)\n`,
       );
     }
+  });
+}
+
+/** The public URL the documents name themselves by: a server's `--public-url`, checked. */
+function publicUrlOf(opts: ExportOptions): string {
+  const given = opts.publicUrl ?? '';
+  let u: URL | null = null;
+  try {
+    u = new URL(given);
+  } catch {}
+  if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:'))
+    throw new NswgError(
+      'E_USAGE',
+      `--format ${opts.format} needs --public-url: the http(s) URL the server that publishes the documents is reached at`,
+      { field: '--public-url' },
+    );
+  return given.replace(/\/+$/, '');
+}
+
+/** Writes OpenVEX (`node.openvex.json`) or the CSAF provider's directory (`provider-metadata.json`, `white/…`). */
+async function exportPublished(opts: ExportOptions): Promise<void> {
+  const publicUrl = publicUrlOf(opts);
+  await withDb(opts, 'read', async (store) => {
+    const core: Advisory[] = [];
+    for await (const a of store.advisories.all('core')) core.push(a);
+    mkdirSync(opts.out, { recursive: true });
+    if (opts.format === 'openvex') {
+      const doc = toOpenVex(core, dependencyList(), {
+        id: `${publicUrl}${OPENVEX_PATH}`,
+        advisoryUrl: (id) => `${publicUrl}/advisories/${encodeURIComponent(id)}`,
+        listModified: bundledMeta().commitDate,
+      });
+      if (!doc)
+        throw new NswgError('E_NOT_FOUND', 'the database holds no Node.js core advisory: nothing to state', {
+          field: '--db',
+        });
+      const file = join(opts.out, 'node.openvex.json');
+      writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+      process.stdout.write(`wrote ${doc.statements.length} statements to ${relativeFile(file)}\n`);
+      return;
+    }
+    const releases = csafReleasesOf(
+      await store.reports.publishedReleases(),
+      (id) => `${publicUrl}/disclosure/releases/${encodeURIComponent(id)}`,
+    );
+    const site = csafSite(core, releases, { publicUrl }, new Date());
+    const white = join(opts.out, 'white');
+    for (const [path, text] of site.files) {
+      mkdirSync(dirname(join(white, path)), { recursive: true });
+      writeFileSync(join(white, path), text);
+    }
+    writeFileSync(join(white, 'index.txt'), site.index);
+    writeFileSync(join(white, 'changes.csv'), site.changes);
+    writeFileSync(join(opts.out, 'provider-metadata.json'), site.metadata);
+    process.stdout.write(
+      `wrote ${site.files.size} CSAF documents and the provider metadata to ${relativeFile(opts.out)} (serve it as ${publicUrl}${CSAF_WELL_KNOWN}/)\n`,
+    );
   });
 }
 
@@ -156,10 +230,17 @@ export function define(db: Command): void {
     .action(runs(dbImport));
   db.command('export')
     .description(
-      'write every advisory: the Working Group layout (npm/<n>.json, core/<n>.json) or one OSV file each',
+      'write every advisory (the Working Group layout, npm/<n>.json and core/<n>.json, or one OSV file each), OpenVEX for Node.js core, or a CSAF provider directory',
     )
-    .addOption(formatOption(['nswg', 'osv'], null))
+    .addOption(
+      formatOption(
+        ['nswg', 'osv', 'openvex', 'csaf'],
+        null,
+        "nswg or osv (every advisory), openvex (Node.js core's node.openvex.json) or csaf (a CSAF provider's directory)",
+      ),
+    )
     .requiredOption('--out <dir>', 'directory to write into')
+    .option('--public-url <url>', 'openvex and csaf: the URL of the server that publishes the documents')
     .addOption(new Option('--kind <kind>', 'only npm or only core advisories').choices(['npm', 'core']))
     .addOption(dbOption())
     .action(runs(dbExport));

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOsvSchema } from '../../src/files/index.js';
 import { nswg } from '../helpers/cli.js';
+import { csafSchemaErrors } from '../helpers/csaf.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
+import { vexSchemaErrors } from '../helpers/openvex.js';
 import { readJson, wgCore, wgNpm } from '../helpers/shared.js';
 
 const engines = await testEngines();
@@ -66,6 +68,56 @@ describe.each(engines)('nswg db on %s', (engine) => {
     const files = readdirSync(out);
     expect(files).toHaveLength(638);
     for (const f of files) expect(validateOsvSchema(readJson(join(out, f))), f).toEqual([]);
+  });
+
+  it('exports Node.js core as OpenVEX and as a CSAF provider directory, both valid, named by --public-url', async () => {
+    const out = tmp();
+    const missing = await nswg(['db', 'export', '--format', 'openvex', '--out', out, '--db', db]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--public-url');
+    const vex = await nswg([
+      'db',
+      'export',
+      '--format',
+      'openvex',
+      '--out',
+      out,
+      '--db',
+      db,
+      '--public-url',
+      'https://nswg.example.org/',
+    ]);
+    expect(vex.code).toBe(0);
+    const doc = readJson(join(out, 'node.openvex.json')) as {
+      '@id': string;
+      statements: { status: string }[];
+    };
+    expect(vexSchemaErrors(doc)).toEqual([]);
+    expect(doc['@id']).toBe('https://nswg.example.org/vex/node.openvex.json');
+    expect(doc.statements.filter((x) => x.status === 'fixed').length).toBeGreaterThan(100);
+    const csaf = await nswg([
+      'db',
+      'export',
+      '--format',
+      'csaf',
+      '--out',
+      out,
+      '--db',
+      db,
+      '--public-url',
+      'https://nswg.example.org',
+    ]);
+    expect(csaf.code).toBe(0);
+    const meta = readJson(join(out, 'provider-metadata.json')) as { canonical_url: string };
+    expect(meta.canonical_url).toBe('https://nswg.example.org/.well-known/csaf/provider-metadata.json');
+    const index = readFileSync(join(out, 'white', 'index.txt'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(index).toHaveLength(171);
+    for (const path of [index[0]!, index.at(-1)!]) {
+      const d = readJson(join(out, 'white', path));
+      expect(csafSchemaErrors(d)).toEqual([]);
+    }
   });
 
   it('shows and searches advisories by id, CVE and package', async () => {
@@ -260,7 +312,7 @@ describe('the command line', () => {
   it('refuses a format or kind it does not write, naming the option and the choices, before opening anything', async () => {
     const home = mkdtempSync(join(tmpdir(), 'nswg-home-'));
     for (const [args, choices] of [
-      [['db', 'export', '--format', 'xml', '--out', join(home, 'out')], 'nswg, osv'],
+      [['db', 'export', '--format', 'xml', '--out', join(home, 'out')], 'nswg, osv, openvex, csaf'],
       [['db', 'export', '--format', 'osv', '--kind', 'pypi', '--out', join(home, 'out')], 'npm, core'],
       [['advisory', 'show', 'NSWG-ECO-1', '--format', 'xml'], 'text, json, osv, nswg'],
       [['advisory', 'search', 'lodash', '--format', 'osv'], 'text, json'],

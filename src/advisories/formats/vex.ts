@@ -5,6 +5,9 @@ import { wgUrlOf } from './npm-bulk.js';
 
 /** The OpenVEX version this module writes (the `@context` names it). */
 export const OPENVEX_CONTEXT = 'https://openvex.dev/ns/v0.2.0';
+
+/** Where a server publishes Node.js core's OpenVEX document, as the Working Group names the file. */
+export const OPENVEX_PATH = '/vex/node.openvex.json';
 /** The package URL of Node.js, every version (`@v<version>` names one). */
 export const NODE_PURL = 'pkg:nodejs/node';
 

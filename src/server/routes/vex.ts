@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Advisory, toOpenVex } from '../../advisories/index.js';
+import { type Advisory, toOpenVex, OPENVEX_PATH as VEX_PATH } from '../../advisories/index.js';
 import { dependencyList } from '../../files/index.js';
 import { bundledMeta } from '../../store/index.js';
 import type { AppDeps } from '../deps.js';
@@ -11,7 +11,6 @@ import { ErrorSchema } from './schemas.js';
 
 /** As the other exports: a minute old in caches at most, revalidated by ETag after that. */
 const VEX_CACHE = 'public, max-age=60';
-export const VEX_PATH = '/vex/node.openvex.json';
 
 const NOTHING = JSON.stringify({
   statusCode: 404,
