@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, userActor } from '../../../src/disclosure/index.js';
 import { disclosureOf } from '../../../src/server/disclosure/index.js';
 import { validInput } from '../../disclosure/fixtures.js';
+import { nswg } from '../../helpers/cli.js';
 import { csafMandatoryProblems, csafSchemaErrors } from '../../helpers/csaf.js';
 import { testEngines } from '../../helpers/db.js';
 import { vexSchemaErrors } from '../../helpers/openvex.js';
@@ -19,6 +20,12 @@ describe.each(engines)('a security release published through the server, on %s',
   let s: TestServer;
   let core: Actor;
   let releaseId: string;
+  const dbArg = () => (s.tdb.target.kind === 'sqlite' ? s.tdb.target.file : s.tdb.target.url);
+  /** The CVE ids `nswg check-node` reports for a version, reading the server's database. */
+  const checkNode = async (version: string) => {
+    const r = await nswg(['check-node', version, '--platform', 'linux', '--db', dbArg(), '--format', 'json']);
+    return (JSON.parse(r.stdout).findings as { aliases: string[] }[]).flatMap((f) => f.aliases);
+  };
   const get = async (url: string) => {
     const res = await s.app.inject({ method: 'GET', url });
     return { status: res.statusCode, body: res.body, json: () => res.json() };
@@ -85,6 +92,7 @@ describe.each(engines)('a security release published through the server, on %s',
     expect((await get('/vex/node.openvex.json')).body).not.toContain('CVE-2026-9000');
     expect((await get(`/api/releases/${releaseId}/announcement`)).status).toBe(404);
     expect((await get(`/disclosure/releases/${releaseId}`)).status).toBe(404);
+    expect(await checkNode('24.13.1')).not.toContain('CVE-2026-9000');
   });
 
   it('publishes the release CSAF document, the advisory documents and OpenVEX together on its day', async () => {
@@ -120,6 +128,11 @@ describe.each(engines)('a security release published through the server, on %s',
       'pkg:nodejs/node@v22.22.3',
       'pkg:nodejs/node@v24.13.2',
     ]);
+
+    // the command line knows it at once: the last version before the fix is vulnerable, the fix is not
+    expect(await checkNode('24.13.1')).toContain('CVE-2026-9000');
+    expect(await checkNode('24.13.2')).not.toContain('CVE-2026-9000');
+    expect(await checkNode('22.22.2')).toContain('CVE-2026-9000');
 
     const pub = (await get(`/api/releases/${releaseId}/announcement`)).json();
     expect(pub.csafPath).toBe('/.well-known/csaf/white/2026/nswg-sr-2026-01-20.json');
