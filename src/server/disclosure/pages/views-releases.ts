@@ -1,4 +1,5 @@
 import {
+  openPhases,
   type PublicRelease,
   RELEASE_PHASES,
   type ReleaseFixView,
@@ -120,6 +121,8 @@ ${actions(p, v, base)}
 }
 
 function checklist(p: PageCtx, v: ReleaseView, base: string, name: (id: string | null) => string): SafeHtml {
+  // a button only where a tick is taken now: the server refuses the steps of a phase not yet open or past
+  const open = openPhases(v.release.state);
   return html`<h2>Checklist</h2>
 ${RELEASE_PHASES.map((phase) => {
   const steps = v.checklist.filter((c) => c.step.phase === phase);
@@ -127,7 +130,7 @@ ${RELEASE_PHASES.map((phase) => {
     (c) =>
       html`<li data-step="${c.step.id}" data-done="${c.done ? 'yes' : 'no'}">${c.done ? '☑' : '☐'} ${c.step.text}${
         c.tick ? html` <span class="hint">(${name(c.tick.by)}, ${when(c.tick.at)})</span>` : ''
-      }${c.step.by === 'manual' && ['planning', 'pre-announced', 'released'].includes(v.release.state) ? postButton(p, `${base}/checklist/${c.step.id}`, c.done ? 'Untick' : 'Tick', 'link', html`<input type="hidden" name="done" value="${c.done ? '0' : '1'}">`) : c.step.by !== 'manual' ? html` <span class="hint">(${c.step.by === 'check' ? 'checked by the server' : 'done by the server'})</span>` : ''}</li>`,
+      }${c.step.by === 'manual' && open.includes(c.step.phase) ? html` ${postButton(p, `${base}/checklist/${c.step.id}`, c.done ? 'Untick' : 'Tick', 'link', html`<input type="hidden" name="done" value="${c.done ? '0' : '1'}">`)}` : c.step.by !== 'manual' ? html` <span class="hint">(${c.step.by === 'check' ? 'checked by the server' : 'done by the server'})</span>` : ''}</li>`,
   )}</ul>`;
 })}`;
 }
