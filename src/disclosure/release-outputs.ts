@@ -43,13 +43,17 @@ const splitParagraphs = (text: string): string[] =>
     .map((p) => p.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim())
     .filter(Boolean);
 
+// markdownText leaves bare addresses, which GFM turns into links: escaping the `:` of `://` and the `.`
+// of `www.` keeps them as text (its `@` escape already stops mail addresses)
+const unlinked = (md: string): string => md.replace(/:\/\//g, '\\://').replace(/\b(www)\./gi, '$1\\.');
+
 const markdown: Style = {
-  inline: (text) => markdownText(text.trim()),
+  inline: (text) => unlinked(markdownText(text.trim())),
   // markdownText leaves the markers a line may start a block with: a list (`-`, `+`, `1.`), a thematic
   // break or setext underline (`---`, `===`); a paragraph is one line, so only its start needs them escaped
   paragraphs: (text) =>
     splitParagraphs(text).map((p) =>
-      markdownText(p).replace(/^(\d*)([-+=.)])/, (_, digits, m) => `${digits}\\${m}`),
+      unlinked(markdownText(p)).replace(/^(\d*)([-+=.)])/, (_, digits, m) => `${digits}\\${m}`),
     ),
   heading: (level, text) => `${'#'.repeat(level)} ${text}`,
   bullets: (items) => items.map((i) => `- ${i}`).join('\n'),
