@@ -1,3 +1,4 @@
+import { CSAF_WHITE_PATH, csafFileName } from '../../../advisories/index.js';
 import {
   openPhases,
   type PublicRelease,
@@ -201,6 +202,13 @@ ${
 }`;
 }
 
+/**
+ * An advisory's CSAF 2.0 document in the provider's directory: its file sits under the year of its
+ * initial release, which for a release's advisory is the release's publication.
+ */
+const csafPathOf = (advisoryId: string, releasedAt: string) =>
+  `${CSAF_WHITE_PATH}/${releasedAt.slice(0, 4)}/${csafFileName(advisoryId)}`;
+
 /** Text after the Markdown's front matter, which the page shows as facts instead. */
 const withoutFrontMatter = (md: string) => md.replace(/^---\n[\s\S]*?\n---\n/, '');
 
@@ -213,7 +221,7 @@ export function publicReleasePage(p: PageCtx, r: PublicRelease): SafeHtml {
 <p>${stateBadge(r.state)} published ${when(r.releasedAt)}</p>
 <dl class="facts"><dt>Lines</dt><dd>${linesText(r)}</dd>
 <dt>Advisories</dt><dd>${r.advisoryIds.map((id, i) => html`${i ? ', ' : ''}<a href="${advisoryPath(id)}">${id}</a>`)}</dd>
-<dt>CSAF</dt><dd><a href="${`/api/releases/${encodeURIComponent(r.id)}/csaf.json`}">the release as a CSAF 2.0 advisory</a></dd></dl>
+<dt>CSAF</dt><dd>${r.advisoryIds.map((id, i) => html`${i ? ', ' : ''}<a href="${csafPathOf(id, r.releasedAt)}">${id}</a>`)}</dd></dl>
 <article class="prose" id="announcement">${renderMarkdown(withoutFrontMatter(r.announcement))}</article>`,
   );
 }

@@ -128,7 +128,8 @@ describe.each(await testEngines())('the security release pages (%s)', (engine) =
     expect(page.body).not.toContain(`action="${path}/checklist/cleanup-retro"`);
     expect(page.body).toContain('&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt; smuggling');
     expect(page.body).toContain('&lt;img src=x onerror=alert(&quot;reason&quot;)&gt;');
-    expect(page.body).toContain('&lt;script&gt;alert(&quot;author&quot;)&lt;/script&gt;');
+    // the patch author is in the announcement's draft, Markdown whose own escapes show as text
+    expect(page.body).toContain('alert(&quot;author&quot;)');
     expect(page.body).not.toContain('<script>alert');
     expect(page.body).not.toMatch(/<img[^>]*onerror/i);
     expect(page.body).toContain('pre-announced');
