@@ -201,12 +201,17 @@ describe.skipIf(!haveChromium && !process.env.CI)('a security release in Chromiu
     await team.fill('#r-date', '2026-03-17');
     expect(await team.inputValue('#r-steward')).toBe(core.user.id);
     await team.check('fieldset:has(legend:text("Releasers")) label:has-text("releaser") input');
-    await team.fill('#r-lines', 'v24 24.14.1\nv22 22.22.2\nv18');
+    await team.fill('#r-lines', 'v24 24.14.0\nv22 22.22.2\nv18');
     await submit(team, '#plan-form button[type=submit]');
     expect(team.url()).toMatch(/\/disclosure\/releases\/[^/]+$/);
     const releaseUrl = team.url();
     expect(await team.textContent('h1')).toBe('Tuesday, March 17, 2026 security releases');
     expect(await stateOf(team)).toBe('planning');
+    // 24.14.0 is out already: the steward corrects the version through the plan's form
+    expect(await team.textContent('#release-lines')).toContain('24.14.0');
+    await team.click('#change-plan summary');
+    await team.fill('#p-lines', 'v24 24.14.1\nv22 22.22.2\nv18');
+    await submit(team, '#change-plan button[type=submit]');
     expect(await team.textContent('#release-lines')).toContain('24.14.1');
     // v18 ended before the date: listed, flagged, shipping nothing
     expect(await team.textContent('[data-line="v18"]')).toContain('end of life');

@@ -69,6 +69,16 @@ function planForm(p: PageCtx, team: TeamMember[]): SafeHtml {
 <div><button type="submit">Plan the release</button></div></form></section>`;
 }
 
+/** The plan's steward, releasers and lines while planning (the date moves by postponing). */
+function changePlanForm(p: PageCtx, r: SecurityRelease, base: string, team: TeamMember[]): SafeHtml {
+  const typed = r.lines.map((l) => (l.version ? `${l.line} ${l.version}` : l.line)).join('\n');
+  return html`<details id="change-plan"><summary>Change the plan</summary><form class="stack" method="post" action="${base}/plan">${csrfField(p)}
+<div><label for="p-steward">Steward</label><select id="p-steward" name="stewardId">${team.map((m) => html`<option value="${m.id}"${m.id === r.stewardId ? html` selected` : ''}>${memberName(m)}</option>`)}</select></div>
+<fieldset><legend>Releasers</legend>${team.map((m) => html`<label class="check"><input type="checkbox" name="releaserIds" value="${m.id}"${r.releaserIds.includes(m.id) ? html` checked` : ''}> ${memberName(m)}</label>`)}</fieldset>
+<div><label for="p-lines">Lines <span class="hint">one a line: the line and the version it ships (v22 22.13.1); an end-of-life line alone (v18)</span></label><textarea id="p-lines" name="lines" rows="4" required>${typed}</textarea></div>
+<div><button type="submit">Save the plan</button></div></form></details>`;
+}
+
 /** Lines typed one a line (`v22 22.13.1`, `v18`) as the plan takes them. */
 export function parseLines(text: string): { line: string; version?: string }[] {
   return text
@@ -83,7 +93,12 @@ export function parseLines(text: string): { line: string; version?: string }[] {
 }
 
 /** One release for the core security team: facts, checklist, reports, actions and drafts. */
-export function releasePage(p: PageCtx, v: ReleaseView, names: Record<string, string>): SafeHtml {
+export function releasePage(
+  p: PageCtx,
+  v: ReleaseView,
+  names: Record<string, string>,
+  team: TeamMember[] = [],
+): SafeHtml {
   const r = v.release;
   const base = paths.release(r.id);
   const planning = r.state === 'planning';
@@ -104,6 +119,7 @@ ${r.releasedAt ? html`<dt>Published</dt><dd>${when(r.releasedAt)} by ${name(r.re
 ${r.cancelledAt ? html`<dt>Cancelled</dt><dd id="release-cancelled">${when(r.cancelledAt)} by ${name(r.cancelledBy)}: ${r.cancelReason}</dd>` : ''}
 ${r.advisoryIds.length ? html`<dt>Advisories</dt><dd>${r.advisoryIds.map((id, i) => html`${i ? ', ' : ''}<a href="${advisoryPath(id)}">${id}</a>`)}</dd>` : ''}
 </dl>
+${planning ? changePlanForm(p, r, base, team) : ''}
 ${
   r.dateChanges.length
     ? html`<h2>Date changes</h2><ul id="date-changes">${r.dateChanges.map((c) => html`<li>${c.from} → ${c.to}, ${when(c.at)} by ${name(c.by)}: ${c.reason}</li>`)}</ul>`

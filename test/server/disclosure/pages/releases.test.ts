@@ -114,6 +114,21 @@ describe.each(await testEngines())('the security release pages (%s)', (engine) =
         })
       ).statusCode,
     ).toBe(303);
+    // the plan changes through its form while planning: a version corrected, a releaser added
+    const planning = await core.get(path);
+    for (const id of ['p-steward', 'p-lines']) expect(planning.body).toContain(`<label for="${id}">`);
+    expect(planning.body).toContain('>v22 22.22.1\nv24 24.13.1</textarea>');
+    const changed = await core.post(`${path}/plan`, {
+      stewardId: people.core.user.id,
+      releaserIds: people.core.user.id,
+      lines: 'v24 24.13.2\nv22 22.22.1',
+    });
+    expect(changed.statusCode, changed.body).toBe(303);
+    expect((await core.get(path)).body).toContain('<code>24.13.2</code>');
+    const wrong = await core.post(`${path}/plan`, { stewardId: people.core.user.id, lines: 'v24 22.1.0' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('lines[0].version must be a v24 version');
+    expect(wrong.body).toContain(`<a href="${path}">Back to the release</a>`);
     for (const step of ['plan-lines', 'plan-reports', 'plan-patches', 'plan-releasers'])
       expect((await core.post(`${path}/checklist/${step}`, { done: '1' })).statusCode).toBe(303);
     expect((await core.post(`${path}/pre-announce`, { override: '' })).statusCode).toBe(303);
@@ -133,6 +148,8 @@ describe.each(await testEngines())('the security release pages (%s)', (engine) =
     expect(page.body).not.toContain('<script>alert');
     expect(page.body).not.toMatch(/<img[^>]*onerror/i);
     expect(page.body).toContain('pre-announced');
+    // announced, the plan is frozen: no form offers to change it
+    expect(page.body).not.toContain(`action="${path}/plan"`);
     expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
 
     // a change without the CSRF token is refused and changes nothing
