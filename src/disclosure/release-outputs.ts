@@ -75,6 +75,9 @@ const plain: Style = {
 const dayText = (date: string): string =>
   releaseTitle({ targetDate: date }).replace(/ security releases$/, '');
 
+/** "Tuesday, January 21, 2027 (2027-01-21)": read by people anywhere, and found by a search for the date. */
+const dated = (date: string): string => `${dayText(date)} (${date})`;
+
 /** "a", "a and b", "a, b and c". */
 function listWords(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
@@ -268,7 +271,7 @@ export function postponementMail(r: SecurityRelease, change: DateChange): Releas
   return {
     subject: `Node.js security releases postponed: ${dayText(change.from)} to ${to}`,
     text: text([
-      `The Node.js security releases planned for ${dayText(change.from)} are postponed to ${to}.`,
+      `The Node.js security releases planned for ${dated(change.from)} are postponed to ${dated(change.to)}.`,
       'The reason:',
       ...plain.paragraphs(change.reason),
       `The new versions of the ${linesWords(shipped(r))} will be out on ${to} or shortly after.`,
@@ -283,7 +286,7 @@ export function cancellationMail(r: SecurityRelease, reason: string): ReleaseMai
   return {
     subject: `Node.js security releases cancelled: ${day}`,
     text: text([
-      `The Node.js security releases announced for ${day} will not happen as announced.`,
+      `The Node.js security releases announced for ${dated(r.targetDate)} will not happen as announced.`,
       'The reason:',
       ...plain.paragraphs(reason),
       'A new date, when there is one, will be announced in the same way.',

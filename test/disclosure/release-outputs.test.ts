@@ -358,7 +358,7 @@ describe('the mails to the list', () => {
       'Node.js security releases postponed: Thursday, January 21, 2027 to Tuesday, January 26, 2027',
     );
     expect(mail.text).toContain(
-      'The Node.js security releases planned for Thursday, January 21, 2027 are postponed to Tuesday, January 26, 2027.',
+      'The Node.js security releases planned for Thursday, January 21, 2027 (2027-01-21) are postponed to Tuesday, January 26, 2027 (2027-01-26).',
     );
     expect(mail.text).toContain('A fix broke the Windows build.\n\nWe need more time to test.');
   });
@@ -367,7 +367,7 @@ describe('the mails to the list', () => {
     const mail = cancellationMail(release(), 'The fixes turned out to be incomplete.');
     expect(mail.subject).toBe('Node.js security releases cancelled: Thursday, January 21, 2027');
     expect(mail.text).toContain(
-      'The Node.js security releases announced for Thursday, January 21, 2027 will not happen as announced.',
+      'The Node.js security releases announced for Thursday, January 21, 2027 (2027-01-21) will not happen as announced.',
     );
     expect(mail.text).toContain('The fixes turned out to be incomplete.');
   });
