@@ -205,7 +205,7 @@ export const stepsBefore = (phase: 'announcement' | 'release-day' | 'done'): Che
 };
 
 /** The phases whose manual steps may be ticked (or unticked) while a release is in `state`. */
-function openPhases(state: ReleaseState): ReleasePhase[] {
+export function openPhases(state: ReleaseState): ReleasePhase[] {
   switch (state) {
     case 'planning':
       return ['planning', 'announcement'];

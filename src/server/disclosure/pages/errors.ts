@@ -48,13 +48,16 @@ export function pageErrorHandler(err: FastifyError, req: FastifyRequest, reply: 
   }
   // someone whose session ended meets "sign in again" (whatever was asked for: it tells nothing of it)
   if (req.caller?.ended && [401, 403, 404].includes(status)) return toLogin(req, reply);
-  const m = /^\/disclosure\/reports\/([^/?#]+)\/[^?#]+/.exec(req.url);
+  // a refused form leads back to what it was about: a report, a security release, or the releases
+  const m = /^\/disclosure\/(reports|releases)\/([^/?#]+)\/[^?#]+/.exec(req.url);
   const link =
     status === 404
       ? html`<p><a href="${PAGES}/reports">Your reports</a> · <a href="/">Advisories</a></p>`
       : m
-        ? html`<p><a href="${PAGES}/reports/${m[1]!}">Back to the report</a></p>`
-        : html`<p><a href="${PAGES}/reports">Your reports</a></p>`;
+        ? html`<p><a href="${PAGES}/${m[1]!}/${m[2]!}">Back to the ${m[1] === 'reports' ? 'report' : 'release'}</a></p>`
+        : /^\/disclosure\/releases\/?(\?|$)/.test(req.url)
+          ? html`<p><a href="${PAGES}/releases">Back to the security releases</a></p>`
+          : html`<p><a href="${PAGES}/reports">Your reports</a></p>`;
   let csrf = '';
   try {
     csrf = reply.generateCsrf({ userInfo: csrfUserInfo(req) });

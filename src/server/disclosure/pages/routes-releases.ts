@@ -71,7 +71,9 @@ export function releasePages(app: FastifyInstance, ctx: DisclosureContext): void
       .filter((x): x is string => !!x);
     const users = ctx.names();
     for (const id of new Set(ids)) names[id] = await users.name(id);
-    return sendPage(reply, releasePage(p, view, names));
+    // the plan's form offers the team while the plan may still change
+    const team = r.state === 'planning' ? await releases.team(req.caller.actor, originOf(req)) : [];
+    return sendPage(reply, releasePage(p, view, names, team));
   });
 
   const post = (

@@ -1,4 +1,6 @@
+import { CSAF_WHITE_PATH, csafFileName } from '../../../advisories/index.js';
 import {
+  openPhases,
   type PublicRelease,
   RELEASE_PHASES,
   type ReleaseFixView,
@@ -67,6 +69,16 @@ function planForm(p: PageCtx, team: TeamMember[]): SafeHtml {
 <div><button type="submit">Plan the release</button></div></form></section>`;
 }
 
+/** The plan's steward, releasers and lines while planning (the date moves by postponing). */
+function changePlanForm(p: PageCtx, r: SecurityRelease, base: string, team: TeamMember[]): SafeHtml {
+  const typed = r.lines.map((l) => (l.version ? `${l.line} ${l.version}` : l.line)).join('\n');
+  return html`<details id="change-plan"><summary>Change the plan</summary><form class="stack" method="post" action="${base}/plan">${csrfField(p)}
+<div><label for="p-steward">Steward</label><select id="p-steward" name="stewardId">${team.map((m) => html`<option value="${m.id}"${m.id === r.stewardId ? html` selected` : ''}>${memberName(m)}</option>`)}</select></div>
+<fieldset><legend>Releasers</legend>${team.map((m) => html`<label class="check"><input type="checkbox" name="releaserIds" value="${m.id}"${r.releaserIds.includes(m.id) ? html` checked` : ''}> ${memberName(m)}</label>`)}</fieldset>
+<div><label for="p-lines">Lines <span class="hint">one a line: the line and the version it ships (v22 22.13.1); an end-of-life line alone (v18)</span></label><textarea id="p-lines" name="lines" rows="4" required>${typed}</textarea></div>
+<div><button type="submit">Save the plan</button></div></form></details>`;
+}
+
 /** Lines typed one a line (`v22 22.13.1`, `v18`) as the plan takes them. */
 export function parseLines(text: string): { line: string; version?: string }[] {
   return text
@@ -81,7 +93,12 @@ export function parseLines(text: string): { line: string; version?: string }[] {
 }
 
 /** One release for the core security team: facts, checklist, reports, actions and drafts. */
-export function releasePage(p: PageCtx, v: ReleaseView, names: Record<string, string>): SafeHtml {
+export function releasePage(
+  p: PageCtx,
+  v: ReleaseView,
+  names: Record<string, string>,
+  team: TeamMember[] = [],
+): SafeHtml {
   const r = v.release;
   const base = paths.release(r.id);
   const planning = r.state === 'planning';
@@ -102,6 +119,7 @@ ${r.releasedAt ? html`<dt>Published</dt><dd>${when(r.releasedAt)} by ${name(r.re
 ${r.cancelledAt ? html`<dt>Cancelled</dt><dd id="release-cancelled">${when(r.cancelledAt)} by ${name(r.cancelledBy)}: ${r.cancelReason}</dd>` : ''}
 ${r.advisoryIds.length ? html`<dt>Advisories</dt><dd>${r.advisoryIds.map((id, i) => html`${i ? ', ' : ''}<a href="${advisoryPath(id)}">${id}</a>`)}</dd>` : ''}
 </dl>
+${planning ? changePlanForm(p, r, base, team) : ''}
 ${
   r.dateChanges.length
     ? html`<h2>Date changes</h2><ul id="date-changes">${r.dateChanges.map((c) => html`<li>${c.from} → ${c.to}, ${when(c.at)} by ${name(c.by)}: ${c.reason}</li>`)}</ul>`
@@ -120,6 +138,8 @@ ${actions(p, v, base)}
 }
 
 function checklist(p: PageCtx, v: ReleaseView, base: string, name: (id: string | null) => string): SafeHtml {
+  // a button only where a tick is taken now: the server refuses the steps of a phase not yet open or past
+  const open = openPhases(v.release.state);
   return html`<h2>Checklist</h2>
 ${RELEASE_PHASES.map((phase) => {
   const steps = v.checklist.filter((c) => c.step.phase === phase);
@@ -127,7 +147,7 @@ ${RELEASE_PHASES.map((phase) => {
     (c) =>
       html`<li data-step="${c.step.id}" data-done="${c.done ? 'yes' : 'no'}">${c.done ? '☑' : '☐'} ${c.step.text}${
         c.tick ? html` <span class="hint">(${name(c.tick.by)}, ${when(c.tick.at)})</span>` : ''
-      }${c.step.by === 'manual' && ['planning', 'pre-announced', 'released'].includes(v.release.state) ? postButton(p, `${base}/checklist/${c.step.id}`, c.done ? 'Untick' : 'Tick', 'link', html`<input type="hidden" name="done" value="${c.done ? '0' : '1'}">`) : c.step.by !== 'manual' ? html` <span class="hint">(${c.step.by === 'check' ? 'checked by the server' : 'done by the server'})</span>` : ''}</li>`,
+      }${c.step.by === 'manual' && open.includes(c.step.phase) ? html` ${postButton(p, `${base}/checklist/${c.step.id}`, c.done ? 'Untick' : 'Tick', 'link', html`<input type="hidden" name="done" value="${c.done ? '0' : '1'}">`)}` : c.step.by !== 'manual' ? html` <span class="hint">(${c.step.by === 'check' ? 'checked by the server' : 'done by the server'})</span>` : ''}</li>`,
   )}</ul>`;
 })}`;
 }
@@ -198,6 +218,13 @@ ${
 }`;
 }
 
+/**
+ * An advisory's CSAF 2.0 document in the provider's directory: its file sits under the year of its
+ * initial release, which for a release's advisory is the release's publication.
+ */
+const csafPathOf = (advisoryId: string, releasedAt: string) =>
+  `${CSAF_WHITE_PATH}/${releasedAt.slice(0, 4)}/${csafFileName(advisoryId)}`;
+
 /** Text after the Markdown's front matter, which the page shows as facts instead. */
 const withoutFrontMatter = (md: string) => md.replace(/^---\n[\s\S]*?\n---\n/, '');
 
@@ -210,7 +237,7 @@ export function publicReleasePage(p: PageCtx, r: PublicRelease): SafeHtml {
 <p>${stateBadge(r.state)} published ${when(r.releasedAt)}</p>
 <dl class="facts"><dt>Lines</dt><dd>${linesText(r)}</dd>
 <dt>Advisories</dt><dd>${r.advisoryIds.map((id, i) => html`${i ? ', ' : ''}<a href="${advisoryPath(id)}">${id}</a>`)}</dd>
-<dt>CSAF</dt><dd><a href="${r.csafPath}" id="release-csaf">the release as a CSAF 2.0 advisory</a></dd></dl>
+<dt>CSAF 2.0</dt><dd><a href="${r.csafPath}" id="release-csaf">the release</a>; each advisory: ${r.advisoryIds.map((id, i) => html`${i ? ', ' : ''}<a href="${csafPathOf(id, r.releasedAt)}">${id}</a>`)}</dd></dl>
 <article class="prose" id="announcement">${renderMarkdown(withoutFrontMatter(r.announcement))}</article>`,
   );
 }
