@@ -95,7 +95,10 @@ export function reportPages(app: FastifyInstance, ctx: DisclosureContext): void 
     const names = ctx.names();
     const resolved = new Map<string, string>();
     for (const id of ids) resolved.set(id, await names.nameIn(view, id));
-    const data = { view, names: resolved, duplicates: read.duplicates ?? [], now: ctx.clock.now() };
+    // the release holding a core report, for the core security team only (null for everyone else)
+    const release =
+      r.kind === 'core' ? await ctx.program.releases.ofReport(req.caller.actor, r.id, originOf(req)) : null;
+    const data = { view, names: resolved, duplicates: read.duplicates ?? [], now: ctx.clock.now(), release };
     return sendPage(reply, reportPage(pageCtx(req, reply), data));
   });
 

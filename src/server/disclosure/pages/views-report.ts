@@ -1,5 +1,11 @@
 import { severityOfScore } from '../../../advisories/index.js';
-import type { Disclosure, PossibleDuplicate, ReportAction, ReportView } from '../../../disclosure/index.js';
+import type {
+  Disclosure,
+  PossibleDuplicate,
+  ReportAction,
+  ReportView,
+  SecurityRelease,
+} from '../../../disclosure/index.js';
 import { advisoryPath, html, packagePath, type SafeHtml } from '../../pages/html.js';
 import { renderMarkdown } from '../../pages/markdown.js';
 import { externalLink, severityBadge } from '../../pages/parts.js';
@@ -23,6 +29,8 @@ export interface ReportPageData {
   names: Map<string, string>;
   duplicates: PossibleDuplicate[];
   now: Date;
+  /** The security release holding the report (the core security team's view only). */
+  release?: SecurityRelease | null;
 }
 
 const TRANSITION_LABELS: Partial<Record<ReportAction, string>> = {
@@ -174,6 +182,7 @@ export function reportPage(p: PageCtx, d: ReportPageData): SafeHtml {
   const body = html`<p class="crumbs"><a href="${PAGES}/reports">Reports</a> / ${r.id}</p>
 <h1>${r.title}</h1>
 <p class="meta">${stateBadge(r.state)} ${r.advisoryId ? html`<a href="${advisoryPath(r.advisoryId)}">${r.advisoryId}</a>` : ''}</p>
+${d.release ? html`<p id="in-release">In the <a href="${paths.release(d.release.id)}">security release of ${d.release.targetDate}</a> (${d.release.state})${['planning', 'pre-announced'].includes(d.release.state) ? ': under its embargo, published with it' : ''}.</p>` : ''}
 ${r.state === 'published' && r.patchedVersions === null ? html`<div class="notice bad"><p id="without-fix">${r.withoutFix ? WITHOUT_FIX_WORDS[r.withoutFix] : 'Published without a fix'}.</p></div>` : ''}
 ${detailsList(d)}
 ${section('description', 'Description', html`<div class="prose">${renderMarkdown(r.description)}</div>`)}

@@ -189,6 +189,15 @@ describe.each(await testEngines())('the security release pages (%s)', (engine) =
       }
     }
     expect((await core.get(path)).body).toContain('pre-announced');
+    // the report's page tells the team which release holds it; its researcher reads nothing of it
+    const held = await core.get(`/disclosure/reports/${reportId}`);
+    expect(held.body).toContain(
+      `<p id="in-release">In the <a href="${path}">security release of 2026-01-27</a>`,
+    );
+    const own = await (await as(people.researcher)).get(`/disclosure/reports/${reportId}`);
+    expect(own.statusCode).toBe(200);
+    expect(own.body).not.toContain('in-release');
+    expect(own.body).not.toContain(path);
   });
 
   it('escapes every text in the published announcement, which everyone reads on the day', async () => {
