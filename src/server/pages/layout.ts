@@ -27,7 +27,7 @@ export function layout(page: PageContent): SafeHtml {
 <header class="site">
 <div class="wrap">
 <a class="brand" href="/"><span>nswg</span> advisories</a>
-<nav aria-label="Site"><a href="/">Latest</a><a href="/node">Node.js</a><a href="/disclosure/reports/new">Report a vulnerability</a></nav>
+<nav aria-label="Site"><a href="/">Latest</a><a href="/node">Node.js</a><a href="/disclosure/releases">Security releases</a><a href="/disclosure/reports/new">Report a vulnerability</a></nav>
 <form class="search" action="/search" method="get" role="search">
 <label class="visually-hidden" for="q">Search advisories</label>
 <input id="q" name="q" type="search" value="${page.query ?? ''}" placeholder="Package, NSWG id, CVE or text" autocomplete="off" maxlength="200">
