@@ -386,14 +386,17 @@ export class Releases {
     });
   }
 
-  /** The releases the actor sees: all of them for the core security team; the published ones for everyone else. */
-  async list(actor: Actor, origin: Origin): Promise<SecurityRelease[]> {
+  /**
+   * The releases the actor sees: all of them, in full, for the core security team; the published ones
+   * as everyone sees them (no reasons, drafts or people of the team's) for everyone else.
+   */
+  async list(actor: Actor, origin: Origin): Promise<SecurityRelease[] | PublicRelease[]> {
     const { ctx } = this;
     const team = isTeam(actor);
     return ctx.transaction(actor, origin, async (tx) => {
       const list = await tx.listReleases(team ? {} : { states: PUBLIC_RELEASE_STATES });
-      if (team)
-        await tx.audit(auditEntry(actor, 'release.list', origin, ctx.now(), null, { count: list.length }));
+      if (!team) return list.reverse().map(publicRelease);
+      await tx.audit(auditEntry(actor, 'release.list', origin, ctx.now(), null, { count: list.length }));
       return list.reverse();
     });
   }
@@ -437,16 +440,7 @@ export class Releases {
         const e = new NswgError('E_NOT_FOUND', 'security release not found', { field: 'release' });
         throw r ? refusedReleaseRead(e, r.id, 'view-public') : e;
       }
-      return {
-        id: r.id,
-        title: releaseTitle(r),
-        state: r.state,
-        targetDate: r.targetDate,
-        releasedAt: r.releasedAt!,
-        lines: r.lines,
-        advisoryIds: r.advisoryIds,
-        announcement: r.announcement ?? '',
-      };
+      return publicRelease(r);
     });
   }
 
@@ -570,6 +564,18 @@ export class Releases {
       }
   }
 }
+
+/** A published release as everyone sees it. */
+const publicRelease = (r: SecurityRelease): PublicRelease => ({
+  id: r.id,
+  title: releaseTitle(r),
+  state: r.state,
+  targetDate: r.targetDate,
+  releasedAt: r.releasedAt!,
+  lines: r.lines,
+  advisoryIds: r.advisoryIds,
+  announcement: r.announcement ?? '',
+});
 
 const isTeam = (a: Actor): boolean => isConfirmedUser(a) && isTeamFor(a, 'core');
 

@@ -36,6 +36,20 @@ const ReleaseSchema = Type.Object(
   { additionalProperties: true },
 );
 const One = Type.Object({ release: ReleaseSchema });
+/** A published release as everyone sees it. */
+const PublicSchema = Type.Object(
+  {
+    id: Str(),
+    title: Str(),
+    state: StateSchema,
+    targetDate: Str(),
+    releasedAt: Str(),
+    lines: ReleaseSchema.properties.lines,
+    advisoryIds: Type.Array(Str()),
+    announcement: Str('Markdown'),
+  },
+  { additionalProperties: false },
+);
 const View = Type.Object(
   {
     release: ReleaseSchema,
@@ -98,9 +112,14 @@ export function releaseApi(app: FastifyInstance, ctx: DisclosureContext): void {
     {
       schema: {
         summary: 'The security releases: every one for the core security team, the published ones for others',
-        description: 'A token needs reports:read. Newest first.',
+        description:
+          'A token needs reports:read. Newest first. Outside the core security team each is its public form, ' +
+          'as GET /api/releases/{id}/announcement gives it.',
         tags,
-        response: { 200: Type.Object({ releases: Type.Array(ReleaseSchema) }), ...errors },
+        response: {
+          200: Type.Object({ releases: Type.Union([Type.Array(ReleaseSchema), Type.Array(PublicSchema)]) }),
+          ...errors,
+        },
       },
     },
     async (req) => ({ releases: await releases.list(caller(req, 'reports:read'), originOf(req)) }),
@@ -153,16 +172,7 @@ export function releaseApi(app: FastifyInstance, ctx: DisclosureContext): void {
         tags,
         params: IdParams,
         response: {
-          200: Type.Object({
-            id: Str(),
-            title: Str(),
-            state: StateSchema,
-            targetDate: Str(),
-            releasedAt: Str(),
-            lines: ReleaseSchema.properties.lines,
-            advisoryIds: Type.Array(Str()),
-            announcement: Str(),
-          }),
+          200: PublicSchema,
           ...errors,
         },
       },
@@ -203,7 +213,11 @@ export function releaseApi(app: FastifyInstance, ctx: DisclosureContext): void {
           'those its affected versions reach. A token needs reports:write.',
         tags,
         params: IdParams,
-        body: Type.Intersect([Type.Object({ reportId: Type.String({ maxLength: 200 }) }), FixBody]),
+        // one object: FixBody, closed to other fields, would refuse reportId as one of them
+        body: Type.Object(
+          { reportId: Type.String({ maxLength: 200 }), ...FixBody.properties },
+          { additionalProperties: false },
+        ),
         response: { 200: One, ...errors },
       },
     },
