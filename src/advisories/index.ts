@@ -25,6 +25,7 @@ export {
   csafIndexTxt,
   csafProviderMetadata,
 } from './formats/csaf-provider.js';
+export { type CsafRelease, toCsafRelease } from './formats/csaf-release.js';
 export {
   CVE_DATA_VERSION,
   type CveCreditInput,
@@ -88,5 +89,5 @@ export {
   type ReadResult,
   readAdvisoryJson,
 } from './read.js';
-export { severityOf, severityOfScore, severityRank } from './severity.js';
+export { nodeSeverityWord, severityOf, severityOfScore, severityRank } from './severity.js';
 export { describe as describeValue, type Problem, validateNswgCore, validateNswgNpm } from './validate.js';

@@ -33,3 +33,8 @@ export function severityOf(a: Pick<Advisory, 'cvss' | 'declaredSeverity'>): Seve
 export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
 }
+
+/** The Node.js project's word for a severity: its announcements say medium where npm says moderate, none for info. */
+export function nodeSeverityWord(s: Severity): 'critical' | 'high' | 'medium' | 'low' | 'none' {
+  return s === 'moderate' ? 'medium' : s === 'info' ? 'none' : s;
+}

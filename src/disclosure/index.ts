@@ -277,6 +277,17 @@ export {
 export type { ReleaseTx } from './release-ports.js';
 export * from './releases.js';
 export {
+  announcementMail,
+  announcementMarkdown,
+  cancellationMail,
+  postponementMail,
+  preAnnouncementMail,
+  preAnnouncementMarkdown,
+  type ReleaseMail,
+  SECURITY_LIST_URL,
+  SECURITY_POLICY_URL,
+} from './release-outputs.js';
+export {
   type AssessmentInput,
   CLOSE_CATEGORIES,
   type CloseCategory,
