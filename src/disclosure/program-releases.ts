@@ -235,7 +235,7 @@ export class Releases {
    * reason. The pre-announcement (no details) goes to the announcement list; the team and the
    * reporters are told the date.
    */
-  preAnnounce(
+  async preAnnounce(
     actor: Actor,
     id: string,
     input: { override?: unknown },
@@ -277,7 +277,7 @@ export class Releases {
    * Moves the release date (planning or pre-announced; once pre-announced, only later): the history
    * keeps each move, and everyone who was told the date is told the new one.
    */
-  postpone(
+  async postpone(
     actor: Actor,
     id: string,
     input: { targetDate?: unknown; reason?: unknown },
@@ -361,7 +361,7 @@ export class Releases {
   }
 
   /** Cancels a release not yet published: its reports return to the queue; whoever was told is told. */
-  cancel(actor: Actor, id: string, reason: unknown, origin: Origin): Promise<SecurityRelease> {
+  async cancel(actor: Actor, id: string, reason: unknown, origin: Origin): Promise<SecurityRelease> {
     const why = validateText(reason, 'reason', 10, 2000);
     return this.change(actor, id, 'release.cancel', origin, async (r, tx, now, out) => {
       assertActive(r, 'be cancelled');
