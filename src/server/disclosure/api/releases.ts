@@ -62,17 +62,23 @@ const View = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A string of at most `maxLength` characters: the plan's refusals repeat the ids they name. */
+const Short = (maxLength: number, description: string) => Type.String({ maxLength, description });
 const PlanBody = Type.Object(
   {
-    targetDate: Type.Optional(Str('YYYY-MM-DD, not in the past')),
-    stewardId: Type.Optional(Str('a member of the core security team')),
-    releaserIds: Type.Optional(Type.Array(Str(), { maxItems: 50 })),
+    targetDate: Type.Optional(Short(100, 'YYYY-MM-DD, not in the past')),
+    stewardId: Type.Optional(Short(100, 'a member of the core security team')),
+    releaserIds: Type.Optional(
+      Type.Array(Short(100, 'a member of the core security team'), { maxItems: 50 }),
+    ),
     lines: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            line: Type.Optional(Str('a line of the release schedule, e.g. v22')),
-            version: Type.Optional(Type.Union([Str('the version it ships, e.g. 22.13.1'), Type.Null()])),
+            line: Type.Optional(Short(100, 'a line of the release schedule, e.g. v22')),
+            version: Type.Optional(
+              Type.Union([Short(100, 'the version it ships, e.g. 22.13.1'), Type.Null()]),
+            ),
           },
           { additionalProperties: false },
         ),
