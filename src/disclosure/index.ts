@@ -274,8 +274,6 @@ export {
   type RegistryOverride,
   validateOverride,
 } from './registry-facts.js';
-export type { ReleaseTx } from './release-ports.js';
-export * from './releases.js';
 export {
   announcementMail,
   announcementMarkdown,
@@ -287,6 +285,8 @@ export {
   SECURITY_LIST_URL,
   SECURITY_POLICY_URL,
 } from './release-outputs.js';
+export type { ReleaseTx } from './release-ports.js';
+export * from './releases.js';
 export {
   type AssessmentInput,
   CLOSE_CATEGORIES,
