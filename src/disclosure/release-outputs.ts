@@ -43,13 +43,17 @@ const splitParagraphs = (text: string): string[] =>
     .map((p) => p.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim())
     .filter(Boolean);
 
+// markdownText leaves bare addresses, which GFM turns into links: escaping the `:` of `://` and the `.`
+// of `www.` keeps them as text (its `@` escape already stops mail addresses)
+const unlinked = (md: string): string => md.replace(/:\/\//g, '\\://').replace(/\b(www)\./gi, '$1\\.');
+
 const markdown: Style = {
-  inline: (text) => markdownText(text.trim()),
+  inline: (text) => unlinked(markdownText(text.trim())),
   // markdownText leaves the markers a line may start a block with: a list (`-`, `+`, `1.`), a thematic
   // break or setext underline (`---`, `===`); a paragraph is one line, so only its start needs them escaped
   paragraphs: (text) =>
     splitParagraphs(text).map((p) =>
-      markdownText(p).replace(/^(\d*)([-+=.)])/, (_, digits, m) => `${digits}\\${m}`),
+      unlinked(markdownText(p)).replace(/^(\d*)([-+=.)])/, (_, digits, m) => `${digits}\\${m}`),
     ),
   heading: (level, text) => `${'#'.repeat(level)} ${text}`,
   bullets: (items) => items.map((i) => `- ${i}`).join('\n'),
@@ -70,6 +74,9 @@ const plain: Style = {
 /** "Tuesday, January 21, 2027" for `2027-01-21`. */
 const dayText = (date: string): string =>
   releaseTitle({ targetDate: date }).replace(/ security releases$/, '');
+
+/** "Tuesday, January 21, 2027 (2027-01-21)": read by people anywhere, and found by a search for the date. */
+const dated = (date: string): string => `${dayText(date)} (${date})`;
 
 /** "a", "a and b", "a, b and c". */
 function listWords(items: readonly string[]): string {
@@ -264,7 +271,7 @@ export function postponementMail(r: SecurityRelease, change: DateChange): Releas
   return {
     subject: `Node.js security releases postponed: ${dayText(change.from)} to ${to}`,
     text: text([
-      `The Node.js security releases planned for ${dayText(change.from)} are postponed to ${to}.`,
+      `The Node.js security releases planned for ${dated(change.from)} are postponed to ${dated(change.to)}.`,
       'The reason:',
       ...plain.paragraphs(change.reason),
       `The new versions of the ${linesWords(shipped(r))} will be out on ${to} or shortly after.`,
@@ -279,7 +286,7 @@ export function cancellationMail(r: SecurityRelease, reason: string): ReleaseMai
   return {
     subject: `Node.js security releases cancelled: ${day}`,
     text: text([
-      `The Node.js security releases announced for ${day} will not happen as announced.`,
+      `The Node.js security releases announced for ${dated(r.targetDate)} will not happen as announced.`,
       'The reason:',
       ...plain.paragraphs(reason),
       'A new date, when there is one, will be announced in the same way.',

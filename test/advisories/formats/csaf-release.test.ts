@@ -131,11 +131,10 @@ describe('the CSAF 2.0 document of a security release', () => {
   });
 
   it('takes the highest severity of the advisories as the aggregate, in the Node.js words', () => {
-    // 163 and 164 are high, the others medium and low
-    expect(toCsafRelease(RELEASE, march2026(), PUBLISHER).document.aggregate_severity).toEqual({
-      text: 'High',
-    });
-    const mediumAndLow = march2026().filter((a) => ['NSWG-COR-165', 'NSWG-COR-169'].includes(a.id));
+    // 163 and 164 are high, the others medium and low: listed last, the highest still counts
+    const lowFirst = march2026().reverse();
+    expect(toCsafRelease(RELEASE, lowFirst, PUBLISHER).document.aggregate_severity).toEqual({ text: 'High' });
+    const mediumAndLow = lowFirst.filter((a) => ['NSWG-COR-165', 'NSWG-COR-169'].includes(a.id));
     expect(toCsafRelease(RELEASE, mediumAndLow, PUBLISHER).document.aggregate_severity).toEqual({
       text: 'Medium',
     });
