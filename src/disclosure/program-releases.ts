@@ -396,14 +396,17 @@ export class Releases {
     });
   }
 
-  /** The releases the actor sees: all of them for the core security team; the published ones for everyone else. */
-  async list(actor: Actor, origin: Origin): Promise<SecurityRelease[]> {
+  /**
+   * The releases the actor sees: all of them, in full, for the core security team; the published ones
+   * as everyone sees them (no reasons, drafts or people of the team's) for everyone else.
+   */
+  async list(actor: Actor, origin: Origin): Promise<SecurityRelease[] | PublicRelease[]> {
     const { ctx } = this;
     const team = isTeam(actor);
     return ctx.transaction(actor, origin, async (tx) => {
       const list = await tx.listReleases(team ? {} : { states: PUBLIC_RELEASE_STATES });
-      if (team)
-        await tx.audit(auditEntry(actor, 'release.list', origin, ctx.now(), null, { count: list.length }));
+      if (!team) return [...list].reverse().map((r) => publicRelease(r, list, ctx.deps.links.release));
+      await tx.audit(auditEntry(actor, 'release.list', origin, ctx.now(), null, { count: list.length }));
       return list.reverse();
     });
   }
@@ -448,18 +451,7 @@ export class Releases {
         throw r ? refusedReleaseRead(e, r.id, 'view-public') : e;
       }
       const published = await tx.listReleases({ states: PUBLIC_RELEASE_STATES });
-      const csaf = csafReleasesOf(published, ctx.deps.links.release).find((c) => c.releaseId === r.id)!;
-      return {
-        id: r.id,
-        title: releaseTitle(r),
-        state: r.state,
-        targetDate: r.targetDate,
-        releasedAt: r.releasedAt!,
-        lines: r.lines,
-        advisoryIds: r.advisoryIds,
-        announcement: r.announcement ?? '',
-        csafPath: `${CSAF_WHITE_PATH}/${csaf.path}`,
-      };
+      return publicRelease(r, published, ctx.deps.links.release);
     });
   }
 
@@ -589,6 +581,24 @@ export class Releases {
       }
   }
 }
+
+/** A published release as everyone sees it. */
+/** A published release as everyone sees it; `published` is every published release, for its CSAF path. */
+const publicRelease = (
+  r: SecurityRelease,
+  published: readonly SecurityRelease[],
+  pageUrl: (id: string) => string,
+): PublicRelease => ({
+  id: r.id,
+  title: releaseTitle(r),
+  state: r.state,
+  targetDate: r.targetDate,
+  releasedAt: r.releasedAt!,
+  lines: r.lines,
+  advisoryIds: r.advisoryIds,
+  announcement: r.announcement ?? '',
+  csafPath: `${CSAF_WHITE_PATH}/${csafReleasesOf(published, pageUrl).find((c) => c.releaseId === r.id)!.path}`,
+});
 
 const isTeam = (a: Actor): boolean => isConfirmedUser(a) && isTeamFor(a, 'core');
 

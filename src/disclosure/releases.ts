@@ -284,11 +284,13 @@ export function checkPreAnnouncement(
       field: 'state',
     });
   checkComplete(r, reports, 'announcement');
-  const days = daysBefore(r.targetDate, now);
-  if (days < 0)
+  // the release day itself is not past (as for the plan and postponements): an emergency release is
+  // pre-announced and published the same day, with an override
+  if (r.targetDate < dayOf(now))
     throw new NswgError('E_TRANSITION', `the release date ${r.targetDate} has passed: postpone it first`, {
       field: 'targetDate',
     });
+  const days = Math.max(0, daysBefore(r.targetDate, now));
   if (days < PRE_ANNOUNCEMENT_DAYS && override === null)
     throw new NswgError(
       'E_TRANSITION',

@@ -74,10 +74,13 @@ export function installErrorHandler(app: FastifyInstance): void {
         body.problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
     } else if (err.validation) {
       const first = err.validation[0];
-      const field = first
-        ? `${err.validationContext ?? 'body'}${first.instancePath.replace(/\//g, '.')}`
-        : undefined;
-      body = { statusCode: 400, code: 'E_REQUEST_INVALID', error: 'Bad Request', message: err.message };
+      // Ajv names the object an unknown field is in, not the field: the answer names it
+      const unknown = first?.keyword === 'additionalProperties' ? first.params.additionalProperty : undefined;
+      const path = first ? `${first.instancePath}${typeof unknown === 'string' ? `/${unknown}` : ''}` : '';
+      const field = first ? `${err.validationContext ?? 'body'}${path.replace(/\//g, '.')}` : undefined;
+      const message =
+        typeof unknown === 'string' ? `${err.message}: ${JSON.stringify(unknown)}` : err.message;
+      body = { statusCode: 400, code: 'E_REQUEST_INVALID', error: 'Bad Request', message };
       if (field) body.field = field;
     } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       // Fastify's own names neither the limit nor a code of ours

@@ -1,5 +1,24 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import type { CveRecord } from '../../src/disclosure/index.js';
 import type { Store } from '../../src/store/index.js';
+import { ROOT, readJson } from './shared.js';
+
+const require = createRequire(import.meta.url);
+let compiled: ValidateFunction | null = null;
+/** The official CVE JSON 5.1 schema (draft-07)'s complaints about a record: none when it is valid. */
+export function cveSchemaErrors(record: unknown): string[] {
+  if (!compiled) {
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
+    const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    compiled = ajv.compile(readJson(join(ROOT, 'data', 'schemas', 'cve-record-format-5.1-bundled.json')));
+  }
+  if (compiled(record)) return [];
+  return (compiled.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}
 
 /**
  * Records a block of CVE ids straight in the database (no audit entry), as test worlds start with one:

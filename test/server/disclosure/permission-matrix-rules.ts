@@ -309,6 +309,34 @@ const requestMove = (who: 'team' | 'requester' | 'either', from: readonly Reques
     return from.includes(q.state) ? ok : 409;
   });
 
+// --- security release routes ----------------------------------------------------------------
+
+/**
+ * The releases of the matrix: one under embargo (planning, fixing a core report of the fixtures'
+ * reporter) and one published (its report published with it). Each holds markers of its own.
+ */
+export const RELEASE_STATES = ['planning', 'released'] as const;
+export type ReleaseState = (typeof RELEASE_STATES)[number];
+export interface ReleaseSubject {
+  state: ReleaseState;
+}
+/**
+ * Who sees a release in full (its checklist, reports and drafts), before and after it is published:
+ * the core security team and admins (and their tokens). Not the reporter of a report it fixes, not
+ * the triage team: for them it does not exist (404).
+ */
+export const seesRelease = (r: Role) => ['core', 'admin'].includes(baseOf(r));
+/** A release route: 404 for whoever is outside the core security team, else `rule`. */
+const seenRelease =
+  (rule: (r: Role, q: ReleaseSubject) => Expect): Rule =>
+  (r, s) =>
+    seesRelease(r) ? rule(r, s as unknown as ReleaseSubject) : 404;
+/** A change of a release by the team: `ok` from the states it is made in, 409 from the others. */
+const releaseMove = (from: readonly ReleaseState[], ok = 200): Rule =>
+  seenRelease((_r, q) => (from.includes(q.state) ? ok : 409));
+/** The announcement: "not found" under embargo whoever asks (the team too), public once published. */
+const announcement: Rule = (_r, s) => ((s as unknown as ReleaseSubject).state === 'released' ? 200 : 404);
+
 // --- global routes --------------------------------------------------------------------------
 
 const any =
@@ -386,6 +414,8 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'GET /api/dashboard': 'reports:read',
     'GET /api/reports/:id': 'reports:read',
     'GET /api/attachments/:id': 'reports:read',
+    'GET /api/releases': 'reports:read',
+    'GET /api/releases/:id': 'reports:read',
   };
 
 /** The expected answer for a token role: 403 when the token lacks what the route needs, else its maker's. */
@@ -425,6 +455,8 @@ export interface RouteRule {
   endsSession?: boolean;
   /** The request is about a CVE request (run for every kind and state of one). */
   cveRequest?: boolean;
+  /** The request is about a security release: run on the matrix's releases in these states. */
+  release?: readonly ReleaseState[];
 }
 
 /** Every route of the disclosure program, with its rule. */
@@ -543,6 +575,94 @@ export const RULES: Record<string, RouteRule> = {
   'POST /api/cve-requests/:id/withdraw': {
     rule: user(401, requestMove('requester', ['requested', 'acknowledged'])),
     cveRequest: true,
+    mutates: true,
+  },
+  // Node.js core security releases: the core security team and admins only, whatever the release's
+  // state; everyone else (the reporter of its report included) gets the "not found" of a release that
+  // does not exist. The team's moves from a state they are not made in are refused (409): the
+  // matrix adds the report the release holds already, pre-announces an incomplete release, publishes
+  // and completes releases that are not ready.
+  'GET /api/releases': { rule: user(401, any(200)) },
+  'POST /api/releases': { rule: user(401, (r) => (seesRelease(r) ? 201 : 403)) },
+  'GET /api/releases/:id': { rule: user(401, releaseMove(RELEASE_STATES)), release: RELEASE_STATES },
+  'GET /api/releases/:id/announcement': { rule: announcement, release: RELEASE_STATES },
+  'PUT /api/releases/:id/plan': { rule: user(401, releaseMove(['planning'])), release: ['planning'] },
+  'POST /api/releases/:id/reports': { rule: user(401, releaseMove([])), release: ['planning'] },
+  'PUT /api/releases/:id/reports/:reportId': {
+    rule: user(401, releaseMove(['planning'])),
+    release: ['planning'],
+  },
+  'DELETE /api/releases/:id/reports/:reportId': {
+    rule: user(401, releaseMove(['planning'])),
+    release: ['planning'],
+    mutates: true,
+  },
+  'PUT /api/releases/:id/checklist/:step': {
+    rule: user(401, releaseMove(['planning'])),
+    release: ['planning'],
+  },
+  'POST /api/releases/:id/pre-announce': { rule: user(401, releaseMove([])), release: ['planning'] },
+  'POST /api/releases/:id/postpone': {
+    rule: user(401, releaseMove(['planning'])),
+    release: ['planning'],
+    mutates: true,
+  },
+  'POST /api/releases/:id/publish': { rule: user(401, releaseMove([])), release: RELEASE_STATES },
+  'POST /api/releases/:id/complete': { rule: user(401, releaseMove([])), release: ['planning'] },
+  'POST /api/releases/:id/cancel': {
+    rule: user(401, releaseMove(['planning'])),
+    release: RELEASE_STATES,
+    mutates: true,
+  },
+  // the release pages: the same rules (success 303); everyone reads the list (the published releases
+  // only) and a published release's page; an embargoed one is "not found" outside the team
+  'GET /disclosure/releases': { rule: any(200) },
+  'POST /disclosure/releases': { rule: user('login', (r) => (seesRelease(r) ? 303 : 403)) },
+  'GET /disclosure/releases/:id': {
+    rule: (r, s) => (seesRelease(r) || (s as unknown as ReleaseSubject).state === 'released' ? 200 : 404),
+    release: RELEASE_STATES,
+  },
+  'POST /disclosure/releases/:id/plan': {
+    rule: user('login', releaseMove(['planning'], 303)),
+    release: ['planning'],
+  },
+  'POST /disclosure/releases/:id/reports': {
+    rule: user('login', releaseMove([], 303)),
+    release: ['planning'],
+  },
+  'POST /disclosure/releases/:id/reports/:reportId': {
+    rule: user('login', releaseMove(['planning'], 303)),
+    release: ['planning'],
+  },
+  'POST /disclosure/releases/:id/reports/:reportId/remove': {
+    rule: user('login', releaseMove(['planning'], 303)),
+    release: ['planning'],
+    mutates: true,
+  },
+  'POST /disclosure/releases/:id/checklist/:step': {
+    rule: user('login', releaseMove(['planning'], 303)),
+    release: ['planning'],
+  },
+  'POST /disclosure/releases/:id/pre-announce': {
+    rule: user('login', releaseMove([], 303)),
+    release: ['planning'],
+  },
+  'POST /disclosure/releases/:id/postpone': {
+    rule: user('login', releaseMove(['planning'], 303)),
+    release: ['planning'],
+    mutates: true,
+  },
+  'POST /disclosure/releases/:id/publish': {
+    rule: user('login', releaseMove([], 303)),
+    release: RELEASE_STATES,
+  },
+  'POST /disclosure/releases/:id/complete': {
+    rule: user('login', releaseMove([], 303)),
+    release: ['planning'],
+  },
+  'POST /disclosure/releases/:id/cancel': {
+    rule: user('login', releaseMove(['planning'], 303)),
+    release: RELEASE_STATES,
     mutates: true,
   },
   // the bug bounty: anyone reads the overview; admins' sessions keep the modules, the table and the

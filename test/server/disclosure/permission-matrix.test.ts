@@ -29,7 +29,9 @@ import {
   isToken,
   PUBLIC,
   proofOfConceptDisclosed,
+  RELEASE_STATES,
   REQUEST_SUBJECTS,
+  type ReleaseState,
   type RequestSubject,
   ROLES,
   type Role,
@@ -39,6 +41,7 @@ import {
   SUBJECTS,
   type Subject,
   sees,
+  seesRelease,
   seesRequest,
   TOKENS,
   type TokenRole,
@@ -101,6 +104,14 @@ interface RequestFixture {
   markers: Marker[];
 }
 
+/** A security release in a known state, the core report it fixes, and the markers planted in it. */
+interface ReleaseFixture {
+  state: ReleaseState;
+  id: string;
+  reportId: string;
+  markers: Marker[];
+}
+
 const mark = () => `mk${randomBytes(5).toString('hex')}x`;
 
 describe.each(engines)('the authorization matrix (%s)', (engine) => {
@@ -115,6 +126,8 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   const bases = {} as Record<'npm' | 'core', Fixture>;
   const requestFixtures: RequestFixture[] = [];
   const sharedRequests = new Map<string, RequestFixture>();
+  const releaseFixtures: ReleaseFixture[] = [];
+  const sharedReleases = new Map<ReleaseState, ReleaseFixture>();
   let dummyUserId: string;
   let requests = 0;
 
@@ -127,7 +140,10 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   const origin = { ip: '203.0.113.1', userAgent: 'matrix-setup' };
 
   /** Builds a report of `kind` in `state` through the domain, with a comment, a note, an attachment and (between triage and publication) a vote. */
-  async function build(subject: Subject, opts: { proposal: boolean }): Promise<Fixture> {
+  async function build(
+    subject: Subject,
+    opts: { proposal: boolean /** left fixed, for a security release to publish */; held?: boolean },
+  ): Promise<Fixture> {
     const { kind, state } = subject;
     const m = {
       title: mark(),
@@ -232,7 +248,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         await go('start-fix');
         if (state === 'fix-in-progress') break;
         await go('mark-fixed', T, { patchedVersions: '>=9.0.0' });
-        if (state === 'fixed') break;
+        if (state === 'fixed' || opts.held) break;
         await go('publish');
       }
     }
@@ -302,9 +318,81 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     return f;
   }
 
+  /**
+   * Builds a security release through the domain, fixing a core report of the reporter's: one in
+   * planning (dated months ahead), or one published today, which publishes its report (built as the
+   * published core report it becomes). The summary is public once published; the reasons for moving the
+   * date (before the pre-announcement) and for pre-announcing early stay the team's.
+   */
+  async function buildRelease(state: ReleaseState): Promise<ReleaseFixture> {
+    const released = state === 'released';
+    const T = teamActor('core');
+    const m = { summary: mark(), author: mark(), moved: mark(), override: mark() };
+    const report = await build(
+      { kind: 'core', state: released ? 'published' : 'accepted' },
+      { proposal: false, held: released },
+    );
+    const today = s.clock.now().toISOString().slice(0, 10);
+    const { releases } = program;
+    const r = await releases.plan(
+      T,
+      {
+        targetDate: released ? '2026-12-01' : '2026-06-02',
+        stewardId: people.core.user.id,
+        releaserIds: [],
+        lines: [{ line: 'v24', version: '24.99.1' }],
+      },
+      origin,
+    );
+    await releases.addFix(
+      T,
+      r.id,
+      report.id,
+      { summary: `Summary ${m.summary}`, lines: ['v24'], patchAuthors: [`Author ${m.author}`] },
+      origin,
+    );
+    await releases.postpone(
+      T,
+      r.id,
+      { targetDate: released ? today : '2026-06-09', reason: `Moved ${m.moved}` },
+      origin,
+    );
+    if (released) {
+      await program.cve.assignNext(T, report.id, origin);
+      await program.workflow.assess(
+        T,
+        report.id,
+        { cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', cwe: 'CWE-444' },
+        origin,
+      );
+      for (const step of ['plan-lines', 'plan-reports', 'plan-patches', 'plan-releasers'])
+        await releases.tick(T, r.id, step, true, origin);
+      await releases.preAnnounce(T, r.id, { override: `Early ${m.override}` }, origin);
+      for (const step of ['announce-downstream', 'release-builds'])
+        await releases.tick(T, r.id, step, true, origin);
+      await releases.release(T, r.id, origin);
+    }
+    const f: ReleaseFixture = {
+      state,
+      id: r.id,
+      reportId: report.id,
+      markers: [
+        { text: m.summary, publicOnceDisclosed: true, teamOnly: false },
+        { text: m.author, publicOnceDisclosed: true, teamOnly: false },
+        { text: m.moved, publicOnceDisclosed: false, teamOnly: true },
+        { text: m.override, publicOnceDisclosed: false, teamOnly: true },
+      ],
+    };
+    releaseFixtures.push(f);
+    return f;
+  }
+
   /** The markers `role` may not read, across every report and CVE request built so far (a token: its maker's). */
   function forbidden(role: Role): string[] {
     const out: string[] = [];
+    for (const f of releaseFixtures)
+      for (const m of f.markers)
+        if (!seesRelease(role) && !(f.state === 'released' && m.publicOnceDisclosed)) out.push(m.text);
     for (const f of requestFixtures)
       for (const m of f.markers)
         if (!seesRequest(role, f.subject) && !m.publicOnceDisclosed) out.push(m.text);
@@ -344,6 +432,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       );
     for (const subject of REQUEST_SUBJECTS)
       sharedRequests.set(`${subject.kind}/${subject.state}`, await buildRequest(subject));
+    for (const state of RELEASE_STATES) sharedReleases.set(state, await buildRelease(state));
     for (const role of ROLES) {
       if (role === 'anonymous') {
         bearer[role] = null;
@@ -397,12 +486,16 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     t?: TransitionName,
     throwaway?: { bearer: string | null; cookie: string; csrf: string },
     requestId?: string,
+    release?: ReleaseFixture,
   ): InjectOptions {
     const [method, pattern] = route.split(' ') as [InjectOptions['method'], string];
     const isApi = pattern.startsWith('/api/');
     const proposal = f?.proposalId ?? randomUUID();
     const url = pattern
       .replace(/\/cve-requests\/:id/, `/cve-requests/${requestId ?? randomUUID()}`)
+      .replace(/\/releases\/:id/, `/releases/${release?.id ?? randomUUID()}`)
+      .replace(/:reportId/, release?.reportId ?? randomUUID())
+      .replace(/:step/, 'plan-lines')
       .replace(/\/(attachments)\/:id$/, `/$1/${f?.attachmentId ?? randomUUID()}`)
       .replace(/\/proposals\/:id\//, `/proposals/${proposal}/`)
       .replace(/\/users\/:id\//, `/users/${dummyUserId}/`)
@@ -473,6 +566,24 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         description: 'A description that is long enough to pass.',
       },
       '/api/cve-requests/:id/refuse': { reason: 'not for this program, matrix' },
+      // the plan of the matrix's releases, unchanged when changed
+      '/api/releases': {
+        targetDate: '2026-06-02',
+        stewardId: people.core.user.id,
+        releaserIds: [],
+        lines: [{ line: 'v24', version: '24.99.1' }],
+      },
+      '/api/releases/:id/plan': {
+        stewardId: people.core.user.id,
+        releaserIds: [],
+        lines: [{ line: 'v24', version: '24.99.1' }],
+      },
+      '/api/releases/:id/reports': { reportId: release?.reportId ?? randomUUID() },
+      '/api/releases/:id/reports/:reportId': { lines: ['v24'] },
+      '/api/releases/:id/checklist/:step': { done: true },
+      '/api/releases/:id/pre-announce': {},
+      '/api/releases/:id/postpone': { targetDate: '2026-07-07', reason: 'the matrix moves it later' },
+      '/api/releases/:id/cancel': { reason: 'the matrix cancels it' },
       '/disclosure/cve-requests': {
         kind: 'npm',
         packageName: 'matrix-form-request',
@@ -482,6 +593,17 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
         description: 'A description that is long enough to pass.',
       },
       '/disclosure/cve-requests/:id/refuse': { reason: 'not for this program, matrix' },
+      '/disclosure/releases': {
+        targetDate: '2026-06-02',
+        stewardId: people.core.user.id,
+        lines: 'v24 24.99.1',
+      },
+      '/disclosure/releases/:id/plan': { stewardId: people.core.user.id, lines: 'v24 24.99.1' },
+      '/disclosure/releases/:id/reports': { reportId: release?.reportId ?? randomUUID() },
+      '/disclosure/releases/:id/reports/:reportId': { summary: 'the matrix summary', lines: 'v24' },
+      '/disclosure/releases/:id/checklist/:step': { done: '1' },
+      '/disclosure/releases/:id/postpone': { targetDate: '2026-07-07', reason: 'the matrix moves it later' },
+      '/disclosure/releases/:id/cancel': { reason: 'the matrix cancels it' },
       '/api/cve/blocks': { year: 2026, ids: String(100_000 + Math.floor(Math.random() * 900_000)) },
       '/api/bounty/modules': {
         name: `matrix-${randomBytes(6).toString('hex')}`,
@@ -603,6 +725,29 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
   const succeeded = (e: Expect) => typeof e === 'number' && e < 400;
 
   /** One cell of a CVE request route: a fresh request when a success changes it. */
+  /** One cell of a security release route: a fresh release when a success changes it. */
+  async function checkRelease(route: string, rule: RouteRule, role: Role, state: ReleaseState) {
+    const subj = { state } as unknown as Subject;
+    // tokens work on the API only: on the pages their holder is anonymous
+    const isPage = route.includes(' /disclosure/');
+    const as: Role = isToken(role) && isPage ? 'anonymous' : role;
+    const expected: Expect =
+      isToken(as) && !isPage ? tokenExpect(route, as, rule.rule, subj) : rule.rule(as, subj);
+    const fresh = Boolean(rule.mutates && succeeded(expected));
+    const f = fresh ? await buildRelease(state) : sharedReleases.get(state)!;
+    const res = await s.app.inject(request(route, role, null, undefined, undefined, undefined, f));
+    requests++;
+    const where = `${route} as ${role} on the release ${state}`;
+    if (expected === 'login') {
+      expect(res.statusCode, `${where}: ${res.body.slice(0, 300)}`).toBe(303);
+      expect(res.headers.location, where).toMatch(/^\/disclosure\/login\?next=/);
+    } else {
+      expect(res.statusCode, `${where}: ${res.body.slice(0, 300)}`).toBe(expected);
+    }
+    const leaked = forbidden(as).filter((m) => res.body.includes(m));
+    expect(leaked, `${where} shows text it may not`).toEqual([]);
+  }
+
   async function checkRequest(route: string, rule: RouteRule, role: Role, subject: RequestSubject) {
     const isPage = route.includes(' /disclosure/');
     const as: Role = isToken(role) && isPage ? 'anonymous' : role;
@@ -692,6 +837,10 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       for (const role of ROLES) {
         // a token is nobody on the pages (they read the cookie only): one token role shows it there
         if (isToken(role) && route.includes(' /disclosure/') && role !== 'reporter-token-write') continue;
+        if (rule.release) {
+          for (const state of rule.release) await checkRelease(route, rule, role, state);
+          continue;
+        }
         if (rule.cveRequest) {
           for (const q of REQUEST_SUBJECTS) await checkRequest(route, rule, role, q);
           continue;

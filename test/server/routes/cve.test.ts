@@ -2,33 +2,15 @@
 // blocks, the REJECTED record of a rejected one, the same 404 for every other id (a pending id told
 // apart from none by nothing), no private text of a report in any record, and no records without the
 // CNA configured.
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import type { ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CVE_REJECTED_REASON, cveWithdrawnReason } from '../../../src/disclosure/index.js';
 import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
 import { makeWorld, ORIGIN, submit, type World } from '../../disclosure/store-setup.js';
+import { cveSchemaErrors as schemaErrors } from '../../helpers/cve.js';
 import { testEngines } from '../../helpers/db.js';
 import { PUBLIC_URL } from '../../helpers/server.js';
-import { ROOT, readJson } from '../../helpers/shared.js';
 
-const require = createRequire(import.meta.url);
 const CNA = { orgId: '3c1d8aa1-5a33-4b6c-a5a3-6a1c0c5ff1e4', shortName: 'nswg' };
-
-/** The official CVE JSON 5.1 schema (draft-07), compiled once. */
-let compiled: ValidateFunction | null = null;
-function schemaErrors(record: unknown): string[] {
-  if (!compiled) {
-    const Ajv = (require('ajv') as typeof import('ajv')).default;
-    const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    compiled = ajv.compile(readJson(join(ROOT, 'data', 'schemas', 'cve-record-format-5.1-bundled.json')));
-  }
-  if (compiled(record)) return [];
-  return (compiled.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
-}
 
 /** Marker strings in a report's private parts: none may reach a record. */
 const MARKERS = {

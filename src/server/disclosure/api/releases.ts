@@ -36,6 +36,21 @@ const ReleaseSchema = Type.Object(
   { additionalProperties: true },
 );
 const One = Type.Object({ release: ReleaseSchema });
+/** A published release as everyone sees it. */
+const PublicSchema = Type.Object(
+  {
+    id: Str(),
+    title: Str(),
+    state: StateSchema,
+    targetDate: Str(),
+    releasedAt: Str(),
+    lines: ReleaseSchema.properties.lines,
+    advisoryIds: Type.Array(Str()),
+    announcement: Str('Markdown'),
+    csafPath: Str("the path of the release's CSAF 2.0 document in the provider's directory"),
+  },
+  { additionalProperties: false },
+);
 const View = Type.Object(
   {
     release: ReleaseSchema,
@@ -48,17 +63,23 @@ const View = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A string of at most `maxLength` characters: the plan's refusals repeat the ids they name. */
+const Short = (maxLength: number, description: string) => Type.String({ maxLength, description });
 const PlanBody = Type.Object(
   {
-    targetDate: Type.Optional(Str('YYYY-MM-DD, not in the past')),
-    stewardId: Type.Optional(Str('a member of the core security team')),
-    releaserIds: Type.Optional(Type.Array(Str(), { maxItems: 50 })),
+    targetDate: Type.Optional(Short(100, 'YYYY-MM-DD, not in the past')),
+    stewardId: Type.Optional(Short(100, 'a member of the core security team')),
+    releaserIds: Type.Optional(
+      Type.Array(Short(100, 'a member of the core security team'), { maxItems: 50 }),
+    ),
     lines: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            line: Type.Optional(Str('a line of the release schedule, e.g. v22')),
-            version: Type.Optional(Type.Union([Str('the version it ships, e.g. 22.13.1'), Type.Null()])),
+            line: Type.Optional(Short(100, 'a line of the release schedule, e.g. v22')),
+            version: Type.Optional(
+              Type.Union([Short(100, 'the version it ships, e.g. 22.13.1'), Type.Null()]),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -98,9 +119,14 @@ export function releaseApi(app: FastifyInstance, ctx: DisclosureContext): void {
     {
       schema: {
         summary: 'The security releases: every one for the core security team, the published ones for others',
-        description: 'A token needs reports:read. Newest first.',
+        description:
+          'A token needs reports:read. Newest first. Outside the core security team each is its public form, ' +
+          'as GET /api/releases/{id}/announcement gives it.',
         tags,
-        response: { 200: Type.Object({ releases: Type.Array(ReleaseSchema) }), ...errors },
+        response: {
+          200: Type.Object({ releases: Type.Union([Type.Array(ReleaseSchema), Type.Array(PublicSchema)]) }),
+          ...errors,
+        },
       },
     },
     async (req) => ({ releases: await releases.list(caller(req, 'reports:read'), originOf(req)) }),
@@ -153,17 +179,7 @@ export function releaseApi(app: FastifyInstance, ctx: DisclosureContext): void {
         tags,
         params: IdParams,
         response: {
-          200: Type.Object({
-            id: Str(),
-            title: Str(),
-            state: StateSchema,
-            targetDate: Str(),
-            releasedAt: Str(),
-            lines: ReleaseSchema.properties.lines,
-            advisoryIds: Type.Array(Str()),
-            announcement: Str(),
-            csafPath: Str("the path of the release's CSAF 2.0 document in the provider's directory"),
-          }),
+          200: PublicSchema,
           ...errors,
         },
       },
@@ -204,7 +220,11 @@ export function releaseApi(app: FastifyInstance, ctx: DisclosureContext): void {
           'those its affected versions reach. A token needs reports:write.',
         tags,
         params: IdParams,
-        body: Type.Intersect([Type.Object({ reportId: Type.String({ maxLength: 200 }) }), FixBody]),
+        // one object: FixBody, closed to other fields, would refuse reportId as one of them
+        body: Type.Object(
+          { reportId: Type.String({ maxLength: 200 }), ...FixBody.properties },
+          { additionalProperties: false },
+        ),
         response: { 200: One, ...errors },
       },
     },

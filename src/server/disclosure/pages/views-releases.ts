@@ -36,13 +36,13 @@ const linesText = (r: Pick<SecurityRelease, 'lines'>): SafeHtml =>
 /** The releases, and for the core security team the form to plan one. */
 export function releasesPage(
   p: PageCtx,
-  list: SecurityRelease[],
+  list: readonly (SecurityRelease | PublicRelease)[],
   team: TeamMember[] | null,
   titleOf: (r: SecurityRelease) => string,
 ): SafeHtml {
   const rows = list.map(
     (r) =>
-      html`<tr data-release="${r.id}"><td><a href="${paths.release(r.id)}">${titleOf(r)}</a></td><td>${stateBadge(r.state)}</td><td>${linesText(r)}</td><td>${String(r.fixes.length)}</td></tr>`,
+      html`<tr data-release="${r.id}"><td><a href="${paths.release(r.id)}">${'title' in r ? r.title : titleOf(r)}</a></td><td>${stateBadge(r.state)}</td><td>${linesText(r)}</td><td>${String('fixes' in r ? r.fixes.length : r.advisoryIds.length)}</td></tr>`,
   );
   return page(
     p,
