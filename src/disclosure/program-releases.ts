@@ -182,6 +182,7 @@ export class Releases {
         r.id,
         fixes.map((f) => f.reportId),
       );
+      checkDeadline(report, r.targetDate);
       return { next: { ...r, fixes }, details: { reportId, lines: fix.lines } };
     });
   }
@@ -307,6 +308,7 @@ export class Releases {
           `the pre-announcement said on or after ${r.targetDate}: the release may only move later`,
           { field: 'targetDate' },
         );
+      for (const rep of (await this.reportsOf(tx, r)).values()) checkDeadline(rep, to);
       const change = { from: r.targetDate, to, reason, by: actorUser(actor), at: now.toISOString() };
       const next = { ...r, targetDate: to, dateChanges: [...r.dateChanges, change] };
       if (r.state === 'pre-announced') this.toList(out, postponementMail(next, change));
@@ -337,7 +339,14 @@ export class Releases {
       const ranges: Json[] = [];
       for (const f of r.fixes) {
         const { affected, patched } = fixRanges(f, r);
-        let rep: Report = { ...reports.get(f.reportId)!, affectedVersions: affected };
+        const held = reports.get(f.reportId)!;
+        if (held.state === 'published') {
+          // published by the scheduler at its deadline (the release was late): its advisory stands
+          advisoryIds.push(held.advisoryId!);
+          ranges.push({ reportId: f.reportId, advisoryId: held.advisoryId, published: held.publishedAt });
+          continue;
+        }
+        let rep: Report = { ...held, affectedVersions: affected };
         const move = (t: 'start-fix' | 'mark-fixed' | 'publish') =>
           transitionInTx(tx, out, ctx.deps, actor, rep, t, { patchedVersions: patched }, origin, now);
         if (rep.state === 'accepted') rep = await move('start-fix');
@@ -636,6 +645,21 @@ function fixIndex(r: SecurityRelease, reportId: string): number {
   if (at < 0)
     throw new NswgError('E_NOT_FOUND', `report ${reportId} is not in this release`, { field: 'reportId' });
   return at;
+}
+
+/**
+ * A report's publication deadline (45 days after triage, with the extensions voted) is the program's
+ * promise to its reporter: a release planned after it would either break its embargo (the scheduler
+ * publishes at the deadline) or the promise. The team extends the deadline by vote first.
+ */
+function checkDeadline(report: Report, targetDate: string): void {
+  const due = report.publicationDue?.slice(0, 10);
+  if (due && due < targetDate)
+    throw new NswgError(
+      'E_TRANSITION',
+      `report ${report.id} is published at its deadline, ${due}, before the release date ${targetDate}: extend its deadline by vote first`,
+      { field: 'targetDate' },
+    );
 }
 
 /** Every report is fixed by a version the release ships (a report on end-of-life lines only is not). */

@@ -165,8 +165,8 @@ describe.each(engines)('security releases through the program, on %s', (engine) 
     at('2026-02-05T09:00:00.000Z');
     let err = await w.program.releases.preAnnounce(core, release.id, {}, ORIGIN).catch((e) => e);
     expect(err).toMatchObject({ code: 'E_TRANSITION' });
-    expect(err.message).toContain(`report ${reports.a} lacks a CVE id;`);
-    expect(err.message).toContain(`report ${reports.b} lacks a CVE id, a summary;`);
+    expect(err.message).toContain(`report ${reports.a} lacks a CVE id, a CWE, a CVSS vector;`);
+    expect(err.message).toContain(`report ${reports.b} lacks a CVE id, a summary, a CWE, a CVSS vector;`);
     expect(err.message).toContain(
       '"The fixes are reviewed and land in the private security branches" is not ticked',
     );
@@ -380,7 +380,7 @@ describe.each(engines)('security releases through the program, on %s', (engine) 
     const next = await w.program.releases.plan(
       core,
       {
-        targetDate: '2026-04-14',
+        targetDate: '2026-04-01',
         stewardId: core.id,
         releaserIds: [],
         lines: [{ line: 'v24', version: '24.14.1' }],
@@ -388,5 +388,47 @@ describe.each(engines)('security releases through the program, on %s', (engine) 
       ORIGIN,
     );
     await w.program.releases.addFix(core, next.id, c, {}, ORIGIN);
+    await w.program.releases.cancel(core, next.id, 'the report goes in a later one', ORIGIN);
+  });
+
+  it("keeps each report's deadline: no release planned past it, and a late release still publishes", async () => {
+    const { core } = w.users;
+    const d = await accepted('Use after free in the zlib stream');
+    await w.program.cve.assignNext(core, d, ORIGIN);
+    await w.program.workflow.assess(core, d, { cvssVector: VECTOR, cwe: 'CWE-416' }, ORIGIN);
+    const due = (await w.deps.repo.transaction((tx) => tx.getReport(d)))!.publicationDue!.slice(0, 10);
+    expect(due).toBe('2026-04-03');
+    const plan = (targetDate: string) =>
+      w.program.releases.plan(
+        core,
+        { targetDate, stewardId: core.id, releaserIds: [], lines: [{ line: 'v24', version: '24.14.2' }] },
+        ORIGIN,
+      );
+    const late = await plan('2026-04-10');
+    await expect(w.program.releases.addFix(core, late.id, d, {}, ORIGIN)).rejects.toMatchObject({
+      code: 'E_TRANSITION',
+      message: expect.stringContaining('extend its deadline by vote first'),
+    });
+    const r = await plan('2026-04-01');
+    await w.program.releases.addFix(core, r.id, d, { summary: 'A stream freed twice.' }, ORIGIN);
+    await expect(
+      w.program.releases.postpone(
+        core,
+        r.id,
+        { targetDate: '2026-04-10', reason: 'a late regression' },
+        ORIGIN,
+      ),
+    ).rejects.toMatchObject({ code: 'E_TRANSITION', field: 'targetDate' });
+    for (const s of [...PLAN_STEPS, 'announce-downstream'])
+      await w.program.releases.tick(core, r.id, s, true, ORIGIN);
+    await w.program.releases.preAnnounce(core, r.id, {}, ORIGIN);
+    await w.program.releases.tick(core, r.id, 'release-builds', true, ORIGIN);
+    // nobody published it on its day; the report's deadline came, and the scheduler kept the promise
+    at('2026-04-04T10:00:00.000Z');
+    await w.scheduler.runDue();
+    expect(await stateOf(d)).toBe('published');
+    const advisoryId = (await w.deps.repo.transaction((tx) => tx.getReport(d)))!.advisoryId;
+    const done = await w.program.releases.release(core, r.id, ORIGIN);
+    expect(done).toMatchObject({ state: 'released', advisoryIds: [advisoryId] });
   });
 });
