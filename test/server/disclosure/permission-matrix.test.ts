@@ -109,6 +109,8 @@ interface ReleaseFixture {
   state: ReleaseState;
   id: string;
   reportId: string;
+  /** Its report's publication deadline: a date the release may move to. */
+  due: string;
   markers: Marker[];
 }
 
@@ -333,11 +335,17 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       { proposal: false, held: released },
     );
     const today = s.clock.now().toISOString().slice(0, 10);
+    // a release never waits past its report's deadline: its dates are the days before it
+    const due = (await s.store.reports.transaction((tx) => tx.getReport(report.id)))!.publicationDue!.slice(
+      0,
+      10,
+    );
+    const dayBefore = new Date(Date.parse(`${due}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     const { releases } = program;
     const r = await releases.plan(
       T,
       {
-        targetDate: released ? '2026-12-01' : '2026-06-02',
+        targetDate: released ? due : dayBefore,
         stewardId: people.core.user.id,
         releaserIds: [],
         lines: [{ line: 'v24', version: '24.99.1' }],
@@ -354,7 +362,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
     await releases.postpone(
       T,
       r.id,
-      { targetDate: released ? today : '2026-06-09', reason: `Moved ${m.moved}` },
+      { targetDate: released ? today : due, reason: `Moved ${m.moved}` },
       origin,
     );
     if (released) {
@@ -376,6 +384,7 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       state,
       id: r.id,
       reportId: report.id,
+      due: dayBefore,
       markers: [
         { text: m.summary, publicOnceDisclosed: true, teamOnly: false },
         { text: m.author, publicOnceDisclosed: true, teamOnly: false },
@@ -582,7 +591,10 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/api/releases/:id/reports/:reportId': { lines: ['v24'] },
       '/api/releases/:id/checklist/:step': { done: true },
       '/api/releases/:id/pre-announce': {},
-      '/api/releases/:id/postpone': { targetDate: '2026-07-07', reason: 'the matrix moves it later' },
+      '/api/releases/:id/postpone': {
+        targetDate: release?.due ?? '2026-07-07',
+        reason: 'the matrix moves it',
+      },
       '/api/releases/:id/cancel': { reason: 'the matrix cancels it' },
       '/disclosure/cve-requests': {
         kind: 'npm',
@@ -602,7 +614,10 @@ describe.each(engines)('the authorization matrix (%s)', (engine) => {
       '/disclosure/releases/:id/reports': { reportId: release?.reportId ?? randomUUID() },
       '/disclosure/releases/:id/reports/:reportId': { summary: 'the matrix summary', lines: 'v24' },
       '/disclosure/releases/:id/checklist/:step': { done: '1' },
-      '/disclosure/releases/:id/postpone': { targetDate: '2026-07-07', reason: 'the matrix moves it later' },
+      '/disclosure/releases/:id/postpone': {
+        targetDate: release?.due ?? '2026-07-07',
+        reason: 'the matrix moves it',
+      },
       '/disclosure/releases/:id/cancel': { reason: 'the matrix cancels it' },
       '/api/cve/blocks': { year: 2026, ids: String(100_000 + Math.floor(Math.random() * 900_000)) },
       '/api/bounty/modules': {
