@@ -60,6 +60,7 @@ export {
   toNswgNpm,
 } from './formats/nswg-json.js';
 export {
+  concernsNpm,
   fromOsv,
   idFromOsv,
   NODE_OSV_PACKAGE,
@@ -83,6 +84,7 @@ export {
   type VexStatement,
 } from './formats/vex.js';
 export * from './model.js';
+export { type ModifiedEntry, parseModifiedCsv } from './osv-feed.js';
 export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
 export {
   type AdvisoryFile,
@@ -90,6 +92,7 @@ export {
   type FileProblem,
   parseJsonFile,
   type ReadAdvisory,
+  type ReadJsonOptions,
   type ReadResult,
   readAdvisoryJson,
 } from './read.js';

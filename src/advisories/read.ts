@@ -2,7 +2,7 @@ import { basename, relative } from 'node:path';
 import { type ErrorProblem, NswgError } from '../errors.js';
 import { parseJsonOr } from '../util/json-syntax.js';
 import { fromNswgCore, fromNswgNpm, isNswgCore, isNswgNpm } from './formats/nswg-json.js';
-import { fromOsv, type OsvRecord } from './formats/osv.js';
+import { concernsNpm, fromOsv, type OsvRecord } from './formats/osv.js';
 import type { Advisory } from './model.js';
 import type { OsvSchemaCheck } from './osv-schema.js';
 import { type Problem, validateNswgCore, validateNswgNpm } from './validate.js';
@@ -25,6 +25,16 @@ export interface ReadResult {
   advisories: ReadAdvisory[];
   problems: FileProblem[];
   files: number;
+  /** OSV records of other ecosystems only, left out (with `otherEcosystems: 'skip'`). */
+  skipped: number;
+}
+
+export interface ReadJsonOptions {
+  /**
+   * 'skip': an OSV record naming no npm package (nor Node.js) is counted in `skipped` rather than
+   * an error, as in feeds of every ecosystem (the GitHub advisory database).
+   */
+  otherEcosystems?: 'error' | 'skip';
 }
 
 /**
@@ -49,11 +59,16 @@ export function parseJsonFile(text: string, file: string): unknown {
  * record. Every problem is collected (file, field, reason); advisories with errors are left out.
  * The files are taken one at a time, so that a large directory is never held in memory at once.
  */
-export function readAdvisoryJson(files: Iterable<AdvisoryFile>, validateOsv: OsvSchemaCheck): ReadResult {
+export function readAdvisoryJson(
+  files: Iterable<AdvisoryFile>,
+  validateOsv: OsvSchemaCheck,
+  opts: ReadJsonOptions = {},
+): ReadResult {
   const advisories: ReadAdvisory[] = [];
   const problems: FileProblem[] = [];
   const seen = new Map<string, string>();
   let count = 0;
+  let skipped = 0;
   for (const f of files) {
     count++;
     const file = f.file;
@@ -78,6 +93,10 @@ export function readAdvisoryJson(files: Iterable<AdvisoryFile>, validateOsv: Osv
     const items = Array.isArray(value) ? value : [value];
     items.forEach((item, i) => {
       const prefix = Array.isArray(value) ? `[${i}]` : '';
+      if (opts.otherEcosystems === 'skip' && isOsvShaped(item) && !concernsNpm(item as OsvRecord)) {
+        skipped++;
+        return;
+      }
       const got = readOne(item, file, prefix, f.modified, validateOsv, problems);
       if (!got) return;
       const other = seen.get(got.advisory.id);
@@ -94,8 +113,15 @@ export function readAdvisoryJson(files: Iterable<AdvisoryFile>, validateOsv: Osv
       advisories.push(got);
     });
   }
-  return { advisories, problems, files: count };
+  return { advisories, problems, files: count, skipped };
 }
+
+/** Is it shaped as an OSV record (an id and a modification date or schema version)? */
+const isOsvShaped = (item: unknown): boolean =>
+  typeof item === 'object' &&
+  item !== null &&
+  'id' in item &&
+  ('modified' in item || 'schema_version' in item);
 
 function readOne(
   item: unknown,
@@ -133,12 +159,7 @@ function readOne(
       }
       return { advisory: fromNswgCore(item, id, coreModified), file, format: 'nswg-core' };
     }
-    if (
-      typeof item === 'object' &&
-      item !== null &&
-      'id' in item &&
-      ('modified' in item || 'schema_version' in item)
-    ) {
+    if (isOsvShaped(item)) {
       if (report(validateOsv(item, dot))) return null;
       return { advisory: fromOsv(item as OsvRecord), file, format: 'osv' };
     }

@@ -18,6 +18,8 @@ export interface ImportSummary {
 export interface ImportOptions {
   /** Called after each batch with the number of advisories handled so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Facts written to `meta` in the same transaction (a sync's position in its source). */
+  meta?: Readonly<Record<string, string>>;
 }
 
 export interface SearchOptions {
@@ -66,6 +68,15 @@ const chunks = <T>(list: readonly T[], n: number): T[][] => {
   return out;
 };
 
+/** Sets a `meta` fact inside a transaction. */
+async function setMeta(trx: Transaction<Database>, key: string, value: string): Promise<void> {
+  await trx
+    .insertInto('meta')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
 /** Escapes LIKE wildcards so that a search for `50%` means the text "50%". */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -98,6 +109,7 @@ export class AdvisoryStore {
         opts.onProgress?.(done, list.length);
       }
       if (summary.added || summary.updated) await this.refreshSummary(trx);
+      for (const [key, value] of Object.entries(opts.meta ?? {})) await setMeta(trx, key, value);
     });
     return summary;
   }
@@ -108,16 +120,8 @@ export class AdvisoryStore {
       .selectFrom('advisories')
       .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('modified').as('newest')])
       .executeTakeFirstOrThrow();
-    for (const [key, value] of [
-      ['advisories.total', String(Number(r.n))],
-      ['advisories.newest', String(r.newest ?? '')],
-    ] as const) {
-      await trx
-        .insertInto('meta')
-        .values({ key, value })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-        .execute();
-    }
+    await setMeta(trx, 'advisories.total', String(Number(r.n)));
+    await setMeta(trx, 'advisories.newest', String(r.newest ?? ''));
   }
 
   /** How many advisories there are and the newest `modified`: one small read. */
