@@ -83,6 +83,7 @@ export {
   type VexJustification,
   type VexStatement,
 } from './formats/vex.js';
+export { isMalicious } from './malicious.js';
 export * from './model.js';
 export { type ModifiedEntry, parseModifiedCsv } from './osv-feed.js';
 export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
