@@ -26,6 +26,11 @@ export interface SyncOptions {
   concurrency?: number;
   /** After each record fetched, with the number fetched and to fetch. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * 'refuse': a folder never synced before is an E_USAGE rather than read whole. A server's heap is
+   * too small for osv.dev's all.zip; `nswg db sync` takes it first, the server then what changed.
+   */
+  firstSync?: 'all' | 'refuse';
 }
 
 /** What a sync read and did. */
@@ -164,6 +169,12 @@ async function readFolder(
   local: ReadonlyMap<string, string>,
   opts: SyncOptions,
 ): Promise<{ files: Iterable<AdvisoryFile>; newest: string | null; missing: FileProblem[] }> {
+  if (position === null && opts.firstSync === 'refuse')
+    throw new NswgError(
+      'E_USAGE',
+      `has never been synced into this database: run \`nswg db sync ${folder.where}\` once, which reads it whole`,
+      { file: folder.where },
+    );
   if (position === null) {
     const zip = await folder.get('all.zip');
     if (zip) return { files: zipJsonFiles(zip, `${folder.where}all.zip`), newest: null, missing: [] };
