@@ -90,6 +90,7 @@ export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
 export {
   type AdvisoryFile,
   assertNoErrors,
+  eachAdvisoryJson,
   type FileProblem,
   parseJsonFile,
   type ReadAdvisory,

@@ -64,13 +64,26 @@ export function readAdvisoryJson(
   validateOsv: OsvSchemaCheck,
   opts: ReadJsonOptions = {},
 ): ReadResult {
-  const advisories: ReadAdvisory[] = [];
-  const problems: FileProblem[] = [];
+  const result: ReadResult = { advisories: [], problems: [], files: 0, skipped: 0 };
+  for (const got of eachAdvisoryJson(files, validateOsv, opts, result)) result.advisories.push(got);
+  return result;
+}
+
+/**
+ * readAdvisoryJson one advisory at a time, for imports too large to hold at once: yields each
+ * advisory read, and counts files, skipped records and problems in `result` (whose `advisories`
+ * it leaves alone) as it goes.
+ */
+export function* eachAdvisoryJson(
+  files: Iterable<AdvisoryFile>,
+  validateOsv: OsvSchemaCheck,
+  opts: ReadJsonOptions,
+  result: ReadResult,
+): Generator<ReadAdvisory> {
+  const problems = result.problems;
   const seen = new Map<string, string>();
-  let count = 0;
-  let skipped = 0;
   for (const f of files) {
-    count++;
+    result.files++;
     const file = f.file;
     if ('unreadable' in f) {
       problems.push({ file, field: '(file)', message: `cannot be read: ${f.unreadable}`, level: 'error' });
@@ -91,14 +104,14 @@ export function readAdvisoryJson(
       continue;
     }
     const items = Array.isArray(value) ? value : [value];
-    items.forEach((item, i) => {
+    for (const [i, item] of items.entries()) {
       const prefix = Array.isArray(value) ? `[${i}]` : '';
       if (opts.otherEcosystems === 'skip' && isOsvShaped(item) && !concernsNpm(item as OsvRecord)) {
-        skipped++;
-        return;
+        result.skipped++;
+        continue;
       }
       const got = readOne(item, file, prefix, f.modified, validateOsv, problems);
-      if (!got) return;
+      if (!got) continue;
       const other = seen.get(got.advisory.id);
       if (other !== undefined) {
         problems.push({
@@ -107,13 +120,12 @@ export function readAdvisoryJson(
           message: `duplicate id ${got.advisory.id} (also in ${other})`,
           level: 'error',
         });
-        return;
+        continue;
       }
-      seen.set(got.advisory.id, file === other ? file : `${file}${prefix}`);
-      advisories.push(got);
-    });
+      seen.set(got.advisory.id, `${file}${prefix}`);
+      yield got;
+    }
   }
-  return { advisories, problems, files: count, skipped };
 }
 
 /** Is it shaped as an OSV record (an id and a modification date or schema version)? */

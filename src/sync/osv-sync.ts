@@ -1,10 +1,11 @@
 import {
   type Advisory,
   type AdvisoryFile,
+  eachAdvisoryJson,
   type FileProblem,
   type ModifiedEntry,
   parseModifiedCsv,
-  readAdvisoryJson,
+  type ReadResult,
 } from '../advisories/index.js';
 import { NswgError } from '../errors.js';
 import {
@@ -73,39 +74,49 @@ export async function syncAdvisories(
     problems: [],
     imported: { added: 0, updated: 0, unchanged: 0, older: 0 },
   };
-  const advisories: Advisory[] = [];
-  const meta: Record<string, string> = {};
-  const take = (files: Iterable<AdvisoryFile>): Advisory[] => {
-    const read = readAdvisoryJson(files, validateOsvSchema, { otherEcosystems: 'skip' });
-    result.read += read.files;
-    result.otherEcosystems += read.skipped;
-    result.problems.push(...read.problems.filter((p) => p.level === 'error'));
-    const list = read.advisories.map((r) => r.advisory);
-    advisories.push(...list);
-    return list;
-  };
+  // every file is downloaded before the transaction starts; the records are read while they are stored
+  const parts: { files: Iterable<AdvisoryFile>; key?: string; newest: string | null }[] = [];
   const source = await resolve(from);
   result.layout = source.layout;
   if ('archive' in source) {
-    take(source.archive);
+    parts.push({ files: source.archive, newest: null });
   } else {
     const local = await localModified(store);
     for (const folder of source.folders) {
       const key = positionKey(folder.where);
       const position = await store.meta.get(key);
       const got = await readFolder(folder, position, local, opts);
-      const list = take(got.files);
       result.problems.push(...got.missing);
-      const newest = [got.newest, ...list.map((a) => a.modified)].reduce<string | null>(
-        (m, t) => (t !== null && (m === null || Date.parse(t) > Date.parse(m)) ? t : m),
-        position,
-      );
-      if (newest) meta[key] = newest;
+      parts.push({ files: got.files, key, newest: later(position, got.newest) });
     }
   }
-  meta.last_sync = JSON.stringify({ source: from, at: new Date().toISOString(), read: result.read });
-  result.imported = await store.advisories.import(advisories, { meta });
+  const reading: ReadResult = { advisories: [], problems: [], files: 0, skipped: 0 };
+  function* advisories(): Generator<Advisory> {
+    for (const part of parts) {
+      for (const r of eachAdvisoryJson(part.files, validateOsvSchema, { otherEcosystems: 'skip' }, reading)) {
+        part.newest = later(part.newest, r.advisory.modified);
+        yield r.advisory;
+      }
+    }
+  }
+  const meta = () => {
+    const out: Record<string, string> = {};
+    for (const p of parts) if (p.key && p.newest) out[p.key] = p.newest;
+    out.last_sync = JSON.stringify({ source: from, at: new Date().toISOString(), read: reading.files });
+    return out;
+  };
+  result.imported = await store.advisories.importEach(advisories(), { meta });
+  result.read = reading.files;
+  result.otherEcosystems = reading.skipped;
+  result.problems.push(...reading.problems.filter((p) => p.level === 'error'));
   return result;
+}
+
+/** The later of two times (either may be null). */
+function later(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
 type Source =

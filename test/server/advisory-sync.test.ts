@@ -30,7 +30,7 @@ describe('a server that keeps its advisories current (--sync-from)', () => {
     const app = await buildApp({ store, config, clock, advisorySync: { from: folder.url, intervalMs: 30 } });
     await app.ready();
     await expect
-      .poll(() => folder.requests.filter((p) => p === '/npm/modified_id.csv').length)
+      .poll(() => folder.requests.filter((p) => p === '/npm/modified_id.csv').length, { timeout: 10_000 })
       .toBeGreaterThan(1);
     await app.close();
     expect(folder.requests).not.toContain('/npm/all.zip');
@@ -44,7 +44,7 @@ describe('a server that keeps its advisories current (--sync-from)', () => {
     const app = await buildApp({ store, config, clock, advisorySync: { from: folder.url, intervalMs: 30 } });
     try {
       await app.ready();
-      await expect.poll(() => folder.requests.length, { timeout: 5000 }).toBeGreaterThan(2);
+      await expect.poll(() => folder.requests.length, { timeout: 10_000 }).toBeGreaterThan(2);
       expect((await app.inject('/v1/vulns/GHSA-3h5v-q93c-6h6q')).statusCode).toBe(200);
       const o = JSON.parse(sample.find((r) => r.id === 'GHSA-3h5v-q93c-6h6q')!.text);
       o.modified = '2099-01-01T00:00:00Z';
@@ -83,7 +83,7 @@ describe('a server that keeps its advisories current (--sync-from)', () => {
       advisorySync: { from: folder.url, intervalMs: 10, sync },
     });
     await app.ready();
-    await expect.poll(() => runs, { timeout: 5000 }).toBeGreaterThan(2);
+    await expect.poll(() => runs, { timeout: 10_000 }).toBeGreaterThan(2);
     await app.close();
     expect(most).toBe(1);
     expect(finished).toBe(runs);
