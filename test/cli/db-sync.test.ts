@@ -108,6 +108,7 @@ describe('the published OSV records in the audit', () => {
     expect(third.code).toBe(1);
     expect(third.stderr).toMatch(new RegExp(`left out .*${bad.id}\\.json: affected\\[0\\]\\.package\\.name`));
     expect(third.stdout).toMatch(/: 1 records read, 0 added, 0 updated, 0 unchanged, 1 bad records left out/);
+    expect((await nswg(['db', 'stats', '--db', db])).stdout).toContain(`synced     from ${dir} (`);
   });
 });
 
