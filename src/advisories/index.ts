@@ -60,6 +60,7 @@ export {
   toNswgNpm,
 } from './formats/nswg-json.js';
 export {
+  concernsNpm,
   fromOsv,
   idFromOsv,
   NODE_OSV_PACKAGE,
@@ -82,14 +83,18 @@ export {
   type VexJustification,
   type VexStatement,
 } from './formats/vex.js';
+export { isMalicious } from './malicious.js';
 export * from './model.js';
+export { type ModifiedEntry, parseModifiedCsv } from './osv-feed.js';
 export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
 export {
   type AdvisoryFile,
   assertNoErrors,
+  eachAdvisoryJson,
   type FileProblem,
   parseJsonFile,
   type ReadAdvisory,
+  type ReadJsonOptions,
   type ReadResult,
   readAdvisoryJson,
 } from './read.js';

@@ -2,7 +2,7 @@ import { basename, relative } from 'node:path';
 import { type ErrorProblem, NswgError } from '../errors.js';
 import { parseJsonOr } from '../util/json-syntax.js';
 import { fromNswgCore, fromNswgNpm, isNswgCore, isNswgNpm } from './formats/nswg-json.js';
-import { fromOsv, type OsvRecord } from './formats/osv.js';
+import { concernsNpm, fromOsv, type OsvRecord } from './formats/osv.js';
 import type { Advisory } from './model.js';
 import type { OsvSchemaCheck } from './osv-schema.js';
 import { type Problem, validateNswgCore, validateNswgNpm } from './validate.js';
@@ -25,6 +25,16 @@ export interface ReadResult {
   advisories: ReadAdvisory[];
   problems: FileProblem[];
   files: number;
+  /** OSV records of other ecosystems only, left out (with `otherEcosystems: 'skip'`). */
+  skipped: number;
+}
+
+export interface ReadJsonOptions {
+  /**
+   * 'skip': an OSV record naming no npm package (nor Node.js) is counted in `skipped` rather than
+   * an error, as in feeds of every ecosystem (the GitHub advisory database).
+   */
+  otherEcosystems?: 'error' | 'skip';
 }
 
 /**
@@ -49,13 +59,31 @@ export function parseJsonFile(text: string, file: string): unknown {
  * record. Every problem is collected (file, field, reason); advisories with errors are left out.
  * The files are taken one at a time, so that a large directory is never held in memory at once.
  */
-export function readAdvisoryJson(files: Iterable<AdvisoryFile>, validateOsv: OsvSchemaCheck): ReadResult {
-  const advisories: ReadAdvisory[] = [];
-  const problems: FileProblem[] = [];
+export function readAdvisoryJson(
+  files: Iterable<AdvisoryFile>,
+  validateOsv: OsvSchemaCheck,
+  opts: ReadJsonOptions = {},
+): ReadResult {
+  const result: ReadResult = { advisories: [], problems: [], files: 0, skipped: 0 };
+  for (const got of eachAdvisoryJson(files, validateOsv, opts, result)) result.advisories.push(got);
+  return result;
+}
+
+/**
+ * readAdvisoryJson one advisory at a time, for imports too large to hold at once: yields each
+ * advisory read, and counts files, skipped records and problems in `result` (whose `advisories`
+ * it leaves alone) as it goes.
+ */
+export function* eachAdvisoryJson(
+  files: Iterable<AdvisoryFile>,
+  validateOsv: OsvSchemaCheck,
+  opts: ReadJsonOptions,
+  result: ReadResult,
+): Generator<ReadAdvisory> {
+  const problems = result.problems;
   const seen = new Map<string, string>();
-  let count = 0;
   for (const f of files) {
-    count++;
+    result.files++;
     const file = f.file;
     if ('unreadable' in f) {
       problems.push({ file, field: '(file)', message: `cannot be read: ${f.unreadable}`, level: 'error' });
@@ -76,10 +104,14 @@ export function readAdvisoryJson(files: Iterable<AdvisoryFile>, validateOsv: Osv
       continue;
     }
     const items = Array.isArray(value) ? value : [value];
-    items.forEach((item, i) => {
+    for (const [i, item] of items.entries()) {
       const prefix = Array.isArray(value) ? `[${i}]` : '';
+      if (opts.otherEcosystems === 'skip' && isOsvShaped(item) && !concernsNpm(item as OsvRecord)) {
+        result.skipped++;
+        continue;
+      }
       const got = readOne(item, file, prefix, f.modified, validateOsv, problems);
-      if (!got) return;
+      if (!got) continue;
       const other = seen.get(got.advisory.id);
       if (other !== undefined) {
         problems.push({
@@ -88,14 +120,20 @@ export function readAdvisoryJson(files: Iterable<AdvisoryFile>, validateOsv: Osv
           message: `duplicate id ${got.advisory.id} (also in ${other})`,
           level: 'error',
         });
-        return;
+        continue;
       }
-      seen.set(got.advisory.id, file === other ? file : `${file}${prefix}`);
-      advisories.push(got);
-    });
+      seen.set(got.advisory.id, `${file}${prefix}`);
+      yield got;
+    }
   }
-  return { advisories, problems, files: count };
 }
+
+/** Is it shaped as an OSV record (an id and a modification date or schema version)? */
+const isOsvShaped = (item: unknown): boolean =>
+  typeof item === 'object' &&
+  item !== null &&
+  'id' in item &&
+  ('modified' in item || 'schema_version' in item);
 
 function readOne(
   item: unknown,
@@ -133,12 +171,7 @@ function readOne(
       }
       return { advisory: fromNswgCore(item, id, coreModified), file, format: 'nswg-core' };
     }
-    if (
-      typeof item === 'object' &&
-      item !== null &&
-      'id' in item &&
-      ('modified' in item || 'schema_version' in item)
-    ) {
+    if (isOsvShaped(item)) {
       if (report(validateOsv(item, dot))) return null;
       return { advisory: fromOsv(item as OsvRecord), file, format: 'osv' };
     }

@@ -212,8 +212,21 @@ export async function dbStats(opts: DbOption & { format?: string }): Promise<voi
     if (meta['seed.source'])
       lines.push(`${pc.bold('seeded')}     from ${meta['seed.source']} (${meta['seed.date']})`);
     if (meta.last_import) lines.push(`${pc.bold('imported')}   ${meta.last_import}`);
+    const sync = lastSyncOf(meta.last_sync);
+    if (sync) lines.push(`${pc.bold('synced')}     from ${sync.source} (${sync.at})`);
     process.stdout.write(`${lines.join('\n')}\n`);
   });
+}
+
+/** The last sync's source and time, as `meta.last_sync` records them (null when never synced). */
+function lastSyncOf(text: string | undefined): { source: string; at: string } | null {
+  try {
+    const v = JSON.parse(text ?? 'null') as { source?: unknown; url?: unknown; at?: unknown } | null;
+    const source = typeof v?.source === 'string' ? v.source : typeof v?.url === 'string' ? v.url : null;
+    return source && typeof v?.at === 'string' ? { source, at: v.at } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Defines `nswg db` and its subcommands. */

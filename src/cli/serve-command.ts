@@ -30,6 +30,23 @@ export interface ServeOptions extends DbOption, CnaOption {
   keepAliveTimeout?: string;
   securityContact?: string[];
   announcementList?: string;
+  syncFrom?: string;
+  syncEvery?: string;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--sync-every`: a duration such as 90s, 30m, 1h or 1d (a bare number is seconds), at least a minute. */
+export function syncEveryMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * UNIT_MS[m[2] || 's']! : Number.NaN;
+  if (!(ms >= 60_000 && ms <= 7 * 86_400_000))
+    throw new NswgError(
+      'E_USAGE',
+      `--sync-every must be a duration from 1m to 7d, such as 30m or 1h, not ${JSON.stringify(text)}`,
+      { field: '--sync-every' },
+    );
+  return ms;
 }
 
 /** SMTP settings from a URL: smtp://user:pass@host:587 (STARTTLS required) or smtps://…:465. */
@@ -143,6 +160,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   cnaOf(opts);
   securityContactsOf(opts);
   if (opts.announcementList) announcementListOf(opts.announcementList);
+  if (opts.syncEvery) syncEveryMs(opts.syncEvery);
   const heap = integer(opts.maxHeap, DEFAULT_MAX_HEAP, '--max-heap', 1_000_000);
   if (heap === 0 || !isMainThread) return runServer(opts);
   if (heap < 64)
@@ -219,6 +237,12 @@ async function runServer(opts: ServeOptions): Promise<void> {
   const { anchorFileOf, fileAnchorSink } = await import('./audit-anchor.js');
   const anchorFile = anchorFileOf(opts.auditAnchor, secret.file).file;
   deps.disclosure = { ...deps.disclosure, auditAnchor: { sink: fileAnchorSink(anchorFile) } };
+  if (opts.syncFrom)
+    deps.advisorySync = { from: opts.syncFrom, intervalMs: syncEveryMs(opts.syncEvery ?? '1h') };
+  else if (opts.syncEvery)
+    throw new NswgError('E_USAGE', '--sync-every needs --sync-from: the source to sync from', {
+      field: '--sync-every',
+    });
   const app = await buildApp(deps);
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -323,6 +347,11 @@ export function define(c: Command): void {
     )
     .option('--trust-proxy', 'behind a reverse proxy: take client addresses from X-Forwarded-For')
     .option('--scheduler-interval <seconds>', 'how often the disclosure scheduler runs (0: never)', '60')
+    .option(
+      '--sync-from <source>',
+      'keep the advisories current from a source that publishes OSV, as `nswg db sync` takes it (e.g. https://osv-vulnerabilities.storage.googleapis.com/npm/): at start, then every --sync-every',
+    )
+    .option('--sync-every <duration>', 'how often to sync with --sync-from: 30m, 1h, 1d… (default: 1h)')
     .option('--request-timeout <seconds>', 'how long a client may take to send a whole request', '60')
     .option('--headers-timeout <seconds>', "how long a client may take to send a request's headers", '10')
     .option(

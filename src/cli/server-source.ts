@@ -1,6 +1,6 @@
 import { type Advisory, fromOsv, type OsvRecord } from '../advisories/index.js';
 import type { AdvisorySource, DatabaseInfo } from '../scan/index.js';
-import { inPool, RemoteServer } from './remote.js';
+import { inPool, RemoteServer } from '../sync/remote.js';
 
 const BATCH = 1000;
 const PARALLEL = 8;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type AdvisoryFile, type ReadResult, readAdvisoryJson } from '../advisories/read.js';
 import { NswgError } from '../errors.js';
 import { validateOsvSchema } from './osv-schema-file.js';
+import { zipFiles } from './zip-read.js';
 
 export interface ReadOptions {
   /** `modified` for core advisories, whose files carry no date; default: the file's modification time. */
@@ -40,9 +41,20 @@ export function listJsonFiles(paths: readonly string[]): string[] {
   return out;
 }
 
-/** Each file's text, read when the reader comes to it. */
-function* texts(files: readonly string[], opts: ReadOptions): Generator<AdvisoryFile> {
+/** Each file's text, read when the reader comes to it; a `.zip` file gives its JSON files. */
+export function* advisoryTexts(files: readonly string[], opts: ReadOptions = {}): Generator<AdvisoryFile> {
   for (const file of files) {
+    if (file.endsWith('.zip')) {
+      let zip: Uint8Array;
+      try {
+        zip = readFileSync(file);
+      } catch (e) {
+        yield { file, unreadable: (e as Error).message };
+        continue;
+      }
+      yield* zipJsonFiles(zip, file);
+      continue;
+    }
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -61,5 +73,22 @@ function* texts(files: readonly string[], opts: ReadOptions): Generator<Advisory
  * records, detected per record, with every problem (file, field, reason); see readAdvisoryJson.
  */
 export function readAdvisoryFiles(paths: readonly string[], opts: ReadOptions = {}): ReadResult {
-  return readAdvisoryJson(texts(listJsonFiles(paths), opts), validateOsvSchema);
+  return readAdvisoryJson(advisoryTexts(listJsonFiles(paths), opts), validateOsvSchema);
+}
+
+/**
+ * The JSON files of a zip archive (those `keep` takes), each inflated when the reader comes to it,
+ * named `<zip>/<entry>`. Core advisories in it get the time of reading as `modified`: zip entries'
+ * own times are too coarse (and nswg's exports set none).
+ */
+export function* zipJsonFiles(
+  zip: Uint8Array,
+  source: string,
+  keep: (name: string) => boolean = (n) => n.endsWith('.json'),
+): Generator<AdvisoryFile> {
+  const modified = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  for (const f of zipFiles(zip, source)) {
+    if (!keep(f.name)) continue;
+    yield { file: `${source}/${f.name}`, text: Buffer.from(f.data()).toString('utf8'), modified };
+  }
 }

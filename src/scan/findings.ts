@@ -16,9 +16,13 @@ export interface Fix {
 export interface Finding {
   name: string;
   version: string;
+  /** The vulnerability's id: of its records (joined by their aliases), the Working Group's, else GitHub's. */
   id: string;
+  /** Every other id of the vulnerability: CVE ids, the other records' ids and their aliases. */
   aliases: readonly string[];
   severity: Severity;
+  /** The package is malware (scan's isMalicious): remove it; there is no version to upgrade to. */
+  malicious: boolean;
   title: string;
   /** Dependency paths that bring it in: ["root", (workspace,) …, name]; shortest first. */
   paths: readonly (readonly string[])[];

@@ -1,6 +1,8 @@
+import { isMalicious } from '../advisories/malicious.js';
 import type { Advisory, Affected } from '../advisories/model.js';
 import { severityOf, severityRank } from '../advisories/severity.js';
 import {
+  compareVersions,
   complement,
   contains,
   intersect,
@@ -13,6 +15,7 @@ import {
 } from '../versions/index.js';
 import type { Finding, Fix } from './findings.js';
 import { preparePaths } from './graph.js';
+import { type Hit, joinAliased } from './join.js';
 import { firstHolding, matchable, matcherOf } from './matcher.js';
 import type { InstalledPackage } from './types.js';
 
@@ -158,7 +161,7 @@ export function matchFindings(
   packages: readonly InstalledPackage[],
   advisoriesByName: ReadonlyMap<string, readonly Advisory[]>,
 ): Finding[] {
-  const matched: { g: PackageVersion; a: Advisory; entry: Affected }[] = [];
+  const matched: { g: PackageVersion; hits: Hit[] }[] = [];
   // only the packages with advisories are grouped: most of a lockfile has none
   const candidates: InstalledPackage[] = [];
   for (let i = 0; i < packages.length; i++) {
@@ -169,51 +172,66 @@ export function matchFindings(
     const advisories = advisoriesByName.get(g.name)!;
     // a version npm cannot parse is in no range, but an advisory may still list it
     const version = parseVersion(g.version);
+    const hits: Hit[] = [];
     for (const a of advisories) {
       const i = firstHolding(matchable(a), 'npm', g.name, g.version, version);
-      if (i >= 0) matched.push({ g, a, entry: a.affected[i]! });
+      if (i >= 0) hits.push({ a, entry: a.affected[i]! });
     }
+    if (hits.length) matched.push({ g, hits });
   }
   // the dependency paths of the affected packages only, searched together
   preparePaths(matched.flatMap((m) => m.g.copies));
   const out: Finding[] = [];
-  // what the findings of one installed version share, worked out once
-  const sharedOf = new Map<
-    PackageVersion,
-    Pick<Finding, 'paths' | 'dev' | 'optional' | 'workspaces' | 'locations' | 'installedAs'>
-  >();
-  for (const { g, a, entry } of matched) {
-    let shared = sharedOf.get(g);
-    if (!shared) {
-      shared = {
-        paths: pathsOf(g),
-        dev: g.copies.every((c) => c.dev),
-        optional: g.copies.every((c) => c.optional),
-        workspaces: [...new Set(g.copies.flatMap((c) => c.workspaces))].sort(),
-        locations: g.copies.map((c) => c.location).sort(),
-        installedAs: [...new Set(g.copies.map((c) => c.alias).filter((x): x is string => !!x))].sort(),
-      };
-      sharedOf.set(g, shared);
-    }
-    out.push({
-      name: g.name,
-      version: g.version,
-      id: a.id,
-      aliases: a.aliases,
-      severity: severityOf(a),
-      title: a.title ?? a.id,
-      paths: shared.paths,
-      dev: shared.dev,
-      optional: shared.optional,
-      workspaces: shared.workspaces,
-      locations: shared.locations,
-      installedAs: shared.installedAs,
-      fix: fixFor(g.version, entry),
-      range: entry.vulnerable,
-      advisory: a,
-    });
+  for (const { g, hits } of matched) {
+    // what the findings of one installed version share, worked out once
+    const shared: Pick<Finding, 'paths' | 'dev' | 'optional' | 'workspaces' | 'locations' | 'installedAs'> = {
+      paths: pathsOf(g),
+      dev: g.copies.every((c) => c.dev),
+      optional: g.copies.every((c) => c.optional),
+      workspaces: [...new Set(g.copies.flatMap((c) => c.workspaces))].sort(),
+      locations: g.copies.map((c) => c.location).sort(),
+      installedAs: [...new Set(g.copies.map((c) => c.alias).filter((x): x is string => !!x))].sort(),
+    };
+    for (const joined of joinAliased(hits)) out.push(findingOf(g, joined.hits, joined.aliases, shared));
   }
   return out.sort(byNameVersionId);
+}
+
+/**
+ * The one finding of a vulnerability's records (joinAliased): named by the first, as severe as the
+ * most severe, fixed by the version that leaves every record behind. Malware is to be removed: no
+ * version fixes it, and it is critical (as npm audit rates it).
+ */
+function findingOf(
+  g: PackageVersion,
+  hits: readonly Hit[],
+  aliases: readonly string[],
+  shared: Pick<Finding, 'paths' | 'dev' | 'optional' | 'workspaces' | 'locations' | 'installedAs'>,
+): Finding {
+  const { a, entry } = hits[0]!;
+  const malicious = hits.some((h) => isMalicious(h.a));
+  let severity = severityOf(a);
+  let fix = fixFor(g.version, entry);
+  for (const h of hits.slice(1)) {
+    const s = severityOf(h.a);
+    if (severityRank(s) > severityRank(severity)) severity = s;
+    const other = fixFor(g.version, h.entry);
+    if (other.version !== null && (fix.version === null || compareVersions(other.version, fix.version) > 0))
+      fix = { version: other.version, patched: fix.patched ?? other.patched };
+  }
+  return {
+    name: g.name,
+    version: g.version,
+    id: a.id,
+    aliases: hits.length === 1 ? a.aliases : aliases,
+    severity: malicious ? 'critical' : severity,
+    malicious,
+    title: a.title ?? a.id,
+    ...shared,
+    fix: malicious ? { version: null, patched: null } : fix,
+    range: entry.vulnerable,
+    advisory: a,
+  };
 }
 
 /** Findings at or above a severity. */

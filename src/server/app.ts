@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { startAdvisorySync } from './advisory-sync-timer.js';
 import { boundJsonBodies, refuseDeclaredOversize } from './body.js';
 import type { AppDeps } from './deps.js';
 import { disclosureRoutes } from './disclosure/index.js';
@@ -94,5 +95,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => policyPageRoutes(scope, deps));
   await app.register(async (scope) => disclosureRoutes(scope, deps));
+  if (deps.advisorySync) startAdvisorySync(app, deps.store, deps.advisorySync);
   return app;
 }

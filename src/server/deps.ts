@@ -2,6 +2,7 @@ import type { DependencyAssessment } from '../advisories/index.js';
 import type { AnchorSink, Clock, IntakeLimits, Mailer, UploadQuotas } from '../disclosure/index.js';
 import type { ReleaseSchedule } from '../scan/index.js';
 import type { Store } from '../store/index.js';
+import type { AdvisorySyncOptions } from './advisory-sync-timer.js';
 import type { ServerConfig } from './config.js';
 
 /** A limit on one kind of request per client address: at most `max` in `timeWindowMs`. */
@@ -53,4 +54,6 @@ export interface AppDeps {
   vexDependencies?: { list: DependencyAssessment[]; modified: string | null };
   /** The Node.js release schedule security releases are planned against (default: the one the package ships). */
   releaseSchedule?: ReleaseSchedule;
+  /** Keep the advisories current from a source that publishes OSV (default: no sync). */
+  advisorySync?: AdvisorySyncOptions;
 }

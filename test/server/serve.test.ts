@@ -178,7 +178,7 @@ describe.each(await testEngines())('nswg db sync into %s', (engine) => {
       const first = await nswg(['db', 'sync', a.url, '--db', targetArg]);
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toMatch(
-        /639 advisories at .*, 639 fetched \(639 added, 0 updated\), 0 already up to date/,
+        /synced from .* \(nswg-server\): 639 records read, 639 added, 0 updated, 0 unchanged\n/,
       );
 
       // the mirror holds the same records
@@ -200,35 +200,45 @@ describe.each(await testEngines())('nswg db sync into %s', (engine) => {
       const before = (await getJson(`${b.url}/v1/vulns/GHSA-sync-0001-test`)).summary;
       expect(before).toBe('A test advisory for nswg-sync-test');
 
-      const vulnRequests = () =>
+      // what the mirror asked the source for, from the source's log lines (which arrive through a pipe)
+      const asked = () =>
         a
           .stdout()
           .split('\n')
-          .filter((l) => l.includes('"url":"/v1/vulns/')).length;
-      // the server's log lines arrive through a pipe: wait for those of the first sync (one per advisory)
-      await expect.poll(vulnRequests, { timeout: 5000 }).toBe(639);
+          .flatMap((l) => /"url":"([^"]+)"/.exec(l)?.[1] ?? [])
+          .filter((u) => u.startsWith('/v1/export/') || u === '/modified_id.csv');
+      const firstAsked = ['/modified_id.csv', '/v1/export/npm/all.zip', '/v1/export/core/all.zip'];
+      await expect.poll(() => asked().sort(), { timeout: 5000 }).toEqual(firstAsked.sort());
       const second = await nswg(['db', 'sync', a.url, '--db', targetArg]);
       expect(second.code, second.stderr).toBe(0);
-      expect(second.stdout).toMatch(/0 fetched .* 639 already up to date/);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(vulnRequests()).toBe(639);
+      expect(second.stdout).toMatch(/: 0 records read, 0 added, 0 updated/);
+      const secondAsked = [
+        '/modified_id.csv',
+        '/v1/export/npm/modified_id.csv',
+        '/v1/export/core/modified_id.csv',
+      ];
+      await expect.poll(() => asked().length, { timeout: 5000 }).toBe(6);
+      expect(asked().slice(3).sort()).toEqual(secondAsked.sort());
 
       // one advisory changes at the source: only it is fetched, and the running mirror server sees it
       await src.advisories.import([
         npmAdvisory('GHSA-sync-0001-test', 'nswg-sync-test', '<1.0.0', {
-          modified: '2026-06-01T00:00:00Z',
+          modified: '2099-06-01T00:00:00Z',
           title: 'Changed at the source',
         }),
       ]);
       const third = await nswg(['db', 'sync', a.url, '--db', targetArg]);
-      expect(third.stdout).toMatch(/1 fetched \(0 added, 1 updated\), 638 already up to date/);
-      await expect.poll(vulnRequests, { timeout: 5000 }).toBe(640);
+      expect(third.stdout).toMatch(/: 1 records read, 0 added, 1 updated, 0 unchanged/);
+      await expect.poll(() => asked().length, { timeout: 5000 }).toBe(10);
+      expect(asked().slice(6).sort()).toEqual(
+        [...secondAsked, '/v1/export/npm/GHSA-sync-0001-test.json'].sort(),
+      );
       expect((await getJson(`${b.url}/v1/vulns/GHSA-sync-0001-test`)).summary).toBe('Changed at the source');
       await src.close();
 
       const bad = await nswg(['db', 'sync', 'http://127.0.0.1:9/', '--db', targetArg]);
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/cannot reach http:\/\/127.0.0.1:9\/v1\/export\/npm\/modified_id.csv/);
+      expect(bad.stderr).toMatch(/cannot reach http:\/\/127.0.0.1:9\/modified_id.csv/);
     } finally {
       await a.stop();
       await b?.stop();

@@ -299,12 +299,27 @@ function pickVector(severity: { type: string; score: string }[] | null): string 
   return null;
 }
 
-function affectedFromOsv(x: OsvAffected, field: string, dbs: Record<string, unknown>): Affected | null {
+/** What an `affected` entry is about for nswg: an npm package, Node.js itself, or neither (null). */
+function ecosystemOf(x: OsvAffected, dbs: Record<string, unknown>): 'npm' | 'node' | null {
   const eco = x.package?.ecosystem;
-  const isNode =
+  if (
     (eco === 'GIT' && /github\.com\/nodejs\/node\/?$/.test(x.package?.name ?? '')) ||
-    (eco === 'npm' && dbs.kind === 'core');
-  if (!isNode && eco !== 'npm') return null;
+    (eco === 'npm' && dbs.kind === 'core')
+  )
+    return 'node';
+  return eco === 'npm' ? 'npm' : null;
+}
+
+/** Does an OSV record name an npm package or Node.js? Records of other ecosystems are not nswg's to hold. */
+export function concernsNpm(o: Pick<OsvRecord, 'affected' | 'database_specific'>): boolean {
+  const dbs = rec(o.database_specific);
+  return Array.isArray(o.affected) && o.affected.some((x) => ecosystemOf(rec(x), dbs) !== null);
+}
+
+function affectedFromOsv(x: OsvAffected, field: string, dbs: Record<string, unknown>): Affected | null {
+  const ecosystem = ecosystemOf(x, dbs);
+  if (!ecosystem) return null;
+  const isNode = ecosystem === 'node';
   const name = isNode ? 'node' : (x.package?.name ?? '');
   if (!name) throw new NswgError('E_ADVISORY_INVALID', 'has no name', { field: `${field}.package.name` });
   const ranges = (x.ranges ?? []).filter((r) => r.type === 'SEMVER' || r.type === 'ECOSYSTEM');

@@ -14,6 +14,8 @@ export interface AuditJsonFinding {
   id: string;
   aliases: readonly string[];
   severity: string;
+  /** The package is malware: remove it (`fix` is then empty). */
+  malicious: boolean;
   title: string;
   url: string;
   range: string;
@@ -34,6 +36,7 @@ function findingJson(f: Finding): AuditJsonFinding {
     id: f.id,
     aliases: f.aliases,
     severity: f.severity,
+    malicious: f.malicious,
     title: f.title,
     url: wgUrlOf(f.id),
     range: f.range,
@@ -82,6 +85,9 @@ export function auditJson(report: AuditReport): Record<string, unknown> {
       bySeverity: { ...report.summary.bySeverity },
       packages: report.summary.packages,
       vulnerablePackages: new Set(report.findings.map((f) => `${f.name}@${f.version}`)).size,
+      maliciousPackages: new Set(
+        report.findings.filter((f) => f.malicious).map((f) => `${f.name}@${f.version}`),
+      ).size,
       ignored: report.ignored.length,
       expiredIgnores: report.expiredIgnores.length,
       auditLevel: report.auditLevel,

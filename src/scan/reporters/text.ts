@@ -50,7 +50,11 @@ function marks(f: Finding): string[] {
   return out;
 }
 
+/** What malware asks of the user: no version of it is to be kept. */
+const REMOVE = 'malware: remove this package';
+
 function fixLine(g: PackageGroup): string {
+  if (g.findings.some((f) => f.malicious)) return REMOVE;
   const { version, unfixed } = combinedFix(g.findings);
   const name = plainText(g.name);
   if (version === null) return 'no fixed version yet';
@@ -65,8 +69,10 @@ function packageSection(c: Colors, g: PackageGroup, workspaces: readonly string[
   const lines = [
     `${c.bold(`${plainText(g.name)} ${plainText(g.version)}`)}${m.length ? `  ${c.dim(`(${m.join(', ')})`)}` : ''}`,
   ];
-  for (const f of g.findings)
-    lines.push(`  ${severityWord(c, f.severity, 8)}  ${advisoryLine(f.id, f.aliases, f.title)}`);
+  for (const f of g.findings) {
+    const word = f.malicious ? c.bold(c.red('malware '.padEnd(8))) : severityWord(c, f.severity, 8);
+    lines.push(`  ${word}  ${advisoryLine(f.id, f.aliases, f.title)}`);
+  }
   // every finding of a package version has the same copies, so the same paths
   first.paths.slice(0, MAX_PATHS).forEach((p, i) => {
     lines.push(`  ${c.dim(i === 0 ? 'via     ' : '        ')}  ${plainText(pathText(p, workspaces))}`);
@@ -74,7 +80,9 @@ function packageSection(c: Colors, g: PackageGroup, workspaces: readonly string[
   if (first.paths.length > MAX_PATHS)
     lines.push(`            ${c.dim(`and ${plural(first.paths.length - MAX_PATHS, 'more path')}`)}`);
   const fix = fixLine(g);
-  lines.push(`  ${c.dim('fix     ')}  ${fix === 'no fixed version yet' ? c.yellow(fix) : c.green(fix)}`);
+  const shown =
+    fix === REMOVE ? c.bold(c.red(fix)) : fix === 'no fixed version yet' ? c.yellow(fix) : c.green(fix);
+  lines.push(`  ${c.dim('fix     ')}  ${shown}`);
   return lines;
 }
 
@@ -129,6 +137,15 @@ function summaryLines(c: Colors, report: AuditReport, now: Date): string[] {
   const affected = groupByPackage(report.findings).length;
   const scanned = plural(s.packages, 'package');
   const lines: string[] = [];
+  const malware = groupByPackage(report.findings.filter((f) => f.malicious)).length;
+  if (malware)
+    lines.push(
+      c.bold(
+        c.red(
+          `${plural(malware, 'package')} ${malware === 1 ? 'is' : 'are'} malware: remove ${malware === 1 ? 'it' : 'them'}`,
+        ),
+      ),
+    );
   if (s.total === 0) lines.push(c.green(`No known vulnerabilities in ${scanned} scanned`));
   else {
     lines.push(

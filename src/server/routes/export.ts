@@ -4,12 +4,14 @@ import { strToU8 } from 'fflate';
 import {
   type Advisory,
   type AdvisoryKind,
+  idFromOsv,
   osvIdOf,
   parseWgId,
   toNswgCore,
   toNswgNpm,
   toOsv,
 } from '../../advisories/index.js';
+import { NswgError } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { feedRoutes } from './feed.js';
 import { lookupFor } from './lookup.js';
@@ -83,6 +85,35 @@ export async function exportRoutes(app: FastifyInstance, deps: AppDeps): Promise
         (await lookup.store.modifiedIndex(kind)).map((r) => `${r.modified},${osvIdOf(r.id)}\n`).join(''),
       );
       return reply.type('text/csv; charset=utf-8').header('cache-control', EXPORT_CACHE).send(csv);
+    },
+  );
+
+  app.get(
+    '/v1/export/:kind/:file',
+    {
+      schema: {
+        summary: 'One advisory of a kind as an OSV file (as osv.dev’s `<ID>.json`)',
+        description:
+          'The files all.zip holds, one at a time, named by OSV id: what a mirror fetches for each line of modified_id.csv.',
+        tags: ['export'],
+        params: Type.Object({ kind: Kind, file: Type.String({ pattern: '^[^/]{1,200}\\.json$' }) }),
+        response: { 200: Binary('application/json'), 400: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const { kind, file } = req.params as { kind: AdvisoryKind; file: string };
+      const id = idFromOsv(file.slice(0, -'.json'.length));
+      await lookup.refresh();
+      const row = await lookup.store.byId(id);
+      const a = row ? (JSON.parse(row.record) as Advisory) : null;
+      if (!a || a.kind !== kind)
+        throw new NswgError('E_NOT_FOUND', `no ${kind} advisory has the id ${JSON.stringify(id)}`, {
+          field: 'file',
+        });
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('cache-control', EXPORT_CACHE)
+        .send(Buffer.from(fileText(toOsv(a))));
     },
   );
 

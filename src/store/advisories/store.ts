@@ -18,6 +18,8 @@ export interface ImportSummary {
 export interface ImportOptions {
   /** Called after each batch with the number of advisories handled so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Facts written to `meta` in the same transaction, once every advisory is in (a sync's positions in its sources). */
+  meta?: () => Readonly<Record<string, string>>;
 }
 
 export interface SearchOptions {
@@ -66,6 +68,15 @@ const chunks = <T>(list: readonly T[], n: number): T[][] => {
   return out;
 };
 
+/** Sets a `meta` fact inside a transaction. */
+async function setMeta(trx: Transaction<Database>, key: string, value: string): Promise<void> {
+  await trx
+    .insertInto('meta')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
 /** Escapes LIKE wildcards so that a search for `50%` means the text "50%". */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -83,21 +94,45 @@ export class AdvisoryStore {
    * already stored is replaced when the imported one is as new or newer (by `modified`) and differs.
    */
   async import(list: readonly Advisory[], opts: ImportOptions = {}): Promise<ImportSummary> {
-    const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, older: 0 };
     const ids = new Set<string>();
     for (const a of list) {
       if (ids.has(a.id))
         throw new NswgError('E_DUPLICATE_ID', `${a.id} appears twice in one import`, { field: 'id' });
       ids.add(a.id);
     }
+    const { onProgress, ...rest } = opts;
+    return this.importEach(list, {
+      ...rest,
+      ...(onProgress ? { onProgress: (done) => onProgress(done, list.length) } : {}),
+    });
+  }
+
+  /**
+   * Like import, for more advisories than memory holds at once: they are read from `source` while
+   * they are stored, in batches, all in one transaction (`onProgress`'s total is what is done so far).
+   */
+  async importEach(source: Iterable<Advisory>, opts: ImportOptions = {}): Promise<ImportSummary> {
+    const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, older: 0 };
+    const ids = new Set<string>();
     await this.db.transaction().execute(async (trx) => {
       let done = 0;
-      for (const batch of chunks(list, BATCH)) {
+      let batch: Advisory[] = [];
+      const flush = async () => {
         await this.importBatch(trx, batch, summary);
         done += batch.length;
-        opts.onProgress?.(done, list.length);
+        batch = [];
+        opts.onProgress?.(done, done);
+      };
+      for (const a of source) {
+        if (ids.has(a.id))
+          throw new NswgError('E_DUPLICATE_ID', `${a.id} appears twice in one import`, { field: 'id' });
+        ids.add(a.id);
+        batch.push(a);
+        if (batch.length >= BATCH) await flush();
       }
+      if (batch.length) await flush();
       if (summary.added || summary.updated) await this.refreshSummary(trx);
+      for (const [key, value] of Object.entries(opts.meta?.() ?? {})) await setMeta(trx, key, value);
     });
     return summary;
   }
@@ -108,16 +143,8 @@ export class AdvisoryStore {
       .selectFrom('advisories')
       .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('modified').as('newest')])
       .executeTakeFirstOrThrow();
-    for (const [key, value] of [
-      ['advisories.total', String(Number(r.n))],
-      ['advisories.newest', String(r.newest ?? '')],
-    ] as const) {
-      await trx
-        .insertInto('meta')
-        .values({ key, value })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-        .execute();
-    }
+    await setMeta(trx, 'advisories.total', String(Number(r.n)));
+    await setMeta(trx, 'advisories.newest', String(r.newest ?? ''));
   }
 
   /** How many advisories there are and the newest `modified`: one small read. */

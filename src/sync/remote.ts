@@ -4,7 +4,8 @@ import { NswgError } from '../errors.js';
 const TIMEOUT_MS = 30_000;
 
 /**
- * Another nswg server, reached over HTTP: the one client of `nswg audit --server` and `nswg db sync`.
+ * Another nswg server or a folder of OSV files, reached over HTTP: the one client of
+ * `nswg audit --server` and of syncs (`nswg db sync`, `nswg serve --sync-from`).
  * Every failure is an E_REMOTE that names the URL (and the option it came from).
  */
 export class RemoteServer {
@@ -39,10 +40,28 @@ export class RemoteServer {
 
   /** A successful answer to `path`; E_REMOTE when the server cannot be reached or answers an error. */
   async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const res = await this.answer(path, init);
+    if (!res.ok) throw await this.failure(path, init, res);
+    return res;
+  }
+
+  /** The bytes of `path`, or null when the server has no such file (404). */
+  async bytesOrNull(path: string, timeoutMs = TIMEOUT_MS): Promise<Uint8Array | null> {
+    const res = await this.answer(path, {}, timeoutMs);
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    if (!res.ok) throw await this.failure(path, {}, res);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /** Any answer to `path`; E_REMOTE when the server cannot be reached. */
+  private async answer(path: string, init: RequestInit, timeoutMs = TIMEOUT_MS): Promise<Response> {
     const url = this.url(path);
     let res: Response;
     try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       const err = e as Error & { cause?: unknown };
       throw new NswgError(
@@ -53,15 +72,17 @@ export class RemoteServer {
         },
       );
     }
-    if (!res.ok) {
-      const text = await res.text().catch(() => '');
-      throw new NswgError(
-        'E_REMOTE',
-        `${init.method ?? 'GET'} ${url.href} answered ${res.status}: ${text.slice(0, 200)}`,
-        { field: this.field },
-      );
-    }
     return res;
+  }
+
+  /** The E_REMOTE of an error answer, naming the URL and what the server said. */
+  private async failure(path: string, init: RequestInit, res: Response): Promise<NswgError> {
+    const text = await res.text().catch(() => '');
+    return new NswgError(
+      'E_REMOTE',
+      `${init.method ?? 'GET'} ${this.url(path).href} answered ${res.status}: ${text.slice(0, 200)}`,
+      { field: this.field },
+    );
   }
 
   /** The JSON answer to `path`; E_REMOTE naming the URL when it is not JSON. */
