@@ -61,7 +61,13 @@ export class RemoteServer {
     const url = this.url(path);
     let res: Response;
     try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      try {
+        res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      } catch (e) {
+        // a kept-alive connection the server closed as it was reused: a GET is asked again, once
+        if ((init.method ?? 'GET') !== 'GET' || !isReset(e)) throw e;
+        res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      }
     } catch (e) {
       const err = e as Error & { cause?: unknown };
       throw new NswgError(
@@ -116,6 +122,12 @@ export class RemoteServer {
   async bytes(path: string): Promise<Uint8Array> {
     return new Uint8Array(await (await this.request(path)).arrayBuffer());
   }
+}
+
+/** True for a connection the other end reset or closed before it answered. */
+function isReset(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string } } | null)?.cause;
+  return cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'EPIPE';
 }
 
 /** Runs `work` on every item with at most `n` at a time, in order of the items; the first failure stops it. */
