@@ -2,9 +2,10 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Advisory } from '../../advisories/index.js';
 
 /**
- * The full-text index of advisories (`advisory_search`): on SQLite an FTS5 table whose rowids
- * `advisory_search_ids` maps to advisory ids (an advisory's own rowid may change in a VACUUM, as its
- * key is text), on PostgreSQL a weighted tsvector per advisory with a GIN index. Both tokenize
+ * The full-text index of advisories (`advisory_search`): on SQLite an FTS5 table, and one of the
+ * names and titles only (`advisory_search_names`), whose rowids `advisory_search_ids` maps to advisory ids (an advisory's own rowid may change in a VACUUM, as its
+ * key is text), on PostgreSQL a weighted tsvector per advisory and one of its names and title, each
+ * with a GIN index. Both tokenize
  * words without stemming, so that "express" is not found in "regular expression".
  */
 
@@ -34,8 +35,8 @@ export async function indexAdvisories(db: Kysely<any>, list: readonly Advisory[]
       sql`, `,
     );
     if (pg) {
-      await sql`insert into advisory_search (advisory_id, doc)
-        select v.id, setweight(to_tsvector('simple', v.ids), 'A') || setweight(to_tsvector('simple', v.packages), 'A')
+      await sql`insert into advisory_search (advisory_id, names, doc)
+        select v.id, to_tsvector('simple', v.ids || ' ' || v.packages || ' ' || v.title), setweight(to_tsvector('simple', v.ids), 'A') || setweight(to_tsvector('simple', v.packages), 'A')
           || setweight(to_tsvector('simple', v.title), 'B') || setweight(to_tsvector('simple', v.body), 'D')
         from (values ${values}) as v(id, ids, packages, title, body)`.execute(db);
     } else {
@@ -43,6 +44,9 @@ export async function indexAdvisories(db: Kysely<any>, list: readonly Advisory[]
       await sql`insert into advisory_search_ids (advisory_id) values ${ids}`.execute(db);
       await sql`insert into advisory_search (rowid, ids, packages, title, body)
         select d.docid, v.column2, v.column3, v.column4, v.column5
+        from (values ${values}) as v join advisory_search_ids d on d.advisory_id = v.column1`.execute(db);
+      await sql`insert into advisory_search_names (rowid, ids, packages, title)
+        select d.docid, v.column2, v.column3, v.column4
         from (values ${values}) as v join advisory_search_ids d on d.advisory_id = v.column1`.execute(db);
     }
   }
@@ -54,8 +58,9 @@ export async function unindexAdvisories(db: Kysely<any>, ids: readonly string[])
   const list = sql.join(ids.map((id) => sql`${id}`));
   if (isPostgres(db)) await sql`delete from advisory_search where advisory_id in (${list})`.execute(db);
   else {
-    await sql`delete from advisory_search where rowid in
-      (select docid from advisory_search_ids where advisory_id in (${list}))`.execute(db);
+    for (const table of [sql.table('advisory_search'), sql.table('advisory_search_names')])
+      await sql`delete from ${table} where rowid in
+        (select docid from advisory_search_ids where advisory_id in (${list}))`.execute(db);
     await sql`delete from advisory_search_ids where advisory_id in (${list})`.execute(db);
   }
 }
@@ -101,8 +106,17 @@ export interface SearchFilter {
 }
 
 /**
- * The ids of the `limit` best text matches of `words`, best first (ties: newest first), filtered.
- * bm25 and ts_rank weigh a word in an id or package name above one in a title, above one in the text.
+ * The most matches ranked by relevance. Ranking reads every match, and a word found in tens of
+ * thousands of advisories ("vulnerability") takes far longer to rank than a person waits, for an
+ * order that means little: past this many, matches come newest-indexed first, through the index.
+ */
+export const RANKED_MATCHES = 2000;
+
+/**
+ * The ids of the `limit` best text matches of `words`, filtered: first those with every word in
+ * their ids, package names or title, then those with the words anywhere (the text too). Within each,
+ * by relevance (bm25 / ts_rank weigh names and packages above the title, above the text; ties newest
+ * first) when there are at most RANKED_MATCHES, else newest indexed first.
  */
 export async function textMatches(
   db: Kysely<any>,
@@ -111,27 +125,69 @@ export async function textMatches(
   limit: number,
 ): Promise<string[]> {
   if (!words.length || limit <= 0) return [];
+  const out = new Set<string>();
+  for (const everywhere of [false, true]) {
+    const ids = isPostgres(db)
+      ? await postgresMatches(db, words, everywhere, filter, limit)
+      : await sqliteMatches(db, words, everywhere, filter, limit);
+    for (const id of ids) out.add(id);
+    if (out.size >= limit) break;
+  }
+  return [...out].slice(0, limit);
+}
+
+function filters(filter: SearchFilter) {
   const kind = filter.kind ? sql`and a.kind = ${filter.kind}` : sql``;
   const pkg = filter.package
     ? sql`and exists (select 1 from affected f where f.advisory_id = a.id and f.name = ${filter.package})`
     : sql``;
-  if (isPostgres(db)) {
-    const q = sql.join(
-      words.map((w) => sql`phraseto_tsquery('simple', ${w})`),
-      sql` && `,
-    );
-    const r = await sql<{
-      id: string;
-    }>`select a.id from advisory_search s join advisories a on a.id = s.advisory_id,
-        (select ${q} as q) as t
-      where s.doc @@ t.q ${kind} ${pkg}
-      order by ts_rank(s.doc, t.q) desc, a.modified desc, a.id limit ${limit}`.execute(db);
-    return r.rows.map((x) => x.id);
-  }
+  return sql`${kind} ${pkg}`;
+}
+
+async function sqliteMatches(
+  db: Kysely<any>,
+  words: readonly string[],
+  everywhere: boolean,
+  filter: SearchFilter,
+  limit: number,
+): Promise<string[]> {
   const match = words.map((w) => `"${w}"`).join(' ');
-  const r = await sql<{ id: string }>`select a.id from advisory_search s
+  // two tables, not a column filter: that would read every match of a common word in the text
+  const table = sql.table(everywhere ? 'advisory_search' : 'advisory_search_names');
+  const weights = everywhere ? sql`10.0, 10.0, 4.0, 1.0` : sql`10.0, 10.0, 4.0`;
+  const many = await sql`select rowid from ${table} where ${table} match ${match}
+    limit 1 offset ${RANKED_MATCHES}`.execute(db);
+  const order = many.rows.length ? sql`s.rowid desc` : sql`bm25(${table}, ${weights}), a.modified desc, a.id`;
+  const r = await sql<{ id: string }>`select a.id from ${table} s
       join advisory_search_ids d on d.docid = s.rowid join advisories a on a.id = d.advisory_id
-    where advisory_search match ${match} ${kind} ${pkg}
-    order by bm25(advisory_search, 10.0, 10.0, 4.0, 1.0), a.modified desc, a.id limit ${limit}`.execute(db);
+    where ${table} match ${match} ${filters(filter)}
+    order by ${order} limit ${limit}`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+async function postgresMatches(
+  db: Kysely<any>,
+  words: readonly string[],
+  everywhere: boolean,
+  filter: SearchFilter,
+  limit: number,
+): Promise<string[]> {
+  const q = sql.join(
+    words.map((w) => sql`phraseto_tsquery('simple', ${w})`),
+    sql` && `,
+  );
+  // `names`: the ids, package names and title only; `doc`: all, weighted
+  const column = everywhere ? sql.ref('s.doc') : sql.ref('s.names');
+  const many = await sql`select 1 from advisory_search s where ${column} @@ (${q})
+    limit 1 offset ${RANKED_MATCHES}`.execute(db);
+  const order = many.rows.length
+    ? sql`s.docid desc`
+    : sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', s.doc, t.q) desc, a.modified desc, a.id`;
+  const r = await sql<{
+    id: string;
+  }>`select a.id from advisory_search s join advisories a on a.id = s.advisory_id,
+      (select ${q} as q) as t
+    where ${column} @@ t.q ${filters(filter)}
+    order by ${order} limit ${limit}`.execute(db);
   return r.rows.map((x) => x.id);
 }

@@ -226,17 +226,26 @@ export class AdvisoryStore {
    */
   async resolve(reference: string): Promise<Advisory[]> {
     const forms = advisoryIdForms(reference);
+    if (!forms.length) return [];
+    const own = await this.db
+      .selectFrom('advisories')
+      .select(['id', 'record'])
+      .where('id', 'in', forms)
+      .execute();
     for (const id of forms) {
-      const row = await this.db
-        .selectFrom('advisories')
-        .select('record')
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = own.find((r) => r.id === id);
       if (row) return [JSON.parse(row.record) as Advisory];
     }
+    const named = await this.db
+      .selectFrom('aliases')
+      .innerJoin('advisories', 'advisories.id', 'aliases.advisory_id')
+      .select(['aliases.alias', 'advisories.record'])
+      .where('aliases.alias', 'in', forms)
+      .orderBy('advisories.id')
+      .execute();
     for (const alias of forms) {
-      const list = await this.byAlias(alias);
-      if (list.length) return list;
+      const list = named.filter((r) => r.alias === alias);
+      if (list.length) return list.map((r) => JSON.parse(r.record) as Advisory);
     }
     return [];
   }
@@ -296,14 +305,21 @@ export class AdvisoryStore {
       ...(opts.package ? { package: opts.package } : {}),
     };
     if (!text.trim()) return this.newest(filter, limit, offset);
-    const first = [...(await this.packageMatches(text, filter)), ...(await this.idMatches(text, filter))];
-    const ids = [...new Set(first)];
-    if (ids.length < offset + limit) {
-      const seen = new Set(ids);
-      const more = await textMatches(this.db, queryWords(text), filter, offset + limit + ids.length);
-      for (const id of more) if (!seen.has(id)) ids.push(id);
-    }
-    return this.records(ids.slice(offset, offset + limit));
+    const want = offset + limit;
+    const words = queryWords(text);
+    // independent reads: on PostgreSQL they run at once, on several connections
+    const [byName, byId, byWords] = await Promise.all([
+      this.packageMatches(text, filter),
+      this.idMatches(text, filter),
+      textMatches(this.db, words, filter, want),
+    ]);
+    const ids = new Set([...byName, ...byId]);
+    const before = ids.size;
+    for (const id of byWords) ids.add(id);
+    // text matches that were named first took places: read further
+    if (ids.size < want && byWords.length === want)
+      for (const id of await textMatches(this.db, words, filter, want + before)) ids.add(id);
+    return this.records([...ids].slice(offset, want));
   }
 
   /** The ids of the advisories of the package named `text` (as typed, or in lower case), newest first. */
@@ -314,6 +330,7 @@ export class AdvisoryStore {
       .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
       .select(['advisories.id', 'advisories.modified'])
       .distinct()
+      .where('affected.ecosystem', 'in', ['npm', 'node']) // the index's first column
       .where('affected.name', 'in', names);
     if (filter.kind) q = q.where('advisories.kind', '=', filter.kind);
     if (filter.package) q = q.where('affected.name', '=', filter.package);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RANKED_MATCHES } from '../../../src/store/advisories/search-index.js';
 import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
 import { advisorySearchMigration } from '../../../src/store/migrations/0014-advisory-search.js';
 import { freshDb, type TestDb, testEngines } from '../../helpers/db.js';
@@ -98,6 +99,33 @@ describe.each(engines)('advisory search on %s', (engine) => {
     expect(second.filter((id) => first.includes(id))).toEqual([]);
     expect(await store.advisories.search('100%_surely_absent')).toEqual([]);
     expect(await store.advisories.search('"*:()^-')).toEqual([]);
+  });
+
+  it(`puts title matches first, then the newest, when a word is in more than ${RANKED_MATCHES} advisories`, async () => {
+    const many = Array.from({ length: RANKED_MATCHES + 10 }, (_, i) =>
+      advisory({
+        id: `GHSA-many-many-${String(i).padStart(4, '0')}`,
+        title: `Issue ${i}`,
+        details: 'Everywhereword is in all of these.',
+        affected: [npmAffected(`many-${i}`, '<1.0.0', '>=1.0.0')],
+      }),
+    );
+    many.push(
+      advisory({
+        id: 'GHSA-many-titl-0001',
+        title: 'Everywhereword in a title',
+        modified: '2001-01-01T00:00:00Z',
+      }),
+    );
+    await store.advisories.import(many);
+    const first = ids(await store.advisories.search('everywhereword', { limit: 20 }));
+    expect(first[0]).toBe('GHSA-many-titl-0001');
+    expect(first).toHaveLength(20);
+    const second = ids(await store.advisories.search('everywhereword', { limit: 20, offset: 20 }));
+    expect(second).toHaveLength(20);
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+    // the rest newest indexed first: the last imported before the earlier ones
+    expect(first[1]).toBe(`GHSA-many-many-${String(RANKED_MATCHES + 9).padStart(4, '0')}`);
   });
 
   it('migration 0014 indexes the advisories already stored', async () => {
