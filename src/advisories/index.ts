@@ -82,7 +82,7 @@ export {
   type VexJustification,
   type VexStatement,
 } from './formats/vex.js';
-export { advisoryIdForms } from './ids.js';
+export { type AdvisoryRef, advisoryIdForms, advisoryPageUrl } from './ids.js';
 export * from './model.js';
 export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
 export {
