@@ -83,6 +83,7 @@ export {
   type VexJustification,
   type VexStatement,
 } from './formats/vex.js';
+export { type AdvisoryRef, advisoryIdForms, advisoryPageUrl } from './ids.js';
 export { isMalicious } from './malicious.js';
 export * from './model.js';
 export { type ModifiedEntry, parseModifiedCsv } from './osv-feed.js';

@@ -92,6 +92,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
     (await import('node:tty')).isatty(1);
   // audits and writes the report while the source is open: a report may read more of an advisory
   // than matching did (the read-only database's advisories read their full records on first use)
+  const advisoryServer = opts.server ?? process.env.NSWG_SERVER;
   const auditAndWrite = async (source: AdvisorySource): Promise<AuditReport> => {
     const report = await runAudit(project.root, project.lockfiles, source, {
       omit,
@@ -112,6 +113,8 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
         }
       },
       toolVersion: VERSION,
+      // the configured server's advisory pages (--server, else $NSWG_SERVER): readable, and its own
+      ...(advisoryServer ? { advisoryServer } : {}),
     });
     if (opts.output) writeFileSync(opts.output, text);
     else writeStdout(text);

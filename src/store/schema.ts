@@ -8,8 +8,6 @@ export interface AdvisoryTable {
   title: string | null;
   severity: string;
   cvss_score: number | null;
-  /** Lower-cased id, aliases, package names, title and details, for text search. */
-  search: string;
   record: string;
 }
 

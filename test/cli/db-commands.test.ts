@@ -129,6 +129,16 @@ describe.each(engines)('nswg db on %s', (engine) => {
       (await nswg(['advisory', 'show', 'NSWG-ECO-1', '--format', 'osv', '--db', db])).stdout,
     );
     expect(osv.id).toBe('x_NSWG-ECO-1');
+    // one id in every spelling: the OSV id, lower case, the CVE in lower case
+    for (const spelling of ['x_NSWG-ECO-1', 'nswg-eco-1', 'x_nswg-eco-1', 'cve-2014-7205']) {
+      const r = await nswg(['advisory', 'show', spelling, '--format', 'json', '--db', db]);
+      expect(r.code, spelling).toBe(0);
+      expect(JSON.parse(r.stdout).id, spelling).toBe('NSWG-ECO-1');
+    }
+    const ranked = JSON.parse(
+      (await nswg(['advisory', 'search', 'express', '--format', 'json', '--db', db])).stdout,
+    );
+    expect(ranked[0].packages).toEqual(['express']);
     const missing = await nswg(['advisory', 'show', 'NSWG-ECO-99999', '--db', db]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no advisory has the id or alias "NSWG-ECO-99999"/);

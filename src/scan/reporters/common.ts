@@ -1,4 +1,5 @@
 import { basename, relative } from 'node:path';
+import { type AdvisoryRef, advisoryPageUrl } from '../../advisories/ids.js';
 import { SEVERITIES, type Severity } from '../../advisories/model.js';
 import { severityRank } from '../../advisories/severity.js';
 import { parseVersion } from '../../versions/index.js';
@@ -24,6 +25,13 @@ export interface RenderOptions {
   readLockfile?: (file: string) => string | undefined;
   /** nswg's own version, named as the tool in SARIF and CycloneDX. */
   toolVersion?: string;
+  /** The base URL of the nswg server whose advisory pages the report links to (none: pages elsewhere). */
+  advisoryServer?: string;
+}
+
+/** The link to each advisory's readable page, for the options' server (advisories/ids.ts). */
+export function advisoryLinks(opts: RenderOptions): (a: AdvisoryRef) => string {
+  return (a) => advisoryPageUrl(a, opts.advisoryServer);
 }
 
 /** The findings of one installed package version, in report order. */

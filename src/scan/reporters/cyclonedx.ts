@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { type Advisory, cvssVersion, type Severity, wgUrlOf } from '../../advisories/index.js';
+import { type Advisory, type AdvisoryRef, cvssVersion, type Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
-import { compareVersions, type RenderOptions } from './common.js';
+import { advisoryLinks, compareVersions, type RenderOptions } from './common.js';
 
 type Json = Record<string, unknown>;
 
@@ -61,10 +61,10 @@ function component(f: Finding): Json {
   return c;
 }
 
-function ratings(a: Advisory, severity: Severity): Json[] {
+function ratings(a: Advisory, severity: Severity, url: string): Json[] {
   const vector = a.cvss?.vector ?? null;
   const score = a.cvss?.score;
-  const r: Json = { source: { ...SOURCE, url: wgUrlOf(a.id) } };
+  const r: Json = { source: { ...SOURCE, url } };
   if (typeof score === 'number' && score > 0) r.score = score;
   r.severity = SEVERITY[severity];
   const method = vector ? METHOD[cvssVersion(vector) ?? ''] : undefined;
@@ -90,12 +90,14 @@ function vulnerability(
   bomRef: string,
   findings: readonly Finding[],
   ignore: { reason: string; expires: string | null } | null,
+  urlOf: (a: AdvisoryRef) => string,
 ): Json {
   const f = findings[0]!;
   const a = f.advisory;
-  const v: Json = { 'bom-ref': bomRef, id: f.id, source: { name: SOURCE.name, url: wgUrlOf(f.id) } };
+  const page = urlOf(f);
+  const v: Json = { 'bom-ref': bomRef, id: f.id, source: { name: SOURCE.name, url: page } };
   if (f.aliases.length) v.references = references(f.aliases);
-  v.ratings = ratings(a, f.severity);
+  v.ratings = ratings(a, f.severity, page);
   const cwes = a.weaknesses
     .map((w) => Number(/^CWE-(\d+)$/i.exec(w.id)?.[1]))
     .filter((n) => Number.isInteger(n) && n > 0);
@@ -108,7 +110,7 @@ function vulnerability(
     const best = fixes.sort(compareVersions)[fixes.length - 1]!;
     v.recommendation = `Upgrade ${f.name} to ${best} or later.`;
   }
-  const urls = [wgUrlOf(f.id), ...a.references.filter((r) => r.type === 'ADVISORY').map((r) => r.url)]
+  const urls = [page, ...a.references.filter((r) => r.type === 'ADVISORY').map((r) => r.url)]
     .map(httpUrl)
     .filter((u): u is string => u !== null);
   v.advisories = [...new Set(urls)].map((url, i) => (i === 0 ? { title: f.id, url } : { url }));
@@ -142,6 +144,7 @@ function serialOf(content: string): string {
  */
 export function cycloneDxBom(report: AuditReport, opts: RenderOptions = {}): Json {
   const components = new Map<string, Json>();
+  const urlOf = advisoryLinks(opts);
   const groups = new Map<
     string,
     { ref: string; findings: Finding[]; ignore: { reason: string; expires: string | null } | null }
@@ -164,7 +167,7 @@ export function cycloneDxBom(report: AuditReport, opts: RenderOptions = {}): Jso
   for (const f of report.findings) addFinding(f, null);
   for (const i of report.ignored) addFinding(i.finding, { reason: i.reason, expires: i.expires });
 
-  const vulnerabilities = [...groups.values()].map((g) => vulnerability(g.ref, g.findings, g.ignore));
+  const vulnerabilities = [...groups.values()].map((g) => vulnerability(g.ref, g.findings, g.ignore, urlOf));
   const list = [...components.values()];
   const node = report.node;
   if (node) {
@@ -180,13 +183,13 @@ export function cycloneDxBom(report: AuditReport, opts: RenderOptions = {}): Jso
       const v: Json = {
         'bom-ref': `${f.id}/node`,
         id: f.id,
-        source: { name: SOURCE.name, url: wgUrlOf(f.id) },
+        source: { name: SOURCE.name, url: urlOf(f) },
       };
       if (f.aliases.length) v.references = references(f.aliases);
-      v.ratings = [{ source: { ...SOURCE, url: wgUrlOf(f.id) }, severity: SEVERITY[f.severity] }];
+      v.ratings = [{ source: { ...SOURCE, url: urlOf(f) }, severity: SEVERITY[f.severity] }];
       v.description = f.title;
       if (f.patched) v.recommendation = `Upgrade Node.js to a version in ${f.patched}.`;
-      v.advisories = [{ title: f.id, url: wgUrlOf(f.id) }];
+      v.advisories = [{ title: f.id, url: urlOf(f) }];
       v.affects = [{ ref, versions: [{ version: node.version, status: 'affected' }] }];
       vulnerabilities.push(v);
     }

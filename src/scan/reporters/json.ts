@@ -1,8 +1,8 @@
-import { wgUrlOf } from '../../advisories/formats/npm-bulk.js';
+import type { AdvisoryRef } from '../../advisories/index.js';
 import { severityRank } from '../../advisories/severity.js';
 import type { AuditReport, Finding } from '../findings.js';
 import { byNameVersionId } from '../match.js';
-import type { RenderOptions } from './common.js';
+import { advisoryLinks, type RenderOptions } from './common.js';
 
 /** The version of the `--format json` document; raised only for changes that break readers. */
 export const AUDIT_JSON_VERSION = 1;
@@ -29,7 +29,7 @@ export interface AuditJsonFinding {
   fix: { version: string | null; patched: string | null };
 }
 
-function findingJson(f: Finding): AuditJsonFinding {
+function findingJson(f: Finding, urlOf: (a: AdvisoryRef) => string): AuditJsonFinding {
   return {
     name: f.name,
     version: f.version,
@@ -38,7 +38,7 @@ function findingJson(f: Finding): AuditJsonFinding {
     severity: f.severity,
     malicious: f.malicious,
     title: f.title,
-    url: wgUrlOf(f.id),
+    url: urlOf(f),
     range: f.range,
     paths: f.paths,
     dev: f.dev,
@@ -52,12 +52,17 @@ function findingJson(f: Finding): AuditJsonFinding {
 }
 
 /** The `--format json` document: a stable shape for scripts and CI (see docs/audit-json.md). */
-export function auditJson(report: AuditReport): Record<string, unknown> {
+export function auditJson(report: AuditReport, opts: RenderOptions = {}): Record<string, unknown> {
   const node = report.node;
+  const urlOf = advisoryLinks(opts);
   return {
     auditJsonVersion: AUDIT_JSON_VERSION,
-    findings: [...report.findings].sort(byNameVersionId).map(findingJson),
-    ignored: report.ignored.map((i) => ({ ...findingJson(i.finding), reason: i.reason, expires: i.expires })),
+    findings: [...report.findings].sort(byNameVersionId).map((f) => findingJson(f, urlOf)),
+    ignored: report.ignored.map((i) => ({
+      ...findingJson(i.finding, urlOf),
+      reason: i.reason,
+      expires: i.expires,
+    })),
     expiredIgnores: report.expiredIgnores.map((e) => ({
       id: e.id,
       package: e.package,
@@ -73,7 +78,7 @@ export function auditJson(report: AuditReport): Record<string, unknown> {
             aliases: [...f.aliases],
             severity: f.severity,
             title: f.title,
-            url: wgUrlOf(f.id),
+            url: urlOf(f),
             patched: f.patched,
           })),
           endOfLife: node.endOfLife,
@@ -108,5 +113,5 @@ export function auditJson(report: AuditReport): Record<string, unknown> {
 
 /** `--format json`, two-space indented with a final newline. */
 export function renderJson(report: AuditReport, _opts: RenderOptions = {}): string {
-  return `${JSON.stringify(auditJson(report), null, 2)}\n`;
+  return `${JSON.stringify(auditJson(report, _opts), null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
-import { type Severity, wgUrlOf } from '../../advisories/index.js';
+import type { AdvisoryRef, Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
 import {
+  advisoryLinks,
   ageOf,
   combinedFix,
   dayOf,
@@ -66,16 +67,19 @@ export function linkUrl(url: string): string | null {
   return url.replace(/[\s<>()"'`|\\[\]\u0000-\u001f\u007f-\u009f]/g, percent);
 }
 
-function advisoryLink(id: string): string {
-  const url = linkUrl(wgUrlOf(id));
-  return url ? `[${markdownText(id)}](${url})` : markdownText(id);
+function advisoryLink(a: AdvisoryRef, urlOf: (a: AdvisoryRef) => string): string {
+  const url = linkUrl(urlOf(a));
+  return url ? `[${markdownText(a.id)}](${url})` : markdownText(a.id);
 }
 
 /** `[NSWG-ECO-8](url) (CVE-2014-6393): title`, the title left out when it only repeats an alias. */
-function advisoryCell(f: { id: string; aliases: readonly string[]; title: string }): string {
+function advisoryCell(
+  f: { id: string; aliases: readonly string[]; title: string; name?: string },
+  urlOf: (a: AdvisoryRef) => string,
+): string {
   const aliases = f.aliases.length ? ` (${f.aliases.map(markdownText).join(', ')})` : '';
   const title = distinctTitle(f.id, f.aliases, f.title);
-  return `${advisoryLink(f.id)}${aliases}${title === null ? '' : `: ${markdownText(title)}`}`;
+  return `${advisoryLink(f, urlOf)}${aliases}${title === null ? '' : `: ${markdownText(title)}`}`;
 }
 
 function severityCell(s: Severity): string {
@@ -95,19 +99,23 @@ function findingFix(f: Finding): string {
   return f.fix.version ? `upgrade to >= ${markdownText(f.fix.version)}` : 'no fixed version yet';
 }
 
-function table(report: AuditReport, maxRows: number): string[] {
+function table(report: AuditReport, maxRows: number, urlOf: (a: AdvisoryRef) => string): string[] {
   const lines = ['| Package | Version | Severity | Advisory | Fix |', '| --- | --- | --- | --- | --- |'];
   for (const f of report.findings.slice(0, maxRows)) {
     const marks = [f.dev ? 'dev' : '', f.optional ? 'optional' : ''].filter(Boolean);
     const name = `${codeSpan(f.name)}${marks.length ? ` (${marks.join(', ')})` : ''}`;
     lines.push(
-      `| ${name} | ${codeSpan(f.version)} | ${severityCell(f.severity)} | ${advisoryCell(f)} | ${findingFix(f)} |`,
+      `| ${name} | ${codeSpan(f.version)} | ${severityCell(f.severity)} | ${advisoryCell(f, urlOf)} | ${findingFix(f)} |`,
     );
   }
   return lines;
 }
 
-function details(g: PackageGroup, workspaces: readonly string[]): string[] {
+function details(
+  g: PackageGroup,
+  workspaces: readonly string[],
+  urlOf: (a: AdvisoryRef) => string,
+): string[] {
   const first = g.findings[0]!;
   const marks = [first.dev ? 'dev' : '', first.optional ? 'optional' : ''].filter(Boolean);
   const summary = `${g.name} ${g.version}: ${plural(g.findings.length, 'advisory', 'advisories')}${marks.length ? ` (${marks.join(', ')})` : ''}`;
@@ -118,14 +126,14 @@ function details(g: PackageGroup, workspaces: readonly string[]): string[] {
   lines.push('', 'Advisories:', '');
   for (const f of g.findings) {
     lines.push(
-      `- ${advisoryLink(f.id)} ${f.severity}: ${markdownText(f.title)}; vulnerable ${markdownText(f.range)}`,
+      `- ${advisoryLink(f, urlOf)} ${f.severity}: ${markdownText(f.title)}; vulnerable ${markdownText(f.range)}`,
     );
   }
   lines.push('', '</details>', '');
   return lines;
 }
 
-function ignoredSection(report: AuditReport): string[] {
+function ignoredSection(report: AuditReport, urlOf: (a: AdvisoryRef) => string): string[] {
   const lines: string[] = [];
   if (report.ignored.length) {
     lines.push(
@@ -137,7 +145,7 @@ function ignoredSection(report: AuditReport): string[] {
     for (const i of report.ignored) {
       const f = i.finding;
       lines.push(
-        `| ${codeSpan(f.name)} | ${codeSpan(f.version)} | ${advisoryLink(f.id)} | ${markdownText(i.reason)} | ${i.expires ? markdownText(i.expires) : ''} |`,
+        `| ${codeSpan(f.name)} | ${codeSpan(f.version)} | ${advisoryLink(f, urlOf)} | ${markdownText(i.reason)} | ${i.expires ? markdownText(i.expires) : ''} |`,
       );
     }
     lines.push('');
@@ -160,7 +168,7 @@ function ignoredSection(report: AuditReport): string[] {
   return lines;
 }
 
-function nodeSection(report: AuditReport): string[] {
+function nodeSection(report: AuditReport, urlOf: (a: AdvisoryRef) => string): string[] {
   const node = report.node;
   if (!node) return [];
   const lines = [`#### Node.js ${markdownText(node.version)} (${markdownText(node.platform)})`, ''];
@@ -177,7 +185,7 @@ function nodeSection(report: AuditReport): string[] {
     lines.push('| Severity | Advisory | Patched in |', '| --- | --- | --- |');
     for (const f of node.findings) {
       lines.push(
-        `| ${severityCell(f.severity)} | ${advisoryCell(f)} | ${f.patched ? markdownText(f.patched) : 'not yet'} |`,
+        `| ${severityCell(f.severity)} | ${advisoryCell(f, urlOf)} | ${f.patched ? markdownText(f.patched) : 'not yet'} |`,
       );
     }
     lines.push('');
@@ -219,10 +227,11 @@ function footer(report: AuditReport, now: Date): string[] {
  */
 export function renderMarkdown(report: AuditReport, opts: RenderOptions = {}): string {
   const now = opts.now ?? new Date();
+  const urlOf = advisoryLinks(opts);
   const build = (withDetails: boolean, maxRows: number): string => {
     const lines = heading(report);
     if (report.findings.length) {
-      lines.push(...table(report, maxRows), '');
+      lines.push(...table(report, maxRows, urlOf), '');
       const left = report.findings.length - maxRows;
       if (left > 0)
         lines.push(
@@ -230,14 +239,15 @@ export function renderMarkdown(report: AuditReport, opts: RenderOptions = {}): s
           '',
         );
       if (withDetails)
-        for (const g of groupByPackage(report.findings)) lines.push(...details(g, report.project.workspaces));
+        for (const g of groupByPackage(report.findings))
+          lines.push(...details(g, report.project.workspaces, urlOf));
       else if (left <= 0)
         lines.push(
           '_The paths per package are left out: the report is too long for a comment (see `--format text`)._',
           '',
         );
     }
-    lines.push(...ignoredSection(report), ...nodeSection(report), ...footer(report, now));
+    lines.push(...ignoredSection(report, urlOf), ...nodeSection(report, urlOf), ...footer(report, now));
     return `${lines.join('\n')}\n`;
   };
   let out = build(true, report.findings.length);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type Advisory, type Severity, wgUrlOf } from '../../advisories/index.js';
+import type { Advisory, AdvisoryRef, Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
-import { lockfileOf, pathText, type RenderOptions, relativeToRoot } from './common.js';
+import { advisoryLinks, lockfileOf, pathText, type RenderOptions, relativeToRoot } from './common.js';
 import { lockfileLine } from './lockfile-lines.js';
 import { markdownText } from './markdown.js';
 
@@ -19,7 +19,7 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 
 type Json = Record<string, unknown>;
 
-function rule(a: Advisory, f: Finding): Json {
+function rule(a: Advisory, f: Finding, urlOf: (a: AdvisoryRef) => string): Json {
   const score = a.cvss?.score;
   const tags = [
     'security',
@@ -37,7 +37,7 @@ function rule(a: Advisory, f: Finding): Json {
   if (typeof score === 'number' && score > 0) properties['security-severity'] = score.toFixed(1);
   if (a.cvss?.vector) properties.cvssVector = a.cvss.vector;
   if (a.aliases.length) properties.aliases = [...a.aliases];
-  const url = wgUrlOf(a.id);
+  const url = urlOf(f);
   const details = a.details ?? f.title;
   const md = [`**${markdownText(f.title)}**`, '', markdownText(details)];
   if (a.recommendation) md.push('', `Recommendation: ${markdownText(a.recommendation)}`);
@@ -71,6 +71,7 @@ function message(f: Finding, workspaces: readonly string[]): string {
  */
 export function sarifLog(report: AuditReport, opts: RenderOptions = {}): Json {
   const rules: Json[] = [];
+  const urlOf = advisoryLinks(opts);
   const ruleIndex = new Map<string, number>();
   const artifacts: Json[] = [];
   const artifactIndex = new Map<string, number>();
@@ -106,7 +107,7 @@ export function sarifLog(report: AuditReport, opts: RenderOptions = {}): Json {
   const addResult = (f: Finding, suppression: Json | null) => {
     let index = ruleIndex.get(f.id);
     if (index === undefined) {
-      index = rules.push(rule(f.advisory, f)) - 1;
+      index = rules.push(rule(f.advisory, f, urlOf)) - 1;
       ruleIndex.set(f.id, index);
     }
     const fingerprint = createHash('sha256').update(`${f.name}\u0000${f.version}\u0000${f.id}`).digest('hex');

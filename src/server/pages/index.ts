@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Advisory } from '../../advisories/index.js';
+import { type Advisory, advisoryIdForms } from '../../advisories/index.js';
 import { publicNoteView } from '../../disclosure/index.js';
 import { parseVersion } from '../../versions/index.js';
 import type { AppDeps } from '../deps.js';
@@ -41,13 +41,6 @@ function param(req: FastifyRequest, key: string, max = 256): string {
   return typeof first === 'string' ? first.trim().slice(0, max) : '';
 }
 
-/** Ids are written in capitals (NSWG-ECO-1, CVE-…); GHSA ids in lower case after the prefix. */
-function canonicalId(text: string): string {
-  if (/^ghsa-/i.test(text)) return `GHSA-${text.slice(5).toLowerCase()}`;
-  if (/^(nswg|cve)-/i.test(text)) return text.toUpperCase();
-  return text;
-}
-
 /** Registers the web pages: home, search, advisory, package and Node.js pages, and their assets. */
 /** The CVE ids of an advisory whose record this server serves: announced ids of the program's blocks. */
 async function servedCveRecords(deps: AppDeps, a: Advisory): Promise<string[]> {
@@ -76,20 +69,17 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     const query = param(req, 'q', 200);
     if (!query) return reply.redirect('/', 302);
     const page = Math.min(1000, Math.max(1, Number.parseInt(param(req, 'page'), 10) || 1));
-    const id = canonicalId(query);
     // npm names are lower case now; older ones (JSONStream) are not: try as typed, then lower case.
     const lower = query.toLowerCase();
-    const [direct, named, pkgAdvisories, hits] = await Promise.all([
-      advisories.get(id),
-      advisories.byAlias(id),
+    const [named, pkgAdvisories, hits] = await Promise.all([
+      advisories.resolve(query),
       advisories
         .forPackage(query)
         .then(async (list) => (list.length || lower === query ? list : advisories.forPackage(lower))),
       advisories.search(query, { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
     ]);
-    // An id or a CVE that names one advisory: go there.
-    if (page === 1 && direct && (direct.id === id || named.length === 1))
-      return reply.redirect(advisoryPath(direct.id), 302);
+    // An id or a CVE, in any spelling, that names one advisory: go there.
+    if (page === 1 && named.length === 1) return reply.redirect(advisoryPath(named[0]!.id), 302);
     const result: SearchResult = {
       query,
       pkg: pkgAdvisories.length
@@ -112,14 +102,12 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
 
   app.get<{ Params: { id: string } }>('/advisories/:id', hidden, async (req, reply) => {
     const id = req.params.id;
-    const found = await advisories.get(id);
+    // the id in any spelling (x_NSWG-ECO-1, nswg-eco-1), or an alias (a CVE): one advisory or several
+    const named = await advisories.resolve(id);
+    const found = named.length === 1 ? named[0]! : null;
     if (found?.id === id) return send(reply, advisoryPage(found, await servedCveRecords(deps, found)));
-    // Not an id: an alias (a CVE), perhaps typed in lower case, that names one advisory or several.
-    const alias = canonicalId(id);
-    const named = await advisories.byAlias(alias);
-    if (named.length > 1) return send(reply, aliasChoicePage(alias, named));
-    const target = named[0] ?? (alias !== id ? await advisories.get(alias) : null);
-    if (target) return reply.redirect(advisoryPath(target.id), 302);
+    if (found) return reply.redirect(advisoryPath(found.id), 302);
+    if (named.length > 1) return send(reply, aliasChoicePage(advisoryIdForms(id).at(-1)!, named));
     return notFound(
       reply,
       `There is no advisory ${id}.`,

@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { type Advisory, type NpmBulkAdvisory, toNpmBulk, toOsv } from '../../advisories/index.js';
+import {
+  type Advisory,
+  advisoryIdForms,
+  type NpmBulkAdvisory,
+  toNpmBulk,
+  toOsv,
+} from '../../advisories/index.js';
 import { EntryMatcher, type MatchableAdvisory } from '../../scan/index.js';
 import { type AdvisoryReads, type MatchRow, openAdvisoryReads } from '../../store/advisories/reads.js';
 import type { AppDeps } from '../deps.js';
@@ -189,12 +195,18 @@ export class AdvisoryLookup {
     }
   }
 
-  /** One advisory by its id, else by an alias (a CVE id; the first by id when several share it). */
+  /**
+   * One advisory by its id, else by an alias (a CVE id; the first by id when several share it), in
+   * any spelling the store's `resolve` takes (advisories/ids.ts).
+   */
   async advisory(idOrAlias: string): Promise<CachedAdvisory | null> {
     const hit = this.single.get(idOrAlias);
     if (hit !== undefined) return hit;
     const generation = this.generation;
-    const row = (await this.reads.byId(idOrAlias)) ?? (await this.reads.byAlias(idOrAlias))[0] ?? null;
+    const forms = advisoryIdForms(idOrAlias);
+    let row: { id: string; record: string } | null = null;
+    for (const id of forms) if (!row) row = await this.reads.byId(id);
+    for (const alias of forms) if (!row) row = (await this.reads.byAlias(alias))[0] ?? null;
     const found = row ? entryOf({ id: row.id, partial: row.record }, null) : null;
     if (generation === this.generation) {
       if (this.single.size >= MAX_SINGLE) this.single.delete(this.single.keys().next().value as string);

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { idFromOsv, NODE_OSV_PACKAGE, osvIdOf } from '../../advisories/index.js';
+import { NODE_OSV_PACKAGE, osvIdOf } from '../../advisories/index.js';
 import { NswgError } from '../../errors.js';
 import { affects } from '../../scan/index.js';
 import { parseVersion } from '../../versions/index.js';
@@ -265,7 +265,7 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       schema: {
         summary: 'One advisory as OSV (osv.dev /v1/vulns/{id})',
         description:
-          'By id (NSWG-ECO-1), by OSV id (x_NSWG-ECO-1, GHSA-…), or by an alias such as a CVE id (the first advisory by id when several share it).',
+          'By id (NSWG-ECO-1), by OSV id (x_NSWG-ECO-1, GHSA-…), or by an alias such as a CVE id (the first advisory by id when several share it), in any case (nswg-eco-1, cve-2014-7205).',
         tags: ['osv'],
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: OsvRecordSchema, ...errorResponses },
@@ -274,7 +274,7 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     async (req, reply) => {
       const { id } = req.params as { id: string };
       await lookup.refresh();
-      const found = await lookup.advisory(idFromOsv(id));
+      const found = await lookup.advisory(id);
       if (!found)
         throw new NswgError('E_NOT_FOUND', `no advisory has the id or alias ${JSON.stringify(id)}`, {
           field: 'id',

@@ -1,10 +1,17 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import { type Advisory, type AdvisoryKind, severityOf } from '../../advisories/index.js';
+import type { Kysely, Transaction } from 'kysely';
+import { type Advisory, type AdvisoryKind, advisoryIdForms, severityOf } from '../../advisories/index.js';
 import { NswgError } from '../../errors.js';
 import type { Database } from '../schema.js';
 import { briefOf } from './brief.js';
 import type { Ecosystem, PackageReads } from './package-reads.js';
 import { packageReadsOf } from './package-reads-kysely.js';
+import {
+  indexAdvisories,
+  queryWords,
+  type SearchFilter,
+  textMatches,
+  unindexAdvisories,
+} from './search-index.js';
 
 /** What an import did. */
 export interface ImportSummary {
@@ -41,12 +48,6 @@ export interface AdvisoryStats {
 
 const BATCH = 400;
 
-function searchText(a: Advisory): string {
-  return [a.id, ...a.aliases, ...a.affected.map((x) => x.name), a.title ?? '', a.details ?? '']
-    .join('\n')
-    .toLowerCase();
-}
-
 function row(a: Advisory, record: string) {
   return {
     id: a.id,
@@ -57,7 +58,6 @@ function row(a: Advisory, record: string) {
     title: a.title,
     severity: severityOf(a),
     cvss_score: a.cvss?.score ?? null,
-    search: searchText(a),
     record,
   };
 }
@@ -76,9 +76,6 @@ async function setMeta(trx: Transaction<Database>, key: string, value: string): 
     .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
     .execute();
 }
-
-/** Escapes LIKE wildcards so that a search for `50%` means the text "50%". */
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The advisory tables: import, look-ups by id, alias and package, search, statistics. */
 export class AdvisoryStore {
@@ -212,6 +209,7 @@ export class AdvisoryStore {
       }
     }
     if (replaced.length) {
+      await unindexAdvisories(trx, replaced);
       await trx.deleteFrom('affected').where('advisory_id', 'in', replaced).execute();
       await trx.deleteFrom('aliases').where('advisory_id', 'in', replaced).execute();
       await trx.deleteFrom('advisories').where('id', 'in', replaced).execute();
@@ -223,6 +221,10 @@ export class AdvisoryStore {
         .values(part.map((w) => row(w.a, w.record)))
         .execute();
     }
+    await indexAdvisories(
+      trx,
+      write.map((w) => w.a),
+    );
     const affected = write.flatMap(({ a }) => {
       const brief = briefOf(a);
       return a.affected.map((x) => ({
@@ -240,16 +242,39 @@ export class AdvisoryStore {
     for (const part of chunks(aliases, 400)) await trx.insertInto('aliases').values(part).execute();
   }
 
-  /** One advisory by id, or by alias (a CVE id) when no id matches; null when unknown. */
+  /** One advisory by id, or by alias (a CVE id) when no id matches, in any spelling; null when unknown. */
   async get(idOrAlias: string): Promise<Advisory | null> {
-    const byId = await this.db
+    return (await this.resolve(idOrAlias))[0] ?? null;
+  }
+
+  /**
+   * The advisories a reference names, in any of its spellings (advisories/ids.ts): the advisory of
+   * that id, else every advisory with that alias (a CVE may be in several), by id; empty when none.
+   */
+  async resolve(reference: string): Promise<Advisory[]> {
+    const forms = advisoryIdForms(reference);
+    if (!forms.length) return [];
+    const own = await this.db
       .selectFrom('advisories')
-      .select('record')
-      .where('id', '=', idOrAlias)
-      .executeTakeFirst();
-    if (byId) return JSON.parse(byId.record) as Advisory;
-    const list = await this.byAlias(idOrAlias);
-    return list[0] ?? null;
+      .select(['id', 'record'])
+      .where('id', 'in', forms)
+      .execute();
+    for (const id of forms) {
+      const row = own.find((r) => r.id === id);
+      if (row) return [JSON.parse(row.record) as Advisory];
+    }
+    const named = await this.db
+      .selectFrom('aliases')
+      .innerJoin('advisories', 'advisories.id', 'aliases.advisory_id')
+      .select(['aliases.alias', 'advisories.record'])
+      .where('aliases.alias', 'in', forms)
+      .orderBy('advisories.id')
+      .execute();
+    for (const alias of forms) {
+      const list = named.filter((r) => r.alias === alias);
+      if (list.length) return list.map((r) => JSON.parse(r.record) as Advisory);
+    }
+    return [];
   }
 
   /** Every advisory that has `alias` among its aliases (a CVE may be in several), by id. */
@@ -294,14 +319,73 @@ export class AdvisoryStore {
     return this.packages.core();
   }
 
-  /** Advisories whose id, alias, package, title or text contains `text` (case-insensitive), newest first. */
+  /**
+   * Advisories matching a query, best first: those of the package of that exact name, then the
+   * advisory of that id or alias, then those with every word of the query in their ids, package
+   * names, title or text, ranked (search-index.ts). An empty query lists all, newest first.
+   */
   async search(text: string, opts: SearchOptions = {}): Promise<Advisory[]> {
+    const limit = opts.limit ?? 50;
+    const offset = opts.offset ?? 0;
+    const filter = {
+      ...(opts.kind ? { kind: opts.kind } : {}),
+      ...(opts.package ? { package: opts.package } : {}),
+    };
+    if (!text.trim()) return this.newest(filter, limit, offset);
+    const want = offset + limit;
+    const words = queryWords(text);
+    // independent reads: on PostgreSQL they run at once, on several connections
+    const [byName, byId, byWords] = await Promise.all([
+      this.packageMatches(text, filter),
+      this.idMatches(text, filter),
+      textMatches(this.db, words, filter, want),
+    ]);
+    const ids = new Set([...byName, ...byId]);
+    const before = ids.size;
+    for (const id of byWords) ids.add(id);
+    // text matches that were named first took places: read further
+    if (ids.size < want && byWords.length === want)
+      for (const id of await textMatches(this.db, words, filter, want + before)) ids.add(id);
+    return this.records([...ids].slice(offset, want));
+  }
+
+  /** The ids of the advisories of the package named `text` (as typed, or in lower case), newest first. */
+  private async packageMatches(text: string, filter: SearchFilter): Promise<string[]> {
+    const names = [...new Set([text.trim(), text.trim().toLowerCase()])];
+    let q = this.db
+      .selectFrom('affected')
+      .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
+      .select(['advisories.id', 'advisories.modified'])
+      .distinct()
+      .where('affected.ecosystem', 'in', ['npm', 'node']) // the index's first column
+      .where('affected.name', 'in', names);
+    if (filter.kind) q = q.where('advisories.kind', '=', filter.kind);
+    if (filter.package) q = q.where('affected.name', '=', filter.package);
+    const rows = await q
+      .orderBy('advisories.modified', 'desc')
+      .orderBy('advisories.id')
+      .limit(10_000)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The ids of the advisories the query names as an id or alias. */
+  private async idMatches(text: string, filter: SearchFilter): Promise<string[]> {
+    return (await this.resolve(text))
+      .filter(
+        (a) =>
+          (!filter.kind || a.kind === filter.kind) &&
+          (!filter.package || a.affected.some((x) => x.name === filter.package)),
+      )
+      .map((a) => a.id);
+  }
+
+  /** All advisories (filtered), newest first. */
+  private async newest(filter: SearchFilter, limit: number, offset: number): Promise<Advisory[]> {
     let q = this.db.selectFrom('advisories').select('advisories.record');
-    const needle = text.trim().toLowerCase();
-    if (needle) q = q.where(sql<boolean>`advisories.search like ${`%${likeEscape(needle)}%`} escape '\\'`);
-    if (opts.kind) q = q.where('advisories.kind', '=', opts.kind);
-    if (opts.package) {
-      const pkg = opts.package;
+    if (filter.kind) q = q.where('advisories.kind', '=', filter.kind);
+    if (filter.package) {
+      const pkg = filter.package;
       q = q.where((eb) =>
         eb.exists(
           eb
@@ -315,10 +399,25 @@ export class AdvisoryStore {
     const rows = await q
       .orderBy('advisories.modified', 'desc')
       .orderBy('advisories.id')
-      .limit(opts.limit ?? 50)
-      .offset(opts.offset ?? 0)
+      .limit(limit)
+      .offset(offset)
       .execute();
     return rows.map((r) => JSON.parse(r.record) as Advisory);
+  }
+
+  /** The records of advisories, in the order of `ids`. */
+  private async records(ids: readonly string[]): Promise<Advisory[]> {
+    if (!ids.length) return [];
+    const rows = await this.db
+      .selectFrom('advisories')
+      .select(['id', 'record'])
+      .where('id', 'in', ids)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r.record]));
+    return ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [JSON.parse(r) as Advisory] : [];
+    });
   }
 
   /** Every advisory (of one kind, when given), by id; for exports. */

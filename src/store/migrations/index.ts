@@ -15,6 +15,7 @@ import { registryOverridesMigration } from './0010-registry-overrides.js';
 import { junkReportsMigration } from './0011-junk-reports.js';
 import { bountyMigration } from './0012-bounty.js';
 import { securityReleasesMigration } from './0013-security-releases.js';
+import { advisorySearchMigration } from './0014-advisory-search.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_junk_reports': junkReportsMigration,
   '0012_bounty': bountyMigration,
   '0013_security_releases': securityReleasesMigration,
+  '0014_advisory_search': advisorySearchMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

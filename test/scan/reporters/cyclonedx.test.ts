@@ -48,7 +48,7 @@ describe('--format cyclonedx', async () => {
     const v = (bom.vulnerabilities as Json[]).find((x) => x.id === 'NSWG-ECO-493')!;
     expect(v.source).toEqual({
       name: 'Node.js Security WG',
-      url: 'https://github.com/nodejs/security-wg/blob/main/vuln/npm/493.json',
+      url: 'https://osv.dev/vulnerability/CVE-2018-16487',
     });
     expect(v.references).toEqual([
       {
@@ -60,7 +60,7 @@ describe('--format cyclonedx', async () => {
       {
         source: {
           name: 'Node.js Security WG',
-          url: 'https://github.com/nodejs/security-wg/blob/main/vuln/npm/493.json',
+          url: 'https://osv.dev/vulnerability/CVE-2018-16487',
         },
         score: 7,
         severity: 'high',
@@ -71,7 +71,7 @@ describe('--format cyclonedx', async () => {
     expect(v.description).toBe('Denial of Service');
     expect(v.advisories[0]).toEqual({
       title: 'NSWG-ECO-493',
-      url: 'https://github.com/nodejs/security-wg/blob/main/vuln/npm/493.json',
+      url: 'https://osv.dev/vulnerability/CVE-2018-16487',
     });
     expect(v.affects).toEqual([
       { ref: 'pkg:npm/lodash@4.17.4', versions: [{ version: '4.17.4', status: 'affected' }] },
@@ -142,7 +142,7 @@ describe('--format cyclonedx', async () => {
     const v = (out.vulnerabilities as Json[])[0]!;
     expect(v.description).toBe(a.title);
     expect(v.advisories.map((x: Json) => x.url)).toEqual([
-      'https://github.com/nodejs/security-wg/blob/main/vuln/npm/8.json',
+      'https://osv.dev/vulnerability/CVE-2014-6393',
       'https://example.com/a%20b',
     ]);
     expect((await validateCycloneDx(JSON.stringify(out))).errors).toBeNull();

@@ -46,7 +46,7 @@ describe('--format json', async () => {
       severity: 'high',
       malicious: false,
       title: 'Denial of Service',
-      url: 'https://github.com/nodejs/security-wg/blob/main/vuln/npm/493.json',
+      url: 'https://osv.dev/vulnerability/CVE-2018-16487',
       range: '<4.17.11',
       paths: [
         ['root', 'lodash'],

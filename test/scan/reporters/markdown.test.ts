@@ -42,7 +42,7 @@ describe('--format markdown', async () => {
       '`send`',
       '`0.1.0`',
       'moderate',
-      '[NSWG-ECO-56](https://github.com/nodejs/security-wg/blob/main/vuln/npm/56.json) (CVE-2015-8859): Root Path Disclosure',
+      '[NSWG-ECO-56](https://osv.dev/vulnerability/CVE-2015-8859) (CVE-2015-8859): Root Path Disclosure',
       'upgrade to >= 0.11.1',
     ]);
     expect(table.rows.find((r) => r[0]!.text.includes('ldapauth'))![4]!.text).toBe('no fixed version yet');
@@ -69,7 +69,7 @@ describe('--format markdown', async () => {
     expect(md).toContain('#### Node.js 20.1.0 (linux)');
     expect(md).toContain('> **End-of-life:** The 20.x line reached its end of life on 2026-04-30');
     expect(md).toContain(
-      '| moderate | [NSWG-COR-171](https://github.com/nodejs/security-wg/blob/main/vuln/core/171.json) (CVE-2026-21717): HashDoS in V8 |',
+      '| moderate | [NSWG-COR-171](https://osv.dev/vulnerability/CVE-2026-21717) (CVE-2026-21717): HashDoS in V8 |',
     );
     // a core advisory whose title is its CVE is not written twice
     expect(md).toContain('(CVE-2023-30581) | ');

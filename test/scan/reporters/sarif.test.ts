@@ -48,7 +48,7 @@ describe('--format sarif', async () => {
     );
     const rule = rules.find((r) => r.id === 'NSWG-ECO-493')!;
     expect(rule.shortDescription.text).toBe('Denial of Service');
-    expect(rule.helpUri).toBe('https://github.com/nodejs/security-wg/blob/main/vuln/npm/493.json');
+    expect(rule.helpUri).toBe('https://osv.dev/vulnerability/CVE-2018-16487');
     expect(rule.properties['security-severity']).toBe('7.0');
     expect(rule.properties.tags).toEqual(expect.arrayContaining(['security', 'high']));
     // the null-CVSS advisory has no score to give

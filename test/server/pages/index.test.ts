@@ -171,7 +171,14 @@ describe.each(engines)('the web pages on %s', (engine) => {
   });
 
   it('redirects a CVE (in any case) and a lower-case id to the advisory, and lists the advisories of a shared CVE', async () => {
-    for (const url of ['/advisories/CVE-2014-7205', '/advisories/cve-2014-7205', '/advisories/nswg-eco-1']) {
+    for (const url of [
+      '/advisories/CVE-2014-7205',
+      '/advisories/cve-2014-7205',
+      '/advisories/nswg-eco-1',
+      '/advisories/x_NSWG-ECO-1',
+      '/advisories/x_nswg-eco-1',
+      '/search?q=x_NSWG-ECO-1',
+    ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(302);
       expect(res.headers.location, url).toBe('/advisories/NSWG-ECO-1');

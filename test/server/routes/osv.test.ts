@@ -217,6 +217,9 @@ describe.each(await testEngines())('the OSV API on %s', (engine) => {
     expect(a).toEqual(JSON.parse(JSON.stringify(toOsv((await store.advisories.get('NSWG-ECO-368'))!))));
     expect((await app.inject({ url: '/v1/vulns/x_NSWG-ECO-368' })).json()).toEqual(a);
     expect((await app.inject({ url: '/v1/vulns/CVE-2018-3721' })).json()).toEqual(a);
+    // one id in every spelling people and tools write it
+    for (const spelling of ['nswg-eco-368', 'x_nswg-eco-368', 'X_NSWG-ECO-368', 'cve-2018-3721'])
+      expect((await app.inject({ url: `/v1/vulns/${spelling}` })).json(), spelling).toEqual(a);
     expect((await app.inject({ url: '/v1/vulns/x_NSWG-COR-1' })).json().affected[0].package).toEqual({
       ecosystem: 'GIT',
       name: 'https://github.com/nodejs/node',
