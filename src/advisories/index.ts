@@ -82,6 +82,18 @@ export {
   type VexJustification,
   type VexStatement,
 } from './formats/vex.js';
+export {
+  freshnessLabel,
+  freshnessOf,
+  freshnessOfRecords,
+  NPM_SYNC_COMMAND,
+  type SourceFreshness,
+  STALE_NPM_DAYS,
+  type StaleNpmData,
+  sourceOfId,
+  staleNpmData,
+  staleNpmWarning,
+} from './freshness.js';
 export * from './model.js';
 export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';
 export {

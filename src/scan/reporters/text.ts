@@ -2,10 +2,9 @@ import pc from 'picocolors';
 import type { Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
 import {
-  ageOf,
   combinedFix,
-  dayOf,
   distinctTitle,
+  freshnessText,
   groupByPackage,
   type PackageGroup,
   pathText,
@@ -13,6 +12,7 @@ import {
   plural,
   type RenderOptions,
   severityCounts,
+  staleText,
 } from './common.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -149,13 +149,14 @@ function summaryLines(c: Colors, report: AuditReport, now: Date): string[] {
   }
   const db = report.database;
   const source = db.source ? ` (${plainText(db.source)})` : '';
-  const age = db.newest ? ageOf(db.newest, now) : null;
-  const newest = db.newest ? `, newest advisory ${dayOf(db.newest)}${age ? ` (${age} old)` : ''}` : '';
+  const fresh = freshnessText(db, now);
   lines.push(
     c.dim(
-      `Database: ${plainText(db.name)}${source}, ${plural(db.advisories, 'advisory', 'advisories')}${newest}`,
+      `Database: ${plainText(db.name)}${source}, ${plural(db.advisories, 'advisory', 'advisories')}${fresh ? `; ${plainText(fresh)}` : ''}`,
     ),
   );
+  const stale = staleText(db, now);
+  if (stale) lines.push(c.yellow(stale));
   return lines;
 }
 

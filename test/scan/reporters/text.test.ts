@@ -91,7 +91,7 @@ describe('--format text', async () => {
       '9 vulnerabilities (2 high, 5 moderate, 1 low, 1 info) in 7 packages; 9 packages scanned',
       '1 ignored; 1 expired ignore entry',
       `Node.js 20.1.0: ${report.node!.findings.length} core advisories, end-of-life`,
-      'Database: nswg.sqlite (bundled), 638 advisories, newest advisory 2026-03-24 (2 months old)',
+      'Database: nswg.sqlite (bundled), 638 advisories; newest advisory: Working Group npm 2026-05-25 (7 days old), Working Group Node.js core 2026-03-24 (2 months old)',
       '',
     ]);
   });
@@ -103,7 +103,42 @@ describe('--format text', async () => {
       { now: NOW },
     );
     expect(clean).toBe(
-      'No known vulnerabilities in 1 package scanned\nDatabase: nswg.sqlite (bundled), 638 advisories, newest advisory 2026-03-24 (2 months old)\n',
+      'No known vulnerabilities in 1 package scanned\nDatabase: nswg.sqlite (bundled), 638 advisories; newest advisory: Working Group npm 2026-05-25 (7 days old), Working Group Node.js core 2026-03-24 (2 months old)\n',
+    );
+  });
+
+  it('warns when the npm advisories are more than 30 days old, naming the sync command', async () => {
+    const old = buildReport({ packages: [pkg('negotiator', '0.6.1', [['root', 'negotiator']])] });
+    // the Working Group's npm data ends in 2020; its core data is current: the core date must not hide that
+    old.database = {
+      ...old.database,
+      newest: '2026-05-30T00:00:00Z',
+      freshness: [
+        { source: 'Working Group', ecosystem: 'npm', newest: '2020-08-10T00:00:00Z', advisories: 467 },
+        { source: 'Working Group', ecosystem: 'core', newest: '2026-05-30T00:00:00Z', advisories: 171 },
+      ],
+    };
+    const out = (await renderReport(old, 'text', { now: NOW })).trimEnd().split('\n');
+    expect(out.at(-2)).toBe(
+      'Database: nswg.sqlite (bundled), 638 advisories; newest advisory: Working Group npm 2020-08-10 (5 years old), Working Group Node.js core 2026-05-30 (2 days old)',
+    );
+    expect(out.at(-1)).toBe(
+      'Warning: the newest npm advisory is from 2020-08-10, 2121 days ago: advisories published since are missing; bring them in with `nswg db sync https://osv-vulnerabilities.storage.googleapis.com/npm/`',
+    );
+    // a synced source's fresh npm advisories end the warning
+    old.database.freshness.push({
+      source: 'GHSA',
+      ecosystem: 'npm',
+      newest: '2026-05-31T00:00:00Z',
+      advisories: 9,
+    });
+    const synced = await renderReport(old, 'text', { now: NOW });
+    expect(synced).toContain('GHSA npm 2026-05-31 (1 day old)');
+    expect(synced).not.toContain('Warning');
+    expect(await renderReport(old, 'markdown', { now: NOW })).not.toContain('Warning');
+    old.database.freshness.pop();
+    expect(await renderReport(old, 'markdown', { now: NOW })).toContain(
+      '> **Warning:** the newest npm advisory is from 2020-08-10, 2121 days ago',
     );
   });
 
