@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Advisory } from '../../advisories/index.js';
+import { type Advisory, staleNpmData } from '../../advisories/index.js';
 import { publicNoteView } from '../../disclosure/index.js';
 import { parseVersion } from '../../versions/index.js';
 import type { AppDeps } from '../deps.js';
@@ -68,9 +68,24 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
   const notFound = (reply: FastifyReply, what: string, detail?: SafeHtml) =>
     send(reply, notFoundPage(what, detail), 404);
 
-  app.get('/', hidden, async (_req, reply) =>
-    send(reply, homePage(await latestPublished(deps.store, LATEST))),
-  );
+  app.get('/', hidden, async (req, reply) => {
+    const page = Math.min(1000, Math.max(1, Number.parseInt(param(req, 'page'), 10) || 1));
+    // one more than shown tells whether there is an older page
+    const [rows, summary] = await Promise.all([
+      latestPublished(deps.store, LATEST + 1, (page - 1) * LATEST),
+      advisories.summary(),
+    ]);
+    return send(
+      reply,
+      homePage({
+        latest: rows.slice(0, LATEST),
+        page,
+        more: rows.length > LATEST,
+        freshness: summary.freshness,
+        staleNpm: staleNpmData(summary.freshness, deps.clock.now()),
+      }),
+    );
+  });
 
   app.get('/search', hidden, async (req, reply) => {
     const query = param(req, 'q', 200);

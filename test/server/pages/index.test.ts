@@ -38,6 +38,7 @@ async function disconnected(tdb: TestDb | undefined): Promise<void> {
 /** Every kind of page, with the status it should answer. */
 const PAGES: [string, number][] = [
   ['/', 200],
+  ['/?page=2', 200],
   ['/search?q=lodash', 200],
   ['/search?q=prototype%20pollution', 200],
   ['/search?q=alert', 200],
@@ -124,6 +125,43 @@ describe.each(engines)('the web pages on %s', (engine) => {
       if (a.published && !a.withdrawn && a.published > oldestShown) expect(ids, a.id).toContain(a.id);
     }
     expect(res.body).toContain('action="/search"');
+  });
+
+  it('pages back through the latest advisories, each once, oldest last', async () => {
+    const seen: string[] = [];
+    let url: string | null = '/';
+    let pages = 0;
+    while (url) {
+      const body: string = (await get(url)).body;
+      pages++;
+      seen.push(...linkedAdvisoryIds(body.slice(body.indexOf('id="latest"'))));
+      const older = /<a href="(\/\?page=\d+)#latest" rel="next">Older →<\/a>/.exec(body);
+      if (pages > 1) expect(body).toContain('rel="prev">← Newer</a>');
+      url = older ? older[1]!.replace(/&amp;/g, '&') : null;
+    }
+    let published = 0;
+    for await (const a of store.advisories.all()) if (a.published && !a.withdrawn) published++;
+    expect(new Set(seen).size).toBe(published);
+    expect(seen.length).toBe(published);
+    expect(pages).toBe(Math.ceil(published / 25));
+    expect((await get(`/?page=${pages + 1}`)).body).toContain('No older advisories.');
+  });
+
+  it('says how current each source is on the home page, and that the npm advisories are out of date', async () => {
+    const body = (await get('/')).body;
+    const section = body.slice(body.indexOf('id="freshness"'), body.indexOf('id="latest"'));
+    expect(section).toContain(
+      '<li>Working Group npm: newest advisory <time datetime="2020-07-13T00:00:00Z">2020-07-13</time> (467 advisories)</li>',
+    );
+    expect(section).toContain(
+      '<li>Working Group Node.js core: newest advisory <time datetime="2026-04-08T21:26:49Z">2026-04-08</time>',
+    );
+    // the imported test advisories are GHSA ones of 2026-01-02: older than 30 days against the clock too
+    expect(section).toContain('<li>GHSA npm: newest advisory');
+    expect(section).toContain('The npm advisories here are out of date:');
+    expect(section).toContain(
+      '<code>nswg db sync https://osv-vulnerabilities.storage.googleapis.com/npm/</code>',
+    );
   });
 
   it('shows an advisory: title, severity with the vector explained, versions, details, references, credits, links', async () => {
