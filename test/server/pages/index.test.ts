@@ -460,11 +460,53 @@ describe.each(engines)('the web pages on %s', (engine) => {
       }
       expect(affected).toBeGreaterThan(6);
       const v = await get('/node?version=v20.1.0');
-      expect(v.body).toContain('Node.js 20.1.0 is affected by');
+      expect(v.body).toContain('Node.js 20.1.0 on any platform is affected by');
       const bad = await get('/node?version=twenty');
       expect(bad.statusCode).toBe(400);
       expect(bad.body).toContain('“twenty” is not a Node.js version.');
     });
+    it('checks a bare release line and a platform as nswg check-node does, with one upgrade line', async () => {
+      const core: Advisory[] = [];
+      for await (const a of store.advisories.all('core')) core.push(a);
+      const { checkNode, askedNodeVersion } = await import('../../../src/scan/index.js');
+      const { releaseSchedule } = await import('../../../src/files/index.js');
+      const asked = askedNodeVersion('18', core, 'version');
+      expect(asked.version).toBe('18.20.6');
+      for (const [platform, name] of [
+        ['win32', 'Windows'],
+        ['linux', 'Linux'],
+        ['all', 'any platform'],
+      ] as const) {
+        const res = await get(`/node?version=18&platform=${platform}`);
+        expect(res.statusCode).toBe(200);
+        const result = elementById(res.body, 'check', '</section>');
+        // the advisories of 2025 on name no 18.x: past its end of life, the line is not assessed
+        expect(result).toMatch(new RegExp(`Node\\.js 18\\.20\\.6 on ${name} is (not affected|affected by)`));
+        expect(result).toContain(
+          '18.x: checked as 18.20.6, the newest release of the line that an advisory names as patched.',
+        );
+        expect(result).toContain('the 18.x line ended on 2025-04-30');
+        expect(result.match(/Upgrade to/g)).toHaveLength(1);
+        expect(result).toMatch(/<strong>Upgrade to<\/strong> a maintained LTS line \(\d+\.x( or \d+\.x)+\)/);
+        expect(result).toContain(`<option value="${platform}" selected>`);
+        const want = checkNode('18.20.6', platform, core, new Date(), releaseSchedule()).findings.map(
+          (f) => f.id,
+        );
+        expect(linkedAdvisoryIds(result).sort(), platform).toEqual([...want].sort());
+      }
+      // a Windows-only advisory (batch files, CVE-2024-27980) makes the platforms differ, as on the command line
+      const on = async (platform: string) =>
+        linkedAdvisoryIds(
+          elementById((await get(`/node?version=18.20.1&platform=${platform}`)).body, 'check', '</section>'),
+        );
+      const win = await on('win32');
+      expect(win.length).toBeGreaterThan((await on('linux')).length);
+      expect(await on('all')).toEqual(expect.arrayContaining(win));
+      // a maintained line with a fix: the lowest release that fixes them all
+      const fixable = elementById((await get('/node?version=24.0.0')).body, 'check', '</section>');
+      expect(fixable).toMatch(/<strong>Upgrade to<\/strong> 24\.\d+\.\d+ or later\./);
+    });
+
     it('shows a core advisory imported while the server runs (the kept rendering follows the data)', async () => {
       expect((await get('/node')).body).not.toContain('Node.js 30.x');
       const added = advisory({
