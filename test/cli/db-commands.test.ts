@@ -335,7 +335,17 @@ describe('the command line', () => {
       const r = await nswg([...args], { home });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(`Allowed choices are ${choices}.`);
+      // the flag named on one line and where to read more: not the whole help
+      expect(r.stderr).toMatch(/^nswg: option '--(format|kind) <\w+>' argument '\w+' is invalid\./);
+      expect(r.stderr).toContain('(add --help for the options)');
+      expect(r.stderr).not.toContain('Usage:');
       expect(r.stdout).toBe('');
+    }
+    for (const args of [['db', 'stats', '--bogus'], ['no-such-command']]) {
+      const r = await nswg(args, { home });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(2);
+      expect(r.stderr).not.toContain('Usage:');
     }
     expect(readdirSync(home).filter((f) => f !== '.cache')).toEqual([]); // no database made, nothing written (but the compile cache)
   });
