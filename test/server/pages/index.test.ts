@@ -7,6 +7,7 @@ import { ASSETS } from '../../../src/server/pages/index.js';
 import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
 import { satisfies } from '../../../src/versions/index.js';
 import { freshDb, PG_ADMIN_URL, type TestDb, testEngines } from '../../helpers/db.js';
+import { npmAffected } from '../../helpers/ranges.js';
 import { advisory, EVIL_PACKAGE, SCOPED_ADVISORY, TWIN_ADVISORY, XSS_ADVISORY } from './fixtures.js';
 import { elementById, linkedAdvisoryIds, tagsOf, unsafeMarkup } from './html-check.js';
 
@@ -184,6 +185,56 @@ describe.each(engines)('the web pages on %s', (engine) => {
     expect(body).toContain('<a href="/v1/vulns/NSWG-ECO-1" type="application/json">OSV JSON</a>');
     expect(body).toContain('Jarda Kotěšovec');
     expect(body).toContain('Update to bassmaster version 1.5.2 or greater.');
+  });
+
+  it('says first what an advisory is and what to do, the CVSS explanation folded below', async () => {
+    const body = (await get('/advisories/NSWG-ECO-1')).body;
+    const summary = elementById(body, 'summary');
+    expect(summary).toContain(
+      '<strong>What it is:</strong> a <span class="sev sev-moderate">Moderate</span> vulnerability in <a href="/packages/bassmaster">bassmaster</a> <code>&lt;=1.5.1</code>',
+    );
+    expect(summary).toContain(
+      '<strong>What to do first:</strong> upgrade <a href="/packages/bassmaster">bassmaster</a> to <strong>1.5.2</strong> or later.',
+    );
+    expect(body.indexOf('id="summary"')).toBeLessThan(body.indexOf('<details class="cvss-explained">'));
+    expect(body).toMatch(
+      /<details class="cvss-explained"><summary>What the CVSS vector says<\/summary>\s*<p><code class="vector">/,
+    );
+    const core = elementById((await get('/advisories/NSWG-COR-1')).body, 'summary');
+    expect(core).toContain('vulnerability in Node.js itself');
+    expect(core).toContain('upgrade Node.js to');
+  });
+
+  it('never says "Published unknown": it says what is known', async () => {
+    const undated = advisory({
+      id: 'GHSA-undt-undt-undt',
+      published: null,
+      modified: '2026-02-03T00:00:00Z',
+      title: 'Undated',
+    });
+    const recorded = advisory({
+      id: 'GHSA-rcrd-rcrd-rcrd',
+      published: null,
+      created: '2025-12-01T00:00:00Z',
+      title: 'Recorded',
+    });
+    await store.advisories.import([undated, recorded]);
+    const a = (await get(`/advisories/${undated.id}`)).body;
+    expect(a).not.toMatch(/unknown/i);
+    expect(a).toContain('<li>Last updated <time datetime="2026-02-03T00:00:00Z">2026-02-03</time></li>');
+    expect(a).not.toContain('Published');
+    const b = (await get(`/advisories/${recorded.id}`)).body;
+    expect(b).toContain('<li>Recorded <time datetime="2025-12-01T00:00:00Z">2025-12-01</time></li>');
+    expect(b).not.toMatch(/Published|unknown/i);
+    // an advisory with no fix says so, and what is left to do
+    const unfixed = advisory({
+      id: 'GHSA-nfix-nfix-nfix',
+      affected: [npmAffected('nswg-unfixed', '*', null)],
+    });
+    await store.advisories.import([unfixed]);
+    expect(elementById((await get(`/advisories/${unfixed.id}`)).body, 'summary')).toContain(
+      'no fixed version of <a href="/packages/nswg-unfixed">nswg-unfixed</a> is known',
+    );
   });
 
   it('explains a CVSS 4.0 vector and links a scoped package', async () => {
