@@ -23,10 +23,21 @@ describe('--format text', async () => {
     return lines.slice(start, end);
   };
 
+  it('lines up the id, alias and title columns across the whole report', () => {
+    const rows = lines.filter(
+      (l) => /^ {2}(critical|high|moderate|low|info) /.test(l) && !l.includes('NSWG-COR'),
+    );
+    expect(rows.length).toBeGreaterThan(3);
+    const starts = (re: RegExp) => new Set(rows.map((l) => l.search(re)));
+    expect(starts(/NSWG-ECO/)).toEqual(new Set([12]));
+    const aliased = rows.filter((l) => /NSWG-ECO-\d+ +CVE-/.test(l));
+    expect(new Set(aliased.map((l) => l.search(/ CVE-/) + 1)).size).toBe(1);
+  });
+
   it('groups findings by package, with id, CVE, title, path and the fix', () => {
     expect(block('express 4.4.5')).toEqual([
       'express 4.4.5',
-      '  moderate  NSWG-ECO-8  CVE-2014-6393  No Charset in Content-Type Header',
+      '  moderate  NSWG-ECO-8    CVE-2014-6393   No Charset in Content-Type Header',
       '  via       root > express',
       '  fix       upgrade express to >= 4.5.0',
     ]);
@@ -35,8 +46,8 @@ describe('--format text', async () => {
   it('gives a package with several findings one fix line: the highest fixed version', () => {
     expect(block('send 0.1.0')).toEqual([
       'send 0.1.0',
-      '  moderate  NSWG-ECO-32  CVE-2014-6394  Directory Traversal',
-      '  moderate  NSWG-ECO-56  CVE-2015-8859  Root Path Disclosure',
+      '  moderate  NSWG-ECO-32   CVE-2014-6394   Directory Traversal',
+      '  moderate  NSWG-ECO-56   CVE-2015-8859   Root Path Disclosure',
       '  via       root > express > send',
       '  fix       upgrade send to >= 0.11.1',
     ]);
@@ -45,7 +56,7 @@ describe('--format text', async () => {
   it('marks dev and optional dependencies, shows workspaces in paths, and says when there is no fix', () => {
     expect(block('lodash 4.17.4')).toEqual([
       'lodash 4.17.4  (dev)',
-      '  low       NSWG-ECO-368  CVE-2018-3721  lodash prototype pollution',
+      '  low       NSWG-ECO-368  CVE-2018-3721   lodash prototype pollution',
       '  high      NSWG-ECO-493  CVE-2018-16487  Denial of Service',
       '  via       root > lodash',
       '            root > packages/api (workspace) > lodash',
@@ -54,7 +65,7 @@ describe('--format text', async () => {
     expect(block('marked 0.3.5')).toContain('  via       root > packages/web (workspace) > marked');
     expect(block('ldapauth 2.2.4')).toEqual([
       'ldapauth 2.2.4  (optional)',
-      '  moderate  NSWG-ECO-19  CVE-2015-7294  LDAP Injection',
+      '  moderate  NSWG-ECO-19   CVE-2015-7294   LDAP Injection',
       '  via       root > ldapauth',
       '  fix       no fixed version yet',
     ]);
