@@ -83,6 +83,18 @@ export {
   type VexJustification,
   type VexStatement,
 } from './formats/vex.js';
+export {
+  freshnessLabel,
+  freshnessOf,
+  freshnessOfRecords,
+  NPM_SYNC_COMMAND,
+  type SourceFreshness,
+  STALE_NPM_DAYS,
+  type StaleNpmData,
+  sourceOfId,
+  staleNpmData,
+  staleNpmWarning,
+} from './freshness.js';
 export { type AdvisoryRef, advisoryIdForms, advisoryPageUrl } from './ids.js';
 export { isMalicious } from './malicious.js';
 export * from './model.js';

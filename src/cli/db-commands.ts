@@ -7,8 +7,11 @@ import {
   assertNoErrors,
   CSAF_WELL_KNOWN,
   csafSite,
+  freshnessLabel,
   OPENVEX_PATH,
   parseWgId,
+  staleNpmData,
+  staleNpmWarning,
   toNswgCore,
   toNswgNpm,
   toOpenVex,
@@ -197,8 +200,22 @@ export async function dbStats(opts: DbOption & { format?: string }): Promise<voi
   await withDb(opts, 'read', async (store) => {
     const stats = await store.advisories.stats();
     const meta = await store.meta.all();
-    const info = { database: store.name, engine: store.target.kind, schema: SCHEMA_VERSION, ...stats, meta };
+    // against the clock: an audit today misses what was published since the newest npm advisory
+    const staleNpm = staleNpmData(stats.freshness, new Date());
+    const info = {
+      database: store.name,
+      engine: store.target.kind,
+      schema: SCHEMA_VERSION,
+      ...stats,
+      staleNpm,
+      meta,
+    };
     if (opts.format === 'json') return printJson(info);
+    const labels = stats.freshness.map(freshnessLabel);
+    const width = Math.max(0, ...labels.map((l) => l.length));
+    const newest = stats.freshness.map(
+      (f, i) => `${labels[i]!.padEnd(width)}  ${f.newest.slice(0, 10)} (${f.advisories} advisories)`,
+    );
     const lines = [
       `${pc.bold('database')}   ${store.name} (${store.target.kind}, schema ${SCHEMA_VERSION})`,
       `${pc.bold('advisories')} ${stats.total} (${Object.entries(stats.byKind)
@@ -206,8 +223,11 @@ export async function dbStats(opts: DbOption & { format?: string }): Promise<voi
         .join(', ')})`,
       `${pc.bold('packages')}   ${stats.packages} npm packages`,
       `${pc.bold('severity')}   ${['critical', 'high', 'moderate', 'low', 'info'].map((s) => `${stats.bySeverity[s] ?? 0} ${s}`).join(', ')}`,
-      `${pc.bold('newest')}     ${stats.newestModified ?? '-'} (last modified)`,
+      ...(newest.length
+        ? newest.map((l, i) => `${i === 0 ? pc.bold('newest') : '      '}     ${l}`)
+        : [`${pc.bold('newest')}     -`]),
     ];
+    if (staleNpm) lines.push(pc.yellow(`${pc.bold('warning')}    ${staleNpmWarning(staleNpm)}`));
     if (stats.withdrawn) lines.push(`${pc.bold('withdrawn')}  ${stats.withdrawn}`);
     if (meta['seed.source'])
       lines.push(`${pc.bold('seeded')}     from ${meta['seed.source']} (${meta['seed.date']})`);

@@ -81,8 +81,12 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
   const program = new Command('nswg')
     .description('The Node.js Security Working Group system: advisory database, audit and disclosure')
     .version(VERSION)
-    .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // a bad flag value is named on one line, with where to read more, not under the whole help
+    .showHelpAfterError('(add --help for the options)')
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, 'nswg: ')),
+    })
     .exitOverride((err) => {
       if (
         err.code === 'commander.helpDisplayed' ||

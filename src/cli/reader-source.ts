@@ -6,7 +6,13 @@ export function readerSource(reader: AdvisoryReader): AdvisorySource {
   return {
     async describe() {
       const s = reader.summary();
-      return { name: reader.name, source: s.source, newest: s.newest, advisories: s.total };
+      return {
+        name: reader.name,
+        source: s.source,
+        newest: s.newest,
+        advisories: s.total,
+        freshness: s.freshness,
+      };
     },
     forPackages: async (names) => reader.forPackages(names),
     core: async () => reader.core(),

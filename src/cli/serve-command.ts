@@ -1,14 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { securityContactProblem } from '../disclosure/index.js';
 import { isNswgError, NswgError } from '../errors.js';
 import type { ServerConfig } from '../server/index.js';
 import { type CnaOption, cnaOf } from './cna.js';
 import { anchorFileOption, cnaOptions, dbOption, runs, secretFileOption } from './command-kit.js';
 import type { DbOption } from './context.js';
+import { logFormatFor, TextLog } from './log-format.js';
 import { SERVE_THREAD_ARG } from './serve-thread.js';
-import { supervise, type WireError, writeLogLine } from './supervise.js';
+import { type LogLine, supervise, type WireError, writeLogLine } from './supervise.js';
 
 export interface ServeOptions extends DbOption, CnaOption {
   port?: string;
@@ -17,6 +18,7 @@ export interface ServeOptions extends DbOption, CnaOption {
   upstreamRegistry?: string;
   downloadsApi?: string;
   logLevel?: string;
+  logFormat?: string;
   rateLimit?: string;
   maxHeap?: string;
   smtpUrl?: string;
@@ -161,6 +163,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
   securityContactsOf(opts);
   if (opts.announcementList) announcementListOf(opts.announcementList);
   if (opts.syncEvery) syncEveryMs(opts.syncEvery);
+  // decided here: a worker thread's stdout is never a terminal
+  if (isMainThread) opts = { ...opts, logFormat: logFormatFor(opts.logFormat, process.stdout.isTTY) };
   const heap = integer(opts.maxHeap, DEFAULT_MAX_HEAP, '--max-heap', 1_000_000);
   if (heap === 0 || !isMainThread) return runServer(opts);
   if (heap < 64)
@@ -175,12 +179,19 @@ export async function serve(opts: ServeOptions): Promise<void> {
         workerData: { nswgServe: port === null ? opts : { ...opts, port: String(port) } },
         resourceLimits: { maxOldGenerationSizeMb: heap, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       }),
-    log: writeLogLine,
+    log: logWriter(opts.logFormat),
   });
   process.on('SIGTERM', () => supervisor.signal('SIGTERM'));
   process.on('SIGINT', () => supervisor.signal('SIGINT'));
   const code = await supervisor.done;
   if (code !== 0) process.exitCode = code;
+}
+
+/** How the command's own thread writes its log lines (a worker's restarts): as the server's are written. */
+function logWriter(format: string | undefined): (line: LogLine) => void {
+  if (format !== 'text') return writeLogLine;
+  const text = new TextLog((s) => process.stdout.write(s));
+  return (line) => text.chunk(`${JSON.stringify({ time: Date.now(), ...line })}\n`);
 }
 
 /** The server itself, on this thread. */
@@ -217,6 +228,10 @@ async function runServer(opts: ServeOptions): Promise<void> {
   if (downloads && downloads !== 'none') partial.downloadsApi = downloads;
   if (opts.trustProxy) partial.trustProxy = true;
   if (/^https:/i.test(partial.publicUrl ?? '')) partial.secureCookies = true;
+  if (opts.logFormat === 'text') {
+    const text = new TextLog((s) => process.stdout.write(s));
+    partial.logStream = { write: (line) => text.chunk(line) };
+  }
   const config = serverConfig(partial);
   const deps: Parameters<typeof buildApp>[0] = { store, config, clock: systemClock };
   // the disclosure program: mail through SMTP when configured (else the outbox admins read, its
@@ -330,6 +345,12 @@ export function define(c: Command): void {
       `npm's downloads API, for the bug bounty's eligible modules (default: ${NPM_DOWNLOADS_API} with --upstream-registry, else none; "none" for none)`,
     )
     .option('--log-level <level>', 'pino log level', 'info')
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'text: a line per request, for people; json: pino JSON lines (default: text on a terminal, json when piped)',
+      ).choices(['text', 'json']),
+    )
     .option('--rate-limit <n>', 'POST API requests per minute per client address (0: no limit)', '1000')
     .option('--max-heap <MiB>', 'JavaScript heap of the server (0: no limit)', '112')
     .option(

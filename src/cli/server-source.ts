@@ -1,4 +1,4 @@
-import { type Advisory, fromOsv, type OsvRecord } from '../advisories/index.js';
+import { type Advisory, freshnessOfRecords, fromOsv, type OsvRecord } from '../advisories/index.js';
 import type { AdvisorySource, DatabaseInfo } from '../scan/index.js';
 import { inPool, RemoteServer } from '../sync/remote.js';
 
@@ -24,9 +24,19 @@ export function serverSource(base: string): AdvisorySource {
   return {
     async describe(): Promise<DatabaseInfo> {
       const health = await server.json<{ advisories?: number }>('healthz');
-      const csv = await server.text('v1/export/npm/modified_id.csv');
-      const newest = csv.split('\n', 1)[0]?.split(',')[0] || null;
-      return { name: base, source: 'nswg server', newest, advisories: health.advisories ?? 0 };
+      // each kind's index (modified,id per line, newest first) tells every source's newest advisory
+      const rows = [];
+      for (const kind of ['npm', 'core'] as const) {
+        for (const line of (await server.text(`v1/export/${kind}/modified_id.csv`)).split('\n')) {
+          const [modified, id] = line.split(',');
+          if (modified && id) rows.push({ id, kind, modified });
+        }
+      }
+      const freshness = freshnessOfRecords(rows);
+      const newest = freshness
+        .map((f) => f.newest)
+        .reduce<string | null>((a, b) => (a && a > b ? a : b), null);
+      return { name: base, source: 'nswg server', newest, advisories: health.advisories ?? 0, freshness };
     },
     async forPackages(names: readonly string[]): Promise<Map<string, Advisory[]>> {
       // querybatch answers per package version; asking with no version gives every advisory of the package

@@ -9,7 +9,13 @@ export function storeSource(store: Store): AdvisorySource {
         store.advisories.summary(),
         store.meta.get('seed.source'),
       ]);
-      return { name: store.name, source, newest: summary.newest, advisories: summary.total };
+      return {
+        name: store.name,
+        source,
+        newest: summary.newest,
+        advisories: summary.total,
+        freshness: summary.freshness,
+      };
     },
     forPackages: (names) => store.advisories.forPackages(names),
     core: () => store.advisories.core(),

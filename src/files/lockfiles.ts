@@ -51,7 +51,8 @@ export async function extractLockfile(file: string): Promise<LockfileContents> {
 
 /**
  * Reads the lockfiles of a project directory: npm-shrinkwrap.json (else package-lock.json), yarn.lock,
- * pnpm-lock.yaml and bun.lock, whichever are there; node_modules when none is. A file is read as one lockfile.
+ * pnpm-lock.yaml and bun.lock, whichever are there; else its CycloneDX SBOMs (bom.json, *.cdx.json);
+ * else node_modules. A file is read as one lockfile.
  */
 export async function extractProject(dir: string): Promise<LockfileContents[]> {
   const abs = resolve(dir);

@@ -1,4 +1,4 @@
-import type { Advisory, Severity } from '../advisories/index.js';
+import type { Advisory, Severity, SourceFreshness } from '../advisories/index.js';
 
 /** How to get rid of a finding. */
 export interface Fix {
@@ -66,6 +66,8 @@ export interface DatabaseInfo {
   /** The newest `modified` in the database. */
   newest: string | null;
   advisories: number;
+  /** The newest advisory of each source and ecosystem: one date over all of them hides an old part. */
+  freshness: SourceFreshness[];
 }
 
 /** A lockfile the scan read. */

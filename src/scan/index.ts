@@ -28,5 +28,6 @@ export {
   type ReleaseLine,
   type ReleaseSchedule,
 } from './node-check.js';
+export { type AskedNodeVersion, askedNodeVersion, nodeUpgrade, supportedLines } from './node-line.js';
 export { exitCodeOf, OMIT_KINDS, type OmitKind, omitPackages, parseAuditLevel, parseOmit } from './policy.js';
 export type { InstalledPackage, LockfileContents, LockfileFormat } from './types.js';

@@ -27,10 +27,11 @@ const PLATFORM_WORDS: Record<string, string[]> = {
   sunos: ['sunos', 'smartos'],
   aix: ['aix'],
 };
-export const PLATFORMS = Object.keys(PLATFORM_WORDS);
+/** `all` asks about every platform at once: what a page that cannot know the reader's machine shows. */
+export const PLATFORMS = [...Object.keys(PLATFORM_WORDS), 'all'];
 
 function appliesTo(platforms: readonly string[], platform: string): boolean {
-  if (!platforms.length || platforms.includes('all')) return true;
+  if (platform === 'all' || !platforms.length || platforms.includes('all')) return true;
   const words = PLATFORM_WORDS[platform] ?? [platform];
   return platforms.some((p) => words.includes(p.toLowerCase()));
 }
@@ -57,7 +58,7 @@ export function checkNode(
     throw new NswgError('E_VERSION_PARSE', `not a Node.js version: ${JSON.stringify(version)}`, {
       field: '--node-version',
     });
-  if (!PLATFORM_WORDS[platform]) {
+  if (!PLATFORMS.includes(platform)) {
     throw new NswgError(
       'E_USAGE',
       `unknown platform ${JSON.stringify(platform)}: use one of ${PLATFORMS.join(', ')}`,

@@ -57,7 +57,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ? Math.min(config.headersTimeoutMs, config.requestTimeoutMs)
       : config.headersTimeoutMs;
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: config.logStream
+      ? { level: config.logLevel, stream: config.logStream }
+      : { level: config.logLevel },
     // routes with larger bodies (the OSV batch, npm's audits) say so themselves
     bodyLimit: SMALL_JSON.bytes,
     requestTimeout: config.requestTimeoutMs,

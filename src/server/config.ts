@@ -31,6 +31,8 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** Log level for pino; 'silent' in tests. */
   logLevel: string;
+  /** Where pino writes its JSON lines instead of stdout (the command's lines for people at a terminal). */
+  logStream?: { write(line: string): void };
   /** Set behind TLS so that cookies are Secure. */
   secureCookies: boolean;
   /** Behind a reverse proxy: trust X-Forwarded-For for client addresses (rate limits, the audit log). */
@@ -69,6 +71,7 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
     headersTimeoutMs: partial.headersTimeoutMs ?? 10_000,
     keepAliveTimeoutMs: partial.keepAliveTimeoutMs ?? 5_000,
     logLevel: partial.logLevel ?? 'info',
+    ...(partial.logStream ? { logStream: partial.logStream } : {}),
     secureCookies: partial.secureCookies ?? false,
     trustProxy: partial.trustProxy ?? false,
     cna: partial.cna ?? null,

@@ -18,7 +18,9 @@ export async function registerOpenApi(app: FastifyInstance, deps: AppDeps): Prom
       openapi: '3.1.0',
       info: {
         title: 'nswg',
+        // Swagger UI renders this Markdown at the top of /docs: the way back to the site's pages
         description:
+          '[← The advisory database’s pages](/) · [Node.js](/node) · [Report a vulnerability](/disclosure/reports/new)\n\n' +
           'The Node.js Security Working Group advisory database: npm’s audit endpoints, the OSV API, bulk exports. ' +
           'Errors are JSON: `{statusCode, code, error, message, field?}`.',
         version: '0.1.0',

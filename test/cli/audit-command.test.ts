@@ -326,7 +326,17 @@ describe('nswg check-node', () => {
     const r = await nswg(['check-node', '20.20.1', '--platform', 'linux', '--format', 'json'], { home });
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['version', 'platform', 'findings', 'endOfLife']);
+    expect(Object.keys(out)).toEqual([
+      'version',
+      'platform',
+      'findings',
+      'endOfLife',
+      'platformFrom',
+      'line',
+      'upgrade',
+    ]);
+    expect(out.platformFrom).toBe('--platform');
+    expect(out.upgrade).toMatch(/^a maintained LTS line \(/);
     expect(out.findings.find((f: { id: string }) => f.id === 'NSWG-COR-171')).toEqual({
       id: 'NSWG-COR-171',
       aliases: ['CVE-2026-21717'],
@@ -339,5 +349,41 @@ describe('nswg check-node', () => {
     expect(JSON.parse(fixed.stdout).endOfLife).toBe(false);
     const text = await nswg(['check-node', '20.20.1', '--platform', 'win32'], { home });
     expect(text.stdout).toMatch(/end-of-life/);
+    expect(text.stdout).toContain('Node.js 20.20.1 on win32 (--platform):');
+  });
+
+  it('checks a bare release line as its newest release the advisories name, and says so', async () => {
+    const r = await nswg(['check-node', '18', '--platform', 'linux'], { home });
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      '18.x: checked as 18.20.6, the newest release of the line that an advisory names as patched; nswg ships no list of Node.js releases',
+    );
+    expect(lines[1]).toMatch(/^. Node\.js 18\.20\.6 on linux \(--platform\): /);
+    expect(r.stdout).toContain('the 18.x line is end-of-life since 2025-04-30');
+    expect(lines.filter((l) => l.startsWith('upgrade to'))).toEqual([
+      expect.stringMatching(/^upgrade to a maintained LTS line \(\d+\.x( or \d+\.x)+\)$/),
+    ]);
+    for (const same of ['v18', '18.x']) {
+      const again = await nswg(['check-node', same, '--platform', 'linux', '--format', 'json'], { home });
+      expect(JSON.parse(again.stdout).version, same).toBe('18.20.6');
+    }
+    const mine = await nswg(['check-node', '18'], { home });
+    expect(mine.stdout).toContain(`on ${process.platform} (this machine)`);
+  });
+
+  it('exits 1 for an end-of-life line with --fail-on-eol only, and names the fix in the line', async () => {
+    // 18.20.6 is named by no advisory as vulnerable (later ones do not assess 18.x): clean but end-of-life
+    const plain = await nswg(['check-node', '18.20.6', '--platform', 'linux', '--format', 'json'], { home });
+    expect(JSON.parse(plain.stdout)).toMatchObject({ findings: [], endOfLife: true });
+    expect(plain.code).toBe(0);
+    expect(
+      (await nswg(['check-node', '18.20.6', '--platform', 'linux', '--fail-on-eol'], { home })).code,
+    ).toBe(1);
+    const supported = await nswg(['check-node', '24.0.0', '--platform', 'linux', '--fail-on-eol'], { home });
+    expect(supported.code).toBe(1); // vulnerable, not end-of-life
+    expect(supported.stdout).toMatch(/^upgrade to 24\.\d+\.\d+ or later$/m);
+    const bad = await nswg(['check-node', 'eighteen'], { home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('version: not a Node.js version: "eighteen"');
   });
 });

@@ -29,6 +29,21 @@ describe.each(engines)('nswg db on %s', (engine) => {
 
   const stats = async () => JSON.parse((await nswg(['db', 'stats', '--db', db, '--format', 'json'])).stdout);
 
+  it('stats says the newest advisory of each source and ecosystem, and that the npm data is old', async () => {
+    const r = await nswg(['db', 'stats', '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^newest {5}Working Group npm {11}2020-07-13 \(467 advisories\)$/m);
+    expect(r.stdout).toMatch(/^ {11}Working Group Node\.js core {2}2026-04-08 \(171 advisories\)$/m);
+    expect(r.stdout).toMatch(
+      /^warning {4}the newest npm advisory is from 2020-07-13, \d+ days ago: .*`nswg db sync https:\/\/osv-vulnerabilities\.storage\.googleapis\.com\/npm\/`$/m,
+    );
+    const json = await stats();
+    expect(
+      json.freshness.map((f: { source: string; ecosystem: string }) => `${f.source} ${f.ecosystem}`),
+    ).toEqual(['Working Group npm', 'Working Group core']);
+    expect(json.staleNpm.newest).toBe('2020-07-13T00:00:00Z');
+  });
+
   it('exports the Working Group layout that equals the published files, and imports it back identically', async () => {
     const out = tmp();
     const r = await nswg(['db', 'export', '--format', 'nswg', '--out', out, '--db', db]);
@@ -330,7 +345,17 @@ describe('the command line', () => {
       const r = await nswg([...args], { home });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(`Allowed choices are ${choices}.`);
+      // the flag named on one line and where to read more: not the whole help
+      expect(r.stderr).toMatch(/^nswg: option '--(format|kind) <\w+>' argument '\w+' is invalid\./);
+      expect(r.stderr).toContain('(add --help for the options)');
+      expect(r.stderr).not.toContain('Usage:');
       expect(r.stdout).toBe('');
+    }
+    for (const args of [['db', 'stats', '--bogus'], ['no-such-command']]) {
+      const r = await nswg(args, { home });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(2);
+      expect(r.stderr).not.toContain('Usage:');
     }
     expect(readdirSync(home).filter((f) => f !== '.cache')).toEqual([]); // no database made, nothing written (but the compile cache)
   });

@@ -130,6 +130,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('the docs page and the feed in
     expect(
       await page.evaluate(`getComputedStyle(document.querySelector('.swagger-ui .info .title')).fontSize`),
     ).not.toBe('');
+    // the way back to the site: a link Swagger UI renders from the document's description
+    const back = page.locator('.swagger-ui .info .description a', {
+      hasText: 'The advisory database’s pages',
+    });
+    expect(await back.getAttribute('href')).toBe('/');
+    // (Swagger UI opens description links in a new tab: follow the address instead)
+    await page.goto(new URL('/', page.url()).href);
+    expect(await page.title()).toContain('Advisories');
     await context.close();
   });
 

@@ -113,6 +113,36 @@ describe('nswg serve', () => {
     expect(await second.stop()).toBe(0);
   });
 
+  it('logs a request as one readable line with --log-format text (a terminal), pino JSON when piped', async () => {
+    // each server its own database (and, in its own home, its own secret)
+    const file = () => join(tempDir(), 'nswg.db');
+    const piped = await serveCli(['--db', file()]);
+    await fetch(`${piped.url}/node?version=18`);
+    expect(await piped.stop()).toBe(0);
+    const json = piped
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; req?: { url: string } });
+    expect(json.some((l) => l.msg === 'incoming request' && l.req?.url === '/node?version=18')).toBe(true);
+    for (const args of [
+      ['--log-format', 'text'],
+      ['--log-format', 'text', '--max-heap', '0'],
+    ]) {
+      const text = await serveCli(['--db', file(), ...args]);
+      await fetch(`${text.url}/node?version=18`);
+      await fetch(`${text.url}/no-such-page`);
+      expect(await text.stop()).toBe(0);
+      const lines = text.stdout().trim().split('\n');
+      expect(lines, args.join(' ')).toContainEqual(
+        expect.stringMatching(/^\d\d:\d\d:\d\d GET \/node\?version=18 200 \d+ ms$/),
+      );
+      expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d GET \/no-such-page 404 \d+ ms$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d info Server listening at http:/));
+      for (const l of lines) expect(l.startsWith('{'), l).toBe(false);
+    }
+  });
+
   it('refuses a bad port, heap size or timeouts with exit code 2', async () => {
     const r = await nswg(['serve', '--port', '99999', '--db', join(tempDir(), 'x.db')]);
     expect(r.code).toBe(2);

@@ -16,6 +16,17 @@ const PROJECT_LOCKFILES = [
   'bun.lock',
 ];
 
+/**
+ * CycloneDX's own names for an SBOM (as osv-scanner reads them). A folder's SBOM is read only when it
+ * has no lockfile: the SBOM is usually made from that lockfile, and reading both would report each
+ * finding twice.
+ */
+const isSbomName = (name: string) => name === 'bom.json' || name.endsWith('.cdx.json');
+
+/** How to make the lockfile a project lacks, with each package manager. */
+const MAKE_A_LOCKFILE =
+  'make one with `npm install --package-lock-only`, `pnpm install --lockfile-only` or `yarn install --mode update-lockfile`';
+
 /** One entry of a project directory, as far as choosing its lockfiles goes. */
 export interface FolderEntry {
   name: string;
@@ -25,7 +36,8 @@ export interface FolderEntry {
 
 /**
  * Which entries of a project directory to read: npm-shrinkwrap.json (else package-lock.json),
- * yarn.lock, pnpm-lock.yaml and bun.lock, whichever are there; node_modules when none is.
+ * yarn.lock, pnpm-lock.yaml and bun.lock, whichever are there; else its CycloneDX SBOMs (bom.json,
+ * *.cdx.json); else node_modules.
  * E_LOCKFILE_MISSING when there is nothing to read.
  */
 export function chooseLockfiles(dir: string, entries: readonly FolderEntry[]): string[] {
@@ -34,10 +46,12 @@ export function chooseLockfiles(dir: string, entries: readonly FolderEntry[]): s
   const chosen = PROJECT_LOCKFILES.filter((n) => files.has(n) && !(shrinkwrap && n === 'package-lock.json'));
   if (chosen.length === 0 && files.has('bun.lockb')) chosen.push('bun.lockb');
   if (chosen.length > 0) return chosen;
+  const sboms = [...files].filter(isSbomName).sort();
+  if (sboms.length > 0) return sboms;
   if (entries.some((e) => e.name === 'node_modules' && e.isDirectory)) return ['node_modules'];
   throw new NswgError(
     'E_LOCKFILE_MISSING',
-    `no lockfile here (looked for ${PROJECT_LOCKFILES.join(', ')} and node_modules)`,
+    `no lockfile here (looked for ${PROJECT_LOCKFILES.join(', ')}, bom.json, *.cdx.json and node_modules): ${MAKE_A_LOCKFILE}`,
     { file: dir },
   );
 }

@@ -1,9 +1,10 @@
 import { basename, relative } from 'node:path';
+import { freshnessLabel, staleNpmData, staleNpmWarning } from '../../advisories/freshness.js';
 import { type AdvisoryRef, advisoryPageUrl } from '../../advisories/ids.js';
 import { SEVERITIES, type Severity } from '../../advisories/model.js';
 import { severityRank } from '../../advisories/severity.js';
 import { parseVersion } from '../../versions/index.js';
-import type { AuditReport, Finding, ScannedLockfile } from '../findings.js';
+import type { AuditReport, DatabaseInfo, Finding, ScannedLockfile } from '../findings.js';
 import type { OmitKind } from '../policy.js';
 import type { LockfileContents } from '../types.js';
 
@@ -108,6 +109,26 @@ export function ageOf(timestamp: string, now: Date): string | null {
   if (days < 60) return plural(days, 'day');
   if (days < 730) return plural(Math.floor(days / 30.44), 'month');
   return plural(Math.floor(days / 365.25), 'year');
+}
+
+/**
+ * How fresh the database is, per source and ecosystem: `newest advisory: Working Group npm 2020-08-10
+ * (6 years old), Working Group Node.js core 2026-04-08 (8 months old)`; null when it is empty.
+ */
+export function freshnessText(db: DatabaseInfo, now: Date): string | null {
+  const dated = (label: string | null, t: string) => {
+    const age = ageOf(t, now);
+    return `${label ? `${label} ` : ''}${dayOf(t)}${age ? ` (${age} old)` : ''}`;
+  };
+  if (db.freshness.length)
+    return `newest advisory: ${db.freshness.map((f) => dated(freshnessLabel(f), f.newest)).join(', ')}`;
+  return db.newest ? `newest advisory ${dated(null, db.newest)}` : null;
+}
+
+/** The warning that the npm advisories are old (naming the command that updates them), or null. */
+export function staleText(db: DatabaseInfo, now: Date): string | null {
+  const stale = staleNpmData(db.freshness, now);
+  return stale ? `Warning: ${staleNpmWarning(stale)}` : null;
 }
 
 /** The day of a timestamp (YYYY-MM-DD), or the text itself when it is not one. */

@@ -2,16 +2,16 @@ import type { AdvisoryRef, Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
 import {
   advisoryLinks,
-  ageOf,
   combinedFix,
-  dayOf,
   distinctTitle,
+  freshnessText,
   groupByPackage,
   type PackageGroup,
   pathText,
   plural,
   type RenderOptions,
   SEVERITIES_DESC,
+  staleText,
 } from './common.js';
 
 /** GitHub refuses comments longer than 65,536 characters: past this, the details are left out. */
@@ -210,13 +210,13 @@ function heading(report: AuditReport): string[] {
 
 function footer(report: AuditReport, now: Date): string[] {
   const db = report.database;
-  const age = db.newest ? ageOf(db.newest, now) : null;
-  const newest = db.newest
-    ? `, newest advisory ${markdownText(dayOf(db.newest))}${age ? ` (${age} old)` : ''}`
-    : '';
+  const fresh = freshnessText(db, now);
   const ignored = report.ignored.length ? `; ${report.ignored.length} ignored` : '';
+  const stale = staleText(db, now);
   return [
-    `<sub>Database: ${markdownText(db.name)}, ${plural(db.advisories, 'advisory', 'advisories')}${newest}${ignored}.</sub>`,
+    // our own words, with the sync command as code: nothing from the data to escape
+    ...(stale ? [`> **Warning:** ${stale.replace(/^Warning: /, '')}`, ''] : []),
+    `<sub>Database: ${markdownText(db.name)}, ${plural(db.advisories, 'advisory', 'advisories')}${fresh ? `; ${markdownText(fresh)}` : ''}${ignored}.</sub>`,
   ];
 }
 

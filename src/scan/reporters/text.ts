@@ -2,10 +2,9 @@ import pc from 'picocolors';
 import type { Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
 import {
-  ageOf,
   combinedFix,
-  dayOf,
   distinctTitle,
+  freshnessText,
   groupByPackage,
   type PackageGroup,
   pathText,
@@ -13,6 +12,7 @@ import {
   plural,
   type RenderOptions,
   severityCounts,
+  staleText,
 } from './common.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -36,10 +36,30 @@ function severityWord(c: Colors, s: Severity, width = 0): string {
   }
 }
 
-/** `NSWG-ECO-368  CVE-2018-3721  Prototype Pollution`. */
-function advisoryLine(id: string, aliases: readonly string[], title: string): string {
+/** The widths of the id and alias columns, so that every advisory line of a report lines up. */
+interface Columns {
+  id: number;
+  aliases: number;
+}
+
+function columnsOf(rows: readonly { id: string; aliases: readonly string[] }[]): Columns {
+  let id = 0;
+  let aliases = 0;
+  for (const r of rows) {
+    id = Math.max(id, plainText(r.id).length);
+    aliases = Math.max(aliases, plainText(r.aliases.join(' ')).length);
+  }
+  return { id, aliases };
+}
+
+/** `NSWG-ECO-368  CVE-2018-3721  Prototype Pollution`, its columns as wide as `cols` says. */
+function advisoryLine(id: string, aliases: readonly string[], title: string, cols: Columns): string {
   const t = distinctTitle(id, aliases, title);
-  return [id, ...aliases, ...(t === null ? [] : [t])].map(plainText).join('  ');
+  const cells = [plainText(id).padEnd(cols.id)];
+  if (cols.aliases) cells.push(plainText(aliases.join(' ')).padEnd(cols.aliases));
+  // no padding after the last column: a line without a title ends with its last alias
+  if (t === null) return cells.join('  ').trimEnd();
+  return [...cells, plainText(t)].join('  ');
 }
 
 function marks(f: Finding): string[] {
@@ -63,7 +83,7 @@ function fixLine(g: PackageGroup): string {
   return `${upgrade} (no fixed version yet for ${unfixed.map((f) => plainText(f.id)).join(', ')})`;
 }
 
-function packageSection(c: Colors, g: PackageGroup, workspaces: readonly string[]): string[] {
+function packageSection(c: Colors, g: PackageGroup, workspaces: readonly string[], cols: Columns): string[] {
   const first = g.findings[0]!;
   const m = marks(first);
   const lines = [
@@ -71,7 +91,7 @@ function packageSection(c: Colors, g: PackageGroup, workspaces: readonly string[
   ];
   for (const f of g.findings) {
     const word = f.malicious ? c.bold(c.red('malware '.padEnd(8))) : severityWord(c, f.severity, 8);
-    lines.push(`  ${word}  ${advisoryLine(f.id, f.aliases, f.title)}`);
+    lines.push(`  ${word}  ${advisoryLine(f.id, f.aliases, f.title, cols)}`);
   }
   // every finding of a package version has the same copies, so the same paths
   first.paths.slice(0, MAX_PATHS).forEach((p, i) => {
@@ -116,9 +136,12 @@ function nodeSection(c: Colors, report: AuditReport): string[] {
   const node = report.node;
   if (!node) return [];
   const lines = [c.bold(`Node.js ${plainText(node.version)} (${plainText(node.platform)})`)];
+  const cols = columnsOf(node.findings);
   for (const f of node.findings) {
     const patched = f.patched ? `  (patched: ${plainText(f.patched)})` : '';
-    lines.push(`  ${severityWord(c, f.severity, 8)}  ${advisoryLine(f.id, f.aliases, f.title)}${patched}`);
+    lines.push(
+      `  ${severityWord(c, f.severity, 8)}  ${advisoryLine(f.id, f.aliases, f.title, cols)}${patched}`,
+    );
   }
   if (!node.findings.length) lines.push('  no known vulnerabilities');
   if (node.endOfLife) {
@@ -166,13 +189,14 @@ function summaryLines(c: Colors, report: AuditReport, now: Date): string[] {
   }
   const db = report.database;
   const source = db.source ? ` (${plainText(db.source)})` : '';
-  const age = db.newest ? ageOf(db.newest, now) : null;
-  const newest = db.newest ? `, newest advisory ${dayOf(db.newest)}${age ? ` (${age} old)` : ''}` : '';
+  const fresh = freshnessText(db, now);
   lines.push(
     c.dim(
-      `Database: ${plainText(db.name)}${source}, ${plural(db.advisories, 'advisory', 'advisories')}${newest}`,
+      `Database: ${plainText(db.name)}${source}, ${plural(db.advisories, 'advisory', 'advisories')}${fresh ? `; ${plainText(fresh)}` : ''}`,
     ),
   );
+  const stale = staleText(db, now);
+  if (stale) lines.push(c.yellow(stale));
   return lines;
 }
 
@@ -184,8 +208,9 @@ export function renderText(report: AuditReport, opts: RenderOptions = {}): strin
   const c = pc.createColors(opts.color === true);
   const now = opts.now ?? new Date();
   const lines: string[] = [];
+  const cols = columnsOf(report.findings);
   for (const g of groupByPackage(report.findings)) {
-    lines.push(...packageSection(c, g, report.project.workspaces), '');
+    lines.push(...packageSection(c, g, report.project.workspaces, cols), '');
   }
   lines.push(...ignoredSection(report), ...nodeSection(c, report), ...summaryLines(c, report, now));
   return `${lines.join('\n')}\n`;

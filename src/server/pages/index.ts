@@ -1,11 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Advisory, advisoryIdForms } from '../../advisories/index.js';
+import { type Advisory, advisoryIdForms, staleNpmData } from '../../advisories/index.js';
 import { publicNoteView } from '../../disclosure/index.js';
+import { releaseSchedule } from '../../files/index.js';
+import {
+  type AskedNodeVersion,
+  askedNodeVersion,
+  checkNode,
+  nodeUpgrade,
+  PLATFORMS,
+} from '../../scan/index.js';
 import { parseVersion } from '../../versions/index.js';
 import type { AppDeps } from '../deps.js';
 import { assetRoutes } from './assets/index.js';
 import { advisoryPath, html, type SafeHtml } from './html.js';
-import { affectsNode, groupByReleaseLine, nodeVersion } from './node-lines.js';
+import { groupByReleaseLine } from './node-lines.js';
 import { latestPublished } from './queries.js';
 import { advisoryPage, aliasChoicePage } from './views/advisory.js';
 import { homePage, notFoundPage, type SearchResult, searchPage } from './views/home.js';
@@ -61,9 +69,24 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
   const notFound = (reply: FastifyReply, what: string, detail?: SafeHtml) =>
     send(reply, notFoundPage(what, detail), 404);
 
-  app.get('/', hidden, async (_req, reply) =>
-    send(reply, homePage(await latestPublished(deps.store, LATEST))),
-  );
+  app.get('/', hidden, async (req, reply) => {
+    const page = Math.min(1000, Math.max(1, Number.parseInt(param(req, 'page'), 10) || 1));
+    // one more than shown tells whether there is an older page
+    const [rows, summary] = await Promise.all([
+      latestPublished(deps.store, LATEST + 1, (page - 1) * LATEST),
+      advisories.summary(),
+    ]);
+    return send(
+      reply,
+      homePage({
+        latest: rows.slice(0, LATEST),
+        page,
+        more: rows.length > LATEST,
+        freshness: summary.freshness,
+        staleNpm: staleNpmData(summary.freshness, deps.clock.now()),
+      }),
+    );
+  });
 
   app.get('/search', hidden, async (req, reply) => {
     const query = param(req, 'q', 200);
@@ -158,15 +181,38 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     const key = core.map((a) => `${a.id}@${a.modified}`).join(',');
     if (lines?.key !== key) lines = { key, html: releaseLineSections(groupByReleaseLine(core)) };
     const input = param(req, 'version');
-    let check: NodeCheck = { kind: 'none' };
-    if (input) {
-      const version = nodeVersion(input);
-      check = version
-        ? { kind: 'checked', version, affecting: core.filter((a) => !a.withdrawn && affectsNode(a, version)) }
-        : { kind: 'invalid', input };
-    }
+    // a page cannot know the reader's machine: every platform unless one is chosen
+    const asked = param(req, 'platform');
+    const platform = PLATFORMS.includes(asked) ? asked : 'all';
+    let check: NodeCheck = { kind: 'none', platform };
+    if (input) check = checkNodeVersion(input, platform, core, deps);
     return send(reply, nodePage(lines.html, core.length, check), check.kind === 'invalid' ? 400 : 200);
   });
+}
+
+/** The check `nswg check-node` makes, for the page: the same decision, the same platforms. */
+function checkNodeVersion(input: string, platform: string, core: Advisory[], deps: AppDeps): NodeCheck {
+  let asked: AskedNodeVersion;
+  try {
+    asked = askedNodeVersion(input, core, 'version');
+  } catch {
+    return { kind: 'invalid', input, platform };
+  }
+  const today = deps.clock.now();
+  const schedule = deps.releaseSchedule ?? releaseSchedule();
+  const result = checkNode(asked.version, platform, core, today, schedule);
+  const ids = new Set(result.findings.map((f) => f.id));
+  return {
+    kind: 'checked',
+    version: result.version,
+    platform,
+    ...(asked.line ? { line: asked.line } : {}),
+    affecting: core.filter((a) => ids.has(a.id)),
+    endOfLife: result.endOfLife
+      ? { name: result.line?.name ?? 'release', end: result.line?.end ?? null }
+      : null,
+    upgrade: nodeUpgrade(result, core, schedule, today),
+  };
 }
 
 /** NSWG-COR-<n>'s number, for newest-first order (other ids last). */

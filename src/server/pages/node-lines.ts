@@ -1,6 +1,5 @@
 import type { Advisory } from '../../advisories/index.js';
-import { affects, matchable } from '../../scan/index.js';
-import { intersect, parseRange, parseVersion, type VersionSet } from '../../versions/index.js';
+import { intersect, parseRange, type VersionSet } from '../../versions/index.js';
 
 /** A Node.js release line: `22.x`, or `0.12.x` before 4.0. */
 export interface ReleaseLine {
@@ -59,17 +58,4 @@ export function groupByReleaseLine(advisories: readonly Advisory[]): LineGroup[]
     groups.push({ line, advisories: hits });
   }
   return groups;
-}
-
-/**
- * Does a core advisory affect this Node.js version? Vulnerable and not patched, as
- * is-my-node-vulnerable decides: the audit's own decision (withdrawn advisories affect nothing).
- */
-export function affectsNode(a: Advisory, version: string): boolean {
-  return affects(matchable(a), 'node', 'node', version);
-}
-
-/** A Node.js version as typed (`v20.1.0`, `20.1.0`), cleaned; null when it is not a version. */
-export function nodeVersion(text: string): string | null {
-  return parseVersion(text.trim())?.version ?? null;
 }

@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
-import type { Advisory } from '../../advisories/index.js';
+import {
+  type Advisory,
+  type AdvisoryKind,
+  freshnessOf,
+  type SourceFreshness,
+} from '../../advisories/index.js';
 import { NswgError } from '../../errors.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
@@ -12,8 +17,8 @@ export interface AdvisoryReader {
   forPackages(names: readonly string[]): Map<string, Advisory[]>;
   /** The Node.js core advisories. */
   core(): Advisory[];
-  /** How many advisories, the newest `modified`, and where the data came from. */
-  summary(): { total: number; newest: string | null; source: string | null };
+  /** How many advisories, the newest `modified` (of each source and ecosystem too), and where the data came from. */
+  summary(): { total: number; newest: string | null; source: string | null; freshness: SourceFreshness[] };
   close(): void;
 }
 
@@ -57,7 +62,7 @@ function readerOf(db: SqliteDatabase, file: string): AdvisoryReader {
   // prepared now, so that a damaged schema is reported when the reader is opened
   reads.prepare();
   const meta = db.prepare(
-    `SELECT key, value FROM meta WHERE key IN ('advisories.total', 'advisories.newest', 'seed.source')`,
+    `SELECT key, value FROM meta WHERE key IN ('advisories.total', 'advisories.newest', 'advisories.freshness', 'seed.source')`,
   );
   return {
     name: file,
@@ -73,7 +78,21 @@ function readerOf(db: SqliteDatabase, file: string): AdvisoryReader {
       const newest = m.has('advisories.newest')
         ? m.get('advisories.newest') || null
         : ((db.prepare('SELECT max(modified) AS m FROM advisories').get() as { m: string | null }).m ?? null);
-      return { total, newest, source: m.get('seed.source') ?? null };
+      const kept = m.get('advisories.freshness');
+      // the store's readFreshness, on this connection (a database imported into before the figures were kept)
+      const freshness =
+        kept !== undefined
+          ? (JSON.parse(kept) as SourceFreshness[])
+          : freshnessOf(
+              (
+                db
+                  .prepare(
+                    'SELECT substr(id, 1, 5) AS prefix, kind, max(modified) AS newest, count(*) AS n FROM advisories GROUP BY 1, 2',
+                  )
+                  .all() as unknown as { prefix: string; kind: AdvisoryKind; newest: string; n: number }[]
+              ).map((r) => ({ prefix: r.prefix, ecosystem: r.kind, newest: r.newest, advisories: r.n })),
+            );
+      return { total, newest, source: m.get('seed.source') ?? null, freshness };
     },
     close: () => db.close(),
   };

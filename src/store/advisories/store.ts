@@ -1,5 +1,12 @@
-import type { Kysely, Transaction } from 'kysely';
-import { type Advisory, type AdvisoryKind, advisoryIdForms, severityOf } from '../../advisories/index.js';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import {
+  type Advisory,
+  type AdvisoryKind,
+  advisoryIdForms,
+  freshnessOf,
+  type SourceFreshness,
+  severityOf,
+} from '../../advisories/index.js';
 import { NswgError } from '../../errors.js';
 import type { Database } from '../schema.js';
 import { briefOf } from './brief.js';
@@ -44,6 +51,42 @@ export interface AdvisoryStats {
   packages: number;
   withdrawn: number;
   newestModified: string | null;
+  /** The newest advisory of each source and ecosystem. */
+  freshness: SourceFreshness[];
+}
+
+/** What every audit says of the database: its size and how fresh each source's advisories are. */
+export interface AdvisorySummary {
+  total: number;
+  newest: string | null;
+  freshness: SourceFreshness[];
+}
+
+/**
+ * The newest advisory per (id prefix, kind): an id's first five characters hold its source's prefix
+ * (NSWG-, GHSA-, MAL-2…) in one small group each, which both engines compute alike (freshnessOf
+ * folds them by source).
+ */
+export async function readFreshness(db: Kysely<Database>): Promise<SourceFreshness[]> {
+  const prefix = sql<string>`substr(id, 1, 5)`;
+  const rows = await db
+    .selectFrom('advisories')
+    .select((eb) => [
+      prefix.as('prefix'),
+      'kind',
+      eb.fn.max('modified').as('newest'),
+      eb.fn.countAll<string>().as('n'),
+    ])
+    .groupBy([prefix, 'kind'])
+    .execute();
+  return freshnessOf(
+    rows.map((r) => ({
+      prefix: r.prefix,
+      ecosystem: r.kind as AdvisoryKind,
+      newest: String(r.newest),
+      advisories: Number(r.n),
+    })),
+  );
 }
 
 const BATCH = 400;
@@ -142,20 +185,29 @@ export class AdvisoryStore {
       .executeTakeFirstOrThrow();
     await setMeta(trx, 'advisories.total', String(Number(r.n)));
     await setMeta(trx, 'advisories.newest', String(r.newest ?? ''));
+    await setMeta(trx, 'advisories.freshness', JSON.stringify(await readFreshness(trx)));
   }
 
-  /** How many advisories there are and the newest `modified`: one small read. */
-  async summary(): Promise<{ total: number; newest: string | null }> {
+  /**
+   * How many advisories there are, the newest `modified`, and the newest per source and ecosystem:
+   * one small read (a database imported into before the per-source figures were kept counts them).
+   */
+  async summary(): Promise<AdvisorySummary> {
     const rows = await this.db
       .selectFrom('meta')
       .select(['key', 'value'])
-      .where('key', 'in', ['advisories.total', 'advisories.newest'])
+      .where('key', 'in', ['advisories.total', 'advisories.newest', 'advisories.freshness'])
       .execute();
     const m = new Map(rows.map((r) => [r.key, r.value]));
-    if (m.has('advisories.total'))
-      return { total: Number(m.get('advisories.total')), newest: m.get('advisories.newest') || null };
+    const kept = m.get('advisories.freshness');
+    if (m.has('advisories.total') && kept !== undefined)
+      return {
+        total: Number(m.get('advisories.total')),
+        newest: m.get('advisories.newest') || null,
+        freshness: JSON.parse(kept) as SourceFreshness[],
+      };
     const s = await this.stats();
-    return { total: s.total, newest: s.newestModified };
+    return { total: s.total, newest: s.newestModified, freshness: s.freshness };
   }
 
   /**
@@ -459,6 +511,7 @@ export class AdvisoryStore {
       .selectFrom('advisories')
       .select((eb) => eb.fn.max('modified').as('m'))
       .executeTakeFirst();
+    const freshness = await readFreshness(this.db);
     const kinds = Object.fromEntries(byKind.map((r) => [r.kind, Number(r.n)]));
     return {
       total: Object.values(kinds).reduce((s, n) => s + n, 0),
@@ -467,6 +520,7 @@ export class AdvisoryStore {
       packages: Number(packages.n),
       withdrawn: Number(withdrawn.n),
       newestModified: (newest?.m as string | null | undefined) ?? null,
+      freshness,
     };
   }
 }

@@ -85,11 +85,35 @@ describe('reading a project directory', () => {
     const tmp = await tempProject({ 'package.json': '{"name": "empty"}' });
     const e = await rejection(extractProject(tmp));
     expectError(e, 'E_LOCKFILE_MISSING', { file: tmp, mentions: 'package-lock.json' });
+    for (const how of [
+      'npm install --package-lock-only',
+      'pnpm install --lockfile-only',
+      'yarn install --mode update-lockfile',
+    ])
+      expect((e as Error).message).toContain(how);
     const gone = join(tmp, 'nowhere');
     expectError(await rejection(extractProject(gone)), 'E_LOCKFILE_MISSING', { file: gone });
     expectError(await rejection(extractLockfile(join(gone, 'yarn.lock'))), 'E_LOCKFILE_MISSING', {
       file: join(gone, 'yarn.lock'),
     });
+  });
+
+  it('reads a folder whose only lockfile is a CycloneDX SBOM named bom.json or *.cdx.json', async () => {
+    const sbom = read(LOCKFILES, 'cyclonedx', 'sbom.json');
+    for (const name of ['bom.json', 'app.cdx.json']) {
+      const tmp = await tempProject({
+        [name]: sbom,
+        'package.json': read(LOCKFILES, 'cyclonedx', 'package.json'),
+      });
+      const [contents] = await extractProject(tmp);
+      expect(contents?.file).toBe(join(tmp, name));
+      expect(contents?.packages.length).toBeGreaterThan(0);
+      expect(contents?.packages.map((p) => `${p.name}@${p.version}`)).toEqual(
+        (await extractLockfile(join(LOCKFILES, 'cyclonedx', 'sbom.json'))).packages.map(
+          (p) => `${p.name}@${p.version}`,
+        ),
+      );
+    }
   });
 
   it('reads a file given instead of a directory, and refuses a directory given as a lockfile', async () => {
@@ -166,6 +190,14 @@ describe('the extractors, given text instead of files', () => {
     expect(chooseLockfiles('/p', [entry('node_modules', true), entry('package.json')])).toEqual([
       'node_modules',
     ]);
+    // CycloneDX's own names for an SBOM, read when there is no lockfile (before node_modules)
+    expect(
+      chooseLockfiles('/p', [entry('node_modules', true), entry('app.cdx.json'), entry('bom.json')]),
+    ).toEqual(['app.cdx.json', 'bom.json']);
+    expect(chooseLockfiles('/p', [entry('yarn.lock'), entry('bom.json')])).toEqual(['yarn.lock']);
+    expect(() => chooseLockfiles('/p', [entry('package.json'), entry('sbom.json')])).toThrow(
+      expect.objectContaining({ code: 'E_LOCKFILE_MISSING' }),
+    );
     expect(() => chooseLockfiles('/p', [entry('package.json')])).toThrow(
       expect.objectContaining({ code: 'E_LOCKFILE_MISSING' }),
     );

@@ -55,8 +55,13 @@ export function coreAdvisories(): Advisory[] {
 export const DATABASE: DatabaseInfo = {
   name: 'nswg.sqlite',
   source: 'bundled',
-  newest: '2026-03-24T00:00:00Z',
+  newest: '2026-05-25T00:00:00Z',
   advisories: 638,
+  // npm data a week old (fresh) against NOW; core data two months old
+  freshness: [
+    { source: 'Working Group', ecosystem: 'npm', newest: '2026-05-25T00:00:00Z', advisories: 467 },
+    { source: 'Working Group', ecosystem: 'core', newest: '2026-03-24T00:00:00Z', advisories: 171 },
+  ],
 };
 
 /** An installed copy, hoisted to `node_modules/<name>` unless `extra.location` says otherwise. */

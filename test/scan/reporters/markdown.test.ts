@@ -74,7 +74,7 @@ describe('--format markdown', async () => {
     // a core advisory whose title is its CVE is not written twice
     expect(md).toContain('(CVE-2023-30581) | ');
     expect(md.trimEnd().split('\n').pop()).toBe(
-      '<sub>Database: nswg.sqlite, 638 advisories, newest advisory 2026-03-24 (2 months old); 1 ignored.</sub>',
+      '<sub>Database: nswg.sqlite, 638 advisories; newest advisory: Working Group npm 2026-05-25 (7 days old), Working Group Node.js core 2026-03-24 (2 months old); 1 ignored.</sub>',
     );
   });
 

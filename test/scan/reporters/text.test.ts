@@ -23,10 +23,21 @@ describe('--format text', async () => {
     return lines.slice(start, end);
   };
 
+  it('lines up the id, alias and title columns across the whole report', () => {
+    const rows = lines.filter(
+      (l) => /^ {2}(critical|high|moderate|low|info) /.test(l) && !l.includes('NSWG-COR'),
+    );
+    expect(rows.length).toBeGreaterThan(3);
+    const starts = (re: RegExp) => new Set(rows.map((l) => l.search(re)));
+    expect(starts(/NSWG-ECO/)).toEqual(new Set([12]));
+    const aliased = rows.filter((l) => /NSWG-ECO-\d+ +CVE-/.test(l));
+    expect(new Set(aliased.map((l) => l.search(/ CVE-/) + 1)).size).toBe(1);
+  });
+
   it('groups findings by package, with id, CVE, title, path and the fix', () => {
     expect(block('express 4.4.5')).toEqual([
       'express 4.4.5',
-      '  moderate  NSWG-ECO-8  CVE-2014-6393  No Charset in Content-Type Header',
+      '  moderate  NSWG-ECO-8    CVE-2014-6393   No Charset in Content-Type Header',
       '  via       root > express',
       '  fix       upgrade express to >= 4.5.0',
     ]);
@@ -35,8 +46,8 @@ describe('--format text', async () => {
   it('gives a package with several findings one fix line: the highest fixed version', () => {
     expect(block('send 0.1.0')).toEqual([
       'send 0.1.0',
-      '  moderate  NSWG-ECO-32  CVE-2014-6394  Directory Traversal',
-      '  moderate  NSWG-ECO-56  CVE-2015-8859  Root Path Disclosure',
+      '  moderate  NSWG-ECO-32   CVE-2014-6394   Directory Traversal',
+      '  moderate  NSWG-ECO-56   CVE-2015-8859   Root Path Disclosure',
       '  via       root > express > send',
       '  fix       upgrade send to >= 0.11.1',
     ]);
@@ -45,7 +56,7 @@ describe('--format text', async () => {
   it('marks dev and optional dependencies, shows workspaces in paths, and says when there is no fix', () => {
     expect(block('lodash 4.17.4')).toEqual([
       'lodash 4.17.4  (dev)',
-      '  low       NSWG-ECO-368  CVE-2018-3721  lodash prototype pollution',
+      '  low       NSWG-ECO-368  CVE-2018-3721   lodash prototype pollution',
       '  high      NSWG-ECO-493  CVE-2018-16487  Denial of Service',
       '  via       root > lodash',
       '            root > packages/api (workspace) > lodash',
@@ -54,7 +65,7 @@ describe('--format text', async () => {
     expect(block('marked 0.3.5')).toContain('  via       root > packages/web (workspace) > marked');
     expect(block('ldapauth 2.2.4')).toEqual([
       'ldapauth 2.2.4  (optional)',
-      '  moderate  NSWG-ECO-19  CVE-2015-7294  LDAP Injection',
+      '  moderate  NSWG-ECO-19   CVE-2015-7294   LDAP Injection',
       '  via       root > ldapauth',
       '  fix       no fixed version yet',
     ]);
@@ -91,7 +102,7 @@ describe('--format text', async () => {
       '9 vulnerabilities (2 high, 5 moderate, 1 low, 1 info) in 7 packages; 9 packages scanned',
       '1 ignored; 1 expired ignore entry',
       `Node.js 20.1.0: ${report.node!.findings.length} core advisories, end-of-life`,
-      'Database: nswg.sqlite (bundled), 638 advisories, newest advisory 2026-03-24 (2 months old)',
+      'Database: nswg.sqlite (bundled), 638 advisories; newest advisory: Working Group npm 2026-05-25 (7 days old), Working Group Node.js core 2026-03-24 (2 months old)',
       '',
     ]);
   });
@@ -103,7 +114,42 @@ describe('--format text', async () => {
       { now: NOW },
     );
     expect(clean).toBe(
-      'No known vulnerabilities in 1 package scanned\nDatabase: nswg.sqlite (bundled), 638 advisories, newest advisory 2026-03-24 (2 months old)\n',
+      'No known vulnerabilities in 1 package scanned\nDatabase: nswg.sqlite (bundled), 638 advisories; newest advisory: Working Group npm 2026-05-25 (7 days old), Working Group Node.js core 2026-03-24 (2 months old)\n',
+    );
+  });
+
+  it('warns when the npm advisories are more than 30 days old, naming the sync command', async () => {
+    const old = buildReport({ packages: [pkg('negotiator', '0.6.1', [['root', 'negotiator']])] });
+    // the Working Group's npm data ends in 2020; its core data is current: the core date must not hide that
+    old.database = {
+      ...old.database,
+      newest: '2026-05-30T00:00:00Z',
+      freshness: [
+        { source: 'Working Group', ecosystem: 'npm', newest: '2020-08-10T00:00:00Z', advisories: 467 },
+        { source: 'Working Group', ecosystem: 'core', newest: '2026-05-30T00:00:00Z', advisories: 171 },
+      ],
+    };
+    const out = (await renderReport(old, 'text', { now: NOW })).trimEnd().split('\n');
+    expect(out.at(-2)).toBe(
+      'Database: nswg.sqlite (bundled), 638 advisories; newest advisory: Working Group npm 2020-08-10 (5 years old), Working Group Node.js core 2026-05-30 (2 days old)',
+    );
+    expect(out.at(-1)).toBe(
+      'Warning: the newest npm advisory is from 2020-08-10, 2121 days ago: advisories published since are missing; bring them in with `nswg db sync https://osv-vulnerabilities.storage.googleapis.com/npm/`',
+    );
+    // a synced source's fresh npm advisories end the warning
+    old.database.freshness.push({
+      source: 'GHSA',
+      ecosystem: 'npm',
+      newest: '2026-05-31T00:00:00Z',
+      advisories: 9,
+    });
+    const synced = await renderReport(old, 'text', { now: NOW });
+    expect(synced).toContain('GHSA npm 2026-05-31 (1 day old)');
+    expect(synced).not.toContain('Warning');
+    expect(await renderReport(old, 'markdown', { now: NOW })).not.toContain('Warning');
+    old.database.freshness.pop();
+    expect(await renderReport(old, 'markdown', { now: NOW })).toContain(
+      '> **Warning:** the newest npm advisory is from 2020-08-10, 2121 days ago',
     );
   });
 

@@ -135,6 +135,11 @@ describe.skipIf(!haveChromium && !process.env.CI)('the pages in headless Chromiu
     await Promise.all([page.waitForURL(/\/advisories\//), first.click()]);
     expect((await page.textContent('h1'))!.trim()).toBe(title);
     expect(await page.locator('dl.cvss dt').count()).toBeGreaterThan(0);
+    // what it is and what to do show first; the vector's explanation is folded until asked for
+    expect(await page.locator('#summary').isVisible()).toBe(true);
+    expect(await page.locator('dl.cvss').isVisible()).toBe(false);
+    await page.click('details.cvss-explained summary');
+    expect(await page.locator('dl.cvss').isVisible()).toBe(true);
     await shot(page, 'advisory-desktop');
 
     await Promise.all([
@@ -174,8 +179,13 @@ describe.skipIf(!haveChromium && !process.env.CI)('the pages in headless Chromiu
 
     await page.goto(`${base}/node`);
     await page.fill('#version', '20.1.0');
-    await Promise.all([page.waitForURL(/\/node\?version=20\.1\.0$/), page.press('#version', 'Enter')]);
-    expect(await page.textContent('#check-result')).toContain('Node.js 20.1.0 is affected by');
+    await Promise.all([
+      page.waitForURL(/\/node\?version=20\.1\.0&platform=all$/),
+      page.press('#version', 'Enter'),
+    ]);
+    expect(await page.textContent('#check-result')).toContain(
+      'Node.js 20.1.0 on any platform is affected by',
+    );
     await shot(page, 'node-desktop');
 
     expect(takeTrouble()).toEqual([]);

@@ -7,6 +7,7 @@ import { ASSETS } from '../../../src/server/pages/index.js';
 import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
 import { satisfies } from '../../../src/versions/index.js';
 import { freshDb, PG_ADMIN_URL, type TestDb, testEngines } from '../../helpers/db.js';
+import { npmAffected } from '../../helpers/ranges.js';
 import { advisory, EVIL_PACKAGE, SCOPED_ADVISORY, TWIN_ADVISORY, XSS_ADVISORY } from './fixtures.js';
 import { elementById, linkedAdvisoryIds, tagsOf, unsafeMarkup } from './html-check.js';
 
@@ -38,6 +39,7 @@ async function disconnected(tdb: TestDb | undefined): Promise<void> {
 /** Every kind of page, with the status it should answer. */
 const PAGES: [string, number][] = [
   ['/', 200],
+  ['/?page=2', 200],
   ['/search?q=lodash', 200],
   ['/search?q=prototype%20pollution', 200],
   ['/search?q=alert', 200],
@@ -126,6 +128,43 @@ describe.each(engines)('the web pages on %s', (engine) => {
     expect(res.body).toContain('action="/search"');
   });
 
+  it('pages back through the latest advisories, each once, oldest last', async () => {
+    const seen: string[] = [];
+    let url: string | null = '/';
+    let pages = 0;
+    while (url) {
+      const body: string = (await get(url)).body;
+      pages++;
+      seen.push(...linkedAdvisoryIds(body.slice(body.indexOf('id="latest"'))));
+      const older = /<a href="(\/\?page=\d+)#latest" rel="next">Older →<\/a>/.exec(body);
+      if (pages > 1) expect(body).toContain('rel="prev">← Newer</a>');
+      url = older ? older[1]!.replace(/&amp;/g, '&') : null;
+    }
+    let published = 0;
+    for await (const a of store.advisories.all()) if (a.published && !a.withdrawn) published++;
+    expect(new Set(seen).size).toBe(published);
+    expect(seen.length).toBe(published);
+    expect(pages).toBe(Math.ceil(published / 25));
+    expect((await get(`/?page=${pages + 1}`)).body).toContain('No older advisories.');
+  });
+
+  it('says how current each source is on the home page, and that the npm advisories are out of date', async () => {
+    const body = (await get('/')).body;
+    const section = body.slice(body.indexOf('id="freshness"'), body.indexOf('id="latest"'));
+    expect(section).toContain(
+      '<li>Working Group npm: newest advisory <time datetime="2020-07-13T00:00:00Z">2020-07-13</time> (467 advisories)</li>',
+    );
+    expect(section).toContain(
+      '<li>Working Group Node.js core: newest advisory <time datetime="2026-04-08T21:26:49Z">2026-04-08</time>',
+    );
+    // the imported test advisories are GHSA ones of 2026-01-02: older than 30 days against the clock too
+    expect(section).toContain('<li>GHSA npm: newest advisory');
+    expect(section).toContain('The npm advisories here are out of date:');
+    expect(section).toContain(
+      '<code>nswg db sync https://osv-vulnerabilities.storage.googleapis.com/npm/</code>',
+    );
+  });
+
   it('shows an advisory: title, severity with the vector explained, versions, details, references, credits, links', async () => {
     const res = await get('/advisories/NSWG-ECO-1');
     const body = res.body;
@@ -146,6 +185,56 @@ describe.each(engines)('the web pages on %s', (engine) => {
     expect(body).toContain('<a href="/v1/vulns/NSWG-ECO-1" type="application/json">OSV JSON</a>');
     expect(body).toContain('Jarda Kotěšovec');
     expect(body).toContain('Update to bassmaster version 1.5.2 or greater.');
+  });
+
+  it('says first what an advisory is and what to do, the CVSS explanation folded below', async () => {
+    const body = (await get('/advisories/NSWG-ECO-1')).body;
+    const summary = elementById(body, 'summary');
+    expect(summary).toContain(
+      '<strong>What it is:</strong> a <span class="sev sev-moderate">Moderate</span> vulnerability in <a href="/packages/bassmaster">bassmaster</a> <code>&lt;=1.5.1</code>',
+    );
+    expect(summary).toContain(
+      '<strong>What to do first:</strong> upgrade <a href="/packages/bassmaster">bassmaster</a> to <strong>1.5.2</strong> or later.',
+    );
+    expect(body.indexOf('id="summary"')).toBeLessThan(body.indexOf('<details class="cvss-explained">'));
+    expect(body).toMatch(
+      /<details class="cvss-explained"><summary>What the CVSS vector says<\/summary>\s*<p><code class="vector">/,
+    );
+    const core = elementById((await get('/advisories/NSWG-COR-1')).body, 'summary');
+    expect(core).toContain('vulnerability in Node.js itself');
+    expect(core).toContain('upgrade Node.js to');
+  });
+
+  it('never says "Published unknown": it says what is known', async () => {
+    const undated = advisory({
+      id: 'GHSA-undt-undt-undt',
+      published: null,
+      modified: '2026-02-03T00:00:00Z',
+      title: 'Undated',
+    });
+    const recorded = advisory({
+      id: 'GHSA-rcrd-rcrd-rcrd',
+      published: null,
+      created: '2025-12-01T00:00:00Z',
+      title: 'Recorded',
+    });
+    await store.advisories.import([undated, recorded]);
+    const a = (await get(`/advisories/${undated.id}`)).body;
+    expect(a).not.toMatch(/unknown/i);
+    expect(a).toContain('<li>Last updated <time datetime="2026-02-03T00:00:00Z">2026-02-03</time></li>');
+    expect(a).not.toContain('Published');
+    const b = (await get(`/advisories/${recorded.id}`)).body;
+    expect(b).toContain('<li>Recorded <time datetime="2025-12-01T00:00:00Z">2025-12-01</time></li>');
+    expect(b).not.toMatch(/Published|unknown/i);
+    // an advisory with no fix says so, and what is left to do
+    const unfixed = advisory({
+      id: 'GHSA-nfix-nfix-nfix',
+      affected: [npmAffected('nswg-unfixed', '*', null)],
+    });
+    await store.advisories.import([unfixed]);
+    expect(elementById((await get(`/advisories/${unfixed.id}`)).body, 'summary')).toContain(
+      'no fixed version of <a href="/packages/nswg-unfixed">nswg-unfixed</a> is known',
+    );
   });
 
   it('explains a CVSS 4.0 vector and links a scoped package', async () => {
@@ -429,11 +518,53 @@ describe.each(engines)('the web pages on %s', (engine) => {
       }
       expect(affected).toBeGreaterThan(6);
       const v = await get('/node?version=v20.1.0');
-      expect(v.body).toContain('Node.js 20.1.0 is affected by');
+      expect(v.body).toContain('Node.js 20.1.0 on any platform is affected by');
       const bad = await get('/node?version=twenty');
       expect(bad.statusCode).toBe(400);
       expect(bad.body).toContain('“twenty” is not a Node.js version.');
     });
+    it('checks a bare release line and a platform as nswg check-node does, with one upgrade line', async () => {
+      const core: Advisory[] = [];
+      for await (const a of store.advisories.all('core')) core.push(a);
+      const { checkNode, askedNodeVersion } = await import('../../../src/scan/index.js');
+      const { releaseSchedule } = await import('../../../src/files/index.js');
+      const asked = askedNodeVersion('18', core, 'version');
+      expect(asked.version).toBe('18.20.6');
+      for (const [platform, name] of [
+        ['win32', 'Windows'],
+        ['linux', 'Linux'],
+        ['all', 'any platform'],
+      ] as const) {
+        const res = await get(`/node?version=18&platform=${platform}`);
+        expect(res.statusCode).toBe(200);
+        const result = elementById(res.body, 'check', '</section>');
+        // the advisories of 2025 on name no 18.x: past its end of life, the line is not assessed
+        expect(result).toMatch(new RegExp(`Node\\.js 18\\.20\\.6 on ${name} is (not affected|affected by)`));
+        expect(result).toContain(
+          '18.x: checked as 18.20.6, the newest release of the line that an advisory names as patched.',
+        );
+        expect(result).toContain('the 18.x line ended on 2025-04-30');
+        expect(result.match(/Upgrade to/g)).toHaveLength(1);
+        expect(result).toMatch(/<strong>Upgrade to<\/strong> a maintained LTS line \(\d+\.x( or \d+\.x)+\)/);
+        expect(result).toContain(`<option value="${platform}" selected>`);
+        const want = checkNode('18.20.6', platform, core, new Date(), releaseSchedule()).findings.map(
+          (f) => f.id,
+        );
+        expect(linkedAdvisoryIds(result).sort(), platform).toEqual([...want].sort());
+      }
+      // a Windows-only advisory (batch files, CVE-2024-27980) makes the platforms differ, as on the command line
+      const on = async (platform: string) =>
+        linkedAdvisoryIds(
+          elementById((await get(`/node?version=18.20.1&platform=${platform}`)).body, 'check', '</section>'),
+        );
+      const win = await on('win32');
+      expect(win.length).toBeGreaterThan((await on('linux')).length);
+      expect(await on('all')).toEqual(expect.arrayContaining(win));
+      // a maintained line with a fix: the lowest release that fixes them all
+      const fixable = elementById((await get('/node?version=24.0.0')).body, 'check', '</section>');
+      expect(fixable).toMatch(/<strong>Upgrade to<\/strong> 24\.\d+\.\d+ or later\./);
+    });
+
     it('shows a core advisory imported while the server runs (the kept rendering follows the data)', async () => {
       expect((await get('/node')).body).not.toContain('Node.js 30.x');
       const added = advisory({

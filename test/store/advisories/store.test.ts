@@ -35,7 +35,37 @@ describe.each(engines)('the advisory store on %s', (engine) => {
     expect(s.byKind).toEqual({ npm: 467, core: 171 });
     expect(s.total).toBe(638);
     expect(s.packages).toBe(408);
-    expect(await store.advisories.summary()).toEqual({ total: 638, newest: s.newestModified });
+    // the newest advisory per source and ecosystem: the Working Group's npm data ends in 2020
+    const freshness = [
+      { source: 'Working Group', ecosystem: 'npm', newest: '2020-07-13T00:00:00Z', advisories: 467 },
+      { source: 'Working Group', ecosystem: 'core', newest: '2026-04-08T21:26:49Z', advisories: 171 },
+    ];
+    expect(s.freshness).toEqual(freshness);
+    expect(await store.advisories.summary()).toEqual({ total: 638, newest: s.newestModified, freshness });
+  });
+
+  it('keeps the freshness of each source as advisories of another source come in', async () => {
+    const tdb2 = await freshDb(engine);
+    const other = await openStore(tdb2.target, { mode: 'create' });
+    try {
+      await seedBundled(other);
+      const ghsa = {
+        ...((await other.advisories.get('NSWG-ECO-1')) as Advisory),
+        id: 'GHSA-aaaa-bbbb-cccc',
+        aliases: [],
+        modified: '2026-11-30T00:00:00Z',
+      };
+      await other.advisories.import([ghsa]);
+      const { freshness } = await other.advisories.summary();
+      expect(freshness.map((f) => [f.source, f.ecosystem, f.newest.slice(0, 10), f.advisories])).toEqual([
+        ['Working Group', 'npm', '2020-07-13', 467],
+        ['Working Group', 'core', '2026-04-08', 171],
+        ['GHSA', 'npm', '2026-11-30', 1],
+      ]);
+    } finally {
+      await other.close();
+      await tdb2.drop();
+    }
   });
 
   it('gives back the Working Group JSON of all 638, field for field', async () => {

@@ -64,6 +64,8 @@ h2 { font-size: 1.2rem; margin: 1.75rem 0 0.6rem; padding-bottom: 0.25rem; borde
 .notice.bad { border-color: var(--bad); background: var(--bad-bg); }
 .notice.ok { border-color: var(--ok); background: var(--ok-bg); }
 .notice p { margin: 0.25rem 0; }
+details.cvss-explained summary { cursor: pointer; color: var(--link); margin: 0.5rem 0; }
+ul.freshness { padding-left: 1.25rem; }
 
 ul.advisories { list-style: none; padding: 0; margin: 0; }
 ul.advisories > li { padding: 0.7rem 0; border-bottom: 1px solid var(--line); }

@@ -2,6 +2,7 @@ import {
   type Advisory,
   type Credit,
   cvssVersion,
+  fixedVersionsOf,
   normalizeCvssVector,
   severityOf,
 } from '../../../advisories/index.js';
@@ -37,12 +38,14 @@ function severitySection(a: Advisory): SafeHtml {
     a.declaredSeverity && !(scored && score > 0)
       ? html` <span class="muted">declared: ${a.declaredSeverity}</span>`
       : '';
+  // the vector's explanation is for whoever wants it: folded, below what the advisory is and what to do
   const metrics = vector
-    ? html`<p><code class="vector">${vector}</code></p>
+    ? html`<details class="cvss-explained"><summary>What the CVSS vector says</summary>
+<p><code class="vector">${vector}</code></p>
 <dl class="facts cvss">${explainCvss(vector).metrics.map(
         (m) =>
           html`<dt>${m.name} <span class="muted">(${m.key})</span></dt><dd>${m.value}${m.description ? html`<span class="muted">${m.description}</span>` : ''}</dd>`,
-      )}</dl>`
+      )}</dl></details>`
     : html`<p class="muted">No CVSS vector was given.</p>`;
   return html`<section aria-labelledby="severity">
 <h2 id="severity">Severity</h2>
@@ -84,6 +87,46 @@ function cweLink(id: string, name: string | null): SafeHtml {
   return m ? externalLink(`https://cwe.mitre.org/data/definitions/${m[1]}.html`, label) : html`${label}`;
 }
 
+/** What the advisory is, in one line: its severity and what it affects. */
+function whatItIs(a: Advisory): SafeHtml {
+  const what =
+    a.kind === 'core'
+      ? html`Node.js itself${a.affected.some((x) => x.platforms.length && !x.platforms.includes('all')) ? html` (${a.affected.flatMap((x) => x.platforms).join(', ')} only)` : ''}`
+      : html`${a.affected.map((x, i) => html`${i ? ', ' : ''}${affectedLink(x)} <code>${x.vulnerable}</code>`)}`;
+  return html`<p><strong>What it is:</strong> a ${severityBadge(severityOf(a))} vulnerability in ${what}${
+    a.weaknesses[0] ? html` (${a.weaknesses[0].name?.replace(/^CWE-\d+:\s*/, '') ?? a.weaknesses[0].id})` : ''
+  }.</p>`;
+}
+
+/** What to do first: upgrade to the lowest fixed version, or, with no fix, what is left. */
+function whatToDo(a: Advisory): SafeHtml {
+  if (a.withdrawn) return html`<p><strong>What to do:</strong> nothing: the advisory was withdrawn.</p>`;
+  const steps = a.affected.map((x) => {
+    const fixed = fixedVersionsOf(x.patched);
+    if (a.kind === 'core')
+      return fixed.length
+        ? html`upgrade Node.js to ${fixed.map((v, i) => html`${i ? ' or ' : ''}<strong>${v}</strong>`)} or later in its line (<a href="/node">check your version</a>)`
+        : html`no fixed Node.js release is known: upgrade to a maintained line (<a href="/node">check your version</a>)`;
+    if (fixed.length === 1) return html`upgrade ${affectedLink(x)} to <strong>${fixed[0]!}</strong> or later`;
+    // fixes in several lines (backports): the patched range says which
+    return fixed.length
+      ? html`upgrade ${affectedLink(x)} to a patched version: <code>${x.patched ?? ''}</code>`
+      : html`no fixed version of ${affectedLink(x)} is known: remove it or replace it, or accept the risk with a reason in <code>.nswg-ignore.json</code>`;
+  });
+  return html`<p><strong>What to do first:</strong> ${steps.map((s, i) => html`${i ? '; ' : ''}${s}`)}.</p>`;
+}
+
+/** Published, updated and withdrawn dates as far as they are known: never "unknown". */
+function dates(a: Advisory): SafeHtml {
+  const known = (ts: string | null) => Boolean(ts && ts >= '1990');
+  const published = known(a.published)
+    ? html`<li>Published ${date(a.published)}</li>`
+    : known(a.created)
+      ? html`<li>Recorded ${date(a.created)}</li>`
+      : '';
+  return html`${published}<li>${published ? 'Updated' : 'Last updated'} ${date(a.modified)}</li>`;
+}
+
 /** The page of one advisory; `cveRecords`: the CVE ids whose record this server serves (the program's own). */
 export function advisoryPage(a: Advisory, cveRecords: readonly string[] = []): SafeHtml {
   const title = a.title || a.id;
@@ -93,12 +136,12 @@ export function advisoryPage(a: Advisory, cveRecords: readonly string[] = []): S
 <ul class="meta">
 <li><strong>${a.id}</strong></li>
 ${a.aliases.map((x) => html`<li>${aliasLink(x)}</li>`)}
-<li>Published ${date(a.published)}</li>
-<li>Updated ${date(a.modified)}</li>
+${dates(a)}
 <li><a href="/v1/vulns/${encodeURIComponent(a.id)}" type="application/json">OSV JSON</a></li>
 ${cveRecords.map((c) => html`<li><a href="${cveRecordPath(c)}" type="application/json">CVE record ${c}</a></li>`)}
 </ul>
 ${a.withdrawn ? html`<div class="notice bad"><p><strong>Withdrawn</strong> on ${date(a.withdrawn)}: this advisory no longer applies.</p></div>` : ''}
+<div class="notice summary" id="summary">${whatItIs(a)}${whatToDo(a)}</div>
 ${severitySection(a)}
 ${affectedSection(a)}
 <section aria-labelledby="details"><h2 id="details">Details</h2><div class="prose">${a.details ? renderMarkdown(a.details) : html`<p class="muted">No details were given.</p>`}</div></section>

@@ -4,11 +4,36 @@ import { layout } from '../layout.js';
 import type { LineGroup } from '../node-lines.js';
 import { advisoryItem, severityBadge } from '../parts.js';
 
-/** What `/node?version=` asked: nothing, a version that does not parse, or the advisories affecting it. */
+/**
+ * What `/node?version=&platform=` asked: nothing, a version that does not parse, or the advisories
+ * affecting it (as `nswg check-node` decides: the same check, the same platforms).
+ */
 export type NodeCheck =
-  | { kind: 'none' }
-  | { kind: 'invalid'; input: string }
-  | { kind: 'checked'; version: string; affecting: Advisory[] };
+  | { kind: 'none'; platform: string }
+  | { kind: 'invalid'; input: string; platform: string }
+  | {
+      kind: 'checked';
+      version: string;
+      platform: string;
+      /** Set when a bare release line was asked (see askedNodeVersion). */
+      line?: { name: string; basis: string };
+      affecting: Advisory[];
+      endOfLife: { name: string; end: string | null } | null;
+      upgrade: string | null;
+    };
+
+/** The platforms the form offers; `all` first, as a page cannot know the reader's machine. */
+const PLATFORM_CHOICES: [string, string][] = [
+  ['all', 'any platform'],
+  ['linux', 'Linux'],
+  ['darwin', 'macOS'],
+  ['win32', 'Windows'],
+  ['freebsd', 'FreeBSD'],
+  ['openbsd', 'OpenBSD'],
+  ['sunos', 'SunOS'],
+  ['aix', 'AIX'],
+];
+const platformName = (p: string) => PLATFORM_CHOICES.find(([k]) => k === p)?.[1] ?? p;
 
 const lineId = (label: string) => `line-${label.replace(/\./g, '-')}`;
 
@@ -24,23 +49,47 @@ function ranges(a: Advisory): SafeHtml {
 }
 
 function checkSection(check: NodeCheck): SafeHtml {
-  const value = check.kind === 'checked' ? check.version : check.kind === 'invalid' ? check.input : '';
+  const value =
+    check.kind === 'checked'
+      ? (check.line?.name ?? check.version)
+      : check.kind === 'invalid'
+        ? check.input
+        : '';
   let result: SafeHtml = html``;
   if (check.kind === 'invalid') {
     result = html`<div class="notice bad" id="check-result" role="status"><p><strong>“${check.input}” is not a Node.js version.</strong></p>
-<p>Give a full version such as <code>20.1.0</code> or <code>v22.3.0</code> (what <code>node --version</code> prints).</p></div>`;
+<p>Give a full version such as <code>20.1.0</code> or <code>v22.3.0</code> (what <code>node --version</code> prints), or a release line such as <code>18</code>.</p></div>`;
   } else if (check.kind === 'checked') {
     const n = check.affecting.length;
+    const on = `on ${platformName(check.platform)}`;
+    const line = check.line
+      ? html`<p>${check.line.name}: checked as ${check.version}, ${
+          check.line.basis === 'first release'
+            ? 'its first release (no advisory names a later one)'
+            : 'the newest release of the line that an advisory names as patched'
+        }.</p>`
+      : '';
+    const eol = check.endOfLife
+      ? html`<p><strong>End-of-life:</strong> the ${check.endOfLife.name} line ${check.endOfLife.end ? `ended on ${check.endOfLife.end}` : 'has ended'} and gets no security fixes; advisories published since do not assess it.</p>`
+      : '';
+    const upgrade = check.upgrade
+      ? html`<p id="upgrade"><strong>Upgrade to</strong> ${check.upgrade}.</p>`
+      : '';
     result = n
-      ? html`<div class="notice bad" id="check-result" role="status"><p><strong>Node.js ${check.version} is affected by ${n} ${n === 1 ? 'advisory' : 'advisories'}</strong> (vulnerable and not patched):</p></div>
+      ? html`<div class="notice bad" id="check-result" role="status"><p><strong>Node.js ${check.version} ${on} is affected by ${n} ${n === 1 ? 'advisory' : 'advisories'}</strong> (vulnerable and not patched):</p>${line}${eol}${upgrade}</div>
 <ul class="advisories">${check.affecting.map((a) => advisoryItem(a, { hit: true, extra: ranges(a) }))}</ul>`
-      : html`<div class="notice ok" id="check-result" role="status"><p><strong>Node.js ${check.version} is not affected</strong> by any core advisory in this database.</p></div>`;
+      : html`<div class="notice ${check.endOfLife ? 'bad' : 'ok'}" id="check-result" role="status"><p><strong>Node.js ${check.version} ${on} is not affected</strong> by any core advisory in this database.</p>${line}${eol}${upgrade}</div>`;
   }
+  const platform = check.platform;
   return html`<section aria-labelledby="check">
 <h2 id="check">Is my Node.js affected?</h2>
 <form class="check" action="/node" method="get">
 <label for="version">Node.js version</label>
 <input id="version" name="version" type="text" value="${value}" placeholder="20.1.0" autocomplete="off" spellcheck="false" maxlength="256">
+<label for="platform">on</label>
+<select id="platform" name="platform">${PLATFORM_CHOICES.map(
+    ([k, name]) => html`<option value="${k}"${k === platform ? html` selected` : ''}>${name}</option>`,
+  )}</select>
 <button type="submit">Check</button>
 </form>
 ${result}
