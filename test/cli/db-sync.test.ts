@@ -83,9 +83,9 @@ describe('the published OSV records in the audit', () => {
 
     const text = (await nswg(['audit', dir, '--no-node', '--db', db])).stdout;
     expect(text).toMatch(
-      /chalk 5\.6\.1\n {2}malware {3}MAL-2025-46969 {2}GHSA-2v46-p5h4-248w .*\n(.*\n)* {2}fix {7}malware: remove this package\n/,
+      /chalk 5\.6\.1\n {2}malware {3}MAL-2025-46969 +GHSA-2v46-p5h4-248w .*\n(.*\n)* {2}fix {7}malware: remove this package\n/,
     );
-    expect(text).toMatch(/NSWG-ECO-32 {2}CVE-2014-6394 {2}GHSA-xwg4-93c6-3h42/);
+    expect(text).toMatch(/NSWG-ECO-32 +CVE-2014-6394 GHSA-xwg4-93c6-3h42/);
     expect(text).toContain('1 package is malware: remove it');
   });
 
