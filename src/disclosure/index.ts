@@ -324,6 +324,7 @@ export {
   actorId,
   hasRole,
   isConfirmedUser,
+  isCoreTeam,
   isTeamFor,
   operatorActor,
   type Participants,

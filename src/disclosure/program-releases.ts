@@ -43,7 +43,7 @@ import {
   validateText,
 } from './releases.js';
 import type { Report } from './report.js';
-import { type Actor, isConfirmedUser, isTeamFor } from './roles.js';
+import { type Actor, isCoreTeam as isTeam } from './roles.js';
 
 // Node.js core security releases through the program: the core security team plans a release,
 // adds the reports it fixes, ticks its checklist, pre-announces it, postpones or cancels it, and on
@@ -414,7 +414,10 @@ export class Releases {
     const team = isTeam(actor);
     return ctx.transaction(actor, origin, async (tx) => {
       const list = await tx.listReleases(team ? {} : { states: PUBLIC_RELEASE_STATES });
-      if (!team) return [...list].reverse().map((r) => publicRelease(r, list, ctx.deps.links.release));
+      if (!team) {
+        const paths = csafPathsOf(list, ctx.deps.links.release);
+        return [...list].reverse().map((r) => publicRelease(r, paths));
+      }
       await tx.audit(auditEntry(actor, 'release.list', origin, ctx.now(), null, { count: list.length }));
       return list.reverse();
     });
@@ -460,7 +463,7 @@ export class Releases {
         throw r ? refusedReleaseRead(e, r.id, 'view-public') : e;
       }
       const published = await tx.listReleases({ states: PUBLIC_RELEASE_STATES });
-      return publicRelease(r, published, ctx.deps.links.release);
+      return publicRelease(r, csafPathsOf(published, ctx.deps.links.release));
     });
   }
 
@@ -593,11 +596,7 @@ export class Releases {
 
 /** A published release as everyone sees it. */
 /** A published release as everyone sees it; `published` is every published release, for its CSAF path. */
-const publicRelease = (
-  r: SecurityRelease,
-  published: readonly SecurityRelease[],
-  pageUrl: (id: string) => string,
-): PublicRelease => ({
+const publicRelease = (r: SecurityRelease, csafPaths: ReadonlyMap<string, string>): PublicRelease => ({
   id: r.id,
   title: releaseTitle(r),
   state: r.state,
@@ -606,10 +605,12 @@ const publicRelease = (
   lines: r.lines,
   advisoryIds: r.advisoryIds,
   announcement: r.announcement ?? '',
-  csafPath: `${CSAF_WHITE_PATH}/${csafReleasesOf(published, pageUrl).find((c) => c.releaseId === r.id)!.path}`,
+  csafPath: `${CSAF_WHITE_PATH}/${csafPaths.get(r.id)}`,
 });
 
-const isTeam = (a: Actor): boolean => isConfirmedUser(a) && isTeamFor(a, 'core');
+/** Each published release's CSAF path, by release id: the tracking ids depend on the whole list. */
+const csafPathsOf = (published: readonly SecurityRelease[], pageUrl: (id: string) => string) =>
+  new Map(csafReleasesOf(published, pageUrl).map((c) => [c.releaseId, c.path]));
 
 /** The actor, once it is a confirmed member of the core security team (or an admin); E_FORBIDDEN otherwise. */
 function assertTeam(actor: Actor): Actor & { kind: 'user' } {

@@ -74,6 +74,9 @@ export function isTeamFor(a: Actor, kind: 'npm' | 'core'): boolean {
   return isAdmin(a) || hasRole(a, kind === 'npm' ? 'triage' : 'core-security');
 }
 
+/** A confirmed member of the core security team, or an admin: who runs the security releases. */
+export const isCoreTeam = (a: Actor): boolean => isConfirmedUser(a) && isTeamFor(a, 'core');
+
 export const isReporterOf = (a: Actor, r: Participants): boolean =>
   a.kind === 'user' && a.id === r.reporterId;
 export const isFilerOf = (a: Actor, r: Participants): boolean => a.kind === 'user' && a.id === r.filedById;

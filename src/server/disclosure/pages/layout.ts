@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isTeamFor } from '../../../disclosure/index.js';
 import { ASSETS } from '../../pages/assets/index.js';
 import { type Html, html, type SafeHtml } from '../../pages/html.js';
 import { disclosureAssets } from '../assets/index.js';
@@ -109,8 +110,7 @@ export function page(p: PageCtx, title: string, body: Html, opts: { scripts?: st
   const u = p.caller.user;
   const team = p.caller.actor.kind === 'user' && p.caller.actor.roles.length > 0;
   const admin = p.caller.actor.kind === 'user' && p.caller.actor.roles.includes('admin');
-  const coreTeam =
-    admin || (p.caller.actor.kind === 'user' && p.caller.actor.roles.includes('core-security'));
+  const coreTeam = isTeamFor(p.caller.actor, 'core');
   const pending = p.caller.actor.kind === 'user' ? (p.caller.actor.pendingRoles ?? []) : [];
   const account = u
     ? html`<a href="${PAGES}/account">${u.displayName}</a>${postButton(p, `${PAGES}/logout`, 'Log out', 'link')}`

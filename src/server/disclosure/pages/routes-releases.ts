@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { releaseTitle } from '../../../disclosure/index.js';
+import { isCoreTeam, releaseTitle } from '../../../disclosure/index.js';
 import { type DisclosureContext, originOf, paths } from '../context.js';
 import { field, pageCtx, seeOther, sendPage, toLogin } from './layout.js';
 import { parseLines, publicReleasePage, releasePage, releasesPage } from './views-releases.js';
@@ -25,10 +25,7 @@ const oneALine = (text: string) =>
 /** The security release pages: the list and the plan form, one release and its forms (each a CSRF form). */
 export function releasePages(app: FastifyInstance, ctx: DisclosureContext): void {
   const { releases } = ctx.program;
-  const isTeam = (req: FastifyRequest) =>
-    req.caller.actor.kind === 'user' &&
-    !req.caller.actor.unconfirmed &&
-    (req.caller.actor.roles.includes('core-security') || req.caller.actor.roles.includes('admin'));
+  const isTeam = (req: FastifyRequest) => isCoreTeam(req.caller.actor);
 
   app.get(paths.releases(), { schema: hidden }, async (req, reply) => {
     const list = await releases.list(req.caller.actor, originOf(req));
