@@ -72,6 +72,24 @@ describe.each(await testEngines())('bulk data and the feed on %s', (engine) => {
     );
   });
 
+  it('serves one advisory as its OSV file, and nothing for a wrong kind, a name that is not one, or a path', async () => {
+    const one = await app.inject({ url: '/v1/export/npm/GHSA-othe-rdb0-test.json' });
+    expect(one.statusCode).toBe(200);
+    expect(JSON.parse(one.body)).toEqual(
+      JSON.parse(JSON.stringify(toOsv(all.find((a) => a.id === 'GHSA-othe-rdb0-test')!))),
+    );
+    // an npm advisory is not in the core folder; an id nobody has is not anywhere
+    expect((await app.inject({ url: '/v1/export/core/GHSA-othe-rdb0-test.json' })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/v1/export/npm/GHSA-none-none-none.json' })).statusCode).toBe(404);
+    // a name without .json, a path out of the folder, a name far too long (414): refused before any read
+    for (const url of [
+      '/v1/export/npm/GHSA-othe-rdb0-test',
+      '/v1/export/npm/..%2F..%2Fetc%2Fpasswd.json',
+      `/v1/export/npm/${'a'.repeat(5000)}.json`,
+    ])
+      expect([400, 404, 414], url.slice(0, 60)).toContain((await app.inject({ url })).statusCode);
+  });
+
   it('serves the Working Group layout in nswg.zip exactly as `nswg db export --format nswg` writes it', async () => {
     const files = await unzip('/v1/export/nswg.zip');
     const out = mkdtempSync(join(tmpdir(), 'nswg-export-'));
