@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// Benchmark of the dense case (bench/lib/dense.mjs): a real npm lockfile of 2,513 entries and a
+// 200,000-advisory database in which every one of its 1,691 package names carries four advisories
+// that its installed versions miss. Prints medians of:
+//   audit   `nswg audit --format json` on the real lockfile with the 638 bundled advisories and with
+//           the dense database, and `node -e 0`, interleaved round by round; peak RSS; the time
+//           above Node's own start, with and without NODE_EXTRA_CA_CERTS when it is set
+//   batch   a cold /v1/querybatch of 1,000 of the project's names (a new server process each time,
+//           warmed on other names first, so that nothing of these names is cached) and a cold npm
+//           bulk request of 1,600 of them; then the same requests warm
+//   query   /v1/query at 32 connections (autocannon) against nswg serve and, in the same run, against
+//           a bare node:http server answering the same requests from memory with nswg's own answers
+// on SQLite and on PostgreSQL (the local server; built once as nswg_bench_dense).
+// Usage: npm run build && node bench/dense.mjs [audit|batch|query|all] [sqlite|postgres|both]
+//   env: RUNS (audit rounds, 15), REPS (batch requests, 15), DURATION (s, 10), QUERY_RUNS (3)
+import { fork, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { seededDb } from './lib/databases.mjs';
+import { densePostgres, denseSqlite, projectVersions, REAL_PROJECT } from './lib/dense.mjs';
+import { median, percentile, rng } from './lib/generate.mjs';
+import { cannon, ROOT, rssMiB, startServer, timePost } from './server-setup.mjs';
+
+const what = process.argv[2] ?? 'all';
+const engines = (process.argv[3] ?? 'both') === 'both' ? ['sqlite', 'postgres'] : [process.argv[3]];
+const bin = join(ROOT, 'dist', 'bin', 'nswg.js');
+const versions = projectVersions();
+const names = [...versions.keys()].sort();
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+console.log(
+  `dense case: ${names.length} names in the real lockfile, each with 4 advisories; load average ${loadavg()[0].toFixed(2)}`,
+);
+
+/** Runs a command under GNU time: wall ms and peak RSS in MiB. */
+function measure(cmd, args, env) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 256 << 20 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+  return { ms, rss: Number(r.stderr.trim().split('\n').at(-1)) / 1024, stdout: r.stdout };
+}
+
+async function auditBench(engine) {
+  const runs = Number(process.env.RUNS ?? 15);
+  const dense = engine === 'sqlite' ? await denseSqlite() : await densePostgres();
+  if (!dense) return console.log('postgres: no local server; skipped');
+  const small = await seededDb();
+  const env = { ...process.env, NO_COLOR: '1' };
+  const bare = { ...env };
+  delete bare.NODE_EXTRA_CA_CERTS;
+  const audit = (db) => [bin, 'audit', REAL_PROJECT, '--format', 'json', '--db', db];
+  const commands = [
+    ['node -e 0', process.execPath, ['-e', '0'], env],
+    ['nswg audit, 638 advisories (SQLite)', process.execPath, audit(small), env],
+    [`nswg audit, dense 200,638 advisories (${engine})`, process.execPath, audit(dense), env],
+  ];
+  if (process.env.NODE_EXTRA_CA_CERTS)
+    commands.push(
+      ['node -e 0, no NODE_EXTRA_CA_CERTS', process.execPath, ['-e', '0'], bare],
+      ['nswg audit, 638, no NODE_EXTRA_CA_CERTS', process.execPath, audit(small), bare],
+    );
+  for (const [, cmd, args, e] of commands) measure(cmd, args, e); // code caches, migrations
+  const res = commands.map(() => ({ ms: [], rss: [], out: '' }));
+  for (let i = 0; i < runs; i++)
+    commands.forEach(([, cmd, args, e], k) => {
+      const m = measure(cmd, args, e);
+      res[k].ms.push(m.ms);
+      res[k].rss.push(m.rss);
+      res[k].out = m.stdout;
+    });
+  commands.forEach(([label], k) =>
+    console.log(
+      `${label.padEnd(48)} median ${fmt(median(res[k].ms)).padStart(9)}  peak RSS median ${median(res[k].rss).toFixed(0)} MiB (max ${Math.max(...res[k].rss).toFixed(0)})`,
+    ),
+  );
+  const [node, a, b] = res.map((r) => median(r.ms));
+  const found = (k) => JSON.parse(res[k].out).findings.length;
+  console.log(
+    `${engine}: findings ${found(1)} (638) and ${found(2)} (dense); dense / 638 = ${(b / a).toFixed(2)}x; ` +
+      `start-up above node -e 0: ${fmt(a - node)}`,
+  );
+  if (res[4]) console.log(`without NODE_EXTRA_CA_CERTS: above node -e 0 ${fmt(median(res[4].ms) - median(res[3].ms))}`);
+}
+
+const r = rng(23);
+const pick = (n, seed) => {
+  const rr = rng(seed);
+  const pool = [...names];
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(rr() * (i + 1));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, n);
+};
+const batchBody = (seed) =>
+  JSON.stringify({
+    queries: pick(1000, seed).map((name) => ({ package: { name, ecosystem: 'npm' }, version: versions.get(name)[0] })),
+  });
+const bulkBody = (seed) =>
+  gzipSync(JSON.stringify(Object.fromEntries(pick(1600, seed).map((n) => [n, [...new Set(versions.get(n))]]))));
+const gz = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
+// a warm-up that touches none of the project's names: the code is compiled, the caches stay empty
+const warmUp = JSON.stringify({
+  queries: Array.from({ length: 1000 }, (_, i) => ({
+    package: { name: `bench-pkg-${i * 7 + 1}`, ecosystem: 'npm' },
+    version: '1.2.3',
+  })),
+});
+
+async function batchBench(engine) {
+  const reps = Number(process.env.REPS ?? 15);
+  const db = engine === 'sqlite' ? await denseSqlite() : await densePostgres();
+  if (!db) return console.log('postgres: no local server; skipped');
+  const routes = [
+    ['/v1/querybatch, 1,000 of the names', '/v1/querybatch', batchBody, undefined],
+    ['npm bulk, 1,600 of the names', '/-/npm/v1/security/advisories/bulk', bulkBody, gz],
+  ];
+  const cold = routes.map(() => []);
+  let rss = 0;
+  for (let i = 0; i < reps; i++) {
+    for (const [k, [, url, make, headers]] of routes.entries()) {
+      const server = await startServer(db);
+      try {
+        for (let w = 0; w < 3; w++) await timePost(`${server.url}/v1/querybatch`, warmUp);
+        cold[k].push((await timePost(`${server.url}${url}`, make(i), headers)).ms);
+        rss = Math.max(rss, rssMiB(server.child.pid));
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  const server = await startServer(db);
+  try {
+    for (const [k, [label, url, make, headers]] of routes.entries()) {
+      const body = make(99);
+      const first = await timePost(`${server.url}${url}`, body, headers);
+      const answer = JSON.parse(first.text);
+      const matches = answer.results
+        ? answer.results.reduce((n, x) => n + x.vulns.length, 0)
+        : Object.values(answer).flat().length;
+      const warm = [];
+      for (let i = 0; i < reps; i++) warm.push((await timePost(`${server.url}${url}`, body, headers)).ms);
+      console.log(
+        `${engine}: ${label}: cold median ${fmt(median(cold[k]))} (p90 ${fmt(percentile(cold[k], 90))}), ` +
+          `warm median ${fmt(median(warm))}; ${matches} advisories answered`,
+      );
+    }
+    console.log(`${engine}: server RSS at most ${rss.toFixed(0)} MiB after a cold request`);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The bare server: node:http answering each request body with the bytes stored for it. */
+function bareServer(answers) {
+  const child = fork(join(ROOT, 'bench', 'lib', 'bare-server.mjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve) => {
+    child.once('message', (m) => {
+      if (m.port) resolve({ url: `http://127.0.0.1:${m.port}`, child, stop: () => child.kill() });
+    });
+    child.send({ answers });
+  });
+}
+
+async function queryBench(engine) {
+  const runs = Number(process.env.QUERY_RUNS ?? 3);
+  const duration = Number(process.env.DURATION ?? 10);
+  const db = engine === 'sqlite' ? await denseSqlite() : await densePostgres();
+  if (!db) return console.log('postgres: no local server; skipped');
+  // the project's names at their installed versions, and as many other names at random versions
+  const bodies = [
+    ...names.map((name) => ({ package: { name, ecosystem: 'npm' }, version: versions.get(name)[0] })),
+    ...Array.from({ length: names.length }, () => ({
+      package: { name: `bench-pkg-${Math.floor(r() * 48_000)}`, ecosystem: 'npm' },
+      version: `${Math.floor(r() * 7)}.${Math.floor(r() * 20)}.${Math.floor(r() * 10)}`,
+    })),
+  ].map((q) => JSON.stringify(q));
+  const requests = bodies.map((body) => ({
+    method: 'POST',
+    path: '/v1/query',
+    headers: { 'content-type': 'application/json' },
+    body,
+  }));
+  const server = await startServer(db);
+  let bare;
+  try {
+    // nswg's answers, stored for the bare server
+    const answers = {};
+    let vulns = 0;
+    for (const body of bodies) {
+      const { text } = await timePost(`${server.url}/v1/query`, body);
+      answers[body] = text;
+      vulns += JSON.parse(text).vulns?.length ?? 0;
+    }
+    // a new nswg process: its caches empty again, as after a start
+    await server.stop();
+    Object.assign(server, await startServer(db));
+    bare = await bareServer(answers);
+    const sides = [
+      ['nswg', server],
+      ['bare node:http', bare],
+    ];
+    for (const [, s] of sides) await cannon({ url: s.url, connections: 32, duration: 3, requests });
+    const res = sides.map(() => ({ rps: [], p50: [], p99: [], bad: 0 }));
+    for (let i = 0; i < runs; i++)
+      for (const [k, [, s]] of sides.entries()) {
+        const out = await cannon({ url: s.url, connections: 32, duration, requests });
+        res[k].rps.push(out.requests.average);
+        res[k].p50.push(out.latency.p50);
+        res[k].p99.push(out.latency.p99);
+        res[k].bad += out.errors + out.non2xx;
+      }
+    sides.forEach(([label], k) =>
+      console.log(
+        `${engine}: /v1/query, 32 connections, ${label}: median ${median(res[k].rps).toFixed(0)} req/s, ` +
+          `p50 ${median(res[k].p50)} ms, p99 ${median(res[k].p99)} ms (${runs} runs of ${duration} s; errors ${res[k].bad})`,
+      ),
+    );
+    console.log(
+      `${engine}: nswg has ${((100 * median(res[0].rps)) / median(res[1].rps)).toFixed(0)}% of the bare server's throughput; ` +
+        `${bodies.length} distinct queries, ${vulns} records answered in all; server RSS ${rssMiB(server.child.pid).toFixed(0)} MiB`,
+    );
+  } finally {
+    await server.stop();
+    bare?.stop();
+  }
+}
+
+for (const engine of engines) {
+  if (what === 'audit' || what === 'all') await auditBench(engine);
+  if (what === 'batch' || what === 'all') await batchBench(engine);
+  if (what === 'query' || what === 'all') await queryBench(engine);
+}
