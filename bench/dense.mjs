@@ -35,7 +35,11 @@ console.log(
 /** Runs a command under GNU time: wall ms and peak RSS in MiB. */
 function measure(cmd, args, env) {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 256 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 256 << 20,
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
   return { ms, rss: Number(r.stderr.trim().split('\n').at(-1)) / 1024, stdout: r.stdout };
@@ -69,18 +73,18 @@ async function auditBench(engine) {
       res[k].rss.push(m.rss);
       res[k].out = m.stdout;
     });
-  commands.forEach(([label], k) =>
+  for (const [k, [label]] of commands.entries())
     console.log(
       `${label.padEnd(48)} median ${fmt(median(res[k].ms)).padStart(9)}  peak RSS median ${median(res[k].rss).toFixed(0)} MiB (max ${Math.max(...res[k].rss).toFixed(0)})`,
-    ),
-  );
+    );
   const [node, a, b] = res.map((r) => median(r.ms));
   const found = (k) => JSON.parse(res[k].out).findings.length;
   console.log(
     `${engine}: findings ${found(1)} (638) and ${found(2)} (dense); dense / 638 = ${(b / a).toFixed(2)}x; ` +
       `start-up above node -e 0: ${fmt(a - node)}`,
   );
-  if (res[4]) console.log(`without NODE_EXTRA_CA_CERTS: above node -e 0 ${fmt(median(res[4].ms) - median(res[3].ms))}`);
+  if (res[4])
+    console.log(`without NODE_EXTRA_CA_CERTS: above node -e 0 ${fmt(median(res[4].ms) - median(res[3].ms))}`);
 }
 
 const r = rng(23);
@@ -95,10 +99,15 @@ const pick = (n, seed) => {
 };
 const batchBody = (seed) =>
   JSON.stringify({
-    queries: pick(1000, seed).map((name) => ({ package: { name, ecosystem: 'npm' }, version: versions.get(name)[0] })),
+    queries: pick(1000, seed).map((name) => ({
+      package: { name, ecosystem: 'npm' },
+      version: versions.get(name)[0],
+    })),
   });
 const bulkBody = (seed) =>
-  gzipSync(JSON.stringify(Object.fromEntries(pick(1600, seed).map((n) => [n, [...new Set(versions.get(n))]]))));
+  gzipSync(
+    JSON.stringify(Object.fromEntries(pick(1600, seed).map((n) => [n, [...new Set(versions.get(n))]]))),
+  );
 const gz = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
 // a warm-up that touches none of the project's names: the code is compiled, the caches stay empty
 const warmUp = JSON.stringify({
@@ -154,7 +163,9 @@ async function batchBench(engine) {
 
 /** The bare server: node:http answering each request body with the bytes stored for it. */
 function bareServer(answers) {
-  const child = fork(join(ROOT, 'bench', 'lib', 'bare-server.mjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(join(ROOT, 'bench', 'lib', 'bare-server.mjs'), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   return new Promise((resolve) => {
     child.once('message', (m) => {
       if (m.port) resolve({ url: `http://127.0.0.1:${m.port}`, child, stop: () => child.kill() });
@@ -211,12 +222,11 @@ async function queryBench(engine) {
         res[k].p99.push(out.latency.p99);
         res[k].bad += out.errors + out.non2xx;
       }
-    sides.forEach(([label], k) =>
+    for (const [k, [label]] of sides.entries())
       console.log(
         `${engine}: /v1/query, 32 connections, ${label}: median ${median(res[k].rps).toFixed(0)} req/s, ` +
           `p50 ${median(res[k].p50)} ms, p99 ${median(res[k].p99)} ms (${runs} runs of ${duration} s; errors ${res[k].bad})`,
-      ),
-    );
+      );
     console.log(
       `${engine}: nswg has ${((100 * median(res[0].rps)) / median(res[1].rps)).toFixed(0)}% of the bare server's throughput; ` +
         `${bodies.length} distinct queries, ${vulns} records answered in all; server RSS ${rssMiB(server.child.pid).toFixed(0)} MiB`,

@@ -37,7 +37,8 @@ export function denseNames() {
 }
 
 /**
- * Four ranges that match none of `versions`: below the lowest one installed (the usual shape: a flaw
+ * Four ranges that match none of `versions` (upper bounds below a version end in `-0`, so that its
+ * prereleases stay out too): below the lowest one installed (the usual shape: a flaw
  * fixed long ago), in an earlier major, and above the highest (a regression in a later release).
  */
 function missingRanges(versions, r) {
@@ -47,10 +48,10 @@ function missingRanges(versions, r) {
   const int = (n) => Math.floor(r() * n);
   const below =
     low.major > 0
-      ? [`<${low.major}.0.0`, `>=${Math.max(0, low.major - 1)}.0.0 <${Math.max(0, low.major - 1)}.${int(9) + 1}.0`]
+      ? [`<${low.major}.0.0-0`, `>=${low.major - 1}.0.0 <${low.major - 1}.${int(9) + 1}.0`]
       : low.minor > 0
-        ? [`<0.${low.minor}.0`, `<=0.0.${int(9)}`]
-        : [`<0.0.${low.patch}`, '0.0.0-0'];
+        ? [`<0.${low.minor}.0-0`, `<=0.0.${int(9)}`]
+        : [`<0.0.${low.patch}-0`, '0.0.0-0'];
   return [
     ...below,
     `>=${high.major + 1}.0.0 <${high.major + 1}.${int(5) + 1}.0`,
@@ -87,7 +88,10 @@ export function denseAdvisories() {
           cves: [`CVE-2099-${id}`],
           vulnerable_versions: vulnerable,
           patched_versions: null,
-          overview: `A generated advisory for benchmarking: ${name} in versions it does not have installed. `.repeat(3),
+          overview:
+            `A generated advisory for benchmarking: ${name} in versions it does not have installed. `.repeat(
+              3,
+            ),
           recommendation: 'Upgrade.',
           references: [`https://example.com/advisories/${id}`],
           cvss_vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H',
@@ -126,7 +130,11 @@ export async function densePostgres() {
     process.env.DENSE_PG_URL ??
     `postgres://${userInfo().username}@localhost/nswg_bench_dense?host=/var/run/postgresql`;
   const pg = (await import('pg')).default;
-  const admin = new pg.Client({ host: '/var/run/postgresql', database: 'postgres', user: userInfo().username });
+  const admin = new pg.Client({
+    host: '/var/run/postgresql',
+    database: 'postgres',
+    user: userInfo().username,
+  });
   try {
     await admin.connect();
   } catch {

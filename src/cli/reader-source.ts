@@ -14,7 +14,7 @@ export function readerSource(reader: AdvisoryReader): AdvisorySource {
         freshness: s.freshness,
       };
     },
-    forPackages: async (names) => reader.forPackages(names),
+    forPackages: async (names, versions) => reader.forPackages(names, versions),
     core: async () => reader.core(),
   };
 }

@@ -17,7 +17,7 @@ export function storeSource(store: Store): AdvisorySource {
         freshness: summary.freshness,
       };
     },
-    forPackages: (names) => store.advisories.forPackages(names),
+    forPackages: (names, versions) => store.advisories.forPackages(names, 'npm', versions),
     core: () => store.advisories.core(),
   };
 }

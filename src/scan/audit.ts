@@ -9,8 +9,14 @@ import type { InstalledPackage, LockfileContents } from './types.js';
 /** Where the advisories come from: the local database or a server's API. */
 export interface AdvisorySource {
   describe(): Promise<DatabaseInfo>;
-  /** Advisories for these npm package names (only names with advisories appear). */
-  forPackages(names: readonly string[]): Promise<Map<string, Advisory[]>>;
+  /**
+   * Advisories for these npm package names (only names with advisories appear). `versions` gives
+   * the versions installed of each: a source may leave out advisories that hold none of them.
+   */
+  forPackages(
+    names: readonly string[],
+    versions?: ReadonlyMap<string, ReadonlySet<string>>,
+  ): Promise<Map<string, Advisory[]>>;
   /** The Node.js core advisories. */
   core(): Promise<Advisory[]>;
 }
@@ -65,9 +71,14 @@ export async function runAudit(
 ): Promise<AuditReport> {
   const all = lockfiles.flatMap((l) => l.packages);
   const packages = omitPackages(all, opts.omit);
-  const names = [...new Set(packages.map((p) => p.name))];
+  const versions = new Map<string, Set<string>>();
+  for (const p of packages) {
+    const set = versions.get(p.name);
+    if (set) set.add(p.version);
+    else versions.set(p.name, new Set([p.version]));
+  }
   const [advisories, core, database] = await Promise.all([
-    source.forPackages(names),
+    source.forPackages([...versions.keys()], versions),
     opts.node ? source.core() : Promise.resolve([]),
     source.describe(),
   ]);

@@ -20,6 +20,8 @@ export {
   type MatchableEntry,
   matchable,
   matcherOf,
+  matchSpans,
+  spansMayHold,
 } from './matcher.js';
 export {
   checkNode,

@@ -10,6 +10,7 @@ import {
   union,
   type VersionSet,
 } from '../versions/index.js';
+import { keyOf, spansHold, spansOf } from '../versions/keys.js';
 
 type SemVer = NonNullable<ReturnType<typeof parseVersion>>;
 
@@ -76,6 +77,33 @@ export class EntryMatcher {
   holds(version: string, parsed: SemVer | null = parseVersion(version)): boolean {
     return this.#listed.has(version) || (parsed !== null && contains(this.set, parsed));
   }
+}
+
+/**
+ * The entry's versions as spans (versions/keys.ts), stored beside it so that a look-up can pass
+ * over an entry that cannot hold a version without reading or compiling it: exactly the versions
+ * `EntryMatcher.holds` accepts by their parsed value. '' (none) for a withdrawn advisory; null
+ * when that cannot be said with keys (a version listed one by one that npm cannot parse, which
+ * matches by its text; a bound without an exact key; spans too long): the entry is then read.
+ */
+export function matchSpans(entry: MatchableEntry, withdrawn: boolean): string | null {
+  if (withdrawn) return '';
+  if (entry.versions.some((v) => keyOf(v) === null)) return null;
+  return spansOf(compile(entry.ecosystem, entry));
+}
+
+/**
+ * Can an entry with these spans (matchSpans) hold one of the versions? False only when the
+ * matcher would say no for each of them; null spans may hold anything.
+ */
+export function spansMayHold(spans: string | null, versions: Iterable<string>): boolean {
+  if (spans === null) return true;
+  if (spans === '') return false;
+  for (const v of versions) {
+    const key = keyOf(v);
+    if (key !== null && spansHold(spans, key)) return true;
+  }
+  return false;
 }
 
 /** What an entry's set is compiled from, kept until it is. */

@@ -19,6 +19,11 @@ export interface AffectedTable {
   vulnerable: string;
   /** The advisory without its prose (see advisories/brief.ts); null only before migration 0004 filled it. */
   brief: string | null;
+  /**
+   * The versions the entry holds as key intervals (scan's matchSpans): a look-up passes over the
+   * rows that cannot hold a version asked about without reading their brief. Null: read the row.
+   */
+  spans: string | null;
 }
 
 /** Other names of an advisory (CVE ids, GHSA ids). */

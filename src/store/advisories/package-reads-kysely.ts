@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Advisory } from '../../advisories/index.js';
 import { rawSqlite } from '../connect.js';
 import type { Database } from '../schema.js';
-import type { BriefRow, Ecosystem, PackageReads } from './package-reads.js';
-import { groupByName, SqlitePackageReads } from './package-reads.js';
+import type { BriefRow, Ecosystem, PackageReads, SpanRow, VersionsByName } from './package-reads.js';
+import { groupByName, rowsMayHold, SqlitePackageReads } from './package-reads.js';
 
 /** Names per statement: PostgreSQL takes many parameters, but a plan for thousands costs. */
 const PART = 500;
@@ -31,6 +31,37 @@ export class KyselyPackageReads implements PackageReads {
     return rows;
   }
 
+  /** rows() of the advisories whose spans may hold one of their name's versions (the package index decides first). */
+  private async rowsHolding(ecosystem: Ecosystem, names: readonly string[], versions: VersionsByName) {
+    const unique = [...new Set(names)];
+    const spans: SpanRow[] = [];
+    for (let i = 0; i < unique.length; i += PART) {
+      spans.push(
+        ...(await this.db
+          .selectFrom('affected')
+          .select(['name', 'advisory_id as id', 'spans'])
+          .where('ecosystem', '=', ecosystem)
+          .where('name', 'in', unique.slice(i, i + PART))
+          .execute()),
+      );
+    }
+    const pairs = rowsMayHold(spans, versions);
+    const wanted = new Set(pairs.map(([name, id]) => `${name}\u0000${id}`));
+    const ids = [...new Set(pairs.map(([, id]) => id))];
+    const rows: { name: string; id: string; brief: string | null; record: string }[] = [];
+    for (let i = 0; i < ids.length; i += PART) {
+      for (const r of await this.db
+        .selectFrom('affected')
+        .innerJoin('advisories', 'advisories.id', 'affected.advisory_id')
+        .select(['affected.name as name', 'advisories.id as id', 'affected.brief', 'advisories.record'])
+        .where('affected.ecosystem', '=', ecosystem)
+        .where('affected.advisory_id', 'in', ids.slice(i, i + PART))
+        .execute())
+        if (wanted.has(`${r.name}\u0000${r.id}`)) rows.push(r);
+    }
+    return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
   async briefRows(ecosystem: Ecosystem, names: readonly string[]): Promise<BriefRow[]> {
     return (await this.rows(ecosystem, names)).map((r) => ({
       name: r.name,
@@ -42,9 +73,13 @@ export class KyselyPackageReads implements PackageReads {
   async forPackages(
     names: readonly string[],
     ecosystem: Ecosystem = 'npm',
+    versions?: VersionsByName,
   ): Promise<Map<string, Advisory[]>> {
     const made = new Map<string, Advisory>();
-    return groupByName(await this.rows(ecosystem, names), (r) => {
+    const rows = versions
+      ? await this.rowsHolding(ecosystem, names, versions)
+      : await this.rows(ecosystem, names);
+    return groupByName(rows, (r) => {
       let a = made.get(r.id);
       if (!a) {
         a = JSON.parse(r.record) as Advisory;

@@ -1,10 +1,34 @@
 import type { StatementSync } from 'node:sqlite';
 import type { Advisory } from '../../advisories/index.js';
+import { spansMayHold } from '../../scan/index.js';
 import type { SqliteDatabase } from '../sqlite-open.js';
 import type { AdvisoryBrief } from './brief.js';
 import { LazyAdvisory } from './lazy-advisory.js';
 
 export type Ecosystem = 'npm' | 'node';
+
+/** The versions asked about, by package name. */
+export type VersionsByName = ReadonlyMap<string, Iterable<string>>;
+
+/** One (package, advisory) row of the package index with its spans. */
+export interface SpanRow {
+  name: string;
+  id: string;
+  spans: string | null;
+}
+
+/** The (name, advisory id) pairs of rows whose spans may hold one of their name's versions, each once. */
+export function rowsMayHold(rows: readonly SpanRow[], versions: VersionsByName): [string, string][] {
+  const seen = new Set<string>();
+  const out: [string, string][] = [];
+  for (const r of rows) {
+    const key = `${r.name}\u0000${r.id}`;
+    if (seen.has(key) || !spansMayHold(r.spans, versions.get(r.name) ?? [])) continue;
+    seen.add(key);
+    out.push([r.name, r.id]);
+  }
+  return out;
+}
 
 /** One advisory found by one of the package names asked for, as its brief (JSON). */
 export interface BriefRow {
@@ -23,10 +47,15 @@ export interface BriefRow {
 export interface PackageReads {
   /** The briefs of the advisories affecting the packages named (one row per name and advisory). */
   briefRows(ecosystem: Ecosystem, names: readonly string[]): BriefRow[] | Promise<BriefRow[]>;
-  /** Advisories by package name, for the names given (names without advisories are absent), by id. */
+  /**
+   * Advisories by package name, for the names given (names without advisories are absent), by id.
+   * With `versions` (the versions asked about, by name), an advisory whose stored spans say it
+   * holds none of its name's versions is left out unread; matching still decides of the rest.
+   */
   forPackages(
     names: readonly string[],
     ecosystem?: Ecosystem,
+    versions?: VersionsByName,
   ): Map<string, Advisory[]> | Promise<Map<string, Advisory[]>>;
   /** The Node.js core advisories, by id. */
   core(): Advisory[] | Promise<Advisory[]>;
@@ -54,6 +83,8 @@ export function groupByName<R extends { name: string }, T extends { id: string }
  */
 export class SqlitePackageReads implements PackageReads {
   #byName?: StatementSync;
+  #spans?: StatementSync;
+  #byPair?: StatementSync;
   #core?: StatementSync;
   #record?: StatementSync;
 
@@ -63,6 +94,8 @@ export class SqlitePackageReads implements PackageReads {
   prepare(): void {
     this.#recordStatement();
     this.#byNameStatement();
+    this.#spansStatement();
+    this.#byPairStatement();
     this.#coreStatement();
   }
 
@@ -73,8 +106,25 @@ export class SqlitePackageReads implements PackageReads {
     ) as unknown as BriefRow[];
   }
 
-  forPackages(names: readonly string[], ecosystem: Ecosystem = 'npm'): Map<string, Advisory[]> {
-    const rows = this.briefRows(ecosystem, names);
+  /** briefRows of the advisories whose spans may hold one of their name's versions (the package index alone decides). */
+  briefRowsHolding(ecosystem: Ecosystem, names: readonly string[], versions: VersionsByName): BriefRow[] {
+    const spans = this.#spansStatement().all(
+      ecosystem,
+      JSON.stringify([...new Set(names)]),
+    ) as unknown as SpanRow[];
+    const pairs = rowsMayHold(spans, versions);
+    if (!pairs.length) return [];
+    return this.#byPairStatement().all(ecosystem, JSON.stringify(pairs)) as unknown as BriefRow[];
+  }
+
+  forPackages(
+    names: readonly string[],
+    ecosystem: Ecosystem = 'npm',
+    versions?: VersionsByName,
+  ): Map<string, Advisory[]> {
+    const rows = versions
+      ? this.briefRowsHolding(ecosystem, names, versions)
+      : this.briefRows(ecosystem, names);
     const made = new Map<string, Advisory>();
     return groupByName(rows, (r) => this.#advisory(r, made));
   }
@@ -94,6 +144,27 @@ export class SqlitePackageReads implements PackageReads {
        ORDER BY advisory_id`,
     );
     return this.#byName;
+  }
+
+  #spansStatement(): StatementSync {
+    this.#spans ??= this.db.prepare(
+      `SELECT name, advisory_id AS id, spans FROM affected
+       WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?))`,
+    );
+    return this.#spans;
+  }
+
+  // CROSS JOIN keeps the pairs as the outer loop: SQLite cannot tell how few they are, and would
+  // otherwise walk every npm row of the index
+  #byPairStatement(): StatementSync {
+    this.#byPair ??= this.db.prepare(
+      `SELECT DISTINCT affected.name, advisory_id AS id,
+         coalesce(brief, (SELECT record FROM advisories WHERE advisories.id = advisory_id)) AS brief
+       FROM json_each(?2) AS j CROSS JOIN affected
+         ON affected.ecosystem = ?1 AND affected.name = j.value->>0 AND affected.advisory_id = j.value->>1
+       ORDER BY advisory_id`,
+    );
+    return this.#byPair;
   }
 
   #coreStatement(): StatementSync {

@@ -8,13 +8,16 @@ import {
 import { NswgError } from '../../errors.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
-import { SqlitePackageReads } from './package-reads.js';
+import { SqlitePackageReads, type VersionsByName } from './package-reads.js';
 
 /** What an audit reads from the database. */
 export interface AdvisoryReader {
   name: string;
-  /** Advisories by npm package name, for the names given (names without advisories are absent). */
-  forPackages(names: readonly string[]): Map<string, Advisory[]>;
+  /**
+   * Advisories by npm package name, for the names given (names without advisories are absent);
+   * with `versions`, those that can hold none of their name's versions may be left out unread.
+   */
+  forPackages(names: readonly string[], versions?: VersionsByName): Map<string, Advisory[]>;
   /** The Node.js core advisories. */
   core(): Advisory[];
   /** How many advisories, the newest `modified` (of each source and ecosystem too), and where the data came from. */
@@ -66,7 +69,7 @@ function readerOf(db: SqliteDatabase, file: string): AdvisoryReader {
   );
   return {
     name: file,
-    forPackages: (names) => reads.forPackages(names),
+    forPackages: (names, versions) => reads.forPackages(names, 'npm', versions),
     core: () => reads.core(),
     summary() {
       const m = new Map(

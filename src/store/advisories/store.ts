@@ -10,7 +10,7 @@ import {
 import { NswgError } from '../../errors.js';
 import type { Database } from '../schema.js';
 import { briefOf } from './brief.js';
-import type { Ecosystem, PackageReads } from './package-reads.js';
+import type { Ecosystem, PackageReads, VersionsByName } from './package-reads.js';
 import { packageReadsOf } from './package-reads-kysely.js';
 import {
   indexAdvisories,
@@ -19,6 +19,7 @@ import {
   textMatches,
   unindexAdvisories,
 } from './search-index.js';
+import { spansOfAdvisory } from './spans.js';
 
 /** What an import did. */
 export interface ImportSummary {
@@ -279,12 +280,14 @@ export class AdvisoryStore {
     );
     const affected = write.flatMap(({ a }) => {
       const brief = briefOf(a);
-      return a.affected.map((x) => ({
+      const spans = spansOfAdvisory(a);
+      return a.affected.map((x, i) => ({
         advisory_id: a.id,
         ecosystem: x.ecosystem,
         name: x.name,
         vulnerable: x.vulnerable,
         brief,
+        spans: spans[i]!,
       }));
     });
     for (const part of chunks(affected, 200)) await trx.insertInto('affected').values(part).execute();
@@ -362,8 +365,9 @@ export class AdvisoryStore {
   async forPackages(
     names: readonly string[],
     ecosystem: Ecosystem = 'npm',
+    versions?: VersionsByName,
   ): Promise<Map<string, Advisory[]>> {
-    return this.packages.forPackages(names, ecosystem);
+    return this.packages.forPackages(names, ecosystem, versions);
   }
 
   /** The Node.js core advisories, by id (for the audit and check-node). */

@@ -16,6 +16,7 @@ import { junkReportsMigration } from './0011-junk-reports.js';
 import { bountyMigration } from './0012-bounty.js';
 import { securityReleasesMigration } from './0013-security-releases.js';
 import { advisorySearchMigration } from './0014-advisory-search.js';
+import { affectedSpansMigration } from './0015-affected-spans.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_bounty': bountyMigration,
   '0013_security_releases': securityReleasesMigration,
   '0014_advisory_search': advisorySearchMigration,
+  '0015_affected_spans': affectedSpansMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

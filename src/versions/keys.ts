@@ -1,0 +1,80 @@
+import type { VersionSet } from './intervals.js';
+import { parseVersion } from './semver-options.js';
+
+type SemVer = NonNullable<ReturnType<typeof parseVersion>>;
+
+/**
+ * Version keys: a version as a string whose plain string order (JavaScript's, UTF-16 code units)
+ * is npm's version order, prereleases included, build metadata ignored. A version set is then a
+ * few key intervals (its "spans"), and "does this set hold version V?" becomes a few string
+ * comparisons, with no range to parse or compile: what lets a look-up pass over the advisories
+ * that cannot hold an installed version without reading them.
+ *
+ * A number is its digit count as one character ('A' + count - 1) then its digits, so that longer
+ * numbers sort after shorter ones. A release is major, minor and patch then '~'; a prerelease is
+ * the same three then '-' and its identifiers, each '0' + a number or '1' + its text, separated
+ * by '!', which sorts before every character an identifier may hold (and a list that is a prefix
+ * of another sorts first, as semver says). '-' sorts before '~': a prerelease before its release.
+ */
+export function versionKey(v: SemVer): string | null {
+  let key = num(v.major) + num(v.minor) + num(v.patch);
+  if (!v.prerelease.length) return `${key}~`;
+  key += '-';
+  for (let i = 0; i < v.prerelease.length; i++) {
+    const id = v.prerelease[i]!;
+    if (i) key += '!';
+    if (typeof id === 'number') key += `0${num(id)}`;
+    // digits kept as text are a number too large to hold exactly: semver compares those as floats
+    else if (/^[0-9]+$/.test(id)) return null;
+    else key += `1${id}`;
+  }
+  return key;
+}
+
+function num(n: number): string {
+  const digits = String(n);
+  return String.fromCharCode(64 + digits.length) + digits;
+}
+
+/** The key of a version text; null when npm cannot parse it (or it has no exact key). */
+export function keyOf(version: string): string | null {
+  const v = parseVersion(version);
+  return v ? versionKey(v) : null;
+}
+
+/** Spans longer than this are not kept (a look-up then reads the entry whole): index entries stay small. */
+export const MAX_SPANS_LENGTH = 1000;
+
+/**
+ * A version set as spans: its intervals, space-separated, each `[lo,hi]` or `[lo,hi)` with an empty
+ * end for no bound; '' for the empty set. Null when a bound has no key or the text would exceed
+ * MAX_SPANS_LENGTH.
+ */
+export function spansOf(set: VersionSet): string | null {
+  const parts: string[] = [];
+  for (const i of set) {
+    const lo = i.lo ? versionKey(i.lo) : '';
+    const hi = i.hi ? versionKey(i.hi) : '';
+    if (lo === null || hi === null) return null;
+    parts.push(`[${lo},${hi}${i.hi && i.hiInclusive ? ']' : ')'}`);
+  }
+  const text = parts.join(' ');
+  return text.length > MAX_SPANS_LENGTH ? null : text;
+}
+
+/** Does a set, as its spans, hold the version whose key is `key`? */
+export function spansHold(spans: string, key: string): boolean {
+  let start = 0;
+  while (start < spans.length) {
+    let end = spans.indexOf(' ', start);
+    if (end < 0) end = spans.length;
+    const comma = spans.indexOf(',', start);
+    const lo = spans.slice(start + 1, comma);
+    const hi = spans.slice(comma + 1, end - 1);
+    if (key >= lo && (hi === '' || key < hi || (spans.charCodeAt(end - 1) === 93 && key === hi))) return true;
+    // the intervals are sorted: none further on can hold a key below this one's start
+    if (key < lo) return false;
+    start = end + 1;
+  }
+  return false;
+}
