@@ -96,7 +96,7 @@ export {
   staleNpmWarning,
 } from './freshness.js';
 export { type AdvisoryRef, advisoryIdForms, advisoryPageUrl } from './ids.js';
-export { isMalicious } from './malicious.js';
+export { isMalicious, MALICIOUS_CODE, malwareCwes, malwareTitle } from './malicious.js';
 export * from './model.js';
 export { type ModifiedEntry, parseModifiedCsv } from './osv-feed.js';
 export { type OsvSchemaCheck, osvSchemaCheck } from './osv-schema.js';

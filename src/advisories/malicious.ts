@@ -1,7 +1,7 @@
 import type { Advisory } from './model.js';
 
 /** CWE-506, Embedded Malicious Code: how the GitHub advisory database marks its malware advisories. */
-const MALICIOUS_CODE = 'CWE-506';
+export const MALICIOUS_CODE = 'CWE-506';
 
 /**
  * Does the advisory report a malicious package (one to remove, not to upgrade)? The OpenSSF
@@ -14,4 +14,17 @@ export function isMalicious(a: Pick<Advisory, 'id' | 'aliases' | 'weaknesses'>):
     a.aliases.some((x) => x.startsWith('MAL-')) ||
     a.weaknesses.some((w) => w.id === MALICIOUS_CODE)
   );
+}
+
+/**
+ * The title npm clients show for a malicious package's advisory: marked as malware first, as the
+ * GitHub advisory database titles its own ("Malware in …"), since npm audit has no other place to say it.
+ */
+export function malwareTitle(title: string): string {
+  return /^malware\b/i.test(title) ? title : `Malware: ${title}`;
+}
+
+/** A malicious advisory's CWE ids with CWE-506 among them, as GitHub lists its malware advisories'. */
+export function malwareCwes(cwes: readonly string[]): string[] {
+  return cwes.includes(MALICIOUS_CODE) ? [...cwes] : [...cwes, MALICIOUS_CODE];
 }

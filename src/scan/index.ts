@@ -9,6 +9,7 @@ export type {
   ScannedLockfile,
 } from './findings.js';
 export { applyIgnores, IGNORE_FILE_NAME, type IgnoreEntry, parseIgnoreFile } from './ignore.js';
+export { type Joinable, joinAliased } from './join.js';
 export { atOrAbove, fixFor, groupByVersion, matchFindings, type PackageVersion } from './match.js';
 export {
   affects,

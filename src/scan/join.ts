@@ -10,7 +10,10 @@ export interface Hit {
 function rank(id: string): number {
   return id.startsWith('NSWG-') ? 0 : id.startsWith('GHSA-') ? 1 : 2;
 }
-const primaryFirst = (x: Hit, y: Hit): number =>
+/** What joining needs of a hit: its record's id and aliases (a Hit, or a server's cached advisory). */
+export type Joinable = { a: Pick<Advisory, 'id' | 'aliases'> };
+
+const primaryFirst = (x: Joinable, y: Joinable): number =>
   rank(x.a.id) - rank(y.a.id) || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0);
 
 /**
@@ -19,7 +22,9 @@ const primaryFirst = (x: Hit, y: Hit): number =>
  * GHSA it repeats) are one vulnerability, never one finding each. Each group lists its records,
  * the one that names it first; with every id of the group (but its name), in that order.
  */
-export function joinAliased(hits: readonly Hit[]): { hits: Hit[]; aliases: string[] }[] {
+export function joinAliased<H extends Joinable = Hit>(
+  hits: readonly H[],
+): { hits: H[]; aliases: string[] }[] {
   if (hits.length === 1) return [{ hits: [...hits], aliases: [...hits[0]!.a.aliases] }];
   // union-find over the records, through the ids they name
   const parent = hits.map((_, i) => i);
@@ -35,7 +40,7 @@ export function joinAliased(hits: readonly Hit[]): { hits: Hit[]; aliases: strin
       else parent[root(i)] = root(j);
     }
   });
-  const groups = new Map<number, Hit[]>();
+  const groups = new Map<number, H[]>();
   hits.forEach((h, i) => {
     const r = root(i);
     groups.set(r, [...(groups.get(r) ?? []), h]);

@@ -1,3 +1,4 @@
+import { isMalicious, malwareCwes, malwareTitle } from '../malicious.js';
 import { type Advisory, parseWgId, type Severity } from '../model.js';
 import { severityOf } from '../severity.js';
 
@@ -37,23 +38,28 @@ export function wgUrlOf(id: string): string {
 
 /**
  * The bulk shape of an advisory for the affected package `name` (one entry per affected package
- * of that name). `urlOf` gives the advisory's public page (the server passes its own).
+ * of that name). `urlOf` gives the advisory's public page (the server passes its own). Malware
+ * (`malicious`, by default isMalicious) is answered as GitHub answers its malware advisories, the
+ * only way npm audit shows it: a critical advisory titled as malware, with CWE-506.
  */
 export function toNpmBulk(
   a: Advisory,
   name: string,
   urlOf: (id: string) => string = wgUrlOf,
+  malicious: boolean = isMalicious(a),
 ): NpmBulkAdvisory[] {
   const score = a.cvss?.score;
+  const title = a.title ?? a.id;
+  const cwe = a.weaknesses.map((w) => w.id);
   return a.affected
     .filter((x) => x.ecosystem === 'npm' && x.name === name)
     .map((x) => ({
       id: bulkIdOf(a.id),
       url: urlOf(a.id),
-      title: a.title ?? a.id,
-      severity: severityOf(a),
+      title: malicious ? malwareTitle(title) : title,
+      severity: malicious ? 'critical' : severityOf(a),
       vulnerable_versions: x.vulnerable,
-      cwe: a.weaknesses.map((w) => w.id),
+      cwe: malicious ? malwareCwes(cwe) : cwe,
       cvss: {
         score: typeof score === 'number' && score > 0 ? score : 0,
         vectorString: a.cvss?.vector ?? null,

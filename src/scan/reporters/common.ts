@@ -65,6 +65,43 @@ export function combinedFix(findings: readonly Finding[]): { version: string | n
   return { version: best, unfixed };
 }
 
+/** What malware asks of the user, in every report: no version of it is to be kept. */
+export const REMOVE_MALWARE = 'malware: remove this package';
+
+/** What to do about the findings of one package version: remove it (malware), upgrade it, or wait. */
+export type PackageFix =
+  | { kind: 'remove' }
+  | { kind: 'upgrade'; version: string; unfixed: Finding[] }
+  | { kind: 'none' };
+
+/** The one thing to do about a package's findings: malware is removed, never upgraded. */
+export function packageFix(findings: readonly Finding[]): PackageFix {
+  if (findings.some((f) => f.malicious)) return { kind: 'remove' };
+  const { version, unfixed } = combinedFix(findings);
+  return version === null ? { kind: 'none' } : { kind: 'upgrade', version, unfixed };
+}
+
+/** How many installed package versions among the findings are malware. */
+export function malwarePackages(findings: readonly Finding[]): number {
+  return new Set(findings.filter((f) => f.malicious).map((f) => `${f.name}\u0000${f.version}`)).size;
+}
+
+/** "1 package is malware: remove it", "2 packages are malware: remove them". */
+export function malwareSummary(packages: number): string {
+  return `${plural(packages, 'package')} ${packages === 1 ? 'is' : 'are'} malware: remove ${packages === 1 ? 'it' : 'them'}`;
+}
+
+/**
+ * The other ids of the vulnerability that findings sharing an id name (their records' ids, CVE
+ * ids): each once, in order. The findings of one id in several package versions may each have
+ * joined other records, so a report's one entry per id lists them all.
+ */
+export function aliasesOf(findings: readonly { id: string; aliases: readonly string[] }[]): string[] {
+  const out = new Set<string>();
+  for (const f of findings) for (const a of f.aliases) if (a !== f.id) out.add(a);
+  return [...out];
+}
+
 /** npm's order of two versions (loose, prereleases included); unparsable ones compare as text. */
 export function compareVersions(a: string, b: string): number {
   const x = parseVersion(a);

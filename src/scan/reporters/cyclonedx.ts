@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { type Advisory, type AdvisoryRef, cvssVersion, type Severity } from '../../advisories/index.js';
+import {
+  type Advisory,
+  type AdvisoryRef,
+  cvssVersion,
+  MALICIOUS_CODE,
+  type Severity,
+} from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
-import { advisoryLinks, compareVersions, type RenderOptions } from './common.js';
+import { advisoryLinks, aliasesOf, compareVersions, REMOVE_MALWARE, type RenderOptions } from './common.js';
 
 type Json = Record<string, unknown>;
 
@@ -95,17 +101,23 @@ function vulnerability(
   const f = findings[0]!;
   const a = f.advisory;
   const page = urlOf(f);
+  const malicious = findings.some((x) => x.malicious);
   const v: Json = { 'bom-ref': bomRef, id: f.id, source: { name: SOURCE.name, url: page } };
-  if (f.aliases.length) v.references = references(f.aliases);
+  // every other id of the vulnerability: the records joined with it and their CVE ids
+  const aliases = aliasesOf(findings);
+  if (aliases.length) v.references = references(aliases);
   v.ratings = ratings(a, f.severity, page);
-  const cwes = a.weaknesses
+  const cwes = [...a.weaknesses, ...(malicious ? [{ id: MALICIOUS_CODE }] : [])]
     .map((w) => Number(/^CWE-(\d+)$/i.exec(w.id)?.[1]))
     .filter((n) => Number.isInteger(n) && n > 0);
   if (cwes.length) v.cwes = [...new Set(cwes)];
   v.description = f.title;
   if (a.details) v.detail = a.details;
   const fixes = findings.map((x) => x.fix.version).filter((x): x is string => x !== null);
-  if (a.recommendation) v.recommendation = a.recommendation;
+  if (malicious) {
+    const names = [...new Set(findings.map((x) => x.name))].join(', ');
+    v.recommendation = `Remove ${names}: it is malware, and no version of it is safe to keep.`;
+  } else if (a.recommendation) v.recommendation = a.recommendation;
   else if (fixes.length === findings.length) {
     const best = fixes.sort(compareVersions)[fixes.length - 1]!;
     v.recommendation = `Upgrade ${f.name} to ${best} or later.`;
@@ -120,7 +132,11 @@ function vulnerability(
   if (ignore) {
     const until = ignore.expires ? ` (ignored until ${ignore.expires})` : '';
     v.analysis = { state: 'not_affected', response: ['will_not_fix'], detail: `${ignore.reason}${until}` };
+  } else if (malicious) {
+    // known, not guessed: the package is malware, and what to do is remove it
+    v.analysis = { state: 'exploitable', detail: REMOVE_MALWARE };
   }
+  if (malicious) v.properties = [{ name: 'nswg:malicious', value: 'true' }];
   v.affects = findings.map((x) => ({
     ref: npmPurl(x.name, x.version),
     versions: [{ version: x.version, status: 'affected' }],

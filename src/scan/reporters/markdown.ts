@@ -2,13 +2,16 @@ import type { AdvisoryRef, Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
 import {
   advisoryLinks,
-  combinedFix,
   distinctTitle,
   freshnessText,
   groupByPackage,
+  malwarePackages,
+  malwareSummary,
   type PackageGroup,
+  packageFix,
   pathText,
   plural,
+  REMOVE_MALWARE,
   type RenderOptions,
   SEVERITIES_DESC,
   staleText,
@@ -86,9 +89,14 @@ function severityCell(s: Severity): string {
   return s === 'critical' || s === 'high' ? `**${s}**` : s;
 }
 
+/** Malware's fix, in bold: our own words, nothing to escape. */
+const REMOVE = `**${REMOVE_MALWARE}**`;
+
 function fixText(g: PackageGroup): string {
-  const { version, unfixed } = combinedFix(g.findings);
-  if (version === null) return 'no fixed version yet';
+  const fix = packageFix(g.findings);
+  if (fix.kind === 'remove') return REMOVE;
+  if (fix.kind === 'none') return 'no fixed version yet';
+  const { version, unfixed } = fix;
   const upgrade = `upgrade to >= ${markdownText(version)}`;
   return unfixed.length
     ? `${upgrade} (no fix yet for ${unfixed.map((f) => markdownText(f.id)).join(', ')})`
@@ -96,6 +104,7 @@ function fixText(g: PackageGroup): string {
 }
 
 function findingFix(f: Finding): string {
+  if (f.malicious) return REMOVE;
   return f.fix.version ? `upgrade to >= ${markdownText(f.fix.version)}` : 'no fixed version yet';
 }
 
@@ -125,8 +134,10 @@ function details(
   if (first.installedAs.length) lines.push('', `Installed as: ${first.installedAs.map(codeSpan).join(', ')}`);
   lines.push('', 'Advisories:', '');
   for (const f of g.findings) {
+    const aliases = f.aliases.length ? ` (${f.aliases.map(markdownText).join(', ')})` : '';
+    const what = f.malicious ? `${f.severity}, **malware**` : f.severity;
     lines.push(
-      `- ${advisoryLink(f, urlOf)} ${f.severity}: ${markdownText(f.title)}; vulnerable ${markdownText(f.range)}`,
+      `- ${advisoryLink(f, urlOf)}${aliases} ${what}: ${markdownText(f.title)}; vulnerable ${markdownText(f.range)}`,
     );
   }
   lines.push('', '</details>', '');
@@ -200,9 +211,11 @@ function heading(report: AuditReport): string[] {
   const counts = SEVERITIES_DESC.filter((x) => s.bySeverity[x] > 0).map(
     (x) => `${s.bySeverity[x]} ${severityCell(x)}`,
   );
+  const malware = malwarePackages(report.findings);
   return [
     `### nswg audit: ${plural(s.total, 'vulnerability', 'vulnerabilities')} in ${plural(packages, 'package')}`,
     '',
+    ...(malware ? [`> **Malware:** ${malwareSummary(malware)}.`, ''] : []),
     `${counts.join(', ')}; ${plural(s.packages, 'package')} scanned.`,
     '',
   ];

@@ -1,4 +1,11 @@
-import { bulkIdOf, type Severity, severityRank, wgUrlOf } from '../../advisories/index.js';
+import {
+  bulkIdOf,
+  malwareCwes,
+  malwareTitle,
+  type Severity,
+  severityRank,
+  wgUrlOf,
+} from '../../advisories/index.js';
 import { satisfies } from '../../versions/index.js';
 import type { AuditReport, Finding } from '../findings.js';
 import { omitPackages } from '../policy.js';
@@ -58,6 +65,8 @@ interface Adv {
   via: NpmVia | null;
   /** The versions found vulnerable (npm memoizes metavuln results by version). */
   vulnerable: Set<string>;
+  /** The package is malware (or, for a metavuln, depends on it): no fix but removing it. */
+  malicious: boolean;
 }
 
 interface Vuln {
@@ -79,16 +88,21 @@ function testVersion(a: Adv, version: string): boolean {
   return a.via ? satisfies(version, a.range) : a.vulnerable.has(version);
 }
 
+/**
+ * A finding as npm's bulk data for it: one per vulnerability (its records joined, named by one id),
+ * malware titled and classed as GitHub's malware advisories are (npm's shape has no other place).
+ */
 function viaOf(f: Finding): NpmVia {
   const score = f.advisory.cvss?.score;
+  const cwe = f.advisory.weaknesses.map((w) => w.id);
   return {
     source: bulkIdOf(f.id),
     name: f.name,
     dependency: f.name,
-    title: f.title,
+    title: f.malicious ? malwareTitle(f.title) : f.title,
     url: wgUrlOf(f.id),
     severity: f.severity,
-    cwe: f.advisory.weaknesses.map((w) => w.id),
+    cwe: f.malicious ? malwareCwes(cwe) : cwe,
     cvss: {
       score: typeof score === 'number' && score > 0 ? score : 0,
       vectorString: f.advisory.cvss?.vector ?? null,
@@ -152,6 +166,7 @@ function copyOf(f: Finding, location: string): InstalledPackage {
  * listed, up to the project's direct dependencies, as "depends on a vulnerable package" (a name in
  * `via`), with `range: ""` and `fixAvailable: false`. That needs the lockfiles' reverse dependency
  * graph (`dependents` of each installed package); without it only the vulnerable packages are listed.
+ * Malware is critical, titled as malware, and never `fixAvailable`: it is to be removed.
  */
 export function npmAudit(report: AuditReport, opts: RenderOptions = {}): NpmAuditReport {
   const { graph, audited, projects, byName, byLocation } = inventory(report, opts);
@@ -178,6 +193,7 @@ export function npmAudit(report: AuditReport, opts: RenderOptions = {}): NpmAudi
       range: f.range,
       via: viaOf(f),
       vulnerable: new Set(),
+      malicious: f.malicious,
     };
     calculated.set(key, a);
     add(a);
@@ -194,6 +210,7 @@ export function npmAudit(report: AuditReport, opts: RenderOptions = {}): NpmAudi
         range: '<0.0.0-0',
         via: null,
         vulnerable: new Set(),
+        malicious: source.malicious,
       };
       calculated.set(key, a);
     }
@@ -278,7 +295,8 @@ export function npmAudit(report: AuditReport, opts: RenderOptions = {}): NpmAudi
       effects: [...(effects.get(name) ?? [])].sort(compare),
       range: '',
       nodes: [...v.nodes].map((n) => n.location).sort(compare),
-      fixAvailable: graph && !noFix.has(name),
+      // malware, and what depends on it, is removed: no upgrade fixes it
+      fixAvailable: graph && !noFix.has(name) && !v.advisories.some((a) => a.malicious),
     };
   }
   return {

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Advisory, AdvisoryRef, Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
-import { advisoryLinks, lockfileOf, pathText, type RenderOptions, relativeToRoot } from './common.js';
+import {
+  advisoryLinks,
+  aliasesOf,
+  lockfileOf,
+  pathText,
+  REMOVE_MALWARE,
+  type RenderOptions,
+  relativeToRoot,
+} from './common.js';
 import { lockfileLine } from './lockfile-lines.js';
 import { markdownText } from './markdown.js';
 
@@ -19,13 +27,22 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 
 type Json = Record<string, unknown>;
 
-function rule(a: Advisory, f: Finding, urlOf: (a: AdvisoryRef) => string): Json {
+/** Malware, in a rule's help and a result's message: what to do, first. */
+const MALWARE_HELP = `Malware: remove this package. No version of it is safe to keep; there is nothing to upgrade to.`;
+
+/**
+ * The rule of an advisory id: its title, help (details, the recommendation, every id of the
+ * vulnerability) and tags. `aliases` are the other ids of all the findings of that id (records
+ * joined with it, CVE ids); malware says so first, and is an error whatever the advisory's score.
+ */
+function rule(a: Advisory, f: Finding, aliases: readonly string[], urlOf: (a: AdvisoryRef) => string): Json {
   const score = a.cvss?.score;
   const tags = [
     'security',
     'vulnerability',
     'dependency',
     f.severity,
+    ...(f.malicious ? ['malware'] : []),
     ...a.weaknesses.map((w) => `external/cwe/${w.id.toLowerCase()}`),
   ];
   const properties: Json = {
@@ -33,34 +50,53 @@ function rule(a: Advisory, f: Finding, urlOf: (a: AdvisoryRef) => string): Json 
     precision: 'very-high',
     'problem.severity': LEVEL[f.severity] === 'note' ? 'recommendation' : LEVEL[f.severity],
   };
-  // code scanning's own severity scale is the CVSS score; without one it falls back to the level
-  if (typeof score === 'number' && score > 0) properties['security-severity'] = score.toFixed(1);
+  // code scanning's own severity scale is the CVSS score; without one it falls back to the level.
+  // Malware is critical there too (10.0), as GitHub rates its malware advisories.
+  if (f.malicious) properties['security-severity'] = '10.0';
+  else if (typeof score === 'number' && score > 0) properties['security-severity'] = score.toFixed(1);
   if (a.cvss?.vector) properties.cvssVector = a.cvss.vector;
-  if (a.aliases.length) properties.aliases = [...a.aliases];
+  if (aliases.length) properties.aliases = [...aliases];
+  if (f.malicious) properties.malicious = true;
   const url = urlOf(f);
   const details = a.details ?? f.title;
-  const md = [`**${markdownText(f.title)}**`, '', markdownText(details)];
-  if (a.recommendation) md.push('', `Recommendation: ${markdownText(a.recommendation)}`);
+  const known = aliases.length ? `Also known as: ${aliases.join(', ')}` : null;
+  const recommendation = f.malicious ? null : a.recommendation;
+  const text = [
+    ...(f.malicious ? [MALWARE_HELP] : []),
+    details,
+    ...(recommendation ? [`Recommendation: ${recommendation}`] : []),
+    ...(known ? [known] : []),
+  ];
+  const md = [
+    ...(f.malicious ? [`**${MALWARE_HELP}**`, ''] : []),
+    `**${markdownText(f.title)}**`,
+    '',
+    markdownText(details),
+  ];
+  if (recommendation) md.push('', `Recommendation: ${markdownText(recommendation)}`);
+  if (known) md.push('', `Also known as: ${aliases.map(markdownText).join(', ')}`);
   return {
     id: a.id,
     name: a.id.replace(/[^A-Za-z0-9]/g, ''),
-    shortDescription: { text: f.title },
+    shortDescription: { text: f.malicious ? `Malware: ${f.title}` : f.title },
     fullDescription: { text: details },
     helpUri: url,
-    help: {
-      text: `${details}${a.recommendation ? `\n\nRecommendation: ${a.recommendation}` : ''}`,
-      markdown: md.join('\n'),
-    },
-    defaultConfiguration: { level: LEVEL[f.severity] },
+    help: { text: text.join('\n\n'), markdown: md.join('\n') },
+    defaultConfiguration: { level: f.malicious ? 'error' : LEVEL[f.severity] },
     properties,
   };
 }
 
 function message(f: Finding, workspaces: readonly string[]): string {
   const path = f.paths[0] ? ` Introduced by ${pathText(f.paths[0], workspaces)}.` : '';
-  const fix = f.fix.version ? ` Fix: upgrade ${f.name} to >= ${f.fix.version}.` : ' No fixed version yet.';
+  const fix = f.malicious
+    ? ` Fix: ${REMOVE_MALWARE}; no version of it is safe.`
+    : f.fix.version
+      ? ` Fix: upgrade ${f.name} to >= ${f.fix.version}.`
+      : ' No fixed version yet.';
   const dev = f.dev ? ' (dev dependency)' : '';
-  return `${f.name}@${f.version}${dev} is affected by ${f.id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.title}.${path}${fix}`;
+  const what = f.malicious ? 'is malware, reported by' : 'is affected by';
+  return `${f.name}@${f.version}${dev} ${what} ${f.id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.title}.${path}${fix}`;
 }
 
 /**
@@ -104,17 +140,27 @@ export function sarifLog(report: AuditReport, opts: RenderOptions = {}): Json {
     };
   };
 
+  // the other ids of each advisory id over all its findings, for its rule
+  const byId = new Map<string, Finding[]>();
+  for (const f of [...report.findings, ...report.ignored.map((i) => i.finding)]) {
+    const same = byId.get(f.id);
+    if (same) same.push(f);
+    else byId.set(f.id, [f]);
+  }
   const addResult = (f: Finding, suppression: Json | null) => {
     let index = ruleIndex.get(f.id);
     if (index === undefined) {
-      index = rules.push(rule(f.advisory, f, urlOf)) - 1;
+      const same = byId.get(f.id) ?? [f];
+      // malware in one package version makes the rule malware's (a record names one package)
+      const first = same.find((x) => x.malicious) ?? f;
+      index = rules.push(rule(first.advisory, first, aliasesOf(same), urlOf)) - 1;
       ruleIndex.set(f.id, index);
     }
     const fingerprint = createHash('sha256').update(`${f.name}\u0000${f.version}\u0000${f.id}`).digest('hex');
     const result: Json = {
       ruleId: f.id,
       ruleIndex: index,
-      level: LEVEL[f.severity],
+      level: f.malicious ? 'error' : LEVEL[f.severity],
       message: { text: message(f, report.project.workspaces) },
       locations: [locate(f)],
       partialFingerprints: { 'nswgFinding/v1': fingerprint },
@@ -124,7 +170,8 @@ export function sarifLog(report: AuditReport, opts: RenderOptions = {}): Json {
         severity: f.severity,
         paths: f.paths.map((p) => p.join(' > ')),
         dev: f.dev,
-        fixVersion: f.fix.version,
+        malicious: f.malicious,
+        fixVersion: f.malicious ? null : f.fix.version,
       },
     };
     if (suppression) result.suppressions = [suppression];

@@ -2,14 +2,17 @@ import pc from 'picocolors';
 import type { Severity } from '../../advisories/index.js';
 import type { AuditReport, Finding } from '../findings.js';
 import {
-  combinedFix,
   distinctTitle,
   freshnessText,
   groupByPackage,
+  malwarePackages,
+  malwareSummary,
   type PackageGroup,
+  packageFix,
   pathText,
   plainText,
   plural,
+  REMOVE_MALWARE,
   type RenderOptions,
   severityCounts,
   staleText,
@@ -70,15 +73,12 @@ function marks(f: Finding): string[] {
   return out;
 }
 
-/** What malware asks of the user: no version of it is to be kept. */
-const REMOVE = 'malware: remove this package';
-
 function fixLine(g: PackageGroup): string {
-  if (g.findings.some((f) => f.malicious)) return REMOVE;
-  const { version, unfixed } = combinedFix(g.findings);
-  const name = plainText(g.name);
-  if (version === null) return 'no fixed version yet';
-  const upgrade = `upgrade ${name} to >= ${plainText(version)}`;
+  const fix = packageFix(g.findings);
+  if (fix.kind === 'remove') return REMOVE_MALWARE;
+  if (fix.kind === 'none') return 'no fixed version yet';
+  const { version, unfixed } = fix;
+  const upgrade = `upgrade ${plainText(g.name)} to >= ${plainText(version)}`;
   if (!unfixed.length) return upgrade;
   return `${upgrade} (no fixed version yet for ${unfixed.map((f) => plainText(f.id)).join(', ')})`;
 }
@@ -101,7 +101,11 @@ function packageSection(c: Colors, g: PackageGroup, workspaces: readonly string[
     lines.push(`            ${c.dim(`and ${plural(first.paths.length - MAX_PATHS, 'more path')}`)}`);
   const fix = fixLine(g);
   const shown =
-    fix === REMOVE ? c.bold(c.red(fix)) : fix === 'no fixed version yet' ? c.yellow(fix) : c.green(fix);
+    fix === REMOVE_MALWARE
+      ? c.bold(c.red(fix))
+      : fix === 'no fixed version yet'
+        ? c.yellow(fix)
+        : c.green(fix);
   lines.push(`  ${c.dim('fix     ')}  ${shown}`);
   return lines;
 }
@@ -160,15 +164,8 @@ function summaryLines(c: Colors, report: AuditReport, now: Date): string[] {
   const affected = groupByPackage(report.findings).length;
   const scanned = plural(s.packages, 'package');
   const lines: string[] = [];
-  const malware = groupByPackage(report.findings.filter((f) => f.malicious)).length;
-  if (malware)
-    lines.push(
-      c.bold(
-        c.red(
-          `${plural(malware, 'package')} ${malware === 1 ? 'is' : 'are'} malware: remove ${malware === 1 ? 'it' : 'them'}`,
-        ),
-      ),
-    );
+  const malware = malwarePackages(report.findings);
+  if (malware) lines.push(c.bold(c.red(malwareSummary(malware))));
   if (s.total === 0) lines.push(c.green(`No known vulnerabilities in ${scanned} scanned`));
   else {
     lines.push(

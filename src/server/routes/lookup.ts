@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import {
   type Advisory,
   advisoryIdForms,
+  isMalicious,
   type NpmBulkAdvisory,
   toNpmBulk,
   toOsv,
 } from '../../advisories/index.js';
-import { EntryMatcher, type MatchableAdvisory } from '../../scan/index.js';
+import { EntryMatcher, joinAliased, type MatchableAdvisory } from '../../scan/index.js';
 import { type AdvisoryReads, type MatchRow, openAdvisoryReads } from '../../store/advisories/reads.js';
 import type { AppDeps } from '../deps.js';
 
@@ -23,6 +24,14 @@ export interface CachedAdvisory extends MatchableAdvisory {
   matchers: EntryMatcher[];
   /** The npm package this advisory was looked up by (null: by id, or Node.js core). */
   name: string | null;
+  /** Malware (isMalicious), or joined with a malicious record of the same package by an alias. */
+  malicious: boolean;
+  /**
+   * The other advisories of the same package that share an id or alias with it (itself included,
+   * withdrawn ones left out), when there are any: records of one vulnerability, which npm's
+   * endpoints answer once (aliasAnswers). Worked out once, when the package's list is cached.
+   */
+  aliasGroup: AliasGroup | null;
   /** The reduced record, until the bulk entries are made from it. */
   partial?: string;
   /** npm bulk entries for `name`, made on first use, `url` left empty (affected entry index → entry). */
@@ -37,17 +46,78 @@ export interface CachedAdvisory extends MatchableAdvisory {
 const MAX_PACKAGE_ADVISORIES = 16_000;
 const MAX_SINGLE = 2000;
 
+/** Advisories of one package that share an id or alias: one vulnerability. */
+export interface AliasGroup {
+  /** Each with its id and aliases, the one joinAliased names the vulnerability by first. */
+  members: { a: Pick<Advisory, 'id' | 'aliases'>; c: CachedAdvisory }[];
+}
+
 /** The cache entry of an advisory; `name` is the npm package it was looked up by, if any. */
-function entryOf(row: MatchRow, name: string | null): CachedAdvisory {
-  const a = JSON.parse(row.partial) as Advisory;
+function entryOf(
+  row: MatchRow,
+  name: string | null,
+  a = JSON.parse(row.partial) as Advisory,
+): CachedAdvisory {
   return {
     id: row.id,
     modified: a.modified,
     withdrawn: a.withdrawn !== null && a.withdrawn !== undefined,
     matchers: a.affected.map((x) => new EntryMatcher(x)),
     name,
+    malicious: isMalicious({ id: row.id, aliases: a.aliases ?? [], weaknesses: a.weaknesses ?? [] }),
+    aliasGroup: null,
     ...(name !== null ? { partial: row.partial } : {}),
   };
+}
+
+/**
+ * The cache entries of a package's advisories, by id, with the records that name each other
+ * grouped (joinAliased over the whole list, once, so that a request only looks at the groups).
+ */
+function packageEntries(rows: readonly MatchRow[], name: string | null): CachedAdvisory[] {
+  const parsed = rows.map((r) => ({ r, a: JSON.parse(r.partial) as Advisory }));
+  const list = parsed.map(({ r, a }) => entryOf(r, name, a));
+  if (list.length > 1) {
+    const live = parsed.flatMap(({ a }, i) =>
+      list[i]!.withdrawn ? [] : [{ a: { id: list[i]!.id, aliases: a.aliases ?? [] }, c: list[i]! }],
+    );
+    for (const joined of joinAliased(live)) {
+      if (joined.hits.length < 2) continue;
+      const group: AliasGroup = { members: joined.hits };
+      const malicious = joined.hits.some((h) => h.c.malicious);
+      for (const h of joined.hits) {
+        h.c.aliasGroup = group;
+        h.c.malicious = malicious;
+      }
+    }
+  }
+  return list.sort(byId);
+}
+
+/**
+ * Which of an alias group's advisories answer for some versions, and with which of their entries:
+ * per version, of the members holding it, joined as the audit joins the records affecting one
+ * installed version (scan/join.ts), only the one naming each vulnerability. `holding(c, k)` gives
+ * the indexes of c's entries holding version k; the answer has, per member, the entries it answers
+ * with for each version (empty where another member answers, or it holds none).
+ */
+export function aliasAnswers(
+  group: AliasGroup,
+  versions: number,
+  holding: (c: CachedAdvisory, k: number) => number[],
+): Map<CachedAdvisory, number[][]> {
+  const out = new Map(
+    group.members.map((m) => [m.c, Array.from({ length: versions }, (): number[] => [])] as const),
+  );
+  for (let k = 0; k < versions; k++) {
+    const hits: { a: Pick<Advisory, 'id' | 'aliases'>; c: CachedAdvisory; entries: number[] }[] = [];
+    for (const m of group.members) {
+      const entries = holding(m.c, k);
+      if (entries.length) hits.push({ ...m, entries });
+    }
+    for (const joined of joinAliased(hits)) out.get(joined.hits[0]!.c)![k] = joined.hits[0]!.entries;
+  }
+  return out;
 }
 
 /** The npm bulk entries of a cached advisory for the package it was looked up by (made once). */
@@ -59,7 +129,7 @@ export function bulkEntries(c: CachedAdvisory): Map<number, NpmBulkAdvisory> {
       const name = c.name;
       const indexes = a.affected.flatMap((x, i) => (x.ecosystem === 'npm' && x.name === name ? [i] : []));
       // toNpmBulk gives one entry per affected entry of the name, in order
-      toNpmBulk(a, name, () => '').forEach((b, k) => {
+      toNpmBulk(a, name, () => '', c.malicious).forEach((b, k) => {
         c.bulk!.set(indexes[k]!, b);
       });
     }
@@ -145,7 +215,7 @@ export class AdvisoryLookup {
     const generation = this.generation;
     const rows = await this.reads.matchRows(ecosystem, name);
     // sorted here, not by SQL: PostgreSQL's collation may order ids differently, and page tokens rely on it
-    const list = rows.map((r) => entryOf(r, ecosystem === 'npm' ? name : null)).sort(byId);
+    const list = packageEntries(rows, ecosystem === 'npm' ? name : null);
     if (generation === this.generation) {
       this.remember(cache, name, list);
       this.evict();
@@ -167,11 +237,7 @@ export class AdvisoryLookup {
     if (generation !== this.generation) return;
     for (const name of missing) {
       const rows = found.get(name);
-      this.remember(
-        cache,
-        name,
-        rows ? rows.map((r) => entryOf(r, ecosystem === 'npm' ? name : null)).sort(byId) : [],
-      );
+      this.remember(cache, name, rows ? packageEntries(rows, ecosystem === 'npm' ? name : null) : []);
     }
     this.evict();
   }

@@ -1,11 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { entryHolds } from '../../scan/index.js';
+import { entriesHolding, entryHolds } from '../../scan/index.js';
 import { parseVersion } from '../../versions/index.js';
 import { acceptJsonBodies, jsonBodyLimits } from '../body.js';
 import type { AppDeps } from '../deps.js';
 import type { JsonLimits } from '../json-limits.js';
-import { type AdvisoryLookup, bulkEntries, type CachedAdvisory, lookupFor } from './lookup.js';
+import {
+  type AdvisoryLookup,
+  type AliasGroup,
+  aliasAnswers,
+  bulkEntries,
+  type CachedAdvisory,
+  lookupFor,
+} from './lookup.js';
 import { legacyAudit, TREE_LIMITS } from './npm-legacy-audit.js';
 import { limitPostRequests } from './rate-limit.js';
 import { registryRoutes } from './registry.js';
@@ -144,7 +151,8 @@ function bulkTexts(c: CachedAdvisory, url: string, serialize: Serialize): Map<nu
 
 /**
  * The bulk answer for a request `{name: [versions]}` as JSON text: per name, the advisory entries
- * that hold at least one of the versions. Each entry's text is made once and kept with the cached
+ * that hold at least one of the versions, records of one vulnerability (aliases of each other)
+ * answered once, by the record naming it (as the audit joins them). Each entry's text is made once and kept with the cached
  * advisory, so a repeated audit costs little more than the matching.
  */
 async function bulk(
@@ -160,8 +168,26 @@ async function bulk(
     if (!list.length) continue;
     const parsed = versions.map((v) => parseVersion(v));
     const hits: string[] = [];
+    let answers: Map<AliasGroup, Map<CachedAdvisory, number[][]>> | undefined;
     for (const c of list) {
       if (c.withdrawn) continue;
+      if (c.aliasGroup) {
+        // records of one vulnerability: only the one naming it answers (worked out per group, rarely)
+        answers ??= new Map();
+        let answer = answers.get(c.aliasGroup);
+        if (!answer) {
+          answer = aliasAnswers(c.aliasGroup, versions.length, (x, k) =>
+            entriesHolding(x, 'npm', name, versions[k]!, parsed[k]!),
+          );
+          answers.set(c.aliasGroup, answer);
+        }
+        const entries = new Set(answer.get(c)!.flat());
+        if (entries.size) {
+          const texts = bulkTexts(c, urlOf(c.id), serialize);
+          for (const i of [...entries].sort((x, y) => x - y)) hits.push(texts.get(i)!);
+        }
+        continue;
+      }
       let texts: Map<number, string> | undefined;
       for (let i = 0; i < c.matchers.length; i++) {
         if (!versions.some((v, k) => entryHolds(c, i, 'npm', name, v, parsed[k]!))) continue;

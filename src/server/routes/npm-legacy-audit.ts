@@ -1,9 +1,16 @@
-import { type Advisory, bulkIdOf, type Severity, severityOf } from '../../advisories/index.js';
+import {
+  type Advisory,
+  bulkIdOf,
+  malwareCwes,
+  malwareTitle,
+  type Severity,
+  severityOf,
+} from '../../advisories/index.js';
 import { entriesHolding } from '../../scan/index.js';
 import { compareVersions, parseVersion } from '../../versions/index.js';
 import { httpError } from '../http-error.js';
 import type { JsonLimits } from '../json-limits.js';
-import type { AdvisoryLookup } from './lookup.js';
+import { type AdvisoryLookup, type AliasGroup, aliasAnswers, type CachedAdvisory } from './lookup.js';
 
 /** How deep a dependency tree may nest, and how many nodes it may have, before it is refused. */
 const MAX_DEPTH = 1000;
@@ -146,14 +153,17 @@ function legacyAdvisory(
   name: string,
   entry: Advisory['affected'][number],
   url: string,
+  malicious: boolean,
 ): Omit<LegacyAdvisory, 'findings'> {
   const score = a.cvss?.score;
   const finder = a.credits.find((c) => c.type === 'FINDER') ?? a.credits[0];
   const reporter = a.credits.find((c) => c.type === 'REPORTER') ?? finder;
   const ghsa = a.id.startsWith('GHSA-') ? a.id : a.aliases.find((x) => x.startsWith('GHSA-'));
+  const cwes = a.weaknesses.map((w) => w.id);
   return {
     id,
-    title: a.title ?? a.id,
+    // malware as GitHub's advisories say it, the only way npm and yarn show it: critical, CWE-506
+    title: malicious ? malwareTitle(a.title ?? a.id) : (a.title ?? a.id),
     module_name: name,
     vulnerable_versions: entry.vulnerable,
     // npm v6 wrote "<0.0.0" for "no fix yet"
@@ -161,8 +171,8 @@ function legacyAdvisory(
     overview: a.details ?? '',
     recommendation: a.recommendation ?? '',
     references: a.references.map((r) => r.url).join('\n'),
-    severity: severityOf(a),
-    cwe: a.weaknesses.map((w) => w.id).join(', '),
+    severity: malicious ? 'critical' : severityOf(a),
+    cwe: (malicious ? malwareCwes(cwes) : cwes).join(', '),
     cves: a.aliases.filter((x) => x.startsWith('CVE-')),
     cvss: { score: typeof score === 'number' && score > 0 ? score : 0, vectorString: a.cvss?.vector ?? null },
     access: 'public',
@@ -181,7 +191,8 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The answer of the retired audit endpoints for a dependency tree: each affected package version
- * with its paths (`findings`), a `review` action per advisory and the counts. The server decides
+ * with its paths (`findings`), a `review` action per advisory and the counts. Records of one
+ * vulnerability (aliases of each other) are one advisory, the record naming it; malware is marked. The server decides
  * the matches, with npm's semver options, as the registry did.
  */
 export async function legacyAudit(
@@ -198,11 +209,23 @@ export async function legacyAudit(
   for (const name of names) {
     const versions = summary.packages.get(name)!;
     const parsed = [...versions.keys()].map((v) => [v, parseVersion(v)] as const);
+    const holding = (c: CachedAdvisory, k: number) => entriesHolding(c, 'npm', name, ...parsed[k]!);
+    // records of one vulnerability (aliases of each other): per version, only the one naming it answers
+    const answers = new Map<AliasGroup, Map<CachedAdvisory, number[][]>>();
     for (const c of await lookup.forPackage('npm', name)) {
       const findings: LegacyAdvisory['findings'] = [];
       let entryIndex = -1;
-      for (const [version, p] of parsed) {
-        const hits = entriesHolding(c, 'npm', name, version, p);
+      let answer: number[][] | undefined;
+      if (c.aliasGroup) {
+        let group = answers.get(c.aliasGroup);
+        if (!group) {
+          group = aliasAnswers(c.aliasGroup, parsed.length, holding);
+          answers.set(c.aliasGroup, group);
+        }
+        answer = group.get(c);
+      }
+      for (const [k, [version]] of parsed.entries()) {
+        const hits = answer ? answer[k]! : holding(c, k);
         if (!hits.length) continue;
         if (entryIndex < 0) entryIndex = hits[0]!;
         const o = versions.get(version)!;
@@ -221,7 +244,10 @@ export async function legacyAudit(
       // an advisory naming two packages of the tree is listed once per package, under distinct numbers
       let id = bulkIdOf(a.id);
       if (advisories[String(id)]) id = bulkIdOf(`${a.id}/${name}`);
-      const advisory = { findings, ...legacyAdvisory(a, id, name, a.affected[entryIndex]!, urlOf(a.id)) };
+      const advisory = {
+        findings,
+        ...legacyAdvisory(a, id, name, a.affected[entryIndex]!, urlOf(a.id), c.malicious),
+      };
       advisories[String(id)] = advisory;
       vulnerabilities[advisory.severity] += findings.reduce((n, f) => n + f.paths.length, 0);
       actions.push({

@@ -16,8 +16,8 @@ export interface StoredRecord {
 }
 
 /** An advisory reduced to what deciding matches needs: its id, modified date and a JSON object
- * with at least `id`, `modified`, `withdrawn`, `title`, `cvss`, `declaredSeverity`, `weaknesses`
- * and `affected` of the record (the whole record where the engine cannot cut it cheaply). */
+ * with at least `id`, `modified`, `withdrawn`, `aliases`, `title`, `cvss`, `declaredSeverity`,
+ * `weaknesses` and `affected` of the record (the whole record where the engine cannot cut it cheaply). */
 export interface MatchRow {
   id: string;
   /** The advisory reduced to what matching needs, as JSON (it carries `modified` too). */
@@ -80,7 +80,8 @@ const PACKAGE_SQL =
 
 /** SQLite cuts the record down itself (`->` keeps JSON values as JSON). */
 const PARTIAL =
-  "json_object('id', advisories.id, 'modified', advisories.modified, 'withdrawn', advisories.withdrawn, 'title', advisories.title, " +
+  "json_object('id', advisories.id, 'modified', advisories.modified, 'withdrawn', advisories.withdrawn, " +
+  "'aliases', record -> '$.aliases', 'title', advisories.title, " +
   "'cvss', record -> '$.cvss', 'declaredSeverity', record -> '$.declaredSeverity', 'weaknesses', record -> '$.weaknesses', " +
   "'affected', record -> '$.affected')";
 const MATCH_SQL =

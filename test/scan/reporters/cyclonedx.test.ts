@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { cycloneDxBom, npmPurl, renderReport } from '../../../src/scan/reporters/index.js';
-import { advisory, buildReport, byName, NOW, pkg } from './helpers.js';
+import {
+  advisory,
+  buildReport,
+  byName,
+  JSON5_ALIASES,
+  malwareAndAliasedReport,
+  NOW,
+  pkg,
+} from './helpers.js';
 import { validateCycloneDx } from './validators.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read parsed JSON documents field by field
@@ -146,5 +154,49 @@ describe('--format cyclonedx', async () => {
       'https://example.com/a%20b',
     ]);
     expect((await validateCycloneDx(JSON.stringify(out))).errors).toBeNull();
+  });
+});
+
+describe('--format cyclonedx: malware and joined records', async () => {
+  const text = await renderReport(malwareAndAliasedReport(), 'cyclonedx', { now: NOW });
+  const bom = JSON.parse(text) as Json;
+  const vuln = (id: string): Json => bom.vulnerabilities.find((v: Json) => v.id === id);
+
+  it('is still valid CycloneDX 1.5 JSON', async () => {
+    const { errors, how } = await validateCycloneDx(text);
+    expect(errors, how).toBeNull();
+  });
+
+  it('says malware is to be removed: the recommendation, an exploitable analysis, CWE-506', () => {
+    const v = vuln('GHSA-2v46-p5h4-248w');
+    expect(v.recommendation).toBe('Remove chalk: it is malware, and no version of it is safe to keep.');
+    expect(v.analysis).toEqual({ state: 'exploitable', detail: 'malware: remove this package' });
+    expect(v.cwes).toEqual([506]);
+    expect(v.ratings[0].severity).toBe('critical');
+    expect(v.properties).toEqual([{ name: 'nswg:malicious', value: 'true' }]);
+    expect(v.references).toEqual([
+      { id: 'MAL-2025-46969', source: { name: 'OSV', url: 'https://osv.dev/vulnerability/MAL-2025-46969' } },
+    ]);
+    // an ordinary finding keeps its upgrade and has no analysis
+    expect(vuln('NSWG-ECO-9001').recommendation).toBe('Upgrade json5 to 2.2.2 or later.');
+    expect(vuln('NSWG-ECO-9001').analysis).toBeUndefined();
+  });
+
+  it('lists a joined finding once, with every other id of its records as a reference', () => {
+    expect(bom.vulnerabilities.map((v: Json) => v.id).sort()).toEqual([
+      'GHSA-2v46-p5h4-248w',
+      'NSWG-ECO-9001',
+    ]);
+    expect(vuln('NSWG-ECO-9001').references).toEqual([
+      {
+        id: 'CVE-2022-46175',
+        source: { name: 'NVD', url: 'https://nvd.nist.gov/vuln/detail/CVE-2022-46175' },
+      },
+      {
+        id: 'GHSA-9c47-m6qq-7p4h',
+        source: { name: 'GitHub Advisories', url: 'https://github.com/advisories/GHSA-9c47-m6qq-7p4h' },
+      },
+    ]);
+    expect(vuln('NSWG-ECO-9001').references.map((r: Json) => r.id)).toEqual(JSON5_ALIASES);
   });
 });

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   type Advisory,
   fromNswgCore,
   fromNswgNpm,
+  fromOsv,
   type NswgCoreJson,
   type NswgNpmJson,
+  type OsvRecord,
   SEVERITIES,
   type Severity,
 } from '../../../src/advisories/index.js';
@@ -12,6 +15,7 @@ import { releaseSchedule } from '../../../src/files/index.js';
 import type { AdvisorySource, AuditReport, DatabaseInfo, Finding } from '../../../src/scan/index.js';
 import { checkNode, matchFindings, runAudit } from '../../../src/scan/index.js';
 import type { InstalledPackage, LockfileContents } from '../../../src/scan/types.js';
+import { OSV_SAMPLE } from '../../helpers/osv-folder.js';
 import { SHARED, wgCore, wgNpm } from '../../helpers/shared.js';
 
 /** The Working Group's fixtures with known answers. */
@@ -182,3 +186,42 @@ export async function auditFixture(
   });
   return { report, lockfiles: [contents] };
 }
+
+/** A real published OSV record of the sample (test/fixtures/osv-sample). */
+export function sampleAdvisory(id: string): Advisory {
+  return fromOsv(JSON.parse(readFileSync(join(OSV_SAMPLE, `${id}.json`), 'utf8')) as OsvRecord);
+}
+
+/**
+ * Malware and aliases: chalk 5.6.1 is malware (the OpenSSF record MAL-2025-46969 and GitHub's
+ * CWE-506 advisory it repeats: one finding, named by GitHub's id); json5 2.2.1 has one flaw in two
+ * records (GitHub's GHSA-9c47-m6qq-7p4h and a Working Group record naming its CVE: one finding,
+ * named NSWG-ECO-9001, with the CVE and the GHSA as aliases).
+ */
+export function malwareAndAliasedReport(
+  packages: InstalledPackage[] = [
+    pkg('chalk', '5.6.1', [['root', 'chalk']]),
+    pkg('json5', '2.2.1', [['root', 'json5']]),
+  ],
+): AuditReport {
+  const mal = sampleAdvisory('MAL-2025-46969');
+  const malware: Advisory = {
+    ...mal,
+    id: 'GHSA-2v46-p5h4-248w',
+    aliases: [],
+    title: 'chalk 5.6.1 was compromised',
+    weaknesses: [{ id: 'CWE-506', name: null }],
+    cvss: { vector: null, score: 5 },
+  };
+  const ghsa = sampleAdvisory('GHSA-9c47-m6qq-7p4h');
+  const wg: Advisory = {
+    ...ghsa,
+    id: 'NSWG-ECO-9001',
+    aliases: ['CVE-2022-46175'],
+    title: 'Prototype Pollution in json5',
+  };
+  return buildReport({ packages, advisories: byName([mal, malware, ghsa, wg]) });
+}
+
+/** The ids malwareAndAliasedReport's json5 finding goes by, besides NSWG-ECO-9001. */
+export const JSON5_ALIASES = ['CVE-2022-46175', 'GHSA-9c47-m6qq-7p4h'];

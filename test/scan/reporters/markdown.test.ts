@@ -7,7 +7,15 @@ import {
   markdownText,
   renderReport,
 } from '../../../src/scan/reporters/index.js';
-import { advisory, buildReport, byName, NOW, pkg } from './helpers.js';
+import {
+  advisory,
+  buildReport,
+  byName,
+  JSON5_ALIASES,
+  malwareAndAliasedReport,
+  NOW,
+  pkg,
+} from './helpers.js';
 
 const HOSTILE =
   'Bad | title <script>alert(1)</script> <img src=x onerror=alert(1)> @octocat `x` **b** [l](javascript:alert(1))\n# heading | more';
@@ -150,5 +158,40 @@ describe('Markdown escaping', () => {
       'https://osv.dev/vulnerability/X%29%20%5By%5D%28z',
     );
     expect(linkUrl('javascript:alert(1)')).toBeNull();
+  });
+});
+
+describe('--format markdown: malware and joined records', async () => {
+  const md = await renderReport(malwareAndAliasedReport(), 'markdown', { now: NOW });
+  const rows = findingsTable(md).rows.map((r) => r.map((c) => c.text));
+
+  it('says malware is to be removed, in the summary, the table and the details', () => {
+    expect(md.split('\n').slice(0, 4)).toEqual([
+      '### nswg audit: 2 vulnerabilities in 2 packages',
+      '',
+      '> **Malware:** 1 package is malware: remove it.',
+      '',
+    ]);
+    const chalk = rows.find((r) => r[0] === '`chalk`')!;
+    expect(chalk[2]).toBe('**critical**');
+    expect(chalk[4]).toBe('**malware: remove this package**');
+    expect(md).toContain('Fix: **malware: remove this package**');
+    expect(md).toMatch(/- \[GHSA-2v46-p5h4-248w\]\([^)]*\) \(MAL-2025-46969\) critical, \*\*malware\*\*: /);
+    expect(md).not.toMatch(/upgrade to >= 5\.6/);
+    // the ordinary finding keeps its upgrade
+    expect(rows.find((r) => r[0] === '`json5`')![4]).toBe('upgrade to >= 2.2.2');
+  });
+
+  it('shows a joined finding once, with every other id of its records', () => {
+    expect(rows).toHaveLength(2);
+    const json5 = rows.find((r) => r[0] === '`json5`')!;
+    expect(json5[3]).toMatch(
+      new RegExp(
+        `^\\[NSWG-ECO-9001\\]\\([^)]*\\) \\(${JSON5_ALIASES.join(', ')}\\): Prototype Pollution in json5$`,
+      ),
+    );
+    expect(md).toMatch(
+      new RegExp(`- \\[NSWG-ECO-9001\\]\\([^)]*\\) \\(${JSON5_ALIASES.join(', ')}\\) high: `),
+    );
   });
 });

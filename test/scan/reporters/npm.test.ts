@@ -9,7 +9,7 @@ import {
 } from '../../../src/scan/reporters/index.js';
 import type { InstalledPackage } from '../../../src/scan/types.js';
 import { readJson } from '../../helpers/shared.js';
-import { auditFixture, buildReport, FIXTURES, pkg } from './helpers.js';
+import { auditFixture, buildReport, FIXTURES, malwareAndAliasedReport, pkg } from './helpers.js';
 
 /** What must agree with npm: per package, everything but the order of `via`. */
 function comparable(r: NpmAuditReport) {
@@ -146,5 +146,47 @@ describe('--format npm on the real lockfiles, against the real npm audit', () =>
     const via = npmAudit(report).vulnerabilities.express!.via[0] as NpmVia;
     expect(via.source).toBeGreaterThan(1_000_000_000);
     expect(via.url).toBe('https://github.com/advisories/GHSA-xxxx-yyyy-zzzz');
+  });
+});
+
+describe('--format npm: malware and joined records', () => {
+  // both packages depended on by a package the lockfile does not hold: npm would offer a fix for each
+  const packages: (InstalledPackage & { dependents: string[] })[] = [
+    { ...pkg('chalk', '5.6.1', [['root', 'x', 'chalk']]), dependents: ['node_modules/x'] },
+    { ...pkg('json5', '2.2.1', [['root', 'x', 'json5']]), dependents: ['node_modules/x'] },
+  ];
+  const report = malwareAndAliasedReport(packages);
+  const lockfiles = [
+    { file: '/p/package-lock.json', format: 'npm-v3' as const, rootName: 'p', workspaces: [], packages },
+  ];
+  const out = npmAudit(report, { lockfiles });
+
+  it('keeps npm’s shape for malware, titled as malware, critical, CWE-506 and without a fix', () => {
+    const chalk = out.vulnerabilities.chalk!;
+    expect(chalk).toMatchObject({ severity: 'critical', fixAvailable: false, range: '' });
+    expect(chalk.via).toEqual([
+      {
+        source: expect.any(Number),
+        name: 'chalk',
+        dependency: 'chalk',
+        title: 'Malware: chalk 5.6.1 was compromised',
+        url: 'https://github.com/advisories/GHSA-2v46-p5h4-248w',
+        severity: 'critical',
+        cwe: ['CWE-506'],
+        cvss: { score: 5, vectorString: null },
+        range: '=5.6.1',
+      },
+    ]);
+    // the same dependents, an ordinary advisory: npm's fix stands
+    expect(out.vulnerabilities.json5!.fixAvailable).toBe(true);
+    expect(Object.keys(out.vulnerabilities.json5!)).toEqual(Object.keys(chalk));
+  });
+
+  it('lists a joined finding as one advisory, not one per record', () => {
+    const via = out.vulnerabilities.json5!.via as NpmVia[];
+    expect(via.map((v) => [v.source, v.title, v.range])).toEqual([
+      [9001, 'Prototype Pollution in json5', '>=2.0.0 <2.2.2'],
+    ]);
+    expect(out.metadata.vulnerabilities).toMatchObject({ critical: 1, high: 1, total: 2 });
   });
 });

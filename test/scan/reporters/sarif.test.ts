@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { lockfileLine, renderReport, sarifLog } from '../../../src/scan/reporters/index.js';
-import { advisory, auditFixture, buildReport, byName, FIXTURES, NOW } from './helpers.js';
+import {
+  advisory,
+  auditFixture,
+  buildReport,
+  byName,
+  FIXTURES,
+  JSON5_ALIASES,
+  malwareAndAliasedReport,
+  NOW,
+} from './helpers.js';
 import { errorLines, sarifValidator } from './validators.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read parsed JSON documents field by field
@@ -135,5 +144,52 @@ describe('SARIF regions: the line of the package entry in the real lockfiles', (
     expect(lockfileLine(text, 'npm-v1', 'node_modules/a/node_modules/b')).toBe(9);
     expect(lockfileLine(text, 'npm-v1', 'node_modules/c')).toBeNull();
     expect(lockfileLine(text, 'node_modules', 'node_modules/a')).toBeNull();
+  });
+});
+
+describe('--format sarif: malware and joined records', async () => {
+  const log = JSON.parse(await renderReport(malwareAndAliasedReport(), 'sarif', { now: NOW })) as Json;
+  const rules = run(log).tool.driver.rules as Json[];
+  const results = run(log).results as Json[];
+
+  it('is still valid SARIF 2.1.0', () => {
+    const { validate, how } = sarifValidator();
+    expect(validate(log), `${how}: ${errorLines(validate.errors).join('\n')}`).toBe(true);
+  });
+
+  it('reports malware as an error to remove, with no version to upgrade to', () => {
+    const result = results.find((r) => r.properties.package === 'chalk')!;
+    expect(result).toMatchObject({
+      ruleId: 'GHSA-2v46-p5h4-248w',
+      level: 'error',
+      properties: { malicious: true, fixVersion: null, severity: 'critical' },
+    });
+    expect(result.message.text).toMatch(
+      /^chalk@5\.6\.1 is malware, reported by GHSA-2v46-p5h4-248w \(MAL-2025-46969\)/,
+    );
+    expect(result.message.text).toContain('Fix: malware: remove this package');
+    expect(result.message.text).not.toMatch(/upgrade/i);
+    const rule = rules.find((r) => r.id === 'GHSA-2v46-p5h4-248w')!;
+    expect(rule.defaultConfiguration.level).toBe('error');
+    expect(rule.shortDescription.text).toBe('Malware: chalk 5.6.1 was compromised');
+    // critical on code scanning's scale, whatever the record's own score (5)
+    expect(rule.properties['security-severity']).toBe('10.0');
+    expect(rule.properties.tags).toEqual(expect.arrayContaining(['malware', 'external/cwe/cwe-506']));
+    expect(rule.help.text).toMatch(/^Malware: remove this package/);
+    expect(rule.help.markdown).toMatch(/^\*\*Malware: remove this package/);
+    // an ordinary finding is not marked
+    expect(results.find((r) => r.properties.package === 'json5')!.properties.malicious).toBe(false);
+  });
+
+  it('gives a joined finding one rule carrying every id of its records', () => {
+    expect(rules.map((r) => r.id).sort()).toEqual(['GHSA-2v46-p5h4-248w', 'NSWG-ECO-9001']);
+    const rule = rules.find((r) => r.id === 'NSWG-ECO-9001')!;
+    expect(rule.properties.aliases).toEqual(JSON5_ALIASES);
+    expect(rule.help.text).toContain(`Also known as: ${JSON5_ALIASES.join(', ')}`);
+    expect(rule.help.markdown).toContain(`Also known as: ${JSON5_ALIASES.join(', ')}`);
+    const result = results.find((r) => r.ruleId === 'NSWG-ECO-9001')!;
+    expect(result.message.text).toContain(`NSWG-ECO-9001 (${JSON5_ALIASES.join(', ')})`);
+    expect(result.message.text).toContain('Fix: upgrade json5 to >= 2.2.2.');
+    expect(results).toHaveLength(2);
   });
 });

@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromOsv, type OsvRecord } from '../../../src/advisories/index.js';
 import { AdvisoryLookup } from '../../../src/server/routes/lookup.js';
 import { type AdvisoryReads, openAdvisoryReads } from '../../../src/store/advisories/reads.js';
 import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
 import { freshDb, type TestDb } from '../../helpers/db.js';
+import { OSV_SAMPLE } from '../../helpers/osv-folder.js';
+import { npmAdvisory } from '../../helpers/server.js';
 
 /** The server's per-package cache: bounded, least recently used out first, and still right after evicting. */
 describe('the advisory look-up cache', () => {
@@ -15,6 +20,11 @@ describe('the advisory look-up cache', () => {
     tdb = await freshDb('sqlite');
     store = await openStore(tdb.target, { mode: 'create' });
     await seedBundled(store);
+    await store.advisories.import([
+      fromOsv(JSON.parse(readFileSync(join(OSV_SAMPLE, 'GHSA-9c47-m6qq-7p4h.json'), 'utf8')) as OsvRecord),
+      npmAdvisory('NSWG-ECO-9001', 'json5', '>=2.0.0 <2.2.2', { aliases: ['CVE-2022-46175'] }),
+      fromOsv(JSON.parse(readFileSync(join(OSV_SAMPLE, 'MAL-2022-9.json'), 'utf8')) as OsvRecord),
+    ]);
     reads = await openAdvisoryReads(store);
     const all = new Set<string>();
     for await (const a of store.advisories.all('npm')) for (const x of a.affected) all.add(x.name);
@@ -49,5 +59,22 @@ describe('the advisory look-up cache', () => {
       expect(lookup.cachedCount).toBeLessThanOrEqual(60);
     }
     expect((await lookup.forPackage('npm', kept)).map((a) => a.id)).toEqual(expected);
+  });
+
+  it('groups the records of a package that alias each other, once, whichever way the package is read', async () => {
+    const shape = (list: Awaited<ReturnType<AdvisoryLookup['forPackage']>>) =>
+      list.map((c) => [c.id, c.aliasGroup?.members.map((m) => m.c.id) ?? null, c.malicious]);
+    const want = [
+      ['GHSA-9c47-m6qq-7p4h', ['NSWG-ECO-9001', 'GHSA-9c47-m6qq-7p4h'], false],
+      ['NSWG-ECO-9001', ['NSWG-ECO-9001', 'GHSA-9c47-m6qq-7p4h'], false],
+    ];
+    const one = new AdvisoryLookup(reads);
+    await one.refresh();
+    expect(shape(await one.forPackage('npm', 'json5'))).toEqual(want);
+    const many = new AdvisoryLookup(reads);
+    await many.refresh();
+    await many.prefetch('npm', ['json5', '0-dns']);
+    expect(shape(await many.forPackage('npm', 'json5'))).toEqual(want);
+    expect(shape(await many.forPackage('npm', '0-dns'))).toEqual([['MAL-2022-9', null, true]]);
   });
 });

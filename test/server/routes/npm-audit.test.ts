@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { severityOfScore } from '../../../src/advisories/index.js';
+import { bulkIdOf, fromOsv, type OsvRecord, severityOfScore } from '../../../src/advisories/index.js';
 import type { App } from '../../../src/server/index.js';
 import { satisfies } from '../../../src/versions/index.js';
 import { testEngines } from '../../helpers/db.js';
+import { OSV_SAMPLE } from '../../helpers/osv-folder.js';
 import { npmAdvisory, PUBLIC_URL, testApp } from '../../helpers/server.js';
 import { wgNpm } from '../../helpers/shared.js';
 
@@ -37,6 +40,10 @@ function expectedBulk(request: Record<string, string[]>) {
   return out;
 }
 
+/** A real published OSV record of the sample (test/fixtures/osv-sample), as the store keeps it. */
+const sample = (id: string) =>
+  fromOsv(JSON.parse(readFileSync(join(OSV_SAMPLE, `${id}.json`), 'utf8')) as OsvRecord);
+
 const byId = (list: { id: number }[]) => [...list].sort((a, b) => a.id - b.id);
 const normalized = (o: Record<string, { id: number }[]>) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, byId(v)]));
@@ -50,6 +57,21 @@ describe.each(await testEngines())("npm's audit endpoints on %s", (engine) => {
     ({ app, close } = t);
     await t.store.advisories.import([
       npmAdvisory('GHSA-with-draw-test', 'lodash', '*', { withdrawn: '2026-02-01T00:00:00Z' }),
+      // one flaw, two records: GitHub's (json5 <1.0.2 and >=2.0.0 <2.2.2) and a Working Group
+      // record of the 2.x line naming its CVE
+      sample('GHSA-9c47-m6qq-7p4h'),
+      npmAdvisory('NSWG-ECO-9001', 'json5', '>=2.0.0 <2.2.2', {
+        aliases: ['CVE-2022-46175'],
+        title: 'Prototype Pollution in json5',
+      }),
+      // malware: the OpenSSF record and the GitHub advisory (CWE-506) it repeats, and an OpenSSF record alone
+      sample('MAL-2025-46969'),
+      npmAdvisory('GHSA-2v46-p5h4-248w', 'chalk', '5.6.1', {
+        title: 'chalk 5.6.1 was compromised',
+        weaknesses: [{ id: 'CWE-506', name: null }],
+        cvss: { vector: null, score: 0 },
+      }),
+      sample('MAL-2022-9'),
     ]);
   });
   afterAll(() => close());
@@ -171,6 +193,109 @@ describe.each(await testEngines())("npm's audit endpoints on %s", (engine) => {
         resolves: [{ path: 'express>qs', dev: false }],
       });
       expect(report.muted).toEqual([]);
+    }
+  });
+
+  const bulkOf = async (request: Record<string, string[]>) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/-/npm/v1/security/advisories/bulk',
+      payload: request,
+    });
+    expect(res.statusCode).toBe(200);
+    return res.json() as Record<string, { id: number; title: string; severity: string; cwe: string[] }[]>;
+  };
+
+  it('answers records that alias each other once, by the record naming the flaw, in the bulk answer', async () => {
+    const ghsa = bulkIdOf('GHSA-9c47-m6qq-7p4h');
+    // 2.2.1: both records hold it; one entry, the Working Group's
+    expect((await bulkOf({ json5: ['2.2.1'] })).json5?.map((a) => [a.id, a.title])).toEqual([
+      [9001, 'Prototype Pollution in json5'],
+    ]);
+    // 1.0.1: only GitHub's holds it, and still answers
+    expect((await bulkOf({ json5: ['1.0.1'] })).json5?.map((a) => a.id)).toEqual([ghsa]);
+    // both: each version answered by one record; of GitHub's, only its entry for 1.0.1
+    const both = (await bulkOf({ json5: ['2.2.1', '1.0.1'] })).json5!;
+    expect(both.map((a) => a.id).sort()).toEqual([9001, ghsa].sort());
+    expect(both.find((a) => a.id === ghsa)).toMatchObject({ vulnerable_versions: '<1.0.2' });
+    // the answer is the same from the cache
+    expect((await bulkOf({ json5: ['2.2.1'] })).json5?.map((a) => a.id)).toEqual([9001]);
+  });
+
+  it('marks malware in the bulk answer as GitHub does: critical, titled as malware, CWE-506', async () => {
+    const got = await bulkOf({ chalk: ['5.6.1', '5.6.2'], '0-dns': ['1.0.0'] });
+    // the MAL record and the GitHub advisory it repeats: one entry, GitHub's
+    expect(got.chalk).toEqual([
+      {
+        id: bulkIdOf('GHSA-2v46-p5h4-248w'),
+        url: `${PUBLIC_URL}/advisories/GHSA-2v46-p5h4-248w`,
+        title: 'Malware: chalk 5.6.1 was compromised',
+        severity: 'critical',
+        vulnerable_versions: '5.6.1',
+        cwe: ['CWE-506'],
+        cvss: { score: 0, vectorString: null },
+      },
+    ]);
+    expect(got['0-dns']).toMatchObject([
+      {
+        id: bulkIdOf('MAL-2022-9'),
+        title: 'Malware: Malicious code in 0-dns (npm)',
+        severity: 'critical',
+        cwe: ['CWE-506'],
+      },
+    ]);
+    // an ordinary advisory is not marked
+    expect((await bulkOf({ json5: ['2.2.1'] })).json5?.[0]).toMatchObject({
+      severity: 'high',
+      cwe: ['CWE-400'],
+    });
+  });
+
+  it('answers the legacy audits endpoints with one advisory per flaw, and malware marked', async () => {
+    const tree = {
+      name: 'app',
+      version: '1.0.0',
+      dependencies: {
+        json5: { version: '2.2.1' },
+        chalk: { version: '5.6.1' },
+        '0-dns': { version: '1.0.0' },
+      },
+    };
+    for (const url of ['/-/npm/v1/security/audits', '/-/npm/v1/security/audits/quick']) {
+      const res = await app.inject({ method: 'POST', url, payload: tree });
+      expect(res.statusCode).toBe(200);
+      const report = res.json();
+      const rows = Object.values(report.advisories as Record<string, any>).map((a) => [
+        a.module_name,
+        a.id,
+        a.title,
+        a.severity,
+        a.cwe,
+        a.findings.map((f: { version: string }) => f.version),
+      ]);
+      expect(rows.sort()).toEqual(
+        [
+          ['json5', 9001, 'Prototype Pollution in json5', 'high', 'CWE-400', ['2.2.1']],
+          [
+            'chalk',
+            bulkIdOf('GHSA-2v46-p5h4-248w'),
+            'Malware: chalk 5.6.1 was compromised',
+            'critical',
+            'CWE-506',
+            ['5.6.1'],
+          ],
+          [
+            '0-dns',
+            bulkIdOf('MAL-2022-9'),
+            'Malware: Malicious code in 0-dns (npm)',
+            'critical',
+            'CWE-506',
+            ['1.0.0'],
+          ],
+        ].sort(),
+      );
+      expect(report.actions).toHaveLength(3);
+      expect(report.metadata.vulnerabilities).toMatchObject({ critical: 2, high: 1 });
     }
   });
 
