@@ -22,6 +22,7 @@ export {
   matchable,
   matcherOf,
   matchSpans,
+  matchSpansOf,
   spansMayHold,
 } from './matcher.js';
 export {

@@ -87,9 +87,14 @@ export class EntryMatcher {
  * matches by its text; a bound without an exact key; spans too long): the entry is then read.
  */
 export function matchSpans(entry: MatchableEntry, withdrawn: boolean): string | null {
+  return matchSpansOf([entry], withdrawn);
+}
+
+/** The spans of several entries together (an advisory's entries for one package): the union of their versions. */
+export function matchSpansOf(entries: readonly MatchableEntry[], withdrawn: boolean): string | null {
   if (withdrawn) return '';
-  if (entry.versions.some((v) => keyOf(v) === null)) return null;
-  return spansOf(compile(entry.ecosystem, entry));
+  if (entries.some((e) => e.versions.some((v) => keyOf(v) === null))) return null;
+  return spansOf(entries.reduce<VersionSet>((set, e) => union(set, compile(e.ecosystem, e)), []));
 }
 
 /**

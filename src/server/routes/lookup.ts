@@ -7,39 +7,106 @@ import {
   toNpmBulk,
   toOsv,
 } from '../../advisories/index.js';
-import { EntryMatcher, joinAliased, type MatchableAdvisory } from '../../scan/index.js';
+import { EntryMatcher, joinAliased, type MatchableAdvisory, spansMayHold } from '../../scan/index.js';
+import type { SpanRow } from '../../store/advisories/package-reads.js';
 import { type AdvisoryReads, type MatchRow, openAdvisoryReads } from '../../store/advisories/reads.js';
 import type { AppDeps } from '../deps.js';
 
-/**
- * An advisory as the API routes use it, kept small because many are cached: the matchers (the
- * scanner's own, so that every endpoint decides as `nswg audit` does), what npm's bulk answer
- * needs and, once asked for, the OSV record as JSON text. The whole record is read again by the
- * rare routes that need it.
- */
-export interface CachedAdvisory extends MatchableAdvisory {
-  id: string;
+/** What a cached advisory holds once its brief is read. */
+interface Loaded {
   modified: string;
   withdrawn: boolean;
   matchers: EntryMatcher[];
-  /** The npm package this advisory was looked up by (null: by id, or Node.js core). */
-  name: string | null;
-  /** Malware (isMalicious), or joined with a malicious record of the same package by an alias. */
-  malicious: boolean;
+  aliases: string[];
+  /** Malware by its own record (isMalicious). */
+  ownMalicious: boolean;
+  /** The reduced record (for the bulk entries). */
+  partial: string;
+}
+
+/**
+ * An advisory as the API routes use it, kept small because many are cached. A package's advisories
+ * enter the cache as the package index gives them: id and spans (the versions they hold as key
+ * intervals, scan's matchSpans), nothing of the advisory read. An advisory is loaded (its brief read
+ * and parsed: the matchers, the scanner's own, so that every endpoint decides as `nswg audit` does,
+ * and what npm's bulk answer needs) only when its spans say it may hold a version asked about, or
+ * when a query asks for every advisory of the package; most of a package's advisories never are.
+ * Once asked for, the OSV record is kept as JSON text; the whole record is read again by the rare
+ * routes that need it.
+ */
+export class CachedAdvisory implements MatchableAdvisory {
+  /** Malware (isMalicious), or joined by an alias with a malicious record of the same package (of those loaded). */
+  malicious = false;
   /**
-   * The other advisories of the same package that share an id or alias with it (itself included,
+   * The advisories of the same package, loaded, that share an id or alias with it (itself included,
    * withdrawn ones left out), when there are any: records of one vulnerability, which npm's
-   * endpoints answer once (aliasAnswers). Worked out once, when the package's list is cached.
+   * endpoints answer once (aliasAnswers). Worked out again whenever more of the package is loaded.
    */
-  aliasGroup: AliasGroup | null;
-  /** The reduced record, until the bulk entries are made from it. */
-  partial?: string;
+  aliasGroup: AliasGroup | null = null;
   /** npm bulk entries for `name`, made on first use, `url` left empty (affected entry index → entry). */
   bulk?: Map<number, NpmBulkAdvisory>;
   /** The bulk entries as JSON text with their `url`, made once (for the `url` base in `bulkUrl`). */
   bulkJson?: Map<number, string>;
   bulkUrl?: string;
   osvJson?: string;
+  #loaded: Loaded | null = null;
+
+  constructor(
+    readonly id: string,
+    /** The npm package this advisory was looked up by (null: by id, or Node.js core). */
+    readonly name: string | null,
+    /** The versions of `name` it holds, as spans; null: unknown (it is loaded to decide). */
+    readonly spans: string | null,
+  ) {}
+
+  /** Whether its brief has been read. */
+  get loaded(): boolean {
+    return this.#loaded !== null;
+  }
+
+  /** Reads its brief (a MatchRow's partial record). */
+  load(partial: string): void {
+    const a = JSON.parse(partial) as Advisory;
+    const aliases = a.aliases ?? [];
+    const ownMalicious = isMalicious({ id: this.id, aliases, weaknesses: a.weaknesses ?? [] });
+    this.#loaded = {
+      modified: a.modified,
+      withdrawn: a.withdrawn !== null && a.withdrawn !== undefined,
+      matchers: a.affected.map((x) => new EntryMatcher(x)),
+      aliases,
+      ownMalicious,
+      partial,
+    };
+    this.malicious = ownMalicious;
+  }
+
+  #get(): Loaded {
+    if (!this.#loaded) throw new Error(`advisory ${this.id} is read before it is loaded`);
+    return this.#loaded;
+  }
+  get modified(): string {
+    return this.#get().modified;
+  }
+  get withdrawn(): boolean {
+    return this.#get().withdrawn;
+  }
+  get matchers(): EntryMatcher[] {
+    return this.#get().matchers;
+  }
+  get aliases(): string[] {
+    return this.#get().aliases;
+  }
+  get ownMalicious(): boolean {
+    return this.#get().ownMalicious;
+  }
+  get partial(): string {
+    return this.#get().partial;
+  }
+
+  /** Can it hold one of these versions (null: any version)? Only a loaded advisory's matchers say it does. */
+  mayHold(versions: readonly string[] | null): boolean {
+    return versions === null || spansMayHold(this.spans, versions);
+  }
 }
 
 /** How many advisories the per-package cache may hold, and how many single advisories. */
@@ -52,46 +119,49 @@ export interface AliasGroup {
   members: { a: Pick<Advisory, 'id' | 'aliases'>; c: CachedAdvisory }[];
 }
 
-/** The cache entry of an advisory; `name` is the npm package it was looked up by, if any. */
-function entryOf(
-  row: MatchRow,
-  name: string | null,
-  a = JSON.parse(row.partial) as Advisory,
-): CachedAdvisory {
-  return {
-    id: row.id,
-    modified: a.modified,
-    withdrawn: a.withdrawn !== null && a.withdrawn !== undefined,
-    matchers: a.affected.map((x) => new EntryMatcher(x)),
-    name,
-    malicious: isMalicious({ id: row.id, aliases: a.aliases ?? [], weaknesses: a.weaknesses ?? [] }),
-    aliasGroup: null,
-    ...(name !== null ? { partial: row.partial } : {}),
-  };
+/** A single advisory's cache entry, loaded from its record. */
+function singleEntry(row: MatchRow): CachedAdvisory {
+  const c = new CachedAdvisory(row.id, null, null);
+  c.load(row.partial);
+  return c;
+}
+
+/** A package's cache entries from its index rows, by id in JavaScript's string order, each once. */
+function packageEntries(rows: readonly SpanRow[], name: string | null): CachedAdvisory[] {
+  const byIdText = new Map<string, string | null>();
+  // an advisory with two entries for the package has two rows, alike
+  for (const r of rows)
+    byIdText.set(r.id, byIdText.has(r.id) && byIdText.get(r.id) !== r.spans ? null : r.spans);
+  // sorted here, not by SQL: PostgreSQL's collation may order ids differently, and page tokens rely on it
+  return [...byIdText].map(([id, spans]) => new CachedAdvisory(id, name, spans)).sort(byId);
 }
 
 /**
- * The cache entries of a package's advisories, by id, with the records that name each other
- * grouped (joinAliased over the whole list, once, so that a request only looks at the groups).
+ * Groups the loaded advisories of a package that name each other (joinAliased), so that a request
+ * only looks at the groups; a malicious record makes its whole group malicious. Bulk entries made
+ * before a change of that are made again.
  */
-function packageEntries(rows: readonly MatchRow[], name: string | null): CachedAdvisory[] {
-  const parsed = rows.map((r) => ({ r, a: JSON.parse(r.partial) as Advisory }));
-  const list = parsed.map(({ r, a }) => entryOf(r, name, a));
-  if (list.length > 1) {
-    const live = parsed.flatMap(({ a }, i) =>
-      list[i]!.withdrawn ? [] : [{ a: { id: list[i]!.id, aliases: a.aliases ?? [] }, c: list[i]! }],
-    );
-    for (const joined of joinAliased(live)) {
-      if (joined.hits.length < 2) continue;
-      const group: AliasGroup = { members: joined.hits };
-      const malicious = joined.hits.some((h) => h.c.malicious);
-      for (const h of joined.hits) {
-        h.c.aliasGroup = group;
-        h.c.malicious = malicious;
-      }
+function regroup(list: readonly CachedAdvisory[]): void {
+  const live: AliasGroup['members'] = [];
+  for (const c of list) {
+    if (!c.loaded) continue;
+    const before = c.malicious;
+    c.aliasGroup = null;
+    c.malicious = c.ownMalicious;
+    if (!c.withdrawn) live.push({ a: { id: c.id, aliases: c.aliases }, c });
+    if (before !== c.malicious) c.bulk = c.bulkJson = undefined;
+  }
+  if (live.length < 2) return;
+  for (const joined of joinAliased(live)) {
+    if (joined.hits.length < 2) continue;
+    const group: AliasGroup = { members: joined.hits };
+    const malicious = joined.hits.some((h) => h.c.malicious);
+    for (const h of joined.hits) {
+      h.c.aliasGroup = group;
+      if (h.c.malicious !== malicious) h.c.bulk = h.c.bulkJson = undefined;
+      h.c.malicious = malicious;
     }
   }
-  return list.sort(byId);
 }
 
 /**
@@ -124,7 +194,7 @@ export function aliasAnswers(
 export function bulkEntries(c: CachedAdvisory): Map<number, NpmBulkAdvisory> {
   if (!c.bulk) {
     c.bulk = new Map();
-    if (c.name !== null && c.partial !== undefined) {
+    if (c.name !== null) {
       const a = JSON.parse(c.partial) as Advisory;
       const name = c.name;
       const indexes = a.affected.flatMap((x, i) => (x.ecosystem === 'npm' && x.name === name ? [i] : []));
@@ -133,7 +203,6 @@ export function bulkEntries(c: CachedAdvisory): Map<number, NpmBulkAdvisory> {
         c.bulk!.set(indexes[k]!, b);
       });
     }
-    c.partial = undefined;
   }
   return c.bulk;
 }
@@ -202,44 +271,72 @@ export class AdvisoryLookup {
     return p;
   }
 
-  /** Every advisory naming the package (withdrawn ones too), by id in JavaScript's string order. */
+  /**
+   * Every advisory naming the package (withdrawn ones too), by id in JavaScript's string order, as
+   * the package index gives them: not loaded (see packagesFor).
+   */
   async forPackage(ecosystem: 'npm' | 'node', name: string): Promise<CachedAdvisory[]> {
-    const cache = this.packages[ecosystem];
-    const hit = cache.get(name);
-    if (hit) {
-      // most recently used last: eviction takes from the front
-      cache.delete(name);
-      cache.set(name, hit);
-      return hit;
-    }
-    const generation = this.generation;
-    const rows = await this.reads.matchRows(ecosystem, name);
-    // sorted here, not by SQL: PostgreSQL's collation may order ids differently, and page tokens rely on it
-    const list = packageEntries(rows, ecosystem === 'npm' ? name : null);
-    if (generation === this.generation) {
-      this.remember(cache, name, list);
-      this.evict();
-    }
-    return list;
+    return (await this.packagesFor(ecosystem, new Map([[name, []]]))).get(name)!;
   }
 
   /**
-   * Reads the advisories of every package not in the cache yet with one query (names without
-   * advisories are cached as such), so that a request naming 1,600 packages costs one read, not 1,600.
+   * The advisories of the packages asked about (by name, with the versions asked about; null:
+   * every version), each list by id in JavaScript's string order, with every advisory loaded that
+   * may hold one of the versions: the others cannot, and a route passes over an advisory that is not
+   * loaded. Two reads at most, whatever the number of packages: the package index for those not in
+   * the cache yet (names without advisories are cached as such), and the briefs to load.
    */
-  async prefetch(ecosystem: 'npm' | 'node', names: Iterable<string>): Promise<void> {
+  async packagesFor(
+    ecosystem: 'npm' | 'node',
+    wants: ReadonlyMap<string, readonly string[] | null>,
+  ): Promise<Map<string, CachedAdvisory[]>> {
     const cache = this.packages[ecosystem];
-    const missing = new Set<string>();
-    for (const n of names) if (!cache.has(n)) missing.add(n);
-    if (!missing.size) return;
-    const generation = this.generation;
-    const found = await this.reads.matchRowsMany(ecosystem, [...missing]);
-    if (generation !== this.generation) return;
-    for (const name of missing) {
-      const rows = found.get(name);
-      this.remember(cache, name, rows ? packageEntries(rows, ecosystem === 'npm' ? name : null) : []);
+    const lists = new Map<string, CachedAdvisory[]>();
+    const missing: string[] = [];
+    for (const name of wants.keys()) {
+      const hit = cache.get(name);
+      if (!hit) {
+        missing.push(name);
+        continue;
+      }
+      // most recently used last: eviction takes from the front
+      cache.delete(name);
+      cache.set(name, hit);
+      lists.set(name, hit);
     }
-    this.evict();
+    if (missing.length) {
+      const generation = this.generation;
+      const found = await this.reads.spanRowsMany(ecosystem, missing);
+      for (const name of missing) {
+        const list = packageEntries(found.get(name) ?? [], ecosystem === 'npm' ? name : null);
+        lists.set(name, list);
+        if (generation === this.generation) this.remember(cache, name, list);
+      }
+      this.evict();
+    }
+    const toLoad = new Map<string, CachedAdvisory[]>();
+    const touched = new Set<CachedAdvisory[]>();
+    for (const [name, list] of lists) {
+      const versions = wants.get(name)!;
+      for (const c of list) {
+        if (c.loaded || !c.mayHold(versions)) continue;
+        const same = toLoad.get(c.id);
+        if (same) same.push(c);
+        else toLoad.set(c.id, [c]);
+        touched.add(list);
+      }
+    }
+    if (toLoad.size) {
+      for (const row of await this.reads.matchRowsOf([...toLoad.keys()]))
+        for (const c of toLoad.get(row.id)!) c.load(row.partial);
+      for (const list of touched) regroup(list);
+    }
+    return lists;
+  }
+
+  /** Reads the package index of every package not in the cache yet, with one query (nothing is loaded). */
+  async prefetch(ecosystem: 'npm' | 'node', names: Iterable<string>): Promise<void> {
+    await this.packagesFor(ecosystem, new Map([...names].map((n) => [n, []])));
   }
 
   private remember(cache: Map<string, CachedAdvisory[]>, name: string, list: CachedAdvisory[]): void {
@@ -273,7 +370,7 @@ export class AdvisoryLookup {
     let row: { id: string; record: string } | null = null;
     for (const id of forms) if (!row) row = await this.reads.byId(id);
     for (const alias of forms) if (!row) row = (await this.reads.byAlias(alias))[0] ?? null;
-    const found = row ? entryOf({ id: row.id, partial: row.record }, null) : null;
+    const found = row ? singleEntry({ id: row.id, partial: row.record }) : null;
     if (generation === this.generation) {
       if (this.single.size >= MAX_SINGLE) this.single.delete(this.single.keys().next().value as string);
       this.single.set(idOrAlias, found);

@@ -162,15 +162,16 @@ async function bulk(
   serialize: Serialize,
 ): Promise<string> {
   const out: string[] = [];
-  await lookup.prefetch('npm', Object.keys(body));
+  const lists = await lookup.packagesFor('npm', new Map(Object.entries(body)));
   for (const [name, versions] of Object.entries(body)) {
-    const list = await lookup.forPackage('npm', name);
+    const list = lists.get(name)!;
     if (!list.length) continue;
     const parsed = versions.map((v) => parseVersion(v));
     const hits: string[] = [];
     let answers: Map<AliasGroup, Map<CachedAdvisory, number[][]>> | undefined;
     for (const c of list) {
-      if (c.withdrawn) continue;
+      // not loaded: it holds none of the versions (packagesFor)
+      if (!c.loaded || c.withdrawn) continue;
       if (c.aliasGroup) {
         // records of one vulnerability: only the one naming it answers (worked out per group, rarely)
         answers ??= new Map();

@@ -205,14 +205,19 @@ export async function legacyAudit(
   const actions: LegacyAuditReport['actions'] = [];
   const vulnerabilities: Record<Severity, number> = { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
   const names = [...summary.packages.keys()].sort(byText);
-  await lookup.prefetch('npm', names);
+  const lists = await lookup.packagesFor(
+    'npm',
+    new Map(names.map((name) => [name, [...summary.packages.get(name)!.keys()]])),
+  );
   for (const name of names) {
     const versions = summary.packages.get(name)!;
     const parsed = [...versions.keys()].map((v) => [v, parseVersion(v)] as const);
     const holding = (c: CachedAdvisory, k: number) => entriesHolding(c, 'npm', name, ...parsed[k]!);
     // records of one vulnerability (aliases of each other): per version, only the one naming it answers
     const answers = new Map<AliasGroup, Map<CachedAdvisory, number[][]>>();
-    for (const c of await lookup.forPackage('npm', name)) {
+    for (const c of lists.get(name)!) {
+      // not loaded: it holds none of the versions (packagesFor)
+      if (!c.loaded) continue;
       const findings: LegacyAdvisory['findings'] = [];
       let entryIndex = -1;
       let answer: number[][] | undefined;

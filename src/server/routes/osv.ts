@@ -150,10 +150,13 @@ function resolve(q: QueryBody, at: string): Resolved | null {
 
 /** The advisories a resolved query finds, by id, after the page token's id. */
 async function find(lookup: AdvisoryLookup, r: Resolved): Promise<CachedAdvisory[]> {
-  const list = await lookup.forPackage(r.ecosystem, r.name);
+  const wants = new Map([[r.name, r.version === null ? null : [r.version]]]);
+  const list = (await lookup.packagesFor(r.ecosystem, wants)).get(r.name)!;
   const parsed = r.version === null ? null : parseVersion(r.version);
+  // an advisory not loaded holds none of the versions asked about (packagesFor)
   return list.filter(
-    (c) => (r.after === null || c.id > r.after) && affects(c, r.ecosystem, r.name, r.version, parsed),
+    (c) =>
+      c.loaded && (r.after === null || c.id > r.after) && affects(c, r.ecosystem, r.name, r.version, parsed),
   );
 }
 
@@ -241,10 +244,16 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       const { queries } = req.body as { queries: QueryBody[] };
       const resolved = queries.map((q, i) => resolve(q, `/queries/${i}`));
       await lookup.refresh();
-      await lookup.prefetch(
-        'npm',
-        resolved.flatMap((r) => (r && r.ecosystem === 'npm' ? [r.name] : [])),
-      );
+      // every package and version of the batch in two reads (find then reads the cache)
+      const wants = new Map<string, string[] | null>();
+      for (const r of resolved) {
+        if (!r || r.ecosystem !== 'npm') continue;
+        const before = wants.get(r.name);
+        if (r.version === null || before === null) wants.set(r.name, null);
+        else if (before) before.push(r.version);
+        else wants.set(r.name, [r.version]);
+      }
+      await lookup.packagesFor('npm', wants);
       const results = [];
       for (const r of resolved) {
         if (!r) {

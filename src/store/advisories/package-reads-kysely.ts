@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Advisory } from '../../advisories/index.js';
 import { rawSqlite } from '../connect.js';
 import type { Database } from '../schema.js';
-import type { BriefRow, Ecosystem, PackageReads, SpanRow, VersionsByName } from './package-reads.js';
+import type { BriefRow, Ecosystem, IdBrief, PackageReads, SpanRow, VersionsByName } from './package-reads.js';
 import { groupByName, rowsMayHold, SqlitePackageReads } from './package-reads.js';
 
 /** Names per statement: PostgreSQL takes many parameters, but a plan for thousands costs. */
@@ -33,19 +33,7 @@ export class KyselyPackageReads implements PackageReads {
 
   /** rows() of the advisories whose spans may hold one of their name's versions (the package index decides first). */
   private async rowsHolding(ecosystem: Ecosystem, names: readonly string[], versions: VersionsByName) {
-    const unique = [...new Set(names)];
-    const spans: SpanRow[] = [];
-    for (let i = 0; i < unique.length; i += PART) {
-      spans.push(
-        ...(await this.db
-          .selectFrom('affected')
-          .select(['name', 'advisory_id as id', 'spans'])
-          .where('ecosystem', '=', ecosystem)
-          .where('name', 'in', unique.slice(i, i + PART))
-          .execute()),
-      );
-    }
-    const pairs = rowsMayHold(spans, versions);
+    const pairs = rowsMayHold(await this.spanRows(ecosystem, names), versions);
     const wanted = new Set(pairs.map(([name, id]) => `${name}\u0000${id}`));
     const ids = [...new Set(pairs.map(([, id]) => id))];
     const rows: { name: string; id: string; brief: string | null; record: string }[] = [];
@@ -60,6 +48,39 @@ export class KyselyPackageReads implements PackageReads {
         if (wanted.has(`${r.name}\u0000${r.id}`)) rows.push(r);
     }
     return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async spanRows(ecosystem: Ecosystem, names: readonly string[]): Promise<SpanRow[]> {
+    const unique = [...new Set(names)];
+    const out: SpanRow[] = [];
+    for (let i = 0; i < unique.length; i += PART)
+      out.push(
+        ...(await this.db
+          .selectFrom('affected')
+          .select(['name', 'advisory_id as id', 'spans'])
+          .where('ecosystem', '=', ecosystem)
+          .where('name', 'in', unique.slice(i, i + PART))
+          .execute()),
+      );
+    return out;
+  }
+
+  async briefsOf(ids: readonly string[]): Promise<IdBrief[]> {
+    const unique = [...new Set(ids)];
+    const out: IdBrief[] = [];
+    for (let i = 0; i < unique.length; i += PART)
+      out.push(
+        ...(await this.db
+          .selectFrom('advisories')
+          .select([
+            'advisories.id',
+            sql<string>`coalesce((select a.brief from affected a where a.advisory_id = advisories.id
+              and a.brief is not null limit 1), advisories.record)`.as('brief'),
+          ])
+          .where('advisories.id', 'in', unique.slice(i, i + PART))
+          .execute()),
+      );
+    return out;
   }
 
   async briefRows(ecosystem: Ecosystem, names: readonly string[]): Promise<BriefRow[]> {

@@ -59,6 +59,16 @@ export interface PackageReads {
   ): Map<string, Advisory[]> | Promise<Map<string, Advisory[]>>;
   /** The Node.js core advisories, by id. */
   core(): Advisory[] | Promise<Advisory[]>;
+  /** The package index's rows of the packages named, with their spans (no brief is read). */
+  spanRows(ecosystem: Ecosystem, names: readonly string[]): SpanRow[] | Promise<SpanRow[]>;
+  /** The briefs of advisories by id (the record where a row has none); unknown ids are absent. */
+  briefsOf(ids: readonly string[]): IdBrief[] | Promise<IdBrief[]>;
+}
+
+/** An advisory's brief (brief.ts) as JSON, by id. */
+export interface IdBrief {
+  id: string;
+  brief: string;
 }
 
 /** Rows grouped by package name, each advisory once per name (one with two `affected` entries for a package has two rows). */
@@ -85,6 +95,7 @@ export class SqlitePackageReads implements PackageReads {
   #byName?: StatementSync;
   #spans?: StatementSync;
   #byPair?: StatementSync;
+  #byIds?: StatementSync;
   #core?: StatementSync;
   #record?: StatementSync;
 
@@ -106,13 +117,24 @@ export class SqlitePackageReads implements PackageReads {
     ) as unknown as BriefRow[];
   }
 
+  spanRows(ecosystem: Ecosystem, names: readonly string[]): SpanRow[] {
+    return this.#spansStatement().all(ecosystem, JSON.stringify([...new Set(names)])) as unknown as SpanRow[];
+  }
+
+  briefsOf(ids: readonly string[]): IdBrief[] {
+    if (!ids.length) return [];
+    this.#byIds ??= this.db.prepare(
+      `SELECT advisories.id AS id, coalesce(
+         (SELECT brief FROM affected WHERE advisory_id = advisories.id AND brief IS NOT NULL LIMIT 1),
+         record) AS brief
+       FROM json_each(?) AS j CROSS JOIN advisories ON advisories.id = j.value`,
+    );
+    return this.#byIds.all(JSON.stringify([...new Set(ids)])) as unknown as IdBrief[];
+  }
+
   /** briefRows of the advisories whose spans may hold one of their name's versions (the package index alone decides). */
   briefRowsHolding(ecosystem: Ecosystem, names: readonly string[], versions: VersionsByName): BriefRow[] {
-    const spans = this.#spansStatement().all(
-      ecosystem,
-      JSON.stringify([...new Set(names)]),
-    ) as unknown as SpanRow[];
-    const pairs = rowsMayHold(spans, versions);
+    const pairs = rowsMayHold(this.spanRows(ecosystem, names), versions);
     if (!pairs.length) return [];
     return this.#byPairStatement().all(ecosystem, JSON.stringify(pairs)) as unknown as BriefRow[];
   }

@@ -5,7 +5,7 @@ import type { AdvisoryKind } from '../../advisories/index.js';
 import type { Database } from '../schema.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
 import type { Store } from '../store.js';
-import { type Ecosystem, groupByName, type PackageReads, SqlitePackageReads } from './package-reads.js';
+import { type Ecosystem, type PackageReads, type SpanRow, SqlitePackageReads } from './package-reads.js';
 import { packageReadsOf } from './package-reads-kysely.js';
 
 /** One stored advisory as its indexed columns and the JSON of its record. */
@@ -34,10 +34,13 @@ export interface MatchRow {
 export interface AdvisoryReads {
   /** The records affecting the package (ecosystem `npm`, or `node` for Node.js core), by id. */
   forPackage(ecosystem: 'npm' | 'node', name: string): Promise<StoredRecord[]>;
-  /** The same advisories reduced to what matching needs (see MatchRow): less to read and parse. */
-  matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]>;
-  /** matchRows for many packages in one read, by package name (names without advisories are absent). */
-  matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>>;
+  /**
+   * The package index's rows of many packages in one read, by package name (names without
+   * advisories are absent): each advisory's id with its spans, and nothing of the advisory read.
+   */
+  spanRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, SpanRow[]>>;
+  /** Advisories reduced to what matching needs (see MatchRow), by id; unknown ids are absent. */
+  matchRowsOf(ids: readonly string[]): Promise<MatchRow[]>;
   /** One record by id; null when there is none. */
   byId(id: string): Promise<StoredRecord | null>;
   /** The records that have `alias` among their aliases, by id. */
@@ -78,27 +81,27 @@ const PACKAGE_SQL =
   'select id, modified, record from advisories where id in ' +
   '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
 
-/** SQLite cuts the record down itself (`->` keeps JSON values as JSON). */
-const PARTIAL =
-  "json_object('id', advisories.id, 'modified', advisories.modified, 'withdrawn', advisories.withdrawn, " +
-  "'aliases', record -> '$.aliases', 'title', advisories.title, " +
-  "'cvss', record -> '$.cvss', 'declaredSeverity', record -> '$.declaredSeverity', 'weaknesses', record -> '$.weaknesses', " +
-  "'affected', record -> '$.affected')";
-const MATCH_SQL =
-  `select id, modified, ${PARTIAL} as partial from advisories where id in ` +
-  '(select advisory_id from affected where ecosystem = ? and name = ?) order by id';
-/** Match rows by package name, from the package reads' briefs (package-reads.ts). */
-async function matchRowsOf(
+/** The span rows by package name. */
+async function spanRowsByName(
   reads: PackageReads,
   ecosystem: Ecosystem,
   names: readonly string[],
-): Promise<Map<string, MatchRow[]>> {
-  return groupByName(await reads.briefRows(ecosystem, names), (r) => ({ id: r.id, partial: r.brief }));
+): Promise<Map<string, SpanRow[]>> {
+  const out = new Map<string, SpanRow[]>();
+  for (const r of await reads.spanRows(ecosystem, names)) {
+    const list = out.get(r.name);
+    if (list) list.push(r);
+    else out.set(r.name, [r]);
+  }
+  return out;
+}
+
+async function matchRowsById(reads: PackageReads, ids: readonly string[]): Promise<MatchRow[]> {
+  return (await reads.briefsOf(ids)).map((r) => ({ id: r.id, partial: r.brief }));
 }
 
 class SqliteReads implements AdvisoryReads {
   private readonly forPackageStmt: SqliteStatement;
-  private readonly matchStmt: SqliteStatement;
   private readonly packages: SqlitePackageReads;
   private readonly byIdStmt: SqliteStatement;
   private readonly byAliasStmt: SqliteStatement;
@@ -111,7 +114,6 @@ class SqliteReads implements AdvisoryReads {
 
   constructor(private readonly conn: SqliteDatabase) {
     this.forPackageStmt = conn.prepare(PACKAGE_SQL);
-    this.matchStmt = conn.prepare(MATCH_SQL);
     this.packages = new SqlitePackageReads(conn);
     this.byIdStmt = conn.prepare('select id, modified, record from advisories where id = ?');
     this.byAliasStmt = conn.prepare(
@@ -139,12 +141,12 @@ class SqliteReads implements AdvisoryReads {
     return this.forPackageStmt.all(ecosystem, name) as unknown as StoredRecord[];
   }
 
-  async matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]> {
-    return this.matchStmt.all(ecosystem, name) as unknown as MatchRow[];
+  async spanRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, SpanRow[]>> {
+    return spanRowsByName(this.packages, ecosystem, names);
   }
 
-  async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
-    return matchRowsOf(this.packages, ecosystem, names);
+  async matchRowsOf(ids: readonly string[]): Promise<MatchRow[]> {
+    return matchRowsById(this.packages, ids);
   }
 
   async byId(id: string): Promise<StoredRecord | null> {
@@ -214,14 +216,12 @@ class KyselyReads implements AdvisoryReads {
       .execute();
   }
 
-  async matchRows(ecosystem: 'npm' | 'node', name: string): Promise<MatchRow[]> {
-    return [...((await this.matchRowsMany(ecosystem, [name])).get(name) ?? [])].sort((a, b) =>
-      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-    );
+  async spanRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, SpanRow[]>> {
+    return spanRowsByName(this.packages, ecosystem, names);
   }
 
-  async matchRowsMany(ecosystem: 'npm' | 'node', names: readonly string[]): Promise<Map<string, MatchRow[]>> {
-    return matchRowsOf(this.packages, ecosystem, names);
+  async matchRowsOf(ids: readonly string[]): Promise<MatchRow[]> {
+    return matchRowsById(this.packages, ids);
   }
 
   async byId(id: string): Promise<StoredRecord | null> {

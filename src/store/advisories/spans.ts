@@ -1,16 +1,18 @@
 import type { Advisory } from '../../advisories/index.js';
-import { matchSpans } from '../../scan/index.js';
+import { matchSpansOf } from '../../scan/index.js';
 
 /**
  * The `spans` of the `affected` rows of an advisory (scan's matchSpans): one row per entry, by
- * package. Two entries for one package make rows alike; their spans are left null (read whole).
+ * package. Two entries for one package (GitHub's records have one per release line) make rows
+ * alike, each with the spans of both.
  */
 export function spansOfAdvisory(a: Pick<Advisory, 'withdrawn' | 'affected'>): (string | null)[] {
   const withdrawn = a.withdrawn !== null && a.withdrawn !== undefined;
   return a.affected.map((x) =>
-    a.affected.some((y) => y !== x && y.ecosystem === x.ecosystem && y.name === x.name)
-      ? null
-      : matchSpans(x, withdrawn),
+    matchSpansOf(
+      a.affected.filter((y) => y.ecosystem === x.ecosystem && y.name === x.name),
+      withdrawn,
+    ),
   );
 }
 

@@ -61,20 +61,49 @@ describe('the advisory look-up cache', () => {
     expect((await lookup.forPackage('npm', kept)).map((a) => a.id)).toEqual(expected);
   });
 
-  it('groups the records of a package that alias each other, once, whichever way the package is read', async () => {
+  it('groups the loaded records of a package that alias each other, whichever way the package is read', async () => {
     const shape = (list: Awaited<ReturnType<AdvisoryLookup['forPackage']>>) =>
-      list.map((c) => [c.id, c.aliasGroup?.members.map((m) => m.c.id) ?? null, c.malicious]);
+      list.map((c) => [c.id, c.aliasGroup?.members.map((m) => m.c.id) ?? null, c.loaded && c.malicious]);
     const want = [
       ['GHSA-9c47-m6qq-7p4h', ['NSWG-ECO-9001', 'GHSA-9c47-m6qq-7p4h'], false],
       ['NSWG-ECO-9001', ['NSWG-ECO-9001', 'GHSA-9c47-m6qq-7p4h'], false],
     ];
     const one = new AdvisoryLookup(reads);
     await one.refresh();
-    expect(shape(await one.forPackage('npm', 'json5'))).toEqual(want);
+    expect(shape((await one.packagesFor('npm', new Map([['json5', null]]))).get('json5')!)).toEqual(want);
     const many = new AdvisoryLookup(reads);
     await many.refresh();
     await many.prefetch('npm', ['json5', '0-dns']);
-    expect(shape(await many.forPackage('npm', 'json5'))).toEqual(want);
-    expect(shape(await many.forPackage('npm', '0-dns'))).toEqual([['MAL-2022-9', null, true]]);
+    const lists = await many.packagesFor(
+      'npm',
+      new Map([
+        ['json5', ['2.2.1']],
+        ['0-dns', ['1.0.0']],
+      ]),
+    );
+    expect(shape(lists.get('json5')!)).toEqual(want);
+    expect(shape(lists.get('0-dns')!)).toEqual([['MAL-2022-9', null, true]]);
+  });
+
+  it('loads only the advisories whose spans may hold a version asked about', async () => {
+    const lookup = new AdvisoryLookup(reads);
+    await lookup.refresh();
+    // json5 3.0.0: held by neither record, so neither brief is read
+    const list = (await lookup.packagesFor('npm', new Map([['json5', ['3.0.0']]]))).get('json5')!;
+    expect(list.map((c) => [c.id, c.loaded])).toEqual([
+      ['GHSA-9c47-m6qq-7p4h', false],
+      ['NSWG-ECO-9001', false],
+    ]);
+    expect(() => list[0]!.matchers).toThrow(/before it is loaded/);
+    // 1.0.1 is held by the GHSA record only (its `<1.0.2` range): it alone is loaded
+    await lookup.packagesFor('npm', new Map([['json5', ['1.0.1']]]));
+    expect(list.map((c) => [c.id, c.loaded])).toEqual([
+      ['GHSA-9c47-m6qq-7p4h', true],
+      ['NSWG-ECO-9001', false],
+    ]);
+    expect(list[0]!.aliasGroup).toBeNull();
+    // any version: every one
+    await lookup.packagesFor('npm', new Map([['json5', null]]));
+    expect(list.every((c) => c.loaded)).toBe(true);
   });
 });
