@@ -6,8 +6,8 @@
 //           the dense database, and `node -e 0`, interleaved round by round; peak RSS; the time
 //           above Node's own start, with and without NODE_EXTRA_CA_CERTS when it is set
 //   batch   a cold /v1/querybatch of 1,000 of the project's names (a new server process each time,
-//           warmed on other names first, so that nothing of these names is cached) and a cold npm
-//           bulk request of 1,600 of them; then the same requests warm
+//           its routes warmed up on other names first, so that nothing of these names is cached)
+//           and a cold npm bulk request of 1,600 of them; then the same requests warm
 //   query   /v1/query at 32 connections (autocannon) against nswg serve and, in the same run, against
 //           a bare node:http server answering the same requests from memory with nswg's own answers
 // on SQLite and on PostgreSQL (the local server; built once as nswg_bench_dense).
@@ -109,13 +109,19 @@ const bulkBody = (seed) =>
     JSON.stringify(Object.fromEntries(pick(1600, seed).map((n) => [n, [...new Set(versions.get(n))]]))),
   );
 const gz = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
-// a warm-up that touches none of the project's names: the code is compiled, the caches stay empty
+// a warm-up of each route that touches none of the project's names: the code is compiled, as in
+// a server that has answered other requests, and nothing of these names is cached
 const warmUp = JSON.stringify({
   queries: Array.from({ length: 1000 }, (_, i) => ({
     package: { name: `bench-pkg-${i * 7 + 1}`, ecosystem: 'npm' },
     version: '1.2.3',
   })),
 });
+const warmUpBulk = gzipSync(
+  JSON.stringify(
+    Object.fromEntries(Array.from({ length: 1600 }, (_, i) => [`bench-pkg-${i * 7 + 2}`, ['1.2.3']])),
+  ),
+);
 
 async function batchBench(engine) {
   const reps = Number(process.env.REPS ?? 15);
@@ -131,7 +137,10 @@ async function batchBench(engine) {
     for (const [k, [, url, make, headers]] of routes.entries()) {
       const server = await startServer(db);
       try {
-        for (let w = 0; w < 3; w++) await timePost(`${server.url}/v1/querybatch`, warmUp);
+        for (let w = 0; w < 3; w++) {
+          await timePost(`${server.url}/v1/querybatch`, warmUp);
+          await timePost(`${server.url}/-/npm/v1/security/advisories/bulk`, warmUpBulk, gz);
+        }
         cold[k].push((await timePost(`${server.url}${url}`, make(i), headers)).ms);
         rss = Math.max(rss, rssMiB(server.child.pid));
       } finally {

@@ -36,10 +36,17 @@ function num(n: number): string {
   return String.fromCharCode(64 + digits.length) + digits;
 }
 
-/** The key of a version text; null when npm cannot parse it (or it has no exact key). */
+const keys = new Map<string, string | null>();
+
+/** The key of a version text; null when npm cannot parse it (or it has no exact key). Results are kept. */
 export function keyOf(version: string): string | null {
+  let key = keys.get(version);
+  if (key !== undefined) return key;
   const v = parseVersion(version);
-  return v ? versionKey(v) : null;
+  key = v ? versionKey(v) : null;
+  if (keys.size > 50_000) keys.clear();
+  keys.set(version, key);
+  return key;
 }
 
 /** Spans longer than this are not kept (a look-up then reads the entry whole): index entries stay small. */

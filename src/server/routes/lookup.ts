@@ -127,13 +127,19 @@ function singleEntry(row: MatchRow): CachedAdvisory {
 }
 
 /** A package's cache entries from its index rows, by id in JavaScript's string order, each once. */
-function packageEntries(rows: readonly SpanRow[], name: string | null): CachedAdvisory[] {
-  const byIdText = new Map<string, string | null>();
-  // an advisory with two entries for the package has two rows, alike
-  for (const r of rows)
-    byIdText.set(r.id, byIdText.has(r.id) && byIdText.get(r.id) !== r.spans ? null : r.spans);
+function packageEntries(rows: SpanRow[], name: string | null): CachedAdvisory[] {
   // sorted here, not by SQL: PostgreSQL's collation may order ids differently, and page tokens rely on it
-  return [...byIdText].map(([id, spans]) => new CachedAdvisory(id, name, spans)).sort(byId);
+  if (rows.length > 1) rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const list: CachedAdvisory[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const before = i ? rows[i - 1]! : null;
+    if (before?.id !== r.id) list.push(new CachedAdvisory(r.id, name, r.spans));
+    // an advisory with two entries for the package has two rows, alike (their spans differ only
+    // when stored by an older release: read it whole then)
+    else if (before.spans !== r.spans) list[list.length - 1] = new CachedAdvisory(r.id, name, null);
+  }
+  return list;
 }
 
 /**

@@ -118,7 +118,18 @@ export class SqlitePackageReads implements PackageReads {
   }
 
   spanRows(ecosystem: Ecosystem, names: readonly string[]): SpanRow[] {
-    return this.#spansStatement().all(ecosystem, JSON.stringify([...new Set(names)])) as unknown as SpanRow[];
+    // rows as arrays, made into objects here: node:sqlite makes an object per row far more slowly
+    const rows = this.#spansStatement().all(ecosystem, JSON.stringify([...new Set(names)])) as unknown as [
+      string,
+      string,
+      string | null,
+    ][];
+    const out: SpanRow[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = { name: r[0], id: r[1], spans: r[2] };
+    }
+    return out;
   }
 
   briefsOf(ids: readonly string[]): IdBrief[] {
@@ -173,6 +184,7 @@ export class SqlitePackageReads implements PackageReads {
       `SELECT name, advisory_id AS id, spans FROM affected
        WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?))`,
     );
+    this.#spans.setReturnArrays(true);
     return this.#spans;
   }
 
