@@ -9,7 +9,8 @@
 //           its routes warmed up on other names first, so that nothing of these names is cached)
 //           and a cold npm bulk request of 1,600 of them; then the same requests warm
 //   query   /v1/query at 32 connections (autocannon) against nswg serve and, in the same run, against
-//           a bare node:http server answering the same requests from memory with nswg's own answers
+//           a bare node:http server answering the same requests from memory with nswg's own answers,
+//           with its own minimal headers and with nswg's security headers (the same bytes as nswg)
 // on SQLite and on PostgreSQL (the local server; built once as nswg_bench_dense).
 // Usage: npm run build && node bench/dense.mjs [audit|batch|query|all] [sqlite|postgres|both]
 //   env: RUNS (audit rounds, 15), REPS (batch requests, 15), DURATION (s, 10), QUERY_RUNS (3)
@@ -170,8 +171,8 @@ async function batchBench(engine) {
   }
 }
 
-/** The bare server: node:http answering each request body with the bytes stored for it. */
-function bareServer(answers) {
+/** The bare server: node:http answering each request body with the bytes stored for it (and `headers`). */
+function bareServer(answers, headers) {
   const child = fork(join(ROOT, 'bench', 'lib', 'bare-server.mjs'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -179,7 +180,7 @@ function bareServer(answers) {
     child.once('message', (m) => {
       if (m.port) resolve({ url: `http://127.0.0.1:${m.port}`, child, stop: () => child.kill() });
     });
-    child.send({ answers });
+    child.send({ answers, headers });
   });
 }
 
@@ -204,8 +205,9 @@ async function queryBench(engine) {
   }));
   const server = await startServer(db);
   let bare;
+  let bareSame;
   try {
-    // nswg's answers, stored for the bare server
+    // nswg's answers, stored for the bare server, and its headers but the date and length
     const answers = {};
     let vulns = 0;
     for (const body of bodies) {
@@ -213,13 +215,26 @@ async function queryBench(engine) {
       answers[body] = text;
       vulns += JSON.parse(text).vulns?.length ?? 0;
     }
+    const sample = await fetch(`${server.url}/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bodies[0],
+    });
+    await sample.text();
+    const headers = Object.fromEntries(
+      [...sample.headers].filter(
+        ([k]) => !['date', 'content-length', 'connection', 'keep-alive', 'content-type'].includes(k),
+      ),
+    );
     // a new nswg process: its caches empty again, as after a start
     await server.stop();
     Object.assign(server, await startServer(db));
-    bare = await bareServer(answers);
+    bare = await bareServer(answers, {});
+    bareSame = await bareServer(answers, headers);
     const sides = [
       ['nswg', server],
       ['bare node:http', bare],
+      ['bare node:http, nswg headers', bareSame],
     ];
     for (const [, s] of sides) await cannon({ url: s.url, connections: 32, duration: 3, requests });
     const res = sides.map(() => ({ rps: [], p50: [], p99: [], bad: 0 }));
@@ -237,12 +252,14 @@ async function queryBench(engine) {
           `p50 ${median(res[k].p50)} ms, p99 ${median(res[k].p99)} ms (${runs} runs of ${duration} s; errors ${res[k].bad})`,
       );
     console.log(
-      `${engine}: nswg has ${((100 * median(res[0].rps)) / median(res[1].rps)).toFixed(0)}% of the bare server's throughput; ` +
+      `${engine}: nswg has ${((100 * median(res[0].rps)) / median(res[1].rps)).toFixed(0)}% of the bare server's throughput ` +
+        `(${((100 * median(res[0].rps)) / median(res[2].rps)).toFixed(0)}% of the bare server sending the same headers); ` +
         `${bodies.length} distinct queries, ${vulns} records answered in all; server RSS ${rssMiB(server.child.pid).toFixed(0)} MiB`,
     );
   } finally {
     await server.stop();
     bare?.stop();
+    bareSame?.stop();
   }
 }
 

@@ -1,8 +1,9 @@
 // The yardstick of the query benchmark: a bare node:http server that reads a JSON body, parses it,
-// and answers with the bytes stored for it (sent by the parent process), as fast as Node.js can.
+// and answers with the bytes stored for it (sent by the parent process), as fast as Node.js can;
+// with `headers`, it sends those too (nswg's security headers, so that both send the same bytes).
 import { createServer } from 'node:http';
 
-process.once('message', ({ answers }) => {
+process.once('message', ({ answers, headers = {} }) => {
   const table = new Map(Object.entries(answers).map(([body, text]) => [body, Buffer.from(text)]));
   const notFound = Buffer.from('{"error":"unknown query"}');
   createServer((req, res) => {
@@ -13,6 +14,7 @@ process.once('message', ({ answers }) => {
       JSON.parse(body);
       const answer = table.get(body) ?? notFound;
       res.writeHead(answer === notFound ? 404 : 200, {
+        ...headers,
         'content-type': 'application/json; charset=utf-8',
         'content-length': answer.length,
       });

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { startAdvisorySync } from './advisory-sync-timer.js';
@@ -19,6 +18,7 @@ import { npmAuditRoutes } from './routes/npm-audit.js';
 import { osvRoutes } from './routes/osv.js';
 import { securityTxtRoutes } from './routes/security-txt.js';
 import { vexRoutes } from './routes/vex.js';
+import { addSecurityHeaders } from './security-headers.js';
 
 /** The server as a Fastify instance with every route family registered; not listening yet. */
 export type App = FastifyInstance;
@@ -79,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installErrorHandler(app);
   refuseDeclaredOversize(app);
   boundJsonBodies(app);
-  await app.register(helmet, {
+  addSecurityHeaders(app, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     crossOriginEmbedderPolicy: false,
     hsts: deps.config.secureCookies ? undefined : false,

@@ -101,7 +101,20 @@ function addJsonParser(app: FastifyInstance, defaults: JsonLimits): void {
     { parseAs: 'buffer', bodyLimit: defaults.bytes },
     (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
       const limits = req.routeOptions.config?.jsonLimits ?? defaults;
-      decodeBody(body, req.headers['content-encoding'], limits)
+      const encoding = req.headers['content-encoding'];
+      // a plain body, as most are, without a promise's turn
+      if (encoding === undefined && !(body[0] === 0x1f && body[1] === 0x8b)) {
+        let parsed: unknown;
+        try {
+          if (body.length > limits.bytes) throw bodyTooLarge(limits.bytes);
+          checkJsonLimits(body, limits);
+          parsed = parseJsonBody(body.toString('utf8'));
+        } catch (e) {
+          return done(e as Error, undefined);
+        }
+        return done(null, parsed);
+      }
+      decodeBody(body, encoding, limits)
         .then((bytes) => {
           checkJsonLimits(bytes, limits);
           return parseJsonBody(bytes.toString('utf8'));
@@ -149,11 +162,11 @@ export function acceptJsonBodies(app: FastifyInstance, limits: JsonLimits = SMAL
  * own limits, part by part, as they arrive.
  */
 export function refuseDeclaredOversize(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const length = Number(req.headers['content-length']);
-    if (!(length > req.routeOptions.bodyLimit)) return;
-    if (/^multipart\//i.test(req.headers['content-type'] ?? '')) return;
-    throw bodyTooLarge(req.routeOptions.bodyLimit);
+    if (!(length > req.routeOptions.bodyLimit) || /^multipart\//i.test(req.headers['content-type'] ?? ''))
+      return done();
+    done(bodyTooLarge(req.routeOptions.bodyLimit));
   });
 }
 

@@ -10,6 +10,7 @@ import {
 import { EntryMatcher, joinAliased, type MatchableAdvisory, spansMayHold } from '../../scan/index.js';
 import type { SpanRow } from '../../store/advisories/package-reads.js';
 import { type AdvisoryReads, type MatchRow, openAdvisoryReads } from '../../store/advisories/reads.js';
+import { advisoryWriteCount } from '../../store/advisories/store.js';
 import type { AppDeps } from '../deps.js';
 
 /** What a cached advisory holds once its brief is read. */
@@ -109,8 +110,14 @@ export class CachedAdvisory implements MatchableAdvisory {
   }
 }
 
-/** How many advisories the per-package cache may hold, and how many single advisories. */
-const MAX_PACKAGE_ADVISORIES = 16_000;
+/** How often, at most, refresh() asks the database whether another process wrote advisories (ms). */
+const RECHECK_MS = 1;
+
+/**
+ * How many advisories the per-package cache may hold, and how many single advisories. Most are
+ * never loaded (an id and spans: some 150 bytes each), so the cache holds far more than it reads.
+ */
+const MAX_PACKAGE_ADVISORIES = 40_000;
 const MAX_SINGLE = 2000;
 
 /** Advisories of one package that share an id or alias: one vulnerability. */
@@ -223,6 +230,8 @@ const byId = (a: CachedAdvisory, b: CachedAdvisory) => (a.id < b.id ? -1 : a.id 
  */
 export class AdvisoryLookup {
   private version: string | null = null;
+  private checkedAt = 0;
+  private writesSeen = -1;
   /** Bumped whenever the caches are emptied, so that a look-up begun before does not fill them with old data. */
   private generation = 0;
   /** By ecosystem, then package name, least recently used first. */
@@ -250,8 +259,17 @@ export class AdvisoryLookup {
     return this.packages[ecosystem].has(name);
   }
 
-  /** Empties the caches when the data changed since the last call. */
+  /**
+   * Empties the caches when the data changed since the last call. Advisories written in this
+   * process are seen at once; another process's writes within RECHECK_MS: the database is asked
+   * (an SQLite pragma, PostgreSQL's WAL position) at most that often, not on every request.
+   */
   async refresh(): Promise<void> {
+    const now = performance.now();
+    const writes = advisoryWriteCount();
+    if (this.version !== null && writes === this.writesSeen && now - this.checkedAt < RECHECK_MS) return;
+    this.checkedAt = now;
+    this.writesSeen = writes;
     const v = await this.reads.dataVersion();
     if (v === this.version) return;
     this.version = v;

@@ -121,6 +121,17 @@ async function setMeta(trx: Transaction<Database>, key: string, value: string): 
     .execute();
 }
 
+let advisoryWrites = 0;
+
+/**
+ * How many times advisories have been written in this process, by any store (before and after each
+ * import's commit): the server's look-up caches compare it on every request, and need to ask the
+ * database whether another process wrote only now and then (routes/lookup.ts).
+ */
+export function advisoryWriteCount(): number {
+  return advisoryWrites;
+}
+
 /** The advisory tables: import, look-ups by id, alias and package, search, statistics. */
 export class AdvisoryStore {
   /** The reads of advisories by package: prepared statements on SQLite, Kysely on PostgreSQL. */
@@ -175,6 +186,7 @@ export class AdvisoryStore {
       if (summary.added || summary.updated) await this.refreshSummary(trx);
       for (const [key, value] of Object.entries(opts.meta?.() ?? {})) await setMeta(trx, key, value);
     });
+    advisoryWrites++;
     return summary;
   }
 
@@ -230,6 +242,7 @@ export class AdvisoryStore {
     batch: Advisory[],
     summary: ImportSummary,
   ): Promise<void> {
+    advisoryWrites++;
     const existing = new Map(
       (
         await trx
