@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { NswgError } from '../../errors.js';
+import { isPostgres } from '../advisories/search-index.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { advisoriesMigration } from './0001-advisories.js';
 import { disclosureMigration } from './0002-disclosure.js';
@@ -69,6 +70,11 @@ export { SCHEMA_VERSION };
 
 /** True when the schema has been created (the migration table exists). */
 export async function isMigrated(db: Kysely<any>): Promise<boolean> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
-  return tables.some((t) => t.name === 'nswg_migrations');
+  // one catalogue look-up: Kysely's introspection reads every column of every table
+  const found = isPostgres(db)
+    ? await sql<{ found: boolean }>`select to_regclass('nswg_migrations') is not null as found`.execute(db)
+    : await sql<{ found: number }>`select count(*) as found from sqlite_master where type = 'table' and name = 'nswg_migrations'`.execute(
+        db,
+      );
+  return Boolean(found.rows[0]?.found);
 }
