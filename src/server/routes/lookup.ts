@@ -220,8 +220,6 @@ export function bulkEntries(c: CachedAdvisory): Map<number, NpmBulkAdvisory> {
   return c.bulk;
 }
 
-const byId = (a: CachedAdvisory, b: CachedAdvisory) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
 /**
  * The advisories of packages, ready to match, cached in this process until the data changes (any
  * import, by this process or another, moves the store's data version). Every request calls

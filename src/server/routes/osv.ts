@@ -247,7 +247,7 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       // every package and version of the batch in two reads (find then reads the cache)
       const wants = new Map<string, string[] | null>();
       for (const r of resolved) {
-        if (!r || r.ecosystem !== 'npm') continue;
+        if (r?.ecosystem !== 'npm') continue;
         const before = wants.get(r.name);
         if (r.version === null || before === null) wants.set(r.name, null);
         else if (before) before.push(r.version);

@@ -54,7 +54,9 @@ export class KyselyPackageReads implements PackageReads {
     const unique = [...new Set(names)];
     if (!unique.length) return [];
     // one row of JSON text, not a row per advisory: the driver's per-row work was most of the cost
-    const r = await sql<{ rows: string }>`select coalesce(json_agg(json_build_array(name, advisory_id, spans)), '[]')::text as rows
+    const r = await sql<{
+      rows: string;
+    }>`select coalesce(json_agg(json_build_array(name, advisory_id, spans)), '[]')::text as rows
       from affected where ecosystem = ${ecosystem} and name = any(${unique}::text[])`.execute(this.db);
     return (JSON.parse(r.rows[0]!.rows) as [string, string, string | null][]).map(([name, id, spans]) => ({
       name,

@@ -73,7 +73,9 @@ export async function isMigrated(db: Kysely<any>): Promise<boolean> {
   // one catalogue look-up: Kysely's introspection reads every column of every table
   const found = isPostgres(db)
     ? await sql<{ found: boolean }>`select to_regclass('nswg_migrations') is not null as found`.execute(db)
-    : await sql<{ found: number }>`select count(*) as found from sqlite_master where type = 'table' and name = 'nswg_migrations'`.execute(
+    : await sql<{
+        found: number;
+      }>`select count(*) as found from sqlite_master where type = 'table' and name = 'nswg_migrations'`.execute(
         db,
       );
   return Boolean(found.rows[0]?.found);
