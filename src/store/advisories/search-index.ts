@@ -155,14 +155,31 @@ async function sqliteMatches(
   // two tables, not a column filter: that would read every match of a common word in the text
   const table = sql.table(everywhere ? 'advisory_search' : 'advisory_search_names');
   const weights = everywhere ? sql`10.0, 10.0, 4.0, 1.0` : sql`10.0, 10.0, 4.0`;
-  const many = await sql`select rowid from ${table} where ${table} match ${match}
-    limit 1 offset ${RANKED_MATCHES}`.execute(db);
-  const order = many.rows.length ? sql`s.rowid desc` : sql`bm25(${table}, ${weights}), a.modified desc, a.id`;
+  const more = async (text: string) =>
+    (
+      await sql`select rowid from ${table} where ${table} match ${text}
+        limit 1 offset ${RANKED_MATCHES}`.execute(db)
+    ).rows.length > 0;
+  const many = await more(match);
+  // bm25 counts every row a word matches to weigh it, which for a word in most advisories
+  // ("vulnerability") is a read of its whole list, for a weight near nothing: the matches are
+  // ranked by their other words, still holding them all
+  const rare = many || words.length < 2 ? [] : await filterAsync(words, async (w) => !(await more(`"${w}"`)));
+  const ranked = rare.length && rare.length < words.length ? rare.map((w) => `"${w}"`).join(' ') : match;
+  const order = many ? sql`s.rowid desc` : sql`bm25(${table}, ${weights}), a.modified desc, a.id`;
+  const all =
+    ranked === match ? sql`` : sql`and s.rowid in (select rowid from ${table} where ${table} match ${match})`;
   const r = await sql<{ id: string }>`select a.id from ${table} s
       join advisory_search_ids d on d.docid = s.rowid join advisories a on a.id = d.advisory_id
-    where ${table} match ${match} ${filters(filter)}
+    where ${table} match ${ranked} ${all} ${filters(filter)}
     order by ${order} limit ${limit}`.execute(db);
   return r.rows.map((x) => x.id);
+}
+
+async function filterAsync<T>(list: readonly T[], keep: (x: T) => Promise<boolean>): Promise<T[]> {
+  const out: T[] = [];
+  for (const x of list) if (await keep(x)) out.push(x);
+  return out;
 }
 
 async function postgresMatches(

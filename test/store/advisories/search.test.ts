@@ -128,6 +128,25 @@ describe.each(engines)('advisory search on %s', (engine) => {
     expect(first[1]).toBe(`GHSA-many-many-${String(RANKED_MATCHES + 9).padStart(4, '0')}`);
   });
 
+  it(`ranks by the rarer words when one is in more than ${RANKED_MATCHES} advisories, every word still required`, async () => {
+    // "everywhereword" is in the text of the advisories above: it is left out of the weighing only
+    await store.advisories.import([
+      advisory({ id: 'GHSA-rare-titl-0001', title: 'Quibblefrob overflow', details: 'Everywhereword too.' }),
+      advisory({
+        id: 'GHSA-rare-text-0002',
+        title: 'Another flaw',
+        details: 'Everywhereword and quibblefrob.',
+        modified: '2026-04-01T00:00:00Z',
+      }),
+      advisory({ id: 'GHSA-rare-only-0003', title: 'Quibblefrob alone', details: 'Nothing else.' }),
+    ]);
+    expect(ids(await store.advisories.search('everywhereword quibblefrob'))).toEqual([
+      'GHSA-rare-titl-0001',
+      'GHSA-rare-text-0002',
+    ]);
+    expect(ids(await store.advisories.search('quibblefrob everywhereword nosuchword'))).toEqual([]);
+  });
+
   it('migration 0014 indexes the advisories already stored', async () => {
     await advisorySearchMigration.down!(store.db);
     await advisorySearchMigration.up(store.db);
