@@ -11,7 +11,8 @@
 //   query   /v1/query at 32 connections (autocannon) against nswg serve and, in the same run, against
 //           a bare node:http server answering the same requests from memory with nswg's own answers,
 //           with its own minimal headers and with nswg's security headers (the same bytes as nswg)
-// on SQLite and on PostgreSQL (the local server; built once as nswg_bench_dense).
+// on SQLite and on PostgreSQL (the local server; built once as nswg_bench_dense), the server figures
+// of both engines measured in turn, round by round.
 // Usage: npm run build && node bench/dense.mjs [audit|batch|query|all] [sqlite|postgres|both]
 //   env: RUNS (audit rounds, 15), REPS (batch requests, 15), DURATION (s, 10), QUERY_RUNS (3)
 import { fork, spawnSync } from 'node:child_process';
@@ -88,7 +89,6 @@ async function auditBench(engine) {
     console.log(`without NODE_EXTRA_CA_CERTS: above node -e 0 ${fmt(median(res[4].ms) - median(res[3].ms))}`);
 }
 
-const r = rng(23);
 const pick = (n, seed) => {
   const rr = rng(seed);
   const pool = [...names];
@@ -124,50 +124,72 @@ const warmUpBulk = gzipSync(
   ),
 );
 
-async function batchBench(engine) {
+/** The databases of the engines asked for (PostgreSQL is left out, saying so, when no local server answers). */
+async function databases(list) {
+  const out = [];
+  for (const engine of list) {
+    const db = engine === 'sqlite' ? await denseSqlite() : await densePostgres();
+    if (db) out.push([engine, db]);
+    else console.log('postgres: no local server; skipped');
+  }
+  return out;
+}
+
+async function batchBench(list) {
   const reps = Number(process.env.REPS ?? 15);
-  const db = engine === 'sqlite' ? await denseSqlite() : await densePostgres();
-  if (!db) return console.log('postgres: no local server; skipped');
+  const dbs = await databases(list);
   const routes = [
     ['/v1/querybatch, 1,000 of the names', '/v1/querybatch', batchBody, undefined],
     ['npm bulk, 1,600 of the names', '/-/npm/v1/security/advisories/bulk', bulkBody, gz],
   ];
-  const cold = routes.map(() => []);
-  let rss = 0;
-  for (let i = 0; i < reps; i++) {
-    for (const [k, [, url, make, headers]] of routes.entries()) {
-      const server = await startServer(db);
-      try {
-        for (let w = 0; w < 3; w++) {
-          await timePost(`${server.url}/v1/querybatch`, warmUp);
-          await timePost(`${server.url}/-/npm/v1/security/advisories/bulk`, warmUpBulk, gz);
+  const cold = dbs.map(() => routes.map(() => []));
+  const rss = dbs.map(() => 0);
+  // engines and routes in turn, round after round, as the machine's speed drifts
+  for (let i = 0; i < reps; i++)
+    for (const [e, [, db]] of dbs.entries())
+      for (const [k, [, url, make, headers]] of routes.entries()) {
+        const server = await startServer(db);
+        try {
+          for (let w = 0; w < 3; w++) {
+            await timePost(`${server.url}/v1/querybatch`, warmUp);
+            await timePost(`${server.url}/-/npm/v1/security/advisories/bulk`, warmUpBulk, gz);
+          }
+          cold[e][k].push((await timePost(`${server.url}${url}`, make(i), headers)).ms);
+          rss[e] = Math.max(rss[e], rssMiB(server.child.pid));
+        } finally {
+          await server.stop();
         }
-        cold[k].push((await timePost(`${server.url}${url}`, make(i), headers)).ms);
-        rss = Math.max(rss, rssMiB(server.child.pid));
-      } finally {
-        await server.stop();
       }
-    }
-  }
-  const server = await startServer(db);
+  const servers = [];
+  for (const [, db] of dbs) servers.push(await startServer(db));
   try {
     for (const [k, [label, url, make, headers]] of routes.entries()) {
       const body = make(99);
-      const first = await timePost(`${server.url}${url}`, body, headers);
-      const answer = JSON.parse(first.text);
-      const matches = answer.results
-        ? answer.results.reduce((n, x) => n + x.vulns.length, 0)
-        : Object.values(answer).flat().length;
-      const warm = [];
-      for (let i = 0; i < reps; i++) warm.push((await timePost(`${server.url}${url}`, body, headers)).ms);
-      console.log(
-        `${engine}: ${label}: cold median ${fmt(median(cold[k]))} (p90 ${fmt(percentile(cold[k], 90))}), ` +
-          `warm median ${fmt(median(warm))}; ${matches} advisories answered`,
-      );
+      const warm = dbs.map(() => []);
+      const answers = [];
+      // each server's own address taken out: its links name it
+      for (const s of servers)
+        answers.push((await timePost(`${s.url}${url}`, body, headers)).text.replaceAll(s.url, 'SERVER'));
+      for (let i = 0; i < reps; i++)
+        for (const [e, s] of servers.entries())
+          warm[e].push((await timePost(`${s.url}${url}`, body, headers)).ms);
+      for (const [e, [engine]] of dbs.entries()) {
+        const answer = JSON.parse(answers[e]);
+        const matches = answer.results
+          ? answer.results.reduce((n, x) => n + x.vulns.length, 0)
+          : Object.values(answer).flat().length;
+        console.log(
+          `${engine}: ${label}: cold median ${fmt(median(cold[e][k]))} (p90 ${fmt(percentile(cold[e][k], 90))}), ` +
+            `warm median ${fmt(median(warm[e]))}; ${matches} advisories answered`,
+        );
+      }
+      if (answers.some((a) => a !== answers[0]))
+        console.log(`WARNING: the engines answered ${label} differently`);
     }
-    console.log(`${engine}: server RSS at most ${rss.toFixed(0)} MiB after a cold request`);
+    for (const [e, [engine]] of dbs.entries())
+      console.log(`${engine}: server RSS at most ${rss[e].toFixed(0)} MiB after a cold request`);
   } finally {
-    await server.stop();
+    for (const s of servers) await s.stop();
   }
 }
 
@@ -184,11 +206,12 @@ function bareServer(answers, headers) {
   });
 }
 
-async function queryBench(engine) {
+async function queryBench(list) {
   const runs = Number(process.env.QUERY_RUNS ?? 3);
   const duration = Number(process.env.DURATION ?? 10);
-  const db = engine === 'sqlite' ? await denseSqlite() : await densePostgres();
-  if (!db) return console.log('postgres: no local server; skipped');
+  const dbs = await databases(list);
+  if (!dbs.length) return;
+  const r = rng(23);
   // the project's names at their installed versions, and as many other names at random versions
   const bodies = [
     ...names.map((name) => ({ package: { name, ecosystem: 'npm' }, version: versions.get(name)[0] })),
@@ -203,68 +226,77 @@ async function queryBench(engine) {
     headers: { 'content-type': 'application/json' },
     body,
   }));
-  const server = await startServer(db);
-  let bare;
-  let bareSame;
+  const sides = [];
   try {
-    // nswg's answers, stored for the bare server, and its headers but the date and length
+    // nswg's answers (every engine's the same), stored for the bare servers, and its headers but
+    // the date and length
     const answers = {};
+    const normal = {};
     let vulns = 0;
-    for (const body of bodies) {
-      const { text } = await timePost(`${server.url}/v1/query`, body);
-      answers[body] = text;
-      vulns += JSON.parse(text).vulns?.length ?? 0;
+    for (const [engine, db] of dbs) {
+      const server = await startServer(db);
+      try {
+        for (const body of bodies) {
+          const { text } = await timePost(`${server.url}/v1/query`, body);
+          // the server's own address taken out: its links name it
+          const plain = text.replaceAll(server.url, 'SERVER');
+          if (answers[body] === undefined) {
+            answers[body] = text;
+            normal[body] = plain;
+            vulns += JSON.parse(text).vulns?.length ?? 0;
+          } else if (normal[body] !== plain) console.log(`WARNING: ${engine} answered ${body} differently`);
+        }
+      } finally {
+        await server.stop();
+      }
     }
-    const sample = await fetch(`${server.url}/v1/query`, {
+    const sample = await startServer(dbs[0][1]);
+    const res = await fetch(`${sample.url}/v1/query`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: bodies[0],
     });
-    await sample.text();
+    await res.text();
+    await sample.stop();
     const headers = Object.fromEntries(
-      [...sample.headers].filter(
+      [...res.headers].filter(
         ([k]) => !['date', 'content-length', 'connection', 'keep-alive', 'content-type'].includes(k),
       ),
     );
-    // a new nswg process: its caches empty again, as after a start
-    await server.stop();
-    Object.assign(server, await startServer(db));
-    bare = await bareServer(answers, {});
-    bareSame = await bareServer(answers, headers);
-    const sides = [
-      ['nswg', server],
-      ['bare node:http', bare],
-      ['bare node:http, nswg headers', bareSame],
-    ];
+    // new nswg processes: their caches empty, as after a start
+    for (const [engine, db] of dbs) sides.push([`nswg (${engine})`, await startServer(db)]);
+    sides.push(['bare node:http', await bareServer(answers, {})]);
+    sides.push(['bare node:http, nswg headers', await bareServer(answers, headers)]);
     for (const [, s] of sides) await cannon({ url: s.url, connections: 32, duration: 3, requests });
-    const res = sides.map(() => ({ rps: [], p50: [], p99: [], bad: 0 }));
+    const out = sides.map(() => ({ rps: [], p50: [], p99: [], bad: 0 }));
     for (let i = 0; i < runs; i++)
       for (const [k, [, s]] of sides.entries()) {
-        const out = await cannon({ url: s.url, connections: 32, duration, requests });
-        res[k].rps.push(out.requests.average);
-        res[k].p50.push(out.latency.p50);
-        res[k].p99.push(out.latency.p99);
-        res[k].bad += out.errors + out.non2xx;
+        const o = await cannon({ url: s.url, connections: 32, duration, requests });
+        out[k].rps.push(o.requests.average);
+        out[k].p50.push(o.latency.p50);
+        out[k].p99.push(o.latency.p99);
+        out[k].bad += o.errors + o.non2xx;
       }
     for (const [k, [label]] of sides.entries())
       console.log(
-        `${engine}: /v1/query, 32 connections, ${label}: median ${median(res[k].rps).toFixed(0)} req/s, ` +
-          `p50 ${median(res[k].p50)} ms, p99 ${median(res[k].p99)} ms (${runs} runs of ${duration} s; errors ${res[k].bad})`,
+        `/v1/query, 32 connections, ${label}: median ${median(out[k].rps).toFixed(0)} req/s, ` +
+          `p50 ${median(out[k].p50)} ms, p99 ${median(out[k].p99)} ms (${runs} runs of ${duration} s; errors ${out[k].bad})`,
       );
-    console.log(
-      `${engine}: nswg has ${((100 * median(res[0].rps)) / median(res[1].rps)).toFixed(0)}% of the bare server's throughput ` +
-        `(${((100 * median(res[0].rps)) / median(res[2].rps)).toFixed(0)}% of the bare server sending the same headers); ` +
-        `${bodies.length} distinct queries, ${vulns} records answered in all; server RSS ${rssMiB(server.child.pid).toFixed(0)} MiB`,
-    );
+    const bare = median(out[dbs.length].rps);
+    const same = median(out[dbs.length + 1].rps);
+    for (const [e, [engine]] of dbs.entries()) {
+      const rps = median(out[e].rps);
+      console.log(
+        `${engine}: nswg has ${((100 * rps) / bare).toFixed(0)}% of the bare server's throughput ` +
+          `(${((100 * rps) / same).toFixed(0)}% of the bare server sending the same headers); server RSS ${rssMiB(sides[e][1].child.pid).toFixed(0)} MiB`,
+      );
+    }
+    console.log(`${bodies.length} distinct queries, ${vulns} records answered in all`);
   } finally {
-    await server.stop();
-    bare?.stop();
-    bareSame?.stop();
+    for (const [, s] of sides) await s.stop();
   }
 }
 
-for (const engine of engines) {
-  if (what === 'audit' || what === 'all') await auditBench(engine);
-  if (what === 'batch' || what === 'all') await batchBench(engine);
-  if (what === 'query' || what === 'all') await queryBench(engine);
-}
+for (const engine of engines) if (what === 'audit' || what === 'all') await auditBench(engine);
+if (what === 'batch' || what === 'all') await batchBench(engines);
+if (what === 'query' || what === 'all') await queryBench(engines);

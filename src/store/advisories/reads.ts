@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { StatementSync } from 'node:sqlite';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AdvisoryKind } from '../../advisories/index.js';
 import type { Database } from '../schema.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
 import type { Store } from '../store.js';
 import { type Ecosystem, type PackageReads, type SpanRow, SqlitePackageReads } from './package-reads.js';
 import { packageReadsOf } from './package-reads-kysely.js';
+import { ADVISORIES_VERSION } from './store.js';
 
 /** One stored advisory as its indexed columns and the JSON of its record. */
 export interface StoredRecord {
@@ -51,7 +52,7 @@ export interface AdvisoryReads {
   modifiedIndex(kind?: AdvisoryKind): Promise<{ id: string; modified: string }[]>;
   /** The most recently published advisories (not withdrawn), newest first. */
   recentlyPublished(limit: number): Promise<StoredRecord[]>;
-  /** Changes whenever committed data may have changed (any writer, this process or another). */
+  /** Changes whenever committed advisories may have changed (any writer, this process or another): the `meta` key every import that changes advisories sets anew. */
   dataVersion(): Promise<string>;
   /** Releases the extra connection, when there is one. */
   close(): void;
@@ -71,7 +72,7 @@ export async function openAdvisoryReads(store: Pick<Store, 'db' | 'target'>): Pr
       // fall through to Kysely (e.g. the file is not readable this way)
     }
   }
-  return new KyselyReads(store.db, store.target.kind);
+  return new KyselyReads(store.db);
 }
 
 /** Records per page of an export. */
@@ -131,7 +132,7 @@ class SqliteReads implements AdvisoryReads {
     this.pageKind = conn.prepare(
       'select id, modified, record from advisories where id > ? and +kind = ? order by id limit ?',
     );
-    this.dataVersionStmt = conn.prepare('PRAGMA data_version');
+    this.dataVersionStmt = conn.prepare('select value from meta where key = ?');
     this.recentStmt = conn.prepare(
       'select id, modified, record from advisories where published is not null and withdrawn is null order by published desc, id limit ?',
     );
@@ -182,8 +183,7 @@ class SqliteReads implements AdvisoryReads {
   }
 
   async dataVersion(): Promise<string> {
-    // this connection never writes, so data_version moves with every commit of any other connection
-    return String((this.dataVersionStmt.get() as { data_version: number }).data_version);
+    return (this.dataVersionStmt.get(ADVISORIES_VERSION) as { value: string } | undefined)?.value ?? '';
   }
 
   close(): void {
@@ -194,10 +194,7 @@ class SqliteReads implements AdvisoryReads {
 class KyselyReads implements AdvisoryReads {
   private readonly packages: PackageReads;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly engine: 'sqlite' | 'postgres',
-  ) {
+  constructor(private readonly db: Kysely<Database>) {
     this.packages = packageReadsOf(db);
   }
 
@@ -275,21 +272,12 @@ class KyselyReads implements AdvisoryReads {
   }
 
   async dataVersion(): Promise<string> {
-    if (this.engine === 'sqlite') {
-      // one connection does everything: its own writes show in total_changes(), other processes' in data_version
-      const r = await sql<{
-        v: number;
-        c: number;
-      }>`select total_changes() as c, (select data_version from pragma_data_version) as v`.execute(this.db);
-      return `${r.rows[0]?.v}:${r.rows[0]?.c}`;
-    }
-    // any commit moves the WAL position: cheap, and never misses a change (it may see others' too)
-    const r = await sql<{
-      v: string;
-    }>`select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as v`.execute(
-      this.db,
-    );
-    return r.rows[0]?.v ?? '';
+    const r = await this.db
+      .selectFrom('meta')
+      .select('value')
+      .where('key', '=', ADVISORIES_VERSION)
+      .executeTakeFirst();
+    return r?.value ?? '';
   }
 
   close(): void {}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import {
   type Advisory,
@@ -121,6 +122,9 @@ async function setMeta(trx: Transaction<Database>, key: string, value: string): 
     .execute();
 }
 
+/** The `meta` key that changes with every import that adds or changes advisories. */
+export const ADVISORIES_VERSION = 'advisories.version';
+
 let advisoryWrites = 0;
 
 /**
@@ -199,6 +203,8 @@ export class AdvisoryStore {
     await setMeta(trx, 'advisories.total', String(Number(r.n)));
     await setMeta(trx, 'advisories.newest', String(r.newest ?? ''));
     await setMeta(trx, 'advisories.freshness', JSON.stringify(await readFreshness(trx)));
+    // what readers compare to know that their cached advisories still hold (reads.ts dataVersion)
+    await setMeta(trx, ADVISORIES_VERSION, randomUUID());
   }
 
   /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromOsv, type OsvRecord } from '../../../src/advisories/index.js';
 import { AdvisoryLookup } from '../../../src/server/routes/lookup.js';
@@ -105,5 +106,22 @@ describe('the advisory look-up cache', () => {
     // any version: every one
     await lookup.packagesFor('npm', new Map([['json5', null]]));
     expect(list.every((c) => c.loaded)).toBe(true);
+  });
+
+  it('empties itself when advisories change, from any process, and not when other data does', async () => {
+    const lookup = new AdvisoryLookup(reads);
+    await lookup.refresh();
+    await lookup.prefetch('npm', ['json5']);
+    const later = () => new Promise((r) => setTimeout(r, 5));
+    // another table written (as sessions and reports are, all the time): the cache holds
+    await sql`insert into meta (key, value) values ('unrelated.fact', 'x')`.execute(store.db);
+    await later();
+    await lookup.refresh();
+    expect(lookup.isCached('npm', 'json5')).toBe(true);
+    // another process's import, as it looks from here: only the advisories' version moves
+    await sql`update meta set value = 'another-import' where key = 'advisories.version'`.execute(store.db);
+    await later();
+    await lookup.refresh();
+    expect(lookup.isCached('npm', 'json5')).toBe(false);
   });
 });
