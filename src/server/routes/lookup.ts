@@ -221,10 +221,9 @@ export function bulkEntries(c: CachedAdvisory): Map<number, NpmBulkAdvisory> {
 }
 
 /**
- * The advisories of packages, ready to match, cached in this process until the data changes (any
- * import, by this process or another, moves the store's data version). Every request calls
- * `refresh()` first: one cheap read (an SQLite pragma, or PostgreSQL's WAL position) decides
- * whether the caches still hold.
+ * The advisories of packages, ready to match, cached in this process until the advisories change
+ * (any import that changes them, by this process or another, sets a new version in `meta`). Every
+ * request calls `refresh()` first, which decides whether the caches still hold.
  */
 export class AdvisoryLookup {
   private version: string | null = null;
@@ -259,8 +258,8 @@ export class AdvisoryLookup {
 
   /**
    * Empties the caches when the data changed since the last call. Advisories written in this
-   * process are seen at once; another process's writes within RECHECK_MS: the database is asked
-   * (an SQLite pragma, PostgreSQL's WAL position) at most that often, not on every request.
+   * process are seen at once; another process's within RECHECK_MS: the advisories' version is read
+   * at most that often, not on every request.
    */
   async refresh(): Promise<void> {
     const now = performance.now();
