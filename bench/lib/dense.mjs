@@ -8,10 +8,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import semver from 'semver';
-import { fromNswgNpm } from '../../dist/advisories/index.js';
 import { openStore, seedBundled } from '../../dist/store/index.js';
 import { CACHE, ROOT } from './databases.mjs';
-import { generateAdvisories, rng } from './generate.mjs';
+import { generateAdvisories, generatedAdvisory, rng } from './generate.mjs';
 
 export const REAL_PROJECT = join(ROOT, 'bench', 'fixtures', 'real-npm-2500');
 export const DENSE_COUNT = 200_000;
@@ -77,26 +76,14 @@ export function denseAdvisories() {
     for (const vulnerable of missingRanges(versions.get(name), r)) {
       id++;
       placed.push(
-        fromNswgNpm({
+        generatedAdvisory({
           id,
-          created_at: '2020-01-01',
-          updated_at: '2021-06-01',
-          title: `Generated vulnerability ${id} in ${name}`,
-          author: { name: 'Bench Author', website: null, username: null },
-          module_name: name,
-          publish_date: '2020-02-01',
-          cves: [`CVE-2099-${id}`],
-          vulnerable_versions: vulnerable,
-          patched_versions: null,
-          overview:
-            `A generated advisory for benchmarking: ${name} in versions it does not have installed. `.repeat(
-              3,
-            ),
-          recommendation: 'Upgrade.',
-          references: [`https://example.com/advisories/${id}`],
-          cvss_vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H',
-          cvss_score: 7.5,
-          coordinating_vendor: null,
+          name,
+          vulnerable,
+          updated: '2021-06-01',
+          overview: `${name} in versions it does not have installed.`,
+          vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H',
+          score: 7.5,
         }),
       );
     }

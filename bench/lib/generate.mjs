@@ -51,30 +51,44 @@ export function generateAdvisories({ count, packages, firstId = 100000, seed = 1
             ? `<=${major}.${minor}.${int(10)}`
             : `${major}.${minor}.${int(10)}`;
     const [vector, score] = VECTORS[int(VECTORS.length)];
-    const raw = {
-      id,
-      created_at: '2020-01-01',
-      updated_at: `2021-${String(1 + int(12)).padStart(2, '0')}-${String(1 + int(28)).padStart(2, '0')}`,
-      title: `Generated vulnerability ${id} in ${name}`,
-      author: { name: 'Bench Author', website: null, username: null },
-      module_name: name,
-      publish_date: '2020-02-01',
-      cves: [`CVE-2099-${id}`],
-      vulnerable_versions: vulnerable,
-      patched_versions: null,
-      overview:
-        `A generated advisory for benchmarking: ${name} before a fix allows an attacker to do something unpleasant. `.repeat(
-          3,
-        ),
-      recommendation: 'Upgrade.',
-      references: [`https://example.com/advisories/${id}`],
-      cvss_vector: vector,
-      cvss_score: score,
-      coordinating_vendor: null,
-    };
-    out.push(fromNswgNpm(raw));
+    out.push(
+      generatedAdvisory({
+        id,
+        name,
+        vulnerable,
+        updated: `2021-${String(1 + int(12)).padStart(2, '0')}-${String(1 + int(28)).padStart(2, '0')}`,
+        overview: `${name} before a fix allows an attacker to do something unpleasant.`,
+        vector,
+        score,
+      }),
+    );
   }
   return out;
+}
+
+/**
+ * One generated Working Group-shaped npm advisory, as the model's record: `overview` is repeated
+ * three times after "A generated advisory for benchmarking: ".
+ */
+export function generatedAdvisory({ id, name, vulnerable, updated, overview, vector, score }) {
+  return fromNswgNpm({
+    id,
+    created_at: '2020-01-01',
+    updated_at: updated,
+    title: `Generated vulnerability ${id} in ${name}`,
+    author: { name: 'Bench Author', website: null, username: null },
+    module_name: name,
+    publish_date: '2020-02-01',
+    cves: [`CVE-2099-${id}`],
+    vulnerable_versions: vulnerable,
+    patched_versions: null,
+    overview: `A generated advisory for benchmarking: ${overview} `.repeat(3),
+    recommendation: 'Upgrade.',
+    references: [`https://example.com/advisories/${id}`],
+    cvss_vector: vector,
+    cvss_score: score,
+    coordinating_vendor: null,
+  });
 }
 
 /** The median of a list of numbers. */
