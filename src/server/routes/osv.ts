@@ -148,10 +148,20 @@ function resolve(q: QueryBody, at: string): Resolved | null {
   return ecosystem ? { ecosystem, name, version, after } : null;
 }
 
-/** The advisories a resolved query finds, by id, after the page token's id. */
-async function find(lookup: AdvisoryLookup, r: Resolved): Promise<CachedAdvisory[]> {
-  const wants = new Map([[r.name, r.version === null ? null : [r.version]]]);
-  const list = (await lookup.packagesFor(r.ecosystem, wants)).get(r.name)!;
+/**
+ * The advisories a resolved query finds, by id, after the page token's id. `npm`: the npm packages
+ * already read for this request with its versions (packagesFor), when the caller has them.
+ */
+async function find(
+  lookup: AdvisoryLookup,
+  r: Resolved,
+  npm?: ReadonlyMap<string, CachedAdvisory[]>,
+): Promise<CachedAdvisory[]> {
+  const list =
+    (r.ecosystem === 'npm' ? npm?.get(r.name) : undefined) ??
+    (await lookup.packagesFor(r.ecosystem, new Map([[r.name, r.version === null ? null : [r.version]]]))).get(
+      r.name,
+    )!;
   const parsed = r.version === null ? null : parseVersion(r.version);
   // an advisory not loaded holds none of the versions asked about (packagesFor)
   return list.filter(
@@ -244,7 +254,7 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       const { queries } = req.body as { queries: QueryBody[] };
       const resolved = queries.map((q, i) => resolve(q, `/queries/${i}`));
       await lookup.refresh();
-      // every package and version of the batch in two reads (find then reads the cache)
+      // every npm package and version of the batch in two reads, read once
       const wants = new Map<string, string[] | null>();
       for (const r of resolved) {
         if (r?.ecosystem !== 'npm') continue;
@@ -253,14 +263,14 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
         else if (before) before.push(r.version);
         else wants.set(r.name, [r.version]);
       }
-      await lookup.packagesFor('npm', wants);
+      const npm = await lookup.packagesFor('npm', wants);
       const results = [];
       for (const r of resolved) {
         if (!r) {
           results.push({ vulns: [] });
           continue;
         }
-        const { shown, next } = page(await find(lookup, r), BATCH_PAGE);
+        const { shown, next } = page(await find(lookup, r, npm), BATCH_PAGE);
         const vulns = shown.map((c) => ({ id: osvIdOf(c.id), modified: c.modified }));
         results.push(next === undefined ? { vulns } : { vulns, next_page_token: next });
       }

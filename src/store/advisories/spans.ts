@@ -16,19 +16,19 @@ export function spansOfAdvisory(a: Pick<Advisory, 'withdrawn' | 'affected'>): (s
   );
 }
 
-/** The spans of stored rows, from their briefs (a migration's backfill). */
-export function spansOfRows<R extends { ecosystem: string; name: string; brief: string }>(
-  rows: readonly R[],
-): (R & { spans: string | null })[] {
-  const parsed = new Map<string, Pick<Advisory, 'withdrawn' | 'affected'>>();
+/** The spans of stored rows, from their briefs (a migration's backfill): each advisory's worked out once. */
+export function spansOfRows<
+  R extends { advisory_id: string; ecosystem: string; name: string; brief: string },
+>(rows: readonly R[]): (R & { spans: string | null })[] {
+  const byAdvisory = new Map<string, { a: Pick<Advisory, 'affected'>; spans: (string | null)[] }>();
   return rows.map((r) => {
-    let a = parsed.get(r.brief);
-    if (!a) {
-      a = JSON.parse(r.brief) as Pick<Advisory, 'withdrawn' | 'affected'>;
-      parsed.set(r.brief, a);
+    let done = byAdvisory.get(r.advisory_id);
+    if (!done) {
+      const a = JSON.parse(r.brief) as Pick<Advisory, 'withdrawn' | 'affected'>;
+      done = { a, spans: spansOfAdvisory(a) };
+      byAdvisory.set(r.advisory_id, done);
     }
-    const spans = spansOfAdvisory(a);
-    const i = a.affected.findIndex((x) => x.ecosystem === r.ecosystem && x.name === r.name);
-    return { ...r, spans: i < 0 ? null : spans[i]! };
+    const i = done.a.affected.findIndex((x) => x.ecosystem === r.ecosystem && x.name === r.name);
+    return { ...r, spans: i < 0 ? null : done.spans[i]! };
   });
 }
