@@ -14,7 +14,6 @@ import type { AppDeps } from '../deps.js';
 import { assetRoutes } from './assets/index.js';
 import { advisoryPath, html, type SafeHtml } from './html.js';
 import { groupByReleaseLine } from './node-lines.js';
-import { latestPublished } from './queries.js';
 import { advisoryPage, aliasChoicePage } from './views/advisory.js';
 import { homePage, notFoundPage, type SearchResult, searchPage } from './views/home.js';
 import { type NodeCheck, nodePage, releaseLineSections } from './views/node.js';
@@ -73,7 +72,7 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     const page = Math.min(1000, Math.max(1, Number.parseInt(param(req, 'page'), 10) || 1));
     // one more than shown tells whether there is an older page
     const [rows, summary] = await Promise.all([
-      latestPublished(deps.store, LATEST + 1, (page - 1) * LATEST),
+      advisories.latest(LATEST + 1, (page - 1) * LATEST),
       advisories.summary(),
     ]);
     return send(
