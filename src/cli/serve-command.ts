@@ -20,6 +20,7 @@ export interface ServeOptions extends DbOption, CnaOption {
   logLevel?: string;
   logFormat?: string;
   rateLimit?: string;
+  maxEventLoopDelay?: string;
   maxHeap?: string;
   smtpUrl?: string;
   mailFrom?: string;
@@ -197,10 +198,11 @@ function logWriter(format: string | undefined): (line: LogLine) => void {
 /** The server itself, on this thread. */
 async function runServer(opts: ServeOptions): Promise<void> {
   // loaded here, not at the top: the command's own thread never needs them
-  const { buildApp, serverConfig, systemClock } = await import('../server/index.js');
+  const { buildApp, DEFAULT_LOAD_SHEDDING, serverConfig, systemClock } = await import('../server/index.js');
   const { openDb } = await import('./context.js');
   const port = integer(opts.port ?? process.env.PORT, 8080, '--port', 65535);
   const perMinute = integer(opts.rateLimit, 1000, '--rate-limit', 1_000_000);
+  const maxDelay = integer(opts.maxEventLoopDelay, 200, '--max-event-loop-delay', 60_000);
   // the server secret, from its file (made on first start when none is named)
   const { loadServerSecret } = await import('./secret.js');
   const secret = loadServerSecret(opts.secretFile);
@@ -215,6 +217,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
     port,
     logLevel: opts.logLevel ?? 'info',
     rateLimit: perMinute ? { max: perMinute, timeWindowMs: 60_000 } : null,
+    loadShedding: maxDelay ? { ...DEFAULT_LOAD_SHEDDING, maxEventLoopDelayMs: maxDelay } : null,
     ...timeouts(opts),
     cna: cnaOf(opts),
     securityContacts: securityContactsOf(opts),
@@ -353,6 +356,11 @@ export function define(c: Command): void {
     )
     .option('--rate-limit <n>', 'POST API requests per minute per client address (0: no limit)', '1000')
     .option('--max-heap <MiB>', 'JavaScript heap of the server (0: no limit)', '112')
+    .option(
+      '--max-event-loop-delay <ms>',
+      'past this event-loop delay, or near the heap limit, answer 503 with Retry-After instead of queueing (0: never)',
+      '200',
+    )
     .option(
       '--smtp-url <url>',
       "send the disclosure program's mail through SMTP: smtp://user:pass@host:587 (default: $NSWG_SMTP_URL, else the outbox admins read)",

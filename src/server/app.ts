@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js';
 import { disclosureRoutes } from './disclosure/index.js';
 import { installErrorHandler } from './errors.js';
 import { SMALL_JSON } from './json-limits.js';
+import { shedLoad } from './load-shedding.js';
 import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
 import { policyPageRoutes } from './pages/policy-pages.js';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     crossOriginEmbedderPolicy: false,
     hsts: deps.config.secureCookies ? undefined : false,
   });
+  if (config.loadShedding) await shedLoad(app, config.loadShedding);
   await registerOpenApi(app, deps);
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => npmAuditRoutes(scope, deps));

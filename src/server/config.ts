@@ -1,4 +1,5 @@
 import type { CnaIdentity } from '../disclosure/index.js';
+import type { LoadShedding } from './load-shedding.js';
 
 /** What a server is configured with (flags, environment), passed in by the CLI or a test. */
 export interface ServerConfig {
@@ -37,6 +38,8 @@ export interface ServerConfig {
   secureCookies: boolean;
   /** Behind a reverse proxy: trust X-Forwarded-For for client addresses (rate limits, the audit log). */
   trustProxy: boolean;
+  /** When to refuse requests with 503 rather than queue them (load-shedding.ts); null: never. */
+  loadShedding: LoadShedding | null;
   /** POST API requests one client address may make per time window; null: no limit. */
   rateLimit: { max: number; timeWindowMs: number } | null;
   /** The program as a CNA (its organization id and short name); null: no CVE records are served. */
@@ -77,6 +80,7 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
     cna: partial.cna ?? null,
     securityContacts: partial.securityContacts ?? [],
     announcementList: partial.announcementList ?? null,
+    loadShedding: partial.loadShedding ?? null,
     rateLimit: partial.rateLimit === undefined ? { max: 1000, timeWindowMs: 60_000 } : partial.rateLimit,
   };
 }
