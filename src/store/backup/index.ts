@@ -38,7 +38,7 @@ export async function restoreDatabase(
   if (kind !== target.kind)
     throw new NswgError(
       'E_USAGE',
-      `${file} is a ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} backup and ${name} is a ${target.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} database: restore a backup into a database of the engine it was made from (then \`nswg db sync\` or an export and import move advisories across)`,
+      `${file} is ${kind === 'sqlite' ? 'an SQLite' : 'a PostgreSQL'} backup and ${name} is a ${target.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} database: a backup restores only into a database of the engine it was made from`,
       { file, field: '--from' },
     );
   const refuse = (contents: string) => {
