@@ -37,7 +37,7 @@ export async function backup(opts: BackupOptions): Promise<void> {
   if (opts.format === 'json') return printJson({ database: name, file: opts.out, ...s });
   writeStdout(
     `backed up ${name} to ${relativeFile(opts.out)} (${sizeText(s.bytes)}, schema ${s.schema ?? '-'}): ${contentsText(s)}\n` +
-      '  not in it: the server secret file and the audit anchor file; keep copies of those apart (docs/operations.md)\n',
+      '  not in it: the server secret file and the audit anchor file; keep copies of those apart (docs/backups.md)\n',
   );
 }
 

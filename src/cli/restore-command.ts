@@ -68,14 +68,24 @@ export async function restore(opts: RestoreOptions): Promise<void> {
         `the anchor file records entry ${lost.seq} (line ${lost.line}) but the backup ends at entry ${summary.auditHead.seq}: the ${lost.seq - summary.auditHead.seq} entries written after the backup was taken are not in it`,
       );
       setAside = `${anchor.file}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      renameSync(anchor.file, setAside);
-      if (keys && !otherSecret && summary.auditHead.seq > 0)
+      try {
+        renameSync(anchor.file, setAside);
+      } catch (e) {
+        // an append-only file (chattr +a) cannot be renamed: the operator moves it
+        notes.push(
+          `the anchor file could not be set aside (${(e as Error).message}): move it yourself, keep it, then run nswg audit-log anchor`,
+        );
+        setAside = null;
+        process.exitCode = 1;
+      }
+      if (setAside && keys && !otherSecret && summary.auditHead.seq > 0)
         await fileAnchorSink(anchor.file).append(
           anchorLine(keys.audit, summary.auditHead, new Date(), store.name),
         );
-      notes.push(
-        `the anchor file was set aside as ${relativeFile(setAside)}${keys && !otherSecret ? `, and ${relativeFile(anchor.file)} begun anew at entry ${summary.auditHead.seq}` : ''}`,
-      );
+      if (setAside)
+        notes.push(
+          `the anchor file was set aside as ${relativeFile(setAside)}${keys && !otherSecret ? `, and ${relativeFile(anchor.file)} begun anew at entry ${summary.auditHead.seq}` : ''}`,
+        );
     }
     if (opts.format === 'json')
       printJson({

@@ -103,6 +103,8 @@ for (const engine of await testEngines()) {
       expect(said).toMatchObject({ advisories: 638, reports: 2, attachments: 2 });
       expect(said.auditEntries).toBeGreaterThan(4);
       expect(readdirSync(home).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      // it holds private reports and password hashes: its owner's only
+      expect(statSync(out).mode & 0o777).toBe(0o600);
 
       const target = await fresh();
       const r = await run(['restore', '--db', dbArg(target), '--from', out]);

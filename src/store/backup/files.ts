@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { NswgError } from '../../errors.js';
 
@@ -40,6 +40,15 @@ export function backupKindOf(file: string): BackupKind {
 /** A temporary file in the same directory as `file` (so that renaming it there is atomic). */
 export function tempBeside(file: string, what: string): string {
   return join(dirname(file), `.${basename(file)}.${what}-${process.pid}-${Date.now()}.tmp`);
+}
+
+/**
+ * Makes the temporary file a backup is written into, empty and its owner's only: a backup holds the
+ * private reports, password hashes and sealed secrets, so no one else may read it, even meanwhile.
+ */
+export function createPrivate(tmp: string): void {
+  closeSync(openSync(tmp, 'wx', 0o600));
+  chmodSync(tmp, 0o600);
 }
 
 /** Syncs `tmp` to the disk, renames it to `file`, and syncs the directory so the new name lasts. */

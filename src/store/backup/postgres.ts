@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pg from 'pg';
 import { NswgError } from '../../errors.js';
 import { describeTarget } from '../target.js';
-import { commitFile, removeTemp, tempBeside } from './files.js';
+import { commitFile, createPrivate, removeTemp, tempBeside } from './files.js';
 import { libpqTarget, pgTool, runTool } from './pg-tools.js';
 import { type BackupSummary, SUMMARY_SQL, summaryOf } from './summary.js';
 
@@ -38,6 +39,8 @@ export async function backupPostgres(url: string, out: string): Promise<BackupSu
       });
     const snapshot = (await c.query('select pg_export_snapshot() as id')).rows[0].id as string;
     const counted = (await c.query(SUMMARY_SQL)).rows[0] as Record<string, unknown>;
+    mkdirSync(dirname(out), { recursive: true });
+    createPrivate(tmp);
     const { dbname, env } = libpqTarget(url);
     await runTool(
       pgDump,
@@ -50,7 +53,12 @@ export async function backupPostgres(url: string, out: string): Promise<BackupSu
     return summaryOf(counted, statSync(out).size);
   } catch (e) {
     removeTemp(tmp);
-    throw e;
+    throw e instanceof NswgError
+      ? e
+      : new NswgError('E_FILE_WRITE', `cannot write the backup: ${(e as Error).message}`, {
+          file: out,
+          field: '--out',
+        });
   } finally {
     await c.end().catch(() => {});
   }

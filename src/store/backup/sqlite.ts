@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { NswgError } from '../../errors.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
 import { openStore } from '../store.js';
-import { commitFile, removeTemp, tempBeside } from './files.js';
+import { commitFile, createPrivate, removeTemp, tempBeside } from './files.js';
 import { type BackupSummary, SUMMARY_SQL, summaryOf } from './summary.js';
 
 const isNswg = (db: SqliteDatabase) =>
@@ -42,6 +42,7 @@ export function backupSqlite(file: string, out: string): BackupSummary {
   try {
     if (!isNswg(db)) throw new NswgError('E_DB', `${file} is not an nswg database`, { file, field: '--db' });
     mkdirSync(dirname(out), { recursive: true });
+    createPrivate(tmp);
     db.prepare('VACUUM INTO ?').run(tmp);
     const summary = summarize(tmp);
     commitFile(tmp, out);
