@@ -207,6 +207,16 @@ for (const engine of await testEngines()) {
       expect(wrong.stderr).toContain(`${other} is not an nswg backup`);
       expect(await contents(source)).toEqual(before);
 
+      // the other engine's kind of backup, recognized by its first bytes
+      const foreign = join(home, 'foreign.backup');
+      writeFileSync(foreign, engine === 'sqlite' ? 'PGDMP\x01\x0e\x00' : 'SQLite format 3\0 and more');
+      const crossed = await run(['restore', '--db', dbArg(source), '--from', foreign, '--force']);
+      expect(crossed.code).toBe(2);
+      expect(crossed.stderr).toContain(
+        engine === 'sqlite' ? 'is a PostgreSQL backup and' : 'is an SQLite backup and',
+      );
+      expect(await contents(source)).toEqual(before);
+
       const empty = await fresh();
       const intoEmpty = await run(['restore', '--db', dbArg(empty), '--from', cut]);
       expect(intoEmpty.code).toBe(2);
