@@ -1,9 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BackupSummary, type DbTarget, databaseSummary, openStore } from '../../src/store/index.js';
+import {
+  type BackupSummary,
+  type Database,
+  type DbTarget,
+  databaseSummary,
+  openStore,
+} from '../../src/store/index.js';
 import { nswg, tempHome } from '../helpers/cli.js';
 import { freshDb, type TestDb, testEngines } from '../helpers/db.js';
 import { ROOT } from '../helpers/shared.js';
@@ -66,6 +72,27 @@ async function contents(target: DbTarget) {
     await store.close();
   }
 }
+
+/** Runs `body` on the database's Kysely instance. */
+async function withStore<T>(target: DbTarget, body: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const store = await openStore(target, { mode: 'existing' });
+  try {
+    return await body(store.db);
+  } finally {
+    await store.close();
+  }
+}
+
+const tableExists = async (db: Kysely<Database>, name: string) =>
+  (
+    await sql<{
+      n: number | string;
+    }>`select count(*) as n from information_schema.tables where table_name = ${name}`
+      .execute(db)
+      .catch(() =>
+        sql<{ n: number | string }>`select count(*) as n from sqlite_master where name = ${name}`.execute(db),
+      )
+  ).rows.some((r) => Number(r.n) > 0);
 
 for (const engine of await testEngines()) {
   describe(`nswg backup and restore (${engine})`, () => {
@@ -134,8 +161,11 @@ for (const engine of await testEngines()) {
       expect(refused.stderr).toContain('add --force');
       expect(await contents(source)).toEqual(later);
 
+      // a table a newer schema added does not outlive the restore (its migration would fail on it)
+      await withStore(source, (db) => sql`create table from_a_newer_schema (id integer)`.execute(db));
       const r = await run(['restore', '--db', dbArg(source), '--from', out, '--force']);
       expect(r.stderr).toBe('');
+      expect(await withStore(source, (db) => tableExists(db, 'from_a_newer_schema'))).toBe(false);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`audit log intact (${inBackup.summary.auditEntries} entries)`);
       expect(r.stdout).toMatch(

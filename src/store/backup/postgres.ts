@@ -4,7 +4,7 @@ import pg from 'pg';
 import { NswgError } from '../../errors.js';
 import { describeTarget } from '../target.js';
 import { commitFile, createPrivate, removeTemp, tempBeside } from './files.js';
-import { libpqTarget, pgTool, runTool } from './pg-tools.js';
+import { libpqTarget, pgTool, replaceFromArchive, runTool } from './pg-tools.js';
 import { type BackupSummary, SUMMARY_SQL, summaryOf } from './summary.js';
 
 async function client(url: string): Promise<pg.Client> {
@@ -87,9 +87,10 @@ export async function postgresContents(url: string): Promise<string | null> {
 
 /**
  * Restores a pg_dump backup: the whole file is read through first (pg_restore to nowhere), so a
- * truncated or corrupted one is refused before the database is touched; then pg_restore replaces
- * the tables in one transaction (--single-transaction --clean --if-exists): a failure rolls back
- * and leaves the database as it was. `refuse` is called with what the target holds when not empty.
+ * truncated or corrupted one is refused before the database is touched; then every table is dropped
+ * and the archive's script run, in one transaction (see replaceFromArchive): a failure rolls back and
+ * leaves the database as it was. pg_restore --single-transaction --clean would leave the tables a
+ * newer schema added, on which the migrations then fail. `refuse` is called with what the target holds when not empty.
  */
 export async function restorePostgres(
   from: string,
@@ -109,18 +110,5 @@ export async function restorePostgres(
   }
   const contents = await postgresContents(url);
   if (contents !== null) refuse(contents);
-  await runTool(
-    pgRestore,
-    [
-      '--single-transaction',
-      '--clean',
-      '--if-exists',
-      '--no-owner',
-      '--no-privileges',
-      `--dbname=${dbname}`,
-      from,
-    ],
-    env,
-    'the restore failed and was rolled back; the database was not changed',
-  );
+  await replaceFromArchive({ pgRestore, psql: pgTool('psql') }, from, dbname, env);
 }
