@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BackupSummary,
@@ -252,6 +253,29 @@ for (const engine of await testEngines()) {
       expect(intoEmpty.code).toBe(2);
       if (engine === 'sqlite') expect(existsSync(dbArg(empty))).toBe(false);
     });
+
+    it.runIf(engine === 'postgres')(
+      'rolls a restore that fails part way back: the database as it was',
+      async () => {
+        const out = join(home, 'for-rollback.backup');
+        expect((await run(['backup', '--db', dbArg(source), '--out', out])).code).toBe(0);
+        // a view where the backup has a table: the restore drops every table, then fails on it
+        const target = await fresh();
+        const pool = new pg.Pool({ connectionString: dbArg(target), max: 1 });
+        try {
+          await pool.query('create table kept (note text)');
+          await pool.query("insert into kept values ('still here')");
+          await pool.query('create view audit_head as select 1 as id');
+          const r = await run(['restore', '--db', dbArg(target), '--from', out, '--force']);
+          expect(r.code).toBe(2);
+          expect(r.stderr).toContain('the restore failed and was rolled back');
+          expect((await pool.query('select note from kept')).rows).toEqual([{ note: 'still here' }]);
+          expect((await pool.query("select to_regclass('advisories') as t")).rows).toEqual([{ t: null }]);
+        } finally {
+          await pool.end();
+        }
+      },
+    );
 
     it('leaves no file behind when a backup fails', async () => {
       const url = engine === 'postgres' ? new URL(dbArg(source)) : null;

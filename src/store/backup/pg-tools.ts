@@ -136,6 +136,8 @@ export function replaceFromArchive(
       psql.stdin!.end(code === 0 ? 'commit;\n' : '');
     });
     psql.on('close', (code) => {
+      // psql stopped at an error: pg_restore, its output no longer read, would wait forever
+      if (restoreCode === null) restore.kill();
       if (code === 0 && restoreCode === 0) return resolve();
       const said = restoreCode !== 0 && restoreCode !== null ? restoreErr : psqlErr;
       reject(
