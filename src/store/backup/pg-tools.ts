@@ -27,19 +27,25 @@ export function pgTool(
   for (const v of versions) if (existsSync(join(root, v, 'bin', name))) return join(root, v, 'bin', name);
   throw new NswgError(
     'E_DB',
-    `${name} was not found (on PATH, in $NSWG_PG_BIN, or in /usr/lib/postgresql/*/bin): backing up and restoring PostgreSQL needs its client tools, of the server's major version or newer (Debian: apt-get install postgresql-client)`,
+    `${name} was not found (on PATH, in $NSWG_PG_BIN, or in /usr/lib/postgresql/*/bin): backing up and restoring PostgreSQL needs its client tools (pg_dump, pg_restore, psql), of the server's major version or newer (Debian: apt-get install postgresql-client)`,
   );
 }
 
 /**
  * libpq's view of a node-postgres URL: the password moved to PGPASSWORD (never on a command line,
- * where `ps` shows it), the rest as it is.
+ * where `ps` shows it), and node-postgres's own TLS words in libpq's (`ssl=true` and
+ * `sslmode=no-verify` are `sslmode=require`; libpq refuses a parameter it does not know).
  */
 export function libpqTarget(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
   const u = new URL(url);
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
   u.password = '';
+  const ssl = u.searchParams.get('ssl');
+  u.searchParams.delete('ssl');
+  if (u.searchParams.get('sslmode') === 'no-verify') u.searchParams.set('sslmode', 'require');
+  if ((ssl === 'true' || ssl === '1') && !u.searchParams.has('sslmode'))
+    u.searchParams.set('sslmode', 'require');
   return { dbname: u.toString(), env };
 }
 
