@@ -59,8 +59,13 @@ export async function auditLogVerify(opts: AuditLogVerifyOptions): Promise<void>
   });
 }
 
-/** What was checked and what could not be, one sentence each. */
-function checkedNotes(v: AuditVerdict, secretFile: string | null, defaultSecret: string, anchorFile: string) {
+/** What was checked and what could not be, one sentence each (nswg restore says it too). */
+export function checkedNotes(
+  v: AuditVerdict,
+  secretFile: string | null,
+  defaultSecret: string,
+  anchorFile: string,
+) {
   const notes: string[] = [];
   if (v.macs === 'checked') notes.push(`MACs: every entry's checked with the secret in ${secretFile}`);
   else if (v.macs === 'no-key')
@@ -82,7 +87,7 @@ function checkedNotes(v: AuditVerdict, secretFile: string | null, defaultSecret:
   return notes;
 }
 
-function verdictText(name: string, v: AuditVerdict, notes: string[]): string {
+export function verdictText(name: string, v: AuditVerdict, notes: string[]): string {
   const where = v.line ? ` (line ${v.line} of the anchor file)` : '';
   const head = v.ok
     ? `${name}: audit log intact (${v.entries} ${v.entries === 1 ? 'entry' : 'entries'})`

@@ -61,6 +61,16 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandModu
     load: () => import('./bounty-commands.js'),
   },
   {
+    name: 'backup',
+    summary: 'a consistent backup of the whole database, taken while the server runs',
+    load: () => import('./backup-command.js'),
+  },
+  {
+    name: 'restore',
+    summary: 'replace the database with a backup, then check its schema and audit log',
+    load: () => import('./restore-command.js'),
+  },
+  {
     name: 'serve',
     summary: 'serve the web pages and the APIs (npm audit endpoints, OSV, bulk data)',
     load: () => import('./serve-command.js'),

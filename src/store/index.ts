@@ -6,6 +6,7 @@ export {
   type ImportSummary,
   type SearchOptions,
 } from './advisories/store.js';
+export { type BackupSummary, backupDatabase, databaseSummary, restoreDatabase } from './backup/index.js';
 export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
 export { AccountsStore } from './disclosure/accounts.js';
 export { AuditLog, lockDisclosure, type SealOutcome } from './disclosure/audit-log.js';
