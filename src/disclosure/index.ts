@@ -180,6 +180,16 @@ export {
   type Notification,
   type NotificationKind,
 } from './notifications.js';
+export {
+  MAIL_RETRY,
+  type MailDispatch,
+  type MailQueueCounts,
+  type MailQueueReader,
+  mailRetryDelayMs,
+  nextMailAttempt,
+  type QueuedMail,
+  type QueuedMailState,
+} from './mail-queue.js';
 export { checkPackageFacts } from './package-check.js';
 export {
   type Action,
