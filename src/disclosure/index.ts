@@ -171,16 +171,6 @@ export {
   unseal,
 } from './keys.js';
 export {
-  type Audience,
-  type CveRequestEvent,
-  type Links,
-  type Mailer,
-  type MailMessage,
-  NOTIFICATION_KINDS,
-  type Notification,
-  type NotificationKind,
-} from './notifications.js';
-export {
   MAIL_RETRY,
   type MailDispatch,
   type MailQueueCounts,
@@ -190,6 +180,16 @@ export {
   type QueuedMail,
   type QueuedMailState,
 } from './mail-queue.js';
+export {
+  type Audience,
+  type CveRequestEvent,
+  type Links,
+  type Mailer,
+  type MailMessage,
+  NOTIFICATION_KINDS,
+  type Notification,
+  type NotificationKind,
+} from './notifications.js';
 export { checkPackageFacts } from './package-check.js';
 export {
   type Action,

@@ -73,4 +73,3 @@ export function nextMailAttempt(
   const next = new Date(now.getTime() + mailRetryDelayMs(attempts, random));
   return next.getTime() - createdAt.getTime() > policy.maxAgeMs ? null : next;
 }
-

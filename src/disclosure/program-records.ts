@@ -1,9 +1,9 @@
+import { NswgError } from '../errors.js';
 import { type AuditEntry, auditEntry, type Origin } from './audit-log.js';
 import type { QueuedMail } from './mail-queue.js';
 import { assertCan } from './permissions.js';
 import type { KeptMessage } from './ports.js';
 import type { ProgramContext } from './program-context.js';
-import { NswgError } from '../errors.js';
 import type { Actor } from './roles.js';
 
 // What admins read of the program's records: the audit log, and the mail a server without SMTP kept.

@@ -28,7 +28,13 @@ export interface MailQueue {
     opts: { ids?: readonly string[]; limit: number },
   ): Promise<ClaimedMessage[]>;
   markSent(id: string, instance: string, at: string): Promise<boolean>;
-  markFailed(id: string, instance: string, error: string, nextAttemptAt: string | null, at: string): Promise<boolean>;
+  markFailed(
+    id: string,
+    instance: string,
+    error: string,
+    nextAttemptAt: string | null,
+    at: string,
+  ): Promise<boolean>;
 }
 
 /** Where delivery tells what happened (pino's logger fits). */
@@ -177,9 +183,18 @@ export class MailDelivery implements MailDispatch {
         this.o.policy ?? MAIL_RETRY,
       );
       const error = mailErrorText(e);
-      await this.o.queue.markFailed(m.id, this.instance, error, next?.toISOString() ?? null, at.toISOString());
+      await this.o.queue.markFailed(
+        m.id,
+        this.instance,
+        error,
+        next?.toISOString() ?? null,
+        at.toISOString(),
+      );
       if (next)
-        this.log.warn({ to: m.to, mailId: m.id, attempts, next: next.toISOString(), error }, 'e-mail not sent yet');
+        this.log.warn(
+          { to: m.to, mailId: m.id, attempts, next: next.toISOString(), error },
+          'e-mail not sent yet',
+        );
       else this.log.error({ to: m.to, mailId: m.id, attempts, error }, 'e-mail given up: the team sees it');
       return next ? 'retrying' : 'failed';
     }
