@@ -53,14 +53,23 @@ export class Records {
 
   /**
    * The mail that waits for the SMTP server, or that it kept refusing until delivery gave it up,
-   * oldest first (at most `limit`, 1 to 1000; default 200). Never the texts: they may carry links
-   * that grant access. Empty on a server without SMTP (its mail is in the outbox).
+   * oldest first (at most `limit` of each, 1 to 1000; default 200), the given up first when no state
+   * is asked. Never the texts: they may carry links that grant access. Empty on a server without
+   * SMTP (its mail is in the outbox).
    */
-  async mailQueue(actor: Actor, q: { state: 'pending' | 'failed'; limit?: number }): Promise<QueuedMail[]> {
+  async mailQueue(
+    actor: Actor,
+    q: { state?: 'pending' | 'failed'; limit?: number } = {},
+  ): Promise<QueuedMail[]> {
     assertCan(actor, 'manage-mail', null, this.ctx.now());
     const queue = this.ctx.deps.mailQueue;
     if (!queue) return [];
-    return queue.list({ state: q.state, limit: Math.min(1000, Math.max(1, q.limit ?? 200)) });
+    const limit = Math.min(1000, Math.max(1, q.limit ?? 200));
+    if (q.state) return queue.list({ state: q.state, limit });
+    return [
+      ...(await queue.list({ state: 'failed', limit })),
+      ...(await queue.list({ state: 'pending', limit })),
+    ];
   }
 
   /**

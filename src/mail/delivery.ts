@@ -74,6 +74,9 @@ export interface DeliveryRun {
   failed: number;
 }
 
+/** nodemailer's codes for an SMTP server that could not be reached or stopped answering. */
+const UNREACHABLE = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']);
+
 const NO_LOG: DeliveryLog = { info() {}, warn() {}, error() {} };
 
 /** How an SMTP failure reads in the queue: the server's answer when it gave one, else the network's error. */
@@ -98,6 +101,8 @@ export class MailDelivery implements MailDispatch {
   private running: Promise<DeliveryRun> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Until when the SMTP server is taken to be unreachable (it failed to connect): none is tried at once. */
+  private unreachableUntil = 0;
 
   constructor(private readonly o: DeliveryOptions) {
     this.instance = o.instance ?? `nswg-${randomUUID()}`;
@@ -106,12 +111,17 @@ export class MailDelivery implements MailDispatch {
     this.log = o.log ?? NO_LOG;
   }
 
-  /** Tries at once the messages a transaction just queued (those another server claimed are left to it). */
+  /**
+   * Tries at once the messages a transaction just queued (those another server claimed are left to
+   * it). While the SMTP server cannot be reached (a connection failed within the last minute) they are
+   * left to the loop, so that a request does not wait for the network's timeouts each time.
+   */
   deliverNow(ids: readonly string[]): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    const reachable = () => !this.stopped && this.o.clock.now().getTime() >= this.unreachableUntil;
+    if (!reachable()) return Promise.resolve();
     return this.track(
       (async () => {
-        for (const id of ids) await this.deliverNext([id]);
+        for (const id of ids) if (reachable()) await this.deliverNext([id]);
       })(),
     );
   }
@@ -183,6 +193,9 @@ export class MailDelivery implements MailDispatch {
         this.o.policy ?? MAIL_RETRY,
       );
       const error = mailErrorText(e);
+      if (UNREACHABLE.has((e as { code?: string } | null)?.code ?? ''))
+        this.unreachableUntil = at.getTime() + MAIL_RETRY.firstDelayMs;
+      else this.unreachableUntil = 0;
       await this.o.queue.markFailed(
         m.id,
         this.instance,
@@ -198,6 +211,7 @@ export class MailDelivery implements MailDispatch {
       else this.log.error({ to: m.to, mailId: m.id, attempts, error }, 'e-mail given up: the team sees it');
       return next ? 'retrying' : 'failed';
     }
+    this.unreachableUntil = 0;
     if (!(await this.o.queue.markSent(m.id, this.instance, this.o.clock.now().toISOString())))
       this.log.warn({ mailId: m.id }, 'an e-mail was sent after its claim lapsed');
     return 'sent';

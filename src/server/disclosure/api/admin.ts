@@ -99,12 +99,13 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     '/api/mail-queue',
     {
       schema: {
-        summary: 'The e-mail the SMTP server has not taken: waiting to be tried again, or given up',
+        summary:
+          'The e-mail the SMTP server has not taken: given up, or waiting to be tried again (both when no state is asked)',
         description: `${interactive} Recipients, subjects, attempts and the last error; never the texts (they may hold links that grant access). Empty on a server without SMTP.`,
         tags,
         querystring: Type.Object(
           {
-            state: Type.Union([Type.Literal('pending'), Type.Literal('failed')]),
+            state: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('failed')])),
             limit: Type.Optional(Digits('at most this many (default 200)')),
           },
           { additionalProperties: false },
@@ -114,9 +115,9 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
     async (req) => {
       requireInteractive(req.caller);
-      const q = req.query as { state: 'pending' | 'failed'; limit?: string };
+      const q = req.query as { state?: 'pending' | 'failed'; limit?: string };
       return records.mailQueue(req.caller.actor, {
-        state: q.state,
+        ...(q.state ? { state: q.state } : {}),
         ...(q.limit ? { limit: Number(q.limit) } : {}),
       });
     },
