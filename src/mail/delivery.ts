@@ -35,7 +35,12 @@ export interface MailQueue {
     nextAttemptAt: string | null,
     at: string,
   ): Promise<boolean>;
+  /** Forgets the messages sent before `before`. */
+  forgetSent(before: string): Promise<number>;
 }
+
+/** How long a sent message stays in the queue (for the admins' and the operator's questions). */
+export const KEEP_SENT_MS = 30 * 86_400_000;
 
 /** Where delivery tells what happened (pino's logger fits). */
 export interface DeliveryLog {
@@ -136,6 +141,7 @@ export class MailDelivery implements MailDispatch {
         if (!outcome) break;
         done[outcome]++;
       }
+      await this.o.queue.forgetSent(new Date(this.o.clock.now().getTime() - KEEP_SENT_MS).toISOString());
       return done;
     })();
     this.running = run;

@@ -8,6 +8,7 @@ export {
   type DeliveryLog,
   type DeliveryOptions,
   type DeliveryRun,
+  KEEP_SENT_MS,
   MailDelivery,
   type MailQueue,
   mailErrorText,

@@ -8,7 +8,7 @@ import {
   mailRetryDelayMs,
   nextMailAttempt,
 } from '../../src/disclosure/index.js';
-import { MailDelivery, SmtpMailer } from '../../src/mail/index.js';
+import { KEEP_SENT_MS, MailDelivery, SmtpMailer } from '../../src/mail/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { makeWorld, ORIGIN, SECRET, submit, TEST_ARGON2, type World } from '../disclosure/store-setup.js';
 import { testEngines } from '../helpers/db.js';
@@ -114,6 +114,13 @@ describe.each(engines)('the mail queue and its delivery, on %s', (engine) => {
     expect(row).toMatchObject({ sealed_text: null, claimed_by: null });
     expect(row!.sent_at).toBeTruthy();
     expect(await store.mailQueue.counts()).toEqual({ pending: 0, failed: 0 });
+    // a sent message is kept a month, then forgotten
+    clock.advance(KEEP_SENT_MS - 1000);
+    await delivery(inbox.port).runOnce();
+    expect((await rows()).rows).toHaveLength(1);
+    clock.advance(2000);
+    await delivery(inbox.port).runOnce();
+    expect((await rows()).rows).toHaveLength(0);
   });
 
   it('queues nothing when the change rolls back', async () => {

@@ -199,6 +199,12 @@ export class MailQueueStore implements MailQueueReader {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /** Forgets the messages sent before `before` (the delivery loop keeps a month). */
+  async forgetSent(before: string): Promise<number> {
+    const r = await this.db.deleteFrom('mail_queue').where('sent_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   /** The pending or failed messages, oldest first: what admins see (never a text). */
   async list(q: { state: 'pending' | 'failed' | 'sent'; limit: number }): Promise<QueuedMail[]> {
     let s = this.db.selectFrom('mail_queue').selectAll();
