@@ -119,14 +119,20 @@ export class MailDelivery implements MailDispatch {
   /**
    * Tries at once the messages a transaction just queued (those another server claimed are left to
    * it). While the SMTP server cannot be reached (a connection failed within the last minute) they are
-   * left to the loop, so that a request does not wait for the network's timeouts each time.
+   * left to the loop, so that a request does not wait for the network's timeouts each time. Never
+   * fails: what could not be done is left to the loop.
    */
   deliverNow(ids: readonly string[]): Promise<void> {
     const reachable = () => !this.stopped && this.o.clock.now().getTime() >= this.unreachableUntil;
     if (!reachable()) return Promise.resolve();
     return this.track(
       (async () => {
-        for (const id of ids) if (reachable()) await this.deliverNext([id]);
+        try {
+          for (const id of ids) if (reachable()) await this.deliverNext([id]);
+        } catch (e) {
+          // the change is committed and its mail queued: the loop sends it once the database answers
+          this.log.error({ err: e }, 'queued e-mail not tried at once');
+        }
       })(),
     );
   }

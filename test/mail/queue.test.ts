@@ -226,6 +226,13 @@ describe.each(engines)('the mail queue and its delivery, on %s', (engine) => {
     expect(await store.mailQueue.counts()).toEqual({ pending: 0, failed: 0 });
   });
 
+  it('never fails the change whose mail could not be tried at once (the loop sends it later)', async () => {
+    const gone = await openStore(w.tdb.target, { mode: 'existing', argon2: TEST_ARGON2, secret: SECRET });
+    await gone.close();
+    await expect(delivery(inbox.port, gone).deliverNow(['a-message'])).resolves.toBeUndefined();
+    await expect(delivery(inbox.port, gone).runOnce()).rejects.toThrow();
+  });
+
   it('delivers each message exactly once with two servers on one database', async () => {
     const other = await openStore(w.tdb.target, { mode: 'existing', argon2: TEST_ARGON2, secret: SECRET });
     closers.push(() => other.close());
