@@ -103,6 +103,7 @@ export const AUDIT_ACTIONS = [
   'token.create',
   'token.revoke',
   'outbox.read',
+  'mail.retry',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

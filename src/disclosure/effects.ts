@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import { advisoryCredits } from './credits.js';
 import { cveAtPublication, cveOnClose } from './cve-effects.js';
 import type { ServerKeys } from './keys.js';
+import type { MailDispatch } from './mail-queue.js';
 import {
   type Links,
   type Mailer,
@@ -32,6 +33,11 @@ export interface DisclosureDeps {
   newId?: () => string;
   /** How much each person may attach (default: DEFAULT_UPLOAD_QUOTAS). */
   uploadQuotas?: UploadQuotas;
+  /**
+   * With an SMTP server: messages are queued in the transaction of the change they report and handed
+   * to this once it committed (none: they are sent after the commit, and a failure is only told).
+   */
+  mailQueue?: MailDispatch;
   /** Told when a message could not be sent (the change it reports is committed regardless). */
   onMailError?: (error: unknown, message: MailMessage) => void;
 }
@@ -59,12 +65,25 @@ export class Outgoing {
 /**
  * Runs `fn` in one transaction, then sends the messages it queued. Mail goes out only after the
  * commit, so a rolled-back change never reports itself; a failed send does not undo the change.
+ * With a mail queue the messages are written in that same transaction, so a crash after the commit
+ * loses none either, and delivered at once after it (retried later when the SMTP server fails).
  */
 export async function commitAndSend<T>(
   deps: DisclosureDeps,
   fn: (tx: DisclosureTx, out: Outgoing) => Promise<T>,
 ): Promise<T> {
   const out = new Outgoing();
+  const queue = deps.mailQueue;
+  if (queue) {
+    let ids: string[] = [];
+    const result = await deps.repo.transaction(async (tx) => {
+      const r = await fn(tx, out);
+      if (out.messages.length) ids = await tx.enqueueMail(out.messages, deps.clock.now().toISOString());
+      return r;
+    });
+    if (ids.length) await queue.deliverNow(ids);
+    return result;
+  }
   const result = await deps.repo.transaction((tx) => fn(tx, out));
   for (const m of out.messages) {
     try {

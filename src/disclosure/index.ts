@@ -171,6 +171,16 @@ export {
   unseal,
 } from './keys.js';
 export {
+  MAIL_RETRY,
+  type MailDispatch,
+  type MailQueueCounts,
+  type MailQueueReader,
+  mailRetryDelayMs,
+  nextMailAttempt,
+  type QueuedMail,
+  type QueuedMailState,
+} from './mail-queue.js';
+export {
   type Audience,
   type CveRequestEvent,
   type Links,

@@ -61,6 +61,7 @@ export const GLOBAL_ACTIONS = [
   'manage-accounts',
   'view-audit-log',
   'read-outbox',
+  'manage-mail',
   'manage-cve-ids',
   'manage-bounty',
   'decide-reward',
@@ -91,6 +92,7 @@ function globalDecision(actor: Actor, action: GlobalAction): Decision {
     case 'manage-accounts':
     case 'view-audit-log':
     case 'read-outbox':
+    case 'manage-mail':
     case 'manage-cve-ids':
     case 'manage-bounty':
     case 'manage-registry-overrides':

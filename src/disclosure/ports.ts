@@ -7,6 +7,7 @@ import type { ReportCredit } from './credits.js';
 import type { CveRecord, CveState } from './cve-ids.js';
 import type { CveRequest, CveRequestState } from './cve-requests.js';
 import type { DueAction } from './deadlines.js';
+import type { QueuedMail } from './mail-queue.js';
 import type { Audience, MailMessage, NotificationKind } from './notifications.js';
 import type { PublicNote } from './public-notes.js';
 import type { UploadUsage } from './quotas.js';
@@ -173,6 +174,13 @@ export interface DisclosureTx extends BountyTx, ReleaseTx {
   putRegistryOverride(o: RegistryOverride): Promise<void>;
   /** Forgets a name's override; false when there was none. */
   removeRegistryOverride(name: string): Promise<boolean>;
+  /**
+   * Queues messages in this transaction, due at `at`: they are delivered once it commits, and never
+   * when it rolls back. Returns their ids, for delivering them at once after the commit.
+   */
+  enqueueMail(messages: readonly MailMessage[], at: string): Promise<string[]>;
+  /** Makes an unsent message due at `at` again, as if new (attempts from 0); null when there is none. */
+  retryMail(id: string, at: string): Promise<QueuedMail | null>;
   /** The addresses of the admins (active, confirmed), for the notices about CVE ids. */
   adminAddresses(): Promise<string[]>;
   /** The e-mail addresses to notify: the audiences of the report, less those who turned `kind` off. */

@@ -3,6 +3,7 @@ import { NswgError } from '../errors.js';
 import { auditEntry, type Origin } from './audit-log.js';
 import { commitAndSend, type DisclosureDeps, type Outgoing } from './effects.js';
 import type { ServerKeys } from './keys.js';
+import type { MailDispatch, MailQueueReader } from './mail-queue.js';
 import { type Action, assertCan } from './permissions.js';
 import type { AuditLogReader, DisclosureTx, OutboxReader, PublishedAdvisories } from './ports.js';
 import type { ReleaseSettings } from './program-releases.js';
@@ -20,6 +21,8 @@ export interface ProgramDeps extends DisclosureDeps {
   advisories: PublishedAdvisories;
   auditLog: AuditLogReader;
   outbox: OutboxReader;
+  /** The mail queue as admins read it (none: the server sends through no SMTP server). */
+  mailQueue?: MailDispatch & MailQueueReader;
   registry?: PackageRegistry;
   /** The tighter limits on new reporters (default: DEFAULT_INTAKE_LIMITS; null: none). */
   intakeLimits?: IntakeLimits | null;

@@ -1,4 +1,6 @@
+import { NswgError } from '../errors.js';
 import { type AuditEntry, auditEntry, type Origin } from './audit-log.js';
+import type { QueuedMail } from './mail-queue.js';
 import { assertCan } from './permissions.js';
 import type { KeptMessage } from './ports.js';
 import type { ProgramContext } from './program-context.js';
@@ -47,5 +49,44 @@ export class Records {
       ...(q.to ? { to: q.to } : {}),
       limit: Math.min(1000, Math.max(1, q.limit ?? 200)),
     });
+  }
+
+  /**
+   * The mail that waits for the SMTP server, or that it kept refusing until delivery gave it up,
+   * oldest first (at most `limit` of each, 1 to 1000; default 200), the given up first when no state
+   * is asked. Never the texts: they may carry links that grant access. Empty on a server without
+   * SMTP (its mail is in the outbox).
+   */
+  async mailQueue(
+    actor: Actor,
+    q: { state?: 'pending' | 'failed'; limit?: number } = {},
+  ): Promise<QueuedMail[]> {
+    assertCan(actor, 'manage-mail', null, this.ctx.now());
+    const queue = this.ctx.deps.mailQueue;
+    if (!queue) return [];
+    const limit = Math.min(1000, Math.max(1, q.limit ?? 200));
+    if (q.state) return queue.list({ state: q.state, limit });
+    return [
+      ...(await queue.list({ state: 'failed', limit })),
+      ...(await queue.list({ state: 'pending', limit })),
+    ];
+  }
+
+  /**
+   * Tries an unsent message again now, its attempts counted afresh (the SMTP server was fixed):
+   * recorded in the audit log. E_NOT_FOUND when there is no such message waiting or given up.
+   */
+  async retryMail(actor: Actor, id: string, origin: Origin): Promise<QueuedMail> {
+    const now = this.ctx.now();
+    assertCan(actor, 'manage-mail', null, now);
+    const queue = this.ctx.deps.mailQueue;
+    const retried = await this.ctx.deps.repo.transaction(async (tx) => {
+      const m = queue ? await tx.retryMail(id, now.toISOString()) : null;
+      if (!m) throw new NswgError('E_NOT_FOUND', `no unsent message ${id}`, { field: 'id' });
+      await tx.audit(auditEntry(actor, 'mail.retry', origin, now, null, { mailId: id, to: m.to }));
+      return m;
+    });
+    await queue?.deliverNow([id]);
+    return retried;
   }
 }

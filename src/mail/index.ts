@@ -3,6 +3,17 @@ import type { Mailer } from '../disclosure/index.js';
 import { OutboxMailer, type OutboxSink } from './outbox.js';
 import { type SmtpConfig, SmtpMailer } from './smtp.js';
 
+export {
+  type ClaimedMessage,
+  type DeliveryLog,
+  type DeliveryOptions,
+  type DeliveryRun,
+  KEEP_SENT_MS,
+  MailDelivery,
+  type MailQueue,
+  mailErrorText,
+  QueuedMailer,
+} from './delivery.js';
 export { accountMessages } from './messages.js';
 export { OutboxMailer, type OutboxSink, WITHHELD, withoutSecrets } from './outbox.js';
 export { type SmtpConfig, SmtpMailer } from './smtp.js';

@@ -28,6 +28,11 @@ export class SmtpMailer implements Mailer {
       requireTLS: config.requireTls ?? false,
       ...(config.auth ? { auth: config.auth } : {}),
       ...(config.allowSelfSigned ? { tls: { rejectUnauthorized: false } } : {}),
+      // bounded, so that a server that stops answering fails the attempt (and the queue retries it)
+      // well within the claim a delivering server holds on the message
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
     });
   }
 

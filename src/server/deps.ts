@@ -1,5 +1,6 @@
 import type { DependencyAssessment } from '../advisories/index.js';
 import type { AnchorSink, Clock, IntakeLimits, Mailer, UploadQuotas } from '../disclosure/index.js';
+import type { DeliveryOptions } from '../mail/index.js';
 import type { ReleaseSchedule } from '../scan/index.js';
 import type { Store } from '../store/index.js';
 import type { AdvisorySyncOptions } from './advisory-sync-timer.js';
@@ -19,6 +20,14 @@ export interface DisclosureOptions {
    * Default: every minute.
    */
   schedulerIntervalMs?: number | null;
+  /**
+   * With an SMTP mailer: how often the mail queue is looked at for messages due again (a retry, or a
+   * claim lapsed), in milliseconds; null or 0: never (tests run it themselves). Default: 30 seconds.
+   * Messages are tried at once when they are queued, whatever this says.
+   */
+  mailIntervalMs?: number | null;
+  /** The mail delivery's claim, back-off and jitter (tests); the defaults suit production. */
+  mailDelivery?: Pick<DeliveryOptions, 'leaseMs' | 'policy' | 'random' | 'instance'>;
   /** Limits per client address on logins, sign-ups, password resets and report submissions; null: none. */
   rateLimits?: Partial<Record<'login' | 'signup' | 'reset' | 'submit', RequestLimit | null>>;
   /**

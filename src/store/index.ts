@@ -10,6 +10,7 @@ export { type BackupSummary, backupDatabase, databaseSummary, restoreDatabase } 
 export { connect, type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from './connect.js';
 export { AccountsStore } from './disclosure/accounts.js';
 export { AuditLog, lockDisclosure, type SealOutcome } from './disclosure/audit-log.js';
+export { type ClaimedMail, MailQueueStore } from './disclosure/mail-queue.js';
 export { type OutboxMessage, OutboxStore } from './disclosure/outbox.js';
 export type { DisclosureDb, DisclosureTables } from './disclosure/schema.js';
 export { DisclosureStore } from './disclosure/store.js';

@@ -15,6 +15,7 @@ import { AdvisoryStore } from './advisories/store.js';
 import { connect, type DbTarget, describeTarget } from './connect.js';
 import { AccountsStore } from './disclosure/accounts.js';
 import { AuditLog, type SealOutcome } from './disclosure/audit-log.js';
+import { MailQueueStore } from './disclosure/mail-queue.js';
 import { OutboxStore } from './disclosure/outbox.js';
 import { withDisclosure } from './disclosure/schema.js';
 import { DisclosureStore } from './disclosure/store.js';
@@ -51,6 +52,8 @@ export interface Store {
   secretFingerprint(): Promise<string | null>;
   /** The embedded default's mail. */
   outbox: OutboxStore;
+  /** The mail waiting for the SMTP server (or given up), when one is configured. */
+  mailQueue: MailQueueStore;
   close(): Promise<void>;
 }
 
@@ -147,7 +150,7 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     db,
     advisories: new AdvisoryStore(db),
     meta: new MetaStore(db),
-    reports: new DisclosureStore(db, auditLog),
+    reports: new DisclosureStore(db, auditLog, () => keys?.sealing ?? null),
     accounts: new Accounts({
       repo: new AccountsStore(db, auditLog),
       clock: opts.clock ?? systemClock,
@@ -168,6 +171,7 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     },
     secretFingerprint: () => new MetaStore(db).get(FINGERPRINT_KEY),
     outbox: new OutboxStore(db, opts.clock ?? systemClock, auditLog),
+    mailQueue: new MailQueueStore(db, () => keys?.sealing ?? null),
     close: () => db.destroy(),
   };
   return store;

@@ -122,6 +122,7 @@ const GLOBAL: Record<GlobalAction, Role[]> = {
   'manage-accounts': ['admin', 'operator'],
   'view-audit-log': ['admin', 'operator'],
   'read-outbox': ['admin', 'operator'],
+  'manage-mail': ['admin', 'operator'],
   'manage-cve-ids': ['admin', 'operator'],
   'manage-bounty': ['admin', 'operator'],
   // rewards are for npm reports: the triage team and admins decide them, not the core security team

@@ -21,8 +21,19 @@ export interface Inbox {
   last(to: string, subject: RegExp): Promise<Delivered>;
   /** The first URL in the last such message that starts with `prefix`. */
   link(to: string, subject: RegExp, prefix: string): Promise<string>;
+  /**
+   * Set to make the server refuse every recipient (`rcpt`) or every message body (`data`) with this
+   * SMTP reply code (4xx: try later, 5xx: refused); null (the default) to accept.
+   */
+  refuse: { stage: 'rcpt' | 'data'; code: number } | null;
   close(): Promise<void>;
 }
+
+/** An SMTP refusal as smtp-server answers it. */
+const refusal = (code: number) =>
+  Object.assign(new Error(code < 500 ? 'mailbox busy, try later' : 'mailbox unavailable'), {
+    responseCode: code,
+  });
 
 /** Quoted-printable soft breaks and escapes, as nodemailer writes long lines. */
 const unQp = (s: string) =>
@@ -30,13 +41,25 @@ const unQp = (s: string) =>
     .replace(/=\r?\n/g, '')
     .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
 
-export async function startInbox(): Promise<Inbox> {
+/** Starts the server on loopback, on `opts.port` when given (a port a client was told of before). */
+export async function startInbox(opts: { port?: number } = {}): Promise<Inbox> {
   const messages: Delivered[] = [];
+  const control: { refuse: Inbox['refuse'] } = { refuse: null };
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
     authOptional: true,
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      const r = control.refuse;
+      callback(r?.stage === 'rcpt' ? refusal(r.code) : undefined);
+    },
     onData(stream, session, callback) {
+      const r = control.refuse;
+      if (r?.stage === 'data') {
+        stream.on('end', () => callback(refusal(r.code)));
+        stream.resume();
+        return;
+      }
       let raw = '';
       stream.setEncoding('utf8');
       stream.on('data', (d: string) => (raw += d));
@@ -58,7 +81,10 @@ export async function startInbox(): Promise<Inbox> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
   const port = (server.server.address() as AddressInfo).port;
   const last = async (to: string, subject: RegExp) => {
     for (let i = 0; i < 100; i++) {
@@ -73,6 +99,12 @@ export async function startInbox(): Promise<Inbox> {
   return {
     port,
     messages,
+    get refuse() {
+      return control.refuse;
+    },
+    set refuse(r) {
+      control.refuse = r;
+    },
     last,
     async link(to, subject, prefix) {
       const m = await last(to, subject);

@@ -14,7 +14,7 @@ import {
   type ServerKeys,
 } from '../../disclosure/index.js';
 import { releaseSchedule } from '../../files/index.js';
-import { OutboxMailer } from '../../mail/index.js';
+import { MailDelivery, OutboxMailer, QueuedMailer } from '../../mail/index.js';
 import type { AppDeps, RequestLimit } from '../deps.js';
 import { advisoryPath } from '../pages/html.js';
 import { registryFacts } from './registry-facts.js';
@@ -49,6 +49,9 @@ export const DEFAULT_LIMITS: Record<'login' | 'signup' | 'reset' | 'submit', Req
   submit: { max: 20, timeWindowMs: 3_600_000 },
 };
 
+/** How often the mail queue is looked at for messages due again, when the caller does not say. */
+export const DEFAULT_MAIL_INTERVAL_MS = 30_000;
+
 /** How often the scheduler runs when the caller does not say. */
 export const DEFAULT_SCHEDULER_INTERVAL_MS = 60_000;
 
@@ -57,7 +60,10 @@ export interface DisclosureContext {
   deps: AppDeps;
   program: DisclosureProgram;
   scheduler: Scheduler;
+  /** The account e-mails' mailer: through the mail queue with SMTP, else the outbox. */
   mailer: Mailer;
+  /** Delivers the mail queue (none without SMTP: the outbox keeps the mail). */
+  mailDelivery: MailDelivery | null;
   /**
    * Where mail goes: `mail` (an SMTP server) or `outbox` (no SMTP server: messages are kept, their
    * links withheld, for admins; the pages say so wherever they promise mail).
@@ -78,6 +84,7 @@ export interface DisclosureContext {
 export async function createContext(
   deps: AppDeps,
   onMailError: (e: unknown, to: string) => void,
+  log?: import('../../mail/index.js').DeliveryLog,
 ): Promise<DisclosureContext> {
   const url = (path: string) => `${deps.config.publicUrl}${path}`;
   const links: Links = {
@@ -87,7 +94,21 @@ export async function createContext(
     cveRequest: (id) => url(paths.cveRequest(id)),
     release: (id) => url(paths.release(id)),
   };
-  const mailer = deps.mailer ?? new OutboxMailer(deps.store.outbox);
+  const direct = deps.mailer ?? new OutboxMailer(deps.store.outbox);
+  // with an SMTP server the mail goes through the queue: written with the change it reports, tried
+  // at once, retried until the server takes it (the outbox keeps what it is given, it needs none)
+  const mailDelivery =
+    direct instanceof OutboxMailer
+      ? null
+      : new MailDelivery({
+          queue: deps.store.mailQueue,
+          mailer: direct,
+          clock: deps.clock,
+          ...deps.disclosure?.mailDelivery,
+          ...(log ? { log } : {}),
+        });
+  const mailQueue = deps.store.mailQueue;
+  const mailer = mailDelivery ? new QueuedMailer(mailQueue, mailDelivery, deps.clock) : direct;
   // a store opened without the server secret (tests of the public pages) gets one for this run
   if (!deps.store.keys) await deps.store.useSecret(newServerSecret());
   const keys = deps.store.keys!;
@@ -116,7 +137,16 @@ export async function createContext(
       schedule: deps.releaseSchedule ?? releaseSchedule(),
       announcementList: deps.config.announcementList,
     },
-    mailer,
+    mailer: direct,
+    ...(mailDelivery
+      ? {
+          mailQueue: {
+            deliverNow: (ids: readonly string[]) => mailDelivery.deliverNow(ids),
+            list: (q: { state: 'pending' | 'failed'; limit: number }) => mailQueue.list(q),
+            counts: () => mailQueue.counts(),
+          },
+        }
+      : {}),
     clock: deps.clock,
     links,
     keys,
@@ -129,7 +159,8 @@ export async function createContext(
     program: new DisclosureProgram(programDeps),
     scheduler: new Scheduler(programDeps),
     mailer,
-    delivery: mailer instanceof OutboxMailer ? 'outbox' : 'mail',
+    mailDelivery,
+    delivery: mailDelivery ? 'mail' : 'outbox',
     clock: deps.clock,
     links,
     keys,

@@ -8,7 +8,12 @@ import type { AppDeps } from '../deps.js';
 import { disclosureApi } from './api/index.js';
 import { disclosureAssetRoutes } from './assets/index.js';
 import { DEFAULT_ANCHOR_INTERVAL_MS, startAuditAnchor } from './audit-anchor-timer.js';
-import { createContext, DEFAULT_SCHEDULER_INTERVAL_MS, type DisclosureContext } from './context.js';
+import {
+  createContext,
+  DEFAULT_MAIL_INTERVAL_MS,
+  DEFAULT_SCHEDULER_INTERVAL_MS,
+  type DisclosureContext,
+} from './context.js';
 import { enableLimits } from './limits.js';
 import { disclosurePages } from './pages/index.js';
 import { startSchedulerTimer } from './scheduler-timer.js';
@@ -26,8 +31,10 @@ export function disclosureOf(app: FastifyInstance): DisclosureContext {
 
 /** Registers the disclosure program: API, pages, assets, and the scheduler's timer. */
 export async function disclosureRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const ctx = await createContext(deps, (e, to) =>
-    app.log.error({ err: e, to }, 'a disclosure e-mail was not sent'),
+  const ctx = await createContext(
+    deps,
+    (e, to) => app.log.error({ err: e, to }, 'a disclosure e-mail was not sent'),
+    app.log,
   );
   contexts.set(app.server, ctx);
   await app.register(cookie);
@@ -49,6 +56,15 @@ export async function disclosureRoutes(app: FastifyInstance, deps: AppDeps): Pro
     interval === undefined ? DEFAULT_SCHEDULER_INTERVAL_MS : interval,
     (now) => ctx.program.bounty.refreshStale(now),
   );
+  const delivery = ctx.mailDelivery;
+  if (delivery) {
+    const every = deps.disclosure?.mailIntervalMs;
+    if (every !== null && every !== 0) delivery.start(every ?? DEFAULT_MAIL_INTERVAL_MS);
+    // a first run at start: what waited while no server was up
+    if (every !== null && every !== 0)
+      void delivery.runOnce().catch((e: unknown) => app.log.error({ err: e }, 'mail delivery run failed'));
+    app.addHook('onClose', () => delivery.stop());
+  }
   const anchor = deps.disclosure?.auditAnchor;
   if (anchor)
     await startAuditAnchor(

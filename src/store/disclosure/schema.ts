@@ -225,6 +225,25 @@ export interface OutboxTable {
   created_at: string;
 }
 
+/** A message waiting for the SMTP server, sent, or given up (migration 0016_mail_queue). */
+export interface MailQueueTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  /** The text with its access links withheld. */
+  text: string;
+  /** The whole text, sealed, while it is not sent (null when it has no access link). */
+  sealed_text: string | null;
+  created_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  sent_at: string | null;
+  failed_at: string | null;
+}
+
 /** One CVE id the program knows of (migration 0007_cve_ids). */
 export interface CveIdTable {
   id: string;
@@ -315,6 +334,7 @@ export type DisclosureTables = {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   outbox: OutboxTable;
+  mail_queue: MailQueueTable;
   cve_ids: CveIdTable;
   report_credits: ReportCreditTable;
   registry_overrides: RegistryOverrideTable;

@@ -17,6 +17,7 @@ import { creditQueries } from './credits.js';
 import { cveQueries, publicCveReads } from './cve-ids.js';
 import { cveRequestQueries } from './cve-requests.js';
 import { intakeQueries } from './intake.js';
+import { mailQueueQueries } from './mail-queue.js';
 import { peopleQueries } from './people.js';
 import { registryOverrideQueries } from './registry-overrides.js';
 import { releaseQueries } from './releases.js';
@@ -31,7 +32,12 @@ import { voteQueries } from './votes.js';
  * people.ts, votes.ts, cve-ids.ts, cve-requests.ts, credits.ts), then the scheduler's claims, the
  * advisories and the audit log, which share that transaction.
  */
-function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: AdvisoryStore): DisclosureTx {
+function storeTx(
+  trx: Transaction<Database>,
+  auditLog: AuditLog,
+  advisories: AdvisoryStore,
+  sealing: () => Buffer | null,
+): DisclosureTx {
   const db = withDisclosure(trx);
   return {
     ...reportQueries(db),
@@ -45,6 +51,7 @@ function storeTx(trx: Transaction<Database>, auditLog: AuditLog, advisories: Adv
     ...intakeQueries(db),
     ...bountyQueries(db),
     ...releaseQueries(db),
+    ...mailQueueQueries(db, sealing),
 
     async claim(a, instance, at) {
       const res = await db
@@ -85,6 +92,8 @@ export class DisclosureStore implements DisclosureRepository {
   constructor(
     private readonly db: Kysely<Database>,
     auditLog: AuditLog,
+    /** The sealing key of the server secret, for the queued mail's links (null before it is given). */
+    private readonly sealing: () => Buffer | null = () => null,
   ) {
     this.auditLog = auditLog;
     this.advisories = new AdvisoryStore(db);
@@ -119,7 +128,7 @@ export class DisclosureStore implements DisclosureRepository {
   transaction<T>(fn: (tx: DisclosureTx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       await lockDisclosure(trx);
-      return fn(storeTx(trx, this.auditLog, this.advisories));
+      return fn(storeTx(trx, this.auditLog, this.advisories, this.sealing));
     });
   }
 }

@@ -19,6 +19,7 @@ import { securityReleasesMigration } from './0013-security-releases.js';
 import { advisorySearchMigration } from './0014-advisory-search.js';
 import { affectedSpansMigration } from './0015-affected-spans.js';
 import { publishedOrderMigration } from './0016-published-order.js';
+import { mailQueueMigration } from './0017-mail-queue.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_advisory_search': advisorySearchMigration,
   '0015_affected_spans': affectedSpansMigration,
   '0016_published_order': publishedOrderMigration,
+  '0017_mail_queue': mailQueueMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

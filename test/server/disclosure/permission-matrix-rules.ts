@@ -380,6 +380,8 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'POST /api/tokens': 'session',
     'DELETE /api/tokens/:id': 'session',
     'GET /api/outbox': 'session',
+    'GET /api/mail-queue': 'session',
+    'POST /api/mail-queue/:id/retry': 'session',
     'GET /api/users': 'session',
     'GET /api/team': 'session',
     'PUT /api/users/:id/roles': 'session',
@@ -690,6 +692,9 @@ export const RULES: Record<string, RouteRule> = {
   'PUT /api/registry/overrides': { rule: user(401, adminOnly(200)) },
   'POST /api/registry/overrides/clear': { rule: user(401, adminOnly(404)) },
   'GET /api/outbox': { rule: user(401, adminOnly(200)) },
+  // the matrix's server keeps its mail in the outbox: no queue, so no message to retry
+  'GET /api/mail-queue': { rule: user(401, adminOnly(200)) },
+  'POST /api/mail-queue/:id/retry': { rule: user(401, adminOnly(404)) },
   'GET /api/team': { rule: user(401, adminOnly(200)) },
   'GET /api/users': { rule: user(401, adminOnly(200)) },
   'PUT /api/users/:id/roles': { rule: user(401, adminOnly(200)) },
@@ -803,6 +808,7 @@ export const RULES: Record<string, RouteRule> = {
   'POST /disclosure/admin/users/:id/roles': { rule: user('login', adminOnly(303)) },
   'POST /disclosure/admin/users/:id/links': { rule: user('login', adminOnly(200)) },
   'GET /disclosure/admin/outbox': { rule: user('login', adminOnly(200)) },
+  'POST /disclosure/admin/mail/:id/retry': { rule: user('login', adminOnly(404)) },
   'GET /disclosure/admin/cve': { rule: user('login', adminOnly(200)) },
   // a fresh block each time; retiring an id of the current year is refused
   'POST /disclosure/admin/cve/blocks': { rule: user('login', adminOnly(303)) },

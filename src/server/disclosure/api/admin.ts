@@ -82,6 +82,64 @@ export function adminApi(app: FastifyInstance, ctx: DisclosureContext): void {
     },
   );
 
+  const QueuedMailSchema = Type.Object({
+    id: Type.String(),
+    to: Type.String(),
+    subject: Type.String(),
+    state: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]),
+    createdAt: Type.String(),
+    attempts: Type.Integer(),
+    nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+    sentAt: Type.Union([Type.String(), Type.Null()]),
+    failedAt: Type.Union([Type.String(), Type.Null()]),
+  });
+
+  app.get(
+    '/api/mail-queue',
+    {
+      schema: {
+        summary:
+          'The e-mail the SMTP server has not taken: given up, or waiting to be tried again (both when no state is asked)',
+        description: `${interactive} Recipients, subjects, attempts and the last error; never the texts (they may hold links that grant access). Empty on a server without SMTP.`,
+        tags,
+        querystring: Type.Object(
+          {
+            state: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('failed')])),
+            limit: Type.Optional(Digits('at most this many (default 200)')),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(QueuedMailSchema), ...errors },
+      },
+    },
+    async (req) => {
+      requireInteractive(req.caller);
+      const q = req.query as { state?: 'pending' | 'failed'; limit?: string };
+      return records.mailQueue(req.caller.actor, {
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.limit ? { limit: Number(q.limit) } : {}),
+      });
+    },
+  );
+
+  app.post(
+    '/api/mail-queue/:id/retry',
+    {
+      schema: {
+        summary: 'Try an e-mail that was given up (or still waits) again now, its attempts counted afresh',
+        description: `${interactive} Recorded in the audit log. 404 when no such message waits or was given up.`,
+        tags,
+        params: IdParams,
+        response: { 200: QueuedMailSchema, ...errors },
+      },
+    },
+    async (req) => {
+      requireInteractive(req.caller);
+      return records.retryMail(req.caller.actor, (req.params as { id: string }).id, originOf(req));
+    },
+  );
+
   app.get(
     '/api/users',
     {

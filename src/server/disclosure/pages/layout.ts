@@ -30,6 +30,7 @@ const NOTICES: Record<string, string> = {
   'session-ended':
     'Your session ended (14 days without use, a logout elsewhere, or a new password): log in again.',
   'confirmed-user': 'The address is confirmed.',
+  'mail-retried': 'The message was tried again: see below whether the SMTP server took it.',
   'roles-saved': 'The roles are saved: they take effect when the user logs in with two factors.',
   'fix-confirmed': 'The fixed versions are confirmed: they are what will be published.',
   'early-asked': 'Early publication is asked for: a second team member publishes.',

@@ -60,7 +60,18 @@ export function teamPages(app: FastifyInstance, ctx: DisclosureContext): void {
   app.get(`${PAGES}/admin/outbox`, { schema: hidden }, async (req, reply) => {
     if (!req.caller.user) return toLogin(req, reply);
     const messages = await ctx.program.records.outbox(req.caller.actor, originOf(req), { limit: 200 });
-    return sendPage(reply, outboxPage(pageCtx(req, reply), messages));
+    const { records } = ctx.program;
+    const queue = {
+      pending: await records.mailQueue(req.caller.actor, { state: 'pending' }),
+      failed: await records.mailQueue(req.caller.actor, { state: 'failed' }),
+    };
+    return sendPage(reply, outboxPage(pageCtx(req, reply), messages, queue));
+  });
+
+  app.post(`${PAGES}/admin/mail/:id/retry`, { schema: hidden }, async (req: UserReq, reply) => {
+    if (!req.caller.user) return toLogin(req, reply);
+    await ctx.program.records.retryMail(req.caller.actor, req.params.id, originOf(req));
+    return seeOther(reply, `${PAGES}/admin/outbox?msg=mail-retried#mail-queue`);
   });
 
   // the program's CVE ids (admins): the figures, a new block, every id, retiring a past year's

@@ -1,4 +1,4 @@
-import { TEAM_ROLES, type User } from '../../../disclosure/index.js';
+import { type QueuedMail, TEAM_ROLES, type User } from '../../../disclosure/index.js';
 import type { OutboxMessage } from '../../../store/index.js';
 import { html, type SafeHtml } from '../../pages/html.js';
 import { PAGES } from '../context.js';
@@ -55,12 +55,36 @@ ${
   );
 }
 
-/** The outbox: the mail kept when no SMTP server is configured, its access links withheld. */
-export function outboxPage(p: PageCtx, messages: OutboxMessage[]): SafeHtml {
+/** One row of the mail queue: never its text (it may hold a link that grants access). */
+function queuedRow(p: PageCtx, m: QueuedMail): SafeHtml {
+  return html`<tr data-mail="${m.id}"><td>${m.to}</td><td>${m.subject}</td><td>${when(m.createdAt)}</td><td>${m.attempts}</td>
+<td>${m.lastError ?? ''}</td><td>${m.state === 'failed' ? html`given up ${when(m.failedAt ?? m.createdAt)}` : m.nextAttemptAt ? when(m.nextAttemptAt) : ''}</td>
+<td>${postButton(p, `${PAGES}/admin/mail/${encodeURIComponent(m.id)}/retry`, 'Try again now', 'secondary')}</td></tr>`;
+}
+
+/** The mail the SMTP server has not taken: waiting for a retry, and given up. */
+function mailQueueSection(p: PageCtx, queue: { pending: QueuedMail[]; failed: QueuedMail[] }): SafeHtml {
+  const table = (list: QueuedMail[], empty: string, id: string) =>
+    list.length
+      ? html`<div class="table-scroll"><table class="mail-queue" id="${id}"><thead><tr><th>To</th><th>Subject</th><th>Queued</th><th>Attempts</th><th>Last error</th><th>Next attempt</th><th></th></tr></thead><tbody>${list.map((m) => queuedRow(p, m))}</tbody></table></div>`
+      : html`<p class="muted">${empty}</p>`;
+  return html`<section aria-labelledby="mail-queue"><h2 id="mail-queue">Mail the SMTP server has not taken</h2>
+<p class="muted">Each message is retried with growing pauses (a minute, doubling, at most four hours) and given up after ten attempts or three days. Try one again once the SMTP server is fixed; each retry is in the audit log.</p>
+<h3>Given up</h3>${table(queue.failed, 'No message was given up.', 'mail-failed')}
+<h3>Waiting</h3>${table(queue.pending, 'No message waits.', 'mail-pending')}</section>`;
+}
+
+/** The outbox: the mail kept when no SMTP server is configured, its access links withheld; and the mail queue. */
+export function outboxPage(
+  p: PageCtx,
+  messages: OutboxMessage[],
+  queue: { pending: QueuedMail[]; failed: QueuedMail[] } = { pending: [], failed: [] },
+): SafeHtml {
   return page(
     p,
     'Outbox',
     html`<h1>Outbox</h1>
+${p.delivery === 'mail' ? mailQueueSection(p, queue) : ''}
 <p class="lead">${p.delivery === 'outbox' ? NO_MAIL : 'This server sends its mail through SMTP; these are messages kept before it was configured.'}</p>
 ${
   messages.length
