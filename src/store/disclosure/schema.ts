@@ -225,7 +225,7 @@ export interface OutboxTable {
   created_at: string;
 }
 
-/** A message waiting for the SMTP server, sent, or given up (migration 0016_mail_queue). */
+/** A message waiting for the SMTP server, sent, or given up (migration 0017_mail_queue). */
 export interface MailQueueTable {
   id: string;
   to_address: string;
