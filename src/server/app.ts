@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js';
 import { disclosureRoutes } from './disclosure/index.js';
 import { installErrorHandler } from './errors.js';
 import { SMALL_JSON } from './json-limits.js';
+import { installMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
 import { policyPageRoutes } from './pages/policy-pages.js';
@@ -85,6 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hsts: deps.config.secureCookies ? undefined : false,
   });
   await registerOpenApi(app, deps);
+  // before the routes, so that its hooks count every one
+  installMetrics(app, deps);
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => npmAuditRoutes(scope, deps));
   await app.register(async (scope) => osvRoutes(scope, deps));

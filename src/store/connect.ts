@@ -12,6 +12,29 @@ export { type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from '.
 /** The SQLite connection under a Kysely instance opened by `connect`, for the few hot read paths. */
 const sqliteHandles = new WeakMap<Kysely<Database>, SqliteDatabase>();
 
+/** The pg pool under a Kysely instance opened by `connect` on PostgreSQL, for its gauges. */
+const pgPools = new WeakMap<Kysely<Database>, import('pg').Pool>();
+
+/** How busy a PostgreSQL connection pool is: its connections, the idle ones, the queries waiting for one. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+/** The connection pool's figures of a PostgreSQL database (null on SQLite: one connection, no pool). */
+export function poolStats(db: Kysely<Database>): PoolStats | null {
+  const pool = pgPools.get(db);
+  if (!pool) return null;
+  return {
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+    max: pool.options.max ?? 10,
+  };
+}
+
 /** The node:sqlite connection of an SQLite database (null on PostgreSQL). */
 export function rawSqlite(db: Kysely<Database>): SqliteDatabase | null {
   return sqliteHandles.get(db) ?? null;
@@ -55,5 +78,7 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
       `cannot connect to PostgreSQL at ${describeTarget(t)}: ${(e as Error).message}`,
     );
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pgPools.set(db, pool);
+  return db;
 }

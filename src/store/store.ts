@@ -12,14 +12,14 @@ import {
 } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 import { AdvisoryStore } from './advisories/store.js';
-import { connect, type DbTarget, describeTarget } from './connect.js';
+import { connect, type DbTarget, describeTarget, type PoolStats, poolStats } from './connect.js';
 import { AccountsStore } from './disclosure/accounts.js';
 import { AuditLog, type SealOutcome } from './disclosure/audit-log.js';
 import { OutboxStore } from './disclosure/outbox.js';
 import { withDisclosure } from './disclosure/schema.js';
 import { DisclosureStore } from './disclosure/store.js';
 import { MetaStore } from './meta.js';
-import { isMigrated, migrateToLatest } from './migrations/index.js';
+import { appliedSchemaVersion, isMigrated, migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 /** An open database: the advisory tables and the metadata, on SQLite or PostgreSQL. */
@@ -51,6 +51,10 @@ export interface Store {
   secretFingerprint(): Promise<string | null>;
   /** The embedded default's mail. */
   outbox: OutboxStore;
+  /** The connection pool's figures on PostgreSQL (null on SQLite), for the server's metrics. */
+  pool(): PoolStats | null;
+  /** The newest migration the database records (readiness: current when it is SCHEMA_VERSION). */
+  schemaVersion(): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -168,6 +172,8 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     },
     secretFingerprint: () => new MetaStore(db).get(FINGERPRINT_KEY),
     outbox: new OutboxStore(db, opts.clock ?? systemClock, auditLog),
+    pool: () => poolStats(db),
+    schemaVersion: () => appliedSchemaVersion(db),
     close: () => db.destroy(),
   };
   return store;

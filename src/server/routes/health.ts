@@ -1,9 +1,75 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { SCHEMA_VERSION } from '../../store/index.js';
 import type { AppDeps } from '../deps.js';
 
-/** `GET /healthz`: the process answers and the database does too. */
+/** How long readiness waits for the database before it says the database did not answer. */
+const READY_WAIT_MS = 2_000;
+
+/** Why the server should not be sent requests now, or null when it is ready. */
+async function notReady(deps: AppDeps, closing: () => boolean): Promise<string | null> {
+  if (closing()) return 'closing: finishing the requests in flight';
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const applied = await Promise.race([
+      deps.store.schemaVersion(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${READY_WAIT_MS / 1000} s`)),
+          READY_WAIT_MS,
+        );
+      }),
+    ]);
+    if (applied === SCHEMA_VERSION) return null;
+    return `schema: the database is at ${applied ?? 'no migration'}, this server needs ${SCHEMA_VERSION}`;
+  } catch (e) {
+    return `database: ${(e as Error).message}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The probes: `GET /livez` (the process answers: never the database, so that a database outage
+ * does not get the process restarted), `GET /readyz` (send it requests: the database answers, its
+ * schema is the one this server needs, the server is not closing) and `GET /healthz` (the process
+ * and the database, with the advisories' count: what `nswg` commands read of a server).
+ */
 export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.get(
+    '/livez',
+    {
+      schema: {
+        description: 'Liveness: the process answers (the database is not asked)',
+        tags: ['operations'],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        description: 'Readiness: the database answers, its schema is current, the server is not closing',
+        tags: ['operations'],
+        response: {
+          200: Type.Object({ status: Type.Literal('ready') }),
+          503: Type.Object({ status: Type.Literal('unavailable'), reason: Type.String() }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const reason = await notReady(deps, () => closing);
+      reply.header('cache-control', 'no-store');
+      if (reason) return reply.code(503).send({ status: 'unavailable' as const, reason });
+      return { status: 'ready' as const };
+    },
+  );
   app.get(
     '/healthz',
     {
