@@ -169,11 +169,16 @@ function hasToken(req: FastifyRequest, token: string): boolean {
 /**
  * Counts every request of `app` by route pattern, and serves `GET /metrics` to holders of the
  * configured token. Call before the routes are registered. Without a token, nothing is counted
- * and /metrics does not exist.
+ * and /metrics answers 404 as an unknown path does.
  */
 export function installMetrics(app: FastifyInstance, deps: AppDeps): void {
   const token = deps.config.metricsToken;
-  if (!token) return;
+  const schema = { description: 'The metrics for Prometheus (a bearer token)', tags: ['operations'] };
+  if (!token) {
+    // the site's own path all the same: never a package name passed to the upstream registry
+    app.get('/metrics', { schema: { ...schema, hide: true } }, async (_req, reply) => reply.callNotFound());
+    return;
+  }
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const m = defineMetrics(app, deps, registry);
@@ -190,22 +195,15 @@ export function installMetrics(app: FastifyInstance, deps: AppDeps): void {
   });
   // concurrent scrapes share one rendering
   let rendering: Promise<string> | null = null;
-  app.get(
-    '/metrics',
-    { schema: { description: 'The metrics for Prometheus (a bearer token)', tags: ['operations'] } },
-    async (req, reply) => {
-      if (!hasToken(req, token)) {
-        reply.header('www-authenticate', 'Bearer realm="metrics"');
-        throw httpError(401, 'E_AUTH', 'the metrics need the metrics token: Authorization: Bearer <token>');
-      }
-      rendering ??= registry.metrics().finally(() => {
-        rendering = null;
-      });
-      const text = await rendering;
-      return reply
-        .header('content-type', registry.contentType)
-        .header('cache-control', 'no-store')
-        .send(text);
-    },
-  );
+  app.get('/metrics', { schema }, async (req, reply) => {
+    if (!hasToken(req, token)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw httpError(401, 'E_AUTH', 'the metrics need the metrics token: Authorization: Bearer <token>');
+    }
+    rendering ??= registry.metrics().finally(() => {
+      rendering = null;
+    });
+    const text = await rendering;
+    return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(text);
+  });
 }

@@ -7,8 +7,7 @@ import type { AppDeps } from '../deps.js';
 const READY_WAIT_MS = 2_000;
 
 /** Why the server should not be sent requests now, or null when it is ready. */
-async function notReady(deps: AppDeps, closing: () => boolean): Promise<string | null> {
-  if (closing()) return 'closing: finishing the requests in flight';
+async function notReady(deps: AppDeps): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const applied = await Promise.race([
@@ -31,15 +30,12 @@ async function notReady(deps: AppDeps, closing: () => boolean): Promise<string |
 
 /**
  * The probes: `GET /livez` (the process answers: never the database, so that a database outage
- * does not get the process restarted), `GET /readyz` (send it requests: the database answers, its
- * schema is the one this server needs, the server is not closing) and `GET /healthz` (the process
+ * does not get the process restarted), `GET /readyz` (send it requests: the database answers and
+ * its schema is the one this server needs; once the server closes, Fastify answers 503 to every
+ * request, return503OnClosing, and refuses new connections) and `GET /healthz` (the process
  * and the database, with the advisories' count: what `nswg` commands read of a server).
  */
 export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
   app.get(
     '/livez',
     {
@@ -55,7 +51,7 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
     '/readyz',
     {
       schema: {
-        description: 'Readiness: the database answers, its schema is current, the server is not closing',
+        description: 'Readiness: the database answers and its schema is current (503 with the reason)',
         tags: ['operations'],
         response: {
           200: Type.Object({ status: Type.Literal('ready') }),
@@ -64,7 +60,7 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
       },
     },
     async (_req, reply) => {
-      const reason = await notReady(deps, () => closing);
+      const reason = await notReady(deps);
       reply.header('cache-control', 'no-store');
       if (reason) return reply.code(503).send({ status: 'unavailable' as const, reason });
       return { status: 'ready' as const };
