@@ -35,7 +35,8 @@ function databaseFigures(deps: AppDeps): () => Promise<DatabaseFigures> {
     const [open, outbox, mailQueue] = await Promise.all([
       deps.store.reports.openDeadlines(),
       deps.store.outbox.count(),
-      deps.mailQueueCounts ? deps.mailQueueCounts() : Promise.resolve(null),
+      // a mail queue that cannot say is left out, not taken for the database down
+      deps.mailQueueCounts ? deps.mailQueueCounts().catch(() => null) : Promise.resolve(null),
     ]);
     return { up: true, deadlines: countDeadlines(open, deps.clock.now()), outbox, mailQueue };
   };
@@ -150,8 +151,8 @@ function defineMetrics(app: FastifyInstance, deps: AppDeps, registry: Registry) 
     help: "The look-up cache's advisories, plus one per package (0 before the first look-up)",
     registers: [registry],
     async collect() {
-      const lookup = openedLookup(app);
-      this.set(lookup ? (await lookup).cachedCount : 0);
+      const lookup = await openedLookup(app)?.catch(() => null);
+      this.set(lookup ? lookup.cachedCount : 0);
     },
   });
   return { requests, latency, inFlight };
