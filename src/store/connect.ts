@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { NswgError } from '../errors.js';
@@ -35,6 +35,29 @@ export function poolStats(db: Kysely<Database>): PoolStats | null {
   };
 }
 
+/** The file an SQLite database was opened on, as it was then (its device and inode). */
+const sqliteFiles = new WeakMap<Kysely<Database>, { file: string; dev: number; ino: number }>();
+
+/**
+ * What is wrong with an SQLite database's file, or null: deleted or replaced under the open
+ * connection (which goes on reading and writing the old file, lost at the next start), or no longer
+ * readable and writable (the next connection, or the next start, fails). Null on PostgreSQL.
+ */
+export function sqliteFileProblem(db: Kysely<Database>): string | null {
+  const opened = sqliteFiles.get(db);
+  if (!opened) return null;
+  try {
+    const now = statSync(opened.file);
+    if (now.dev !== opened.dev || now.ino !== opened.ino) return 'the database file was replaced by another';
+    accessSync(opened.file, constants.R_OK | constants.W_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'the database file is gone: deleted or moved';
+    return `the database file is not readable and writable (${code ?? 'error'})`;
+  }
+}
+
 /** The node:sqlite connection of an SQLite database (null on PostgreSQL). */
 export function rawSqlite(db: Kysely<Database>): SqliteDatabase | null {
   return sqliteHandles.get(db) ?? null;
@@ -61,6 +84,10 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
     }
     const db = new Kysely<Database>({ dialect: sqliteDialect(database) });
     sqliteHandles.set(db, database);
+    if (t.file !== ':memory:') {
+      const st = statSync(t.file);
+      sqliteFiles.set(db, { file: t.file, dev: st.dev, ino: st.ino });
+    }
     return db;
   }
   const { default: pg } = await import('pg');

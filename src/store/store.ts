@@ -12,7 +12,14 @@ import {
 } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 import { AdvisoryStore } from './advisories/store.js';
-import { connect, type DbTarget, describeTarget, type PoolStats, poolStats } from './connect.js';
+import {
+  connect,
+  type DbTarget,
+  describeTarget,
+  type PoolStats,
+  poolStats,
+  sqliteFileProblem,
+} from './connect.js';
 import { AccountsStore } from './disclosure/accounts.js';
 import { AuditLog, type SealOutcome } from './disclosure/audit-log.js';
 import { OutboxStore } from './disclosure/outbox.js';
@@ -55,6 +62,8 @@ export interface Store {
   pool(): PoolStats | null;
   /** The newest migration the database records (readiness: current when it is SCHEMA_VERSION). */
   schemaVersion(): Promise<string | null>;
+  /** What is wrong with the SQLite file under the open connection (deleted, replaced, unreadable), or null. */
+  fileProblem(): string | null;
   close(): Promise<void>;
 }
 
@@ -174,6 +183,7 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     outbox: new OutboxStore(db, opts.clock ?? systemClock, auditLog),
     pool: () => poolStats(db),
     schemaVersion: () => appliedSchemaVersion(db),
+    fileProblem: () => sqliteFileProblem(db),
     close: () => db.destroy(),
   };
   return store;

@@ -1,5 +1,6 @@
 // The probes: /livez answers while the process does, whatever the database; /readyz only while the
 // database answers with the schema this server needs; /healthz as the commands read it.
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/index.js';
@@ -57,6 +58,27 @@ describe.each(engines)('liveness and readiness (%s)', (engine) => {
     expect((await get('/readyz')).statusCode).toBe(200);
   });
 
+  if (engine === 'sqlite')
+    it('is not ready once the SQLite file is deleted or replaced under the open connection', async () => {
+      const file = (t.db.target as { file: string }).file;
+      const moved = `${file}.moved`;
+      renameSync(file, moved);
+      const gone = await get('/readyz');
+      expect(gone.statusCode).toBe(503);
+      expect(gone.json().reason).toBe('database: the database file is gone: deleted or moved');
+      expect(gone.body).not.toContain(file);
+      // the connection itself still answers: only the file check can tell
+      expect((await get('/healthz')).statusCode).toBe(200);
+      expect((await get('/livez')).statusCode).toBe(200);
+      copyFileSync(moved, file);
+      expect((await get('/readyz')).json().reason).toBe(
+        'database: the database file was replaced by another',
+      );
+      rmSync(file);
+      renameSync(moved, file);
+      expect((await get('/readyz')).statusCode).toBe(200);
+    });
+
   it('is not ready once the database is gone, and still live', async () => {
     if (engine === 'postgres') {
       // the database dropped, its connections terminated
@@ -69,7 +91,9 @@ describe.each(engines)('liveness and readiness (%s)', (engine) => {
     const ready = await get('/readyz');
     expect(ready.statusCode).toBe(503);
     expect(ready.json().status).toBe('unavailable');
-    expect(ready.json().reason).toMatch(/^database: ./);
+    expect(ready.json().reason).toMatch(/^database: failed/);
+    // the probe is public: nothing of where the database is
+    expect(ready.body).not.toMatch(/nswg_test|postgres|\/tmp\//);
     const live = await get('/livez');
     expect(live.statusCode).toBe(200);
     expect(live.json()).toEqual({ status: 'ok' });

@@ -1,28 +1,35 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { SCHEMA_VERSION } from '../../store/index.js';
 import type { AppDeps } from '../deps.js';
 
 /** How long readiness waits for the database before it says the database did not answer. */
 const READY_WAIT_MS = 2_000;
 
-/** Why the server should not be sent requests now, or null when it is ready. */
-async function notReady(deps: AppDeps): Promise<string | null> {
+/**
+ * Why the server should not be sent requests now, or null when it is ready. The probe is public:
+ * the reason names the failure's code, never the database's address or file (the log has the whole
+ * error).
+ */
+async function notReady(deps: AppDeps, log: FastifyBaseLogger): Promise<string | null> {
+  // an SQLite connection reads on from a file deleted under it: asking the database cannot tell
+  const file = deps.store.fileProblem();
+  if (file) return `database: ${file}`;
   let timer: NodeJS.Timeout | undefined;
   try {
     const applied = await Promise.race([
       deps.store.schemaVersion(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${READY_WAIT_MS / 1000} s`)),
-          READY_WAIT_MS,
-        );
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), READY_WAIT_MS);
       }),
     ]);
+    if (applied === 'timeout') return `database: no answer within ${READY_WAIT_MS / 1000} s`;
     if (applied === SCHEMA_VERSION) return null;
     return `schema: the database is at ${applied ?? 'no migration'}, this server needs ${SCHEMA_VERSION}`;
   } catch (e) {
-    return `database: ${(e as Error).message}`;
+    log.warn({ err: e }, 'not ready: the database failed');
+    const code = (e as { code?: unknown }).code;
+    return `database: failed${typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : ''}`;
   } finally {
     clearTimeout(timer);
   }
@@ -59,8 +66,8 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
         },
       },
     },
-    async (_req, reply) => {
-      const reason = await notReady(deps);
+    async (req, reply) => {
+      const reason = await notReady(deps, req.log);
       reply.header('cache-control', 'no-store');
       if (reason) return reply.code(503).send({ status: 'unavailable' as const, reason });
       return { status: 'ready' as const };
