@@ -35,6 +35,7 @@ export interface ServeOptions extends DbOption, CnaOption {
   announcementList?: string;
   syncFrom?: string;
   syncEvery?: string;
+  metricsToken?: string;
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -130,6 +131,22 @@ export function announcementListOf(address: string): string {
   return a;
 }
 
+/** The shortest metrics token taken: guessing one must be out of reach. */
+const MIN_METRICS_TOKEN = 16;
+
+/** The /metrics token of --metrics-token, else $NSWG_METRICS_TOKEN (none: no /metrics), checked. */
+export function metricsTokenOf(opts: Pick<ServeOptions, 'metricsToken'>): string | null {
+  const token = opts.metricsToken ?? process.env.NSWG_METRICS_TOKEN;
+  if (!token) return null;
+  if (token.length < MIN_METRICS_TOKEN || !/^[\x21-\x7e]+$/.test(token))
+    throw new NswgError(
+      'E_USAGE',
+      `the metrics token must be at least ${MIN_METRICS_TOKEN} printable characters without spaces (e.g. \`openssl rand -hex 32\`)`,
+      { field: '--metrics-token' },
+    );
+  return token;
+}
+
 /** The server's timeouts from the command line; the headers must come within the whole request's time. */
 function timeouts(
   opts: ServeOptions,
@@ -164,6 +181,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   securityContactsOf(opts);
   if (opts.announcementList) announcementListOf(opts.announcementList);
   if (opts.syncEvery) syncEveryMs(opts.syncEvery);
+  metricsTokenOf(opts);
   // decided here: a worker thread's stdout is never a terminal
   if (isMainThread) opts = { ...opts, logFormat: logFormatFor(opts.logFormat, process.stdout.isTTY) };
   const heap = integer(opts.maxHeap, DEFAULT_MAX_HEAP, '--max-heap', 1_000_000);
@@ -221,6 +239,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
     ...timeouts(opts),
     cna: cnaOf(opts),
     securityContacts: securityContactsOf(opts),
+    metricsToken: metricsTokenOf(opts),
   };
   if (opts.publicUrl) partial.publicUrl = opts.publicUrl;
   const list = opts.announcementList ?? process.env.NSWG_ANNOUNCEMENT_LIST;
@@ -395,6 +414,10 @@ export function define(c: Command): void {
     .option(
       '--announcement-list <address>',
       "the announcement list the security releases' pre-announcements and announcements are mailed to (default: $NSWG_ANNOUNCEMENT_LIST; none: not mailed)",
+    )
+    .option(
+      '--metrics-token <token>',
+      'serve GET /metrics (Prometheus) to requests with Authorization: Bearer <token>; at least 16 characters (default: $NSWG_METRICS_TOKEN; none: no /metrics)',
     )
     .addOption(cnaOrgId)
     .addOption(cnaShortName)

@@ -47,7 +47,7 @@ export const publicationDue = (triagedAt: Date, extensionDays = 0): Date =>
   addDays(triagedAt, PUBLICATION_DAYS + extensionDays);
 
 /** States in which the team still owes the first answer. */
-const AWAITING_ANSWER: readonly ReportState[] = ['new', 'needs-more-info'];
+export const AWAITING_ANSWER: readonly ReportState[] = ['new', 'needs-more-info'];
 /** States between triage and publication: the publication deadline runs. */
 export const PUBLICATION_CLOCK_STATES: readonly ReportState[] = [
   'accepted',
@@ -84,6 +84,39 @@ export const overdueForFirstAnswer = <R extends Report>(reports: readonly R[], n
 /** The reports that have reached their publication deadline. */
 export const reachingPublication = <R extends Report>(reports: readonly R[], now: Date): R[] =>
   reports.filter((r) => isPublicationDue(r, now));
+
+/** Reports past a deadline, and reports reaching one within the horizon asked about. */
+export interface DeadlineCounts {
+  firstAnswer: { overdue: number; dueSoon: number };
+  publication: { overdue: number; dueSoon: number };
+}
+
+/**
+ * Counts the reports past their first-answer or publication deadline and those due within
+ * `horizonMs` (the operators' gauges): a publication past due that stays counted means the
+ * scheduler is not running.
+ */
+export function countDeadlines(
+  reports: readonly Pick<Report, 'state' | 'firstAnswerAt' | 'firstAnswerDue' | 'publicationDue'>[],
+  now: Date,
+  horizonMs = DAY,
+): DeadlineCounts {
+  const out: DeadlineCounts = {
+    firstAnswer: { overdue: 0, dueSoon: 0 },
+    publication: { overdue: 0, dueSoon: 0 },
+  };
+  const t = now.getTime();
+  const soon = (at: string) => Date.parse(at) > t && Date.parse(at) <= t + horizonMs;
+  for (const r of reports) {
+    if (isFirstAnswerOverdue(r, now)) out.firstAnswer.overdue++;
+    else if (AWAITING_ANSWER.includes(r.state) && r.firstAnswerAt === null && soon(r.firstAnswerDue))
+      out.firstAnswer.dueSoon++;
+    if (isPublicationDue(r, now)) out.publication.overdue++;
+    else if (PUBLICATION_CLOCK_STATES.includes(r.state) && r.publicationDue && soon(r.publicationDue))
+      out.publication.dueSoon++;
+  }
+  return out;
+}
 
 /** The kinds of work the scheduler does; each happens once per (report, kind, due time). */
 export type ScheduledActionKind =

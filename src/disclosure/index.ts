@@ -123,8 +123,11 @@ export {
   validateRefusalReason,
 } from './cve-requests.js';
 export {
+  AWAITING_ANSWER,
   addBusinessDays,
   addDays,
+  countDeadlines,
+  type DeadlineCounts,
   type DueAction,
   dueActions,
   FIRST_ANSWER_BUSINESS_DAYS,

@@ -7,6 +7,7 @@ import { disclosureRoutes } from './disclosure/index.js';
 import { installErrorHandler } from './errors.js';
 import { SMALL_JSON } from './json-limits.js';
 import { shedLoad } from './load-shedding.js';
+import { installMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { pageRoutes } from './pages/index.js';
 import { policyPageRoutes } from './pages/policy-pages.js';
@@ -87,6 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   if (config.loadShedding) await shedLoad(app, config.loadShedding);
   await registerOpenApi(app, deps);
+  // before the routes, so that its hooks count every one
+  installMetrics(app, deps);
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => npmAuditRoutes(scope, deps));
   await app.register(async (scope) => osvRoutes(scope, deps));

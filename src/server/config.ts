@@ -55,6 +55,11 @@ export interface ServerConfig {
    * announcements are mailed (the nodejs-sec list of the Node.js project); null: not mailed.
    */
   announcementList: string | null;
+  /**
+   * The bearer token that `GET /metrics` asks for (it counts private reports' deadlines, so it is
+   * never public); null: no /metrics at all (404), and no request counting.
+   */
+  metricsToken: string | null;
 }
 
 /** Defaults for everything not given. */
@@ -81,6 +86,7 @@ export function serverConfig(partial: Partial<ServerConfig> = {}): ServerConfig 
     securityContacts: partial.securityContacts ?? [],
     announcementList: partial.announcementList ?? null,
     loadShedding: partial.loadShedding ?? null,
+    metricsToken: partial.metricsToken ?? null,
     rateLimit: partial.rateLimit === undefined ? { max: 1000, timeWindowMs: 60_000 } : partial.rateLimit,
   };
 }

@@ -63,6 +63,11 @@ export interface AppDeps {
   vexDependencies?: { list: DependencyAssessment[]; modified: string | null };
   /** The Node.js release schedule security releases are planned against (default: the one the package ships). */
   releaseSchedule?: ReleaseSchedule;
+  /**
+   * The mail queue's messages waiting to be sent and those that failed for good, for /metrics
+   * (default: the store's mail queue; the outbox's size is counted either way).
+   */
+  mailQueueCounts?: () => Promise<{ pending: number; failed: number }>;
   /** Keep the advisories current from a source that publishes OSV (default: no sync). */
   advisorySync?: AdvisorySyncOptions;
 }

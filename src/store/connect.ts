@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { NswgError } from '../errors.js';
@@ -11,6 +11,52 @@ export { type DbTarget, defaultDbFile, describeTarget, resolveDbTarget } from '.
 
 /** The SQLite connection under a Kysely instance opened by `connect`, for the few hot read paths. */
 const sqliteHandles = new WeakMap<Kysely<Database>, SqliteDatabase>();
+
+/** The pg pool under a Kysely instance opened by `connect` on PostgreSQL, for its gauges. */
+const pgPools = new WeakMap<Kysely<Database>, import('pg').Pool>();
+
+/** How busy a PostgreSQL connection pool is: its connections, the idle ones, the queries waiting for one. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+/** The connection pool's figures of a PostgreSQL database (null on SQLite: one connection, no pool). */
+export function poolStats(db: Kysely<Database>): PoolStats | null {
+  const pool = pgPools.get(db);
+  if (!pool) return null;
+  return {
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+    max: pool.options.max ?? 10,
+  };
+}
+
+/** The file an SQLite database was opened on, as it was then (its device and inode). */
+const sqliteFiles = new WeakMap<Kysely<Database>, { file: string; dev: number; ino: number }>();
+
+/**
+ * What is wrong with an SQLite database's file, or null: deleted or replaced under the open
+ * connection (which goes on reading and writing the old file, lost at the next start), or no longer
+ * readable and writable (the next connection, or the next start, fails). Null on PostgreSQL.
+ */
+export function sqliteFileProblem(db: Kysely<Database>): string | null {
+  const opened = sqliteFiles.get(db);
+  if (!opened) return null;
+  try {
+    const now = statSync(opened.file);
+    if (now.dev !== opened.dev || now.ino !== opened.ino) return 'the database file was replaced by another';
+    accessSync(opened.file, constants.R_OK | constants.W_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'the database file is gone: deleted or moved';
+    return `the database file is not readable and writable (${code ?? 'error'})`;
+  }
+}
 
 /** The node:sqlite connection of an SQLite database (null on PostgreSQL). */
 export function rawSqlite(db: Kysely<Database>): SqliteDatabase | null {
@@ -38,6 +84,10 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
     }
     const db = new Kysely<Database>({ dialect: sqliteDialect(database) });
     sqliteHandles.set(db, database);
+    if (t.file !== ':memory:') {
+      const st = statSync(t.file);
+      sqliteFiles.set(db, { file: t.file, dev: st.dev, ino: st.ino });
+    }
     return db;
   }
   const { default: pg } = await import('pg');
@@ -55,5 +105,7 @@ export async function connect(t: DbTarget): Promise<Kysely<Database>> {
       `cannot connect to PostgreSQL at ${describeTarget(t)}: ${(e as Error).message}`,
     );
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pgPools.set(db, pool);
+  return db;
 }

@@ -12,7 +12,14 @@ import {
 } from '../disclosure/index.js';
 import { NswgError } from '../errors.js';
 import { AdvisoryStore } from './advisories/store.js';
-import { connect, type DbTarget, describeTarget } from './connect.js';
+import {
+  connect,
+  type DbTarget,
+  describeTarget,
+  type PoolStats,
+  poolStats,
+  sqliteFileProblem,
+} from './connect.js';
 import { AccountsStore } from './disclosure/accounts.js';
 import { AuditLog, type SealOutcome } from './disclosure/audit-log.js';
 import { MailQueueStore } from './disclosure/mail-queue.js';
@@ -20,7 +27,7 @@ import { OutboxStore } from './disclosure/outbox.js';
 import { withDisclosure } from './disclosure/schema.js';
 import { DisclosureStore } from './disclosure/store.js';
 import { MetaStore } from './meta.js';
-import { isMigrated, migrateToLatest } from './migrations/index.js';
+import { appliedSchemaVersion, isMigrated, migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 /** An open database: the advisory tables and the metadata, on SQLite or PostgreSQL. */
@@ -54,6 +61,12 @@ export interface Store {
   outbox: OutboxStore;
   /** The mail waiting for the SMTP server (or given up), when one is configured. */
   mailQueue: MailQueueStore;
+  /** The connection pool's figures on PostgreSQL (null on SQLite), for the server's metrics. */
+  pool(): PoolStats | null;
+  /** The newest migration the database records (readiness: current when it is SCHEMA_VERSION). */
+  schemaVersion(): Promise<string | null>;
+  /** What is wrong with the SQLite file under the open connection (deleted, replaced, unreadable), or null. */
+  fileProblem(): string | null;
   close(): Promise<void>;
 }
 
@@ -172,6 +185,9 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     secretFingerprint: () => new MetaStore(db).get(FINGERPRINT_KEY),
     outbox: new OutboxStore(db, opts.clock ?? systemClock, auditLog),
     mailQueue: new MailQueueStore(db, () => keys?.sealing ?? null),
+    pool: () => poolStats(db),
+    schemaVersion: () => appliedSchemaVersion(db),
+    fileProblem: () => sqliteFileProblem(db),
     close: () => db.destroy(),
   };
   return store;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reportIn } from './fixtures.js';
 import {
   addBusinessDays,
+  countDeadlines,
   dueActions,
   firstAnswerDue,
   isBusinessDay,
@@ -89,6 +90,32 @@ describe('what is overdue and what is due', () => {
         d('2026-04-01T00:00:00Z'),
       ),
     ).toHaveLength(1);
+  });
+
+  it('counts the reports past a deadline and those due within the horizon, for the metrics', () => {
+    const accepted = { ...reportIn('accepted', 'npm'), publicationDue: '2026-03-06T10:00:00.000Z' };
+    const reports = [
+      fresh,
+      { ...fresh, firstAnswerAt: '2026-01-12T00:00:00Z' },
+      { ...fresh, state: 'withdrawn' as const },
+      accepted,
+      { ...accepted, state: 'published' as const },
+    ];
+    // the day before the first answer is due: soon; the publication far off
+    expect(countDeadlines(reports, d('2026-01-12T15:00:00Z'))).toEqual({
+      firstAnswer: { overdue: 0, dueSoon: 1 },
+      publication: { overdue: 0, dueSoon: 0 },
+    });
+    expect(countDeadlines(reports, d('2026-01-12T14:59:59Z')).firstAnswer.dueSoon).toBe(0);
+    expect(countDeadlines(reports, d('2026-03-06T10:00:00Z'))).toEqual({
+      firstAnswer: { overdue: 1, dueSoon: 0 },
+      publication: { overdue: 1, dueSoon: 0 },
+    });
+    expect(countDeadlines(reports, d('2026-03-05T10:00:00Z')).publication).toEqual({
+      overdue: 0,
+      dueSoon: 1,
+    });
+    expect(countDeadlines(reports, d('2026-03-01T10:00:00Z'), 7 * 86_400_000).publication.dueSoon).toBe(1);
   });
 
   it('lists the reminders and publications due, in order, each with its due time', () => {

@@ -430,10 +430,16 @@ export class AdvisoryLookup {
 
 const lookups = new WeakMap<object, Promise<AdvisoryLookup>>();
 
+/** The app's lookup when a route has opened it (undefined before): the metrics read it without opening one. */
+export function openedLookup(app: FastifyInstance): Promise<AdvisoryLookup> | undefined {
+  return lookups.get(app.server);
+}
+
 /**
  * The one lookup of an app (route families share it; it is keyed by the app's HTTP server, so
  * two apps never share one). Its extra database connection closes with the app.
  */
+
 export function lookupFor(app: FastifyInstance, deps: AppDeps): Promise<AdvisoryLookup> {
   let p = lookups.get(app.server);
   if (!p) {

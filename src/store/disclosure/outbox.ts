@@ -38,6 +38,15 @@ export class OutboxStore {
       .execute();
   }
 
+  /** How many messages the outbox holds (the server's metrics). */
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** The kept messages, newest first (to one address, at most `limit`): the program's OutboxReader. */
   async all(opts: { to?: string; limit?: number } = {}): Promise<OutboxMessage[]> {
     let q = this.db.selectFrom('outbox').selectAll();

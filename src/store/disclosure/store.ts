@@ -1,11 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import {
+  AWAITING_ANSWER,
   type DisclosureRepository,
   type DisclosureTx,
   PUBLIC_RELEASE_STATES,
+  PUBLICATION_CLOCK_STATES,
   type PublicCve,
   type PublicNote,
   type RegistryOverride,
+  type Report,
   type SecurityRelease,
 } from '../../disclosure/index.js';
 import { NswgError } from '../../errors.js';
@@ -122,6 +125,29 @@ export class DisclosureStore implements DisclosureRepository {
   /** The public notes for maintainers, newest first, read outside any transaction (the public pages). */
   publicNotes(filter: { packageName?: string; component?: string }): Promise<PublicNote[]> {
     return intakeQueries(withDisclosure(this.db)).publicNotes(filter);
+  }
+
+  /**
+   * The reports whose deadlines run (awaiting the first answer, or triaged and unpublished), as much
+   * of each as counting them needs, read outside any transaction (the server's metrics).
+   */
+  async openDeadlines(): Promise<
+    Pick<Report, 'state' | 'firstAnswerAt' | 'firstAnswerDue' | 'publicationDue'>[]
+  > {
+    const rows = await withDisclosure(this.db)
+      .selectFrom('reports')
+      .select('record')
+      .where('state', 'in', [...AWAITING_ANSWER, ...PUBLICATION_CLOCK_STATES])
+      .execute();
+    return rows.map((row) => {
+      const r = JSON.parse(row.record) as Report;
+      return {
+        state: r.state,
+        firstAnswerAt: r.firstAnswerAt ?? null,
+        firstAnswerDue: r.firstAnswerDue,
+        publicationDue: r.publicationDue ?? null,
+      };
+    });
   }
 
   /** Runs `fn` in a transaction that first takes the disclosure write lock (see lockDisclosure). */

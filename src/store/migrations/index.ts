@@ -84,3 +84,14 @@ export async function isMigrated(db: Kysely<any>): Promise<boolean> {
       );
   return Boolean(found.rows[0]?.found);
 }
+
+/**
+ * The newest migration recorded in the database (null when none is): the schema is current when it
+ * is SCHEMA_VERSION. One indexed read, cheap enough for every readiness probe.
+ */
+export async function appliedSchemaVersion(db: Kysely<any>): Promise<string | null> {
+  const row = await sql<{
+    name: string;
+  }>`select name from nswg_migrations order by name desc limit 1`.execute(db);
+  return row.rows[0]?.name ?? null;
+}

@@ -3,9 +3,9 @@ import { Secret, TOTP } from 'otpauth';
 import type { User } from '../../../src/disclosure/index.js';
 import { type Actor, ManualClock, type TeamRole } from '../../../src/disclosure/index.js';
 import { OutboxMailer, SmtpMailer } from '../../../src/mail/index.js';
-import type { DisclosureOptions } from '../../../src/server/deps.js';
+import type { AppDeps, DisclosureOptions } from '../../../src/server/deps.js';
 import { disclosureOf } from '../../../src/server/disclosure/index.js';
-import { type App, buildApp, serverConfig } from '../../../src/server/index.js';
+import { type App, buildApp, type ServerConfig, serverConfig } from '../../../src/server/index.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { seedCveBlock } from '../../helpers/cve.js';
 import { freshDb, type TestDb } from '../../helpers/db.js';
@@ -41,6 +41,10 @@ export async function testServer(
     outbox?: boolean;
     /** How many CVE ids of 2026 the program holds at the start (CVE-2026-9000 on; default 20; 0: none). */
     cveIds?: number;
+    /** Configuration besides the tests' defaults (e.g. the metrics token). */
+    config?: Partial<ServerConfig>;
+    /** The mail queue's counts, for the metrics. */
+    mailQueueCounts?: AppDeps['mailQueueCounts'];
   } = {},
 ): Promise<TestServer> {
   const tdb = await freshDb(engine);
@@ -51,7 +55,13 @@ export async function testServer(
   const smtp = new SmtpMailer({ host: '127.0.0.1', port: inbox.port, from: 'nswg <security@nswg.test>' });
   const app = await buildApp({
     store,
-    config: serverConfig({ logLevel: 'silent', rateLimit: null, publicUrl: opts.publicUrl ?? PUBLIC_URL }),
+    config: serverConfig({
+      logLevel: 'silent',
+      rateLimit: null,
+      publicUrl: opts.publicUrl ?? PUBLIC_URL,
+      ...opts.config,
+    }),
+    ...(opts.mailQueueCounts ? { mailQueueCounts: opts.mailQueueCounts } : {}),
     clock,
     mailer: opts.outbox ? new OutboxMailer(store.outbox) : smtp,
     disclosure: {
