@@ -20,6 +20,7 @@ import { withDisclosure } from './disclosure/schema.js';
 import { DisclosureStore } from './disclosure/store.js';
 import { MetaStore } from './meta.js';
 import { isMigrated, migrateToLatest } from './migrations/index.js';
+import { RateCounters } from './rate-counters.js';
 import type { Database } from './schema.js';
 
 /** An open database: the advisory tables and the metadata, on SQLite or PostgreSQL. */
@@ -51,6 +52,11 @@ export interface Store {
   secretFingerprint(): Promise<string | null>;
   /** The embedded default's mail. */
   outbox: OutboxStore;
+  /**
+   * The rate limits' counters shared by every server instance on the database (PostgreSQL); null on
+   * SQLite, whose single server process counts in memory.
+   */
+  rateCounters: RateCounters | null;
   close(): Promise<void>;
 }
 
@@ -168,6 +174,7 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     },
     secretFingerprint: () => new MetaStore(db).get(FINGERPRINT_KEY),
     outbox: new OutboxStore(db, opts.clock ?? systemClock, auditLog),
+    rateCounters: target.kind === 'postgres' ? new RateCounters(db) : null,
     close: () => db.destroy(),
   };
   return store;

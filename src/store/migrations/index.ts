@@ -18,6 +18,7 @@ import { bountyMigration } from './0012-bounty.js';
 import { securityReleasesMigration } from './0013-security-releases.js';
 import { advisorySearchMigration } from './0014-advisory-search.js';
 import { affectedSpansMigration } from './0015-affected-spans.js';
+import { sharedRateLimitsMigration } from './0016-shared-rate-limits.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_security_releases': securityReleasesMigration,
   '0014_advisory_search': advisorySearchMigration,
   '0015_affected_spans': affectedSpansMigration,
+  '0016_shared_rate_limits': sharedRateLimitsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
