@@ -2,22 +2,19 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { httpError } from '../http-error.js';
-import { rateLimitStore } from '../rate-limit-store.js';
 
 /**
  * Limits the POST requests of this scope per client address (`config.rateLimit`; none when null).
- * GET requests are not counted: they are cheap and cacheable. Each API `family` has its own count.
- * Call before adding the routes.
+ * GET requests are not counted: they are cheap and cacheable. Call before adding the routes.
+ * Counted in this process's memory: the limit guards this instance's own work, and counting in the
+ * database (as the disclosure program's limits do) cost the audit endpoints most of their throughput
+ * on PostgreSQL. Several instances behind a load balancer each allow a client this many.
  */
-export async function limitPostRequests(app: FastifyInstance, deps: AppDeps, family: string): Promise<void> {
+export async function limitPostRequests(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const limit = deps.config.rateLimit;
   if (!limit) return;
   await app.register(rateLimit, {
     global: true,
-    // on PostgreSQL counted in the database, so that the limit holds across server instances
-    ...(deps.store.rateCounters
-      ? { store: rateLimitStore(`post-${family}`, deps.store.rateCounters) as never }
-      : {}),
     max: limit.max,
     timeWindow: limit.timeWindowMs,
     allowList: (req) => req.method !== 'POST',
