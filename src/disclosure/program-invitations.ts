@@ -88,6 +88,17 @@ export class Invitations {
     const address = checkAddress(email);
     return ctx.transaction(actor, origin, async (tx, out) => {
       let report = await ctx.load(tx, actor, reportId, 'invite-maintainer', now);
+      // one pending invitation per address: inviting again (a second click, or two team members at
+      // once, on this server instance or another) would send a second link; resend replaces the first
+      const pending = (await tx.invitations(report.id)).find(
+        (i) => i.email === address && invitationStatus(i, now) === 'pending',
+      );
+      if (pending)
+        throw new NswgError(
+          'E_CONFLICT',
+          `${address} has a pending invitation to this report already: resend it for a new link`,
+          { field: 'email' },
+        );
       if (report.state === 'accepted')
         report = await transitionInTx(tx, out, ctx.deps, actor, report, 'invite-maintainer', {}, origin, now);
       const issued = await issue(ctx, tx, out, actor, report, address, now);

@@ -23,5 +23,6 @@ export type { DisclosureDb, DisclosureTables } from './disclosure/schema.js';
 export { DisclosureStore } from './disclosure/store.js';
 export { MetaStore } from './meta.js';
 export { appliedSchemaVersion, isMigrated, migrateToLatest, SCHEMA_VERSION } from './migrations/index.js';
+export { type RateCount, RateCounters } from './rate-counters.js';
 export type { Database } from './schema.js';
 export { type OpenOptions, openStore, type Store } from './store.js';

@@ -3,4 +3,4 @@
  * path can check a database's schema without loading the query builder; migrations/index.ts checks
  * at load time that it names the last migration.
  */
-export const SCHEMA_VERSION = '0017_mail_queue';
+export const SCHEMA_VERSION = '0018_shared_rate_limits';

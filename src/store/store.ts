@@ -28,6 +28,7 @@ import { withDisclosure } from './disclosure/schema.js';
 import { DisclosureStore } from './disclosure/store.js';
 import { MetaStore } from './meta.js';
 import { appliedSchemaVersion, isMigrated, migrateToLatest } from './migrations/index.js';
+import { RateCounters } from './rate-counters.js';
 import type { Database } from './schema.js';
 
 /** An open database: the advisory tables and the metadata, on SQLite or PostgreSQL. */
@@ -67,6 +68,11 @@ export interface Store {
   schemaVersion(): Promise<string | null>;
   /** What is wrong with the SQLite file under the open connection (deleted, replaced, unreadable), or null. */
   fileProblem(): string | null;
+  /**
+   * The rate limits' counters shared by every server instance on the database (PostgreSQL); null on
+   * SQLite, whose single server process counts in memory.
+   */
+  rateCounters: RateCounters | null;
   close(): Promise<void>;
 }
 
@@ -188,6 +194,7 @@ export async function openStore(target: DbTarget, opts: OpenOptions): Promise<St
     pool: () => poolStats(db),
     schemaVersion: () => appliedSchemaVersion(db),
     fileProblem: () => sqliteFileProblem(db),
+    rateCounters: target.kind === 'postgres' ? new RateCounters(db) : null,
     close: () => db.destroy(),
   };
   return store;

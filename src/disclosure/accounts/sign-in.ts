@@ -206,8 +206,14 @@ export async function login(
   const lockedUntil = before.throttle?.lockedUntil;
   if (lockedUntil && Date.parse(lockedUntil) > now.getTime()) throw locked(lockedUntil, now);
   const passwordOk = await passwordMatches(ctx, before.user?.passwordHash ?? null, password);
-  const result: OpenedSession | { failed: string; lockedUntil: string | null } = await ctx.repo.transaction(
-    async (tx) => {
+  const result: OpenedSession | { failed: string; lockedUntil: string | null } | { locked: string } =
+    await ctx.repo.transaction(async (tx) => {
+      // checked again under the write lock: attempts in flight together (on this server instance or
+      // another) passed the first check before any of them failed, and must not get past a lockout
+      // the earlier ones set, or a brute force would get as many guesses as it sends at once
+      const current = await tx.throttle(email);
+      if (current?.lockedUntil && Date.parse(current.lockedUntil) > now.getTime())
+        return { locked: current.lockedUntil };
       const r = await tx.userByEmail(email);
       let failure: string | null = null;
       if (!r || !passwordOk || r.passwordHash !== before.user?.passwordHash) failure = 'password';
@@ -243,8 +249,8 @@ export async function login(
         }),
       );
       return { failed: failure, lockedUntil: until };
-    },
-  );
+    });
+  if ('locked' in result) throw locked(result.locked, now);
   if ('failed' in result) throw loginFailed();
   return result;
 }

@@ -38,7 +38,7 @@ export async function disclosureRoutes(app: FastifyInstance, deps: AppDeps): Pro
   );
   contexts.set(app.server, ctx);
   await app.register(cookie);
-  await enableLimits(app);
+  await enableLimits(app, deps.store.rateCounters);
   disclosureAssetRoutes(app);
   await app.register(async (api) => disclosureApi(api, ctx));
   await app.register(async (pages) => disclosurePages(pages, ctx));

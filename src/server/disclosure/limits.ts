@@ -1,7 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import type { RateCounters } from '../../store/index.js';
 import type { RequestLimit } from '../deps.js';
 import { httpError } from '../http-error.js';
+import { rateLimitStore } from '../rate-limit-store.js';
 import type { DisclosureContext } from './context.js';
 
 const WHAT = {
@@ -17,47 +19,14 @@ function duration(ms: number): string {
   return `${Math.round(ms / 1000)} seconds`;
 }
 
-type Counter = { current: number; ttl: number; start: number };
-type Done = (err: Error | null, res: { current: number; ttl: number }) => void;
-const MAX_KEYS = 50_000;
-
 /**
- * One set of counters for every limited route of the app, keyed by kind and address: the login form
- * and POST /api/login count against one limit, so alternating between them gains nothing.
+ * Makes per-route limits possible in this scope and its children (routes opt in with `limited`).
+ * One set of counters for every limited route, keyed by kind and address: the login form and POST
+ * /api/login count against one limit, so alternating between them gains nothing; on PostgreSQL the
+ * counters are the database's, so that alternating between server instances gains nothing either.
  */
-function sharedStore() {
-  const counters = new Map<string, Counter>();
-  return class SharedStore {
-    incr(key: string, cb: Done, timeWindow: number, _max: number): void {
-      const now = Date.now();
-      let c = counters.get(key);
-      if (!c || c.start + timeWindow <= now) {
-        c = { current: 0, ttl: timeWindow, start: now };
-        counters.delete(key);
-        if (counters.size >= MAX_KEYS) counters.delete(counters.keys().next().value as string);
-        counters.set(key, c);
-      }
-      c.current++;
-      c.ttl = timeWindow - (now - c.start);
-      cb(null, { current: c.current, ttl: c.ttl });
-    }
-
-    read(key: string, cb: Done, timeWindow: number): void {
-      const c = counters.get(key);
-      const now = Date.now();
-      if (!c || c.start + timeWindow <= now) cb(null, { current: 0, ttl: 0 });
-      else cb(null, { current: c.current, ttl: timeWindow - (now - c.start) });
-    }
-
-    child(): SharedStore {
-      return this;
-    }
-  };
-}
-
-/** Makes per-route limits possible in this scope and its children (routes opt in with `limited`). */
-export async function enableLimits(app: FastifyInstance): Promise<void> {
-  await app.register(rateLimit, { global: false, store: sharedStore() as never });
+export async function enableLimits(app: FastifyInstance, shared: RateCounters | null): Promise<void> {
+  await app.register(rateLimit, { global: false, store: rateLimitStore('route', shared) as never });
 }
 
 /**

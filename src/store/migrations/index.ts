@@ -20,6 +20,7 @@ import { advisorySearchMigration } from './0014-advisory-search.js';
 import { affectedSpansMigration } from './0015-affected-spans.js';
 import { publishedOrderMigration } from './0016-published-order.js';
 import { mailQueueMigration } from './0017-mail-queue.js';
+import { sharedRateLimitsMigration } from './0018-shared-rate-limits.js';
 
 /**
  * The schema's migrations, in order; each runs on SQLite and PostgreSQL alike. A key is the name
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015_affected_spans': affectedSpansMigration,
   '0016_published_order': publishedOrderMigration,
   '0017_mail_queue': mailQueueMigration,
+  '0018_shared_rate_limits': sharedRateLimitsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
