@@ -222,6 +222,19 @@ describe('broken npm lockfiles', () => {
     expect(e.message).toContain('4');
   });
 
+  it('a dependency spec that is an object defining its own toString is refused as a mismatch, not a crash', async () => {
+    const lock = JSON.parse(v3);
+    const root = lock.packages[''];
+    const name = Object.keys(root.dependencies)[0]!;
+    root.dependencies[name] = { toString: 'not a function' };
+    const dir = await tempProject({
+      'package.json': pkg,
+      'package-lock.json': JSON.stringify(lock, null, 2),
+    });
+    const e = await rejection(extractLockfile(join(dir, 'package-lock.json')));
+    expectError(e, 'E_LOCKFILE_MISMATCH', { file: join(dir, 'package-lock.json'), mentions: name });
+  });
+
   it('names the entry that has no version (v3 and v1)', async () => {
     const lock = JSON.parse(v3);
     delete lock.packages['node_modules/express'].version;
