@@ -115,12 +115,17 @@ export function mutate(doc: unknown, muts: readonly Mutation[]): unknown {
     const target = all[m.at % all.length] as Record<string, unknown>;
     const keys = Object.keys(target);
     const key = keys.length ? keys[m.key % keys.length]! : m.name;
-    if (m.op === 'replace') {
+    if (Array.isArray(target)) {
+      // arrays keep to indices (JSON has no other keys on them)
+      const i = m.key % (target.length || 1);
+      if (m.op === 'replace' && target.length) target[i] = m.value;
+      else if (m.op === 'delete') target.splice(i, 1);
+      else target.push(m.value);
+    } else if (m.op === 'replace') {
       if (target === root && keys.length === 0) root = m.value;
       else put(target, key, m.value);
     } else if (m.op === 'delete') {
-      if (Array.isArray(target)) target.splice(Number(key), 1);
-      else delete target[key];
+      delete target[key];
     } else if (m.op === 'add') put(target, m.name, m.value);
     else put(target, PROTO_KEYS[m.key % PROTO_KEYS.length]!, m.value);
   }
