@@ -126,7 +126,7 @@ describe('every lockfile reader, on bad input', () => {
         ),
         (text) => readsOrRefuses(c, text),
       ),
-      fuzzOptions(40),
+      fuzzOptions(25),
     );
   });
 
@@ -137,7 +137,7 @@ describe('every lockfile reader, on bad input', () => {
         fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), (muts) =>
           readsOrRefuses(c, mutated(c, muts)),
         ),
-        fuzzOptions(30),
+        fuzzOptions(20),
       );
     },
   );
@@ -149,7 +149,7 @@ describe('every lockfile reader, on bad input', () => {
         fc.asyncProperty(fc.array(textMutation, { minLength: 1, maxLength: 5 }), (muts) =>
           readsOrRefuses(c, mutateText(c.text, muts)),
         ),
-        fuzzOptions(30),
+        fuzzOptions(20),
       );
     },
   );
