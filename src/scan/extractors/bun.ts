@@ -2,7 +2,7 @@ import { NswgError } from '../../errors.js';
 import { DepGraph } from '../graph.js';
 import type { LockfileContents } from '../types.js';
 import { checkDirect, forEachEdge, type Manifest, manifestEdges, splitIdent } from './manifest.js';
-import { asObject, lineAt, parseError, parseJsonc } from './parse.js';
+import { asObject, lineAt, parseError, parseJsonc, textOf } from './parse.js';
 import type { Project } from './project.js';
 
 /** The text bun.lock versions bun 1.1.39 to 1.3 write (the format is the same but for small additions). */
@@ -107,7 +107,7 @@ export async function extractBun(file: string, text: string, project: Project): 
     let m = info as Manifest;
     if (Array.isArray(info.optionalPeers) && info.optionalPeers.length > 0) {
       const meta: Record<string, { optional: boolean }> = {};
-      for (const p of info.optionalPeers) meta[String(p)] = { optional: true };
+      for (const p of info.optionalPeers) meta[textOf(p)] = { optional: true };
       m = { ...m, peerDependenciesMeta: meta };
     }
     forEachEdge(m, false, (name, _spec, type) => {

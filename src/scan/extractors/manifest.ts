@@ -1,6 +1,6 @@
 import { NswgError } from '../../errors.js';
 import type { DepType } from '../graph.js';
-import { asDeps, asObject } from './parse.js';
+import { asDeps, asObject, textOf } from './parse.js';
 
 /** The parts of a package.json that the extractors read. */
 export interface Manifest {
@@ -49,13 +49,13 @@ export function forEachEdge(
     const meta = asObject(m.peerDependenciesMeta);
     for (const name in peer) {
       if (own(deps, name) || own(opt, name) || own(dev, name)) continue;
-      fn(name, String(peer[name]), asObject(meta?.[name])?.optional ? 'peerOptional' : 'peer');
+      fn(name, textOf(peer[name]), asObject(meta?.[name])?.optional ? 'peerOptional' : 'peer');
     }
   }
   if (deps)
-    for (const name in deps) if (!own(opt, name) && !own(dev, name)) fn(name, String(deps[name]), 'prod');
-  if (opt) for (const name in opt) if (!own(dev, name)) fn(name, String(opt[name]), 'optional');
-  if (dev) for (const name in dev) fn(name, String(dev[name]), 'dev');
+    for (const name in deps) if (!own(opt, name) && !own(dev, name)) fn(name, textOf(deps[name]), 'prod');
+  if (opt) for (const name in opt) if (!own(dev, name)) fn(name, textOf(opt[name]), 'optional');
+  if (dev) for (const name in dev) fn(name, textOf(dev[name]), 'dev');
 }
 
 /** The dependencies a manifest declares, by name, with their spec and kind (see forEachEdge). */

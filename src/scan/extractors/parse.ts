@@ -70,3 +70,11 @@ export function asObject(value: unknown): Record<string, unknown> | undefined {
 export function asDeps(value: unknown): Record<string, string> {
   return (asObject(value) ?? {}) as Record<string, string>;
 }
+
+/**
+ * A value of a parsed file as text, for keys and messages: strings as they are, anything else as
+ * JSON (String() would call a `toString` the file itself may define, and throw).
+ */
+export function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined');
+}

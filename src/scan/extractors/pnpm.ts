@@ -4,7 +4,7 @@ import { NswgError } from '../../errors.js';
 import { DepGraph, type DepType } from '../graph.js';
 import type { LockfileContents, LockfileFormat } from '../types.js';
 import { checkDirect, splitIdent } from './manifest.js';
-import { asDeps, asObject, lineAt, parseError } from './parse.js';
+import { asDeps, asObject, lineAt, parseError, textOf } from './parse.js';
 import type { Project } from './project.js';
 
 const FORMATS: Record<string, LockfileFormat> = { '5': 'pnpm-v5', '6': 'pnpm-v6', '9': 'pnpm-v9' };
@@ -23,12 +23,12 @@ export async function extractPnpm(file: string, text: string, project: Project):
   const version = doc.lockfileVersion;
   if (version === undefined)
     throw parseError(file, 'no lockfileVersion: not a pnpm lockfile', { field: 'lockfileVersion' });
-  const major = String(version).split('.')[0]!;
+  const major = textOf(version).split('.')[0]!;
   const format = FORMATS[major];
   if (!format)
     throw new NswgError(
       'E_LOCKFILE_VERSION',
-      `lockfileVersion ${String(version)} is not one this scanner reads (5.x, 6.x, 9.x)`,
+      `lockfileVersion ${textOf(version)} is not one this scanner reads (5.x, 6.x, 9.x)`,
       {
         file,
         field: 'lockfileVersion',
@@ -88,7 +88,7 @@ export async function extractPnpm(file: string, text: string, project: Project):
       ['optionalDependencies', 'optional'],
     ] as const) {
       for (const [name, ref] of Object.entries(asDeps(e[section]))) {
-        const to = ids.get(resolveRef(name, String(ref)) ?? '');
+        const to = ids.get(resolveRef(name, textOf(ref)) ?? '');
         if (to === undefined) continue;
         let type: DepType = kind;
         if (peers[name] !== undefined)

@@ -3,7 +3,7 @@ import { NswgError } from '../../errors.js';
 import { DepGraph, type DepType } from '../graph.js';
 import type { LockfileContents } from '../types.js';
 import { checkDirect, type Manifest, manifestEdges, splitIdent } from './manifest.js';
-import { asDeps, asObject, parseError } from './parse.js';
+import { asDeps, asObject, parseError, textOf } from './parse.js';
 import type { Project } from './project.js';
 
 /** The `__metadata.version`s written by yarn 2 to 4 (the entry format has not changed in between). */
@@ -34,7 +34,7 @@ export async function extractYarnBerry(
   if (!KNOWN_VERSIONS.has(version))
     throw new NswgError(
       'E_LOCKFILE_VERSION',
-      `__metadata.version ${String(meta.version)} is not one this scanner reads (4 to 10)`,
+      `__metadata.version ${textOf(meta.version)} is not one this scanner reads (4 to 10)`,
       {
         file,
         field: '__metadata.version',
@@ -70,8 +70,8 @@ export async function extractYarnBerry(
       id = workspace === '.' ? graph.root : graph.addWorkspace(workspace);
     } else if (e.linkType === 'soft') {
       continue; // link: and portal: folders are the user's own code, not installed packages
-    } else if (patchOf.has(String(e.resolution))) {
-      for (const d of key.split(',')) toPatch.push([d.trim(), patchOf.get(String(e.resolution))!]);
+    } else if (patchOf.has(textOf(e.resolution))) {
+      for (const d of key.split(',')) toPatch.push([d.trim(), patchOf.get(textOf(e.resolution))!]);
       continue;
     } else {
       if (typeof e.version !== 'string' || e.version === '')
@@ -81,7 +81,7 @@ export async function extractYarnBerry(
         version: e.version,
         location: key,
       });
-      byResolution.set(String(e.resolution), id);
+      byResolution.set(textOf(e.resolution), id);
     }
     for (const d of key.split(',')) descriptors.set(d.trim(), id);
     entries.push([id, e, workspace]);
@@ -97,7 +97,7 @@ export async function extractYarnBerry(
     if (workspace === '.') rootDeps = deps;
     const typeOf = workspace === null ? packageTypes(e) : manifestTypes(await project.manifestAt(workspace));
     for (const [name, range] of Object.entries(deps)) {
-      const to = descriptors.get(`${name}@${range}`);
+      const to = descriptors.get(`${name}@${textOf(range)}`);
       if (to !== undefined) graph.addEdge(from, to, name, typeOf(name));
     }
   }

@@ -3,7 +3,7 @@ import type * as YarnLockfile from '@yarnpkg/lockfile';
 import { DepGraph } from '../graph.js';
 import type { LockfileContents } from '../types.js';
 import { checkDirect, type Manifest, manifestEdges, parseAliasSpec, splitIdent } from './manifest.js';
-import { asDeps, asObject, lineAt, parseError } from './parse.js';
+import { asDeps, asObject, lineAt, parseError, textOf } from './parse.js';
 import type { Project } from './project.js';
 
 // Through require: the package is a CommonJS bundle whose default export differs between loaders.
@@ -23,7 +23,8 @@ export async function extractYarnV1(file: string, text: string, project: Project
       line: open,
     });
   try {
-    const parsed = parse(text, file);
+    // the tokenizer reads a comment up to a newline and never stops at the end of the text
+    const parsed = parse(text.endsWith('\n') ? text : `${text}\n`, file);
     if (parsed.type === 'conflict') throw new Error('unresolved merge conflict markers');
     object = parsed.object as unknown as Record<string, unknown>;
   } catch (e) {
@@ -105,8 +106,9 @@ export async function extractYarnV1(file: string, text: string, project: Project
     // Without package.json the root's dependencies are unknown: take the entries nothing depends on.
     const referenced = new Set<string>();
     for (const e of blocks.keys()) {
-      for (const [n, r] of Object.entries(asDeps(e.dependencies))) referenced.add(`${n}@${r}`);
-      for (const [n, r] of Object.entries(asDeps(e.optionalDependencies))) referenced.add(`${n}@${r}`);
+      for (const [n, r] of Object.entries(asDeps(e.dependencies))) referenced.add(`${n}@${textOf(r)}`);
+      for (const [n, r] of Object.entries(asDeps(e.optionalDependencies)))
+        referenced.add(`${n}@${textOf(r)}`);
     }
     const direct = new Set<number>();
     for (const [key, id] of ids) {

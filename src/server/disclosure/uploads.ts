@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_ATTACHMENT_BYTES } from '../../disclosure/index.js';
-import { NswgError } from '../../errors.js';
+import { isNswgError, NswgError } from '../../errors.js';
 
 /**
  * Makes this scope read multipart/form-data bodies into memory, fields and one file of at most the
@@ -11,6 +11,20 @@ export async function acceptUploads(app: FastifyInstance): Promise<void> {
   await app.register(multipart, {
     attachFieldsToBody: true,
     limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 10, fieldSize: 10_000, parts: 12 },
+  });
+  // The multipart parser (busboy) refuses a malformed body (no closing boundary, a broken part
+  // header) with an error that has no HTTP status, which would answer 500: before the handler runs,
+  // such an error is the client's body, and is answered as one. The app's handler then answers it.
+  const parsed = new WeakSet<FastifyRequest>();
+  app.addHook('preHandler', async (req) => {
+    parsed.add(req);
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number }, req) => {
+    if (!parsed.has(req) && !isNswgError(err) && err.statusCode === undefined && req.isMultipart())
+      throw new NswgError('E_ATTACHMENT', `the multipart/form-data body is malformed: ${err.message}`, {
+        field: 'file',
+      });
+    throw err;
   });
 }
 

@@ -222,6 +222,22 @@ describe('broken npm lockfiles', () => {
     expect(e.message).toContain('4');
   });
 
+  it('reads a dependency spec that is an object defining its own toString as text, not a crash', async () => {
+    const lock = JSON.parse(v3);
+    const root = lock.packages[''];
+    const name = Object.keys(root.dependencies)[0]!;
+    root.dependencies[name] = { toString: 'not a function' };
+    const dir = await tempProject({
+      'package.json': pkg,
+      'package-lock.json': JSON.stringify(lock, null, 2),
+    });
+    const got = await extractLockfile(join(dir, 'package-lock.json'));
+    const original = await extractLockfile(join(FIXTURES, 'vuln-direct-npm', 'package-lock.json'));
+    expect(got.packages.map((p) => p.location).sort()).toEqual(
+      original.packages.map((p) => p.location).sort(),
+    );
+  });
+
   it('names the entry that has no version (v3 and v1)', async () => {
     const lock = JSON.parse(v3);
     delete lock.packages['node_modules/express'].version;

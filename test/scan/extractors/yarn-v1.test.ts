@@ -121,6 +121,16 @@ describe('broken yarn v1 lockfiles', () => {
     });
   });
 
+  it('reads a file that ends in a comment with no newline (the tokenizer would run away)', async () => {
+    const dir = await tempProject({ 'package.json': pkg, 'yarn.lock': `${lock.trimEnd()}\n# the end` });
+    const [c] = await extractProject(dir);
+    expect(c!.packages.length).toBe(
+      (await extractProject(join(FIXTURES, 'vuln-direct-yarn')))[0]!.packages.length,
+    );
+    const only = await tempProject({ 'yarn.lock': '#T;;9SR' });
+    expect((await extractProject(only))[0]!.packages).toEqual([]);
+  });
+
   it('without package.json, the entries nothing depends on are the direct ones', async () => {
     const dir = await tempProject({ 'yarn.lock': lock });
     const [c] = await extractProject(dir);

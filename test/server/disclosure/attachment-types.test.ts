@@ -7,6 +7,7 @@ import {
   api,
   apiLogin,
   makeUser,
+  multipart,
   PageSession,
   type Person,
   PNG,
@@ -70,6 +71,38 @@ describe.each(engines)('attachments as the policy says (%s)', (engine) => {
     expect(lie.json().message).toBe(
       '"shot.png" is refused: its name says a PNG image but its bytes are plain text',
     );
+    expect(await stored()).toEqual([]);
+  });
+
+  it('answers a malformed multipart body (no closing boundary, bare LF line ends) with 400, on the API and the page', async () => {
+    const m = multipart({ name: 'poc.png', type: 'image/png', bytes: PNG });
+    const unclosed = m.payload.subarray(0, m.payload.lastIndexOf('--'));
+    const bareLf = Buffer.from(m.payload.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+    for (const payload of [unclosed, bareLf]) {
+      const res = await s.app.inject({
+        method: 'POST',
+        url: `/api/reports/${id}/attachments`,
+        headers: { authorization: `Bearer ${token}`, ...m.headers },
+        payload,
+      });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'E_ATTACHMENT', field: 'file' });
+      expect(res.json().message).toMatch(/^the multipart\/form-data body is malformed: /);
+    }
+    const b = new PageSession(s);
+    await b.login(reporter);
+    const form = multipart(
+      { name: 'poc.png', type: 'image/png', bytes: PNG },
+      { _csrf: await b.csrf(`/disclosure/reports/${id}`) },
+    );
+    const res = await s.app.inject({
+      method: 'POST',
+      url: `/disclosure/reports/${id}/attachments`,
+      headers: { ...form.headers, cookie: b.cookieHeader },
+      payload: Buffer.from(form.payload.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(pageMessage(res)).toMatch(/multipart\/form-data body is malformed/);
     expect(await stored()).toEqual([]);
   });
 
