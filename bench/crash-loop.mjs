@@ -110,7 +110,7 @@ try {
         dir,
         loops,
         rnd,
-        killWithinMs: [300, 5000],
+        killWithinMs: [0, 4000],
         log: (r) => console.log(`  serve ${engine}: ${JSON.stringify(r)}`),
       });
       failed += summary('serve', engine, results);

@@ -450,7 +450,7 @@ export async function serveLoops({
   loops,
   rnd,
   clients = 4,
-  killWithinMs = [300, 2500],
+  killWithinMs = [0, 2000],
   log = () => {},
 }) {
   const home = mkdtempSync(join(dir, 'serve-home-'));
@@ -491,6 +491,14 @@ export async function serveLoops({
       const streams = Array.from({ length: clients }, () =>
         reporterStream(server.url, people, acked, rnd, counter).catch((e) => errors.push(e)),
       );
+      // the kill lands at a random time once the stream is flowing (the first attachment acknowledged)
+      const flowing = Date.now() + 60_000;
+      while (
+        acked.attachments.length === before.attachments &&
+        errors.length < clients &&
+        Date.now() < flowing
+      )
+        await sleep(10);
       const delay = rnd.between(killWithinMs[0], killWithinMs[1]);
       await sleep(delay);
       await server.kill();
