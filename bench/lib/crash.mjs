@@ -206,7 +206,7 @@ export async function advisoryWriteLoop({ engine, dir, args, expectIds, rnd, est
   try {
     const full = [...args, '--db', db.arg];
     const fromStart = rnd.next() < 0.25;
-    const watch = writesBegin(db.target, 120_000);
+    const watch = writesBegin(db.target, 30 * 60_000);
     const delay = rnd.between(0, fromStart ? estimateMs.total : estimateMs.writing);
     const when = fromStart ? sleep(delay) : watch.promise.then(() => sleep(delay));
     const run = await killedAfter(full, home, when);
