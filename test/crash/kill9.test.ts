@@ -21,7 +21,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Small enough for a test, big enough that a kill lands inside the import's transaction. */
 const IMPORTED = 2000;
 const SYNCED = 1000;
-const LOOPS = 2;
+/** Loops per scenario and engine (NSWG_CRASH_LOOPS for more; bench/crash-loop.mjs runs many). */
+const LOOPS = Number(process.env.NSWG_CRASH_LOOPS ?? 2);
+const SYNC_LOOPS = Number(process.env.NSWG_CRASH_LOOPS ?? 1);
 
 describe.each(await testEngines())('kill -9 on %s', (engine) => {
   const rnd = randomSource(SEED + (engine === 'sqlite' ? 0 : 1));
@@ -54,7 +56,7 @@ describe.each(await testEngines())('kill -9 on %s', (engine) => {
     const source = await osvFolderServer(SYNCED, 2);
     try {
       const estimateMs = { total: 3000, writing: 1000 };
-      for (let loop = 0; loop < LOOPS; loop++) {
+      for (let loop = 0; loop < SYNC_LOOPS; loop++) {
         const r = await advisoryWriteLoop({
           engine,
           dir,
