@@ -110,6 +110,7 @@ try {
         dir,
         loops,
         rnd,
+        reporters: 100,
         killWithinMs: [0, 4000],
         log: (r) => console.log(`  serve ${engine}: ${JSON.stringify(r)}`),
       });

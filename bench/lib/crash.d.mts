@@ -64,6 +64,8 @@ export function serveLoops(opts: {
   loops: number;
   rnd: RandomSource;
   clients?: number;
+  /** Reporters registered per loop (each files two reports): enough that the stream outlasts the kill. */
+  reporters?: number;
   killWithinMs?: [number, number];
   log?: (r: ServeLoopResult) => void;
 }): Promise<ServeLoopResult[]>;

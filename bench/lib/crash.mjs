@@ -450,6 +450,7 @@ export async function serveLoops({
   loops,
   rnd,
   clients = 4,
+  reporters = clients * 8,
   killWithinMs = [0, 2000],
   log = () => {},
 }) {
@@ -477,7 +478,7 @@ export async function serveLoops({
   try {
     for (let loop = 0; loop < loops; loop++) {
       const failures = [];
-      const people = await makeReporters(db.target, clients * 4, `${loop}x${rnd.int(1e9)}`);
+      const people = await makeReporters(db.target, reporters, `${loop}x${rnd.int(1e9)}`);
       let server;
       try {
         server = await startServer(args, home);
