@@ -56,11 +56,12 @@ export async function dbImport(paths: string[], opts: DbOption): Promise<void> {
     });
   }
   await withDb(opts, 'create', async (store) => {
+    const onProgress = progress('importing');
+    // the time of the import is written in its transaction: a kill -9 leaves both or neither
     const s = await store.advisories.import(
       read.advisories.map((r) => r.advisory),
-      { onProgress: progress('importing') },
+      { ...(onProgress ? { onProgress } : {}), meta: () => ({ last_import: new Date().toISOString() }) },
     );
-    await store.meta.set('last_import', new Date().toISOString());
     printSummary(s, store.name);
   });
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { checkServerSecret, newServerSecret } from '../disclosure/index.js';
@@ -32,8 +33,7 @@ export function loadServerSecret(
   if (!named) {
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      writeFileSync(file, `${newServerSecret()}\n`, { flag: 'wx', mode: 0o600 });
-      created = true;
+      created = createSecretFile(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
         throw new NswgError('E_FILE_READ', `cannot create the secret file: ${(e as Error).message}`, {
@@ -42,6 +42,27 @@ export function loadServerSecret(
     }
   }
   return { secret: readSecretFile(file), file, created };
+}
+
+/**
+ * Makes the secret file whole or not at all: the secret is written (and synced) to a file of its
+ * own, then linked to the name, which fails when it exists. Written in place, a process killed
+ * between making the file and writing it (or a second first start reading it then) left an empty
+ * secret file, and every later start refused it until someone removed it by hand. A kill leaves at
+ * most a `.secret-*.tmp` file beside it, which nothing reads. False when the file existed.
+ */
+function createSecretFile(file: string): boolean {
+  const temp = join(dirname(file), `.secret-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  writeFileSync(temp, `${newServerSecret()}\n`, { flag: 'wx', mode: 0o600, flush: true });
+  try {
+    linkSync(temp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 /**

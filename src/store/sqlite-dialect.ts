@@ -1,5 +1,10 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
-import { type SqliteDatabase as KyselySqliteDatabase, SqliteDialect } from 'kysely';
+import {
+  type DialectAdapter,
+  type SqliteDatabase as KyselySqliteDatabase,
+  SqliteAdapter,
+  SqliteDialect,
+} from 'kysely';
 import type { SqliteDatabase } from './sqlite-open.js';
 
 /**
@@ -46,7 +51,27 @@ function asKyselyDatabase(db: SqliteDatabase): KyselySqliteDatabase {
   };
 }
 
+/**
+ * SQLite runs schema changes inside a transaction, but Kysely's adapter says it does not, so its
+ * migrator would run each statement on its own: a process killed in the middle of a migration (the
+ * first `nswg db init`, an upgrade) left tables made and the migration not recorded, and every later
+ * start failed on "table already exists" until someone repaired the file by hand. Saying so makes
+ * the migrator run all pending migrations in one transaction: all of them or none.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+/** Kysely's SQLite dialect on a node:sqlite connection, with migrations in a transaction. */
+class NodeSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
 /** Kysely's SQLite dialect on a node:sqlite connection. */
 export function sqliteDialect(db: SqliteDatabase): SqliteDialect {
-  return new SqliteDialect({ database: asKyselyDatabase(db) });
+  return new NodeSqliteDialect({ database: asKyselyDatabase(db) });
 }
