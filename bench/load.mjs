@@ -166,6 +166,7 @@ function send(agent, base, { method, path, body, headers = {} }) {
             status: res.statusCode,
             body: Buffer.concat(chunks).toString('utf8'),
             ms: performance.now() - t,
+            retryAfter: Number(res.headers['retry-after']) || 0,
           }),
         );
         res.on('error', (e) => resolve({ status: 0, body: String(e), ms: performance.now() - t }));
@@ -409,9 +410,15 @@ async function drive(base, w, { connections, seconds, pid }) {
         req.done?.(res);
         done++;
         const s = stats[kind];
-        if (res.status === 429 || res.status === 503) s.shed++;
-        else if (res.status >= 200 && res.status < 300) s.ms.push(res.ms);
-        else {
+        if (res.status === 429 || res.status === 503) {
+          s.shed++;
+          // a client that backs off as told (LOAD_RUDE=1: one that does not)
+          if (!process.env.LOAD_RUDE && res.retryAfter)
+            await new Promise((r) => setTimeout(r, res.retryAfter * 1000));
+        } else if (res.status >= 200 && res.status < 300) {
+          // answers after the end (of clients that waited to retry) are not counted
+          if (performance.now() <= end) s.ms.push(res.ms);
+        } else {
           s.errors++;
           if (s.samples.length < 3)
             s.samples.push(`${res.status} ${req.method} ${req.path}: ${res.body.slice(0, 200)}`);
@@ -421,15 +428,15 @@ async function drive(base, w, { connections, seconds, pid }) {
   );
   clearInterval(sampler);
   agent.destroy();
-  return { stats, rss, done, seconds: (performance.now() - t0) / 1000 };
+  return { stats, rss, done, seconds: Math.min(seconds, (performance.now() - t0) / 1000) };
 }
 
 const pct = (sorted, p) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : Number.NaN;
 
 /** Least-squares slope of RSS over time, in MiB per minute (after the first 10 s of warming up). */
-function slope(rss) {
-  const pts = rss.filter(([t, m]) => t >= 10 && Number.isFinite(m));
+function slope(rss, from = 10) {
+  const pts = rss.filter(([t, m]) => t >= from && Number.isFinite(m));
   if (pts.length < 3) return Number.NaN;
   const n = pts.length;
   const mt = pts.reduce((a, [t]) => a + t, 0) / n;
@@ -460,7 +467,7 @@ function printRun(label, run) {
   }
   const mem = run.rss.map(([, m]) => m).filter(Number.isFinite);
   console.log(
-    `RSS: ${mem[0]?.toFixed(0)} MiB at the start, ${Math.max(...mem).toFixed(0)} MiB at most, ${mem.at(-1)?.toFixed(0)} MiB at the end; slope after 10 s: ${slope(run.rss).toFixed(2)} MiB/min`,
+    `RSS: ${mem[0]?.toFixed(0)} MiB at the start, ${Math.max(...mem).toFixed(0)} MiB at most, ${mem.at(-1)?.toFixed(0)} MiB at the end; slope after 10 s: ${slope(run.rss).toFixed(2)} MiB/min, over the second half: ${slope(run.rss, run.seconds / 2).toFixed(2)} MiB/min`,
   );
   return errors;
 }
@@ -571,6 +578,7 @@ async function run(engine, mode) {
             .padStart(8)}`,
         );
         for (const k of KINDS) for (const x of r.stats[k].samples) console.log(`    ${x}`);
+        if (process.env.LOAD_DETAIL) printRun(`${c} connections`, r);
         if (server.child.exitCode !== null) {
           console.log('THE SERVER EXITED');
           bad++;

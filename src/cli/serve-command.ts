@@ -21,6 +21,7 @@ export interface ServeOptions extends DbOption, CnaOption {
   logFormat?: string;
   rateLimit?: string;
   maxEventLoopDelay?: string;
+  maxInFlight?: string;
   maxHeap?: string;
   smtpUrl?: string;
   mailFrom?: string;
@@ -220,7 +221,8 @@ async function runServer(opts: ServeOptions): Promise<void> {
   const { openDb } = await import('./context.js');
   const port = integer(opts.port ?? process.env.PORT, 8080, '--port', 65535);
   const perMinute = integer(opts.rateLimit, 1000, '--rate-limit', 1_000_000);
-  const maxDelay = integer(opts.maxEventLoopDelay, 200, '--max-event-loop-delay', 60_000);
+  const maxDelay = integer(opts.maxEventLoopDelay, 1000, '--max-event-loop-delay', 60_000);
+  const maxInFlight = integer(opts.maxInFlight, 128, '--max-in-flight', 1_000_000);
   // the server secret, from its file (made on first start when none is named)
   const { loadServerSecret } = await import('./secret.js');
   const secret = loadServerSecret(opts.secretFile);
@@ -235,7 +237,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
     port,
     logLevel: opts.logLevel ?? 'info',
     rateLimit: perMinute ? { max: perMinute, timeWindowMs: 60_000 } : null,
-    loadShedding: maxDelay ? { ...DEFAULT_LOAD_SHEDDING, maxEventLoopDelayMs: maxDelay } : null,
+    loadShedding: { ...DEFAULT_LOAD_SHEDDING, maxEventLoopDelayMs: maxDelay, maxInFlight },
     ...timeouts(opts),
     cna: cnaOf(opts),
     securityContacts: securityContactsOf(opts),
@@ -378,7 +380,12 @@ export function define(c: Command): void {
     .option(
       '--max-event-loop-delay <ms>',
       'past this event-loop delay, or near the heap limit, answer 503 with Retry-After instead of queueing (0: never)',
-      '200',
+      '1000',
+    )
+    .option(
+      '--max-in-flight <n>',
+      'past this many requests in progress, answer 503 with Retry-After instead of queueing (0: no limit)',
+      '128',
     )
     .option(
       '--smtp-url <url>',
