@@ -1,6 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { NswgError } from '../../errors.js';
 import { describeTarget } from '../target.js';
 import { commitFile, createPrivate, removeTemp, tempBeside } from './files.js';
@@ -8,7 +8,9 @@ import { libpqTarget, pgTool, replaceFromArchive, runTool } from './pg-tools.js'
 import { type BackupSummary, SUMMARY_SQL, summaryOf } from './summary.js';
 
 async function client(url: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url });
+  // loaded on use, as connect.ts does: every command imports the store, few reach PostgreSQL
+  const { default: Pg } = await import('pg');
+  const c = new Pg.Client({ connectionString: url });
   try {
     await c.connect();
   } catch (e) {
