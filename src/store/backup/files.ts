@@ -73,3 +73,17 @@ export function commitFile(tmp: string, file: string): void {
 export function removeTemp(tmp: string): void {
   for (const f of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
 }
+
+/**
+ * After a backup failed: its temporary file removed, and the error to throw (an NswgError as it was,
+ * anything else as E_FILE_WRITE naming the output file).
+ */
+export function failedBackup(tmp: string, out: string, e: unknown): NswgError {
+  removeTemp(tmp);
+  return e instanceof NswgError
+    ? e
+    : new NswgError('E_FILE_WRITE', `cannot write the backup: ${(e as Error).message}`, {
+        file: out,
+        field: '--out',
+      });
+}

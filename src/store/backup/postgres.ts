@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type pg from 'pg';
 import { NswgError } from '../../errors.js';
 import { describeTarget } from '../target.js';
-import { commitFile, createPrivate, removeTemp, tempBeside } from './files.js';
+import { commitFile, createPrivate, failedBackup, removeTemp, tempBeside } from './files.js';
 import { libpqTarget, pgTool, replaceFromArchive, runTool } from './pg-tools.js';
 import { type BackupSummary, SUMMARY_SQL, summaryOf } from './summary.js';
 
@@ -54,13 +54,7 @@ export async function backupPostgres(url: string, out: string): Promise<BackupSu
     commitFile(tmp, out);
     return summaryOf(counted, statSync(out).size);
   } catch (e) {
-    removeTemp(tmp);
-    throw e instanceof NswgError
-      ? e
-      : new NswgError('E_FILE_WRITE', `cannot write the backup: ${(e as Error).message}`, {
-          file: out,
-          field: '--out',
-        });
+    throw failedBackup(tmp, out, e);
   } finally {
     await c.end().catch(() => {});
   }

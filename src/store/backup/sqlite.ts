@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { NswgError } from '../../errors.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite-open.js';
 import { openStore } from '../store.js';
-import { commitFile, createPrivate, removeTemp, tempBeside } from './files.js';
+import { commitFile, createPrivate, failedBackup, removeTemp, tempBeside } from './files.js';
 import { type BackupSummary, SUMMARY_SQL, summaryOf } from './summary.js';
 
 const isNswg = (db: SqliteDatabase) =>
@@ -48,13 +48,7 @@ export function backupSqlite(file: string, out: string): BackupSummary {
     commitFile(tmp, out);
     return summary;
   } catch (e) {
-    removeTemp(tmp);
-    throw e instanceof NswgError
-      ? e
-      : new NswgError('E_FILE_WRITE', `cannot write the backup: ${(e as Error).message}`, {
-          file: out,
-          field: '--out',
-        });
+    throw failedBackup(tmp, out, e);
   } finally {
     db.close();
   }
