@@ -221,7 +221,7 @@ async function runServer(opts: ServeOptions): Promise<void> {
   const { openDb } = await import('./context.js');
   const port = integer(opts.port ?? process.env.PORT, 8080, '--port', 65535);
   const perMinute = integer(opts.rateLimit, 1000, '--rate-limit', 1_000_000);
-  const maxDelay = integer(opts.maxEventLoopDelay, 0, '--max-event-loop-delay', 60_000);
+  const maxDelay = integer(opts.maxEventLoopDelay, 100, '--max-event-loop-delay', 60_000);
   const maxInFlight = integer(opts.maxInFlight, 128, '--max-in-flight', 1_000_000);
   // the server secret, from its file (made on first start when none is named)
   const { loadServerSecret } = await import('./secret.js');
@@ -379,8 +379,8 @@ export function define(c: Command): void {
     .option('--max-heap <MiB>', 'JavaScript heap of the server (0: no limit)', '112')
     .option(
       '--max-event-loop-delay <ms>',
-      'past this mean event-loop delay over half a second, answer 503 with Retry-After instead of queueing (default 0: never; near the heap limit it always does)',
-      '0',
+      "when every request waits this long behind others (the event loop late by this much at each of its last turns, the server's own syncs aside), answer 503 with Retry-After instead of queueing (0: never; near the heap limit it always does)",
+      '100',
     )
     .option(
       '--max-in-flight <n>',

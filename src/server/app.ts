@@ -86,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     crossOriginEmbedderPolicy: false,
     hsts: deps.config.secureCookies ? undefined : false,
   });
-  if (config.loadShedding) await shedLoad(app, config.loadShedding);
+  const pressure = config.loadShedding ? shedLoad(app, config.loadShedding) : null;
   await registerOpenApi(app, deps);
   // before the routes, so that its hooks count every one
   installMetrics(app, deps);
@@ -102,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => policyPageRoutes(scope, deps));
   await app.register(async (scope) => disclosureRoutes(scope, deps));
-  if (deps.advisorySync) startAdvisorySync(app, deps.store, deps.advisorySync);
+  if (deps.advisorySync)
+    startAdvisorySync(app, deps.store, { ownWork: pressure?.ownWork, ...deps.advisorySync });
   return app;
 }

@@ -1,5 +1,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, serverConfig } from '../../src/server/index.js';
+import { LATE_SAMPLES } from '../../src/server/load-shedding.js';
+import type { SyncResult } from '../../src/sync/index.js';
 import { testApp } from '../helpers/server.js';
 
 /** Keeps the event loop busy for `ms`, in pieces of `piece` ms with a turn of the loop between. */
@@ -44,6 +47,53 @@ describe('load shedding on event-loop delay', () => {
       payload: { email: 'x@example.org', password: 'not-the-password' },
     });
     expect(login.statusCode).not.toBe(503);
+  });
+
+  it('does not shed for one long turn of the loop (a burst, one heavy request), only for a standing delay', async () => {
+    // let the last turns be on time again
+    await new Promise((r) => setTimeout(r, 60 * LATE_SAMPLES * 2));
+    expect((await t.app.inject('/v1/vulns/NSWG-ECO-1')).statusCode).toBe(200);
+    await busy(900, 900);
+    // asked just after the watch's timer has seen the late turn (timers due earlier fire first)
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await t.app.inject('/v1/vulns/NSWG-ECO-1')).statusCode).toBe(200);
+  });
+});
+
+describe("load shedding and the server's own work", () => {
+  it('a sync of the advisories that holds the loop sheds nothing, before or after it ends', async () => {
+    const t = await testApp('sqlite', { config: {} });
+    await t.app.close();
+    let syncs = 0;
+    let during = 0;
+    // a sync that keeps the loop as busy as an overload would, answering requests in between
+    const sync = async (): Promise<SyncResult> => {
+      await busy(600);
+      during = (await app.inject('/v1/vulns/NSWG-ECO-1')).statusCode;
+      await busy(600);
+      syncs++;
+      throw new Error('nothing to sync: the test only holds the loop');
+    };
+    const app = await buildApp({
+      store: t.store,
+      config: serverConfig({
+        logLevel: 'silent',
+        rateLimit: null,
+        loadShedding: { maxEventLoopDelayMs: 50, maxHeapFraction: 0.95, maxInFlight: 0 },
+      }),
+      clock: { now: () => new Date('2026-05-01T00:00:00Z') },
+      advisorySync: { from: 'http://127.0.0.1:9/', intervalMs: 60_000, sync },
+    });
+    try {
+      await app.ready();
+      await expect.poll(() => syncs, { timeout: 10_000, interval: 5 }).toBe(1);
+      expect(during).toBe(200);
+      expect((await app.inject('/v1/vulns/NSWG-ECO-1')).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      await t.store.close();
+      await t.db.drop();
+    }
   });
 });
 
@@ -134,5 +184,57 @@ describe('load shedding past the requests in progress', () => {
     for (const s of held) s.destroy();
     await new Promise((r) => setTimeout(r, 200));
     expect((await fetch(`${base}/v1/vulns/NSWG-ECO-1`)).status).toBe(200);
+  });
+});
+
+describe('load shedding on a queue read in one turn of the loop', () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  let port: number;
+  beforeAll(async () => {
+    t = await testApp('sqlite', {
+      config: { loadShedding: { maxEventLoopDelayMs: 20, maxHeapFraction: 0.95, maxInFlight: 0 } },
+    });
+    port = Number(new URL(await t.app.listen({ port: 0, host: '127.0.0.1' })).port);
+  });
+  afterAll(() => t?.close());
+
+  it('answers the first requests of the turn and refuses those that waited past the limit behind them', async () => {
+    const queries = Array.from({ length: 300 }, (_, i) => ({
+      package: { name: i % 2 ? 'lodash' : `@nswg-test/pkg-${i}`, ecosystem: 'npm' },
+    }));
+    const body = JSON.stringify({ queries });
+    const request = `POST /v1/querybatch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 40 },
+        () =>
+          new Promise<net.Socket>((resolve, reject) => {
+            const s = net.connect(port, '127.0.0.1', () => resolve(s));
+            s.on('error', reject);
+          }),
+      ),
+    );
+    const statuses = sockets.map(
+      (s) =>
+        new Promise<number>((resolve) => {
+          let text = '';
+          s.on('data', (d) => {
+            text += d.toString('latin1');
+          });
+          s.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+        }),
+    );
+    // the server has accepted every connection
+    await new Promise((r) => setTimeout(r, 50));
+    // every request is in the server's socket buffers before the loop turns again: one turn reads them all
+    for (const s of sockets) s.write(request);
+    const until = performance.now() + 150;
+    while (performance.now() < until) {
+      // let the kernel take them all
+    }
+    const got = await Promise.all(statuses);
+    expect(got.every((s) => s === 200 || s === 503)).toBe(true);
+    expect(got.filter((s) => s === 200).length).toBeGreaterThanOrEqual(8);
+    expect(got.filter((s) => s === 503).length).toBeGreaterThan(0);
   });
 });
