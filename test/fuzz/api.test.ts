@@ -314,7 +314,7 @@ describe.each(engines)('every API operation on shaped and broken requests (%s)',
     expect(requests).toBeGreaterThan(ops.length * ROLES.length);
     expect(refusedBatches).toBeGreaterThan(0);
     expect(writesAccepted.size, [...writesAccepted].join('\n')).toBeGreaterThan(10);
-    // the new roles were exercised: the maintainer held the invitation nearly throughout, their
+    // the maintainer and the tokens were exercised: the maintainer held the invitation nearly throughout, their
     // requests reached reports they may not read, and each token was refused for its scope
     expect(maintainerBatches).toBeGreaterThan(ops.length * 0.9);
     expect(foreignRequests).toBeGreaterThan(ops.length);
