@@ -420,17 +420,13 @@ export const TOKEN_NEEDS: Record<string, 'session' | 'reports:read' | 'reports:w
     'GET /api/releases/:id': 'reports:read',
   };
 
-/** The expected answer for a token role: 403 when the token lacks what the route needs, else its maker's. */
-export function tokenExpect(route: string, r: TokenRole, rule: Rule, s: Subject): Expect {
-  const needs =
-    route in TOKEN_NEEDS
-      ? TOKEN_NEEDS[route]
-      : route.startsWith('POST /api/') ||
-          route.startsWith('PUT /api/') ||
-          route.startsWith('PATCH /api/') ||
-          route.startsWith('DELETE /api/')
-        ? 'reports:write'
-        : null;
+/**
+ * What an API token needs for a route (`GET /api/reports/:id`): a scope, a login session instead of
+ * any token, or nothing (the public routes, the account routes anyone may call, the pages).
+ */
+export function tokenNeeds(
+  route: string,
+): 'session' | 'reports:read' | 'reports:write' | 'audit:read' | null {
   // the public account routes take no scope
   const open = [
     'POST /api/signup',
@@ -439,8 +435,25 @@ export function tokenExpect(route: string, r: TokenRole, rule: Rule, s: Subject)
     'POST /api/password-reset',
     'POST /api/password-reset/confirm',
   ];
-  const scopes: readonly string[] = TOKENS[r].scopes;
-  if (needs && !open.includes(route) && (needs === 'session' || !scopes.includes(needs))) return 403;
+  if (open.includes(route)) return null;
+  if (route in TOKEN_NEEDS) return TOKEN_NEEDS[route] ?? null;
+  return route.startsWith('POST /api/') ||
+    route.startsWith('PUT /api/') ||
+    route.startsWith('PATCH /api/') ||
+    route.startsWith('DELETE /api/')
+    ? 'reports:write'
+    : null;
+}
+
+/** True when a token of `scopes` lacks what `route` needs (it gets 403 before anything else is looked at). */
+export const tokenLacks = (route: string, scopes: readonly string[]): boolean => {
+  const needs = tokenNeeds(route);
+  return needs !== null && (needs === 'session' || !scopes.includes(needs));
+};
+
+/** The expected answer for a token role: 403 when the token lacks what the route needs, else its maker's. */
+export function tokenExpect(route: string, r: TokenRole, rule: Rule, s: Subject): Expect {
+  if (tokenLacks(route, TOKENS[r].scopes)) return 403;
   return rule(r, s);
 }
 
