@@ -90,24 +90,40 @@ export class LoopPressure {
    * Called as each request comes in: whether it waited behind too many others in this turn of the
    * loop. On SQLite a request is handled whole in the turn that reads it (the database answers at
    * once), so the requests read in one turn queue behind each other: past the limit since the
-   * turn's first one, the rest of the turn is refused, cheaply, and the turn ends in time. One heavy
-   * request does not do this alone: it takes QUEUED_REQUESTS read in the turn before it.
+   * turn's first one, the rest of the turn is refused, cheaply, and the turn ends in time. Only a
+   * standing queue does this: the turn just before must have run past the limit too, and ended at
+   * most the limit ago (a burst, or a few heavy requests, make one long turn, which is served); and
+   * QUEUED_REQUESTS must have been read in this turn before.
    */
   arrived(): boolean {
     const now = performance.now();
     if (this.turnRequests === 0) {
+      const limit = this.config.maxEventLoopDelayMs;
+      this.standing = this.lastTurnLong && now - this.lastTurnEnd <= limit;
       this.turnStart = now;
       setImmediate(this.endTurn);
     }
     this.turnRequests++;
-    const limit = this.config.maxEventLoopDelayMs;
-    return limit > 0 && this.turnRequests > QUEUED_REQUESTS && now - this.turnStart > limit;
+    return (
+      this.standing &&
+      this.turnRequests > QUEUED_REQUESTS &&
+      now - this.turnStart > this.config.maxEventLoopDelayMs
+    );
   }
 
   private turnRequests = 0;
   private turnStart = 0;
+  /** Whether the turn that read requests before this one ran past the limit, and when it ended. */
+  private lastTurnLong = false;
+  private lastTurnEnd = 0;
+  /** Whether this turn follows a long one closely: a queue that stands. */
+  private standing = false;
   /** Runs once the turn's reads are done (setImmediate runs after the loop's poll phase). */
   private readonly endTurn = () => {
+    const now = performance.now();
+    const limit = this.config.maxEventLoopDelayMs;
+    this.lastTurnLong = limit > 0 && now - this.turnStart > limit;
+    this.lastTurnEnd = now;
     this.turnRequests = 0;
   };
 
