@@ -36,6 +36,30 @@ export class RateCounters {
     return { current: Number(row.hits), ttl: Math.max(0, Number(row.ttl)) };
   }
 
+  /**
+   * Counts `n` requests of each key at once (one statement for them all), in windows of `windowMs`:
+   * each key's count in its window so far, every instance's included, and what is left of it.
+   */
+  async add(counts: ReadonlyMap<string, number>, windowMs: number): Promise<Map<string, RateCount>> {
+    const out = new Map<string, RateCount>();
+    if (counts.size === 0) return out;
+    const now = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+    const { rows } = await sql<{ key: string; hits: number; ttl: string | number }>`
+      insert into rate_limits as r (key, window_ends, hits)
+      select k, ${now} + ${windowMs}, n
+      from unnest(${[...counts.keys()]}::text[], ${[...counts.values()]}::int[]) as t(k, n)
+      on conflict (key) do update set
+        hits = case when r.window_ends <= excluded.window_ends - ${windowMs}
+          then excluded.hits else r.hits + excluded.hits end,
+        window_ends = case when r.window_ends <= excluded.window_ends - ${windowMs}
+          then excluded.window_ends else r.window_ends end
+      returning r.key, hits, r.window_ends - ${now} as ttl`.execute(this.db);
+    this.prune();
+    for (const row of rows)
+      out.set(row.key, { current: Number(row.hits), ttl: Math.max(0, Number(row.ttl)) });
+    return out;
+  }
+
   /** The key's count in its current window, without counting (0 when it has none). */
   async read(key: string): Promise<RateCount> {
     const { rows } = await sql<{ hits: number; ttl: string | number }>`

@@ -208,7 +208,7 @@ async function bulk(
  */
 export async function npmAuditRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   acceptJsonBodies(app);
-  await limitPostRequests(app, deps);
+  await limitPostRequests(app, deps, 'npm');
   const lookup = await lookupFor(app, deps);
   const urlOf = (id: string) => `${deps.config.publicUrl}/advisories/${encodeURIComponent(id)}`;
 

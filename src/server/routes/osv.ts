@@ -189,7 +189,7 @@ const NextPageToken = Type.Optional(
 /** The OSV API as osv.dev defines it: /v1/query, /v1/querybatch, /v1/vulns/{id}. */
 export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   acceptJsonBodies(app);
-  await limitPostRequests(app, deps);
+  await limitPostRequests(app, deps, 'osv');
   const lookup = await lookupFor(app, deps);
 
   app.post(

@@ -2,15 +2,16 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { httpError } from '../http-error.js';
+import { batchedRateLimitStore } from '../rate-limit-store.js';
 
 /**
  * Limits the POST requests of this scope per client address (`config.rateLimit`; none when null).
  * GET requests are not counted: they are cheap and cacheable. Call before adding the routes.
- * Counted in this process's memory: the limit guards this instance's own work, and counting in the
- * database (as the disclosure program's limits do) cost the audit endpoints most of their throughput
- * on PostgreSQL. Several instances behind a load balancer each allow a client this many.
+ * On PostgreSQL every instance counts together, in batches (batchedRateLimitStore): a round trip to
+ * the database per request, as the disclosure program's limits make, cost the audit endpoints most
+ * of their throughput. `name` keeps each scope's count apart.
  */
-export async function limitPostRequests(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function limitPostRequests(app: FastifyInstance, deps: AppDeps, name: string): Promise<void> {
   const limit = deps.config.rateLimit;
   if (!limit) return;
   await app.register(rateLimit, {
@@ -18,6 +19,7 @@ export async function limitPostRequests(app: FastifyInstance, deps: AppDeps): Pr
     max: limit.max,
     timeWindow: limit.timeWindowMs,
     allowList: (req) => req.method !== 'POST',
+    store: batchedRateLimitStore(`post-${name}`, deps.store.rateCounters, limit.max) as never,
     errorResponseBuilder: (_req, ctx) =>
       httpError(
         429,

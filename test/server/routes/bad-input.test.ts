@@ -266,9 +266,9 @@ describe.each(await testEngines())('bad input on %s', (engine) => {
   });
 });
 
-describe('rate limits', () => {
+describe.each(await testEngines())('rate limits on %s', (engine) => {
   it('limit POST requests per client address, answering 429 in JSON; GET requests are not counted', async () => {
-    const { app, close } = await testApp('sqlite', {
+    const { app, close } = await testApp(engine, {
       seed: false,
       config: { rateLimit: { max: 3, timeWindowMs: 60_000 } },
     });
