@@ -73,14 +73,12 @@ const SYNC_EVERY_MS = 500;
 
 /**
  * A store for @fastify/rate-limit that counts together with the other instances on one PostgreSQL
- * database without a round trip per request. A client's first request of a window waits for the
- * database's count (so an instance knows what the others have counted). While the count is under
- * half the limit, the next ones are answered at once with what this instance knows, up to a tenth
- * of the limit of them between two sums, and added to the database within SYNC_EVERY_MS. Past that
- * tenth, or half the limit, requests wait for the next sum (one statement for all that wait) and
- * get their exact place in it: near the limit the count is exact across instances, as long as
- * fewer than five instances answer at once from the lower half (each admits a tenth of the limit
- * unseen at most).
+ * database without a round trip per request. While a client's count is under half the limit, its
+ * requests are answered at once with what this instance knows, up to a tenth of the limit of them
+ * between two sums, and added to the database within SYNC_EVERY_MS, every client's in one
+ * statement. Past that tenth, or half the limit, requests wait for the next sum (one statement for
+ * all that wait) and get their exact place in it: near the limit the count is exact across
+ * instances, and every instance admits at most a tenth of the limit unseen by the others.
  * With no shared counters (SQLite: one server process), counted in memory.
  */
 export function batchedRateLimitStore(namespace: string, shared: RateCounters | null, max: number) {
@@ -94,33 +92,38 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
 
   const ttl = (e: Batched) => Math.max(0, e.windowEnd - Date.now());
 
-  /** Adds the key's pending requests to the shared count, answering those that wait with their place. */
-  const flush = (key: string, e: Batched): void => {
-    if (syncing.has(e) || e.pending.length === 0) return;
-    const batch = e.pending.splice(0);
-    const n = batch.length;
-    e.inFlight = n;
-    syncing.add(e);
+  /**
+   * Adds the keys' pending requests to the shared count, in one statement, then answers those that
+   * wait with their place in the sum.
+   */
+  const flush = (due: Iterable<[string, Batched]>): void => {
+    const batches = new Map<string, { e: Batched; batch: (Done | null)[] }>();
+    for (const [key, e] of due) {
+      if (syncing.has(e) || e.pending.length === 0) continue;
+      const batch = e.pending.splice(0);
+      e.inFlight = batch.length;
+      syncing.add(e);
+      batches.set(`${namespace}:${key}`, { e, batch });
+    }
+    if (batches.size === 0) return;
+    const counts = new Map([...batches].map(([k, b]) => [k, b.batch.length]));
     counters
-      .add(new Map([[`${namespace}:${key}`, n]]), windowMs)
-      .then(
-        (got) => {
-          const c = got.get(`${namespace}:${key}`) ?? { current: e.synced + n, ttl: ttl(e) };
-          e.synced = c.current;
-          e.windowEnd = Date.now() + c.ttl;
-        },
-        // the database is unreachable: this instance counts alone until it is back
-        () => {
-          e.synced += n;
-        },
-      )
-      .finally(() => {
-        e.inFlight = 0;
-        syncing.delete(e);
-        const t = ttl(e);
-        for (const [j, cb] of batch.entries()) cb?.(null, { current: e.synced - n + j + 1, ttl: t });
-        if (e.pending.some((cb) => cb !== null)) flush(key, e);
-        else if (e.pending.length) schedule();
+      .add(counts, windowMs)
+      // the database is unreachable: this instance counts alone until it is back
+      .catch(() => new Map<string, { current: number; ttl: number }>())
+      .then((got) => {
+        for (const [k, { e, batch }] of batches) {
+          const n = batch.length;
+          const c = got.get(k);
+          e.synced = c ? c.current : e.synced + n;
+          if (c) e.windowEnd = Date.now() + c.ttl;
+          e.inFlight = 0;
+          syncing.delete(e);
+          const t = ttl(e);
+          for (const [j, cb] of batch.entries()) cb?.(null, { current: e.synced - n + j + 1, ttl: t });
+          if (e.pending.some((cb) => cb !== null)) flush([[k.slice(namespace.length + 1), e]]);
+          else if (e.pending.length) schedule();
+        }
       });
   };
 
@@ -129,10 +132,9 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
     timer = setTimeout(() => {
       timer = null;
       const now = Date.now();
-      for (const [key, e] of entries) {
-        if (e.pending.length) flush(key, e);
-        else if (e.windowEnd <= now && !syncing.has(e)) entries.delete(key);
-      }
+      for (const [key, e] of entries)
+        if (!e.pending.length && e.windowEnd <= now && !syncing.has(e)) entries.delete(key);
+      flush(entries);
     }, SYNC_EVERY_MS);
     timer.unref();
   };
@@ -145,10 +147,8 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
       if (!e || (e.windowEnd <= now && !syncing.has(e) && e.pending.length === 0)) {
         if (!e && entries.size >= MAX_KEYS) entries.delete(entries.keys().next().value as string);
         entries.delete(key);
-        e = { synced: 0, inFlight: 0, pending: [cb], windowEnd: now + timeWindow };
+        e = { synced: 0, inFlight: 0, pending: [], windowEnd: now + timeWindow };
         entries.set(key, e);
-        flush(key, e);
-        return;
       }
       // far from the limit, at once; near it, every request waits for its exact place
       if (e.pending.length < ahead && e.synced + e.inFlight + e.pending.length < max / 2) {
@@ -158,7 +158,7 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
         return;
       }
       e.pending.push(cb);
-      flush(key, e);
+      flush([[key, e]]);
     }
 
     child(): BatchedRateLimitStore {
