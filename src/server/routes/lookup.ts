@@ -50,6 +50,8 @@ export class CachedAdvisory implements MatchableAdvisory {
   bulkJson?: Map<number, string>;
   bulkUrl?: string;
   osvJson?: string;
+  /** Its brief being read, by the request that reads it (others wait for that). */
+  loading: Promise<void> | null = null;
   #loaded: Loaded | null = null;
 
   constructor(
@@ -109,9 +111,6 @@ export class CachedAdvisory implements MatchableAdvisory {
     return versions === null || spansMayHold(this.spans, versions);
   }
 }
-
-/** How often, at most, refresh() asks the database whether another process wrote advisories (ms). */
-const RECHECK_MS = 1;
 
 /**
  * How many advisories the per-package cache may hold, and how many single advisories. Most are
@@ -237,6 +236,15 @@ export class AdvisoryLookup {
     node: new Map<string, CachedAdvisory[]>(),
   };
   private packageCount = 0;
+  /**
+   * The package index reads in progress, by ecosystem and name: a request for a package being read
+   * waits for that read instead of making its own. On PostgreSQL, where a read is a round trip, 32
+   * clients asking for the same packages in turn made up to 32 reads of each.
+   */
+  private readonly reading = {
+    npm: new Map<string, Promise<CachedAdvisory[]>>(),
+    node: new Map<string, Promise<CachedAdvisory[]>>(),
+  };
   private readonly single = new Map<string, CachedAdvisory | null>();
   private readonly memos = new Map<string, Promise<unknown>>();
 
@@ -258,13 +266,14 @@ export class AdvisoryLookup {
 
   /**
    * Empties the caches when the data changed since the last call. Advisories written in this
-   * process are seen at once; another process's within RECHECK_MS: the advisories' version is read
+   * process are seen at once; another process's within the reads' recheckMs: the advisories' version is read
    * at most that often, not on every request.
    */
   async refresh(): Promise<void> {
     const now = performance.now();
     const writes = advisoryWriteCount();
-    if (this.version !== null && writes === this.writesSeen && now - this.checkedAt < RECHECK_MS) return;
+    if (this.version !== null && writes === this.writesSeen && now - this.checkedAt < this.reads.recheckMs)
+      return;
     this.checkedAt = now;
     this.writesSeen = writes;
     const v = await this.reads.dataVersion();
@@ -275,6 +284,8 @@ export class AdvisoryLookup {
     this.packages.node.clear();
     this.packageCount = 0;
     this.single.clear();
+    this.reading.npm.clear();
+    this.reading.node.clear();
     this.memos.clear();
   }
 
@@ -326,21 +337,43 @@ export class AdvisoryLookup {
       lists.set(name, hit);
     }
     if (missing.length) {
-      const generation = this.generation;
-      const found = await this.reads.spanRowsMany(ecosystem, missing);
-      for (const name of missing) {
-        const list = packageEntries(found.get(name) ?? [], ecosystem === 'npm' ? name : null);
-        lists.set(name, list);
-        if (generation === this.generation) this.remember(cache, name, list);
+      const reading = this.reading[ecosystem];
+      const toRead = missing.filter((name) => !reading.has(name));
+      if (toRead.length) {
+        const generation = this.generation;
+        const read = this.reads.spanRowsMany(ecosystem, toRead).then((found) => {
+          const out = new Map<string, CachedAdvisory[]>();
+          for (const name of toRead) {
+            const list = packageEntries(found.get(name) ?? [], ecosystem === 'npm' ? name : null);
+            out.set(name, list);
+            if (generation === this.generation) this.remember(cache, name, list);
+          }
+          this.evict();
+          return out;
+        });
+        for (const name of toRead) {
+          const one = read.then((out) => out.get(name)!);
+          // a failed read fails the requests that wait for it, and the next request reads again
+          one.catch(() => {});
+          reading.set(name, one);
+          void one.finally(() => reading.get(name) === one && reading.delete(name)).catch(() => {});
+        }
       }
-      this.evict();
+      const waited = await Promise.all(missing.map((name) => reading.get(name)!));
+      for (const [i, name] of missing.entries()) lists.set(name, waited[i]!);
     }
     const toLoad = new Map<string, CachedAdvisory[]>();
     const touched = new Set<CachedAdvisory[]>();
+    const others = new Set<Promise<void>>();
     for (const [name, list] of lists) {
       const versions = wants.get(name)!;
       for (const c of list) {
         if (c.loaded || !c.mayHold(versions)) continue;
+        // being loaded by another request: wait for it, its list regrouped
+        if (c.loading) {
+          others.add(c.loading);
+          continue;
+        }
         const same = toLoad.get(c.id);
         if (same) same.push(c);
         else toLoad.set(c.id, [c]);
@@ -348,10 +381,19 @@ export class AdvisoryLookup {
       }
     }
     if (toLoad.size) {
-      for (const row of await this.reads.matchRowsOf([...toLoad.keys()]))
-        for (const c of toLoad.get(row.id)!) c.load(row.partial);
-      for (const list of touched) regroup(list);
+      const loading = this.reads.matchRowsOf([...toLoad.keys()]).then((rows) => {
+        for (const row of rows) for (const c of toLoad.get(row.id)!) c.load(row.partial);
+        for (const list of touched) regroup(list);
+      });
+      for (const cs of toLoad.values()) for (const c of cs) c.loading = loading;
+      const clear = () => {
+        for (const cs of toLoad.values()) for (const c of cs) if (c.loading === loading) c.loading = null;
+      };
+      // a failed load is tried again by the next request
+      loading.then(clear, clear);
+      await loading;
     }
+    if (others.size) await Promise.all(others);
     return lists;
   }
 

@@ -108,6 +108,56 @@ describe('the advisory look-up cache', () => {
     expect(list.every((c) => c.loaded)).toBe(true);
   });
 
+  it('reads a package, and loads an advisory, once for requests that ask at the same time', async () => {
+    // reads that take a round trip, as PostgreSQL's do, counted
+    const calls = { spans: 0, briefs: 0 };
+    const slow: AdvisoryReads = Object.create(reads);
+    slow.spanRowsMany = async (eco, names) => {
+      calls.spans++;
+      await new Promise((r) => setTimeout(r, 20));
+      return reads.spanRowsMany(eco, names);
+    };
+    slow.matchRowsOf = async (ids) => {
+      calls.briefs++;
+      await new Promise((r) => setTimeout(r, 20));
+      return reads.matchRowsOf(ids);
+    };
+    const lookup = new AdvisoryLookup(slow);
+    await lookup.refresh();
+    const asked = await Promise.all(
+      Array.from({ length: 32 }, () => lookup.packagesFor('npm', new Map([['json5', ['1.0.1']]]))),
+    );
+    expect(calls).toEqual({ spans: 1, briefs: 1 });
+    // every request has the list whole: the record that holds 1.0.1 loaded
+    for (const got of asked)
+      expect(got.get('json5')!.map((c) => [c.id, c.loaded])).toEqual([
+        ['GHSA-9c47-m6qq-7p4h', true],
+        ['NSWG-ECO-9001', false],
+      ]);
+    // a read that fails fails the requests that waited for it, and the next request reads again
+    const failing: AdvisoryReads = Object.create(slow);
+    let fail = true;
+    failing.spanRowsMany = async (eco, names) => {
+      calls.spans++;
+      await new Promise((r) => setTimeout(r, 20));
+      if (fail) throw new Error('the database went away');
+      return reads.spanRowsMany(eco, names);
+    };
+    const again = new AdvisoryLookup(failing);
+    await again.refresh();
+    const both = await Promise.allSettled([
+      again.forPackage('npm', 'json5'),
+      again.forPackage('npm', 'json5'),
+    ]);
+    expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    expect((await again.forPackage('npm', 'json5')).map((c) => c.id)).toEqual([
+      'GHSA-9c47-m6qq-7p4h',
+      'NSWG-ECO-9001',
+    ]);
+    expect(calls.spans).toBe(3);
+  });
+
   it('empties itself when advisories change, from any process, and not when other data does', async () => {
     const lookup = new AdvisoryLookup(reads);
     await lookup.refresh();
