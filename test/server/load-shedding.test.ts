@@ -244,15 +244,15 @@ describe('load shedding on a queue that stands across turns of the loop', () => 
     const client = `
       const net = require('node:net');
       const [port, request] = [Number(process.argv[1]), process.argv[2]];
-      const sockets = Array.from({ length: 80 }, () => net.connect(port, '127.0.0.1'));
+      const sockets = Array.from({ length: 100 }, () => net.connect(port, '127.0.0.1'));
       const statuses = sockets.map((s) => new Promise((resolve) => {
         let text = '';
         s.on('data', (d) => { text += d.toString('latin1'); });
         s.on('close', () => resolve(Number(/^HTTP\\/1\\.1 (\\d{3})/.exec(text)?.[1] ?? 0)));
       }));
       setTimeout(() => {
-        for (const s of sockets.slice(0, 40)) s.write(request);
-        setTimeout(() => { for (const s of sockets.slice(40)) s.write(request); }, 30);
+        for (const s of sockets.slice(0, 60)) s.write(request);
+        setTimeout(() => { for (const s of sockets.slice(60)) s.write(request); }, 10);
       }, 200);
       Promise.all(statuses).then((all) => process.stdout.write(JSON.stringify(all)));
     `;
@@ -266,7 +266,7 @@ describe('load shedding on a queue that stands across turns of the loop', () => 
     await new Promise((r) => child.on('close', r));
     const got = JSON.parse(out) as number[];
     expect(got.every((s) => s === 200 || s === 503)).toBe(true);
-    const second = got.slice(40);
+    const second = got.slice(60);
     expect(second.filter((s) => s === 200).length).toBeGreaterThanOrEqual(8);
     expect(second.filter((s) => s === 503).length).toBeGreaterThan(0);
   });
