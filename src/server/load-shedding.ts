@@ -61,6 +61,14 @@ export class LoopPressure {
   private ownSinceLastTurn = false;
   private readonly timer: NodeJS.Timeout;
   private readonly heapLimit: number;
+  /** The requests read in this turn of the loop, and when the first was. */
+  private turnRequests = 0;
+  private turnStart = 0;
+  /** Whether the turn that read requests before this one ran past the limit, and when it ended. */
+  private lastTurnLong = false;
+  private lastTurnEnd = 0;
+  /** Whether this turn follows a long one closely: a queue that stands. */
+  private standing = false;
   /** Whether requests are refused for the loop's delay, and for the heap. */
   late = false;
   heapFull = false;
@@ -96,33 +104,22 @@ export class LoopPressure {
    * QUEUED_REQUESTS must have been read in this turn before.
    */
   arrived(): boolean {
+    const limit = this.config.maxEventLoopDelayMs;
+    if (limit <= 0) return false;
     const now = performance.now();
     if (this.turnRequests === 0) {
-      const limit = this.config.maxEventLoopDelayMs;
       this.standing = this.lastTurnLong && now - this.lastTurnEnd <= limit;
       this.turnStart = now;
       setImmediate(this.endTurn);
     }
     this.turnRequests++;
-    return (
-      this.standing &&
-      this.turnRequests > QUEUED_REQUESTS &&
-      now - this.turnStart > this.config.maxEventLoopDelayMs
-    );
+    return this.standing && this.turnRequests > QUEUED_REQUESTS && now - this.turnStart > limit;
   }
 
-  private turnRequests = 0;
-  private turnStart = 0;
-  /** Whether the turn that read requests before this one ran past the limit, and when it ended. */
-  private lastTurnLong = false;
-  private lastTurnEnd = 0;
-  /** Whether this turn follows a long one closely: a queue that stands. */
-  private standing = false;
   /** Runs once the turn's reads are done (setImmediate runs after the loop's poll phase). */
   private readonly endTurn = () => {
     const now = performance.now();
-    const limit = this.config.maxEventLoopDelayMs;
-    this.lastTurnLong = limit > 0 && now - this.turnStart > limit;
+    this.lastTurnLong = now - this.turnStart > this.config.maxEventLoopDelayMs;
     this.lastTurnEnd = now;
     this.turnRequests = 0;
   };
@@ -167,15 +164,15 @@ export function shedLoad(app: FastifyInstance, config: LoadShedding): LoopPressu
     if (reply.sent) return done();
     const url = req.routeOptions.url ?? '';
     if (ALWAYS.has(url)) return done();
-    const write = programWrite(req);
     const queued = pressure.arrived();
-    // the program's writes have a reserve above the limit, not a free pass: a storm of them would
-    // otherwise hold every database connection while everything else is refused
-    const inFlightLimit = write ? 2 * config.maxInFlight : config.maxInFlight;
+    // the program's writes (a regular expression on the route) only matter past a limit: they pass
+    // the loop's delay, and have a reserve above maxInFlight, not a free pass (a storm of them would
+    // otherwise hold every database connection while everything else is refused)
+    const full = config.maxInFlight > 0 && inFlight >= config.maxInFlight;
     if (
       pressure.heapFull ||
-      ((pressure.late || queued) && !write) ||
-      (config.maxInFlight > 0 && inFlight >= inFlightLimit)
+      ((pressure.late || queued || full) &&
+        (!programWrite(req) || (config.maxInFlight > 0 && inFlight >= 2 * config.maxInFlight)))
     ) {
       refuse(reply);
       return;

@@ -60,7 +60,7 @@ export function rateLimitStore(namespace: string, shared: RateCounters | null) {
 interface Batched {
   /** Every instance's count in the window at the last sync, this one's included. */
   synced: number;
-  /** This instance's requests being added to the shared count now. */
+  /** This instance's requests being added to the shared count now (0: no sum in progress). */
   inFlight: number;
   /** This instance's requests since, in order: null for one answered already, else its callback. */
   pending: (Done | null)[];
@@ -86,7 +86,6 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
   const counters = shared;
   const entries = new Map<string, Batched>();
   const ahead = Math.max(1, Math.floor(max / 10));
-  const syncing = new Set<Batched>();
   let timer: NodeJS.Timeout | null = null;
   let windowMs = 60_000;
 
@@ -97,13 +96,12 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
    * wait with their place in the sum.
    */
   const flush = (due: Iterable<[string, Batched]>): void => {
-    const batches = new Map<string, { e: Batched; batch: (Done | null)[] }>();
+    const batches = new Map<string, { key: string; e: Batched; batch: (Done | null)[] }>();
     for (const [key, e] of due) {
-      if (syncing.has(e) || e.pending.length === 0) continue;
+      if (e.inFlight > 0 || e.pending.length === 0) continue;
       const batch = e.pending.splice(0);
       e.inFlight = batch.length;
-      syncing.add(e);
-      batches.set(`${namespace}:${key}`, { e, batch });
+      batches.set(`${namespace}:${key}`, { key, e, batch });
     }
     if (batches.size === 0) return;
     const counts = new Map([...batches].map(([k, b]) => [k, b.batch.length]));
@@ -112,16 +110,15 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
       // the database is unreachable: this instance counts alone until it is back
       .catch(() => new Map<string, { current: number; ttl: number }>())
       .then((got) => {
-        for (const [k, { e, batch }] of batches) {
+        for (const [k, { key, e, batch }] of batches) {
           const n = batch.length;
           const c = got.get(k);
           e.synced = c ? c.current : e.synced + n;
           if (c) e.windowEnd = Date.now() + c.ttl;
           e.inFlight = 0;
-          syncing.delete(e);
           const t = ttl(e);
           for (const [j, cb] of batch.entries()) cb?.(null, { current: e.synced - n + j + 1, ttl: t });
-          if (e.pending.some((cb) => cb !== null)) flush([[k.slice(namespace.length + 1), e]]);
+          if (e.pending.some((cb) => cb !== null)) flush([[key, e]]);
           else if (e.pending.length) schedule();
         }
       });
@@ -133,7 +130,7 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
       timer = null;
       const now = Date.now();
       for (const [key, e] of entries)
-        if (!e.pending.length && e.windowEnd <= now && !syncing.has(e)) entries.delete(key);
+        if (!e.pending.length && e.windowEnd <= now && e.inFlight === 0) entries.delete(key);
       flush(entries);
     }, SYNC_EVERY_MS);
     timer.unref();
@@ -144,7 +141,7 @@ export function batchedRateLimitStore(namespace: string, shared: RateCounters | 
       windowMs = timeWindow;
       const now = Date.now();
       let e = entries.get(key);
-      if (!e || (e.windowEnd <= now && !syncing.has(e) && e.pending.length === 0)) {
+      if (!e || (e.windowEnd <= now && e.inFlight === 0 && e.pending.length === 0)) {
         if (!e && entries.size >= MAX_KEYS) entries.delete(entries.keys().next().value as string);
         entries.delete(key);
         e = { synced: 0, inFlight: 0, pending: [], windowEnd: now + timeWindow };

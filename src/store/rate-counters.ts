@@ -22,18 +22,7 @@ export class RateCounters {
 
   /** Counts one request of `key` in a window of `windowMs`: its count in the window so far and what is left of it. */
   async increment(key: string, windowMs: number): Promise<RateCount> {
-    const now = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
-    const { rows } = await sql<{ hits: number; ttl: string | number }>`
-      insert into rate_limits as r (key, window_ends, hits)
-      values (${key}, ${now} + ${windowMs}, 1)
-      on conflict (key) do update set
-        hits = case when r.window_ends <= excluded.window_ends - ${windowMs} then 1 else r.hits + 1 end,
-        window_ends = case when r.window_ends <= excluded.window_ends - ${windowMs}
-          then excluded.window_ends else r.window_ends end
-      returning hits, r.window_ends - ${now} as ttl`.execute(this.db);
-    this.prune();
-    const row = rows[0]!;
-    return { current: Number(row.hits), ttl: Math.max(0, Number(row.ttl)) };
+    return (await this.add(new Map([[key, 1]]), windowMs)).get(key)!;
   }
 
   /**

@@ -242,8 +242,8 @@ export class AdvisoryLookup {
    * clients asking for the same packages in turn made up to 32 reads of each.
    */
   private readonly reading = {
-    npm: new Map<string, Promise<CachedAdvisory[]>>(),
-    node: new Map<string, Promise<CachedAdvisory[]>>(),
+    npm: new Map<string, Promise<Map<string, CachedAdvisory[]>>>(),
+    node: new Map<string, Promise<Map<string, CachedAdvisory[]>>>(),
   };
   private readonly single = new Map<string, CachedAdvisory | null>();
   private readonly memos = new Map<string, Promise<unknown>>();
@@ -351,16 +351,15 @@ export class AdvisoryLookup {
           this.evict();
           return out;
         });
-        for (const name of toRead) {
-          const one = read.then((out) => out.get(name)!);
-          // a failed read fails the requests that wait for it, and the next request reads again
-          one.catch(() => {});
-          reading.set(name, one);
-          void one.finally(() => reading.get(name) === one && reading.delete(name)).catch(() => {});
-        }
+        for (const name of toRead) reading.set(name, read);
+        // a failed read fails the requests that wait for it, and the next request reads again
+        const done = () => {
+          for (const name of toRead) if (reading.get(name) === read) reading.delete(name);
+        };
+        read.then(done, done);
       }
       const waited = await Promise.all(missing.map((name) => reading.get(name)!));
-      for (const [i, name] of missing.entries()) lists.set(name, waited[i]!);
+      for (const [i, name] of missing.entries()) lists.set(name, waited[i]!.get(name)!);
     }
     const toLoad = new Map<string, CachedAdvisory[]>();
     const touched = new Set<CachedAdvisory[]>();

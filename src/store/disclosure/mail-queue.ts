@@ -155,21 +155,7 @@ export class MailQueueStore implements MailQueueReader {
    * False when the claim was lost meanwhile (its lease lapsed and another instance took it).
    */
   async markSent(id: string, instance: string, at: string): Promise<boolean> {
-    const r = await this.db
-      .updateTable('mail_queue')
-      .set((eb) => ({
-        sent_at: at,
-        sealed_text: null,
-        attempts: eb('attempts', '+', 1),
-        last_error: null,
-        claimed_by: null,
-        claimed_until: null,
-      }))
-      .where('id', '=', id)
-      .where('claimed_by', '=', instance)
-      .where('sent_at', 'is', null)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return this.settle(id, instance, { sent_at: at, sealed_text: null, last_error: null });
   }
 
   /**
@@ -183,15 +169,30 @@ export class MailQueueStore implements MailQueueReader {
     nextAttemptAt: string | null,
     at: string,
   ): Promise<boolean> {
+    return this.settle(id, instance, {
+      last_error: error.slice(0, MAX_ERROR),
+      ...(nextAttemptAt ? { next_attempt_at: nextAttemptAt } : { failed_at: at }),
+    });
+  }
+
+  /**
+   * Ends an attempt of a message claimed by `instance`: counts it, releases the claim and sets
+   * `fields`. False when the claim was lost meanwhile (its lease lapsed and another instance took it).
+   */
+  private async settle(
+    id: string,
+    instance: string,
+    fields: {
+      sent_at?: string;
+      sealed_text?: null;
+      last_error: string | null;
+      next_attempt_at?: string;
+      failed_at?: string;
+    },
+  ): Promise<boolean> {
     const r = await this.db
       .updateTable('mail_queue')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        last_error: error.slice(0, MAX_ERROR),
-        ...(nextAttemptAt ? { next_attempt_at: nextAttemptAt } : { failed_at: at }),
-        claimed_by: null,
-        claimed_until: null,
-      }))
+      .set((eb) => ({ ...fields, attempts: eb('attempts', '+', 1), claimed_by: null, claimed_until: null }))
       .where('id', '=', id)
       .where('claimed_by', '=', instance)
       .where('sent_at', 'is', null)
