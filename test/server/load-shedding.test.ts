@@ -207,10 +207,14 @@ describe('load shedding on a queue that stands across turns of the loop', () => 
   });
   const request = `POST /v1/querybatch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 
-  it('serves a burst read in one turn whole: one long turn is not a standing queue', async () => {
+  /**
+   * Opens `n` connections and sends a request on each while this process holds the loop, so that
+   * the server reads them all in one turn; returns their statuses once answered.
+   */
+  async function wave(n: number, beforeRead: () => void = () => {}): Promise<number[]> {
     const sockets = await Promise.all(
       Array.from(
-        { length: 40 },
+        { length: n },
         () =>
           new Promise<net.Socket>((resolve, reject) => {
             const s = net.connect(port, '127.0.0.1', () => resolve(s));
@@ -232,41 +236,51 @@ describe('load shedding on a queue that stands across turns of the loop', () => 
     await new Promise((r) => setTimeout(r, 50));
     // every request is in the server's socket buffers before the loop turns again: one turn reads them all
     for (const s of sockets) s.write(request);
+    beforeRead();
     const until = performance.now() + 150;
     while (performance.now() < until) {
       // let the kernel take them all
     }
-    expect(await Promise.all(statuses)).toEqual(Array(40).fill(200));
+    return Promise.all(statuses);
+  }
+
+  it('serves a burst read in one turn whole: one long turn is not a standing queue', async () => {
+    expect(await wave(40)).toEqual(Array(40).fill(200));
   });
 
   it('refuses, in the turn after a long one, the requests that waited past the limit behind the first ones', async () => {
-    // another process sends a second wave while the server is busy with the first
+    // another process sends a second wave 170 ms after it is told, while the server is busy with
+    // the first (read in one turn once this process lets go of the loop, after 150 ms)
     const client = `
       const net = require('node:net');
       const [port, request] = [Number(process.argv[1]), process.argv[2]];
-      const sockets = Array.from({ length: 100 }, () => net.connect(port, '127.0.0.1'));
+      const sockets = Array.from({ length: 40 }, () => net.connect(port, '127.0.0.1'));
       const statuses = sockets.map((s) => new Promise((resolve) => {
         let text = '';
         s.on('data', (d) => { text += d.toString('latin1'); });
         s.on('close', () => resolve(Number(/^HTTP\\/1\\.1 (\\d{3})/.exec(text)?.[1] ?? 0)));
       }));
-      setTimeout(() => {
-        for (const s of sockets.slice(0, 60)) s.write(request);
-        setTimeout(() => { for (const s of sockets.slice(60)) s.write(request); }, 10);
-      }, 200);
+      Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', r)))).then(() => process.stdout.write('ready\\n'));
+      process.stdin.once('data', () => setTimeout(() => { for (const s of sockets) s.write(request); }, 170));
       Promise.all(statuses).then((all) => process.stdout.write(JSON.stringify(all)));
     `;
     const child = spawn(process.execPath, ['-e', client, String(port), request], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    await new Promise((r) => child.on('close', r));
-    const got = JSON.parse(out) as number[];
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.startsWith('ready\n')) resolve();
+      }),
+    );
+    const closed = new Promise((r) => child.on('close', r));
+    await ready;
+    const first = await wave(60, () => child.stdin.end('go\n'));
+    await closed;
+    const second = JSON.parse(out.slice('ready\n'.length)) as number[];
+    const got = [...first, ...second];
     expect(got.every((s) => s === 200 || s === 503)).toBe(true);
-    const second = got.slice(60);
     expect(second.filter((s) => s === 200).length).toBeGreaterThanOrEqual(8);
     expect(second.filter((s) => s === 503).length).toBeGreaterThan(0);
   });
