@@ -11,7 +11,6 @@
 // - Every problem with the cache (no home folder, read-only disk, a damaged file) only means a
 //   slower start, never a failed command. NSWG_CODE_CACHE=0 turns it off; so does NSWG_DEBUG, which
 //   loads the bundle with its source map for stack traces that name the source lines.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { createRequire, enableCompileCache } from 'node:module';
 import { homedir } from 'node:os';
@@ -71,6 +70,9 @@ if (major < NODE_MIN[0] || (major === NODE_MIN[0] && minor < NODE_MIN[1])) {
   // the one installed with it, with the same arguments, streams and exit status
   const node = installedNode();
   if (node) {
+    // required here, not imported: node:child_process (with net, streams and dgram) costs every
+    // start about 8 ms, and only this path uses it
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const run = spawnSync(node, [...process.execArgv, __filename, ...process.argv.slice(2)], {
       stdio: 'inherit',
     });
