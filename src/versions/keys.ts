@@ -69,6 +69,20 @@ export function spansOf(set: VersionSet): string | null {
   return text.length > MAX_SPANS_LENGTH ? null : text;
 }
 
+/**
+ * Compares `key` with the text spans[from, to) as `<` compares strings (code unit by code unit):
+ * negative, 0 or positive. Without cutting the text out: a look-up checks every advisory of a
+ * package, each request.
+ */
+function compareAt(key: string, spans: string, from: number, to: number): number {
+  const n = Math.min(key.length, to - from);
+  for (let i = 0; i < n; i++) {
+    const d = key.charCodeAt(i) - spans.charCodeAt(from + i);
+    if (d !== 0) return d;
+  }
+  return key.length - (to - from);
+}
+
 /** Does a set, as its spans, hold the version whose key is `key`? */
 export function spansHold(spans: string, key: string): boolean {
   let start = 0;
@@ -76,11 +90,13 @@ export function spansHold(spans: string, key: string): boolean {
     let end = spans.indexOf(' ', start);
     if (end < 0) end = spans.length;
     const comma = spans.indexOf(',', start);
-    const lo = spans.slice(start + 1, comma);
-    const hi = spans.slice(comma + 1, end - 1);
-    if (key >= lo && (hi === '' || key < hi || (spans.charCodeAt(end - 1) === 93 && key === hi))) return true;
+    // "[lo,hi)" or "[lo,hi]"; hi empty: no upper bound
+    const fromLo = compareAt(key, spans, start + 1, comma);
     // the intervals are sorted: none further on can hold a key below this one's start
-    if (key < lo) return false;
+    if (fromLo < 0) return false;
+    if (comma + 1 === end - 1) return true;
+    const fromHi = compareAt(key, spans, comma + 1, end - 1);
+    if (fromHi < 0 || (fromHi === 0 && spans.charCodeAt(end - 1) === 93)) return true;
     start = end + 1;
   }
   return false;

@@ -152,16 +152,23 @@ function resolve(q: QueryBody, at: string): Resolved | null {
  * The advisories a resolved query finds, by id, after the page token's id. `npm`: the npm packages
  * already read for this request with its versions (packagesFor), when the caller has them.
  */
-async function find(
+function find(
   lookup: AdvisoryLookup,
   r: Resolved,
   npm?: ReadonlyMap<string, CachedAdvisory[]>,
-): Promise<CachedAdvisory[]> {
+): CachedAdvisory[] | Promise<CachedAdvisory[]> {
+  const versions = r.version === null ? null : [r.version];
+  // at once when the cache holds what the query needs, as it usually does: no turn of the loop
   const list =
-    (r.ecosystem === 'npm' ? npm?.get(r.name) : undefined) ??
-    (await lookup.packagesFor(r.ecosystem, new Map([[r.name, r.version === null ? null : [r.version]]]))).get(
-      r.name,
-    )!;
+    (r.ecosystem === 'npm' ? npm?.get(r.name) : undefined) ?? lookup.cachedFor(r.ecosystem, r.name, versions);
+  if (list) return affecting(list, r);
+  return lookup
+    .packagesFor(r.ecosystem, new Map([[r.name, versions]]))
+    .then((found) => affecting(found.get(r.name)!, r));
+}
+
+/** The advisories of a package's list that the query's version (any, when none is given) is affected by. */
+function affecting(list: CachedAdvisory[], r: Resolved): CachedAdvisory[] {
   const parsed = r.version === null ? null : parseVersion(r.version);
   // an advisory not loaded holds none of the versions asked about (packagesFor)
   return list.filter(
@@ -169,6 +176,9 @@ async function find(
       c.loaded && (r.after === null || c.id > r.after) && affects(c, r.ecosystem, r.name, r.version, parsed),
   );
 }
+
+/** The answer to a query that no advisory affects, the most common one. */
+const NO_VULNS = '{"vulns":[]}';
 
 /** The first `size` of the list, and the token of the next page when there is more. */
 function page(list: CachedAdvisory[], size: number): { shown: CachedAdvisory[]; next?: string } {
@@ -212,8 +222,12 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     async (req, reply) => {
       const r = resolve(req.body as QueryBody, '');
       if (!r) return { vulns: [] };
-      await lookup.refresh();
-      const { shown, next } = page(await find(lookup, r), QUERY_PAGE);
+      // the hot path of the API: no wait for a turn of the loop where none is needed
+      const checking = lookup.refresh();
+      if (checking) await checking;
+      const found = find(lookup, r);
+      const { shown, next } = page(Array.isArray(found) ? found : await found, QUERY_PAGE);
+      if (!shown.length) return reply.type('application/json; charset=utf-8').send(NO_VULNS);
       const token = next === undefined ? '' : `,"next_page_token":${JSON.stringify(next)}`;
       return reply
         .type('application/json; charset=utf-8')
