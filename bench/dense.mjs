@@ -206,6 +206,15 @@ function bareServer(answers, headers) {
   });
 }
 
+/** Sends each body to /v1/query once, 32 at a time. */
+async function askEach(url, bodies) {
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) await timePost(`${url}/v1/query`, bodies[next++]);
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
 async function queryBench(list) {
   const runs = Number(process.env.QUERY_RUNS ?? 3);
   const duration = Number(process.env.DURATION ?? 10);
@@ -267,28 +276,45 @@ async function queryBench(list) {
     for (const [engine, db] of dbs) sides.push([`nswg (${engine})`, await startServer(db)]);
     sides.push(['bare node:http', await bareServer(answers, {})]);
     sides.push(['bare node:http, nswg headers', await bareServer(answers, headers)]);
+    // warm: every distinct query once (autocannon's connections all walk the list from its start,
+    // at a few hundred requests a second each, so a short warm-up leaves most of it cold: on
+    // PostgreSQL, reads went on into the second round), then a short run
+    for (const [label, s] of sides) if (label.startsWith('nswg')) await askEach(s.url, bodies);
     for (const [, s] of sides) await cannon({ url: s.url, connections: 32, duration: 3, requests });
     const out = sides.map(() => ({ rps: [], p50: [], p99: [], bad: 0 }));
-    for (let i = 0; i < runs; i++)
-      for (const [k, [, s]] of sides.entries()) {
-        const o = await cannon({ url: s.url, connections: 32, duration, requests });
+    // the machine's speed drifts within minutes (the bare server's rate moved by a third between
+    // rounds): each round runs every side, in the reverse order every other round, and the ratios
+    // are also taken round by round
+    for (let i = 0; i < runs; i++) {
+      const order = [...sides.keys()];
+      if (i % 2) order.reverse();
+      for (const k of order) {
+        const o = await cannon({ url: sides[k][1].url, connections: 32, duration, requests });
         out[k].rps.push(o.requests.average);
         out[k].p50.push(o.latency.p50);
         out[k].p99.push(o.latency.p99);
         out[k].bad += o.errors + o.non2xx;
+        if (process.env.VERBOSE)
+          console.log(
+            `  round ${i + 1}: ${sides[k][0]} ${o.requests.average.toFixed(0)} req/s, p99 ${o.latency.p99} ms`,
+          );
       }
+    }
     for (const [k, [label]] of sides.entries())
       console.log(
         `/v1/query, 32 connections, ${label}: median ${median(out[k].rps).toFixed(0)} req/s, ` +
           `p50 ${median(out[k].p50)} ms, p99 ${median(out[k].p99)} ms (${runs} runs of ${duration} s; errors ${out[k].bad})`,
       );
-    const bare = median(out[dbs.length].rps);
-    const same = median(out[dbs.length + 1].rps);
+    const bare = out[dbs.length].rps;
+    const same = out[dbs.length + 1].rps;
+    const pct = (a, b) => `${((100 * a) / b).toFixed(0)}%`;
+    const roundly = (a, b) => pct(median(a.map((x, i) => x / b[i])), 1);
     for (const [e, [engine]] of dbs.entries()) {
-      const rps = median(out[e].rps);
+      const rps = out[e].rps;
       console.log(
-        `${engine}: nswg has ${((100 * rps) / bare).toFixed(0)}% of the bare server's throughput ` +
-          `(${((100 * rps) / same).toFixed(0)}% of the bare server sending the same headers); server RSS ${rssMiB(sides[e][1].child.pid).toFixed(0)} MiB`,
+        `${engine}: nswg has ${pct(median(rps), median(bare))} of the bare server's throughput ` +
+          `(${pct(median(rps), median(same))} of the bare server sending the same headers); ` +
+          `round by round, median ${roundly(rps, bare)} (${roundly(rps, same)}); server RSS ${rssMiB(sides[e][1].child.pid).toFixed(0)} MiB`,
       );
     }
     console.log(`${bodies.length} distinct queries, ${vulns} records answered in all`);

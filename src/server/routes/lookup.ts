@@ -117,6 +117,12 @@ export class CachedAdvisory implements MatchableAdvisory {
  * never loaded (an id and spans: some 150 bytes each), so the cache holds far more than it reads.
  */
 const MAX_PACKAGE_ADVISORIES = 40_000;
+/** The whole answers kept (keepAnswer), in bytes. */
+const MAX_ANSWER_BYTES = 32 << 20;
+
+/** What a kept answer takes: its bytes, its key's two parts (two bytes a character at most) and the entries. */
+const answerSize = (name: string, rest: string, answer: Buffer): number =>
+  answer.length + 2 * (name.length + rest.length) + 128;
 const MAX_SINGLE = 2000;
 
 /** A package's entry in the look-up cache: its advisories, and whether it was read since eviction last passed it. */
@@ -257,12 +263,29 @@ export class AdvisoryLookup {
   };
   private readonly single = new Map<string, CachedAdvisory | null>();
   private readonly memos = new Map<string, Promise<unknown>>();
+  /**
+   * Whole answers of a route, by ecosystem, package name and the rest of the query (keepAnswer), and
+   * what they take in all. Two levels, not one key: a key made of the parts was a new string to hash
+   * at every request, a third of a kept answer's time.
+   */
+  private readonly answers = {
+    npm: new Map<string, Map<string, Buffer>>(),
+    node: new Map<string, Map<string, Buffer>>(),
+  };
+  private answerBytes = 0;
 
   constructor(
     private readonly reads: AdvisoryReads,
     /** How many advisories (plus one per package) the per-package cache may hold. */
     private readonly capacity = MAX_PACKAGE_ADVISORIES,
+    /** How many bytes the whole answers kept may take, their keys counted. */
+    private readonly answerCapacity = MAX_ANSWER_BYTES,
   ) {}
+
+  /** What the whole answers kept take, in bytes, their keys counted (tests, metrics). */
+  get answerBytesKept(): number {
+    return this.answerBytes;
+  }
 
   /** How many advisories, plus one per package, the per-package cache holds (tests, metrics). */
   get cachedCount(): number {
@@ -302,6 +325,50 @@ export class AdvisoryLookup {
     this.reading.npm.clear();
     this.reading.node.clear();
     this.memos.clear();
+    this.#dropAnswers();
+  }
+
+  #dropAnswers(): void {
+    this.answers.npm.clear();
+    this.answers.node.clear();
+    this.answerBytes = 0;
+  }
+
+  /**
+   * The cache's generation: take it before computing an answer, and give it to keepAnswer, which
+   * keeps nothing computed from data that has changed since.
+   */
+  get generationNow(): number {
+    return this.generation;
+  }
+
+  /**
+   * A whole answer kept by keepAnswer for a query of a package: `rest` is the rest of the query,
+   * spelt so that no two queries share it. Call refresh() first.
+   */
+  answer(ecosystem: 'npm' | 'node', name: string, rest: string): Buffer | undefined {
+    return this.answers[ecosystem].get(name)?.get(rest);
+  }
+
+  /**
+   * Keeps a route's whole answer to a query until the data changes (`since`: the generation taken
+   * before computing it). The answers kept take at most the answers' capacity, their keys counted:
+   * past it they are all dropped, to be kept again as they are asked (queries are the clients' own
+   * text: a flood of different ones costs work, not memory). An answer taking more than a tenth of
+   * the capacity is not kept.
+   */
+  keepAnswer(ecosystem: 'npm' | 'node', name: string, rest: string, since: number, answer: Buffer): void {
+    const size = answerSize(name, rest, answer);
+    if (since !== this.generation || size > this.answerCapacity / 10) return;
+    if (this.answerBytes + size > this.answerCapacity) this.#dropAnswers();
+    const byName = this.answers[ecosystem];
+    let kept = byName.get(name);
+    if (!kept) {
+      kept = new Map();
+      byName.set(name, kept);
+    } else if (kept.has(rest)) return;
+    kept.set(rest, answer);
+    this.answerBytes += size;
   }
 
   /** A value computed from the data (an export, the feed), kept until the data changes. Call refresh() first. */

@@ -177,6 +177,16 @@ function affecting(list: CachedAdvisory[], r: Resolved): CachedAdvisory[] {
   );
 }
 
+/**
+ * The rest of a query, after its package, among the kept answers: "*" for any version, "=" and the
+ * version; with a page token, the length of that first, then the token (it starts with a digit, so
+ * it is never one without a token).
+ */
+function restOf(r: Resolved): string {
+  const v = r.version === null ? '*' : `=${r.version}`;
+  return r.after === null ? v : `${v.length}:${v}${r.after}`;
+}
+
 /** The answer to a query that no advisory affects, the most common one. */
 const NO_VULNS = '{"vulns":[]}';
 
@@ -222,16 +232,23 @@ export async function osvRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     async (req, reply) => {
       const r = resolve(req.body as QueryBody, '');
       if (!r) return { vulns: [] };
-      // the hot path of the API: no wait for a turn of the loop where none is needed
+      // the hot path of the API: an answer given before comes from memory, as bytes, and nothing
+      // waits for a turn of the loop where none is needed
       const checking = lookup.refresh();
       if (checking) await checking;
+      reply.type('application/json; charset=utf-8');
+      const rest = restOf(r);
+      const kept = lookup.answer(r.ecosystem, r.name, rest);
+      if (kept) return reply.send(kept);
+      const generation = lookup.generationNow;
       const found = find(lookup, r);
       const { shown, next } = page(Array.isArray(found) ? found : await found, QUERY_PAGE);
-      if (!shown.length) return reply.type('application/json; charset=utf-8').send(NO_VULNS);
       const token = next === undefined ? '' : `,"next_page_token":${JSON.stringify(next)}`;
-      return reply
-        .type('application/json; charset=utf-8')
-        .send(`{"vulns":[${(await osvTexts(lookup, reply, shown)).join(',')}]${token}}`);
+      const answer = Buffer.from(
+        shown.length ? `{"vulns":[${(await osvTexts(lookup, reply, shown)).join(',')}]${token}}` : NO_VULNS,
+      );
+      lookup.keepAnswer(r.ecosystem, r.name, rest, generation, answer);
+      return reply.send(answer);
     },
   );
 

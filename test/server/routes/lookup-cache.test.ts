@@ -162,7 +162,8 @@ describe('the advisory look-up cache', () => {
     const lookup = new AdvisoryLookup(reads);
     await lookup.refresh();
     await lookup.prefetch('npm', ['json5']);
-    const later = () => new Promise((r) => setTimeout(r, 5));
+    // past the interval at which the advisories' version is asked again
+    const later = () => new Promise((r) => setTimeout(r, reads.recheckMs + 5));
     // another table written (as sessions and reports are, all the time): the cache holds
     await sql`insert into meta (key, value) values ('unrelated.fact', 'x')`.execute(store.db);
     await later();
@@ -173,5 +174,38 @@ describe('the advisory look-up cache', () => {
     await later();
     await lookup.refresh();
     expect(lookup.isCached('npm', 'json5')).toBe(false);
+  });
+
+  it('keeps whole answers within its capacity, keys counted, and none computed before the data changed', async () => {
+    const lookup = new AdvisoryLookup(reads, undefined, 10_000);
+    await lookup.refresh();
+    const since = lookup.generationNow;
+    lookup.keepAnswer('npm', 'lodash', '=4.17.4', since, Buffer.from('{"vulns":[]}'));
+    expect(lookup.answer('npm', 'lodash', '=4.17.4')?.toString()).toBe('{"vulns":[]}');
+    // apart by ecosystem, package and the rest of the query
+    expect(lookup.answer('node', 'lodash', '=4.17.4')).toBeUndefined();
+    expect(lookup.answer('npm', 'lodash', '=4.17.5')).toBeUndefined();
+    // long queries with small answers: their keys take the room
+    const name = (i: number) => `${i}-${'x'.repeat(400)}`;
+    for (let i = 0; i < 100; i++) {
+      lookup.keepAnswer('npm', name(i), '*', since, Buffer.from('{}'));
+      expect(lookup.answerBytesKept).toBeLessThanOrEqual(10_000);
+    }
+    const kept = Array.from({ length: 100 }, (_, i) => i).filter((i) => lookup.answer('npm', name(i), '*'));
+    expect(kept.length).toBeLessThanOrEqual(11);
+    expect(kept).toContain(99);
+    // larger than a tenth of the capacity: not kept
+    lookup.keepAnswer('npm', 'large', '*', since, Buffer.alloc(2000));
+    expect(lookup.answer('npm', 'large', '*')).toBeUndefined();
+    // the data changes: the answers go, and one computed before is not kept
+    await sql`update meta set value = 'another-import-2' where key = 'advisories.version'`.execute(store.db);
+    await new Promise((r) => setTimeout(r, reads.recheckMs + 5));
+    await lookup.refresh();
+    expect(lookup.answerBytesKept).toBe(0);
+    expect(lookup.answer('npm', name(99), '*')).toBeUndefined();
+    lookup.keepAnswer('npm', 'late', '*', since, Buffer.from('{}'));
+    expect(lookup.answer('npm', 'late', '*')).toBeUndefined();
+    lookup.keepAnswer('npm', 'late', '*', lookup.generationNow, Buffer.from('{}'));
+    expect(lookup.answer('npm', 'late', '*')?.toString()).toBe('{}');
   });
 });

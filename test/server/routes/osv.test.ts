@@ -236,6 +236,34 @@ describe.each(await testEngines())('the OSV API on %s', (engine) => {
     });
   });
 
+  it("answers a query asked again from memory with the same bytes, and never with another query's answer", async () => {
+    const q = { package: { name: 'lodash', ecosystem: 'npm' }, version: '4.17.4' };
+    const first = await query(q);
+    const again = await query(q);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(again.body).toBe(first.body);
+    expect(ids(again.json())).toEqual(wgFor('lodash', '4.17.4'));
+    // kept answers are found by every part of the query, each part apart: asked first, the query
+    // whose name and version run together into the same text must not answer the other
+    await store.advisories.import([npmAdvisory('GHSA-keys-0001-test', 'nswg key test', '<2.0.0')]);
+    const split = await query({ package: { name: 'nswg key', ecosystem: 'npm' }, version: 'test 1.0.0' });
+    expect(split.statusCode).toBe(200);
+    expect(ids(split.json())).toEqual([]);
+    expect(
+      ids((await query({ package: { name: 'nswg key test', ecosystem: 'npm' }, version: '1.0.0' })).json()),
+    ).toEqual(['GHSA-keys-0001-test']);
+    // and a page token is part of the query
+    const paged = await query({ package: { name: PAGING, ecosystem: 'npm' }, version: '1.0.0' });
+    const token = paged.json().next_page_token as string;
+    const second = await query({
+      package: { name: PAGING, ecosystem: 'npm' },
+      version: '1.0.0',
+      page_token: token,
+    });
+    expect(second.json().vulns[0].id).not.toBe(paged.json().vulns[0].id);
+  });
+
   it('sees imports at once, from this process or another connection (the caches follow the data)', async () => {
     const ask = async () =>
       ids((await query({ package: { name: 'nswg-late-test', ecosystem: 'npm' }, version: '1.0.0' })).json());
