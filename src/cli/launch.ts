@@ -1,5 +1,6 @@
 // The `nswg` executable (dist/bin/nswg.js, CommonJS, built by scripts/bundle.mjs): it checks the
-// Node.js it runs on, then loads the command line's bundle (dist/bin/cli.cjs) with Node.js's own
+// Node.js it runs on, then loads the command line's bundle (dist/bin/cli.cjs; for `nswg audit`,
+// dist/bin/audit.cjs, which holds that command alone) with Node.js's own
 // compile cache, so that the bundle is not parsed and compiled again at every start (about 30 ms of
 // an audit). Measured against a cache of V8's made once the command had run (which nswg used to
 // make itself), interleaved on Node.js 24: an audit starts as fast with either, so the launcher
@@ -16,7 +17,14 @@ import { createRequire, enableCompileCache } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-const BUNDLE = join(__dirname, 'cli.cjs');
+/**
+ * The bundle for the command line `argv`: audit.cjs for `nswg audit` (its first word that is not an
+ * option, as main.ts reads it; no option of the program itself takes a value), else cli.cjs.
+ */
+function bundleFor(argv: readonly string[]): string {
+  const command = argv.slice(2).find((a) => !a.startsWith('-'));
+  return join(__dirname, command === 'audit' ? 'audit.cjs' : 'cli.cjs');
+}
 /** The oldest Node.js that runs nswg (package.json's engines): node:sqlite with all the store uses. */
 const NODE_MIN = [22, 16] as const;
 
@@ -91,5 +99,5 @@ if (major < NODE_MIN[0] || (major === NODE_MIN[0] && minor < NODE_MIN[1])) {
     const dir = cacheFolder();
     if (dir) enableCompileCache(dir);
   }
-  require(BUNDLE);
+  require(bundleFor(process.argv));
 }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nswg, tempHome } from '../helpers/cli.js';
+import { SHARED } from '../helpers/shared.js';
 
 // the launcher (src/cli/launch.ts) loads the command line's bundle with Node.js's compile cache, in
 // a private folder of the user's
@@ -82,6 +83,40 @@ describe('nswg executable: compile cache', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).version).toBe('20.0.0');
     expect(r.stderr).toBe('');
+  });
+
+  it("runs `nswg audit` from a bundle of that command alone, with the whole command line's answers", async () => {
+    const { env, dir, home } = await cacheHome();
+    const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}`, import.meta.url));
+    // the audit's bundle carries none of the server (its load shedding's error code) and is half the size
+    const audit = readFileSync(bin('audit.cjs'), 'utf8');
+    const whole = readFileSync(bin('cli.cjs'), 'utf8');
+    expect(whole).toContain('E_OVERLOADED');
+    expect(audit).not.toContain('E_OVERLOADED');
+    expect(audit.length).toBeLessThan(whole.length * 0.6);
+    const args = ['audit', join(SHARED, 'fixtures', 'vuln-direct-npm'), '--format', 'json', '--no-node'];
+    await nswg(checkNode, { home, env });
+    expect(cacheFiles(dir)).toHaveLength(1);
+    const r = await nswg(args, { home, env });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+    // its own bundle, with its own compile cache
+    expect(cacheFiles(dir)).toHaveLength(2);
+    // the same answer as the whole command line's (run from its bundle directly), and the same help
+    const direct = spawnSync(process.execPath, [bin('cli.cjs'), ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: home, NSWG_HOME: home, LANG: 'C.UTF-8' },
+    });
+    expect(direct.status).toBe(1);
+    expect(r.stdout).toBe(direct.stdout);
+    const help = await nswg(['audit', '--help'], { home, env });
+    expect(help.stdout).toBe(
+      spawnSync(process.execPath, [bin('cli.cjs'), 'audit', '--help'], {
+        encoding: 'utf8',
+        env: { HOME: home },
+      }).stdout,
+    );
+    expect(help.stdout).toContain('--audit-level');
   });
 
   it.skipIf(!process.getuid)('neither reads nor writes a cache in a folder others may write to', async () => {
