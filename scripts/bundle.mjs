@@ -53,8 +53,7 @@ const COMMAND_MODULE = /^\.\/[a-z-]+-commands?\.js$/;
  * './audit-command.js'), every other command's module is a stand-in that is never loaded: the
  * executable runs this bundle for that command alone.
  */
-const bundleCli = (name, only) =>
-  build({
+const bundleCli = (name, only) => build({
   ...common,
   entryPoints: { [name]: 'src/cli/main.ts' },
   outExtension: { '.js': '.cjs' },

@@ -16,15 +16,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { createRequire, enableCompileCache } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { commandNamed } from './command-name.js';
 
-/**
- * The bundle for the command line `argv`: audit.cjs for `nswg audit` (its first word that is not an
- * option, as main.ts reads it; no option of the program itself takes a value), else cli.cjs.
- */
+/** The bundle for the command line `argv`: audit.cjs for `nswg audit`, which holds that command alone, else cli.cjs. */
 function bundleFor(argv: readonly string[]): string {
-  const command = argv.slice(2).find((a) => !a.startsWith('-'));
-  return join(__dirname, command === 'audit' ? 'audit.cjs' : 'cli.cjs');
+  return join(__dirname, commandNamed(argv) === 'audit' ? 'audit.cjs' : 'cli.cjs');
 }
+
 /** The oldest Node.js that runs nswg (package.json's engines): node:sqlite with all the store uses. */
 const NODE_MIN = [22, 16] as const;
 

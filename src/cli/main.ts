@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { commandNamed } from './command-name.js';
 import { SERVE_THREAD_ARG } from './serve-thread.js';
 import { VERSION } from './version.js';
 
@@ -77,12 +78,6 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandModu
   },
 ];
 
-/** The command `argv` names (`nswg help <command>` names it too), or null. */
-function named(argv: readonly string[]): string | null {
-  const args = argv.slice(2).filter((a) => !a.startsWith('-'));
-  return args[0] === 'help' ? (args[1] ?? null) : (args[0] ?? null);
-}
-
 /**
  * Builds the `nswg` command line for `argv`: the command it names is defined in full (its module
  * loaded), every other one by its name and summary only.
@@ -106,7 +101,7 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
         process.exit(0);
       process.exit(2);
     });
-  const wanted = named(argv);
+  const wanted = commandNamed(argv);
   for (const c of COMMANDS) {
     const command = program.command(c.name);
     if (c.name === wanted) (await c.load()).define(command);

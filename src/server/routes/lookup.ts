@@ -110,6 +110,11 @@ export class CachedAdvisory implements MatchableAdvisory {
   mayHold(versions: readonly string[] | null): boolean {
     return versions === null || spansMayHold(this.spans, versions);
   }
+
+  /** Whether a request for these versions must load it first: not loaded, and it may hold one. */
+  needsLoad(versions: readonly string[] | null): boolean {
+    return !this.loaded && this.mayHold(versions);
+  }
 }
 
 /**
@@ -299,9 +304,9 @@ export class AdvisoryLookup {
 
   /**
    * Empties the caches when the data changed since the last call. Advisories written in this
-   * process are seen at once; another process's within the reads' recheckMs: the advisories' version is read
-   * at most that often, not on every request. Undefined when the caches hold without asking: a hot
-   * route need not wait a turn for it.
+   * process are seen at once; another process's within the reads' recheckMs: the advisories'
+   * version is read at most that often, not on every request. Undefined when the caches hold
+   * without asking: a hot route need not wait a turn for it.
    */
   refresh(): Promise<void> | undefined {
     const now = performance.now();
@@ -394,13 +399,6 @@ export class AdvisoryLookup {
   }
 
   /**
-   * The advisories of the packages asked about (by name, with the versions asked about; null:
-   * every version), each list by id in JavaScript's string order, with every advisory loaded that
-   * may hold one of the versions: the others cannot, and a route passes over an advisory that is not
-   * loaded. Two reads at most, whatever the number of packages: the package index for those not in
-   * the cache yet (names without advisories are cached as such), and the briefs to load.
-   */
-  /**
    * A package's advisories when the cache already holds all that a request for these versions needs
    * (each one loaded, or unable to hold them), else undefined: then packagesFor reads what is
    * missing. The usual case of a single query, without packagesFor's maps and promises.
@@ -413,14 +411,18 @@ export class AdvisoryLookup {
     const hit = this.packages[ecosystem].get(name);
     if (!hit) return undefined;
     const list = hit.list;
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i]!;
-      if (!c.loaded && c.mayHold(versions)) return undefined;
-    }
+    for (let i = 0; i < list.length; i++) if (list[i]!.needsLoad(versions)) return undefined;
     hit.used = true;
     return list;
   }
 
+  /**
+   * The advisories of the packages asked about (by name, with the versions asked about; null:
+   * every version), each list by id in JavaScript's string order, with every advisory loaded that
+   * may hold one of the versions: the others cannot, and a route passes over an advisory that is not
+   * loaded. Two reads at most, whatever the number of packages: the package index for those not in
+   * the cache yet (names without advisories are cached as such), and the briefs to load.
+   */
   async packagesFor(
     ecosystem: 'npm' | 'node',
     wants: ReadonlyMap<string, readonly string[] | null>,
@@ -468,7 +470,7 @@ export class AdvisoryLookup {
     for (const [name, list] of lists) {
       const versions = wants.get(name)!;
       for (const c of list) {
-        if (c.loaded || !c.mayHold(versions)) continue;
+        if (!c.needsLoad(versions)) continue;
         // being loaded by another request: wait for it, its list regrouped
         if (c.loading) {
           others.add(c.loading);
