@@ -122,7 +122,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
   };
   let report: AuditReport;
   if (opts.server) {
-    const { serverSource } = await import('./server-source.js');
+    const { serverSource } = await import('./audit-sources.js');
     report = await auditAndWrite(serverSource(opts.server));
   } else {
     // the store's modules are imported one by one here, not through its index: an audit of an
@@ -138,16 +138,7 @@ export async function audit(paths: string[], opts: AuditCommandOptions): Promise
         reader.close();
       }
     } else {
-      const [{ openDb }, { storeSource }] = await Promise.all([
-        import('./context.js'),
-        import('./sources.js'),
-      ]);
-      const store = await openDb(opts);
-      try {
-        report = await auditAndWrite(storeSource(store));
-      } finally {
-        await store.close();
-      }
+      report = await (await import('./audit-sources.js')).withStoreSource(opts, auditAndWrite);
     }
   }
   process.exitCode = exitCodeOf(report);

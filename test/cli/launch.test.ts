@@ -119,6 +119,28 @@ describe('nswg executable: compile cache', () => {
     expect(help.stdout).toContain('--audit-level');
   });
 
+  it("loads the whole store from the audit's other bundle only when the database must first be made", async () => {
+    const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}`, import.meta.url));
+    // the query builder (compileQuery) and the disclosure program's tables are in that bundle, not the audit's
+    expect(readFileSync(bin('audit.cjs'), 'utf8')).not.toContain('compileQuery');
+    expect(readFileSync(bin('audit-sources.cjs'), 'utf8')).toContain('compileQuery');
+    const args = ['audit', join(SHARED, 'fixtures', 'vuln-direct-npm'), '--format', 'json', '--no-node'];
+    // a new home: the default database is made (and seeded) through the store, from audit-sources.cjs
+    const home = tempHome();
+    const first = await nswg(args, { home });
+    expect(first.stderr).toMatch(/creating .*nswg\.db from the bundled Working Group data/);
+    expect(first.code).toBe(1);
+    // then read by the audit's own read-only reader: the same report
+    const second = await nswg(args, { home });
+    expect(second.stderr).toBe('');
+    expect(second.stdout).toBe(first.stdout);
+    expect(JSON.parse(first.stdout).findings.length).toBeGreaterThan(0);
+    // a database named that does not exist: the store's own error, named as any other (exit 2)
+    const missing = await nswg([...args, '--db', join(home, 'none.db')], { home });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^nswg: .*none\.db: there is no database at .*none\.db: create it with `nswg db init/);
+  });
+
   it.skipIf(!process.getuid)('neither reads nor writes a cache in a folder others may write to', async () => {
     const { env, dir, home } = await cacheHome();
     const expected = await nswg(checkNode, { home, env });
