@@ -15,6 +15,6 @@ export function readerSource(reader: AdvisoryReader): AdvisorySource {
       };
     },
     forPackages: async (names, versions) => reader.forPackages(names, versions),
-    core: async () => reader.core(),
+    core: async (version) => reader.core(version),
   };
 }

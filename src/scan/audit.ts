@@ -1,4 +1,5 @@
 import { type Advisory, SEVERITIES, type Severity } from '../advisories/model.js';
+import { parseVersion } from '../versions/index.js';
 import type { AuditReport, DatabaseInfo } from './findings.js';
 import { applyIgnores, type IgnoreEntry } from './ignore.js';
 import { matchFindings } from './match.js';
@@ -17,8 +18,11 @@ export interface AdvisorySource {
     names: readonly string[],
     versions?: ReadonlyMap<string, ReadonlySet<string>>,
   ): Promise<Map<string, Advisory[]>>;
-  /** The Node.js core advisories. */
-  core(): Promise<Advisory[]>;
+  /**
+   * The Node.js core advisories. With `version` (a Node.js version as parseVersion gives it), a
+   * source may leave out those that hold no such version.
+   */
+  core(version?: string): Promise<Advisory[]>;
 }
 
 export interface AuditOptions {
@@ -79,7 +83,7 @@ export async function runAudit(
   }
   const [advisories, core, database] = await Promise.all([
     source.forPackages([...versions.keys()], versions),
-    opts.node ? source.core() : Promise.resolve([]),
+    opts.node ? source.core(parseVersion(opts.node.version.trim())?.version) : Promise.resolve([]),
     source.describe(),
   ]);
   const matched = matchFindings(packages, advisories);

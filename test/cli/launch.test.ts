@@ -138,7 +138,9 @@ describe('nswg executable: compile cache', () => {
     // a database named that does not exist: the store's own error, named as any other (exit 2)
     const missing = await nswg([...args, '--db', join(home, 'none.db')], { home });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^nswg: .*none\.db: there is no database at .*none\.db: create it with `nswg db init/);
+    expect(missing.stderr).toMatch(
+      /^nswg: .*none\.db: there is no database at .*none\.db: create it with `nswg db init/,
+    );
   });
 
   it.skipIf(!process.getuid)('neither reads nor writes a cache in a folder others may write to', async () => {

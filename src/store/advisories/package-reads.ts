@@ -57,8 +57,11 @@ export interface PackageReads {
     ecosystem?: Ecosystem,
     versions?: VersionsByName,
   ): Map<string, Advisory[]> | Promise<Map<string, Advisory[]>>;
-  /** The Node.js core advisories, by id. */
-  core(): Advisory[] | Promise<Advisory[]>;
+  /**
+   * The Node.js core advisories, by id. With `version`, those whose stored spans say they hold no
+   * such version may be left out unread (an implementation may also give them all).
+   */
+  core(version?: string): Advisory[] | Promise<Advisory[]>;
   /** The package index's rows of the packages named, with their spans (no brief is read). */
   spanRows(ecosystem: Ecosystem, names: readonly string[]): SpanRow[] | Promise<SpanRow[]>;
   /** The briefs of advisories by id (the record where a row has none); unknown ids are absent. */
@@ -97,6 +100,7 @@ export class SqlitePackageReads implements PackageReads {
   #byPair?: StatementSync;
   #byIds?: StatementSync;
   #core?: StatementSync;
+  #coreSpans?: StatementSync;
   #record?: StatementSync;
 
   constructor(private readonly db: SqliteDatabase) {}
@@ -162,11 +166,21 @@ export class SqlitePackageReads implements PackageReads {
     return groupByName(rows, (r) => this.#advisory(r, made));
   }
 
-  core(): Advisory[] {
+  core(version?: string): Advisory[] {
     const made = new Map<string, Advisory>();
-    return (this.#coreStatement().all() as unknown as { id: string; brief: string }[]).map((r) =>
-      this.#advisory(r, made),
-    );
+    let rows = this.#coreStatement().all() as unknown as { id: string; brief: string }[];
+    if (version !== undefined) {
+      // the package index says which core advisories may hold the version: only those are made
+      // (a check of one Node.js needs a few of the 171 bundled ones, whose sets it then compiles)
+      this.#coreSpans ??= this.db.prepare(
+        `SELECT advisory_id AS id, spans FROM affected WHERE ecosystem = 'node'`,
+      );
+      const may = new Set<string>();
+      for (const r of this.#coreSpans.all() as unknown as SpanRow[])
+        if (spansMayHold(r.spans, [version])) may.add(r.id);
+      rows = rows.filter((r) => may.has(r.id));
+    }
+    return rows.map((r) => this.#advisory(r, made));
   }
 
   #byNameStatement(): StatementSync {

@@ -18,8 +18,8 @@ export interface AdvisoryReader {
    * with `versions`, those that can hold none of their name's versions may be left out unread.
    */
   forPackages(names: readonly string[], versions?: VersionsByName): Map<string, Advisory[]>;
-  /** The Node.js core advisories. */
-  core(): Advisory[];
+  /** The Node.js core advisories; with `version`, those that may hold it (see PackageReads.core). */
+  core(version?: string): Advisory[];
   /** How many advisories, the newest `modified` (of each source and ecosystem too), and where the data came from. */
   summary(): { total: number; newest: string | null; source: string | null; freshness: SourceFreshness[] };
   close(): void;
@@ -70,7 +70,7 @@ function readerOf(db: SqliteDatabase, file: string): AdvisoryReader {
   return {
     name: file,
     forPackages: (names, versions) => reads.forPackages(names, 'npm', versions),
-    core: () => reads.core(),
+    core: (version) => reads.core(version),
     summary() {
       const m = new Map(
         (meta.all() as unknown as { key: string; value: string }[]).map((r) => [r.key, r.value]),

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Advisory } from '../../../src/advisories/index.js';
+import { releaseSchedule } from '../../../src/files/release-schedule.js';
+import { checkNode } from '../../../src/scan/index.js';
 import { type AdvisoryReader, openSqliteReader } from '../../../src/store/advisories/sqlite-reader.js';
 import { openStore, type Store, seedBundled } from '../../../src/store/index.js';
 import { freshDb, type TestDb } from '../../helpers/db.js';
@@ -47,6 +49,40 @@ describe('the read-only SQLite reader', () => {
     expect(readerCore.map((a) => a.id).sort()).toEqual(core.map((a) => a.id).sort());
     const byId = new Map(core.map((a) => [a.id, a]));
     for (const a of readerCore) expect(a.aliases, a.id).toEqual(byId.get(a.id)!.aliases);
+  });
+
+  it('makes, for one Node.js version, only the core advisories whose spans may hold it: the same findings', () => {
+    const all = reader.core();
+    const schedule = releaseSchedule();
+    const today = new Date('2026-06-01');
+    let fewest = all.length;
+    let affected = 0;
+    for (const version of [
+      '0.10.48',
+      '4.0.0',
+      '8.1.0',
+      '12.22.12',
+      '14.15.0',
+      '16.20.2',
+      '18.0.0',
+      '20.5.0',
+      '22.3.0',
+      '24.0.0',
+      '99.0.0',
+    ]) {
+      const some = reader.core(version);
+      fewest = Math.min(fewest, some.length);
+      const whole = checkNode(version, 'linux', all, today, schedule);
+      if (whole.findings.length) affected++;
+      expect(checkNode(version, 'linux', some, today, schedule), version).toEqual(whole);
+      // every platform's findings too: the spans do not depend on the platform
+      for (const platform of ['win32', 'darwin', 'all'])
+        expect(checkNode(version, platform, some, today, schedule)).toEqual(
+          checkNode(version, platform, all, today, schedule),
+        );
+    }
+    expect(affected).toBeGreaterThanOrEqual(6);
+    expect(fewest).toBeLessThan(all.length / 4);
   });
 
   it('matches from the briefs, and reads a record only when a field outside the brief is asked for', async () => {
