@@ -16,7 +16,7 @@ export interface AdvisorySource {
    */
   forPackages(
     names: readonly string[],
-    versions?: ReadonlyMap<string, ReadonlySet<string>>,
+    versions?: ReadonlyMap<string, readonly string[]>,
   ): Promise<Map<string, Advisory[]>>;
   /**
    * The Node.js core advisories. With `version` (a Node.js version as parseVersion gives it), a
@@ -43,7 +43,9 @@ function countDependencies(
   // npm's tree also holds the root and, for each workspace, its link and its folder: all prod
   const roots = lockfiles.reduce((n, l) => n + 1 + 2 * l.workspaces.length, 0);
   d.prod += roots;
-  for (const p of packages) {
+  // indexes, not for…of: run once, over thousands of packages, an iterator's results are garbage
+  for (let i = 0; i < packages.length; i++) {
+    const p = packages[i]!;
     let prod = true;
     if (p.dev) {
       d.dev++;
@@ -64,6 +66,28 @@ function countDependencies(
 }
 
 /**
+ * The versions installed of each package name, each once, in the order met. Arrays, not sets: most
+ * names have one version, and an audit makes this for thousands of names.
+ */
+function versionsByName(packages: readonly InstalledPackage[]): Map<string, string[]> {
+  const versions = new Map<string, string[]>();
+  for (let i = 0; i < packages.length; i++) {
+    const p = packages[i]!;
+    const list = versions.get(p.name);
+    if (!list) versions.set(p.name, [p.version]);
+    else if (!list.includes(p.version)) list.push(p.version);
+  }
+  return versions;
+}
+
+/** How many (name, version) pairs. */
+function countVersions(versions: ReadonlyMap<string, readonly string[]>): number {
+  let n = 0;
+  for (const list of versions.values()) n += list.length;
+  return n;
+}
+
+/**
  * Audits a project's lockfiles (and the Node.js that runs it) against an advisory source: the
  * findings npm audit would report, minus what --omit and the ignore file leave out.
  */
@@ -75,12 +99,7 @@ export async function runAudit(
 ): Promise<AuditReport> {
   const all = lockfiles.flatMap((l) => l.packages);
   const packages = omitPackages(all, opts.omit);
-  const versions = new Map<string, Set<string>>();
-  for (const p of packages) {
-    const set = versions.get(p.name);
-    if (set) set.add(p.version);
-    else versions.set(p.name, new Set([p.version]));
-  }
+  const versions = versionsByName(packages);
   const [advisories, core, database] = await Promise.all([
     source.forPackages([...versions.keys()], versions),
     opts.node ? source.core(parseVersion(opts.node.version.trim())?.version) : Promise.resolve([]),
@@ -115,7 +134,7 @@ export async function runAudit(
     summary: {
       total: findings.length,
       bySeverity,
-      packages: new Set(all.map((p) => `${p.name}@${p.version}`)).size,
+      packages: countVersions(opts.omit.size === 0 ? versions : versionsByName(all)),
     },
   };
 }

@@ -41,13 +41,26 @@ function noVersion(file: string, text: string, key: string, field: string): Nswg
   return parseError(file, `${field} has no version`, line === undefined ? { field } : { field, line });
 }
 
+/**
+ * The 16 combinations of the four flags, each one object that every entry with those flags shares
+ * (nothing changes a package's flags once read): a large lockfile's entries make none.
+ */
+const FLAGS: readonly Readonly<DepFlags>[] = Array.from({ length: 16 }, (_, i) =>
+  Object.freeze({
+    dev: (i & 1) !== 0,
+    optional: (i & 2) !== 0,
+    devOptional: (i & 4) !== 0,
+    peer: (i & 8) !== 0,
+  }),
+);
+
 function flagsOf(e: Record<string, unknown>): DepFlags {
-  return {
-    dev: e.dev === true,
-    optional: e.optional === true,
-    devOptional: e.devOptional === true,
-    peer: e.peer === true,
-  };
+  return FLAGS[
+    (e.dev === true ? 1 : 0) |
+      (e.optional === true ? 2 : 0) |
+      (e.devOptional === true ? 4 : 0) |
+      (e.peer === true ? 8 : 0)
+  ]!;
 }
 
 /** One folder of a v2/v3 lockfile: an entry of `packages`, with the packages installed in its node_modules. */
@@ -119,7 +132,8 @@ function fromPackages(
     }
     return f;
   };
-  for (const loc of [...folders.keys()]) folderAt(loc);
+  // the entries' locations (folderAt adds the folders between them, which need no visit of their own)
+  for (const loc in packages) folderAt(loc);
 
   // Node's lookup: the nearest node_modules up the folders; a link stands for its target.
   const resolve = (from: Folder, name: string): number | undefined => {

@@ -101,6 +101,7 @@ export class SqlitePackageReads implements PackageReads {
   #byIds?: StatementSync;
   #core?: StatementSync;
   #coreSpans?: StatementSync;
+  #coreSome?: StatementSync;
   #record?: StatementSync;
 
   constructor(private readonly db: SqliteDatabase) {}
@@ -168,19 +169,19 @@ export class SqlitePackageReads implements PackageReads {
 
   core(version?: string): Advisory[] {
     const made = new Map<string, Advisory>();
-    let rows = this.#coreStatement().all() as unknown as { id: string; brief: string }[];
-    if (version !== undefined) {
-      // the package index says which core advisories may hold the version: only those are made
-      // (a check of one Node.js needs a few of the 171 bundled ones, whose sets it then compiles)
-      this.#coreSpans ??= this.db.prepare(
-        `SELECT advisory_id AS id, spans FROM affected WHERE ecosystem = 'node'`,
-      );
-      const may = new Set<string>();
-      for (const r of this.#coreSpans.all() as unknown as SpanRow[])
-        if (spansMayHold(r.spans, [version])) may.add(r.id);
-      rows = rows.filter((r) => may.has(r.id));
-    }
-    return rows.map((r) => this.#advisory(r, made));
+    if (version === undefined)
+      return (this.#coreStatement().all() as unknown as IdBrief[]).map((r) => this.#advisory(r, made));
+    // the package index says which core advisories may hold the version: only those are read and
+    // made (a check of one Node.js needs a few of the 171 bundled ones, whose sets it then compiles)
+    this.#coreSpans ??= this.db.prepare(
+      `SELECT advisory_id AS id, spans FROM affected WHERE ecosystem = 'node'`,
+    );
+    const may = new Set<string>();
+    for (const r of this.#coreSpans.all() as unknown as SpanRow[])
+      if (spansMayHold(r.spans, [version])) may.add(r.id);
+    return (this.#coreStatement(true).all(JSON.stringify([...may])) as unknown as IdBrief[]).map((r) =>
+      this.#advisory(r, made),
+    );
   }
 
   #byNameStatement(): StatementSync {
@@ -215,13 +216,20 @@ export class SqlitePackageReads implements PackageReads {
     return this.#byPair;
   }
 
-  #coreStatement(): StatementSync {
-    this.#core ??= this.db.prepare(
-      `SELECT id, coalesce(
-         (SELECT brief FROM affected WHERE advisory_id = advisories.id AND brief IS NOT NULL LIMIT 1),
-         record) AS brief
-       FROM advisories WHERE kind = 'core' ORDER BY id`,
-    );
+  /** The core advisories' briefs, by id; `some`: of the ids given as a JSON array only. */
+  #coreStatement(some = false): StatementSync {
+    const statement = (only: string) =>
+      this.db.prepare(
+        `SELECT id, coalesce(
+           (SELECT brief FROM affected WHERE advisory_id = advisories.id AND brief IS NOT NULL LIMIT 1),
+           record) AS brief
+         FROM advisories WHERE kind = 'core'${only} ORDER BY id`,
+      );
+    if (some) {
+      this.#coreSome ??= statement(' AND id IN (SELECT value FROM json_each(?))');
+      return this.#coreSome;
+    }
+    this.#core ??= statement('');
     return this.#core;
   }
 
