@@ -119,6 +119,44 @@ describe('nswg executable: compile cache', () => {
     expect(help.stdout).toContain('--audit-level');
   });
 
+  it("reads other lockfiles and writes other reports from the audit's formats bundle, as the whole command line does", async () => {
+    const { env, home } = await cacheHome();
+    const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}`, import.meta.url));
+    // SARIF's schema and yarn berry's parser are in that bundle, not the audit's
+    const sarifSchema = 'sarif-schema-2.1.0.json';
+    expect(readFileSync(bin('audit.cjs'), 'utf8')).not.toContain(sarifSchema);
+    expect(readFileSync(bin('audit-formats.cjs'), 'utf8')).toContain(sarifSchema);
+    const cases = [
+      ['vuln-direct-yarn', 'sarif'],
+      ['vuln-direct-pnpm', 'markdown'],
+      ['workspaces-yarn', 'cyclonedx'],
+      ['vuln-direct-npm', 'npm'],
+      ['vuln-direct-npm', 'text'],
+    ];
+    for (const [fixture, format] of cases) {
+      const args = [
+        'audit',
+        join(SHARED, 'fixtures', fixture!),
+        '--format',
+        format!,
+        '--no-node',
+        '--no-color',
+      ];
+      const r = await nswg(args, { home, env });
+      const direct = spawnSync(process.execPath, [bin('cli.cjs'), ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: home, NSWG_HOME: home, LANG: 'C.UTF-8' },
+      });
+      expect(r.stderr, `${fixture} ${format}`).toBe('');
+      expect(r.code, `${fixture} ${format}`).toBe(direct.status);
+      expect(r.stdout.length, `${fixture} ${format}`).toBeGreaterThan(200);
+      // CycloneDX stamps its document with a new serial number and time at every run
+      const stable = (s: string) =>
+        format === 'cyclonedx' ? s.replace(/"(serialNumber|timestamp)": "[^"]*"/g, '"$1": ""') : s;
+      expect(stable(r.stdout), `${fixture} ${format}`).toBe(stable(direct.stdout));
+    }
+  });
+
   it("loads the whole store from the audit's other bundle only when the database must first be made", async () => {
     const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}`, import.meta.url));
     // the query builder (compileQuery) and the disclosure program's tables are in that bundle, not the audit's
