@@ -10,8 +10,9 @@
 // - audit-sources.cjs: what an audit of anything but a current SQLite file needs (the whole store
 //   with its query builder and migrations, an nswg server's API), which audit.cjs loads from there
 //   only then (src/cli/audit-sources.ts): the usual audit does not read that code (7 ms of it).
-// - audit-formats.cjs: the lockfile readers other than npm's and the reports other than JSON and
-//   text (src/cli/audit-formats.ts), likewise (5 ms).
+// - audit-more.cjs: the lockfile readers other than npm's, the reports other than JSON and text,
+//   and commander, which a plain `nswg audit` command line does without (src/cli/audit-more.ts):
+//   likewise loaded from there only when used (7 ms).
 // - nswg.js: the executable, which loads the bundle for the command with Node.js's compile cache
 //   (src/cli/launch.ts). The cache skips parsing and compiling, but the file is still read and its
 //   cache loaded, so a command pays for the code it carries.
@@ -57,14 +58,16 @@ const COMMAND_MODULE = /^\.\/[a-z-]+-commands?\.js$/;
 const AUDIT_SOURCES = './audit-sources.js';
 
 /**
- * The modules that src/cli/audit-formats.ts re-exports (their source files): in audit.cjs, every
- * import of one of them loads audit-formats.cjs instead, a bundle of them all.
+ * What src/cli/audit-more.ts re-exports: modules (their source files) and packages. In audit.cjs,
+ * every import of one of them loads audit-more.cjs instead, a bundle of them all.
  */
-const AUDIT_FORMATS = new Set(
-  [...readFileSync('src/cli/audit-formats.ts', 'utf8').matchAll(/^export \{[^}]*\} from '([^']+)\.js';$/gm)].map(
-    (m) => resolve('src/cli', `${m[1]}.ts`),
-  ),
+const AUDIT_MORE = [...readFileSync('src/cli/audit-more.ts', 'utf8').matchAll(/^export \{[^}]*\} from '([^']+)';$/gm)].map(
+  (m) => m[1],
 );
+const AUDIT_MORE_FILES = new Set(
+  AUDIT_MORE.filter((s) => s.startsWith('.')).map((s) => resolve('src/cli', s.replace(/\.js$/, '.ts'))),
+);
+const AUDIT_MORE_PACKAGES = new Set(AUDIT_MORE.filter((s) => !s.startsWith('.')));
 
 /**
  * Bundles the command line into dist/bin/<name>.cjs; with `only` (a command module, e.g.
@@ -129,9 +132,11 @@ const bundleCli = (name, only, entry = 'src/cli/main.ts') => build({
               : null,
           );
         if (only === './audit-command.js')
-          b.onResolve({ filter: /^\.\.?\// }, (args) =>
-            AUDIT_FORMATS.has(resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')))
-              ? { path: './audit-formats.cjs', external: true }
+          b.onResolve({ filter: /.*/ }, (args) =>
+            AUDIT_MORE_PACKAGES.has(args.path) ||
+            (/^\.\.?\//.test(args.path) &&
+              AUDIT_MORE_FILES.has(resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))))
+              ? { path: './audit-more.cjs', external: true }
               : null,
           );
         if (only) {
@@ -160,12 +165,12 @@ await Promise.all([
   bundleCli('cli'),
   bundleCli('audit', './audit-command.js'),
   bundleCli('audit-sources', null, 'src/cli/audit-sources.ts'),
-  bundleCli('audit-formats', null, 'src/cli/audit-formats.ts'),
+  bundleCli('audit-more', null, 'src/cli/audit-more.ts'),
 ]);
 
 // The bundles are ASCII (esbuild escapes the rest), which this checks, and are loaded as modules:
 // no #! line.
-for (const name of ['cli', 'audit', 'audit-sources', 'audit-formats']) {
+for (const name of ['cli', 'audit', 'audit-sources', 'audit-more']) {
   const file = `dist/bin/${name}.cjs`;
   let text = readFileSync(file, 'utf8').replace(/^#!.*/, '');
   // the readable build keeps the packages' comments, some not ASCII: the minified build's check (the

@@ -1,52 +1,14 @@
 import { Option } from 'commander';
-import { flushOutput } from './output.js';
-import { reportError } from './report-error.js';
+import { DB_OPTION } from './command-actions.js';
 
-// What every command's definition uses: how its action runs, and the options several share. Each
-// command declares its own options next to its code (main.ts loads only the command that runs).
+// What every command's definition uses: how its action runs (command-actions.ts), and the options
+// several share. Each command declares its own options next to its code (main.ts loads only the
+// command that runs).
 
-/** Runs a command's implementation, reporting its errors the CLI's way. */
-async function runReporting<A extends unknown[]>(fn: (...args: A) => Promise<void>, args: A): Promise<void> {
-  try {
-    await fn(...args);
-  } catch (e) {
-    reportError(e);
-  }
-}
-
-/** The action of a command that writes through Node.js's streams (process.stdout.write). */
-export const runs =
-  <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
-  async (...args: A) => {
-    // output piped into a command that stopped reading (`nswg db export | head`): stop quietly
-    for (const stream of [process.stdout, process.stderr])
-      stream.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EPIPE') process.exit();
-        throw e;
-      });
-    await runReporting(fn, args);
-  };
-
-/**
- * The action of a command that is finished once its report is written (audit, check-node), which
- * writes through output.ts (no streams to set up, and a closed pipe is dropped quietly there): it
- * exits then, with the exit code it set, instead of waiting for the garbage collector to finish work
- * it started (about 15 ms after an audit of a large lockfile).
- */
-export const runsAndExits =
-  <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
-  async (...args: A) => {
-    await runReporting(fn, args);
-    await flushOutput();
-    process.exit();
-  };
+export { runs, runsAndExits } from './command-actions.js';
 
 /** `--db`: the database every command that reads or writes one takes. */
-export const dbOption = () =>
-  new Option(
-    '--db <path|url>',
-    'SQLite file or postgres:// URL (default: $NSWG_DB, $DATABASE_URL, ~/.nswg/nswg.db)',
-  );
+export const dbOption = () => new Option(DB_OPTION.flags, DB_OPTION.description);
 
 /** `--format` among `choices` (commander refuses any other value, naming the choices). */
 export const formatOption = (

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { commandNamed } from './command-name.js';
 import { SERVE_THREAD_ARG } from './serve-thread.js';
 import { VERSION } from './version.js';
@@ -7,6 +7,11 @@ import { VERSION } from './version.js';
 /** A command's module: it declares its own arguments and options, next to its code (as npm's commands do). */
 interface CommandModule {
   define(c: Command): void;
+  /**
+   * How to run a command line (what follows the command's name) that the command reads itself,
+   * without commander; null when it is not one of those, and commander reads it.
+   */
+  direct?(args: readonly string[]): (() => Promise<void>) | null;
 }
 
 /**
@@ -83,6 +88,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandModu
  * loaded), every other one by its name and summary only.
  */
 export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
+  const { Command } = await import('commander');
   const program = new Command('nswg')
     .description('The Node.js Security Working Group system: advisory database, audit and disclosure')
     .version(VERSION)
@@ -117,6 +123,11 @@ async function main(): Promise<void> {
     await import('./serve-command.js');
     return;
   }
+  // a command line that names its command first may be one that the command reads itself
+  // (`nswg audit` with plain options): commander and the whole command line are then not loaded
+  const named = COMMANDS.find((c) => c.name === process.argv[2]);
+  const run = named && (await named.load()).direct?.(process.argv.slice(3));
+  if (run) return run();
   await (await buildProgram()).parseAsync(process.argv);
 }
 

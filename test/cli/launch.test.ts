@@ -119,19 +119,50 @@ describe('nswg executable: compile cache', () => {
     expect(help.stdout).toContain('--audit-level');
   });
 
-  it("reads other lockfiles and writes other reports from the audit's formats bundle, as the whole command line does", async () => {
+  it("reads other lockfiles, writes other reports and reads other command lines from the audit's other bundle, as the whole command line does", async () => {
     const { env, home } = await cacheHome();
     const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}`, import.meta.url));
     // SARIF's schema and yarn berry's parser are in that bundle, not the audit's
     const sarifSchema = 'sarif-schema-2.1.0.json';
     expect(readFileSync(bin('audit.cjs'), 'utf8')).not.toContain(sarifSchema);
-    expect(readFileSync(bin('audit-formats.cjs'), 'utf8')).toContain(sarifSchema);
+    expect(readFileSync(bin('audit-more.cjs'), 'utf8')).toContain(sarifSchema);
+    // nor is commander, which a plain command line does without
+    expect(readFileSync(bin('audit.cjs'), 'utf8')).not.toContain('commander.unknownOption');
+    expect(readFileSync(bin('audit-more.cjs'), 'utf8')).toContain('commander.unknownOption');
+    // a command line commander reads (a bad value, --omit's list, help): the same answers too
+    for (const args of [
+      ['audit', '--format', 'xml'],
+      [
+        'audit',
+        '--omit',
+        'dev',
+        '--format',
+        'json',
+        '--no-node',
+        '--',
+        join(SHARED, 'fixtures', 'vuln-direct-npm'),
+      ],
+      ['audit', '-h'],
+      ['audit', '--bogus'],
+    ]) {
+      const r = await nswg(args, { home, env });
+      const direct = spawnSync(process.execPath, [bin('cli.cjs'), ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: home, NSWG_HOME: home, LANG: 'C.UTF-8' },
+      });
+      expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }, args.join(' ')).toEqual({
+        code: direct.status,
+        stdout: direct.stdout,
+        stderr: direct.stderr,
+      });
+    }
     const cases = [
       ['vuln-direct-yarn', 'sarif'],
       ['vuln-direct-pnpm', 'markdown'],
       ['workspaces-yarn', 'cyclonedx'],
       ['vuln-direct-npm', 'npm'],
       ['vuln-direct-npm', 'text'],
+      ['vuln-direct-npm', 'json', '--omit', 'dev', 'optional'],
     ];
     for (const [fixture, format] of cases) {
       const args = [
