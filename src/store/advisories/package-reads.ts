@@ -17,15 +17,35 @@ export interface SpanRow {
   spans: string | null;
 }
 
+const NO_VERSIONS: readonly string[] = [];
+
+/**
+ * Adds the row's (name, advisory id) pair to `out`, once (`seen`), when its spans may hold one of
+ * its name's versions. The spans decide first: on dense data most rows hold none, and they make
+ * nothing.
+ */
+function keepIfMayHold(
+  name: string,
+  id: string,
+  spans: string | null,
+  versions: VersionsByName,
+  seen: Set<string>,
+  out: [string, string][],
+): void {
+  if (!spansMayHold(spans, versions.get(name) ?? NO_VERSIONS)) return;
+  const key = `${name}\u0000${id}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  out.push([name, id]);
+}
+
 /** The (name, advisory id) pairs of rows whose spans may hold one of their name's versions, each once. */
 export function rowsMayHold(rows: readonly SpanRow[], versions: VersionsByName): [string, string][] {
   const seen = new Set<string>();
   const out: [string, string][] = [];
-  for (const r of rows) {
-    const key = `${r.name}\u0000${r.id}`;
-    if (seen.has(key) || !spansMayHold(r.spans, versions.get(r.name) ?? [])) continue;
-    seen.add(key);
-    out.push([r.name, r.id]);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    keepIfMayHold(r.name, r.id, r.spans, versions, seen, out);
   }
   return out;
 }
@@ -122,13 +142,17 @@ export class SqlitePackageReads implements PackageReads {
     ) as unknown as BriefRow[];
   }
 
-  spanRows(ecosystem: Ecosystem, names: readonly string[]): SpanRow[] {
-    // rows as arrays, made into objects here: node:sqlite makes an object per row far more slowly
-    const rows = this.#spansStatement().all(ecosystem, JSON.stringify([...new Set(names)])) as unknown as [
+  /** The package index's rows of the packages named, as [name, id, spans] (node:sqlite makes an object per row far more slowly). */
+  #spanArrays(ecosystem: Ecosystem, names: readonly string[]): [string, string, string | null][] {
+    return this.#spansStatement().all(ecosystem, JSON.stringify([...new Set(names)])) as unknown as [
       string,
       string,
       string | null,
     ][];
+  }
+
+  spanRows(ecosystem: Ecosystem, names: readonly string[]): SpanRow[] {
+    const rows = this.#spanArrays(ecosystem, names);
     const out: SpanRow[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
@@ -150,7 +174,14 @@ export class SqlitePackageReads implements PackageReads {
 
   /** briefRows of the advisories whose spans may hold one of their name's versions (the package index alone decides). */
   briefRowsHolding(ecosystem: Ecosystem, names: readonly string[], versions: VersionsByName): BriefRow[] {
-    const pairs = rowsMayHold(this.spanRows(ecosystem, names), versions);
+    // the rows as they come, not made into objects first: on dense data there are many, and few hold
+    const rows = this.#spanArrays(ecosystem, names);
+    const seen = new Set<string>();
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      keepIfMayHold(r[0], r[1], r[2], versions, seen, pairs);
+    }
     if (!pairs.length) return [];
     return this.#byPairStatement().all(ecosystem, JSON.stringify(pairs)) as unknown as BriefRow[];
   }
