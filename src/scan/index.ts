@@ -17,6 +17,7 @@ export {
   entriesHolding,
   entryHolds,
   firstHolding,
+  keyBounds,
   type MatchableAdvisory,
   type MatchableEntry,
   matchable,

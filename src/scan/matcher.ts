@@ -119,6 +119,22 @@ export function spansMayHold(spans: string | null, versions: Iterable<string>): 
   return false;
 }
 
+/**
+ * The lowest and highest keys of these versions (those npm can parse), or null when none has one:
+ * spans that start above the highest, or end below the lowest, hold none of them.
+ */
+export function keyBounds(versions: readonly string[]): [string, string] | null {
+  let lo: string | null = null;
+  let hi: string | null = null;
+  for (let i = 0; i < versions.length; i++) {
+    const key = keyOf(versions[i]!);
+    if (key === null) continue;
+    if (lo === null || key < lo) lo = key;
+    if (hi === null || key > hi) hi = key;
+  }
+  return lo === null || hi === null ? null : [lo, hi];
+}
+
 /** What an entry's set is compiled from, kept until it is. */
 interface Source {
   vulnerable: string;

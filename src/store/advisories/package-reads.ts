@@ -1,6 +1,6 @@
 import type { StatementSync } from 'node:sqlite';
 import type { Advisory } from '../../advisories/index.js';
-import { spansMayHold } from '../../scan/index.js';
+import { keyBounds, spansMayHold } from '../../scan/index.js';
 import type { SqliteDatabase } from '../sqlite-open.js';
 import type { AdvisoryBrief } from './brief.js';
 import { LazyAdvisory } from './lazy-advisory.js';
@@ -117,6 +117,7 @@ export function groupByName<R extends { name: string }, T extends { id: string }
 export class SqlitePackageReads implements PackageReads {
   #byName?: StatementSync;
   #spans?: StatementSync;
+  #spansBounded?: StatementSync;
   #byPair?: StatementSync;
   #byIds?: StatementSync;
   #core?: StatementSync;
@@ -131,6 +132,7 @@ export class SqlitePackageReads implements PackageReads {
     this.#recordStatement();
     this.#byNameStatement();
     this.#spansStatement();
+    this.#spansBoundedStatement();
     this.#byPairStatement();
     this.#coreStatement();
   }
@@ -174,8 +176,21 @@ export class SqlitePackageReads implements PackageReads {
 
   /** briefRows of the advisories whose spans may hold one of their name's versions (the package index alone decides). */
   briefRowsHolding(ecosystem: Ecosystem, names: readonly string[], versions: VersionsByName): BriefRow[] {
-    // the rows as they come, not made into objects first: on dense data there are many, and few hold
-    const rows = this.#spanArrays(ecosystem, names);
+    // each name with the lowest and highest keys of its versions: SQLite leaves out the rows whose
+    // spans start above the highest or, in one interval, end below the lowest (on dense data, most
+    // of them), and the rest are checked here exactly
+    const bounded: [string, string | null, string | null][] = [];
+    for (const name of new Set(names)) {
+      const listed = versions.get(name) ?? NO_VERSIONS;
+      const b = keyBounds(Array.isArray(listed) ? listed : [...listed]);
+      bounded.push([name, b?.[0] ?? null, b?.[1] ?? null]);
+    }
+    const rows = this.#spansBoundedStatement().all(ecosystem, JSON.stringify(bounded)) as unknown as [
+      string,
+      string,
+      string | null,
+    ][];
+    // the rows as they come, not made into objects first
     const seen = new Set<string>();
     const pairs: [string, string][] = [];
     for (let i = 0; i < rows.length; i++) {
@@ -232,6 +247,29 @@ export class SqlitePackageReads implements PackageReads {
     );
     this.#spans.setReturnArrays(true);
     return this.#spans;
+  }
+
+  /**
+   * The package index's rows of the names given as [name, lowest key, highest key] (JSON), but
+   * those whose spans cannot hold a key between the two: spans are "[lo,hi) [lo,hi] …", sorted,
+   * with keys whose string order is the versions' (keys.ts), so a first `lo` above the highest key,
+   * or the `hi` of a single interval below the lowest, rules a row out. What this keeps may still
+   * hold none (keepIfMayHold decides); a name without keys keeps only rows without spans.
+   */
+  #spansBoundedStatement(): StatementSync {
+    if (!this.#spansBounded) {
+      const hi = `substr(spans, instr(spans, ',') + 1, length(spans) - instr(spans, ',') - 1)`;
+      this.#spansBounded = this.db.prepare(
+        `SELECT affected.name, advisory_id AS id, spans
+         FROM json_each(?2) AS j CROSS JOIN affected
+           ON affected.ecosystem = ?1 AND affected.name = j.value->>0
+         WHERE spans IS NULL
+           OR (substr(spans, 2, instr(spans, ',') - 2) <= j.value->>2
+             AND (instr(spans, ' ') > 0 OR ${hi} = '' OR ${hi} >= j.value->>1))`,
+      );
+      this.#spansBounded.setReturnArrays(true);
+    }
+    return this.#spansBounded;
   }
 
   // CROSS JOIN keeps the pairs as the outer loop: SQLite cannot tell how few they are, and would

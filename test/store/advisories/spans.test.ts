@@ -125,3 +125,110 @@ describe.each(engines)('advisory spans on %s', (engine) => {
     expect(ids(got, 'span-a')).toEqual(['GHSA-span-high-0002']);
   });
 });
+
+// The SQLite read of the index leaves out, in SQL, the rows whose spans start above the highest key
+// asked about or (one interval) end below the lowest: it must keep every row the exact check keeps.
+describe('the SQLite index read bounded by the keys asked about', () => {
+  let tdb: TestDb;
+  let store: Store;
+  const rand = (() => {
+    let s = 42;
+    return (n: number) => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return s % n;
+    };
+  })();
+  // few versions, so that installed ones often fall on a range's very bounds (`<=1.2.0`, `1.2.0`)
+  const version = () =>
+    `${rand(3)}.${rand(3)}.${rand(2)}${rand(5) === 0 ? `-${['alpha', 'beta.1', '0', 'rc.2'][rand(4)]}` : ''}`;
+  const range = (): string => {
+    switch (rand(8)) {
+      case 0:
+        return `<${version()}`;
+      case 1:
+        return `>=${version()}`;
+      case 2:
+        return `>=${version()} <${version()}`;
+      case 3:
+        return `<=${version()} || >${version()}`;
+      case 4:
+        return rand(2) ? version() : `<=${version()}`;
+      case 5:
+        return `${range()} || ${range()}`;
+      case 6:
+        return '*';
+      default:
+        return `>${version()} <=${version()}`;
+    }
+  };
+  const names = Array.from({ length: 12 }, (_, i) => `bounded-${i}`);
+
+  beforeAll(async () => {
+    tdb = await freshDb('sqlite');
+    store = await openStore(tdb.target, { mode: 'create' });
+    const list = [];
+    for (let i = 0; i < 400; i++)
+      list.push(
+        advisory({
+          id: `GHSA-bnd${String(i).padStart(4, '0')}-aaaa`,
+          affected: [npmAffected(names[rand(names.length)]!, range(), null)],
+        }),
+      );
+    // installed versions on the very bounds of one interval, inclusive: kept
+    list.push(
+      advisory({ id: 'GHSA-bnd-edge-hi01-aaaa', affected: [npmAffected('bounded-edge', '<=1.1.0', null)] }),
+      advisory({ id: 'GHSA-bnd-edge-eq02-aaaa', affected: [npmAffected('bounded-edge', '1.1.0', null)] }),
+      advisory({
+        id: 'GHSA-bnd-edge-lo03-aaaa',
+        affected: [npmAffected('bounded-edge', '>=1.1.0 <1.2.0', null)],
+      }),
+      advisory({ id: 'GHSA-bnd-edge-no04-aaaa', affected: [npmAffected('bounded-edge', '<1.1.0', null)] }),
+    );
+    await store.advisories.import(list);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await tdb?.drop();
+  });
+
+  it('keeps every row whose spans may hold one of the versions, over random ranges and versions', async () => {
+    const { SqlitePackageReads, rowsMayHold } = await import(
+      '../../../src/store/advisories/package-reads.js'
+    );
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync((tdb.target as { file: string }).file, { readOnly: true });
+    try {
+      const reads = new SqlitePackageReads(db as never);
+      let kept = 0;
+      let rows = 0;
+      for (let round = 0; round < 200; round++) {
+        const versions = new Map(
+          names.map((n) => [
+            n,
+            Array.from({ length: 1 + rand(3) }, () => (rand(10) === 0 ? 'latest' : version())),
+          ]),
+        );
+        const exact = rowsMayHold(reads.spanRows('npm', names), versions)
+          .map(([n, id]) => `${n} ${id}`)
+          .sort();
+        const got = reads
+          .briefRowsHolding('npm', names, versions)
+          .map((r) => `${r.name} ${r.id}`)
+          .sort();
+        expect(got).toEqual([...new Set(exact)]);
+        kept += exact.length;
+        rows += reads.spanRows('npm', names).length;
+      }
+      const edge = reads
+        .briefRowsHolding('npm', ['bounded-edge'], new Map([['bounded-edge', ['1.1.0']]]))
+        .map((r) => r.id)
+        .sort();
+      expect(edge).toEqual(['GHSA-bnd-edge-eq02-aaaa', 'GHSA-bnd-edge-hi01-aaaa', 'GHSA-bnd-edge-lo03-aaaa']);
+      // the case is neither trivial (nothing kept) nor one where every row is kept
+      expect(kept).toBeGreaterThan(rows / 10);
+      expect(kept).toBeLessThan(rows * 0.9);
+    } finally {
+      db.close();
+    }
+  });
+});
