@@ -23,6 +23,20 @@ function bundleFor(argv: readonly string[]): string {
   return join(__dirname, commandNamed(argv) === 'audit' ? 'audit.cjs' : 'cli.cjs');
 }
 
+/**
+ * For `nswg audit`: V8's young generation (where new objects start) stays at its first size instead
+ * of doubling when most of what it holds survives a collection, as an audit's graph and packages
+ * do. A short command gains little from the larger space, and pays for each page of memory it
+ * touches first: on the real 2,513-entry lockfile the audit then makes ten small collections
+ * instead of five growing ones, touches about 450 pages fewer (peak 65-70 MB against 70-72) and
+ * takes 5-14 ms less (medians of 31 and 61 interleaved runs); on a generated 20,000-entry one,
+ * 30 ms less and 115 MB against 133. The flag is read only when V8 decides whether to grow the
+ * space, so setting it as the command starts is sound; a server's young generation grows as usual.
+ */
+function keepYoungGenerationSmall(): void {
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
+}
+
 /** The oldest Node.js that runs nswg (package.json's engines): node:sqlite with all the store uses. */
 const NODE_MIN = [22, 16] as const;
 
@@ -97,5 +111,6 @@ if (major < NODE_MIN[0] || (major === NODE_MIN[0] && minor < NODE_MIN[1])) {
     const dir = cacheFolder();
     if (dir) enableCompileCache(dir);
   }
+  if (commandNamed(process.argv) === 'audit') keepYoungGenerationSmall();
   require(bundleFor(process.argv));
 }

@@ -188,6 +188,30 @@ describe('nswg executable: compile cache', () => {
     }
   });
 
+  it("keeps an audit's young generation at its first size (the whole command line's grows)", async () => {
+    const { home } = await cacheHome();
+    const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}`, import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'nswg-heap-'));
+    const preload = join(dir, 'new-space.cjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => process.stderr.write(`new space ${require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size}\\n`));\n",
+    );
+    const lockfile = fileURLToPath(new URL('../../bench/fixtures/real-npm-2500', import.meta.url));
+    const newSpace = (file: string) => {
+      const r = spawnSync(process.execPath, ['-r', preload, file, 'audit', lockfile, '--format', 'json'], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: home, NSWG_HOME: home, LANG: 'C.UTF-8' },
+        maxBuffer: 64 << 20,
+      });
+      expect(r.status).toBe(1);
+      return Number(/new space (\d+)/.exec(r.stderr)?.[1]);
+    };
+    expect(newSpace(bin('nswg.js'))).toBeLessThanOrEqual(2 << 20);
+    // the same audit without the executable's setting: V8 grows the space as the graph survives
+    expect(newSpace(bin('cli.cjs'))).toBeGreaterThan(2 << 20);
+  });
+
   it("loads the whole store from the audit's other bundle only when the database must first be made", async () => {
     const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}`, import.meta.url));
     // the query builder (compileQuery) and the disclosure program's tables are in that bundle, not the audit's
