@@ -38,8 +38,22 @@ function num(n: number): string {
 
 const keys = new Map<string, string | null>();
 
+/**
+ * A release written plainly (`1.2.3`: no `v`, no prerelease, no leading zero, numbers well within
+ * what semver accepts): npm reads it as these three numbers, so its key is theirs, made without
+ * parsing it as semver does (an audit asks for the keys of every version a large lockfile installs).
+ */
+const PLAIN_RELEASE = /^(0|[1-9][0-9]{0,14})\.(0|[1-9][0-9]{0,14})\.(0|[1-9][0-9]{0,14})$/;
+
+function plainKey(m: RegExpExecArray): string {
+  const part = (digits: string) => String.fromCharCode(64 + digits.length) + digits;
+  return `${part(m[1]!)}${part(m[2]!)}${part(m[3]!)}~`;
+}
+
 /** The key of a version text; null when npm cannot parse it (or it has no exact key). Results are kept. */
 export function keyOf(version: string): string | null {
+  const plain = PLAIN_RELEASE.exec(version);
+  if (plain) return plainKey(plain);
   let key = keys.get(version);
   if (key !== undefined) return key;
   const v = parseVersion(version);

@@ -51,6 +51,36 @@ describe('version keys', () => {
     );
   });
 
+  it("of a plain release (made without semver) are the keys semver's parse gives, and odd forms still go through it", () => {
+    const odd = [
+      '0.0.0',
+      '1.2.3',
+      '10.20.30',
+      '999999999999999.0.1',
+      '9999999999999999.0.0',
+      '99999999999999999.0.0',
+      '01.2.3',
+      '1.02.3',
+      'v1.2.3',
+      '=1.2.3',
+      ' 1.2.3',
+      '1.2.3 ',
+      '1.2',
+      '1.2.3.4',
+      '1.2.3-0',
+      '1.2.3+b',
+    ];
+    const plain = fc.tuple(num, num, num).map(([a, b, c]) => `${a}.${b}.${c}`);
+    for (const v of [
+      ...odd,
+      ...fc.sample(plain, { numRuns: 2000, seed: 7 }),
+      ...fc.sample(version, { numRuns: 2000, seed: 8 }),
+    ]) {
+      const parsed = parseVersion(v);
+      expect(keyOf(v), v).toBe(parsed ? versionKey(parsed) : null);
+    }
+  });
+
   it('give no key to a version npm cannot parse, nor to one whose order semver decides inexactly', () => {
     expect(keyOf('not a version')).toBeNull();
     expect(keyOf('github:user/repo#abc')).toBeNull();
