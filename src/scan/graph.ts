@@ -22,7 +22,21 @@ interface GraphNode {
   /** The extractor gave the name it is installed under for certain (so `alias` is known without a path). */
   installNameIsCertain?: true;
   flags?: DepFlags;
-  edges: { to: number; name: string; type: DepType }[];
+}
+
+/**
+ * The edges of a graph, in flat arrays (a large lockfile has tens of thousands, and an object
+ * each, with an array per node, was most of what reading it left to collect): edge `e` goes to
+ * node `to[e]` under the name `name[e]`, of kind `type[e]`; a node's edges are a list from
+ * `first[node]` through `next[e]` (-1 ends it), in the order they were added.
+ */
+interface Edges {
+  to: number[];
+  name: string[];
+  type: DepType[];
+  next: number[];
+  first: number[];
+  last: number[];
 }
 
 /**
@@ -147,7 +161,8 @@ const MAX_PATHS = 3;
  * packages, with the edges between them. `toPackages()` derives paths, flags and workspaces.
  */
 export class DepGraph {
-  readonly #nodes: GraphNode[] = [{ name: '', version: '', location: '', project: '', edges: [] }];
+  readonly #nodes: GraphNode[] = [{ name: '', version: '', location: '', project: '' }];
+  readonly #edges: Edges = { to: [], name: [], type: [], next: [], first: [-1], last: [-1] };
   readonly #workspaces: number[] = [];
   readonly root = 0;
   readonly #fallbackOf: (location: string) => string[] | null;
@@ -168,17 +183,21 @@ export class DepGraph {
     installNameIsCertain?: boolean;
     flags?: DepFlags | undefined;
   }): number {
-    const node: GraphNode = { name: p.name, version: p.version, location: p.location, edges: [] };
+    const node: GraphNode = { name: p.name, version: p.version, location: p.location };
     if (p.alias !== undefined && p.alias !== p.name) node.alias = p.alias;
     if (p.alias !== undefined && p.installNameIsCertain) node.installNameIsCertain = true;
     if (p.flags) node.flags = p.flags;
     else this.#allFlagged = false;
+    this.#edges.first.push(-1);
+    this.#edges.last.push(-1);
     return this.#nodes.push(node) - 1;
   }
 
   /** Adds a workspace (its path relative to the root, e.g. "packages/api"), which the root reaches. */
   addWorkspace(path: string): number {
-    const id = this.#nodes.push({ name: path, version: '', location: path, project: path, edges: [] }) - 1;
+    this.#edges.first.push(-1);
+    this.#edges.last.push(-1);
+    const id = this.#nodes.push({ name: path, version: '', location: path, project: path }) - 1;
     this.#workspaces.push(id);
     this.addEdge(this.root, id, path, 'prod');
     return id;
@@ -186,7 +205,14 @@ export class DepGraph {
 
   /** Records that `from` depends on `to`, installed under `name`. */
   addEdge(from: number, to: number, name: string, type: DepType): void {
-    this.#nodes[from]!.edges.push({ to, name, type });
+    const g = this.#edges;
+    const e = g.to.push(to) - 1;
+    g.name.push(name);
+    g.type.push(type);
+    g.next.push(-1);
+    if (g.last[from] === -1) g.first[from] = e;
+    else g.next[g.last[from]!] = e;
+    g.last[from] = e;
   }
 
   /** The workspace paths added, sorted. */
@@ -225,7 +251,10 @@ export class DepGraph {
       dependentsOf: (i) => {
         if (!dependents) {
           const sets: Set<string>[] = this.#nodes.map(() => new Set<string>());
-          for (const n of this.#nodes) for (const e of n.edges) sets[e.to]!.add(n.project ?? n.location);
+          const { to, next, first } = this.#edges;
+          this.#nodes.forEach((n, i) => {
+            for (let e = first[i]!; e !== -1; e = next[e]!) sets[to[e]!]!.add(n.project ?? n.location);
+          });
           dependents = sets.map((x) => [...x].sort());
         }
         return dependents[i]!;
@@ -271,13 +300,15 @@ export class DepGraph {
     const seen = new Uint8Array(n);
     dev[0] = opt[0] = devOpt[0] = peer[0] = 0;
     const queue = [0];
+    const edges = this.#edges;
     for (let node = queue.pop(); node !== undefined; node = queue.pop()) {
       seen[node] = 1;
-      for (const e of this.#nodes[node]!.edges) {
-        const to = e.to;
-        const eDev = e.type === 'dev';
-        const eOpt = e.type === 'optional' || e.type === 'peerOptional';
-        const ePeer = e.type === 'peer' || e.type === 'peerOptional';
+      for (let e = edges.first[node]!; e !== -1; e = edges.next[e]!) {
+        const to = edges.to[e]!;
+        const type = edges.type[e]!;
+        const eDev = type === 'dev';
+        const eOpt = type === 'optional' || type === 'peerOptional';
+        const ePeer = type === 'peer' || type === 'peerOptional';
         let changed = !seen[to];
         if (dev[to] && !dev[node] && !eDev) {
           dev[to] = 0;
@@ -324,18 +355,15 @@ export class DepGraph {
   #ancestors(targets: readonly number[]): Uint8Array {
     const nodes = this.#nodes;
     // the reversed edges in two typed arrays: node i's sources are from[start[i]] … from[start[i + 1] - 1]
+    const { to, next, first } = this.#edges;
     const start = new Int32Array(nodes.length + 1);
-    for (let i = 0; i < nodes.length; i++) {
-      const edges = nodes[i]!.edges;
-      for (let k = 0; k < edges.length; k++) start[edges[k]!.to + 1]!++;
-    }
+    for (let i = 0; i < nodes.length; i++)
+      for (let e = first[i]!; e !== -1; e = next[e]!) start[to[e]! + 1]!++;
     for (let i = 0; i < nodes.length; i++) start[i + 1]! += start[i]!;
     const from = new Int32Array(start[nodes.length]!);
     const filled = start.slice(0, nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      const edges = nodes[i]!.edges;
-      for (let k = 0; k < edges.length; k++) from[filled[edges[k]!.to]!++] = i;
-    }
+    for (let i = 0; i < nodes.length; i++)
+      for (let e = first[i]!; e !== -1; e = next[e]!) from[filled[to[e]!]!++] = i;
     const within = new Uint8Array(nodes.length);
     const stack = [...targets];
     for (const t of targets) within[t] = 1;
@@ -358,6 +386,7 @@ export class DepGraph {
    */
   #shortestPaths(within: Uint8Array | null): PathSteps {
     const nodes = this.#nodes;
+    const edges = this.#edges;
     // each node is reached by at most MAX_PATHS steps (no node is queued past that), plus the root's
     const size = nodes.length * MAX_PATHS + 1;
     const steps: PathSteps = {
@@ -379,8 +408,8 @@ export class DepGraph {
         while (steps.byNode[k] !== -1) k++;
         steps.byNode[k] = at;
       }
-      for (const e of nodes[from]!.edges) {
-        const to = e.to;
+      for (let e = edges.first[from]!; e !== -1; e = edges.next[e]!) {
+        const to = edges.to[e]!;
         if (to === 0 || count[to]! >= MAX_PATHS || (within && !within[to])) continue;
         // a path never passes a node twice; a node no step has reached yet cannot be on this one
         let cycle = false;
@@ -390,7 +419,7 @@ export class DepGraph {
         count[to]!++;
         steps.node[queued] = to;
         steps.prev[queued] = at;
-        steps.label.push(nodes[to]!.project ?? e.name);
+        steps.label.push(nodes[to]!.project ?? edges.name[e]!);
         queued++;
       }
     }
@@ -400,6 +429,7 @@ export class DepGraph {
   /** For each node, the workspaces whose dependency trees reach it. */
   #workspaceReach(): (string[] | undefined)[] {
     const reach: (string[] | undefined)[] = new Array(this.#nodes.length);
+    const edges = this.#edges;
     const mark = new Int32Array(this.#nodes.length).fill(-1);
     for (const ws of [...this.#workspaces].sort((a, b) =>
       this.#nodes[a]!.project! < this.#nodes[b]!.project! ? -1 : 1,
@@ -408,13 +438,14 @@ export class DepGraph {
       const stack = [ws];
       mark[ws] = ws;
       for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-        for (const e of this.#nodes[node]!.edges) {
-          if (mark[e.to] === ws || e.to === 0) continue;
-          mark[e.to] = ws;
-          stack.push(e.to);
-          const r = reach[e.to];
+        for (let e = edges.first[node]!; e !== -1; e = edges.next[e]!) {
+          const to = edges.to[e]!;
+          if (mark[to] === ws || to === 0) continue;
+          mark[to] = ws;
+          stack.push(to);
+          const r = reach[to];
           if (r) r.push(path);
-          else reach[e.to] = [path];
+          else reach[to] = [path];
         }
       }
     }

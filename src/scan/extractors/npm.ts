@@ -83,12 +83,20 @@ function fromPackages(
   const graph = new DepGraph();
   const root: Folder = { id: graph.root, parent: null, children: null, link: null };
   const folders = new Map<string, Folder>([['', root]]);
-  const entries: [Folder, Record<string, unknown>, boolean][] = [];
+  // the entries whose dependencies become edges, as three lists (not a tuple each: garbage)
+  const entryFolders: Folder[] = [];
+  const entryObjects: Record<string, unknown>[] = [];
+  const entryTop: boolean[] = [];
+  const addEntry = (f: Folder, e: Record<string, unknown>, top: boolean): void => {
+    entryFolders.push(f);
+    entryObjects.push(e);
+    entryTop.push(top);
+  };
   for (const loc in packages) {
     const e = asObject(packages[loc]);
     if (!e) throw parseError(file, `packages["${loc}"] is not an object`, { field: `packages["${loc}"]` });
     if (loc === '') {
-      entries.push([root, e, true]);
+      addEntry(root, e, true);
       continue;
     }
     const f: Folder = { id: undefined, parent: null, children: null, link: null };
@@ -112,7 +120,7 @@ function fromPackages(
       });
     }
     folders.set(loc, f);
-    if (f.link === null) entries.push([f, e, top]);
+    if (f.link === null) addEntry(f, e, top);
   }
   // Each folder's parent is the folder whose node_modules holds it; a workspace folder's is the root.
   const folderAt = (loc: string): Folder => {
@@ -143,17 +151,16 @@ function fromPackages(
     }
     return undefined;
   };
-  // one callback for every entry, and indexes, not `for (const [folder, e, top] of entries)`: run
-  // once, a closure per entry and that destructuring's iterator results are garbage to collect
+  // one callback for every entry, and indexes: run once, a closure per entry and an iterator's
+  // results would be garbage to collect
   let folder = root;
   const link = (name: string, _spec: string, type: DepType): void => {
     const to = resolve(folder, name);
     if (to !== undefined) graph.addEdge(folder.id!, to, name, type);
   };
-  for (let k = 0; k < entries.length; k++) {
-    const entry = entries[k]!;
-    folder = entry[0];
-    forEachEdge(entry[1] as Manifest, entry[2], link);
+  for (let k = 0; k < entryFolders.length; k++) {
+    folder = entryFolders[k]!;
+    forEachEdge(entryObjects[k] as Manifest, entryTop[k]!, link);
   }
   checkDirect(file, project.manifest, 'package.json', (name) => root.children?.has(name) === true);
   return {
