@@ -54,20 +54,32 @@ const common = {
 /** The command modules main.ts loads (src/cli/<name>.ts), but the one a single-command bundle keeps. */
 const COMMAND_MODULE = /^\.\/[a-z-]+-commands?\.js$/;
 
-/** The audit's other sources (src/cli/audit-sources.ts): a bundle of their own beside audit.cjs. */
-const AUDIT_SOURCES = './audit-sources.js';
-
 /**
- * What src/cli/audit-more.ts re-exports: modules (their source files) and packages. In audit.cjs,
- * every import of one of them loads audit-more.cjs instead, a bundle of them all.
+ * The bundles beside audit.cjs, of what an audit needs only sometimes (src/cli/<name>.ts): in
+ * audit.cjs, every import of such a module, or of a module or package it re-exports, loads its
+ * bundle instead.
  */
-const AUDIT_MORE = [...readFileSync('src/cli/audit-more.ts', 'utf8').matchAll(/^export \{[^}]*\} from '([^']+)';$/gm)].map(
-  (m) => m[1],
-);
-const AUDIT_MORE_FILES = new Set(
-  AUDIT_MORE.filter((s) => s.startsWith('.')).map((s) => resolve('src/cli', s.replace(/\.js$/, '.ts'))),
-);
-const AUDIT_MORE_PACKAGES = new Set(AUDIT_MORE.filter((s) => !s.startsWith('.')));
+const AUDIT_SPLITS = ['audit-sources', 'audit-more'].map((name) => {
+  const entry = `src/cli/${name}.ts`;
+  const reexported = [...readFileSync(entry, 'utf8').matchAll(/^export \{[^}]*\} from '([^']+)';$/gm)].map(
+    (m) => m[1],
+  );
+  const modules = reexported.filter((s) => s.startsWith('.'));
+  return {
+    name,
+    entry,
+    files: new Set([resolve(entry), ...modules.map((s) => resolve('src/cli', s.replace(/\.js$/, '.ts')))]),
+    packages: new Set(reexported.filter((s) => !s.startsWith('.'))),
+  };
+});
+
+/** The bundle beside audit.cjs that an import resolves to, if any (see AUDIT_SPLITS). */
+const auditSplitOf = (args) =>
+  AUDIT_SPLITS.find(
+    (s) =>
+      s.packages.has(args.path) ||
+      (/^\.\.?\//.test(args.path) && s.files.has(resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')))),
+  );
 
 /**
  * Bundles the command line into dist/bin/<name>.cjs; with `only` (a command module, e.g.
@@ -126,19 +138,10 @@ const bundleCli = (name, only, entry = 'src/cli/main.ts') => build({
           loader: 'ts',
         }));
         if (only === './audit-command.js')
-          b.onResolve({ filter: /^\.\/audit-sources\.js$/ }, (args) =>
-            args.importer.endsWith(`${sep}cli${sep}audit-command.ts`)
-              ? { path: AUDIT_SOURCES.replace(/\.js$/, '.cjs'), external: true }
-              : null,
-          );
-        if (only === './audit-command.js')
-          b.onResolve({ filter: /.*/ }, (args) =>
-            AUDIT_MORE_PACKAGES.has(args.path) ||
-            (/^\.\.?\//.test(args.path) &&
-              AUDIT_MORE_FILES.has(resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))))
-              ? { path: './audit-more.cjs', external: true }
-              : null,
-          );
+          b.onResolve({ filter: /.*/ }, (args) => {
+            const split = auditSplitOf(args);
+            return split ? { path: `./${split.name}.cjs`, external: true } : null;
+          });
         if (only) {
           b.onResolve({ filter: COMMAND_MODULE }, (args) =>
             args.importer.endsWith(`${sep}cli${sep}main.ts`) && args.path !== only
@@ -164,13 +167,12 @@ rmSync('dist/bin', { recursive: true, force: true });
 await Promise.all([
   bundleCli('cli'),
   bundleCli('audit', './audit-command.js'),
-  bundleCli('audit-sources', null, 'src/cli/audit-sources.ts'),
-  bundleCli('audit-more', null, 'src/cli/audit-more.ts'),
+  ...AUDIT_SPLITS.map((s) => bundleCli(s.name, null, s.entry)),
 ]);
 
 // The bundles are ASCII (esbuild escapes the rest), which this checks, and are loaded as modules:
 // no #! line.
-for (const name of ['cli', 'audit', 'audit-sources', 'audit-more']) {
+for (const name of ['cli', 'audit', ...AUDIT_SPLITS.map((s) => s.name)]) {
   const file = `dist/bin/${name}.cjs`;
   let text = readFileSync(file, 'utf8').replace(/^#!.*/, '');
   // the readable build keeps the packages' comments, some not ASCII: the minified build's check (the

@@ -188,6 +188,11 @@ export class DepGraph {
     if (p.alias !== undefined && p.installNameIsCertain) node.installNameIsCertain = true;
     if (p.flags) node.flags = p.flags;
     else this.#allFlagged = false;
+    return this.#addNode(node);
+  }
+
+  /** Adds a node, with its (empty) list of edges. */
+  #addNode(node: GraphNode): number {
     this.#edges.first.push(-1);
     this.#edges.last.push(-1);
     return this.#nodes.push(node) - 1;
@@ -195,9 +200,7 @@ export class DepGraph {
 
   /** Adds a workspace (its path relative to the root, e.g. "packages/api"), which the root reaches. */
   addWorkspace(path: string): number {
-    this.#edges.first.push(-1);
-    this.#edges.last.push(-1);
-    const id = this.#nodes.push({ name: path, version: '', location: path, project: path }) - 1;
+    const id = this.#addNode({ name: path, version: '', location: path, project: path });
     this.#workspaces.push(id);
     this.addEdge(this.root, id, path, 'prod');
     return id;

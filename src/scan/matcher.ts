@@ -101,19 +101,12 @@ export function matchSpansOf(entries: readonly MatchableEntry[], withdrawn: bool
  * Can an entry with these spans (matchSpans) hold one of the versions? False only when the
  * matcher would say no for each of them; null spans may hold anything.
  */
-export function spansMayHold(spans: string | null, versions: Iterable<string>): boolean {
+export function spansMayHold(spans: string | null, versions: readonly string[]): boolean {
   if (spans === null) return true;
   if (spans === '') return false;
-  if (Array.isArray(versions)) {
-    // indexes for the usual array: an audit asks this of every row of the package index it reads
-    for (let i = 0; i < versions.length; i++) {
-      const key = keyOf(versions[i] as string);
-      if (key !== null && spansHold(spans, key)) return true;
-    }
-    return false;
-  }
-  for (const v of versions) {
-    const key = keyOf(v);
+  // indexes: an audit asks this of every row of the package index it reads
+  for (let i = 0; i < versions.length; i++) {
+    const key = keyOf(versions[i]!);
     if (key !== null && spansHold(spans, key)) return true;
   }
   return false;

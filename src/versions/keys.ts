@@ -32,7 +32,11 @@ export function versionKey(v: SemVer): string | null {
 }
 
 function num(n: number): string {
-  const digits = String(n);
+  return digitsKey(String(n));
+}
+
+/** A number's decimal digits (no leading zero) as its key: their count, then them. */
+function digitsKey(digits: string): string {
   return String.fromCharCode(64 + digits.length) + digits;
 }
 
@@ -45,15 +49,10 @@ const keys = new Map<string, string | null>();
  */
 const PLAIN_RELEASE = /^(0|[1-9][0-9]{0,14})\.(0|[1-9][0-9]{0,14})\.(0|[1-9][0-9]{0,14})$/;
 
-function plainKey(m: RegExpExecArray): string {
-  const part = (digits: string) => String.fromCharCode(64 + digits.length) + digits;
-  return `${part(m[1]!)}${part(m[2]!)}${part(m[3]!)}~`;
-}
-
 /** The key of a version text; null when npm cannot parse it (or it has no exact key). Results are kept. */
 export function keyOf(version: string): string | null {
   const plain = PLAIN_RELEASE.exec(version);
-  if (plain) return plainKey(plain);
+  if (plain) return `${digitsKey(plain[1]!)}${digitsKey(plain[2]!)}${digitsKey(plain[3]!)}~`;
   let key = keys.get(version);
   if (key !== undefined) return key;
   const v = parseVersion(version);

@@ -8,7 +8,7 @@ import { LazyAdvisory } from './lazy-advisory.js';
 export type Ecosystem = 'npm' | 'node';
 
 /** The versions asked about, by package name. */
-export type VersionsByName = ReadonlyMap<string, Iterable<string>>;
+export type VersionsByName = ReadonlyMap<string, readonly string[]>;
 
 /** One (package, advisory) row of the package index with its spans. */
 export interface SpanRow {
@@ -144,17 +144,13 @@ export class SqlitePackageReads implements PackageReads {
     ) as unknown as BriefRow[];
   }
 
-  /** The package index's rows of the packages named, as [name, id, spans] (node:sqlite makes an object per row far more slowly). */
-  #spanArrays(ecosystem: Ecosystem, names: readonly string[]): [string, string, string | null][] {
-    return this.#spansStatement().all(ecosystem, JSON.stringify([...new Set(names)])) as unknown as [
+  spanRows(ecosystem: Ecosystem, names: readonly string[]): SpanRow[] {
+    // rows as arrays, made into objects here: node:sqlite makes an object per row far more slowly
+    const rows = this.#spansStatement().all(ecosystem, JSON.stringify([...new Set(names)])) as unknown as [
       string,
       string,
       string | null,
     ][];
-  }
-
-  spanRows(ecosystem: Ecosystem, names: readonly string[]): SpanRow[] {
-    const rows = this.#spanArrays(ecosystem, names);
     const out: SpanRow[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
@@ -181,8 +177,7 @@ export class SqlitePackageReads implements PackageReads {
     // of them), and the rest are checked here exactly
     const bounded: [string, string | null, string | null][] = [];
     for (const name of new Set(names)) {
-      const listed = versions.get(name) ?? NO_VERSIONS;
-      const b = keyBounds(Array.isArray(listed) ? listed : [...listed]);
+      const b = keyBounds(versions.get(name) ?? NO_VERSIONS);
       bounded.push([name, b?.[0] ?? null, b?.[1] ?? null]);
     }
     const rows = this.#spansBoundedStatement().all(ecosystem, JSON.stringify(bounded)) as unknown as [
