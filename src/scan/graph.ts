@@ -80,7 +80,7 @@ export function preparePaths(packages: Iterable<InstalledPackage>): void {
 interface GraphReads {
   pathsOf(node: number): string[][];
   dependentsOf(node: number): string[];
-  /** Searches the paths of these nodes now, and only theirs (see preparePaths). */
+  /** Searches the paths of these nodes now, no further than theirs need (see preparePaths). */
   preparePaths(nodes: readonly number[]): void;
 }
 
@@ -157,6 +157,22 @@ const NO_WORKSPACES: string[] = [];
 const MAX_PATHS = 3;
 
 /**
+ * A search for paths (#shortestPaths): its steps, how many reached each node, and whether it went
+ * through the whole graph. A node's paths are known from it when the search was whole, or when
+ * MAX_PATHS steps reached the node (no later step would have been kept).
+ */
+interface PathSearch {
+  steps: PathSteps;
+  count: Uint8Array;
+  whole: boolean;
+}
+
+/** Are a node's paths known from this search? */
+function knows(search: PathSearch, node: number): boolean {
+  return search.whole || search.count[node]! >= MAX_PATHS;
+}
+
+/**
  * The dependency graph of one lockfile: the root project (node 0), its workspaces and the installed
  * packages, with the edges between them. `toPackages()` derives paths, flags and workspaces.
  */
@@ -167,6 +183,9 @@ export class DepGraph {
   readonly root = 0;
   readonly #fallbackOf: (location: string) => string[] | null;
   #allFlagged = true;
+  /** The nodes whose edges are still to be read, and what reads them (readEdgesWhenNeeded); null: all are known. */
+  #unread: Uint8Array | null = null;
+  #readEdges: ((node: number) => void) | null = null;
 
   /** `fallbackOf(location)`: the names below "root" for a node that no path reaches (default: from npm locations). */
   constructor(fallbackOf?: (location: string) => string[] | null) {
@@ -218,6 +237,35 @@ export class DepGraph {
     g.last[from] = e;
   }
 
+  /**
+   * Leaves the edges of the nodes added so far to be read when a search first passes through
+   * them: `read(node)` adds a node's edges with addEdge, in order, after any it already has. An
+   * audit needs the paths of the few packages it reports, and those are found through a small
+   * part of a large lockfile's graph: its edges need not all be resolved.
+   */
+  readEdgesWhenNeeded(read: (node: number) => void): void {
+    this.#unread = new Uint8Array(this.#nodes.length).fill(1);
+    this.#readEdges = read;
+  }
+
+  /** The first of a node's edges (-1: none), once they are read. */
+  #firstEdge(node: number): number {
+    const unread = this.#unread;
+    if (unread !== null && unread[node] === 1) {
+      unread[node] = 0;
+      this.#readEdges!(node);
+    }
+    return this.#edges.first[node]!;
+  }
+
+  /** Reads the edges of every node still to be read; what read them is then let go. */
+  #readAllEdges(): void {
+    if (this.#unread === null) return;
+    for (let i = 0; i < this.#nodes.length; i++) this.#firstEdge(i);
+    this.#unread = null;
+    this.#readEdges = null;
+  }
+
   /** The workspace paths added, sorted. */
   workspacePaths(): string[] {
     return this.#workspaces.map((w) => this.#nodes[w]!.project!).sort();
@@ -227,23 +275,26 @@ export class DepGraph {
   toPackages(): InstalledPackage[] {
     const flags = this.#allFlagged ? [] : this.#computeFlags();
     // the search for paths runs when a path is first read (or an install name is needed from it),
-    // over the whole graph, or over the part that leads to the packages preparePaths was given
+    // over the whole graph, or only as far as the packages preparePaths was given need
     let found: PathSteps | null = null;
     const steps = (): PathSteps => {
-      found ??= this.#shortestPaths(null);
+      found ??= this.#shortestPaths(null).steps;
       return found;
     };
-    let partial: { steps: PathSteps; within: Uint8Array } | null = null;
+    let partial: { search: PathSearch; targets: readonly number[] } | null = null;
     let dependents: string[][] | null = null;
     const graph: GraphReads = {
       preparePaths: (targets) => {
         if (found) return;
-        const within = this.#ancestors(targets);
-        if (partial) for (let i = 0; i < within.length; i++) within[i] ||= partial.within[i]!;
-        partial = { steps: this.#shortestPaths(within), within };
+        const prior = partial;
+        if (prior && targets.every((t) => knows(prior.search, t))) return;
+        const all = prior ? [...prior.targets, ...targets] : targets;
+        const search = this.#shortestPaths(all);
+        if (search.whole) found = search.steps;
+        else partial = { search, targets: all };
       },
       pathsOf: (i) => {
-        const all = partial?.within[i] ? partial.steps : steps();
+        const all = found ?? (partial && knows(partial.search, i) ? partial.search.steps : steps());
         const paths: string[][] = [];
         for (let k = i * MAX_PATHS; k < (i + 1) * MAX_PATHS && all.byNode[k] !== -1; k++)
           paths.push(pathOf(all, all.byNode[k]!));
@@ -253,6 +304,7 @@ export class DepGraph {
       },
       dependentsOf: (i) => {
         if (!dependents) {
+          this.#readAllEdges();
           const sets: Set<string>[] = this.#nodes.map(() => new Set<string>());
           const { to, next, first } = this.#edges;
           this.#nodes.forEach((n, i) => {
@@ -306,7 +358,7 @@ export class DepGraph {
     const edges = this.#edges;
     for (let node = queue.pop(); node !== undefined; node = queue.pop()) {
       seen[node] = 1;
-      for (let e = edges.first[node]!; e !== -1; e = edges.next[e]!) {
+      for (let e = this.#firstEdge(node); e !== -1; e = edges.next[e]!) {
         const to = edges.to[e]!;
         const type = edges.type[e]!;
         const eDev = type === 'dev';
@@ -352,42 +404,13 @@ export class DepGraph {
   }
 
   /**
-   * The nodes with a path to any of `targets`, and the targets: the only nodes a search for their
-   * paths needs to pass through.
-   */
-  #ancestors(targets: readonly number[]): Uint8Array {
-    const nodes = this.#nodes;
-    // the reversed edges in two typed arrays: node i's sources are from[start[i]] … from[start[i + 1] - 1]
-    const { to, next, first } = this.#edges;
-    const start = new Int32Array(nodes.length + 1);
-    for (let i = 0; i < nodes.length; i++)
-      for (let e = first[i]!; e !== -1; e = next[e]!) start[to[e]! + 1]!++;
-    for (let i = 0; i < nodes.length; i++) start[i + 1]! += start[i]!;
-    const from = new Int32Array(start[nodes.length]!);
-    const filled = start.slice(0, nodes.length);
-    for (let i = 0; i < nodes.length; i++)
-      for (let e = first[i]!; e !== -1; e = next[e]!) from[filled[to[e]!]!++] = i;
-    const within = new Uint8Array(nodes.length);
-    const stack = [...targets];
-    for (const t of targets) within[t] = 1;
-    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-      for (let k = start[node]!; k < start[node + 1]!; k++) {
-        const source = from[k]!;
-        if (within[source]) continue;
-        within[source] = 1;
-        stack.push(source);
-      }
-    }
-    return within;
-  }
-
-  /**
    * Up to MAX_PATHS shortest paths per node, breadth first, never through a node twice. With
-   * `within`, only through the nodes it marks: their paths are the same as a whole search finds,
-   * since a path to such a node passes only through such nodes, and leaving the others out
-   * changes neither the order nor the count of the steps that reach them.
+   * `targets`, the search stops once MAX_PATHS steps have reached each of them: it is the start of
+   * the whole search, step for step, so what it found for a node that many steps reached is what
+   * the whole search finds (no later step would be kept), and the steps queued when it stopped are
+   * recorded for their nodes without going on from them (no edge of theirs is read).
    */
-  #shortestPaths(within: Uint8Array | null): PathSteps {
+  #shortestPaths(targets: readonly number[] | null): PathSearch {
     const nodes = this.#nodes;
     const edges = this.#edges;
     // each node is reached by at most MAX_PATHS steps (no node is queued past that), plus the root's
@@ -399,34 +422,47 @@ export class DepGraph {
       byNode: new Int32Array(nodes.length * MAX_PATHS).fill(-1),
     };
     const count = new Uint8Array(nodes.length);
+    // the targets still reached by fewer than MAX_PATHS steps
+    const wanted = targets && new Uint8Array(nodes.length);
+    let open = 0;
+    if (wanted)
+      for (const t of targets!)
+        if (!wanted[t]) {
+          wanted[t] = 1;
+          open++;
+        }
     steps.node[0] = 0;
     steps.prev[0] = -1;
     steps.label.push('root');
+    const record = (at: number): void => {
+      let k = steps.node[at]! * MAX_PATHS;
+      while (steps.byNode[k] !== -1) k++;
+      steps.byNode[k] = at;
+    };
     // the steps in the order they were queued are the breadth-first order: the queue is the array
     let queued = 1;
-    for (let at = 0; at < queued; at++) {
+    let at = 0;
+    for (; at < queued && (wanted === null || open > 0); at++) {
       const from = steps.node[at]!;
-      if (at !== 0) {
-        let k = from * MAX_PATHS;
-        while (steps.byNode[k] !== -1) k++;
-        steps.byNode[k] = at;
-      }
-      for (let e = edges.first[from]!; e !== -1; e = edges.next[e]!) {
+      if (at !== 0) record(at);
+      for (let e = this.#firstEdge(from); e !== -1; e = edges.next[e]!) {
         const to = edges.to[e]!;
-        if (to === 0 || count[to]! >= MAX_PATHS || (within && !within[to])) continue;
+        if (to === 0 || count[to]! >= MAX_PATHS) continue;
         // a path never passes a node twice; a node no step has reached yet cannot be on this one
         let cycle = false;
         if (count[to]! > 0)
           for (let s = at; s !== -1 && !cycle; s = steps.prev[s]!) cycle = steps.node[s] === to;
         if (cycle) continue;
-        count[to]!++;
+        if (++count[to]! === MAX_PATHS && wanted?.[to]) open--;
         steps.node[queued] = to;
         steps.prev[queued] = at;
         steps.label.push(nodes[to]!.project ?? edges.name[e]!);
         queued++;
       }
     }
-    return steps;
+    const whole = at === queued;
+    for (; at < queued; at++) if (at !== 0) record(at);
+    return { steps, count, whole };
   }
 
   /** For each node, the workspaces whose dependency trees reach it. */
@@ -441,7 +477,7 @@ export class DepGraph {
       const stack = [ws];
       mark[ws] = ws;
       for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-        for (let e = edges.first[node]!; e !== -1; e = edges.next[e]!) {
+        for (let e = this.#firstEdge(node); e !== -1; e = edges.next[e]!) {
           const to = edges.to[e]!;
           if (mark[to] === ws || to === 0) continue;
           mark[to] = ws;

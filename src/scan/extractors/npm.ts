@@ -151,17 +151,21 @@ function fromPackages(
     }
     return undefined;
   };
-  // one callback for every entry, and indexes: run once, a closure per entry and an iterator's
-  // results would be garbage to collect
+  // one callback for every entry: a closure per entry would be garbage to collect
   let folder = root;
   const link = (name: string, _spec: string, type: DepType): void => {
     const to = resolve(folder, name);
     if (to !== undefined) graph.addEdge(folder.id!, to, name, type);
   };
-  for (let k = 0; k < entryFolders.length; k++) {
+  // a node's dependencies become its edges when a search first needs them (each entry is a node)
+  const entryOf = new Int32Array(entryFolders.length).fill(-1);
+  for (let k = 0; k < entryFolders.length; k++) entryOf[entryFolders[k]!.id!] = k;
+  graph.readEdgesWhenNeeded((node) => {
+    const k = entryOf[node]!;
+    if (k === -1) return;
     folder = entryFolders[k]!;
     forEachEdge(entryObjects[k] as Manifest, entryTop[k]!, link);
-  }
+  });
   checkDirect(file, project.manifest, 'package.json', (name) => root.children?.has(name) === true);
   return {
     file,
