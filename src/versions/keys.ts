@@ -43,16 +43,41 @@ function digitsKey(digits: string): string {
 const keys = new Map<string, string | null>();
 
 /**
- * A release written plainly (`1.2.3`: no `v`, no prerelease, no leading zero, numbers well within
- * what semver accepts): npm reads it as these three numbers, so its key is theirs, made without
- * parsing it as semver does (an audit asks for the keys of every version a large lockfile installs).
+ * The key of a release written plainly (`1.2.3`: no `v`, no prerelease, numbers of 1 to 15 digits
+ * without a leading zero, well within what semver accepts), or null for any other text. npm reads
+ * such a release as its three numbers, so its key is theirs, made in one pass over the text,
+ * without semver's parse or a regular expression's match: an audit asks for the keys of every
+ * version a large lockfile installs.
  */
-const PLAIN_RELEASE = /^(0|[1-9][0-9]{0,14})\.(0|[1-9][0-9]{0,14})\.(0|[1-9][0-9]{0,14})$/;
+function plainReleaseKey(v: string): string | null {
+  const n = v.length;
+  let i = 0;
+  let firstDot = 0;
+  let secondDot = 0;
+  for (let part = 0; part < 3; part++) {
+    const start = i;
+    for (let c = v.charCodeAt(i); c >= 48 && c <= 57; c = v.charCodeAt(++i));
+    const digits = i - start;
+    if (digits === 0 || digits > 15 || (digits > 1 && v.charCodeAt(start) === 48)) return null;
+    if (part === 2) break;
+    if (v.charCodeAt(i) !== 46) return null;
+    if (part === 0) firstDot = i;
+    else secondDot = i;
+    i++;
+  }
+  if (i !== n) return null;
+  return (
+    digitsKey(v.slice(0, firstDot)) +
+    digitsKey(v.slice(firstDot + 1, secondDot)) +
+    digitsKey(v.slice(secondDot + 1)) +
+    '~'
+  );
+}
 
 /** The key of a version text; null when npm cannot parse it (or it has no exact key). Results are kept. */
 export function keyOf(version: string): string | null {
-  const plain = PLAIN_RELEASE.exec(version);
-  if (plain) return `${digitsKey(plain[1]!)}${digitsKey(plain[2]!)}${digitsKey(plain[3]!)}~`;
+  const plain = plainReleaseKey(version);
+  if (plain !== null) return plain;
   let key = keys.get(version);
   if (key !== undefined) return key;
   const v = parseVersion(version);
