@@ -63,13 +63,15 @@ function flagsOf(e: Record<string, unknown>): DepFlags {
   ]!;
 }
 
-/** One folder of a v2/v3 lockfile: an entry of `packages`, with the packages installed in its node_modules. */
-interface Folder {
-  id: number | undefined;
-  parent: Folder | null;
-  children: Map<string, Folder> | null;
-  /** For a link: the location of its target. */
-  link: string | null;
+/**
+ * The folder whose node_modules holds the package at `loc` (a location of a v2/v3 lockfile), the
+ * root's being ''; null for the root. A location outside every node_modules (a workspace, a linked
+ * folder) is the root's: Node's look-up from it goes on there.
+ */
+function parentOf(loc: string): string | null {
+  if (loc === '') return null;
+  const i = loc.lastIndexOf('/node_modules/');
+  return i === -1 ? '' : loc.slice(0, i);
 }
 
 function fromPackages(
@@ -81,36 +83,37 @@ function fromPackages(
   format: 'npm-v2' | 'npm-v3',
 ): LockfileContents {
   const graph = new DepGraph();
-  const root: Folder = { id: graph.root, parent: null, children: null, link: null };
-  const folders = new Map<string, Folder>([['', root]]);
-  // the entries whose dependencies become edges, as three lists (not a tuple each: garbage)
-  const entryFolders: Folder[] = [];
-  const entryObjects: Record<string, unknown>[] = [];
-  const entryTop: boolean[] = [];
-  const addEntry = (f: Folder, e: Record<string, unknown>, top: boolean): void => {
-    entryFolders.push(f);
-    entryObjects.push(e);
-    entryTop.push(top);
-  };
+  // the node of each entry, and the target of each link, by location
+  const nodeAt = new Map<string, number>([['', graph.root]]);
+  const linkTo = new Map<string, string>();
+  // by node: its entry (the root may have none), its location, and whether it is a project (the
+  // root, a workspace: their devDependencies count)
+  const entries: (Record<string, unknown> | undefined)[] = [undefined];
+  const locations: string[] = [''];
+  const projects: boolean[] = [true];
+  // the locations inside a package's node_modules (whose folders may have no entry of their own)
+  const nested: string[] = [];
   for (const loc in packages) {
     const e = asObject(packages[loc]);
     if (!e) throw parseError(file, `packages["${loc}"] is not an object`, { field: `packages["${loc}"]` });
     if (loc === '') {
-      addEntry(root, e, true);
+      entries[graph.root] = e;
       continue;
     }
-    const f: Folder = { id: undefined, parent: null, children: null, link: null };
     const top = !loc.startsWith('node_modules/') && !loc.includes('/node_modules/');
+    if (!top && loc.includes('/node_modules/')) nested.push(loc);
     if (e.link === true) {
-      f.link = typeof e.resolved === 'string' ? e.resolved : '';
-    } else if (top) {
-      f.id = graph.addWorkspace(loc);
-    } else {
+      linkTo.set(loc, typeof e.resolved === 'string' ? e.resolved : '');
+      continue;
+    }
+    let id: number;
+    if (top) id = graph.addWorkspace(loc);
+    else {
       if (typeof e.version !== 'string' || e.version === '')
         throw noVersion(file, text, loc, `packages["${loc}"]`);
       const installName = lastName(loc);
       const name = typeof e.name === 'string' && e.name ? e.name : installName;
-      f.id = graph.addPackage({
+      id = graph.addPackage({
         name,
         version: e.version,
         location: loc,
@@ -119,54 +122,60 @@ function fromPackages(
         flags: flagsOf(e),
       });
     }
-    folders.set(loc, f);
-    if (f.link === null) addEntry(f, e, top);
+    nodeAt.set(loc, id);
+    entries[id] = e;
+    locations[id] = loc;
+    projects[id] = top;
   }
-  // Each folder's parent is the folder whose node_modules holds it; a workspace folder's is the root.
-  const folderAt = (loc: string): Folder => {
-    let f = folders.get(loc);
-    if (!f) {
-      f = { id: undefined, parent: null, children: null, link: null };
-      folders.set(loc, f);
+  // Folders in node_modules that hold packages but have no entry (a lockfile that lists
+  // node_modules/a/node_modules/b without node_modules/a): Node's look-up for "a" stops there,
+  // finding nothing. Found when a look-up first needs them: a lockfile npm wrote has none.
+  let bare: Set<string> | null = null;
+  const isBareFolder = (loc: string): boolean => {
+    if (bare === null) {
+      bare = new Set();
+      for (const at of nested)
+        for (
+          let p = parentOf(at)!;
+          p !== '' && !nodeAt.has(p) && !linkTo.has(p) && !bare.has(p);
+          p = parentOf(p)!
+        ) {
+          // a folder outside every node_modules is nobody's to find by name
+          if (!p.startsWith('node_modules/') && !p.includes('/node_modules/')) break;
+          bare.add(p);
+        }
     }
-    if (f.parent === null && loc !== '') {
-      const i = loc.lastIndexOf('node_modules/');
-      const parent = i === -1 ? root : folderAt(i === 0 ? '' : loc.slice(0, i - 1));
-      f.parent = parent;
-      if (i !== -1) {
-        parent.children ??= new Map();
-        parent.children.set(loc.slice(i + 'node_modules/'.length), f);
-      }
-    }
-    return f;
+    return bare.has(loc);
   };
-  // the entries' locations (folderAt adds the folders between them, which need no visit of their own)
-  for (const loc in packages) folderAt(loc);
-
-  // Node's lookup: the nearest node_modules up the folders; a link stands for its target.
-  const resolve = (from: Folder, name: string): number | undefined => {
-    for (let f: Folder | null = from; f; f = f.parent) {
-      const c = f.children?.get(name);
-      if (c) return c.link === null ? c.id : folders.get(c.link)?.id;
+  // Node's look-up: the nearest node_modules up the folders; a link stands for its target.
+  const resolve = (from: string, name: string): number | undefined => {
+    for (let dir: string | null = from; dir !== null; dir = parentOf(dir)) {
+      const loc = dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
+      const id = nodeAt.get(loc);
+      if (id !== undefined) return id;
+      const target = linkTo.get(loc);
+      if (target !== undefined) return nodeAt.get(target);
+      if (isBareFolder(loc)) return undefined;
     }
     return undefined;
   };
-  // one callback for every entry: a closure per entry would be garbage to collect
-  let folder = root;
+  // A node's dependencies become its edges when a search first needs them, through one callback
+  // for every entry (a closure per entry would be garbage to collect).
+  let from = graph.root;
   const link = (name: string, _spec: string, type: DepType): void => {
-    const to = resolve(folder, name);
-    if (to !== undefined) graph.addEdge(folder.id!, to, name, type);
+    const to = resolve(locations[from]!, name);
+    if (to !== undefined) graph.addEdge(from, to, name, type);
   };
-  // a node's dependencies become its edges when a search first needs them (each entry is a node)
-  const entryOf = new Int32Array(entryFolders.length).fill(-1);
-  for (let k = 0; k < entryFolders.length; k++) entryOf[entryFolders[k]!.id!] = k;
   graph.readEdgesWhenNeeded((node) => {
-    const k = entryOf[node]!;
-    if (k === -1) return;
-    folder = entryFolders[k]!;
-    forEachEdge(entryObjects[k] as Manifest, entryTop[k]!, link);
+    const e = entries[node];
+    if (e === undefined) return;
+    from = node;
+    forEachEdge(e as Manifest, projects[node]!, link);
   });
-  checkDirect(file, project.manifest, 'package.json', (name) => root.children?.has(name) === true);
+  checkDirect(file, project.manifest, 'package.json', (name) => {
+    const loc = `node_modules/${name}`;
+    return nodeAt.has(loc) || linkTo.has(loc) || isBareFolder(loc);
+  });
   return {
     file,
     format,

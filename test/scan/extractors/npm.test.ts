@@ -186,6 +186,114 @@ describe('npm specifics', () => {
   });
 });
 
+describe("Node's look-up in a v2/v3 lockfile", () => {
+  /** Each package's paths and dependents, by location. */
+  async function graphOf(packages: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const root = packages[''] as Record<string, unknown>;
+    const dir = await tempProject({
+      'package.json': JSON.stringify({ name: 'odd', ...root }),
+      'package-lock.json': JSON.stringify({ name: 'odd', lockfileVersion: 3, packages }),
+    });
+    const [lock] = await extractProject(dir);
+    return Object.fromEntries(
+      lock!.packages.map((p) => [p.location, { paths: p.paths, dependents: p.dependents }]),
+    );
+  }
+
+  it('finds the nearest node_modules up the folders, and stops at a folder that has no entry of its own', async () => {
+    expect(
+      await graphOf({
+        '': { dependencies: { a: '1', c: '1' } },
+        // node_modules/a is a folder, not a package: looking for "a" ends there
+        'node_modules/a/node_modules/b': { version: '1.0.0', dependencies: { c: '1', a: '1' } },
+        'node_modules/a/node_modules/b/node_modules/x/node_modules/y': {
+          version: '1.0.0',
+          dependencies: { c: '1', x: '1', b: '1' },
+        },
+        'node_modules/c': { version: '1.0.0', dependencies: { a: '1', b: '1' } },
+        'node_modules/c/node_modules/d': { version: '1.0.0', dependencies: { c: '1', y: '1' } },
+        // y's "x" ends at the folder node_modules/a/node_modules/b/node_modules/x, not here
+        'node_modules/x': { version: '1.0.0' },
+      }),
+    ).toEqual({
+      'node_modules/a/node_modules/b': {
+        paths: [['root', 'a', 'b']],
+        dependents: ['node_modules/a/node_modules/b/node_modules/x/node_modules/y'],
+      },
+      'node_modules/a/node_modules/b/node_modules/x/node_modules/y': {
+        paths: [['root', 'a', 'b', 'x', 'y']],
+        dependents: [],
+      },
+      'node_modules/c': {
+        paths: [['root', 'c']],
+        dependents: [
+          '',
+          'node_modules/a/node_modules/b',
+          'node_modules/a/node_modules/b/node_modules/x/node_modules/y',
+          'node_modules/c/node_modules/d',
+        ],
+      },
+      'node_modules/c/node_modules/d': { paths: [['root', 'c', 'd']], dependents: [] },
+      'node_modules/x': { paths: [['root', 'x']], dependents: [] },
+    });
+  });
+
+  it("follows links to their targets, scoped names and a workspace's own node_modules", async () => {
+    expect(
+      await graphOf({
+        '': { dependencies: { '@s/a': '1', w: '1', lk: '1' }, devDependencies: { dv: '1' } },
+        'node_modules/@s/a/node_modules/@t/b': {
+          version: '1.0.0',
+          dependencies: { '@s/a': '1', z: '1', dv: '1' },
+        },
+        'node_modules/@s/a/node_modules/@t/b/node_modules/z': {
+          version: '1.0.0',
+          dependencies: { '@t/b': '1' },
+        },
+        'node_modules/lk': { resolved: 'node_modules/dv', link: true },
+        'node_modules/lk/node_modules/inner': { version: '1.0.0', dependencies: { lk: '1', inner: '1' } },
+        'node_modules/dv': { version: '2.0.0', dev: true, dependencies: { inner: '1' } },
+        'node_modules/w': { resolved: 'packages/w', link: true },
+        'packages/w': { name: 'w', version: '1.0.0', dependencies: { dv: '1' } },
+        'packages/w/node_modules/dv': { version: '3.0.0', dependencies: { w: '1', lk: '1' } },
+      }),
+    ).toEqual({
+      'node_modules/@s/a/node_modules/@t/b': {
+        paths: [['root', '@s/a', '@t/b']],
+        dependents: ['node_modules/@s/a/node_modules/@t/b/node_modules/z'],
+      },
+      'node_modules/@s/a/node_modules/@t/b/node_modules/z': {
+        paths: [['root', '@s/a', '@t/b', 'z']],
+        dependents: ['node_modules/@s/a/node_modules/@t/b'],
+      },
+      'node_modules/lk/node_modules/inner': {
+        paths: [['root', 'lk', 'inner']],
+        dependents: ['node_modules/lk/node_modules/inner'],
+      },
+      'node_modules/dv': {
+        paths: [
+          ['root', 'lk'],
+          ['root', 'dv'],
+          ['root', 'packages/w', 'dv', 'lk'],
+        ],
+        dependents: [
+          '',
+          'node_modules/@s/a/node_modules/@t/b',
+          'node_modules/lk/node_modules/inner',
+          'packages/w/node_modules/dv',
+        ],
+      },
+      'packages/w/node_modules/dv': {
+        paths: [
+          ['root', 'packages/w', 'dv'],
+          ['root', 'packages/w', 'dv'],
+        ],
+        dependents: ['packages/w'],
+      },
+    });
+  });
+});
+
 describe('broken npm lockfiles', () => {
   const v3 = readFileSync(join(FIXTURES, 'vuln-direct-npm', 'package-lock.json'), 'utf8');
   const v1 = readFileSync(join(FIXTURES, 'vuln-direct-npm-v1', 'package-lock.json'), 'utf8');
