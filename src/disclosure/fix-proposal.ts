@@ -1,4 +1,5 @@
 import { type ErrorProblem, NswgError } from '../errors.js';
+import { utcDay } from '../util/utc-day.js';
 import { isValidRange } from '../versions/index.js';
 import { type Report, throwProblems } from './report.js';
 
@@ -33,8 +34,7 @@ export function isCalendarDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-/** Today's date (UTC) at `now`, YYYY-MM-DD. */
-export const utcDay = (now: Date): string => now.toISOString().slice(0, 10);
+export { utcDay };
 
 /**
  * Validates a fix proposal from untrusted input: the fixed versions an npm range, the release date a

@@ -2,6 +2,7 @@ import semver from 'semver';
 import { type CsafSiteRelease, csafFileName, type Severity } from '../advisories/index.js';
 import { type ErrorProblem, NswgError } from '../errors.js';
 import type { ReleaseSchedule } from '../scan/node-check.js';
+import { utcDay } from '../util/utc-day.js';
 import { NPM_SEMVER, parseVersion } from '../versions/index.js';
 import type { Report } from './report.js';
 
@@ -266,7 +267,7 @@ export function daysBefore(targetDate: string, from: Date): number {
 }
 
 /** Today as `YYYY-MM-DD` in UTC. */
-export const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
+export const dayOf = utcDay;
 
 /**
  * Checks the pre-announcement may go out now: planning, every report complete, the planning steps

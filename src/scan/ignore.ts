@@ -1,5 +1,6 @@
 import { NswgError } from '../errors.js';
 import { parseJsonOr } from '../util/json-syntax.js';
+import { utcDay } from '../util/utc-day.js';
 import type { Finding, IgnoredFinding } from './findings.js';
 
 /** One entry of `.nswg-ignore.json`. */
@@ -100,7 +101,7 @@ export function applyIgnores(
   entries: readonly IgnoreEntry[],
   today: Date,
 ): { findings: Finding[]; ignored: IgnoredFinding[]; expired: IgnoreEntry[] } {
-  const day = today.toISOString().slice(0, 10);
+  const day = utcDay(today);
   const live = entries.filter((e) => e.expires === null || e.expires > day);
   const expired = entries.filter((e) => e.expires !== null && e.expires <= day);
   const kept: Finding[] = [];

@@ -1,6 +1,7 @@
 import type { Advisory } from '../advisories/model.js';
 import { severityOf } from '../advisories/severity.js';
 import { NswgError } from '../errors.js';
+import { utcDay } from '../util/utc-day.js';
 import { parseVersion } from '../versions/index.js';
 import type { NodeCheck } from './findings.js';
 import { matchable } from './matcher.js';
@@ -83,7 +84,7 @@ export function checkNode(
   }
   const name = lineOf(v.major, v.minor);
   const line = schedule[name];
-  const day = today.toISOString().slice(0, 10);
+  const day = utcDay(today);
   const newest = Math.max(
     ...Object.keys(schedule).map((k) => Number(k.replace(/^v0\./, '0.').replace(/^v/, ''))),
   );

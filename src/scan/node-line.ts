@@ -1,5 +1,6 @@
 import type { Advisory } from '../advisories/model.js';
 import { NswgError } from '../errors.js';
+import { utcDay } from '../util/utc-day.js';
 import { compareVersions, parseVersion } from '../versions/index.js';
 import type { NodeCheck } from './findings.js';
 import type { ReleaseSchedule } from './node-check.js';
@@ -60,7 +61,7 @@ export function askedNodeVersion(input: string, core: readonly Advisory[], field
 
 /** The maintained release lines on `today` (even lines in LTS or maintenance), newest first: `24.x`. */
 export function supportedLines(schedule: ReleaseSchedule, today: Date): string[] {
-  const day = today.toISOString().slice(0, 10);
+  const day = utcDay(today);
   return Object.entries(schedule)
     .filter(([, l]) => l.lts && l.lts <= day && day <= l.end)
     .map(([name]) => Number(name.replace(/^v/, '')))
