@@ -118,6 +118,7 @@ export class SqlitePackageReads implements PackageReads {
   #byName?: StatementSync;
   #spans?: StatementSync;
   #spansBounded?: StatementSync;
+  #indexed?: StatementSync;
   #byPair?: StatementSync;
   #byIds?: StatementSync;
   #core?: StatementSync;
@@ -133,6 +134,7 @@ export class SqlitePackageReads implements PackageReads {
     this.#byNameStatement();
     this.#spansStatement();
     this.#spansBoundedStatement();
+    this.#indexedStatement();
     this.#byPairStatement();
     this.#coreStatement();
   }
@@ -172,11 +174,19 @@ export class SqlitePackageReads implements PackageReads {
 
   /** briefRows of the advisories whose spans may hold one of their name's versions (the package index alone decides). */
   briefRowsHolding(ecosystem: Ecosystem, names: readonly string[], versions: VersionsByName): BriefRow[] {
-    // each name with the lowest and highest keys of its versions: SQLite leaves out the rows whose
-    // spans start above the highest or, in one interval, end below the lowest (on dense data, most
-    // of them), and the rest are checked here exactly
+    // each name the index has, with the lowest and highest keys of its versions: SQLite leaves out
+    // the rows whose spans start above the highest or, in one interval, end below the lowest (on
+    // dense data, most of them), and the rest are checked here exactly. The names first: a
+    // project's packages are mostly without advisories, and the keys of their versions would be
+    // made for nothing (an audit of 2,513 packages against the 638 bundled advisories needs 35)
+    const indexed = this.#indexedStatement().all(
+      ecosystem,
+      JSON.stringify([...new Set(names)]),
+    ) as unknown as [string][];
+    if (!indexed.length) return [];
     const bounded: [string, string | null, string | null][] = [];
-    for (const name of new Set(names)) {
+    for (let i = 0; i < indexed.length; i++) {
+      const name = indexed[i]![0];
       const b = keyBounds(versions.get(name) ?? NO_VERSIONS);
       bounded.push([name, b?.[0] ?? null, b?.[1] ?? null]);
     }
@@ -265,6 +275,18 @@ export class SqlitePackageReads implements PackageReads {
       this.#spansBounded.setReturnArrays(true);
     }
     return this.#spansBounded;
+  }
+
+  /** Which of the names given (a JSON array) the package index has rows of: one look-up in the index each. */
+  #indexedStatement(): StatementSync {
+    if (!this.#indexed) {
+      this.#indexed = this.db.prepare(
+        `SELECT value FROM json_each(?2)
+         WHERE EXISTS (SELECT 1 FROM affected WHERE ecosystem = ?1 AND name = json_each.value)`,
+      );
+      this.#indexed.setReturnArrays(true);
+    }
+    return this.#indexed;
   }
 
   // CROSS JOIN keeps the pairs as the outer loop: SQLite cannot tell how few they are, and would
