@@ -147,10 +147,11 @@ function fromPackages(
     }
     return bare.has(loc);
   };
-  // Node's look-up: the nearest node_modules up the folders; a link stands for its target.
-  const resolve = (from: string, name: string): number | undefined => {
-    for (let dir: string | null = from; dir !== null; dir = parentOf(dir)) {
-      const loc = dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
+  // Node's look-up: the nearest node_modules up the folders (`dirs`: each one's "…node_modules/"),
+  // a link standing for its target.
+  const resolve = (dirs: readonly string[], name: string): number | undefined => {
+    for (let i = 0; i < dirs.length; i++) {
+      const loc = dirs[i]! + name;
       const id = nodeAt.get(loc);
       if (id !== undefined) return id;
       const target = linkTo.get(loc);
@@ -162,14 +163,18 @@ function fromPackages(
   // A node's dependencies become its edges when a search first needs them, through one callback
   // for every entry (a closure per entry would be garbage to collect).
   let from = graph.root;
+  let dirs: string[] = [];
   const link = (name: string, _spec: string, type: DepType): void => {
-    const to = resolve(locations[from]!, name);
+    const to = resolve(dirs, name);
     if (to !== undefined) graph.addEdge(from, to, name, type);
   };
   graph.readEdgesWhenNeeded((node) => {
     const e = entries[node];
     if (e === undefined) return;
     from = node;
+    dirs = [];
+    for (let dir: string | null = locations[node]!; dir !== null; dir = parentOf(dir))
+      dirs.push(dir === '' ? 'node_modules/' : `${dir}/node_modules/`);
     forEachEdge(e as Manifest, projects[node]!, link);
   });
   checkDirect(file, project.manifest, 'package.json', (name) => {
