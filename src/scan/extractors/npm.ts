@@ -74,6 +74,11 @@ function parentOf(loc: string): string | null {
   return i === -1 ? '' : loc.slice(0, i);
 }
 
+/** Is the location outside every node_modules (the root, a workspace, a linked folder)? */
+function outsideNodeModules(loc: string, nested = loc.includes('/node_modules/')): boolean {
+  return !nested && !loc.startsWith('node_modules/');
+}
+
 function fromPackages(
   file: string,
   text: string,
@@ -91,7 +96,7 @@ function fromPackages(
   const entries: (Record<string, unknown> | undefined)[] = [undefined];
   const locations: string[] = [''];
   const projects: boolean[] = [true];
-  // the locations inside a package's node_modules (whose folders may have no entry of their own)
+  // the locations in another folder's node_modules (that folder may have no entry of its own)
   const nested: string[] = [];
   for (const loc in packages) {
     const e = asObject(packages[loc]);
@@ -100,8 +105,9 @@ function fromPackages(
       entries[graph.root] = e;
       continue;
     }
-    const top = !loc.startsWith('node_modules/') && !loc.includes('/node_modules/');
-    if (!top && loc.includes('/node_modules/')) nested.push(loc);
+    const isNested = loc.includes('/node_modules/');
+    if (isNested) nested.push(loc);
+    const top = outsideNodeModules(loc, isNested);
     if (e.link === true) {
       linkTo.set(loc, typeof e.resolved === 'string' ? e.resolved : '');
       continue;
@@ -141,7 +147,7 @@ function fromPackages(
           p = parentOf(p)!
         ) {
           // a folder outside every node_modules is nobody's to find by name
-          if (!p.startsWith('node_modules/') && !p.includes('/node_modules/')) break;
+          if (outsideNodeModules(p)) break;
           bare.add(p);
         }
     }

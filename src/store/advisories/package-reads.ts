@@ -228,8 +228,9 @@ export class SqlitePackageReads implements PackageReads {
       `SELECT advisory_id AS id, spans FROM affected WHERE ecosystem = 'node'`,
     );
     const may = new Set<string>();
+    const versions = [version];
     for (const r of this.#coreSpans.all() as unknown as SpanRow[])
-      if (spansMayHold(r.spans, [version])) may.add(r.id);
+      if (spansMayHold(r.spans, versions)) may.add(r.id);
     return (this.#coreStatement(true).all(JSON.stringify([...may])) as unknown as IdBrief[]).map((r) =>
       this.#advisory(r, made),
     );
